@@ -1,0 +1,40 @@
+/* observe.h - the observer: kernel state as the kernel's own views report it.
+ *
+ * Each observe_* call reads one view of the calling process's namespaces
+ * (IPC_STAT, SHM_INFO/SHM_STAT_ANY, /proc/sysvipc/shm, /proc/PID/maps,
+ * /proc/PID/stat|status|fd|cwd, `ipcs -m`) and fills a plain struct.  The
+ * conductor calls them from inside the scenario's namespaces.  The parse
+ * functions are exposed so that unit tests can feed them known lines.
+ *
+ * All return 0 on success, -1 with errno on failure.  "The segment is gone"
+ * is a success: observe_segment() sets stat_errno and present = 0.
+ */
+#ifndef SHMLIFE_OBSERVE_H
+#define SHMLIFE_OBSERVE_H
+
+#include <stdio.h>
+#include "shmlife/result.h"
+
+/* IPC_STAT and /proc/sysvipc/shm side by side, disagreement filled in. */
+int observe_segment(int shmid, struct sl_segment_obs *out);
+/* Adds the `ipcs -m` columns (key, nattch, status dest) to `out`. */
+int observe_segment_ipcs(int shmid, struct sl_segment_obs *out);
+/* IPC_STAT only: cheap enough to run after every step. */
+int observe_segment_brief(int shmid, struct sl_segment_brief *out);
+int observe_namespace(struct sl_namespace_obs *out);
+int observe_maps(pid_t pid, struct sl_maps_obs *out);
+/* Everything of /proc/PID but devtty_errno (which needs the process itself)
+ * and the ended/exit fields (which the conductor knows). */
+int observe_process(pid_t pid, struct sl_process_obs *out);
+
+/* Parsers of one line / one output; 0 on success, -1 if the line is not one. */
+int sl_parse_sysvipc_shm_line(const char *line, struct sl_segment_view *v);
+int sl_parse_maps_line(const char *line, struct sl_map_entry *m);
+int sl_parse_proc_stat(const char *text, struct sl_process_obs *p);
+/* One data row of `ipcs -m`: key shmid owner perms bytes nattch [status]. */
+int sl_parse_ipcs_row(const char *line, int *shmid, int32_t *key, uint64_t *nattch, int *dest);
+/* Compares two views; writes which fields differ into buf. 1 if they differ. */
+int sl_segment_views_differ(const struct sl_segment_view *a, const struct sl_segment_view *b,
+			    char *buf, size_t len);
+
+#endif

@@ -1,0 +1,36 @@
+/* report.h - the report writers: TAP on stdout, JUnit XML, JSON, HTML.
+ *
+ * A run hands each writer the list of what it ran, in a stable order: the
+ * scenario (as parsed) and its result.  TAP is streamed as results arrive;
+ * the others are written once, at the end, into the report directory.
+ */
+#ifndef SHMLIFE_REPORT_H
+#define SHMLIFE_REPORT_H
+
+#include <stdio.h>
+#include "shmlife/result.h"
+#include "shmlife/scenario.h"
+
+struct sl_report_item {
+	const struct sl_scenario *scenario;
+	struct sl_result result;
+	int repeat;                      /* 0-based repetition (--repeat)      */
+	int flaky;                       /* outcome differed between repetitions */
+};
+
+struct sl_report_totals { int passed, failed, skipped, broken, timedout; };
+
+void sl_report_totals(const struct sl_report_item *items, int n, struct sl_report_totals *t);
+
+/* TAP version 14. */
+void sl_tap_begin(FILE *out, int planned);
+void sl_tap_item(FILE *out, int number, const struct sl_report_item *it);
+/* The closing line: `N passed, N failed, N skipped` (+ broken, timed out). */
+void sl_tap_end(FILE *out, const struct sl_report_totals *t);
+
+/* Each returns 0, or -1 with errno (nothing half-written is left: they write
+ * to a temporary name and rename). */
+int sl_junit_write(const char *path, const struct sl_report_item *items, int n);
+int sl_json_write(const char *path, const struct sl_report_item *items, int n);
+
+#endif

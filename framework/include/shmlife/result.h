@@ -1,0 +1,158 @@
+/* result.h - what a run produces: outcomes, observations and the trace.
+ *
+ * Every structure here is plain, fixed-size data without pointers, except
+ * struct sl_result which owns its trace array.  A trace entry is streamed
+ * from the scenario's conductor (inside its namespaces) to the harness as is,
+ * so the harness keeps the trace so far even when a scenario hangs or dies.
+ */
+#ifndef SHMLIFE_RESULT_H
+#define SHMLIFE_RESULT_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+enum sl_outcome { SL_PASS, SL_FAIL, SL_BROK, SL_SKIP, SL_TIMEOUT, SL_OUTCOME__COUNT };
+const char *sl_outcome_name(enum sl_outcome o); /* "PASS", "FAIL", ... */
+
+/* One segment as one view of the kernel reports it. */
+struct sl_segment_view {
+	int present;                 /* 0: this view does not know the segment */
+	int shmid;
+	int32_t key;
+	unsigned mode;               /* perms with SHM_DEST / SHM_LOCKED bits  */
+	uint64_t size;
+	int cpid, lpid;
+	uint64_t nattch;
+	unsigned uid, gid, cuid, cgid;
+	int64_t atime, dtime, ctime;
+	uint64_t rss, swap;          /* bytes; /proc/sysvipc/shm only          */
+};
+
+/* One segment, from IPC_STAT and from /proc/sysvipc/shm, side by side. */
+struct sl_segment_obs {
+	int shmid;                   /* the segment asked about               */
+	int stat_errno;              /* errno of shmctl(IPC_STAT), 0 if it worked */
+	struct sl_segment_view stat; /* shmctl(IPC_STAT)                       */
+	struct sl_segment_view proc; /* its row of /proc/sysvipc/shm           */
+	int disagree;                /* the two views differ                   */
+	int ipcs_run;                /* `ipcs -m` was asked (it costs a fork+exec) */
+	int ipcs_present;            /* its row was found in `ipcs -m` output   */
+	int32_t ipcs_key;            /* the key column                         */
+	uint64_t ipcs_nattch;        /* the nattch column                      */
+	int ipcs_dest;               /* the status column says "dest"          */
+	char disagreement[160];      /* which fields, with both values         */
+};
+
+/* The namespace as a whole. */
+struct sl_namespace_obs {
+	int segments_shm_info;       /* SHM_INFO used_ids                      */
+	int segments_proc;           /* rows of /proc/sysvipc/shm              */
+	int segments_stat_any;       /* segments SHM_STAT_ANY walks            */
+	uint64_t shmmax, shmall, shmmni;
+	int rmid_forced;
+};
+
+/* An actor's System V attachments, from /proc/PID/maps. */
+#define SL_MAX_MAPS 8
+struct sl_map_entry {
+	uint64_t start, end;
+	int32_t key;                 /* from the name SYSV%08x                 */
+	int shmid;                   /* the inode column                      */
+	int deleted;                 /* "(deleted)"                           */
+	int writable;
+};
+struct sl_maps_obs {
+	int pid;
+	int n;                       /* total SYSV mappings (may exceed SL_MAX_MAPS) */
+	struct sl_map_entry map[SL_MAX_MAPS];
+};
+
+/* A process, from /proc/PID/{stat,status,fd,cwd}, and from the inside. */
+#define SL_MAX_FDS 8
+struct sl_process_obs {
+	int pid;
+	int alive;                   /* 0: gone or zombie                      */
+	int ended;                   /* 1: exited or killed; status is known   */
+	int exit_status;             /* WEXITSTATUS, -1 if killed              */
+	int term_signal;             /* signal that killed it, 0 if none       */
+	char state;                  /* R S Z ... from /proc/PID/stat          */
+	int ppid, pgid, sid, tty_nr, tpgid;
+	int umask;                   /* -1 if unknown                          */
+	unsigned uid, gid;
+	uint64_t sig_ignored, sig_caught, sig_pending; /* masks, bit n-1 = signal n */
+	int devtty_errno;            /* errno of open("/dev/tty") inside it, -1 unknown */
+	int nfds;
+	struct { int fd; char target[56]; } fds[SL_MAX_FDS];
+	char cwd[64];
+	char comm[17];
+};
+
+/* A short note of a segment's state after a step, for sequence diagrams. */
+struct sl_segment_brief {
+	int slot;                    /* the scenario slot naming it, -1 none   */
+	int shmid;
+	int present;
+	int32_t key;
+	uint64_t nattch;
+	int dest;
+};
+
+enum sl_entry_kind {
+	SL_ENTRY_STEP,               /* a step of the scenario was performed   */
+	SL_ENTRY_EVENT,              /* the harness says something (setup, leak, cleanup) */
+	SL_ENTRY_END,                /* the conductor's final word: outcome    */
+};
+
+enum sl_obs_kind { SL_OBS_NONE, SL_OBS_SEGMENT, SL_OBS_NAMESPACE, SL_OBS_MAPS, SL_OBS_PROCESS };
+
+struct sl_trace_entry {
+	enum sl_entry_kind kind;
+	int step;                    /* index in scenario->steps, -1 if none  */
+	int actor;                   /* actor index, SL_CONDUCTOR, or -1      */
+	int pid;                     /* the process that performed it          */
+	enum sl_outcome verdict;     /* PASS or FAIL for this entry; END: the scenario's */
+	/* what the kernel answered */
+	long long ret;               /* return value (shmid, address, ...)     */
+	int err;                     /* errno, 0 on success                    */
+	int signal;                  /* the actor died of this signal          */
+	int exited;                  /* the actor exited ...                   */
+	int exit_status;             /* ... with this status                   */
+	int64_t wall_sec;            /* CLOCK_REALTIME second when it began    */
+	uint64_t t_ns;               /* start, ns since the scenario began     */
+	uint64_t dur_ns;             /* how long it took                       */
+	char detail[240];            /* what was expected and what was seen    */
+	struct sl_segment_brief brief; /* the step's segment after the step  */
+	enum sl_obs_kind obs_kind;
+	union {
+		struct sl_segment_obs seg;
+		struct sl_namespace_obs ns;
+		struct sl_maps_obs maps;
+		struct sl_process_obs proc;
+	} obs;
+};
+
+/* Time spent in each phase of a run, in nanoseconds. */
+struct sl_phase_times {
+	uint64_t setup_ns;           /* namespaces, /proc, sysctls             */
+	uint64_t fork_ns;            /* starting actors                        */
+	uint64_t steps_ns;           /* performing operations                  */
+	uint64_t observe_ns;         /* snapshots and expectations             */
+	uint64_t teardown_ns;        /* killing, reaping, leak check           */
+};
+
+struct sl_result {
+	enum sl_outcome outcome;
+	char reason[512];            /* why: failing step, what expected/seen  */
+	int failed_step;             /* step index, -1 if none                 */
+	uint64_t duration_ns;
+	struct sl_phase_times phases;
+	struct sl_trace_entry *trace;
+	int ntrace, captrace;
+	int leaked_segments;
+};
+
+void sl_result_init(struct sl_result *r);
+void sl_result_free(struct sl_result *r);
+int sl_result_append(struct sl_result *r, const struct sl_trace_entry *e);
+
+#endif

@@ -1,0 +1,257 @@
+/* scenario.h - the scenario model: what a scenario *is*, as plain data.
+ *
+ * A scenario is a name, a description, tags, requirements, claims, actors and
+ * an ordered list of steps.  A step is either an operation performed by one
+ * actor (or by the conductor itself) with the outcome the script expects, or
+ * an expectation about kernel state.  The parser builds these structures from
+ * a script; C tests build them with the sl_scenario_* / sl_step_* calls below.
+ *
+ * Everything here is owned by the scenario and freed by sl_scenario_free().
+ * Nothing here runs anything: see run.h.
+ */
+#ifndef SHMLIFE_SCENARIO_H
+#define SHMLIFE_SCENARIO_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#define SL_MAX_ARGS    6   /* numeric arguments of one operation */
+#define SL_MAX_ERRNOS  8   /* errnos accepted by one `fails` */
+#define SL_CONDUCTOR  (-1) /* step.actor for steps the conductor performs */
+#define SL_NO_SLOT    (-1)
+
+/* ---- operations ------------------------------------------------------- */
+
+enum sl_op {
+	/* System V shared memory, performed by an actor */
+	SL_OP_SHMGET,      /* key, size, flags                 -> shmid        */
+	SL_OP_SHMAT,       /* shmid, flags [, addr]            -> address      */
+	SL_OP_SHMDT,       /* address                                          */
+	SL_OP_SHMCTL,      /* shmid, cmd [, mode for IPC_SET]  -> return value */
+	SL_OP_FTOK,        /* str=path, proj                   -> key          */
+	SL_OP_WRITE,       /* address, offset; bytes                           */
+	SL_OP_READ,        /* address, offset; bytes = what must be read       */
+	/* process life, performed by an actor */
+	SL_OP_FORK,        /* new_actor becomes the child      -> child pid    */
+	SL_OP_EXIT,        /* status                                           */
+	SL_OP_CRASH,       /* signal: the actor kills itself with it           */
+	SL_OP_KILL,        /* target actor (args[0].actor), signal             */
+	SL_OP_EXEC,        /* argv: a child runs the program; the step waits   */
+	/* sessions, terminals, daemons (issue 5), performed by an actor */
+	SL_OP_SETSID,      /*                                  -> new sid      */
+	SL_OP_SETPGID,     /* pid (0 = self), pgid                             */
+	SL_OP_GETSID,      /* pid (0 = self)                   -> sid          */
+	SL_OP_UMASK,       /* mask                             -> old mask     */
+	SL_OP_CHDIR,       /* str=path                                         */
+	SL_OP_CLOSE_FDS,   /* closes every fd but the actor's channel          */
+	SL_OP_NULL_STDIO,  /* reopens 0, 1, 2 on /dev/null                     */
+	SL_OP_OPEN,        /* str=path, flags                  -> fd           */
+	SL_OP_FORK_DETACH, /* fork; the parent exits; the actor goes on in the child */
+	SL_OP_DAEMON,      /* glibc daemon(nochdir, noclose)                   */
+	/* performed by the conductor (actor == SL_CONDUCTOR) */
+	SL_OP_SYSCTL,      /* str=name (kernel.shmmni), str2=value, in the scenario's namespace */
+	SL_OP_WAIT,        /* waits (bounded) until args[0].actor has ended    */
+	SL_OP_HANGUP,      /* closes the pty master: the terminal hangs up     */
+	SL_OP_TTY_KEY,     /* args[0] = a character typed on the pty (^C = 3)  */
+	SL_OP_EXPECT,      /* an expectation about kernel state: see below     */
+	SL_OP__COUNT
+};
+
+/* ---- values ----------------------------------------------------------- */
+
+enum sl_value_kind {
+	SL_VAL_NONE,
+	SL_VAL_NUM,        /* a literal                                        */
+	SL_VAL_SLOT,       /* the value a previous step bound to a name        */
+	SL_VAL_AUTO_KEY,   /* a key the harness chooses for this scenario      */
+	SL_VAL_ACTOR,      /* an actor: its pid when a number is needed        */
+	SL_VAL_STEP_TIME,  /* the wall-clock second at which step `num` began  */
+};
+
+struct sl_value {
+	enum sl_value_kind kind;
+	long long num;     /* SL_VAL_NUM; step index for SL_VAL_STEP_TIME      */
+	int slot;          /* SL_VAL_SLOT                                       */
+	int actor;         /* SL_VAL_ACTOR                                      */
+};
+
+/* ---- expected outcome of an operation --------------------------------- */
+
+enum sl_expect_kind {
+	SL_EXPECT_SUCCESS, /* default: the call succeeds                       */
+	SL_EXPECT_FAILS,   /* the call fails with one of errnos[]              */
+	SL_EXPECT_DIES,    /* the actor is killed by `signal` (0: any signal)  */
+	SL_EXPECT_EXITS,   /* the process exits with `status` (exec, exit)     */
+	SL_EXPECT_ANY,     /* whatever happens is recorded, nothing checked    */
+};
+
+struct sl_outcome_spec {
+	enum sl_expect_kind kind;
+	int errnos[SL_MAX_ERRNOS];
+	int n_errnos;
+	int signal;
+	int status;
+	int has_value;           /* success must also return `value`          */
+	struct sl_value value;
+};
+
+/* ---- expectations about kernel state ---------------------------------- */
+
+enum sl_target_kind {
+	SL_TARGET_SEGMENT,   /* one segment, by the slot bound to its shmid     */
+	SL_TARGET_NAMESPACE, /* the scenario's IPC namespace as a whole         */
+	SL_TARGET_MAPS,      /* an actor's attachments, from /proc/PID/maps     */
+	SL_TARGET_PROCESS,   /* an actor's process, from /proc/PID/...          */
+};
+
+enum sl_field {
+	/* segment: IPC_STAT and /proc/sysvipc/shm */
+	SL_F_GONE, SL_F_EXISTS, SL_F_KEY, SL_F_SHMID, SL_F_SIZE, SL_F_NATTCH,
+	SL_F_PERMS, SL_F_MODE, SL_F_DEST, SL_F_LOCKED, SL_F_CPID, SL_F_LPID,
+	SL_F_UID, SL_F_GID, SL_F_CUID, SL_F_CGID, SL_F_ATIME, SL_F_DTIME,
+	SL_F_CTIME, SL_F_RSS, SL_F_SWAP,
+	SL_F_IPCS_KEY, SL_F_IPCS_NATTCH, SL_F_IPCS_DEST, /* as `ipcs -m` prints them */
+	/* namespace */
+	SL_F_SEGMENTS,       /* number of segments in the namespace             */
+	SL_F_SHMMNI, SL_F_SHMMAX, SL_F_SHMALL, SL_F_RMID_FORCED,
+	/* maps: value is a segment slot unless said otherwise */
+	SL_F_ATTACHED,       /* the actor has the segment mapped                */
+	SL_F_DETACHED,       /* the actor does not have it mapped               */
+	SL_F_MAPPED_DELETED, /* its mapping is named "SYSV<key> (deleted)"      */
+	SL_F_ATTACHMENTS,    /* number of SYSV mappings (value: a number)       */
+	/* process */
+	SL_F_ALIVE, SL_F_DEAD, SL_F_EXIT_STATUS, SL_F_KILLED_BY,
+	SL_F_PID, SL_F_PPID, SL_F_PGID, SL_F_SID, SL_F_TTY_NR, SL_F_TPGID,
+	SL_F_UMASK, SL_F_CWD, SL_F_NFDS, SL_F_FD, SL_F_PUID, SL_F_PGID_GID,
+	SL_F_DEVTTY_ERRNO,   /* errno of open("/dev/tty") from the process (0 = opens) */
+	SL_F_SIG_IGNORED, SL_F_SIG_CAUGHT, SL_F_SIG_RECEIVED,
+	SL_F__COUNT
+};
+
+enum sl_cmp { SL_CMP_EQ, SL_CMP_NE, SL_CMP_LT, SL_CMP_LE, SL_CMP_GT, SL_CMP_GE, SL_CMP_TRUE };
+
+struct sl_predicate {
+	enum sl_field field;
+	enum sl_cmp cmp;         /* SL_CMP_TRUE for flags such as `dest`, `gone` */
+	int negated;             /* `!dest`, `not attached`                    */
+	struct sl_value value;
+	char *str;               /* string value: cwd=/, fd0=/dev/null          */
+	int fd;                  /* SL_F_FD: which descriptor                   */
+	int col;                 /* source column, for error messages           */
+};
+
+/* ---- fault injection (issue 6) ----------------------------------------- */
+
+enum sl_fault_kind { SL_FAULT_ERRNO, SL_FAULT_SIGNAL_BEFORE, SL_FAULT_SIGNAL_AFTER };
+
+struct sl_fault {
+	enum sl_fault_kind kind;
+	int syscall_nr;          /* which call (a syscall number)              */
+	int first, last;         /* calls first..last (1-based); last 0 = every */
+	int err;                 /* SL_FAULT_ERRNO                              */
+	int signal;              /* SL_FAULT_SIGNAL_*                           */
+};
+
+/* ---- steps, actors, the scenario --------------------------------------- */
+
+struct sl_step {
+	enum sl_op op;
+	int actor;                       /* actor index or SL_CONDUCTOR        */
+	struct sl_value args[SL_MAX_ARGS];
+	int nargs;
+	char *str, *str2;                /* path, sysctl name and value        */
+	unsigned char *bytes;            /* write: data; read: expected data   */
+	size_t nbytes;
+	char **argv;                     /* exec: NULL-terminated              */
+	char **envp;                     /* exec: extra NAME=VALUE, NULL-terminated */
+	int bind;                        /* slot bound to the result, or SL_NO_SLOT */
+	int new_actor;                   /* fork: the actor the child becomes  */
+	struct sl_outcome_spec outcome;
+	/* SL_OP_EXPECT */
+	enum sl_target_kind target;
+	struct sl_value subject;         /* segment slot, or actor             */
+	struct sl_predicate *preds;
+	int npreds;
+	/* faults armed for this step's actor before the step runs */
+	struct sl_fault *faults;
+	int nfaults;
+	int claim;                       /* claim this step is evidence for, or -1 */
+	int line, col;                   /* where the step was written         */
+	char *text;                      /* the script line, for reports       */
+};
+
+struct sl_actor_def {
+	char *name;                      /* "owner", "workers[7]"              */
+	int group;                       /* index of the first actor of its group */
+	int spawned;                     /* 1: born of a fork, not started by the conductor */
+	uid_t uid; gid_t gid; int has_ids;
+	long rlimit_as, rlimit_nofile;   /* 0 = inherit                        */
+};
+
+struct sl_sysctl_req {
+	char *name;                      /* kernel.shm_rmid_forced             */
+	char *value;                     /* required value, or value to set    */
+};
+
+struct sl_claim {
+	char *id;                        /* short name                         */
+	char *text;                      /* what is claimed                    */
+	char *source;                    /* the study's words, a man page      */
+	int kernel_agrees;               /* 1: the scenario expects the kernel to agree */
+};
+
+struct sl_invariant {                /* checked by `shmlife explore`       */
+	char *name;
+	struct sl_step *expect;          /* an SL_OP_EXPECT step               */
+};
+
+struct sl_scenario {
+	char *name, *description, *file;
+	char **tags; int ntags;
+	/* requirements: unmet means SKIP with the reason */
+	int needs_root;
+	int min_kernel_major, min_kernel_minor;
+	struct sl_sysctl_req *requires; int nrequires; /* host values required */
+	int terminal;                    /* 1: a pty is the session's controlling tty */
+	/* set inside the scenario's IPC namespace before the first step */
+	struct sl_sysctl_req *sysctls; int nsysctls;
+	struct sl_actor_def *actors; int nactors;
+	struct sl_step *steps; int nsteps;
+	char **slots; int nslots;        /* names bound by steps               */
+	struct sl_claim *claims; int nclaims;
+	struct sl_invariant *invariants; int ninvariants;
+	int leak_expected;               /* segments left at the end are the point */
+	int timeout_ms;                  /* per step; 0 = the run's default    */
+	int line;                        /* line of the `scenario` header      */
+};
+
+/* Builders.  Each returns NULL / -1 only when out of memory. */
+struct sl_scenario *sl_scenario_new(const char *name);
+void sl_scenario_free(struct sl_scenario *s);
+int sl_scenario_add_tag(struct sl_scenario *s, const char *tag);
+int sl_scenario_add_actor(struct sl_scenario *s, const char *name);
+int sl_scenario_add_slot(struct sl_scenario *s, const char *name);
+int sl_scenario_find_actor(const struct sl_scenario *s, const char *name);
+int sl_scenario_find_slot(const struct sl_scenario *s, const char *name);
+int sl_scenario_add_sysctl(struct sl_scenario *s, const char *name, const char *value);
+int sl_scenario_add_claim(struct sl_scenario *s, const char *id, const char *text,
+			  const char *source, int kernel_agrees);
+/* Appends a step (zeroed, bind = SL_NO_SLOT, claim = -1) and returns it; the
+ * pointer is valid until the next sl_scenario_add_step. */
+struct sl_step *sl_scenario_add_step(struct sl_scenario *s, int actor, enum sl_op op);
+struct sl_predicate *sl_step_add_pred(struct sl_step *st, enum sl_field f, enum sl_cmp cmp,
+				      struct sl_value v);
+void sl_step_expect_errno(struct sl_step *st, int err);
+void sl_step_expect_signal(struct sl_step *st, int sig);
+
+static inline struct sl_value sl_num(long long n) { struct sl_value v = { SL_VAL_NUM, n, 0, 0 }; return v; }
+static inline struct sl_value sl_slot(int slot) { struct sl_value v = { SL_VAL_SLOT, 0, slot, 0 }; return v; }
+static inline struct sl_value sl_actor(int actor) { struct sl_value v = { SL_VAL_ACTOR, 0, 0, actor }; return v; }
+static inline struct sl_value sl_auto_key(void) { struct sl_value v = { SL_VAL_AUTO_KEY, 0, 0, 0 }; return v; }
+
+/* Names, for parsers and reports. */
+const char *sl_op_name(enum sl_op op);
+const char *sl_field_name(enum sl_field f);
+enum sl_target_kind sl_field_target(enum sl_field f);
+
+#endif
