@@ -97,13 +97,23 @@ struct sl_segment_brief {
 	int dest;
 };
 
+/* Time spent in each phase of a run, in nanoseconds. */
+struct sl_phase_times {
+	uint64_t setup_ns;           /* namespaces, /proc, sysctls             */
+	uint64_t fork_ns;            /* starting actors                        */
+	uint64_t steps_ns;           /* performing operations                  */
+	uint64_t observe_ns;         /* snapshots and expectations             */
+	uint64_t teardown_ns;        /* killing, reaping, leak check           */
+};
+
 enum sl_entry_kind {
 	SL_ENTRY_STEP,               /* a step of the scenario was performed   */
 	SL_ENTRY_EVENT,              /* the harness says something (setup, leak, cleanup) */
 	SL_ENTRY_END,                /* the conductor's final word: outcome    */
 };
 
-enum sl_obs_kind { SL_OBS_NONE, SL_OBS_SEGMENT, SL_OBS_NAMESPACE, SL_OBS_MAPS, SL_OBS_PROCESS };
+enum sl_obs_kind { SL_OBS_NONE, SL_OBS_SEGMENT, SL_OBS_NAMESPACE, SL_OBS_MAPS, SL_OBS_PROCESS,
+		   SL_OBS_PHASES /* the END entry: where the time went */ };
 
 struct sl_trace_entry {
 	enum sl_entry_kind kind;
@@ -128,16 +138,8 @@ struct sl_trace_entry {
 		struct sl_namespace_obs ns;
 		struct sl_maps_obs maps;
 		struct sl_process_obs proc;
+		struct sl_phase_times phases;
 	} obs;
-};
-
-/* Time spent in each phase of a run, in nanoseconds. */
-struct sl_phase_times {
-	uint64_t setup_ns;           /* namespaces, /proc, sysctls             */
-	uint64_t fork_ns;            /* starting actors                        */
-	uint64_t steps_ns;           /* performing operations                  */
-	uint64_t observe_ns;         /* snapshots and expectations             */
-	uint64_t teardown_ns;        /* killing, reaping, leak check           */
 };
 
 struct sl_result {

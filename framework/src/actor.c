@@ -1,0 +1,341 @@
+/* actor.c - what an actor does with each command: the real syscalls
+ * (shmget, shmat, shmdt, shmctl, ftok, fork, exit, kill, exec, the daemon
+ * recipe's calls) and memory reads and writes through an attachment.
+ * It reports the return value and errno, never interprets them: judging is
+ * the conductor's job. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/shm.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "actor.h"
+#include "util.h"
+#include "wire.h"
+
+static void reset_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	for (int sig = 1; sig < NSIG; sig++)
+		sigaction(sig, &sa, NULL); /* fails harmlessly for SIGKILL, SIGSTOP, RT internals */
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+static int setup_stdio(int tty_fd)
+{
+	int fd = tty_fd >= 0 ? tty_fd : open("/dev/null", O_RDWR);
+	if (fd < 0)
+		return -1;
+	for (int i = 0; i < 3; i++)
+		if (fd != i && dup2(fd, i) < 0)
+			return -1;
+	return 0;
+}
+
+static int apply_limits_and_ids(const struct sl_actor_def *def)
+{
+	if (!def)
+		return 0;
+	struct rlimit rl;
+	if (def->rlimit_as > 0) {
+		rl.rlim_cur = rl.rlim_max = (rlim_t)def->rlimit_as;
+		if (setrlimit(RLIMIT_AS, &rl) < 0)
+			return -1;
+	}
+	if (def->rlimit_nofile > 0) {
+		rl.rlim_cur = rl.rlim_max = (rlim_t)def->rlimit_nofile;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			return -1;
+	}
+	if (def->has_ids) {
+		if (setgroups(0, NULL) < 0 || setgid(def->gid) < 0 || setuid(def->uid) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int sl_actor_prepare(const struct sl_actor_boot *boot)
+{
+	reset_signals();
+	if (setup_stdio(boot->tty_fd) < 0)
+		return -1;
+	if (boot->channel != SL_CHANNEL_FD) {
+		if (dup3(boot->channel, SL_CHANNEL_FD, O_CLOEXEC) < 0)
+			return -1;
+	} else if (fcntl(SL_CHANNEL_FD, F_SETFD, FD_CLOEXEC) < 0) {
+		return -1;
+	}
+	close_range(3, SL_CHANNEL_FD - 1, 0);
+	close_range(SL_CHANNEL_FD + 1, ~0U, 0);
+	return apply_limits_and_ids(boot->def);
+}
+
+/* ---- the operations ------------------------------------------------------ */
+
+static void do_shmctl(const struct sl_wire_cmd *c, struct sl_wire_reply *r)
+{
+	union {
+		struct shmid_ds ds;
+		struct shminfo info;
+		struct shm_info sinfo;
+	} buf;
+	memset(&buf, 0, sizeof(buf));
+	int id = (int)c->a[0], cmd = (int)c->a[1];
+	if (cmd == IPC_SET) {
+		shmctl(id, IPC_STAT, &buf.ds); /* start from what is there, if readable */
+		if (c->nargs > 2 && c->a[2] >= 0)
+			buf.ds.shm_perm.mode = (unsigned short)(c->a[2] & 0777);
+		if (c->nargs > 3 && c->a[3] >= 0)
+			buf.ds.shm_perm.uid = (uid_t)c->a[3];
+		if (c->nargs > 4 && c->a[4] >= 0)
+			buf.ds.shm_perm.gid = (gid_t)c->a[4];
+	}
+	errno = 0;
+	r->ret = shmctl(id, cmd, cmd == IPC_RMID ? NULL : &buf.ds);
+	r->err = r->ret < 0 ? errno : 0;
+}
+
+static void do_read(const struct sl_wire_cmd *c, const char *want, size_t len,
+		    struct sl_wire_reply *r)
+{
+	const unsigned char *p = (const unsigned char *)(intptr_t)(c->a[0] + c->a[1]);
+	for (size_t i = 0; i < len; i++) {
+		if (p[i] != (unsigned char)want[i]) {
+			r->mismatch = 1;
+			r->mismatch_at = (uint32_t)i;
+			r->ngot = (uint32_t)(len - i < sizeof(r->got) ? len - i : sizeof(r->got));
+			memcpy(r->got, p + i, r->ngot);
+			break;
+		}
+	}
+	r->ret = (int64_t)len;
+}
+
+/* fork: the child becomes a new actor on a new channel, sent back to the
+ * conductor with the reply.  Returns 1 in the child. */
+static int do_fork(struct sl_wire_reply *r, int *pass_fd)
+{
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		r->ret = -1;
+		r->err = errno;
+		return 0;
+	}
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(sv[0]);
+		if (dup3(sv[1], SL_CHANNEL_FD, O_CLOEXEC) < 0)
+			_exit(127);
+		close(sv[1]);
+		return 1; /* the child serves its own channel; it answers nothing now */
+	}
+	close(sv[1]);
+	r->ret = pid;
+	r->err = pid < 0 ? errno : 0;
+	r->child_pid = pid;
+	if (pid > 0)
+		*pass_fd = sv[0];
+	else
+		close(sv[0]);
+	return 0;
+}
+
+/* fork-detach and daemon(3): the parent exits, the actor lives on in the child. */
+static void do_detach(const struct sl_wire_cmd *c, struct sl_wire_reply *r)
+{
+	if (c->op == SL_OP_DAEMON) {
+		sl_flush_coverage();
+		r->ret = daemon((int)c->a[0], (int)c->a[1]);
+	} else {
+		pid_t pid = fork();
+		if (pid > 0) {
+			sl_flush_coverage();
+			_exit(0);
+		}
+		r->ret = pid;
+	}
+	r->err = r->ret < 0 ? errno : 0;
+	if (r->ret == 0)
+		r->ret = getpid();
+}
+
+static char **split_strings(const char *p, uint32_t n, const char **end)
+{
+	char **v = calloc(n + 1, sizeof(char *));
+	if (!v)
+		return NULL;
+	for (uint32_t i = 0; i < n; i++) {
+		v[i] = (char *)p;
+		p += strlen(p) + 1;
+	}
+	*end = p;
+	return v;
+}
+
+static void exec_child(const struct sl_wire_cmd *c, const char *strings, long long auto_key)
+{
+	const char *end;
+	char **argv = split_strings(strings, c->argc, &end);
+	char **extra = split_strings(end, c->envc, &end);
+	if (!argv || !extra || !argv[0])
+		_exit(127);
+	char keybuf[32];
+	snprintf(keybuf, sizeof(keybuf), "%lld", auto_key);
+	setenv("SHMLIFE_KEY", keybuf, 1);
+	for (uint32_t i = 0; i < c->envc; i++)
+		putenv(extra[i]);
+	if (strchr(argv[0], '/'))
+		execv(argv[0], argv);
+	else
+		execvp(argv[0], argv);
+	_exit(127);
+}
+
+static void do_exec(const struct sl_wire_cmd *c, const char *strings, long long auto_key,
+		    struct sl_wire_reply *r)
+{
+	pid_t pid = fork();
+	if (pid == 0)
+		exec_child(c, strings, auto_key);
+	if (pid < 0) {
+		r->ret = -1;
+		r->err = errno;
+		return;
+	}
+	int st;
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR) {
+			r->ret = -1;
+			r->err = errno;
+			return;
+		}
+	r->ret = pid;
+	r->child_pid = pid;
+	r->status = st;
+}
+
+static void do_close_fds(struct sl_wire_reply *r)
+{
+	r->ret = close_range(0, SL_CHANNEL_FD - 1, 0);
+	if (r->ret == 0)
+		r->ret = close_range(SL_CHANNEL_FD + 1, ~0U, 0);
+	r->err = r->ret < 0 ? errno : 0;
+}
+
+static void do_null_stdio(struct sl_wire_reply *r)
+{
+	int fd = open("/dev/null", O_RDWR);
+	r->ret = fd < 0 ? -1 : 0;
+	for (int i = 0; i < 3 && fd >= 0 && r->ret == 0; i++)
+		if (fd != i && dup2(fd, i) < 0)
+			r->ret = -1;
+	r->err = r->ret < 0 ? errno : 0;
+	if (fd > 2)
+		close(fd);
+}
+
+static void probe_tty(struct sl_wire_reply *r)
+{
+	int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	r->ret = fd;
+	r->err = fd < 0 ? errno : 0;
+	if (fd >= 0)
+		close(fd);
+}
+
+static void crash(int sig)
+{
+	sl_flush_coverage();
+	signal(sig, SIG_DFL);
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	raise(sig);
+}
+
+/* Performs one command; fills r.  Returns 1 if this process must now serve
+ * as a freshly forked actor (and answer nothing). */
+static int perform(const struct sl_wire_cmd *c, const char *payload, long long auto_key,
+		   struct sl_wire_reply *r, int *pass_fd)
+{
+	const char *str = c->str_len ? payload : "";
+	const char *data = payload + c->str_len;
+	const char *strings = data + c->data_len;
+	errno = 0;
+	switch (c->op) {
+	case SL_OP_SHMGET: r->ret = shmget((key_t)c->a[0], (size_t)c->a[1], (int)c->a[2]); break;
+	case SL_OP_SHMAT: {
+		void *want = c->nargs > 2 ? (void *)(intptr_t)c->a[2] : NULL;
+		void *p = shmat((int)c->a[0], want, (int)c->a[1]);
+		r->ret = p == (void *)-1 ? -1 : (int64_t)(intptr_t)p;
+		break;
+	}
+	case SL_OP_SHMDT: r->ret = shmdt((const void *)(intptr_t)c->a[0]); break;
+	case SL_OP_SHMCTL: do_shmctl(c, r); return 0;
+	case SL_OP_FTOK: r->ret = ftok(str, (int)c->a[0]); break;
+	case SL_OP_WRITE:
+		memcpy((char *)(intptr_t)(c->a[0] + c->a[1]), data, c->data_len);
+		r->ret = c->data_len;
+		break;
+	case SL_OP_READ: do_read(c, data, c->data_len, r); return 0;
+	case SL_OP_FORK: return do_fork(r, pass_fd);
+	case SL_OP_FORK_DETACH:
+	case SL_OP_DAEMON: do_detach(c, r); return 0;
+	case SL_OP_EXIT: sl_flush_coverage(); _exit((int)c->a[0]);
+	case SL_OP_CRASH: crash((int)c->a[0]); r->ret = 0; break;
+	case SL_OP_KILL: r->ret = kill((pid_t)c->a[0], (int)c->a[1]); break;
+	case SL_OP_EXEC: do_exec(c, strings, auto_key, r); return 0;
+	case SL_OP_SETSID: r->ret = setsid(); break;
+	case SL_OP_SETPGID: r->ret = setpgid((pid_t)c->a[0], (pid_t)c->a[1]); break;
+	case SL_OP_GETSID: r->ret = getsid((pid_t)c->a[0]); break;
+	case SL_OP_UMASK: r->ret = umask((mode_t)c->a[0]); break;
+	case SL_OP_CHDIR: r->ret = chdir(str); break;
+	case SL_OP_CLOSE_FDS: do_close_fds(r); return 0;
+	case SL_OP_NULL_STDIO: do_null_stdio(r); return 0;
+	case SL_OP_OPEN: r->ret = open(str, (int)c->a[0]); break;
+	case SL_WIRE_PROBE_TTY: probe_tty(r); return 0;
+	case SL_WIRE_FLUSH: sl_flush_coverage(); r->ret = 0; break;
+	case SL_WIRE_QUIT: sl_flush_coverage(); _exit(0);
+	default: r->ret = -1; errno = ENOSYS; break;
+	}
+	r->err = r->ret < 0 ? errno : 0;
+	return 0;
+}
+
+void sl_actor_serve(long long auto_key)
+{
+	static char payload[SL_WIRE_MAX_PAYLOAD];
+	struct sl_wire_cmd cmd;
+	for (;;) {
+		ssize_t n = sl_wire_recv_cmd(SL_CHANNEL_FD, &cmd, payload, sizeof(payload));
+		if (n <= 0) {
+			sl_flush_coverage();
+			_exit(n == 0 ? 0 : 126); /* the conductor is gone */
+		}
+		struct sl_wire_reply r;
+		memset(&r, 0, sizeof(r));
+		int pass_fd = -1;
+		int became_child = perform(&cmd, payload, auto_key, &r, &pass_fd);
+		if (became_child)
+			continue;
+		r.pid = getpid();
+		sl_wire_send_reply(SL_CHANNEL_FD, &r, pass_fd);
+		if (pass_fd >= 0)
+			close(pass_fd);
+	}
+}

@@ -1,0 +1,27 @@
+/* actor.h - the actor: a process that performs real calls on the conductor's
+ * orders (internal).
+ *
+ * The conductor forks, calls sl_actor_prepare() in the child, then
+ * sl_actor_serve(), which never returns: it performs each command it is sent
+ * and answers with what the kernel said, until told to quit, or until it
+ * exits or dies because a step said so.
+ */
+#ifndef SHMLIFE_ACTOR_H
+#define SHMLIFE_ACTOR_H
+
+#include "shmlife/scenario.h"
+
+struct sl_actor_boot {
+	int channel;                     /* the actor's end of its channel     */
+	int tty_fd;                      /* pty slave for 0/1/2, or -1 (/dev/null) */
+	const struct sl_actor_def *def;  /* uid/gid and rlimits                */
+	long long auto_key;              /* passed to exec'd programs          */
+};
+
+/* Sets the child up: signals to default, stdio, the channel at SL_CHANNEL_FD,
+ * every other descriptor closed, rlimits, ids.  Returns 0 or -1 with errno
+ * (the caller reports it and _exits). */
+int sl_actor_prepare(const struct sl_actor_boot *boot);
+void sl_actor_serve(long long auto_key) __attribute__((noreturn));
+
+#endif

@@ -1,0 +1,536 @@
+/* conductor.c - the conductor's main line: set the namespace up (sysctls,
+ * terminal), start the actors, perform the steps in the script's order, judge
+ * each, tear everything down, check for leaked segments, and send every
+ * trace entry to the harness as it happens.
+ *
+ * It runs as PID 1 of the scenario's PID namespace (run.c put it there), so
+ * orphans come to it and kill(-1, SIGKILL) ends every process of the
+ * scenario, daemons included.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/shm.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "conductor.h"
+#include "shmlife/observe.h"
+#include "util.h"
+#include "verdict.h"
+
+const char *conductor_actor_name(const struct conductor *c, int idx)
+{
+	if (idx == SL_CONDUCTOR)
+		return "conductor";
+	return idx >= 0 && idx < c->s->nactors ? c->s->actors[idx].name : "?";
+}
+
+long long conductor_value(const struct conductor *c, const struct sl_value *v)
+{
+	switch (v->kind) {
+	case SL_VAL_NUM: return v->num;
+	case SL_VAL_SLOT:
+		return v->slot >= 0 && v->slot < c->s->nslots && c->slot_set[v->slot] ? c->slots[v->slot] : -1;
+	case SL_VAL_AUTO_KEY: return c->auto_key;
+	case SL_VAL_ACTOR:
+		return v->actor >= 0 && v->actor < c->s->nactors ? c->actors[v->actor].pid : -1;
+	case SL_VAL_STEP_TIME:
+		return v->num >= 0 && v->num < c->s->nsteps ? c->step_wall[v->num] : -1;
+	case SL_VAL_NONE: break;
+	}
+	return 0;
+}
+
+void conductor_emit(struct conductor *c, const struct sl_trace_entry *e)
+{
+	if (sl_write_all(c->trace_fd, e, sizeof(*e)) < 0)
+		_exit(3); /* the harness is gone: nobody to report to */
+}
+
+static void fail(struct conductor *c, enum sl_outcome o, int step, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void fail(struct conductor *c, enum sl_outcome o, int step, const char *fmt, ...)
+{
+	if (c->outcome != SL_PASS)
+		return;
+	c->outcome = o;
+	c->failed_step = step;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(c->reason, sizeof(c->reason), fmt, ap);
+	va_end(ap);
+}
+
+static void event(struct conductor *c, enum sl_outcome verdict, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void event(struct conductor *c, enum sl_outcome verdict, const char *fmt, ...)
+{
+	struct sl_trace_entry e;
+	memset(&e, 0, sizeof(e));
+	e.kind = SL_ENTRY_EVENT;
+	e.step = e.actor = -1;
+	e.verdict = verdict;
+	e.t_ns = sl_now_ns() - c->t0;
+	e.brief.slot = -1;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(e.detail, sizeof(e.detail), fmt, ap);
+	va_end(ap);
+	conductor_emit(c, &e);
+}
+
+/* ---- set-up ---------------------------------------------------------------- */
+
+static void ignore_terminal_signals(void)
+{
+	static const int sigs[] = { SIGPIPE, SIGHUP, SIGINT, SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU };
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		signal(sigs[i], SIG_IGN);
+}
+
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+/* A new session whose controlling terminal is a fresh pty: the actors are
+ * born in its foreground process group with 0, 1, 2 on the slave. */
+static int open_terminal(struct conductor *c)
+{
+	if (setsid() < 0 && getsid(0) != getpid())
+		return -1;
+	c->pty_master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (c->pty_master < 0 || grantpt(c->pty_master) < 0 || unlockpt(c->pty_master) < 0)
+		return -1;
+	const char *name = ptsname(c->pty_master);
+	if (!name)
+		return -1;
+	c->pty_slave = open(name, O_RDWR | O_CLOEXEC);
+	if (c->pty_slave < 0 || ioctl(c->pty_slave, TIOCSCTTY, 0) < 0)
+		return -1;
+	return tcsetpgrp(c->pty_slave, getpgrp());
+}
+
+static int set_sysctls(struct conductor *c)
+{
+	for (int i = 0; i < c->s->nsysctls; i++) {
+		const struct sl_sysctl_req *r = &c->s->sysctls[i];
+		if (!sl_sysctl_is_ipc_namespaced(r->name)) {
+			fail(c, SL_BROK, -1, "%s is not a sysctl of the IPC namespace; refusing to set it",
+			     r->name);
+			return -1;
+		}
+		if (sl_sysctl_write(r->name, r->value) < 0) {
+			fail(c, SL_BROK, -1, "cannot set %s=%s in the scenario's namespace: %s", r->name,
+			     r->value, strerror(errno));
+			return -1;
+		}
+		event(c, SL_PASS, "sysctl %s=%s set in the scenario's IPC namespace", r->name, r->value);
+	}
+	return 0;
+}
+
+static int start_actors(struct conductor *c)
+{
+	for (int i = 0; i < c->s->nactors; i++) {
+		if (c->s->actors[i].spawned)
+			continue;
+		if (conductor_start_actor(c, i) < 0) {
+			fail(c, SL_BROK, -1, "cannot start actor %s: %s", c->s->actors[i].name,
+			     strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The auto key: one per scenario, derived from its name, never IPC_PRIVATE. */
+static long long auto_key_for(const char *name)
+{
+	uint32_t h = 2166136261u;
+	for (const char *p = name; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	return (long long)(int32_t)((h & 0x0fffffffu) | 0x50000000u);
+}
+
+/* ---- steps ----------------------------------------------------------------- */
+
+static int step_segment_slot(const struct conductor *c, const struct sl_step *st)
+{
+	switch (st->op) {
+	case SL_OP_SHMGET: return st->bind;
+	case SL_OP_SHMAT:
+	case SL_OP_SHMCTL: return st->args[0].kind == SL_VAL_SLOT ? st->args[0].slot : -1;
+	case SL_OP_SHMDT:
+	case SL_OP_WRITE:
+	case SL_OP_READ: return st->args[0].kind == SL_VAL_SLOT ? c->slot_segment[st->args[0].slot] : -1;
+	case SL_OP_EXPECT:
+		return st->target == SL_TARGET_SEGMENT && st->subject.kind == SL_VAL_SLOT ? st->subject.slot : -1;
+	default: return -1;
+	}
+}
+
+/* The segment the step is about (or the one last touched), after the step:
+ * sequence diagrams draw its state beside every row. */
+static void brief_after(struct conductor *c, const struct sl_step *st, struct sl_trace_entry *e)
+{
+	int slot = step_segment_slot(c, st);
+	if (slot >= 0)
+		c->last_segment = slot;
+	else
+		slot = c->last_segment;
+	e->brief.slot = slot;
+	if (slot < 0 || !c->slot_set[slot])
+		return;
+	observe_segment_brief((int)c->slots[slot], &e->brief);
+	e->brief.slot = slot;
+}
+
+/* Serialises strings, data, argv and env of a step into one payload. */
+static char *build_payload(const struct sl_step *st, struct sl_wire_cmd *cmd, size_t *len)
+{
+	size_t n = 0;
+	cmd->str_len = st->str ? (uint32_t)strlen(st->str) + 1 : 0;
+	cmd->data_len = (uint32_t)st->nbytes;
+	n = cmd->str_len + cmd->data_len;
+	for (char **p = st->argv; p && *p; p++, cmd->argc++)
+		n += strlen(*p) + 1;
+	for (char **p = st->envp; p && *p; p++, cmd->envc++)
+		n += strlen(*p) + 1;
+	cmd->strings_len = (uint32_t)(n - cmd->str_len - cmd->data_len);
+	char *buf = malloc(n ? n : 1);
+	if (!buf)
+		return NULL;
+	char *w = buf;
+	if (st->str)
+		w = stpcpy(w, st->str) + 1;
+	if (st->nbytes)
+		w = (char *)memcpy(w, st->bytes, st->nbytes) + st->nbytes;
+	for (char **p = st->argv; p && *p; p++)
+		w = stpcpy(w, *p) + 1;
+	for (char **p = st->envp; p && *p; p++)
+		w = stpcpy(w, *p) + 1;
+	*len = n;
+	return buf;
+}
+
+static void answer_from_status(int status, struct op_answer *a)
+{
+	if (status == -1)
+		return;
+	if (WIFSIGNALED(status))
+		a->signal = WTERMSIG(status);
+	else if (WIFEXITED(status)) {
+		a->exited = 1;
+		a->status = WEXITSTATUS(status);
+	}
+}
+
+static void describe_read_mismatch(const struct sl_step *st, const struct sl_wire_reply *r,
+				   char *buf, size_t len)
+{
+	snprintf(buf, len, "bytes differ at offset %u: expected", r->mismatch_at);
+	for (uint32_t i = 0; i < r->ngot && r->mismatch_at + i < st->nbytes; i++)
+		sl_appendf(buf, len, " %02x", st->bytes[r->mismatch_at + i]);
+	sl_appendf(buf, len, ", read");
+	for (uint32_t i = 0; i < r->ngot; i++)
+		sl_appendf(buf, len, " %02x", r->got[i]);
+}
+
+/* What the step's result means for the actors: new ones, moved ones. */
+static void after_answer(struct conductor *c, const struct sl_step *st, const struct sl_wire_reply *r,
+			 int passed_fd)
+{
+	struct conductor_actor *a = &c->actors[st->actor];
+	if (st->op == SL_OP_FORK && r->err == 0 && passed_fd >= 0 && st->new_actor >= 0) {
+		conductor_adopt_actor(c, st->new_actor, r->child_pid, passed_fd);
+		return;
+	}
+	if (passed_fd >= 0)
+		close(passed_fd);
+	if ((st->op == SL_OP_FORK_DETACH || st->op == SL_OP_DAEMON) && r->err == 0 && r->pid != a->pid) {
+		close(a->pidfd);
+		a->pid = r->pid; /* the actor lives on in the child */
+		a->pidfd = sl_pidfd_open(a->pid);
+	}
+}
+
+static void perform_actor_step(struct conductor *c, int i, struct sl_trace_entry *e, struct op_answer *ans)
+{
+	const struct sl_step *st = &c->s->steps[i];
+	struct conductor_actor *a = &c->actors[st->actor];
+	if (a->state != ACTOR_RUNNING) {
+		e->verdict = SL_FAIL;
+		snprintf(e->detail, sizeof(e->detail), "actor %s %s; it cannot perform this step",
+			 conductor_actor_name(c, st->actor),
+			 a->state == ACTOR_UNBORN ? "was never born" : "has ended");
+		return;
+	}
+	struct sl_wire_cmd cmd;
+	memset(&cmd, 0, sizeof(cmd));
+	cmd.op = st->op;
+	cmd.step = i;
+	cmd.nargs = st->nargs;
+	for (int k = 0; k < st->nargs; k++)
+		cmd.a[k] = conductor_value(c, &st->args[k]);
+	size_t len = 0;
+	char *payload = build_payload(st, &cmd, &len);
+	if (!payload || len > SL_WIRE_MAX_PAYLOAD) {
+		free(payload);
+		e->verdict = SL_BROK;
+		snprintf(e->detail, sizeof(e->detail), "step payload too large (%zu bytes)", len);
+		return;
+	}
+	e->pid = a->pid;
+	struct sl_wire_reply r;
+	memset(&r, 0, sizeof(r));
+	int passed_fd = -1;
+	int got = conductor_call(c, st->actor, &cmd, payload, len, &r, &passed_fd);
+	free(payload);
+	if (got == -1) {
+		e->verdict = SL_TIMEOUT;
+		snprintf(e->detail, sizeof(e->detail), "actor %s did not answer within %d ms",
+			 conductor_actor_name(c, st->actor), c->step_timeout_ms);
+		return;
+	}
+	if (got == -2) {
+		e->verdict = SL_BROK;
+		snprintf(e->detail, sizeof(e->detail), "channel to actor %s failed: %s",
+			 conductor_actor_name(c, st->actor), strerror(errno));
+		return;
+	}
+	if (got == 0) {
+		answer_from_status(a->wait_status, ans);
+		a->died_at_step = i;
+	} else {
+		ans->answered = 1;
+		ans->ret = r.ret;
+		ans->err = r.err;
+		e->pid = r.pid;
+		if (st->op == SL_OP_EXEC && r.err == 0)
+			answer_from_status(r.status, ans);
+		after_answer(c, st, &r, passed_fd);
+		if (st->bind >= 0 && r.err == 0) {
+			c->slots[st->bind] = r.ret;
+			c->slot_set[st->bind] = 1;
+			if (st->op == SL_OP_SHMAT && st->args[0].kind == SL_VAL_SLOT)
+				c->slot_segment[st->bind] = st->args[0].slot;
+		}
+	}
+	long long want = st->outcome.has_value ? conductor_value(c, &st->outcome.value) : 0;
+	e->verdict = verdict_outcome(&st->outcome, want, ans, e->detail, sizeof(e->detail));
+	if (e->verdict == SL_PASS && st->op == SL_OP_READ && r.mismatch) {
+		e->verdict = SL_FAIL;
+		describe_read_mismatch(st, &r, e->detail, sizeof(e->detail));
+	}
+}
+
+static void perform_conductor_step(struct conductor *c, int i, struct sl_trace_entry *e,
+				   struct op_answer *ans)
+{
+	const struct sl_step *st = &c->s->steps[i];
+	ans->answered = 1;
+	switch (st->op) {
+	case SL_OP_SYSCTL:
+		if (!sl_sysctl_is_ipc_namespaced(st->str)) {
+			e->verdict = SL_BROK;
+			snprintf(e->detail, sizeof(e->detail), "%s is not a sysctl of the IPC namespace", st->str);
+			return;
+		}
+		ans->ret = sl_sysctl_write(st->str, st->str2);
+		ans->err = ans->ret < 0 ? errno : 0;
+		break;
+	case SL_OP_WAIT: {
+		int idx = st->args[0].actor;
+		if (!conductor_wait_end(c, idx, c->step_timeout_ms)) {
+			e->verdict = SL_TIMEOUT;
+			snprintf(e->detail, sizeof(e->detail), "%s did not end within %d ms",
+				 conductor_actor_name(c, idx), c->step_timeout_ms);
+			return;
+		}
+		answer_from_status(c->actors[idx].wait_status, ans);
+		ans->signal = ans->exited = 0; /* waiting succeeded; how it ended is for `expect` */
+		break;
+	}
+	case SL_OP_HANGUP:
+		ans->ret = c->pty_master >= 0 ? close(c->pty_master) : -1;
+		ans->err = c->pty_master >= 0 ? 0 : ENOTTY;
+		c->pty_master = -1;
+		break;
+	case SL_OP_TTY_KEY: {
+		char ch = (char)conductor_value(c, &st->args[0]);
+		ans->ret = c->pty_master >= 0 ? write(c->pty_master, &ch, 1) : -1;
+		ans->err = ans->ret < 0 ? (c->pty_master >= 0 ? errno : ENOTTY) : 0;
+		break;
+	}
+	default:
+		e->verdict = SL_BROK;
+		snprintf(e->detail, sizeof(e->detail), "%s is not a conductor step", sl_op_name(st->op));
+		return;
+	}
+	e->verdict = verdict_outcome(&st->outcome, 0, ans, e->detail, sizeof(e->detail));
+}
+
+static void run_step(struct conductor *c, int i)
+{
+	const struct sl_step *st = &c->s->steps[i];
+	struct sl_trace_entry e;
+	memset(&e, 0, sizeof(e));
+	e.kind = SL_ENTRY_STEP;
+	e.step = i;
+	e.actor = st->actor;
+	e.brief.slot = -1;
+	e.wall_sec = time(NULL);
+	c->step_wall[i] = e.wall_sec;
+	uint64_t start = sl_now_ns();
+	e.t_ns = start - c->t0;
+	struct op_answer ans;
+	memset(&ans, 0, sizeof(ans));
+	if (st->op == SL_OP_EXPECT)
+		conductor_expect(c, i, &e);
+	else if (st->actor == SL_CONDUCTOR)
+		perform_conductor_step(c, i, &e, &ans);
+	else
+		perform_actor_step(c, i, &e, &ans);
+	if (st->op != SL_OP_EXPECT) {
+		e.ret = ans.ret;
+		e.err = ans.err;
+		e.signal = ans.signal;
+		e.exited = ans.exited;
+		e.exit_status = ans.status;
+	}
+	uint64_t done = sl_now_ns();
+	e.dur_ns = done - start;
+	if (st->op == SL_OP_EXPECT)
+		c->phases.observe_ns += e.dur_ns;
+	else
+		c->phases.steps_ns += e.dur_ns;
+	brief_after(c, st, &e);
+	c->phases.observe_ns += sl_now_ns() - done;
+	if (e.verdict != SL_PASS)
+		fail(c, e.verdict, i, "line %d: %s: %s", st->line, st->text ? st->text : sl_op_name(st->op),
+		     e.detail);
+	conductor_emit(c, &e);
+}
+
+/* ---- the end --------------------------------------------------------------- */
+
+static void check_leaks(struct conductor *c)
+{
+	struct sl_namespace_obs ns;
+	if (observe_namespace(&ns) < 0) {
+		fail(c, SL_BROK, -1, "cannot observe the namespace after the scenario: %s", strerror(errno));
+		return;
+	}
+	int left = ns.segments_proc;
+	if (left == 0)
+		return;
+	char ids[200] = "";
+	FILE *f = fopen("/proc/sysvipc/shm", "re");
+	char line[512];
+	if (f) {
+		if (fgets(line, sizeof(line), f)) /* header */
+			while (fgets(line, sizeof(line), f)) {
+				struct sl_segment_view v;
+				if (sl_parse_sysvipc_shm_line(line, &v) == 0)
+					sl_appendf(ids, sizeof(ids), "%s shmid %d key 0x%08x size %llu",
+						   ids[0] ? "," : "", v.shmid, (unsigned)v.key,
+						   (unsigned long long)v.size);
+			}
+		fclose(f);
+	}
+	if (c->s->leak_expected) {
+		event(c, SL_PASS, "%d segment(s) left at the end, as the scenario expects:%s", left, ids);
+		return;
+	}
+	event(c, SL_FAIL, "leaked segment(s): %d left in the namespace after every actor ended:%s", left, ids);
+	fail(c, SL_FAIL, -1, "leaked segment(s): %d left after every actor ended:%s", left, ids);
+}
+
+static void send_end(struct conductor *c)
+{
+	struct sl_trace_entry e;
+	memset(&e, 0, sizeof(e));
+	e.kind = SL_ENTRY_END;
+	e.step = c->failed_step;
+	e.actor = -1;
+	e.verdict = c->outcome;
+	e.t_ns = sl_now_ns() - c->t0;
+	e.brief.slot = -1;
+	/* the harness rebuilds the whole reason from the failing step's entry */
+	memcpy(e.detail, c->reason, sizeof(e.detail) - 1);
+	e.obs_kind = SL_OBS_PHASES;
+	e.obs.phases = c->phases;
+	conductor_emit(c, &e);
+}
+
+static int alloc_state(struct conductor *c)
+{
+	const struct sl_scenario *s = c->s;
+	c->actors = calloc((size_t)s->nactors + 1, sizeof(*c->actors));
+	c->slots = calloc((size_t)s->nslots + 1, sizeof(*c->slots));
+	c->slot_set = calloc((size_t)s->nslots + 1, 1);
+	c->step_wall = calloc((size_t)s->nsteps + 1, sizeof(*c->step_wall));
+	c->slot_segment = calloc((size_t)s->nslots + 1, sizeof(*c->slot_segment));
+	if (!c->actors || !c->slots || !c->slot_set || !c->step_wall || !c->slot_segment)
+		return -1;
+	for (int i = 0; i < s->nslots; i++)
+		c->slot_segment[i] = -1;
+	c->last_segment = -1;
+	for (int i = 0; i < s->nactors; i++)
+		c->actors[i].chan = c->actors[i].pidfd = -1;
+	return 0;
+}
+
+int sl_conductor_main(const struct sl_scenario *s, const struct sl_run_options *o, int trace_fd)
+{
+	struct conductor c;
+	memset(&c, 0, sizeof(c));
+	c.s = s;
+	c.o = o;
+	c.trace_fd = trace_fd;
+	c.t0 = sl_now_ns();
+	c.failed_step = -1;
+	c.pty_master = c.pty_slave = -1;
+	c.outcome = SL_PASS;
+	c.step_timeout_ms = s->timeout_ms > 0 ? s->timeout_ms : (o->step_timeout_ms > 0 ? o->step_timeout_ms : 5000);
+	c.auto_key = auto_key_for(s->name);
+	ignore_terminal_signals();
+	raise_fd_limit();
+	if (alloc_state(&c) < 0) {
+		fail(&c, SL_BROK, -1, "out of memory");
+		send_end(&c);
+		return 3;
+	}
+	if (set_sysctls(&c) == 0 && (!s->terminal || open_terminal(&c) == 0 ||
+				     (fail(&c, SL_BROK, -1, "cannot set up a pty as controlling terminal: %s",
+					   strerror(errno)), 0))) {
+		uint64_t t = sl_now_ns();
+		c.phases.setup_ns = t - c.t0;
+		if (start_actors(&c) == 0) {
+			c.phases.fork_ns = sl_now_ns() - t;
+			for (int i = 0; i < s->nsteps && c.outcome == SL_PASS; i++)
+				run_step(&c, i);
+		}
+	}
+	uint64_t t = sl_now_ns();
+	conductor_kill_all(&c);
+	if (c.outcome == SL_PASS)
+		check_leaks(&c);
+	c.phases.teardown_ns = sl_now_ns() - t;
+	send_end(&c);
+	return 0;
+}

@@ -1,0 +1,78 @@
+/* conductor.h - the conductor: PID 1 of a scenario's namespaces, which
+ * starts the actors, drives them step by step in the script's order, takes
+ * the observations, judges, and streams the trace to the harness (internal).
+ */
+#ifndef SHMLIFE_CONDUCTOR_H
+#define SHMLIFE_CONDUCTOR_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "shmlife/result.h"
+#include "shmlife/run.h"
+#include "shmlife/scenario.h"
+#include "wire.h"
+
+enum actor_state { ACTOR_UNBORN, ACTOR_RUNNING, ACTOR_ENDED };
+
+struct conductor_actor {
+	enum actor_state state;
+	pid_t pid;                       /* its pid in the scenario's namespace */
+	int chan;                        /* the conductor's end of its channel  */
+	int pidfd;
+	int wait_status;                 /* once ENDED                          */
+	int died_at_step;
+};
+
+struct reaped { pid_t pid; int status; };
+
+struct conductor {
+	const struct sl_scenario *s;
+	const struct sl_run_options *o;
+	int trace_fd;
+	uint64_t t0;
+	int step_timeout_ms;
+	long long auto_key;
+	struct conductor_actor *actors;
+	long long *slots;
+	char *slot_set;
+	int *slot_segment;               /* address slot -> its segment's slot */
+	int last_segment;                /* slot of the segment last touched   */
+	int64_t *step_wall;              /* wall second each step began        */
+	int pty_master, pty_slave;       /* -1 without `terminal: pty`         */
+	struct reaped *reaped;           /* statuses of processes we reaped    */
+	int nreaped, capreaped;
+	struct sl_phase_times phases;
+	enum sl_outcome outcome;
+	char reason[512];
+	int failed_step;
+};
+
+/* Runs the scenario; the process is PID 1 of fresh namespaces.  Returns the
+ * exit status for the conductor process. */
+int sl_conductor_main(const struct sl_scenario *s, const struct sl_run_options *o, int trace_fd);
+
+/* conductor_actors.c */
+int conductor_start_actor(struct conductor *c, int idx);
+int conductor_adopt_actor(struct conductor *c, int idx, pid_t pid, int chan);
+/* Sends the command of a step to its actor and waits, bounded, for the answer
+ * or for the actor's end.  Returns 1 answered, 0 the actor ended (its
+ * wait status in the actor), -1 timed out, -2 harness error (errno). */
+int conductor_call(struct conductor *c, int idx, const struct sl_wire_cmd *cmd,
+		   const void *payload, size_t len, struct sl_wire_reply *r, int *passed_fd);
+/* Waits, bounded, until the actor has ended.  1 ended, 0 timed out. */
+int conductor_wait_end(struct conductor *c, int idx, int timeout_ms);
+/* Marks actors whose process has ended, collecting their status. */
+void conductor_poll_ends(struct conductor *c);
+void conductor_reap(struct conductor *c);
+void conductor_kill_all(struct conductor *c);
+
+/* conductor_expect.c: performs an SL_OP_EXPECT step; fills e. */
+void conductor_expect(struct conductor *c, int step, struct sl_trace_entry *e);
+
+/* conductor.c */
+long long conductor_value(const struct conductor *c, const struct sl_value *v);
+void conductor_emit(struct conductor *c, const struct sl_trace_entry *e);
+const char *conductor_actor_name(const struct conductor *c, int idx);
+
+#endif

@@ -1,0 +1,246 @@
+/* conductor_actors.c - the conductor's side of its actors: starting them,
+ * calling them with a bound wait, noticing when they end and with what
+ * status, reaping, and killing everything at the end.
+ *
+ * An actor has ended when its channel reads end-of-file and its pidfd says
+ * it exited.  Its status comes from waitpid() when it is the conductor's
+ * child (or an orphan, since the conductor is PID 1), and otherwise from the
+ * exit_code field of /proc/PID/stat while it is a zombie of its parent actor
+ * (actors never reap).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "actor.h"
+#include "conductor.h"
+#include "util.h"
+
+static void remember_status(struct conductor *c, pid_t pid, int status)
+{
+	if (c->nreaped == c->capreaped) {
+		int ncap = c->capreaped ? c->capreaped * 2 : 16;
+		struct reaped *n = realloc(c->reaped, (size_t)ncap * sizeof(*n));
+		if (!n)
+			return;
+		c->reaped = n;
+		c->capreaped = ncap;
+	}
+	c->reaped[c->nreaped].pid = pid;
+	c->reaped[c->nreaped].status = status;
+	c->nreaped++;
+}
+
+void conductor_reap(struct conductor *c)
+{
+	int st;
+	pid_t pid;
+	while ((pid = waitpid(-1, &st, WNOHANG | __WALL)) > 0)
+		remember_status(c, pid, st);
+}
+
+/* exit_code, the last field of /proc/PID/stat, of a zombie. */
+static int zombie_status(pid_t pid, int *status)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	char *p = strrchr(buf, ')');
+	if (!p || p[1] != ' ' || (p[2] != 'Z' && p[2] != 'X'))
+		return -1;
+	char *last = strrchr(buf, ' ');
+	while (last && last > p && last[1] == '\0') { /* trailing newline/space */
+		*last = '\0';
+		last = strrchr(buf, ' ');
+	}
+	if (!last)
+		return -1;
+	*status = atoi(last + 1);
+	return 0;
+}
+
+/* The status of an ended process, or -1 if it cannot be known (yet). */
+static int ended_status(struct conductor *c, pid_t pid, int *status)
+{
+	for (int i = c->nreaped - 1; i >= 0; i--)
+		if (c->reaped[i].pid == pid) {
+			*status = c->reaped[i].status;
+			return 0;
+		}
+	pid_t w = waitpid(pid, status, WNOHANG | __WALL);
+	if (w == pid) {
+		remember_status(c, pid, *status);
+		return 0;
+	}
+	if (w < 0 && errno == ECHILD)
+		return zombie_status(pid, status);
+	return -1;
+}
+
+static void mark_ended(struct conductor *c, struct conductor_actor *a, int status)
+{
+	a->state = ACTOR_ENDED;
+	a->wait_status = status;
+	if (a->chan >= 0)
+		close(a->chan);
+	if (a->pidfd >= 0)
+		close(a->pidfd);
+	a->chan = a->pidfd = -1;
+	(void)c;
+}
+
+int conductor_adopt_actor(struct conductor *c, int idx, pid_t pid, int chan)
+{
+	struct conductor_actor *a = &c->actors[idx];
+	a->pid = pid;
+	a->chan = chan;
+	a->pidfd = sl_pidfd_open(pid);
+	a->state = ACTOR_RUNNING;
+	a->died_at_step = -1;
+	return a->pidfd < 0 ? -1 : 0;
+}
+
+int conductor_start_actor(struct conductor *c, int idx)
+{
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return -1;
+	pid_t pid = fork();
+	if (pid < 0) {
+		int saved = errno;
+		close(sv[0]);
+		close(sv[1]);
+		errno = saved;
+		return -1;
+	}
+	if (pid == 0) {
+		struct sl_actor_boot boot = {
+			.channel = sv[1], .tty_fd = c->pty_slave,
+			.def = &c->s->actors[idx], .auto_key = c->auto_key,
+		};
+		if (sl_actor_prepare(&boot) < 0)
+			_exit(125);
+		sl_actor_serve(c->auto_key);
+	}
+	close(sv[1]);
+	return conductor_adopt_actor(c, idx, pid, sv[0]);
+}
+
+/* The actor's channel ended: wait (bounded) for its process, collect status. */
+static void collect_end(struct conductor *c, int idx, int timeout_ms)
+{
+	struct conductor_actor *a = &c->actors[idx];
+	int status = 0;
+	int64_t deadline = sl_now_ms() + timeout_ms;
+	for (;;) {
+		if (ended_status(c, a->pid, &status) == 0)
+			break;
+		int left = (int)(deadline - sl_now_ms());
+		if (left <= 0) { /* the channel closed but the process lives on */
+			status = -1;
+			break;
+		}
+		struct pollfd p = { .fd = a->pidfd, .events = POLLIN };
+		if (poll(&p, 1, left > 50 ? 50 : left) < 0 && errno != EINTR)
+			break;
+	}
+	mark_ended(c, a, status);
+}
+
+int conductor_call(struct conductor *c, int idx, const struct sl_wire_cmd *cmd,
+		   const void *payload, size_t len, struct sl_wire_reply *r, int *passed_fd)
+{
+	struct conductor_actor *a = &c->actors[idx];
+	*passed_fd = -1;
+	if (sl_wire_send_cmd(a->chan, cmd, payload, len) < 0) {
+		if (errno != EPIPE && errno != ECONNRESET)
+			return -2;
+		collect_end(c, idx, c->step_timeout_ms);
+		return 0;
+	}
+	struct pollfd p = { .fd = a->chan, .events = POLLIN };
+	int n;
+	do
+		n = poll(&p, 1, c->step_timeout_ms);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -2;
+	if (n == 0)
+		return -1;
+	int got = sl_wire_recv_reply(a->chan, r, passed_fd);
+	if (got == 1)
+		return 1;
+	if (got < 0 && errno != ECONNRESET)
+		return -2;
+	collect_end(c, idx, c->step_timeout_ms);
+	return 0;
+}
+
+int conductor_wait_end(struct conductor *c, int idx, int timeout_ms)
+{
+	struct conductor_actor *a = &c->actors[idx];
+	if (a->state != ACTOR_RUNNING)
+		return a->state == ACTOR_ENDED;
+	struct pollfd p = { .fd = a->pidfd, .events = POLLIN };
+	int n;
+	do
+		n = poll(&p, 1, timeout_ms);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		return 0;
+	collect_end(c, idx, timeout_ms);
+	return 1;
+}
+
+void conductor_poll_ends(struct conductor *c)
+{
+	for (int i = 0; i < c->s->nactors; i++) {
+		struct conductor_actor *a = &c->actors[i];
+		if (a->state != ACTOR_RUNNING)
+			continue;
+		struct pollfd p = { .fd = a->pidfd, .events = POLLIN };
+		if (poll(&p, 1, 0) == 1)
+			collect_end(c, i, c->step_timeout_ms);
+	}
+}
+
+void conductor_kill_all(struct conductor *c)
+{
+#ifdef SHMLIFE_COVERAGE
+	/* Let live actors write their coverage counters before the kill. */
+	struct sl_wire_cmd quit = { .op = SL_WIRE_QUIT };
+	for (int i = 0; i < c->s->nactors; i++)
+		if (c->actors[i].state == ACTOR_RUNNING)
+			sl_wire_send_cmd(c->actors[i].chan, &quit, NULL, 0);
+	for (int i = 0; i < c->s->nactors; i++)
+		if (c->actors[i].state == ACTOR_RUNNING)
+			conductor_wait_end(c, i, 1000);
+#endif
+	kill(-1, SIGKILL); /* from PID 1: every other process of the namespace */
+	int st;
+	pid_t pid;
+	while ((pid = waitpid(-1, &st, __WALL)) > 0 || (pid < 0 && errno == EINTR))
+		if (pid > 0)
+			remember_status(c, pid, st);
+	for (int i = 0; i < c->s->nactors; i++)
+		if (c->actors[i].state == ACTOR_RUNNING) {
+			int status = -1;
+			ended_status(c, c->actors[i].pid, &status);
+			mark_ended(c, &c->actors[i], status);
+		}
+}

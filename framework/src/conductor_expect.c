@@ -1,0 +1,334 @@
+/* conductor_expect.c - `expect` steps: observe the kernel's views of a
+ * segment, the namespace, an actor's maps or an actor's process, put the
+ * observation in the trace, and judge each predicate against it.  When the
+ * kernel's views disagree with each other, that is a failure of its own. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/shm.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "conductor.h"
+#include "shmlife/observe.h"
+#include "util.h"
+#include "verdict.h"
+
+/* ---- reading one field out of an observation --------------------------------- */
+
+static int segment_field(const struct sl_segment_obs *o, enum sl_field f, long long *v)
+{
+	const struct sl_segment_view *w = o->stat.present ? &o->stat : &o->proc;
+	int present = o->stat.present || o->proc.present;
+	switch (f) {
+	case SL_F_GONE: *v = !present; return 0;
+	case SL_F_EXISTS: *v = present; return 0;
+	case SL_F_IPCS_KEY: *v = o->ipcs_key; return o->ipcs_present ? 0 : -1;
+	case SL_F_IPCS_NATTCH: *v = (long long)o->ipcs_nattch; return o->ipcs_present ? 0 : -1;
+	case SL_F_IPCS_DEST: *v = o->ipcs_dest; return o->ipcs_present ? 0 : -1;
+	default: break;
+	}
+	if (!present)
+		return -1;
+	switch (f) {
+	case SL_F_KEY: *v = w->key; break;
+	case SL_F_SHMID: *v = w->shmid; break;
+	case SL_F_SIZE: *v = (long long)w->size; break;
+	case SL_F_NATTCH: *v = (long long)w->nattch; break;
+	case SL_F_PERMS: *v = w->mode & 0777; break;
+	case SL_F_MODE: *v = w->mode; break;
+	case SL_F_DEST: *v = !!(w->mode & SHM_DEST); break;
+	case SL_F_LOCKED: *v = !!(w->mode & SHM_LOCKED); break;
+	case SL_F_CPID: *v = w->cpid; break;
+	case SL_F_LPID: *v = w->lpid; break;
+	case SL_F_UID: *v = w->uid; break;
+	case SL_F_GID: *v = w->gid; break;
+	case SL_F_CUID: *v = w->cuid; break;
+	case SL_F_CGID: *v = w->cgid; break;
+	case SL_F_ATIME: *v = w->atime; break;
+	case SL_F_DTIME: *v = w->dtime; break;
+	case SL_F_CTIME: *v = w->ctime; break;
+	case SL_F_RSS: *v = (long long)o->proc.rss; break;
+	case SL_F_SWAP: *v = (long long)o->proc.swap; break;
+	default: return -1;
+	}
+	return 0;
+}
+
+static int namespace_field(const struct sl_namespace_obs *o, enum sl_field f, long long *v)
+{
+	switch (f) {
+	case SL_F_SEGMENTS: *v = o->segments_proc; return 0;
+	case SL_F_SHMMNI: *v = (long long)o->shmmni; return 0;
+	case SL_F_SHMMAX: *v = (long long)o->shmmax; return 0;
+	case SL_F_SHMALL: *v = (long long)o->shmall; return 0;
+	case SL_F_RMID_FORCED: *v = o->rmid_forced; return 0;
+	default: return -1;
+	}
+}
+
+static const struct sl_map_entry *find_map(const struct sl_maps_obs *o, int shmid)
+{
+	int n = o->n < SL_MAX_MAPS ? o->n : SL_MAX_MAPS;
+	for (int i = 0; i < n; i++)
+		if (o->map[i].shmid == shmid)
+			return &o->map[i];
+	return NULL;
+}
+
+static int maps_field(const struct sl_maps_obs *o, enum sl_field f, long long want, long long *v)
+{
+	const struct sl_map_entry *m = find_map(o, (int)want);
+	switch (f) {
+	case SL_F_ATTACHED: *v = m != NULL; return 0;
+	case SL_F_DETACHED: *v = m == NULL; return 0;
+	case SL_F_MAPPED_DELETED: *v = m && m->deleted; return 0;
+	case SL_F_ATTACHMENTS: *v = o->n; return 0;
+	default: return -1;
+	}
+}
+
+static int process_field(const struct conductor_actor *a, const struct sl_process_obs *o,
+			 enum sl_field f, long long want, long long *v)
+{
+	int ended = a->state == ACTOR_ENDED;
+	int st = a->wait_status;
+	switch (f) {
+	case SL_F_ALIVE: *v = !ended && o->alive; return 0;
+	case SL_F_DEAD: *v = ended || !o->alive; return 0;
+	case SL_F_EXIT_STATUS: *v = ended && st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1; return 0;
+	case SL_F_KILLED_BY: *v = ended && st != -1 && WIFSIGNALED(st) ? WTERMSIG(st) : 0; return 0;
+	default: break;
+	}
+	if (ended || !o->alive)
+		return -1;
+	switch (f) {
+	case SL_F_PID: *v = o->pid; break;
+	case SL_F_PPID: *v = o->ppid; break;
+	case SL_F_PGID: *v = o->pgid; break;
+	case SL_F_SID: *v = o->sid; break;
+	case SL_F_TTY_NR: *v = o->tty_nr; break;
+	case SL_F_TPGID: *v = o->tpgid; break;
+	case SL_F_UMASK: *v = o->umask; break;
+	case SL_F_NFDS: *v = o->nfds; break;
+	case SL_F_PUID: *v = o->uid; break;
+	case SL_F_PGID_GID: *v = o->gid; break;
+	case SL_F_DEVTTY_ERRNO: *v = o->devtty_errno; break;
+	case SL_F_SIG_IGNORED: *v = want > 0 && want <= 64 && (o->sig_ignored >> (want - 1) & 1); break;
+	case SL_F_SIG_CAUGHT: *v = want > 0 && want <= 64 && (o->sig_caught >> (want - 1) & 1); break;
+	case SL_F_SIG_RECEIVED: *v = want > 0 && want <= 64 && (o->sig_pending >> (want - 1) & 1); break;
+	default: return -1;
+	}
+	return 0;
+}
+
+/* ---- judging predicates ---------------------------------------------------- */
+
+static int is_flag_on_value(enum sl_field f)
+{
+	return f == SL_F_ATTACHED || f == SL_F_DETACHED || f == SL_F_MAPPED_DELETED ||
+	       f == SL_F_SIG_IGNORED || f == SL_F_SIG_CAUGHT || f == SL_F_SIG_RECEIVED;
+}
+
+static int judge_string(const struct sl_predicate *p, const struct sl_process_obs *o, char *got, size_t len)
+{
+	const char *have = NULL;
+	if (p->field == SL_F_CWD)
+		have = o->cwd;
+	for (int i = 0; p->field == SL_F_FD && i < o->nfds && i < SL_MAX_FDS; i++)
+		if (o->fds[i].fd == p->fd)
+			have = o->fds[i].target;
+	snprintf(got, len, "%s", have ? have : "(not open)");
+	int same = have && strcmp(have, p->str) == 0;
+	return (p->cmp == SL_CMP_NE) != same;
+}
+
+/* Judges every predicate with `get`; appends failures to e->detail. */
+static void judge(struct conductor *c, const struct sl_step *st, struct sl_trace_entry *e,
+		  int (*get)(struct conductor *, const struct sl_trace_entry *, const struct sl_predicate *,
+			     long long, long long *))
+{
+	for (int i = 0; i < st->npreds; i++) {
+		const struct sl_predicate *p = &st->preds[i];
+		long long want = conductor_value(c, &p->value), got = 0;
+		int ok;
+		char gotbuf[64];
+		if (p->str && p->value.kind == SL_VAL_NONE) {
+			ok = judge_string(p, &e->obs.proc, gotbuf, sizeof(gotbuf));
+		} else if (get(c, e, p, want, &got) < 0) {
+			ok = 0;
+			snprintf(gotbuf, sizeof(gotbuf), "nothing (not observable now)");
+		} else {
+			ok = p->cmp == SL_CMP_TRUE || is_flag_on_value(p->field) ? got != 0
+									   : verdict_compare(got, p->cmp, want);
+			snprintf(gotbuf, sizeof(gotbuf), "%lld", got);
+		}
+		if (p->negated)
+			ok = !ok;
+		if (ok)
+			continue;
+		e->verdict = SL_FAIL;
+		if (p->cmp == SL_CMP_TRUE || is_flag_on_value(p->field) || p->str)
+			sl_appendf(e->detail, sizeof(e->detail), "%s%s%s%s%s: kernel says %s", e->detail[0] ? "; " : "",
+				   p->negated ? "not " : "", sl_field_name(p->field),
+				   p->str ? verdict_cmp_text(p->cmp) : "", p->str ? p->str : "", gotbuf);
+		else
+			sl_appendf(e->detail, sizeof(e->detail), "%s%s: expected %s%lld, kernel says %s",
+				   e->detail[0] ? "; " : "", sl_field_name(p->field), verdict_cmp_text(p->cmp),
+				   want, gotbuf);
+	}
+}
+
+static int get_segment(struct conductor *c, const struct sl_trace_entry *e, const struct sl_predicate *p,
+		       long long want, long long *v)
+{
+	(void)c; (void)want;
+	return segment_field(&e->obs.seg, p->field, v);
+}
+
+static int get_namespace(struct conductor *c, const struct sl_trace_entry *e, const struct sl_predicate *p,
+			 long long want, long long *v)
+{
+	(void)c; (void)want;
+	return namespace_field(&e->obs.ns, p->field, v);
+}
+
+static int get_maps(struct conductor *c, const struct sl_trace_entry *e, const struct sl_predicate *p,
+		    long long want, long long *v)
+{
+	(void)c;
+	return maps_field(&e->obs.maps, p->field, want, v);
+}
+
+static int get_process(struct conductor *c, const struct sl_trace_entry *e, const struct sl_predicate *p,
+		       long long want, long long *v)
+{
+	const struct sl_step *st = &c->s->steps[e->step];
+	return process_field(&c->actors[st->subject.actor], &e->obs.proc, p->field, want, v);
+}
+
+/* ---- observing ------------------------------------------------------------- */
+
+static int wants(const struct sl_step *st, enum sl_field f, int negated)
+{
+	for (int i = 0; i < st->npreds; i++)
+		if (st->preds[i].field == f && st->preds[i].negated == negated)
+			return 1;
+	return 0;
+}
+
+static int wants_ipcs(const struct sl_step *st)
+{
+	return wants(st, SL_F_IPCS_KEY, 0) || wants(st, SL_F_IPCS_NATTCH, 0) || wants(st, SL_F_IPCS_DEST, 0) ||
+	       wants(st, SL_F_IPCS_DEST, 1);
+}
+
+static void expect_segment(struct conductor *c, const struct sl_step *st, struct sl_trace_entry *e)
+{
+	int shmid = (int)conductor_value(c, &st->subject);
+	e->obs_kind = SL_OBS_SEGMENT;
+	if (observe_segment(shmid, &e->obs.seg) < 0 || (wants_ipcs(st) && observe_segment_ipcs(shmid, &e->obs.seg) < 0)) {
+		e->verdict = SL_BROK;
+		snprintf(e->detail, sizeof(e->detail), "cannot observe segment %d: %s", shmid, strerror(errno));
+		return;
+	}
+	if (e->obs.seg.disagree) {
+		e->verdict = SL_FAIL;
+		snprintf(e->detail, sizeof(e->detail), "the kernel's views disagree: %s", e->obs.seg.disagreement);
+		return;
+	}
+	judge(c, st, e, get_segment);
+}
+
+static void expect_namespace(struct conductor *c, const struct sl_step *st, struct sl_trace_entry *e)
+{
+	e->obs_kind = SL_OBS_NAMESPACE;
+	if (observe_namespace(&e->obs.ns) < 0) {
+		e->verdict = SL_BROK;
+		snprintf(e->detail, sizeof(e->detail), "cannot observe the namespace: %s", strerror(errno));
+		return;
+	}
+	const struct sl_namespace_obs *n = &e->obs.ns;
+	if (n->segments_proc != n->segments_shm_info || n->segments_proc != n->segments_stat_any) {
+		e->verdict = SL_FAIL;
+		snprintf(e->detail, sizeof(e->detail),
+			 "the kernel's views disagree: /proc/sysvipc/shm has %d segments, SHM_INFO %d, SHM_STAT_ANY %d",
+			 n->segments_proc, n->segments_shm_info, n->segments_stat_any);
+		return;
+	}
+	judge(c, st, e, get_namespace);
+}
+
+static void expect_maps(struct conductor *c, const struct sl_step *st, struct sl_trace_entry *e)
+{
+	struct conductor_actor *a = &c->actors[st->subject.actor];
+	e->obs_kind = SL_OBS_MAPS;
+	e->pid = a->pid;
+	if (a->state != ACTOR_RUNNING || observe_maps(a->pid, &e->obs.maps) < 0) {
+		e->verdict = SL_FAIL;
+		snprintf(e->detail, sizeof(e->detail), "cannot read the maps of %s: %s",
+			 conductor_actor_name(c, st->subject.actor),
+			 a->state != ACTOR_RUNNING ? "it has ended" : strerror(errno));
+		return;
+	}
+	judge(c, st, e, get_maps);
+}
+
+/* open("/dev/tty") from inside the actor itself. */
+static void probe_devtty(struct conductor *c, int idx, struct sl_process_obs *o)
+{
+	struct sl_wire_cmd cmd;
+	memset(&cmd, 0, sizeof(cmd));
+	cmd.op = SL_WIRE_PROBE_TTY;
+	struct sl_wire_reply r;
+	int passed = -1;
+	if (conductor_call(c, idx, &cmd, NULL, 0, &r, &passed) == 1)
+		o->devtty_errno = r.err;
+	if (passed >= 0)
+		close(passed);
+}
+
+static void expect_process(struct conductor *c, const struct sl_step *st, struct sl_trace_entry *e)
+{
+	int idx = st->subject.actor;
+	struct conductor_actor *a = &c->actors[idx];
+	if (wants(st, SL_F_DEAD, 0) || wants(st, SL_F_EXIT_STATUS, 0) || wants(st, SL_F_KILLED_BY, 0) ||
+	    wants(st, SL_F_ALIVE, 1))
+		conductor_wait_end(c, idx, c->step_timeout_ms);
+	else
+		conductor_poll_ends(c);
+	e->obs_kind = SL_OBS_PROCESS;
+	e->pid = a->pid;
+	struct sl_process_obs *o = &e->obs.proc;
+	if (a->state == ACTOR_RUNNING && observe_process(a->pid, o) == 0) {
+		char path[64];
+		snprintf(path, sizeof(path), "/proc/%d/fd/%d", a->pid, SL_CHANNEL_FD);
+		if (access(path, F_OK) == 0 && o->nfds > 0)
+			o->nfds--; /* the actor's channel to the conductor is not the scenario's */
+		if (wants(st, SL_F_DEVTTY_ERRNO, 0) || wants(st, SL_F_DEVTTY_ERRNO, 1))
+			probe_devtty(c, idx, o);
+	} else {
+		memset(o, 0, sizeof(*o));
+		o->pid = a->pid;
+	}
+	o->ended = a->state == ACTOR_ENDED;
+	if (o->ended && a->wait_status != -1) {
+		o->exit_status = WIFEXITED(a->wait_status) ? WEXITSTATUS(a->wait_status) : -1;
+		o->term_signal = WIFSIGNALED(a->wait_status) ? WTERMSIG(a->wait_status) : 0;
+	}
+	judge(c, st, e, get_process);
+}
+
+void conductor_expect(struct conductor *c, int step, struct sl_trace_entry *e)
+{
+	const struct sl_step *st = &c->s->steps[step];
+	e->verdict = SL_PASS;
+	switch (st->target) {
+	case SL_TARGET_SEGMENT: expect_segment(c, st, e); break;
+	case SL_TARGET_NAMESPACE: expect_namespace(c, st, e); break;
+	case SL_TARGET_MAPS: expect_maps(c, st, e); break;
+	case SL_TARGET_PROCESS: expect_process(c, st, e); break;
+	}
+}

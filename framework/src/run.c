@@ -1,0 +1,252 @@
+/* run.c - running scenarios from the harness's side: a job is a keeper
+ * process (sandbox.c) and the pipe on which its conductor streams trace
+ * entries.  sl_run() is one job driven to its end; the harness's pool drives
+ * many with poll(). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sandbox.h"
+#include "shmlife/run.h"
+#include "util.h"
+
+struct sl_job {
+	const struct sl_scenario *s;
+	struct sl_run_options o;
+	pid_t keeper;
+	int fd;                          /* read end of the trace pipe, -1 at EOF */
+	int64_t deadline_ms;
+	uint64_t t0;
+	int ended;                       /* the END entry arrived                */
+	struct sl_result r;
+	size_t have;                     /* bytes of a partial entry in buf      */
+	union {
+		struct sl_trace_entry e;
+		char bytes[sizeof(struct sl_trace_entry)];
+	} buf;
+};
+
+void sl_run_options_default(struct sl_run_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->step_timeout_ms = 5000;
+	o->scenario_timeout_ms = 30000;
+}
+
+static void settle(struct sl_job *j, enum sl_outcome o, const char *reason)
+{
+	j->ended = 1;
+	j->r.outcome = o;
+	snprintf(j->r.reason, sizeof(j->r.reason), "%s", reason);
+}
+
+struct sl_job *sl_job_start(const struct sl_scenario *s, const struct sl_run_options *opt)
+{
+	struct sl_job *j = calloc(1, sizeof(*j));
+	if (!j)
+		return NULL;
+	j->s = s;
+	if (opt)
+		j->o = *opt;
+	else
+		sl_run_options_default(&j->o);
+	if (j->o.scenario_timeout_ms <= 0)
+		j->o.scenario_timeout_ms = 30000;
+	sl_result_init(&j->r);
+	j->t0 = sl_now_ns();
+	j->deadline_ms = sl_now_ms() + j->o.scenario_timeout_ms;
+	j->fd = -1;
+	j->keeper = -1;
+	char why[256];
+	if (sl_requirements_unmet(s, why, sizeof(why))) {
+		settle(j, SL_SKIP, why);
+		return j;
+	}
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		free(j);
+		return NULL;
+	}
+	pid_t harness = getpid();
+	fflush(NULL); /* no buffered output may be written twice */
+	pid_t pid = fork();
+	if (pid < 0) {
+		int saved = errno;
+		close(p[0]);
+		close(p[1]);
+		free(j);
+		errno = saved;
+		return NULL;
+	}
+	if (pid == 0) {
+		close(p[0]);
+		sl_sandbox_keeper(s, &j->o, p[1], harness);
+	}
+	close(p[1]);
+	j->keeper = pid;
+	j->fd = p[0];
+	return j;
+}
+
+int sl_job_fd(const struct sl_job *j)
+{
+	return j->fd;
+}
+
+int64_t sl_job_deadline_ms(const struct sl_job *j)
+{
+	return j->deadline_ms;
+}
+
+static void take_entry(struct sl_job *j, const struct sl_trace_entry *e)
+{
+	if (e->kind == SL_ENTRY_END) {
+		j->ended = 1;
+		j->r.outcome = e->verdict;
+		j->r.failed_step = e->step;
+		snprintf(j->r.reason, sizeof(j->r.reason), "%s", e->detail);
+		const struct sl_trace_entry *failing = NULL;
+		for (int i = j->r.ntrace - 1; i >= 0 && e->step >= 0 && !failing; i--)
+			if (j->r.trace[i].kind == SL_ENTRY_STEP && j->r.trace[i].step == e->step)
+				failing = &j->r.trace[i];
+		if (failing && e->step < j->s->nsteps) {
+			const struct sl_step *st = &j->s->steps[e->step];
+			snprintf(j->r.reason, sizeof(j->r.reason), "line %d: %s: %s", st->line,
+				 st->text ? st->text : sl_op_name(st->op), failing->detail);
+		}
+		if (e->obs_kind == SL_OBS_PHASES)
+			j->r.phases = e->obs.phases;
+		for (int i = 0; i < j->r.ntrace; i++)
+			if (j->r.trace[i].kind == SL_ENTRY_EVENT && j->r.trace[i].verdict == SL_FAIL &&
+			    strncmp(j->r.trace[i].detail, "leaked", 6) == 0)
+				j->r.leaked_segments++;
+	}
+	sl_result_append(&j->r, e);
+}
+
+int sl_job_pump(struct sl_job *j)
+{
+	if (j->fd < 0)
+		return 0;
+	for (;;) {
+		ssize_t n = read(j->fd, j->buf.bytes + j->have, sizeof(j->buf) - j->have);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN)
+				return 1;
+			n = 0;
+		}
+		if (n == 0) {
+			close(j->fd);
+			j->fd = -1;
+			return 0;
+		}
+		j->have += (size_t)n;
+		if (j->have == sizeof(j->buf)) {
+			take_entry(j, &j->buf.e);
+			j->have = 0;
+		}
+		struct pollfd p = { .fd = j->fd, .events = POLLIN };
+		if (poll(&p, 1, 0) <= 0)
+			return 1;
+	}
+}
+
+/* Waits at most `ms` for the keeper; 1 if it was reaped. */
+static int reap_keeper(struct sl_job *j, int ms, int *status)
+{
+	int pidfd = sl_pidfd_open(j->keeper);
+	if (pidfd >= 0) {
+		struct pollfd p = { .fd = pidfd, .events = POLLIN };
+		while (poll(&p, 1, ms) < 0 && errno == EINTR)
+			;
+		close(pidfd);
+	}
+	pid_t w;
+	while ((w = waitpid(j->keeper, status, pidfd >= 0 ? WNOHANG : 0)) < 0 && errno == EINTR)
+		;
+	return w == j->keeper;
+}
+
+static void stop_keeper(struct sl_job *j, int *status)
+{
+	if (j->keeper <= 0)
+		return;
+	if (!j->ended || j->fd >= 0)
+		kill(j->keeper, SIGTERM); /* it kills the conductor, and so the namespace */
+	if (!reap_keeper(j, 3000, status)) {
+		kill(j->keeper, SIGKILL);
+		reap_keeper(j, -1, status);
+	}
+	j->keeper = -1;
+}
+
+static void explain_missing_end(struct sl_job *j, int timed_out, int status)
+{
+	char why[512];
+	const struct sl_trace_entry *last = j->r.ntrace ? &j->r.trace[j->r.ntrace - 1] : NULL;
+	if (timed_out) {
+		snprintf(why, sizeof(why), "scenario did not finish within %d ms", j->o.scenario_timeout_ms);
+		if (last && last->step >= 0 && last->step < j->s->nsteps)
+			sl_appendf(why, sizeof(why), "; last step done: line %d: %s", j->s->steps[last->step].line,
+				   j->s->steps[last->step].text ? j->s->steps[last->step].text : "");
+		settle(j, SL_TIMEOUT, why);
+		return;
+	}
+	if (WIFEXITED(status) && WEXITSTATUS(status) > 128)
+		snprintf(why, sizeof(why), "the conductor was killed by %s before its verdict",
+			 sl_signal_name(WEXITSTATUS(status) - 128));
+	else
+		snprintf(why, sizeof(why), "the conductor ended without a verdict (status %d)",
+			 WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	settle(j, SL_BROK, why);
+}
+
+void sl_job_finish(struct sl_job *j, struct sl_result *r)
+{
+	int status = 0;
+	int timed_out = 0;
+	if (j->fd >= 0 && !j->ended) {
+		timed_out = 1;
+		stop_keeper(j, &status);
+		while (sl_job_pump(j)) /* what it said before it died */
+			;
+	} else {
+		while (sl_job_pump(j))
+			;
+		stop_keeper(j, &status);
+	}
+	if (!j->ended)
+		explain_missing_end(j, timed_out, status);
+	j->r.duration_ns = sl_now_ns() - j->t0;
+	*r = j->r;
+	free(j);
+}
+
+int sl_run(const struct sl_scenario *s, const struct sl_run_options *o, struct sl_result *r)
+{
+	struct sl_job *j = sl_job_start(s, o);
+	if (!j)
+		return -1;
+	while (sl_job_fd(j) >= 0) {
+		int left = (int)(sl_job_deadline_ms(j) - sl_now_ms());
+		if (left <= 0)
+			break;
+		struct pollfd p = { .fd = sl_job_fd(j), .events = POLLIN };
+		int n = poll(&p, 1, left);
+		if (n < 0 && errno != EINTR)
+			break;
+		if (n > 0 && !sl_job_pump(j))
+			break;
+	}
+	sl_job_finish(j, r);
+	return 0;
+}

@@ -1,0 +1,139 @@
+/* util.c - clocks, whole writes, sysctls, coverage flushing, names of errnos
+ * and signals (util.h). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util.h"
+
+uint64_t sl_now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+int64_t sl_now_ms(void)
+{
+	return (int64_t)(sl_now_ns() / 1000000u);
+}
+
+int sl_write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	while (len) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static void sysctl_path(const char *name, char *path, size_t len)
+{
+	snprintf(path, len, "/proc/sys/%s", name);
+	for (char *p = path + strlen("/proc/sys/"); *p; p++)
+		if (*p == '.')
+			*p = '/';
+}
+
+int sl_sysctl_write(const char *name, const char *value)
+{
+	char path[256];
+	sysctl_path(name, path, sizeof(path));
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int rc = sl_write_all(fd, value, strlen(value));
+	int saved = errno;
+	close(fd);
+	errno = saved;
+	return rc;
+}
+
+int sl_sysctl_read(const char *name, char *buf, size_t len)
+{
+	char path[256];
+	sysctl_path(name, path, sizeof(path));
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, len - 1);
+	int saved = errno;
+	close(fd);
+	if (n < 0) {
+		errno = saved;
+		return -1;
+	}
+	buf[n] = '\0';
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		buf[--n] = '\0';
+	return 0;
+}
+
+int sl_sysctl_is_ipc_namespaced(const char *name)
+{
+	static const char *const names[] = {
+		"kernel.shmmax", "kernel.shmall", "kernel.shmmni", "kernel.shm_rmid_forced",
+		"kernel.shm_next_id", "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni",
+		"kernel.msg_next_id", "kernel.sem", "kernel.sem_next_id",
+	};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(name, names[i]) == 0)
+			return 1;
+	return strncmp(name, "fs.mqueue.", 10) == 0 && name[10] != '\0';
+}
+
+extern void __gcov_dump(void) __attribute__((weak));
+
+void sl_flush_coverage(void)
+{
+	if (__gcov_dump)
+		__gcov_dump();
+}
+
+int sl_pidfd_open(pid_t pid)
+{
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+}
+
+void sl_appendf(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t used = strnlen(buf, len);
+	if (used + 1 >= len)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf + used, len - used, fmt, ap);
+	va_end(ap);
+}
+
+const char *sl_errno_name(int err)
+{
+	const char *n = err ? strerrorname_np(err) : "0";
+	return n ? n : "E?";
+}
+
+const char *sl_signal_name(int sig)
+{
+	static char buf[2][16];
+	static int which;
+	const char *abbrev = sigabbrev_np(sig);
+	if (!abbrev)
+		return "SIG?";
+	which ^= 1;
+	snprintf(buf[which], sizeof(buf[which]), "SIG%s", abbrev);
+	return buf[which];
+}

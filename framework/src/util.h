@@ -1,0 +1,25 @@
+/* util.h - small helpers every part of the engine uses (internal). */
+#ifndef SHMLIFE_UTIL_H
+#define SHMLIFE_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+uint64_t sl_now_ns(void);              /* CLOCK_MONOTONIC                  */
+int64_t sl_now_ms(void);
+int sl_write_all(int fd, const void *buf, size_t len);
+/* Writes `value` to /proc/sys/<name with dots as slashes>. */
+int sl_sysctl_write(const char *name, const char *value);
+int sl_sysctl_read(const char *name, char *buf, size_t len);
+/* 1 if `name` is a sysctl that belongs to the IPC namespace. */
+int sl_sysctl_is_ipc_namespaced(const char *name);
+/* Writes coverage counters out (coverage builds); a no-op otherwise. */
+void sl_flush_coverage(void);
+int sl_pidfd_open(pid_t pid);
+/* Snprintf that never fails loudly: truncates. */
+void sl_appendf(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+const char *sl_errno_name(int err);    /* "EINVAL", or "E?" */
+const char *sl_signal_name(int sig);   /* "SIGKILL", or "SIG?" */
+
+#endif

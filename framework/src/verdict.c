@@ -1,0 +1,93 @@
+/* verdict.c - judging an operation's answer and comparing observed values
+ * with expected ones (verdict.h). */
+#include <stdio.h>
+#include <string.h>
+
+#include "util.h"
+#include "verdict.h"
+
+int verdict_compare(long long got, enum sl_cmp cmp, long long want)
+{
+	switch (cmp) {
+	case SL_CMP_EQ: return got == want;
+	case SL_CMP_NE: return got != want;
+	case SL_CMP_LT: return got < want;
+	case SL_CMP_LE: return got <= want;
+	case SL_CMP_GT: return got > want;
+	case SL_CMP_GE: return got >= want;
+	case SL_CMP_TRUE: return got != 0;
+	}
+	return 0;
+}
+
+const char *verdict_cmp_text(enum sl_cmp cmp)
+{
+	static const char *const t[] = { "=", "!=", "<", "<=", ">", ">=", "" };
+	return (unsigned)cmp <= SL_CMP_TRUE ? t[cmp] : "?";
+}
+
+void verdict_describe(const struct op_answer *a, char *buf, size_t len)
+{
+	if (a->signal)
+		snprintf(buf, len, "killed by %s", sl_signal_name(a->signal));
+	else if (a->exited)
+		snprintf(buf, len, "exited %d", a->status);
+	else if (a->err)
+		snprintf(buf, len, "%lld %s", a->ret, sl_errno_name(a->err));
+	else
+		snprintf(buf, len, "%lld", a->ret);
+}
+
+static int errno_listed(const struct sl_outcome_spec *spec, int err)
+{
+	for (int i = 0; i < spec->n_errnos; i++)
+		if (spec->errnos[i] == err)
+			return 1;
+	return 0;
+}
+
+/* Appends "EINVAL|EIDRM" to buf. */
+static void describe_errnos(const struct sl_outcome_spec *spec, char *buf, size_t len)
+{
+	for (int i = 0; i < spec->n_errnos; i++)
+		sl_appendf(buf, len, "%s%s", i ? "|" : "", sl_errno_name(spec->errnos[i]));
+}
+
+enum sl_outcome verdict_outcome(const struct sl_outcome_spec *spec, long long want_value,
+				const struct op_answer *a, char *detail, size_t len)
+{
+	char said[64], want[96];
+	verdict_describe(a, said, sizeof(said));
+	int ok = 0;
+	switch (spec->kind) {
+	case SL_EXPECT_ANY:
+		ok = 1;
+		snprintf(want, sizeof(want), "anything");
+		break;
+	case SL_EXPECT_SUCCESS:
+		ok = !a->signal && (a->exited ? a->status == 0 : a->answered && a->err == 0);
+		if (ok && spec->has_value && !a->exited)
+			ok = a->ret == want_value;
+		if (spec->has_value)
+			snprintf(want, sizeof(want), "success returning %lld", want_value);
+		else
+			snprintf(want, sizeof(want), "success");
+		break;
+	case SL_EXPECT_FAILS:
+		ok = a->answered && !a->signal && !a->exited && a->err && errno_listed(spec, a->err);
+		snprintf(want, sizeof(want), "failure ");
+		describe_errnos(spec, want, sizeof(want));
+		break;
+	case SL_EXPECT_DIES:
+		ok = a->signal && (spec->signal == 0 || a->signal == spec->signal);
+		snprintf(want, sizeof(want), "death by %s",
+			 spec->signal ? sl_signal_name(spec->signal) : "a signal");
+		break;
+	case SL_EXPECT_EXITS:
+		ok = a->exited && a->status == spec->status;
+		snprintf(want, sizeof(want), "exit status %d", spec->status);
+		break;
+	}
+	snprintf(detail, len, "expected %s; kernel said %s", want, said);
+	return ok ? SL_PASS : SL_FAIL;
+}

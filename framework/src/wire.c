@@ -1,0 +1,99 @@
+/* wire.c - sending and receiving conductor <-> actor messages (wire.h). */
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+
+#include "wire.h"
+
+int sl_wire_send_cmd(int fd, const struct sl_wire_cmd *cmd, const void *payload, size_t len)
+{
+	struct iovec iov[2] = {
+		{ .iov_base = (void *)cmd, .iov_len = sizeof(*cmd) },
+		{ .iov_base = (void *)payload, .iov_len = len },
+	};
+	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = len ? 2 : 1 };
+	ssize_t n;
+	do
+		n = sendmsg(fd, &mh, MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -1;
+	if ((size_t)n != sizeof(*cmd) + len) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	return 0;
+}
+
+int sl_wire_send_reply(int fd, const struct sl_wire_reply *r, int pass_fd)
+{
+	struct iovec iov = { .iov_base = (void *)r, .iov_len = sizeof(*r) };
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	if (pass_fd >= 0) {
+		memset(&u, 0, sizeof(u));
+		mh.msg_control = u.buf;
+		mh.msg_controllen = sizeof(u.buf);
+		struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &pass_fd, sizeof(int));
+	}
+	ssize_t n;
+	do
+		n = sendmsg(fd, &mh, MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	return n == (ssize_t)sizeof(*r) ? 0 : -1;
+}
+
+ssize_t sl_wire_recv_cmd(int fd, struct sl_wire_cmd *cmd, char *payload, size_t cap)
+{
+	struct iovec iov[2] = {
+		{ .iov_base = cmd, .iov_len = sizeof(*cmd) },
+		{ .iov_base = payload, .iov_len = cap },
+	};
+	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = 2 };
+	ssize_t n;
+	do
+		n = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		return n;
+	if ((size_t)n < sizeof(*cmd) || (mh.msg_flags & MSG_TRUNC)) {
+		errno = EPROTO;
+		return -1;
+	}
+	return n;
+}
+
+int sl_wire_recv_reply(int fd, struct sl_wire_reply *r, int *passed_fd)
+{
+	struct iovec iov = { .iov_base = r, .iov_len = sizeof(*r) };
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
+	*passed_fd = -1;
+	ssize_t n;
+	do
+		n = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		return (int)n;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+			memcpy(passed_fd, CMSG_DATA(c), sizeof(int));
+	if (n != (ssize_t)sizeof(*r)) {
+		errno = EPROTO;
+		return -1;
+	}
+	return 1;
+}

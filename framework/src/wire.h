@@ -1,0 +1,73 @@
+/* wire.h - the conductor <-> actor protocol (internal).
+ *
+ * One SOCK_SEQPACKET socketpair per actor.  The conductor sends one command
+ * message (a fixed header followed by a payload of strings and bytes) and the
+ * actor answers with one reply message.  An actor that dies answers nothing:
+ * the conductor sees the end of the channel and the process's pidfd.
+ * A reply to `fork` carries the new actor's channel as SCM_RIGHTS.
+ */
+#ifndef SHMLIFE_WIRE_H
+#define SHMLIFE_WIRE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "shmlife/scenario.h"
+
+/* Where every actor keeps its end of the channel: out of the way of the
+ * descriptors that scenarios open, close and count. */
+#define SL_CHANNEL_FD 1023
+
+#define SL_WIRE_MAX_PAYLOAD (128 * 1024)
+
+/* Operations that are not steps of a script. */
+enum sl_wire_op {
+	SL_WIRE_QUIT = 1000,     /* flush coverage and _exit(0)                  */
+	SL_WIRE_PROBE_TTY,       /* open("/dev/tty") and report the errno        */
+	SL_WIRE_FLUSH,           /* flush coverage counters (before a planned kill) */
+};
+
+struct sl_wire_cmd {
+	int32_t op;              /* enum sl_op or enum sl_wire_op                */
+	int32_t step;
+	int64_t a[SL_MAX_ARGS];  /* arguments, resolved to numbers               */
+	int32_t nargs;
+	uint32_t str_len;        /* bytes of str (with NUL) at payload[0]        */
+	uint32_t data_len;       /* bytes of data following str                  */
+	uint32_t argc;           /* exec: argv strings follow data, NUL-separated */
+	uint32_t envc;           /* exec: then the environment strings           */
+	uint32_t strings_len;    /* total bytes of argv + envp                   */
+	int32_t nfaults;         /* struct sl_fault follow the strings           */
+};
+
+struct sl_wire_reply {
+	int64_t ret;
+	int32_t err;             /* errno, 0 on success                          */
+	int32_t pid;             /* the process that answered                    */
+	int32_t status;          /* exec: wait status of the program             */
+	int32_t child_pid;       /* exec / fork: the child's pid                 */
+	int32_t mismatch;        /* read: 1 if the bytes differ                  */
+	uint32_t mismatch_at;    /* read: offset of the first different byte     */
+	uint8_t got[16];         /* read: the bytes found there                  */
+	uint32_t ngot;
+};
+
+/* A command with its payload, as the conductor builds it. */
+struct sl_wire_msg {
+	struct sl_wire_cmd cmd;
+	char *payload;
+	size_t payload_len;
+};
+
+/* Both return 0, or -1 with errno (EPIPE / ECONNRESET: the peer is gone). */
+int sl_wire_send_cmd(int fd, const struct sl_wire_cmd *cmd, const void *payload, size_t len);
+int sl_wire_send_reply(int fd, const struct sl_wire_reply *r, int pass_fd);
+
+/* Receives one command and its payload.  Returns the bytes received
+ * (header included, so > 0), 0 at the end of the channel, -1 on error. */
+ssize_t sl_wire_recv_cmd(int fd, struct sl_wire_cmd *cmd, char *payload, size_t cap);
+/* Receives one reply; *passed_fd gets a descriptor sent with it, or -1.
+ * Returns 1, 0 on end of channel, -1 on error. */
+int sl_wire_recv_reply(int fd, struct sl_wire_reply *r, int *passed_fd);
+
+#endif
