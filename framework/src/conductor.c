@@ -477,6 +477,19 @@ static void send_end(struct conductor *c)
 	conductor_emit(c, &e);
 }
 
+/* Names the namespaces, so that anyone can check later that they are gone. */
+static void announce_namespaces(struct conductor *c)
+{
+	char ipc[64] = "", pid[64] = "";
+	ssize_t n = readlink("/proc/self/ns/ipc", ipc, sizeof(ipc) - 1);
+	if (n > 0)
+		ipc[n] = '\0';
+	n = readlink("/proc/self/ns/pid", pid, sizeof(pid) - 1);
+	if (n > 0)
+		pid[n] = '\0';
+	event(c, SL_PASS, "namespaces: %s %s", ipc, pid);
+}
+
 static int alloc_state(struct conductor *c)
 {
 	const struct sl_scenario *s = c->s;
@@ -510,6 +523,7 @@ int sl_conductor_main(const struct sl_scenario *s, const struct sl_run_options *
 	c.auto_key = auto_key_for(s->name);
 	ignore_terminal_signals();
 	raise_fd_limit();
+	announce_namespaces(&c);
 	if (alloc_state(&c) < 0) {
 		fail(&c, SL_BROK, -1, "out of memory");
 		send_end(&c);

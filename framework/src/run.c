@@ -100,6 +100,11 @@ int sl_job_fd(const struct sl_job *j)
 	return j->fd;
 }
 
+const struct sl_result *sl_job_peek(const struct sl_job *j)
+{
+	return &j->r;
+}
+
 int64_t sl_job_deadline_ms(const struct sl_job *j)
 {
 	return j->deadline_ms;
@@ -107,6 +112,13 @@ int64_t sl_job_deadline_ms(const struct sl_job *j)
 
 static void take_entry(struct sl_job *j, const struct sl_trace_entry *e)
 {
+	if (e->kind == SL_ENTRY_EVENT && strncmp(e->detail, "namespaces: ", 12) == 0) {
+		unsigned long long ipc = 0, pid = 0;
+		if (sscanf(e->detail, "namespaces: ipc:[%llu] pid:[%llu]", &ipc, &pid) == 2) {
+			j->r.ipc_ns = ipc;
+			j->r.pid_ns = pid;
+		}
+	}
 	if (e->kind == SL_ENTRY_END) {
 		j->ended = 1;
 		j->r.outcome = e->verdict;

@@ -151,6 +151,7 @@ struct sl_result {
 	struct sl_trace_entry *trace;
 	int ntrace, captrace;
 	int leaked_segments;
+	uint64_t ipc_ns, pid_ns;     /* inodes of the scenario's namespaces    */
 };
 
 void sl_result_init(struct sl_result *r);

@@ -43,6 +43,9 @@ int sl_job_fd(const struct sl_job *j);             /* poll() it for POLLIN     *
 int64_t sl_job_deadline_ms(const struct sl_job *j); /* CLOCK_MONOTONIC ms      */
 /* Reads what the conductor sent.  Returns 1 while running, 0 once ended. */
 int sl_job_pump(struct sl_job *j);
+/* What the job has received so far (trace, namespaces); valid until the next
+ * pump or finish. */
+const struct sl_result *sl_job_peek(const struct sl_job *j);
 /* Kills it if still running (TIMEOUT), reaps it, hands its result over.
  * The job is freed. */
 void sl_job_finish(struct sl_job *j, struct sl_result *r);

@@ -1,0 +1,41 @@
+/* engine_fixture.h - helpers shared by the engine's Criterion tests: build a
+ * scenario in C, run it against the real kernel, find entries in its trace. */
+#ifndef SHMLIFE_TEST_ENGINE_FIXTURE_H
+#define SHMLIFE_TEST_ENGINE_FIXTURE_H
+
+#include <criterion/criterion.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/shm.h>
+
+#include "shmlife/build.h"
+#include "shmlife/run.h"
+
+/* Runs s with a short step timeout; the result must be freed. */
+static inline struct sl_result run_scenario(const struct sl_scenario *s, int step_timeout_ms)
+{
+	struct sl_run_options o;
+	sl_run_options_default(&o);
+	if (step_timeout_ms)
+		o.step_timeout_ms = step_timeout_ms;
+	struct sl_result r;
+	cr_assert_eq(sl_run(s, &o, &r), 0, "sl_run could not start");
+	return r;
+}
+
+/* The trace entry of step `step`, or NULL. */
+static inline const struct sl_trace_entry *entry_of(const struct sl_result *r, int step)
+{
+	for (int i = 0; i < r->ntrace; i++)
+		if (r->trace[i].kind == SL_ENTRY_STEP && r->trace[i].step == step)
+			return &r->trace[i];
+	return NULL;
+}
+
+/* Index of the step added last (step pointers move when steps are added). */
+#define LAST_STEP(s) ((s)->nsteps - 1)
+
+#define assert_passed(r) \
+	cr_assert_eq((r).outcome, SL_PASS, "outcome %s: %s", sl_outcome_name((r).outcome), (r).reason)
+
+#endif

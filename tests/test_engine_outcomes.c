@@ -1,0 +1,247 @@
+/* test_engine_outcomes.c - the engine's outcomes (PASS, FAIL, BROK, SKIP,
+ * TIMEOUT), its judging of operations and expectations, and the operations
+ * that move data and processes. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "engine_fixture.h"
+
+static struct sl_scenario *one_actor(const char *name, int *actor, int *seg)
+{
+	struct sl_scenario *s = sl_scenario_new(name);
+	*actor = sl_scenario_add_actor(s, "owner");
+	*seg = sl_scenario_add_slot(s, "seg");
+	return s;
+}
+
+Test(outcomes, unmet_expectation_fails_naming_step_expected_and_observed)
+{
+	int owner, seg;
+	struct sl_scenario *s = one_actor("wrong-nattch", &owner, &seg);
+	int a = sl_scenario_add_slot(s, "a");
+	sl_add_shmget(s, owner, sl_auto_key(), 4096, IPC_CREAT | 0600, seg);
+	sl_add_shmat(s, owner, seg, 0, a);
+	struct sl_step *e = sl_add_expect(s, SL_TARGET_SEGMENT, sl_slot(seg));
+	sl_step_add_pred(e, SL_F_NATTCH, SL_CMP_EQ, sl_num(3));
+	e->line = 7;
+	e->text = strdup("expect seg nattch=3");
+	sl_add_shmctl(s, owner, seg, IPC_RMID);
+	struct sl_result r = run_scenario(s, 0);
+	cr_assert_eq(r.outcome, SL_FAIL);
+	cr_assert_eq(r.failed_step, 2);
+	cr_assert_str_eq(r.reason, "line 7: expect seg nattch=3: nattch: expected =3, kernel says 1");
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}
+
+Test(outcomes, unexpected_success_fails_with_the_return_value)
+{
+	int owner, seg;
+	struct sl_scenario *s = one_actor("unexpected-success", &owner, &seg);
+	sl_add_shmget(s, owner, sl_num(IPC_PRIVATE), 4096, IPC_CREAT | 0600, seg);
+	sl_step_expect_errno(sl_add_shmctl(s, owner, seg, IPC_RMID), EINVAL);
+	struct sl_result r = run_scenario(s, 0);
+	cr_assert_eq(r.outcome, SL_FAIL);
+	cr_assert(strstr(r.reason, "expected failure EINVAL; kernel said 0"), "%s", r.reason);
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}
+
+Test(outcomes, segment_left_at_the_end_is_a_leak)
+{
+	int owner, seg;
+	struct sl_scenario *s = one_actor("leaky", &owner, &seg);
+	sl_add_shmget(s, owner, sl_auto_key(), 8192, IPC_CREAT | 0600, seg);
+	struct sl_result r = run_scenario(s, 0);
+	cr_assert_eq(r.outcome, SL_FAIL);
+	cr_assert(strstr(r.reason, "leaked segment(s): 1 left"), "%s", r.reason);
+	cr_assert(strstr(r.reason, "size 8192"), "%s", r.reason);
+	cr_assert_eq(r.leaked_segments, 1);
+	sl_result_free(&r);
+	s->leak_expected = 1;
+	r = run_scenario(s, 0);
+	assert_passed(r);
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}
+
+Test(outcomes, unmet_requirement_is_skip_with_reason)
+{
+	int owner, seg;
+	struct sl_scenario *s = one_actor("future-kernel", &owner, &seg);
+	s->min_kernel_major = 99;
+	sl_add_shmget(s, owner, sl_auto_key(), 4096, IPC_CREAT | 0600, seg);
+	struct sl_result r = run_scenario(s, 0);
+	cr_assert_eq(r.outcome, SL_SKIP);
+	cr_assert(strstr(r.reason, "needs kernel >= 99.0"), "%s", r.reason);
+	cr_assert_eq(r.ntrace, 0, "nothing ran");
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}
+
+Test(outcomes, actor_that_never_answers_is_timeout_with_the_trace_so_far)
+{
+	int owner, seg;
+	struct sl_scenario *s = one_actor("hang", &owner, &seg);
+	sl_add_shmget(s, owner, sl_num(IPC_PRIVATE), 4096, IPC_CREAT | 0600, seg);
+	sl_add_shmctl(s, owner, seg, IPC_RMID);
+	const char *const hang[] = { "/bin/sleep", "600", NULL };
+	sl_add_exec(s, owner, hang);
+	struct sl_result r = run_scenario(s, 200);
+	cr_assert_eq(r.outcome, SL_TIMEOUT, "%s: %s", sl_outcome_name(r.outcome), r.reason);
+	cr_assert_eq(r.failed_step, 2);
+	cr_assert(strstr(r.reason, "did not answer within 200 ms"), "%s", r.reason);
+	cr_assert_not_null(entry_of(&r, 0), "the steps before are in the trace");
+	cr_assert_not_null(entry_of(&r, 1));
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}
+
+Test(outcomes, whole_scenario_deadline_is_timeout)
+{
+	int owner, seg;
+	struct sl_scenario *s = one_actor("slow", &owner, &seg);
+	const char *const hang[] = { "/bin/sleep", "600", NULL };
+	sl_add_exec(s, owner, hang);
+	struct sl_run_options o;
+	sl_run_options_default(&o);
+	o.step_timeout_ms = 60000;
+	o.scenario_timeout_ms = 300;
+	struct sl_result r;
+	cr_assert_eq(sl_run(s, &o, &r), 0);
+	cr_assert_eq(r.outcome, SL_TIMEOUT);
+	cr_assert(strstr(r.reason, "did not finish within 300 ms"), "%s", r.reason);
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}
+
+Test(operations, data_written_by_one_actor_is_read_by_another_and_segments_start_zeroed)
+{
+	int owner, seg;
+	struct sl_scenario *s = one_actor("data", &owner, &seg);
+	int peer = sl_scenario_add_actor(s, "peer");
+	int a = sl_scenario_add_slot(s, "a"), b = sl_scenario_add_slot(s, "b");
+	static const char zeros[4096];
+	sl_add_shmget(s, owner, sl_auto_key(), 4096, IPC_CREAT | 0600, seg);
+	sl_add_shmat(s, owner, seg, 0, a);
+	sl_add_shmat(s, peer, seg, 0, b);
+	sl_add_read(s, peer, b, 0, zeros, sizeof(zeros));
+	sl_add_write(s, owner, a, 100, "hello", 5);
+	sl_add_read(s, peer, b, 100, "hello", 5);
+	sl_add_read(s, peer, b, 100, "world", 5);
+	int wrong = LAST_STEP(s);
+	sl_add_shmctl(s, owner, seg, IPC_RMID);
+	struct sl_result r = run_scenario(s, 0);
+	cr_assert_eq(r.outcome, SL_FAIL, "the last read expects other bytes");
+	cr_assert_eq(r.failed_step, wrong);
+	cr_assert(strstr(entry_of(&r, wrong)->detail, "bytes differ at offset 0: expected 77 6f 72 6c 64, read 68 65 6c 6c 6f"),
+		  "%s", entry_of(&r, wrong)->detail);
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}
+
+Test(operations, fork_inherits_attachments_and_raises_nattch)
+{
+	int owner, seg, child;
+	struct sl_scenario *s = one_actor("fork", &owner, &seg);
+	int a = sl_scenario_add_slot(s, "a");
+	sl_add_shmget(s, owner, sl_auto_key(), 4096, IPC_CREAT | 0600, seg);
+	sl_add_shmat(s, owner, seg, 0, a);
+	sl_add_fork(s, owner, "child", &child);
+	sl_step_add_pred(sl_add_expect(s, SL_TARGET_SEGMENT, sl_slot(seg)), SL_F_NATTCH, SL_CMP_EQ, sl_num(2));
+	sl_step_add_pred(sl_add_expect(s, SL_TARGET_MAPS, sl_actor(child)), SL_F_ATTACHED, SL_CMP_TRUE, sl_slot(seg));
+	sl_add_write(s, child, a, 0, "from child", 10);
+	sl_add_read(s, owner, a, 0, "from child", 10);
+	sl_add_exit(s, child, 0);
+	sl_step_add_pred(sl_add_expect(s, SL_TARGET_SEGMENT, sl_slot(seg)), SL_F_NATTCH, SL_CMP_EQ, sl_num(1));
+	struct sl_step *e = sl_add_expect(s, SL_TARGET_PROCESS, sl_actor(child));
+	sl_step_add_pred(e, SL_F_EXIT_STATUS, SL_CMP_EQ, sl_num(0));
+	sl_add_shmctl(s, owner, seg, IPC_RMID);
+	struct sl_result r = run_scenario(s, 0);
+	assert_passed(r);
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}
+
+Test(operations, exec_reports_the_programs_exit_status_and_signal)
+{
+	int owner, seg;
+	struct sl_scenario *s = one_actor("exec", &owner, &seg);
+	const char *const three[] = { "/bin/sh", "-c", "exit 3", NULL };
+	struct sl_step *st = sl_add_exec(s, owner, three);
+	st->outcome.kind = SL_EXPECT_EXITS;
+	st->outcome.status = 3;
+	const char *const killed[] = { "/bin/sh", "-c", "kill -SEGV $$", NULL };
+	sl_step_expect_signal(sl_add_exec(s, owner, killed), SIGSEGV);
+	const char *const key[] = { "/bin/sh", "-c", "test -n \"$SHMLIFE_KEY\"", NULL };
+	sl_add_exec(s, owner, key);
+	struct sl_result r = run_scenario(s, 0);
+	assert_passed(r);
+	cr_assert_eq(entry_of(&r, 0)->exit_status, 3);
+	cr_assert_eq(entry_of(&r, 1)->signal, SIGSEGV);
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}
+
+Test(operations, write_after_shmdt_dies_with_sigsegv)
+{
+	int owner, seg;
+	struct sl_scenario *s = one_actor("write-after-detach", &owner, &seg);
+	int a = sl_scenario_add_slot(s, "a");
+	sl_add_shmget(s, owner, sl_num(IPC_PRIVATE), 4096, IPC_CREAT | 0600, seg);
+	sl_add_shmat(s, owner, seg, 0, a);
+	sl_add_shmctl(s, owner, seg, IPC_RMID);
+	sl_add_shmdt(s, owner, a);
+	sl_step_expect_signal(sl_add_write(s, owner, a, 0, "x", 1), SIGSEGV);
+	struct sl_step *e = sl_add_expect(s, SL_TARGET_PROCESS, sl_actor(owner));
+	sl_step_add_pred(e, SL_F_KILLED_BY, SL_CMP_EQ, sl_num(SIGSEGV));
+	struct sl_result r = run_scenario(s, 0);
+	assert_passed(r);
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}
+
+Test(operations, other_uid_without_permission_gets_eacces)
+{
+	int owner, seg;
+	struct sl_scenario *s = one_actor("eacces", &owner, &seg);
+	int stranger = sl_scenario_add_actor(s, "stranger");
+	s->actors[stranger].has_ids = 1;
+	s->actors[stranger].uid = 65534;
+	s->actors[stranger].gid = 65534;
+	int b = sl_scenario_add_slot(s, "b");
+	sl_add_shmget(s, owner, sl_auto_key(), 4096, IPC_CREAT | 0600, seg);
+	sl_step_expect_errno(sl_add_shmat(s, stranger, seg, 0, b), EACCES);
+	sl_step_expect_errno(sl_add_shmctl(s, stranger, seg, IPC_RMID), EPERM);
+	sl_add_shmctl(s, owner, seg, IPC_RMID);
+	struct sl_result r = run_scenario(s, 0);
+	assert_passed(r);
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}
+
+Test(operations, sysctl_in_the_scenario_namespace_limits_it_and_not_the_host)
+{
+	char before[64] = "", after[64] = "";
+	FILE *f = fopen("/proc/sys/kernel/shmmni", "r");
+	cr_assert(f && fgets(before, sizeof(before), f));
+	fclose(f);
+	int owner, seg;
+	struct sl_scenario *s = one_actor("shmmni", &owner, &seg);
+	int seg2 = sl_scenario_add_slot(s, "seg2");
+	sl_scenario_add_sysctl(s, "kernel.shmmni", "1");
+	sl_add_shmget(s, owner, sl_num(IPC_PRIVATE), 4096, IPC_CREAT | 0600, seg);
+	sl_step_expect_errno(sl_add_shmget(s, owner, sl_num(IPC_PRIVATE), 4096, IPC_CREAT | 0600, seg2), ENOSPC);
+	sl_step_add_pred(sl_add_expect(s, SL_TARGET_NAMESPACE, sl_num(0)), SL_F_SHMMNI, SL_CMP_EQ, sl_num(1));
+	sl_add_shmctl(s, owner, seg, IPC_RMID);
+	struct sl_result r = run_scenario(s, 0);
+	assert_passed(r);
+	f = fopen("/proc/sys/kernel/shmmni", "r");
+	cr_assert(f && fgets(after, sizeof(after), f));
+	fclose(f);
+	cr_assert_str_eq(before, after, "the host's shmmni is untouched");
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}

@@ -1,0 +1,207 @@
+/* test_sandbox.c - a scenario never touches the host's segments, leaves no
+ * process and no namespace behind, and scenarios run side by side. */
+#include <dirent.h>
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "engine_fixture.h"
+
+/* Processes on the host whose namespace `kind` has inode `ino`. */
+static int processes_in_namespace(const char *kind, uint64_t ino)
+{
+	char want[64], path[300], link[64];
+	snprintf(want, sizeof(want), "%s:[%llu]", kind, (unsigned long long)ino);
+	DIR *d = opendir("/proc");
+	cr_assert_not_null(d);
+	int n = 0;
+	struct dirent *de;
+	while ((de = readdir(d)))
+		if (de->d_name[0] >= '0' && de->d_name[0] <= '9') {
+			snprintf(path, sizeof(path), "/proc/%s/ns/%s", de->d_name, kind);
+			ssize_t len = readlink(path, link, sizeof(link) - 1);
+			if (len > 0) {
+				link[len] = '\0';
+				n += strcmp(link, want) == 0;
+			}
+		}
+	closedir(d);
+	return n;
+}
+
+static int64_t sl_test_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* pidfds of up to `max` processes in the namespace. */
+static int pidfds_in_namespace(const char *kind, uint64_t ino, int *fds, int max)
+{
+	char want[64], path[300], link[64];
+	snprintf(want, sizeof(want), "%s:[%llu]", kind, (unsigned long long)ino);
+	DIR *d = opendir("/proc");
+	int n = 0;
+	struct dirent *de;
+	while (d && n < max && (de = readdir(d)))
+		if (de->d_name[0] >= '0' && de->d_name[0] <= '9') {
+			snprintf(path, sizeof(path), "/proc/%s/ns/%s", de->d_name, kind);
+			ssize_t len = readlink(path, link, sizeof(link) - 1);
+			if (len <= 0)
+				continue;
+			link[len] = '\0';
+			int fd = strcmp(link, want) == 0 ? (int)syscall(SYS_pidfd_open, atoi(de->d_name), 0) : -1;
+			if (fd >= 0)
+				fds[n++] = fd;
+		}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+Test(sandbox, host_segment_with_the_same_key_is_untouched)
+{
+	key_t key = 0x5e1f0001;
+	int host = shmget(key, 4096, IPC_CREAT | IPC_EXCL | 0600);
+	cr_assert_geq(host, 0, "host segment: %s", strerror(errno));
+	struct shmid_ds before, after;
+	cr_assert_eq(shmctl(host, IPC_STAT, &before), 0);
+
+	struct sl_scenario *s = sl_scenario_new("same-key");
+	int owner = sl_scenario_add_actor(s, "owner");
+	int seg = sl_scenario_add_slot(s, "seg"), a = sl_scenario_add_slot(s, "a");
+	/* EXCL succeeds: the scenario does not see the host's segment */
+	sl_add_shmget(s, owner, sl_num(key), 8192, IPC_CREAT | IPC_EXCL | 0600, seg);
+	sl_add_shmat(s, owner, seg, 0, a);
+	sl_add_write(s, owner, a, 0, "scenario", 8);
+	sl_step_add_pred(sl_add_expect(s, SL_TARGET_NAMESPACE, sl_num(0)), SL_F_SEGMENTS, SL_CMP_EQ, sl_num(1));
+	sl_add_shmctl(s, owner, seg, IPC_RMID);
+	struct sl_result r = run_scenario(s, 0);
+
+	int still = shmctl(host, IPC_STAT, &after);
+	shmctl(host, IPC_RMID, NULL);
+	assert_passed(r);
+	cr_assert_eq(still, 0, "the host segment still exists");
+	cr_assert_eq(after.shm_perm.__key, key);
+	cr_assert_eq(after.shm_segsz, 4096);
+	cr_assert_eq(after.shm_nattch, 0);
+	cr_assert_eq(after.shm_ctime, before.shm_ctime);
+	cr_assert_eq(after.shm_atime, 0);
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}
+
+Test(sandbox, nothing_is_left_after_fork_crash_and_timeout)
+{
+	struct sl_scenario *s = sl_scenario_new("leftovers");
+	int owner = sl_scenario_add_actor(s, "owner"), sleeper = sl_scenario_add_actor(s, "sleeper");
+	int seg = sl_scenario_add_slot(s, "seg"), a = sl_scenario_add_slot(s, "a");
+	int child;
+	sl_add_shmget(s, owner, sl_auto_key(), 4096, IPC_CREAT | 0600, seg);
+	sl_add_shmat(s, owner, seg, 0, a);
+	sl_add_fork(s, owner, "child", &child);
+	sl_add_crash(s, owner, SIGKILL);
+	const char *const hang[] = { "/bin/sleep", "600", NULL };
+	sl_add_exec(s, sleeper, hang);
+	struct sl_result r = run_scenario(s, 300);
+	cr_assert_eq(r.outcome, SL_TIMEOUT, "%s", r.reason);
+	cr_assert_neq(r.ipc_ns, 0, "the conductor named its namespaces");
+	cr_assert_eq(processes_in_namespace("ipc", r.ipc_ns), 0, "no process is left in its IPC namespace");
+	cr_assert_eq(processes_in_namespace("pid", r.pid_ns), 0, "no process is left in its PID namespace");
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}
+
+Test(sandbox, scenarios_run_in_parallel_each_in_its_own_namespace)
+{
+	enum { N = 6 };
+	struct sl_scenario *s = sl_scenario_new("parallel");
+	int owner = sl_scenario_add_actor(s, "owner");
+	int seg = sl_scenario_add_slot(s, "seg");
+	/* the same key and EXCL in every job: only separate namespaces let all pass */
+	sl_add_shmget(s, owner, sl_num(0x1234), 4096, IPC_CREAT | IPC_EXCL | 0600, seg);
+	sl_step_add_pred(sl_add_expect(s, SL_TARGET_NAMESPACE, sl_num(0)), SL_F_SEGMENTS, SL_CMP_EQ, sl_num(1));
+	sl_add_shmctl(s, owner, seg, IPC_RMID);
+	struct sl_job *jobs[N];
+	for (int i = 0; i < N; i++)
+		cr_assert_not_null(jobs[i] = sl_job_start(s, NULL));
+	int running = N;
+	while (running) {
+		struct pollfd p[N];
+		for (int i = 0; i < N; i++)
+			p[i] = (struct pollfd){ .fd = jobs[i] ? sl_job_fd(jobs[i]) : -1, .events = POLLIN };
+		cr_assert_geq(poll(p, N, 10000), 1, "bounded wait for a job to say something");
+		for (int i = 0; i < N; i++)
+			if (jobs[i] && p[i].revents && !sl_job_pump(jobs[i])) {
+				struct sl_result r;
+				sl_job_finish(jobs[i], &r);
+				jobs[i] = NULL;
+				running--;
+				assert_passed(r);
+				sl_result_free(&r);
+			}
+	}
+	sl_scenario_free(s);
+}
+
+/* Waits (bounded) until no process is left in the namespace: polls the
+ * pidfds of those still in it.  Returns how many are left. */
+static int wait_namespace_empty(const char *kind, uint64_t ino, int timeout_ms)
+{
+	int64_t deadline = sl_test_now_ms() + timeout_ms;
+	int left;
+	while ((left = processes_in_namespace(kind, ino)) > 0 && sl_test_now_ms() < deadline) {
+		int fds[64], n = pidfds_in_namespace(kind, ino, fds, 64);
+		struct pollfd p[64];
+		for (int i = 0; i < n; i++)
+			p[i] = (struct pollfd){ .fd = fds[i], .events = POLLIN };
+		poll(p, (nfds_t)n, (int)(deadline - sl_test_now_ms()));
+		for (int i = 0; i < n; i++)
+			close(fds[i]);
+	}
+	return left;
+}
+
+Test(sandbox, harness_killed_by_sigkill_takes_the_scenario_with_it)
+{
+	int p[2];
+	cr_assert_eq(pipe(p), 0);
+	pid_t harness = fork();
+	cr_assert_geq(harness, 0);
+	if (harness == 0) {
+		/* a harness running a hanging scenario, which tells its namespace */
+		close(p[0]);
+		struct sl_scenario *s = sl_scenario_new("orphan");
+		int owner = sl_scenario_add_actor(s, "owner");
+		int seg = sl_scenario_add_slot(s, "seg"), a = sl_scenario_add_slot(s, "a");
+		sl_add_shmget(s, owner, sl_auto_key(), 4096, IPC_CREAT | 0600, seg);
+		sl_add_shmat(s, owner, seg, 0, a);
+		const char *const hang[] = { "/bin/sleep", "600", NULL };
+		sl_add_exec(s, owner, hang);
+		struct sl_job *j = sl_job_start(s, NULL);
+		int told = 0;
+		while (sl_job_pump(j))
+			if (!told && sl_job_peek(j)->ntrace >= 3) {
+				uint64_t ns[2] = { sl_job_peek(j)->ipc_ns, sl_job_peek(j)->pid_ns };
+				told = write(p[1], ns, sizeof(ns)) == sizeof(ns);
+			}
+		_exit(0);
+	}
+	close(p[1]);
+	uint64_t ns[2];
+	cr_assert_eq(read(p[0], ns, sizeof(ns)), (ssize_t)sizeof(ns), "the scenario started");
+	close(p[0]);
+	cr_assert_gt(processes_in_namespace("pid", ns[1]), 1, "its processes are running");
+	kill(harness, SIGKILL);
+	int st;
+	cr_assert_eq(waitpid(harness, &st, 0), harness);
+	cr_assert_eq(wait_namespace_empty("pid", ns[1], 10000), 0, "no process is left");
+	cr_assert_eq(processes_in_namespace("ipc", ns[0]), 0, "the IPC namespace is gone with them");
+}
