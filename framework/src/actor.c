@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/shm.h>
 #include <sys/socket.h>
@@ -68,9 +69,20 @@ static int apply_limits_and_ids(const struct sl_actor_def *def)
 	return 0;
 }
 
+/* The login shell's part: a new session whose controlling terminal is the
+ * pty, with this process's group in the foreground. */
+static int lead_session(int tty_fd)
+{
+	if (setsid() < 0 || ioctl(tty_fd, TIOCSCTTY, 0) < 0)
+		return -1;
+	return tcsetpgrp(tty_fd, getpgrp());
+}
+
 int sl_actor_prepare(const struct sl_actor_boot *boot)
 {
 	reset_signals();
+	if (boot->session_leader && lead_session(boot->tty_fd) < 0)
+		return -1;
 	if (setup_stdio(boot->tty_fd) < 0)
 		return -1;
 	if (boot->channel != SL_CHANNEL_FD) {

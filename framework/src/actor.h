@@ -14,6 +14,7 @@
 struct sl_actor_boot {
 	int channel;                     /* the actor's end of its channel     */
 	int tty_fd;                      /* pty slave for 0/1/2, or -1 (/dev/null) */
+	int session_leader;              /* setsid() and take tty_fd as controlling terminal */
 	const struct sl_actor_def *def;  /* uid/gid and rlimits                */
 	long long auto_key;              /* passed to exec'd programs          */
 };

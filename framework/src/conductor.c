@@ -106,22 +106,19 @@ static void raise_fd_limit(void)
 	}
 }
 
-/* A new session whose controlling terminal is a fresh pty: the actors are
- * born in its foreground process group with 0, 1, 2 on the slave. */
+/* A fresh pty.  The first actor makes its slave the controlling terminal of
+ * a new session, as a login shell would; the other actors are forked from it,
+ * like a shell's foreground job.  The conductor keeps only the master. */
 static int open_terminal(struct conductor *c)
 {
-	if (setsid() < 0 && getsid(0) != getpid())
-		return -1;
 	c->pty_master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (c->pty_master < 0 || grantpt(c->pty_master) < 0 || unlockpt(c->pty_master) < 0)
 		return -1;
 	const char *name = ptsname(c->pty_master);
 	if (!name)
 		return -1;
-	c->pty_slave = open(name, O_RDWR | O_CLOEXEC);
-	if (c->pty_slave < 0 || ioctl(c->pty_slave, TIOCSCTTY, 0) < 0)
-		return -1;
-	return tcsetpgrp(c->pty_slave, getpgrp());
+	c->pty_slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	return c->pty_slave < 0 ? -1 : 0;
 }
 
 static int set_sysctls(struct conductor *c)
@@ -145,14 +142,22 @@ static int set_sysctls(struct conductor *c)
 
 static int start_actors(struct conductor *c)
 {
+	int leader = -1; /* with a terminal: the actor that leads its session */
 	for (int i = 0; i < c->s->nactors; i++) {
 		if (c->s->actors[i].spawned)
 			continue;
-		if (conductor_start_actor(c, i) < 0) {
+		int rc = leader >= 0 ? conductor_fork_actor(c, leader, i) : conductor_start_actor(c, i);
+		if (rc == 0 && c->pty_slave >= 0 && leader < 0)
+			leader = i;
+		if (rc < 0) {
 			fail(c, SL_BROK, -1, "cannot start actor %s: %s", c->s->actors[i].name,
 			     strerror(errno));
 			return -1;
 		}
+	}
+	if (c->pty_slave >= 0) {
+		close(c->pty_slave);
+		c->pty_slave = -1;
 	}
 	return 0;
 }

@@ -55,6 +55,8 @@ int sl_conductor_main(const struct sl_scenario *s, const struct sl_run_options *
 /* conductor_actors.c */
 int conductor_start_actor(struct conductor *c, int idx);
 int conductor_adopt_actor(struct conductor *c, int idx, pid_t pid, int chan);
+/* Starts actor idx as a child of actor `parent` (in its session and group). */
+int conductor_fork_actor(struct conductor *c, int parent, int idx);
 /* Sends the command of a step to its actor and waits, bounded, for the answer
  * or for the actor's end.  Returns 1 answered, 0 the actor ended (its
  * wait status in the actor), -1 timed out, -2 harness error (errno). */

@@ -131,6 +131,7 @@ int conductor_start_actor(struct conductor *c, int idx)
 	if (pid == 0) {
 		struct sl_actor_boot boot = {
 			.channel = sv[1], .tty_fd = c->pty_slave,
+			.session_leader = c->pty_slave >= 0,
 			.def = &c->s->actors[idx], .auto_key = c->auto_key,
 		};
 		if (sl_actor_prepare(&boot) < 0)
@@ -139,6 +140,23 @@ int conductor_start_actor(struct conductor *c, int idx)
 	}
 	close(sv[1]);
 	return conductor_adopt_actor(c, idx, pid, sv[0]);
+}
+
+int conductor_fork_actor(struct conductor *c, int parent, int idx)
+{
+	struct sl_wire_cmd cmd;
+	memset(&cmd, 0, sizeof(cmd));
+	cmd.op = SL_OP_FORK;
+	cmd.step = -1;
+	struct sl_wire_reply r;
+	int chan = -1;
+	if (conductor_call(c, parent, &cmd, NULL, 0, &r, &chan) != 1 || r.err || chan < 0) {
+		if (chan >= 0)
+			close(chan);
+		errno = r.err ? r.err : ECHILD;
+		return -1;
+	}
+	return conductor_adopt_actor(c, idx, r.child_pid, chan);
 }
 
 /* The actor's channel ended: wait (bounded) for its process, collect status. */

@@ -104,7 +104,7 @@ void sl_sandbox_keeper(const struct sl_scenario *s, const struct sl_run_options 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != harness)
 		_exit(1);
-	setpgid(0, 0); /* keystrokes on the harness's terminal are the harness's business */
+	setsid(); /* no controlling terminal: the harness's terminal is not the scenario's */
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_term;
