@@ -1,0 +1,287 @@
+/* observe_process.c - a process from /proc/PID/{stat,status,fd,cwd}
+ * (observe_process, sl_parse_proc_stat), observe.h.
+ *
+ * /proc/PID/stat is the main source.  A process that does not exist is a
+ * success with alive = 0 (state 0); a zombie is alive = 0 with state 'Z'.
+ * uid/gid are the effective ids (the second column of Uid:/Gid:, as ps
+ * shows them).  sig_pending is SigPnd | ShdPnd.  devtty_errno is -1 and the
+ * ended/exit fields are 0: the conductor fills those.  When observing the
+ * calling process itself, the descriptor used to list /proc/self/fd is not
+ * counted.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "shmlife/observe.h"
+
+/* ---- /proc/PID/stat ----------------------------------------------------------- */
+
+/* A decimal int at *p after blanks, ending at a blank or the end. */
+static int next_int(const char **p, int *out)
+{
+	const char *s = *p;
+	while (*s == ' ')
+		s++;
+	const char *d = (*s == '-') ? s + 1 : s;
+	if (*d < '0' || *d > '9')
+		return -1;
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || v < INT_MIN || v > INT_MAX)
+		return -1;
+	if (*end != ' ' && *end != '\n' && *end != '\0')
+		return -1;
+	*out = (int)v;
+	*p = end;
+	return 0;
+}
+
+/* "pid (comm) state ppid pgrp session tty_nr tpgid ...".  comm may hold
+ * blanks and parentheses: it runs from the first '(' to the last ')'. */
+int sl_parse_proc_stat(const char *text, struct sl_process_obs *p)
+{
+	int pid, ppid, pgid, sid, tty_nr, tpgid;
+	const char *s = text;
+
+	if (!text || !p || next_int(&s, &pid) || pid < 0)
+		return -1;
+	if (s[0] != ' ' || s[1] != '(')
+		return -1;
+	const char *comm = s + 2;
+	const char *close = strrchr(comm, ')');
+	if (!close || close[1] != ' ')
+		return -1;
+	char state = close[2];
+	int letter = (state >= 'A' && state <= 'Z') || (state >= 'a' && state <= 'z');
+	if (!letter || close[3] != ' ')
+		return -1;
+	s = close + 3;
+	if (next_int(&s, &ppid) || next_int(&s, &pgid) || next_int(&s, &sid) ||
+	    next_int(&s, &tty_nr) || next_int(&s, &tpgid))
+		return -1;
+	size_t len = (size_t)(close - comm);
+	if (len >= sizeof(p->comm))
+		len = sizeof(p->comm) - 1;
+	memcpy(p->comm, comm, len);
+	p->comm[len] = '\0';
+	p->pid = pid;
+	p->state = state;
+	p->ppid = ppid;
+	p->pgid = pgid;
+	p->sid = sid;
+	p->tty_nr = tty_nr;
+	p->tpgid = tpgid;
+	return 0;
+}
+
+/* Reads a whole small file (read(2), not line by line: comm may hold '\n'). */
+static int read_small(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t used = 0;
+
+	if (fd == -1)
+		return -1;
+	while (used + 1 < size) {
+		ssize_t got = read(fd, buf + used, size - 1 - used);
+		if (got == -1 && errno == EINTR)
+			continue;
+		if (got == -1) {
+			int saved = errno;
+			close(fd);
+			errno = saved;
+			return -1;
+		}
+		if (got == 0)
+			break;
+		used += (size_t)got;
+	}
+	buf[used] = '\0';
+	close(fd);
+	return 0;
+}
+
+/* ---- /proc/PID/status ---------------------------------------------------------- */
+
+static int hex_mask(const char *s, uint64_t *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 16);
+	if (errno || end == s)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* The second number of "Uid:\treal\teffective\tsaved\tfs". */
+static int effective_id(const char *s, unsigned *out)
+{
+	unsigned long real, eff;
+	if (sscanf(s, "%lu %lu", &real, &eff) != 2 || eff > UINT_MAX)
+		return -1;
+	*out = (unsigned)eff;
+	return 0;
+}
+
+static void status_line(const char *line, struct sl_process_obs *p)
+{
+	const char *colon = strchr(line, ':');
+	uint64_t mask;
+
+	if (!colon)
+		return;
+	size_t nlen = (size_t)(colon - line);
+	const char *val = colon + 1;
+#define IS(name) (nlen == sizeof(name) - 1 && strncmp(line, name, nlen) == 0)
+	if (IS("Umask")) {
+		char *end;
+		long m = strtol(val, &end, 8);
+		if (end != val && m >= 0 && m <= 0777)
+			p->umask = (int)m;
+	} else if (IS("Uid")) {
+		effective_id(val, &p->uid);
+	} else if (IS("Gid")) {
+		effective_id(val, &p->gid);
+	} else if (IS("SigIgn") && hex_mask(val, &mask) == 0) {
+		p->sig_ignored = mask;
+	} else if (IS("SigCgt") && hex_mask(val, &mask) == 0) {
+		p->sig_caught = mask;
+	} else if ((IS("SigPnd") || IS("ShdPnd")) && hex_mask(val, &mask) == 0) {
+		p->sig_pending |= mask;
+	}
+#undef IS
+}
+
+static int read_status(pid_t pid, struct sl_process_obs *p)
+{
+	char path[64], line[256];
+	int overlong = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		int whole = strchr(line, '\n') != NULL;
+		int skip = overlong; /* Cpus_allowed and friends can be long */
+		overlong = !whole && !feof(f);
+		if (!skip)
+			status_line(line, p);
+	}
+	fclose(f);
+	return 0;
+}
+
+/* ---- /proc/PID/fd and cwd -------------------------------------------------------- */
+
+/* Copies a link target, truncated to fit. */
+static void link_target(int dirfd_, const char *name, char *dst, size_t size)
+{
+	char target[PATH_MAX];
+	ssize_t n = readlinkat(dirfd_, name, target, sizeof(target) - 1);
+
+	if (n < 0) {
+		dst[0] = '\0';
+		return;
+	}
+	size_t keep = (size_t)n < size - 1 ? (size_t)n : size - 1;
+	memcpy(dst, target, keep);
+	dst[keep] = '\0';
+}
+
+/* Keeps the SL_MAX_FDS lowest descriptors in ascending order. */
+static void keep_lowest(struct sl_process_obs *p, int *kept, int fd)
+{
+	int i = *kept < SL_MAX_FDS ? *kept : SL_MAX_FDS - 1;
+	if (*kept == SL_MAX_FDS && fd > p->fds[i].fd)
+		return;
+	while (i > 0 && p->fds[i - 1].fd > fd) {
+		p->fds[i] = p->fds[i - 1];
+		i--;
+	}
+	p->fds[i].fd = fd;
+	p->fds[i].target[0] = '\0';
+	if (*kept < SL_MAX_FDS)
+		(*kept)++;
+}
+
+static int read_fds(pid_t pid, struct sl_process_obs *p)
+{
+	char path[64];
+	int kept = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+	DIR *d = opendir(path);
+	if (!d)
+		return -1;
+	int own = (pid == getpid()) ? dirfd(d) : -1;
+	const struct dirent *de;
+	while ((de = readdir(d)) != NULL) {
+		char *end;
+		errno = 0;
+		long fd = strtol(de->d_name, &end, 10);
+		if (end == de->d_name || *end != '\0' || errno || fd < 0 || fd > INT_MAX || fd == own)
+			continue;
+		p->nfds++;
+		keep_lowest(p, &kept, (int)fd);
+	}
+	for (int i = 0; i < kept; i++) {
+		char name[16];
+		snprintf(name, sizeof(name), "%d", p->fds[i].fd);
+		link_target(dirfd(d), name, p->fds[i].target, sizeof(p->fds[i].target));
+	}
+	closedir(d);
+	return 0;
+}
+
+static void read_cwd(pid_t pid, struct sl_process_obs *p)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/cwd", (int)pid);
+	link_target(AT_FDCWD, path, p->cwd, sizeof(p->cwd));
+}
+
+/* ---- the whole ----------------------------------------------------------------- */
+
+int observe_process(pid_t pid, struct sl_process_obs *out)
+{
+	char path[64];
+	char stat[2048];
+
+	if (!out || pid <= 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	memset(out, 0, sizeof(*out));
+	out->pid = (int)pid;
+	out->umask = -1;
+	out->devtty_errno = -1;
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (read_small(path, stat, sizeof(stat)) == -1) {
+		if (errno == ENOENT || errno == ESRCH)
+			return 0; /* gone: alive = 0 */
+		return -1;
+	}
+	if (sl_parse_proc_stat(stat, out) == -1) {
+		errno = EPROTO;
+		return -1;
+	}
+	out->pid = (int)pid; /* as asked, whatever namespace /proc shows */
+	out->alive = out->state != 'Z' && out->state != 'X' && out->state != 'x';
+	/* the rest may vanish under us if the process ends meanwhile */
+	(void)read_status(pid, out);
+	(void)read_fds(pid, out);
+	read_cwd(pid, out);
+	return 0;
+}
