@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# ci/catalog.sh - sets up, builds and runs the whole scenario catalog
+# (scenarios/) with the harness; reports are written to reports/out.
+# Exits with the harness's status.
+# SHMLIFE_BUILD_DIR overrides the build directory (default: build).
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+build_dir="${SHMLIFE_BUILD_DIR:-build}"
+
+bash ci/setup.sh
+
+harness="${build_dir}/bin/shmlife"
+if [ ! -x "$harness" ]; then
+	echo "catalog: ${harness} was not built (is there a harness/*.c?)" >&2
+	exit 1
+fi
+mkdir -p reports/out
+echo "catalog: ${harness} run scenarios --report-dir reports/out"
+status=0
+"$harness" run scenarios --report-dir reports/out || status=$?
+echo "catalog: the harness exited with ${status}; reports in reports/out"
+exit "$status"
