@@ -424,6 +424,9 @@ static void run_step(struct conductor *c, int i)
 	else
 		c->phases.steps_ns += e.dur_ns;
 	brief_after(c, st, &e);
+	if (c->o->observe_every_step && st->op != SL_OP_EXPECT && e.brief.slot >= 0 && e.brief.present &&
+	    observe_segment(e.brief.shmid, &e.obs.seg) == 0)
+		e.obs_kind = SL_OBS_SEGMENT; /* `shmlife show`: a full snapshot after every step */
 	c->phases.observe_ns += sl_now_ns() - done;
 	if (e.verdict != SL_PASS)
 		fail(c, e.verdict, i, "line %d: %s: %s", st->line, st->text ? st->text : sl_op_name(st->op),

@@ -33,4 +33,9 @@ void sl_tap_end(FILE *out, const struct sl_report_totals *t);
 int sl_junit_write(const char *path, const struct sl_report_item *items, int n);
 int sl_json_write(const char *path, const struct sl_report_item *items, int n);
 
+/* The trace of one item as text, a few lines an entry (JUnit failure bodies,
+ * `shmlife show`).  snapshots: 0 none, 1 those of entries that did not pass,
+ * 2 all of them. */
+void sl_report_trace_text(FILE *out, const struct sl_report_item *it, int snapshots);
+
 #endif

@@ -1,0 +1,645 @@
+/* report_html.c - index.html (report_html.h): the page that stands alone,
+ * its inline style, the run's summary with links to the other reports, the
+ * coverage summary (read from gcovr's JSON summary with json-c), the memcheck
+ * summary, and for each scenario its outcome, its sequence diagram
+ * (report_html_svg.c), its claims table, its memcheck findings, its steps and
+ * the harness's notes.  Also the escaping every part of the page uses.
+ *
+ * The page is built in memory and written through a temporary file and a
+ * rename, so a reader never sees half of it.  It is well-formed XML (XHTML
+ * polyglot: every element closed, only numeric character references).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <json-c/json.h>
+
+#include "report_common.h"
+#include "report_html_internal.h"
+#include "shmlife/report_html.h"
+
+/* ---- escaping --------------------------------------------------------------- */
+
+static void escape_into(FILE *out, const char *p)
+{
+	for (; *p; p++) {
+		switch (*p) {
+		case '&': fputs("&amp;", out); break;
+		case '<': fputs("&lt;", out); break;
+		case '>': fputs("&gt;", out); break;
+		case '"': fputs("&quot;", out); break;
+		case '\'': fputs("&#39;", out); break;
+		default: fputc(*p, out); break;
+		}
+	}
+}
+
+void rh_text(FILE *out, const char *s)
+{
+	char *clean = rc_clean_utf8(s ? s : "", 1);
+	if (clean)
+		escape_into(out, clean);
+	free(clean);
+}
+
+void rh_textn(FILE *out, const char *s, size_t max)
+{
+	char *copy = strndup(s ? s : "", max);
+	rh_text(out, copy ? copy : "");
+	free(copy);
+}
+
+void rh_text_cut(FILE *out, const char *s, size_t max_chars)
+{
+	char *clean = rc_clean_utf8(s ? s : "", 1);
+	if (!clean)
+		return;
+	size_t chars = 0, i = 0;
+	for (; clean[i]; i++) {
+		if (((unsigned char)clean[i] & 0xc0) == 0x80)
+			continue; /* a continuation byte: same character */
+		if (chars++ == max_chars)
+			break;
+	}
+	if (clean[i] && max_chars > 0) {
+		/* cut one character earlier to make room for the ellipsis */
+		do
+			i--;
+		while (i > 0 && ((unsigned char)clean[i] & 0xc0) == 0x80);
+		clean[i] = '\0';
+		escape_into(out, clean);
+		fputs("&#8230;", out);
+	} else {
+		escape_into(out, clean);
+	}
+	free(clean);
+}
+
+void rh_textf(FILE *out, const char *fmt, ...)
+{
+	char *s = NULL;
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n >= 0)
+		rh_text(out, s);
+	free(s);
+}
+
+int rh_is_memcheck(const struct sl_trace_entry *e)
+{
+	return e->kind == SL_ENTRY_EVENT &&
+	       strncmp(e->detail, RH_MEMCHECK_PREFIX, strlen(RH_MEMCHECK_PREFIX)) == 0;
+}
+
+const char *rh_outcome_class(enum sl_outcome o)
+{
+	switch (o) {
+	case SL_PASS: return "pass";
+	case SL_FAIL: return "fail";
+	case SL_SKIP: return "skip";
+	case SL_TIMEOUT: return "timeout";
+	default: return "brok";
+	}
+}
+
+/* ---- the page's frame --------------------------------------------------------- */
+
+static const char style[] =
+	"body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:0;color:#1d2433;background:#f5f6f8}"
+	"header{background:#1d2433;color:#fff;padding:14px 24px}"
+	"header h1{margin:0 0 4px;font-size:22px}"
+	"header a{color:#9cc4ff;margin-right:14px}"
+	"main{padding:8px 24px 40px}"
+	".summaries{display:flex;gap:16px;flex-wrap:wrap}"
+	".summaries section{flex:1 1 420px;margin:0 0 4px}"
+	"section{background:#fff;border:1px solid #dde1e8;border-radius:6px;margin:16px 0;padding:8px 16px 14px}"
+	"section.scenario.fail,section.scenario.brok,section.scenario.timeout{border-left:6px solid #c62828}"
+	"section.scenario.pass{border-left:6px solid #2e7d32}"
+	"section.scenario.skip{border-left:6px solid #9e9e9e}"
+	"h2{font-size:18px;margin:10px 0}h3{font-size:15px;margin:14px 0 6px}"
+	"table{border-collapse:collapse;font-size:13px;margin:4px 0}"
+	"th,td{border:1px solid #dde1e8;padding:3px 8px;text-align:left;vertical-align:top}"
+	"th{background:#eef1f5}"
+	"tr.fail td,tr.brok td,tr.timeout td{background:#fdecea}"
+	".badge{display:inline-block;min-width:58px;text-align:center;border-radius:4px;padding:1px 6px;"
+	"font-weight:bold;font-size:12px;color:#fff;margin-right:6px}"
+	".badge.pass{background:#2e7d32}.badge.fail{background:#c62828}.badge.brok{background:#6a1b9a}"
+	".badge.timeout{background:#e65100}.badge.skip{background:#757575}.badge.flaky{background:#f9a825}"
+	".reason{font-family:monospace;background:#fdecea;padding:6px 8px;border-radius:4px;white-space:pre-wrap}"
+	".reason.skip{background:#eeeeee}"
+	".desc{margin:2px 0 6px;color:#444}"
+	".facts{font-size:13px;color:#555}"
+	".diagram{overflow-x:auto;border:1px solid #e3e6eb;border-radius:4px;background:#fcfcfd}"
+	"code,.mono{font-family:monospace;font-size:12px}"
+	".agree{color:#2e7d32;font-weight:bold}.disagree{color:#1565c0;font-weight:bold}"
+	".unsettled{color:#c62828}.unchecked{color:#757575}"
+	".none{color:#757575;font-style:italic}"
+	"li.fail{color:#c62828}li.skip{color:#757575}"
+	".pct{font-weight:bold}.low{color:#c62828}.ok{color:#2e7d32}"
+	/* the sequence diagram */
+	"svg.seq{font-family:'DejaVu Sans Mono',monospace;font-size:11px}"
+	"svg.seq .lanehead{fill:#e8eef8;stroke:#5c6f91}"
+	"svg.seq .lanehead.spawned{stroke-dasharray:4 3}"
+	"svg.seq .kernel .lanehead{fill:#fff4dd;stroke:#a0782a}"
+	"svg.seq .lanename{font-weight:bold;fill:#1d2433}"
+	"svg.seq .lifeline{stroke:#9aa6bb;stroke-width:1.5;stroke-dasharray:6 4}"
+	"svg.seq .kernel .lifeline{stroke:#a0782a;stroke-dasharray:none;stroke-width:3}"
+	"svg.seq .death{stroke:#c62828;stroke-width:2.5}"
+	"svg.seq .call{stroke:#3d5a8a;stroke-width:1.5}"
+	"svg.seq .arrowhead{fill:#3d5a8a}"
+	"svg.seq .caller{fill:#3d5a8a}"
+	"svg.seq .check{fill:#a0782a}"
+	"svg.seq .label{fill:#1d2433;paint-order:stroke;stroke:#fcfcfd;stroke-width:3px}"
+	"svg.seq .answer{fill:#1565c0}"
+	"svg.seq .answer.bad{fill:#c62828;font-weight:bold}"
+	"svg.seq .gut{fill:#7a8396;font-size:10px}"
+	"svg.seq .mark{font-size:14px;font-weight:bold}"
+	"svg.seq .mark.ok{fill:#2e7d32}svg.seq .mark.bad{fill:#c62828}"
+	"svg.seq .failband{fill:#fdecea}"
+	"svg.seq .row.fail .call{stroke:#c62828;stroke-width:2.5}"
+	"svg.seq .note{fill:#eef1f5;stroke:#b8c0cc}"
+	"svg.seq .note.fail,svg.seq .note.brok,svg.seq .note.timeout{fill:#fbd9d5;stroke:#c62828}"
+	"svg.seq .note.skip{fill:#f3f3f3;stroke:#aaaaaa;stroke-dasharray:3 2}"
+	"svg.seq .note.pass{fill:#e6f2e7;stroke:#2e7d32}"
+	"svg.seq .notetext{fill:#1d2433}svg.seq .notetext.end{font-weight:bold}"
+	"svg.seq .state{fill:#444}svg.seq .state .chg{font-weight:bold;fill:#1d2433}"
+	"svg.seq .bar.live{fill:#43a047}svg.seq .bar.dest{fill:#fb8c00}";
+
+struct page {
+	FILE *out;
+	const char *dir;                 /* the page's directory              */
+	struct sl_html_options o;        /* with defaults filled in           */
+	const struct sl_report_item *items;
+	int n;
+};
+
+static int exists_beside(const struct page *p, const char *rel)
+{
+	char *path = NULL;
+	struct stat st;
+	if (!rel || asprintf(&path, "%s/%s", p->dir, rel) < 0)
+		return 0;
+	int ok = stat(path, &st) == 0;
+	free(path);
+	return ok;
+}
+
+static void link_if(const struct page *p, const char *rel, const char *label)
+{
+	if (!exists_beside(p, rel))
+		return;
+	fputs("<a href=\"", p->out);
+	rh_text(p->out, rel);
+	fputs("\">", p->out);
+	rh_text(p->out, label);
+	fputs("</a>", p->out);
+}
+
+static void badge(FILE *out, enum sl_outcome o)
+{
+	fprintf(out, "<span class=\"badge %s\">%s</span>", rh_outcome_class(o), sl_outcome_name(o));
+}
+
+static void head(const struct page *p)
+{
+	FILE *out = p->out;
+	struct sl_report_totals t;
+	char when[64] = "";
+	time_t start = rc_run_start(p->items, p->n);
+	struct tm tm;
+	if (localtime_r(&start, &tm))
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S %z", &tm);
+	sl_report_totals(p->items, p->n, &t);
+	fputs("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n"
+	      "<meta charset=\"utf-8\"/>\n"
+	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n<title>", out);
+	rh_text(out, p->o.title);
+	fprintf(out, "</title>\n<style>%s</style>\n</head>\n<body>\n<header><h1>", style);
+	rh_text(out, p->o.title);
+	fputs("</h1><p>", out);
+	rh_textf(out, "Run of %s: %d scenario%s: %d passed, %d failed, %d skipped, %d broken, %d timed out.",
+		 when, p->n, p->n == 1 ? "" : "s", t.passed, t.failed, t.skipped, t.broken, t.timedout);
+	fputs("</p><nav>", out);
+	link_if(p, p->o.json, "results.json");
+	link_if(p, p->o.junit, "JUnit XML");
+	link_if(p, p->o.coverage_html, "coverage report");
+	link_if(p, p->o.coverage_xml, "Cobertura XML");
+	link_if(p, p->o.valgrind_summary, "memcheck summary");
+	fputs("</nav></header>\n<main>\n", out);
+}
+
+/* ---- the list of scenarios ------------------------------------------------------ */
+
+static void scenario_list(const struct page *p)
+{
+	FILE *out = p->out;
+	char name[300];
+	fputs("<section id=\"scenarios\"><h2>Scenarios</h2>\n", out);
+	if (p->n == 0) {
+		fputs("<p class=\"none\">No scenario was run.</p></section>\n", out);
+		return;
+	}
+	fputs("<table class=\"list\"><tr><th>outcome</th><th>scenario</th><th>time</th><th>why</th></tr>\n", out);
+	for (int i = 0; i < p->n; i++) {
+		const struct sl_report_item *it = &p->items[i];
+		rc_item_name(it, name, sizeof(name));
+		fprintf(out, "<tr class=\"%s\"><td>", rh_outcome_class(it->result.outcome));
+		badge(out, it->result.outcome);
+		if (it->flaky)
+			fputs("<span class=\"badge flaky\">FLAKY</span>", out);
+		fprintf(out, "</td><td><a href=\"#s%d\">", i);
+		rh_text(out, name);
+		fprintf(out, "</a></td><td>%.1f ms</td><td class=\"mono\">", (double)it->result.duration_ns / 1e6);
+		if (it->result.outcome != SL_PASS)
+			rh_text_cut(out, it->result.reason, 160);
+		fputs("</td></tr>\n", out);
+	}
+	fputs("</table></section>\n", out);
+}
+
+/* ---- coverage ---------------------------------------------------------------------- */
+
+static double jnum(json_object *o, const char *key, int *found)
+{
+	json_object *v;
+	if (!o || !json_object_object_get_ex(o, key, &v) || !v) {
+		*found = 0;
+		return 0;
+	}
+	*found = 1;
+	return json_object_get_double(v);
+}
+
+static void pct(FILE *out, json_object *o, const char *what)
+{
+	char key[64];
+	int found;
+	snprintf(key, sizeof(key), "%s_percent", what);
+	double v = jnum(o, key, &found);
+	if (!found) {
+		fputs("<td>-</td>", out);
+		return;
+	}
+	snprintf(key, sizeof(key), "%s_covered", what);
+	int fc, ft;
+	double covered = jnum(o, key, &fc);
+	snprintf(key, sizeof(key), "%s_total", what);
+	double total = jnum(o, key, &ft);
+	fprintf(out, "<td><span class=\"pct %s\">%.1f %%</span>", v < 80.0 ? "low" : "ok", v);
+	if (fc && ft)
+		fprintf(out, " (%.0f of %.0f)", covered, total);
+	fputs("</td>", out);
+}
+
+static void coverage_files(FILE *out, json_object *files)
+{
+	size_t n = json_object_array_length(files);
+	fprintf(out, "<details><summary>%zu files</summary>\n<table class=\"cov\"><tr><th>file</th>"
+		     "<th>lines</th><th>functions</th><th>branches</th></tr>\n", n);
+	for (size_t i = 0; i < n; i++) {
+		json_object *f = json_object_array_get_idx(files, i), *name;
+		fputs("<tr><td class=\"mono\">", out);
+		if (json_object_object_get_ex(f, "filename", &name))
+			rh_text(out, json_object_get_string(name));
+		fputs("</td>", out);
+		pct(out, f, "line");
+		pct(out, f, "function");
+		pct(out, f, "branch");
+		fputs("</tr>\n", out);
+	}
+	fputs("</table></details>\n", out);
+}
+
+static void coverage(const struct page *p)
+{
+	FILE *out = p->out;
+	char *path = NULL;
+	json_object *root = NULL, *files;
+	fputs("<section id=\"coverage\"><h2>Coverage</h2>\n", out);
+	if (asprintf(&path, "%s/%s", p->dir, p->o.coverage_summary) >= 0 && exists_beside(p, p->o.coverage_summary))
+		root = json_object_from_file(path);
+	free(path);
+	if (!root) {
+		fputs("<p class=\"none\">No coverage summary at <code>", out);
+		rh_text(out, p->o.coverage_summary);
+		fputs("</code>: this run was not measured (see <code>ci/coverage.sh</code>).</p></section>\n", out);
+		return;
+	}
+	fputs("<table class=\"cov\"><tr><th></th><th>lines</th><th>functions</th><th>branches</th></tr>"
+	      "<tr><th>total</th>", out);
+	pct(out, root, "line");
+	pct(out, root, "function");
+	pct(out, root, "branch");
+	fputs("</tr></table>\n<p>", out);
+	if (exists_beside(p, p->o.coverage_html))
+		link_if(p, p->o.coverage_html, "The full report, line by line");
+	else
+		fputs("<span class=\"none\">no HTML coverage report beside this page</span>", out);
+	fputs("</p>\n", out);
+	if (json_object_object_get_ex(root, "files", &files) && json_object_is_type(files, json_type_array))
+		coverage_files(out, files);
+	json_object_put(root);
+	fputs("</section>\n", out);
+}
+
+/* ---- memcheck ------------------------------------------------------------------------ */
+
+static int count_memcheck(const struct sl_report_item *it, int *findings, int *truncated)
+{
+	int any = 0;
+	*findings = *truncated = 0;
+	for (int k = 0; k < it->result.ntrace; k++) {
+		const struct sl_trace_entry *e = &it->result.trace[k];
+		if (!rh_is_memcheck(e))
+			continue;
+		any = 1;
+		if (e->verdict == SL_FAIL)
+			(*findings)++;
+		else if (e->verdict == SL_SKIP)
+			(*truncated)++;
+	}
+	return any;
+}
+
+static void memcheck_summary(const struct page *p)
+{
+	FILE *out = p->out;
+	int checked = 0, dirty = 0, findings, truncated;
+	char name[300];
+	fputs("<section id=\"memcheck\"><h2>Memcheck</h2>\n", out);
+	for (int i = 0; i < p->n; i++)
+		if (count_memcheck(&p->items[i], &findings, &truncated)) {
+			checked++;
+			dirty += findings > 0;
+		}
+	if (!checked) {
+		fputs("<p class=\"none\">Not run under valgrind (<code>shmlife run --valgrind</code>).</p></section>\n", out);
+		return;
+	}
+	fprintf(out, "<p>%d scenario%s run under memcheck, %d with errors or definite leaks. ", checked,
+		checked == 1 ? "" : "s", dirty);
+	link_if(p, p->o.valgrind_summary, "Summary of every process");
+	fputs("</p>\n<table class=\"list\"><tr><th>scenario</th><th>findings</th><th>truncated (killed)</th></tr>\n", out);
+	for (int i = 0; i < p->n; i++) {
+		if (!count_memcheck(&p->items[i], &findings, &truncated))
+			continue;
+		rc_item_name(&p->items[i], name, sizeof(name));
+		fprintf(out, "<tr class=\"%s\"><td><a href=\"#s%d\">", findings ? "fail" : "pass", i);
+		rh_text(out, name);
+		fprintf(out, "</a></td><td>%d</td><td>%d</td></tr>\n", findings, truncated);
+	}
+	fputs("</table></section>\n", out);
+}
+
+/* ---- one scenario ------------------------------------------------------------------------ */
+
+static void claim_verdict(FILE *out, const struct sl_report_item *it, const struct sl_claim *c)
+{
+	const struct sl_result *r = &it->result;
+	switch (r->outcome) {
+	case SL_PASS:
+		fputs(c->kernel_agrees ? "<span class=\"agree\">agrees</span>" : "<span class=\"disagree\">disagrees</span>",
+		      out);
+		break;
+	case SL_FAIL:
+		fputs("<span class=\"unsettled\">the kernel did something else: ", out);
+		rh_text(out, r->reason);
+		fputs("</span>", out);
+		break;
+	case SL_SKIP:
+		fputs("<span class=\"unchecked\">not checked here: ", out);
+		rh_text(out, r->reason);
+		fputs("</span>", out);
+		break;
+	default:
+		fprintf(out, "<span class=\"unsettled\">not settled (%s): ", sl_outcome_name(r->outcome));
+		rh_text(out, r->reason);
+		fputs("</span>", out);
+		break;
+	}
+}
+
+static void claim_evidence(FILE *out, const struct sl_report_item *it, int claim)
+{
+	const struct sl_scenario *s = it->scenario;
+	char obs[320];
+	int any = 0;
+	for (int k = 0; k < it->result.ntrace; k++) {
+		const struct sl_trace_entry *e = &it->result.trace[k];
+		const struct sl_step *st = rc_entry_step(s, e);
+		if (e->kind != SL_ENTRY_STEP || !st || st->claim != claim)
+			continue;
+		if (!any)
+			fputs("<ul>", out);
+		any = 1;
+		rc_observed_text(st, e, obs, sizeof(obs));
+		fprintf(out, "<li class=\"%s\">", rh_outcome_class(e->verdict));
+		rh_textf(out, "line %d: %s: %s (%s)", st->line, rc_step_text(st), obs, sl_outcome_name(e->verdict));
+		fputs("</li>", out);
+	}
+	if (any)
+		fputs("</ul>", out);
+	else if (it->result.outcome == SL_SKIP)
+		fputs("<span class=\"none\">not run</span>", out);
+	else
+		fputs("<span class=\"none\">no step names this claim: the whole scenario is its evidence</span>", out);
+}
+
+static void claims_table(FILE *out, const struct sl_report_item *it)
+{
+	const struct sl_scenario *s = it->scenario;
+	fputs("<h3>Claims</h3>\n", out);
+	if (!s->nclaims) {
+		fputs("<p class=\"none\">This scenario makes no claim.</p>\n", out);
+		return;
+	}
+	fputs("<table class=\"claims\"><tr><th>claim</th><th>source</th><th>what the kernel did</th>"
+	      "<th>evidence</th></tr>\n", out);
+	for (int c = 0; c < s->nclaims; c++) {
+		const struct sl_claim *cl = &s->claims[c];
+		fprintf(out, "<tr class=\"%s\"><td><b>", it->result.outcome == SL_FAIL ? "fail" : "claim");
+		rh_text(out, cl->id);
+		fputs("</b>: ", out);
+		rh_text(out, cl->text);
+		fputs("</td><td>", out);
+		rh_text(out, cl->source);
+		fputs("</td><td>", out);
+		claim_verdict(out, it, cl);
+		fputs("</td><td>", out);
+		claim_evidence(out, it, c);
+		fputs("</td></tr>\n", out);
+	}
+	fputs("</table>\n", out);
+}
+
+static void notes_list(FILE *out, const struct sl_report_item *it, int memcheck)
+{
+	int any = 0;
+	for (int k = 0; k < it->result.ntrace; k++) {
+		const struct sl_trace_entry *e = &it->result.trace[k];
+		if (e->kind != SL_ENTRY_EVENT || rh_is_memcheck(e) != memcheck)
+			continue;
+		if (!any)
+			fputs("<ul class=\"mono\">", out);
+		any = 1;
+		fprintf(out, "<li class=\"%s\">", rh_outcome_class(e->verdict));
+		rh_textn(out, e->detail, sizeof(e->detail));
+		fputs("</li>\n", out);
+	}
+	if (any)
+		fputs("</ul>\n", out);
+	else
+		fprintf(out, "<p class=\"none\">%s</p>\n", memcheck ? "Not run under valgrind." : "None.");
+}
+
+static void steps_table(FILE *out, const struct sl_report_item *it)
+{
+	const struct sl_scenario *s = it->scenario;
+	char exp[320], obs[320];
+	fprintf(out, "<details><summary>Steps (%d)</summary>\n<table class=\"steps\"><tr><th>#</th><th>line</th>"
+		     "<th>actor</th><th>step</th><th>expected</th><th>the kernel</th><th>verdict</th></tr>\n",
+		s->nsteps);
+	for (int k = 0; k < it->result.ntrace; k++) {
+		const struct sl_trace_entry *e = &it->result.trace[k];
+		const struct sl_step *st = rc_entry_step(s, e);
+		if (e->kind != SL_ENTRY_STEP || !st)
+			continue;
+		rc_expected_text(s, st, exp, sizeof(exp));
+		rc_observed_text(st, e, obs, sizeof(obs));
+		fprintf(out, "<tr class=\"%s\"><td>%d</td><td>%d</td><td>", rh_outcome_class(e->verdict), e->step + 1,
+			st->line);
+		rh_text(out, rc_actor_name(s, e->actor));
+		fputs("</td><td class=\"mono\">", out);
+		rh_text(out, rc_step_text(st));
+		fputs("</td><td>", out);
+		rh_text(out, exp);
+		fputs("</td><td>", out);
+		rh_text(out, obs);
+		if (e->verdict != SL_PASS && e->detail[0] && (st->op != SL_OP_EXPECT)) {
+			fputs("<br/>", out);
+			rh_textn(out, e->detail, sizeof(e->detail));
+		}
+		fprintf(out, "</td><td>%s</td></tr>\n", sl_outcome_name(e->verdict));
+	}
+	fputs("</table></details>\n", out);
+}
+
+static void scenario_section(const struct page *p, int i)
+{
+	FILE *out = p->out;
+	const struct sl_report_item *it = &p->items[i];
+	const struct sl_scenario *s = it->scenario;
+	char name[300];
+	rc_item_name(it, name, sizeof(name));
+	fprintf(out, "<section class=\"scenario %s\" id=\"s%d\">\n<h2>", rh_outcome_class(it->result.outcome), i);
+	badge(out, it->result.outcome);
+	rh_text(out, name);
+	fputs("</h2>\n", out);
+	if (s && s->description) {
+		fputs("<p class=\"desc\">", out);
+		rh_text(out, s->description);
+		fputs("</p>\n", out);
+	}
+	fputs("<p class=\"facts\">", out);
+	if (s && s->file)
+		rh_textf(out, "%s:%d; ", s->file, s->line);
+	for (int t = 0; s && t < s->ntags; t++)
+		rh_textf(out, "#%s ", s->tags[t]);
+	rh_textf(out, "%d actor%s, %d step%s, %.1f ms", s ? s->nactors : 0, s && s->nactors == 1 ? "" : "s",
+		 s ? s->nsteps : 0, s && s->nsteps == 1 ? "" : "s", (double)it->result.duration_ns / 1e6);
+	fputs("</p>\n", out);
+	if (it->result.outcome != SL_PASS) {
+		fprintf(out, "<p class=\"reason %s\">", rh_outcome_class(it->result.outcome));
+		rh_text(out, it->result.reason);
+		fputs("</p>\n", out);
+	}
+	if (!s) {
+		fputs("</section>\n", out);
+		return;
+	}
+	fputs("<h3>Sequence</h3>\n<div class=\"diagram\">\n", out);
+	rh_sequence_svg(out, it, i);
+	fputs("</div>\n", out);
+	claims_table(out, it);
+	fputs("<h3>Memcheck</h3>\n", out);
+	notes_list(out, it, 1);
+	steps_table(out, it);
+	fputs("<details><summary>Harness notes</summary>\n", out);
+	notes_list(out, it, 0);
+	fputs("</details>\n</section>\n", out);
+}
+
+/* ---- the writer ---------------------------------------------------------------------------- */
+
+static void fill_defaults(struct sl_html_options *o, const struct sl_html_options *given)
+{
+	memset(o, 0, sizeof(*o));
+	if (given)
+		*o = *given;
+	if (!o->title)
+		o->title = "shmlife report";
+	if (!o->coverage_summary)
+		o->coverage_summary = "coverage/summary.json";
+	if (!o->coverage_html)
+		o->coverage_html = "coverage/index.html";
+	if (!o->coverage_xml)
+		o->coverage_xml = "coverage/coverage.xml";
+	if (!o->valgrind_summary)
+		o->valgrind_summary = "valgrind/summary.txt";
+	if (!o->junit)
+		o->junit = "junit.xml";
+	if (!o->json)
+		o->json = "results.json";
+}
+
+int sl_html_write(const char *path, const struct sl_report_item *items, int n, const struct sl_html_options *o)
+{
+	struct page p;
+	char *buf = NULL, *dir = strdup(path ? path : "");
+	size_t len = 0;
+	if (!dir)
+		return -1;
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	memset(&p, 0, sizeof(p));
+	p.dir = slash ? (dir[0] ? dir : "/") : ".";
+	p.items = items;
+	p.n = n;
+	fill_defaults(&p.o, o);
+	p.out = open_memstream(&buf, &len);
+	if (!p.out) {
+		free(dir);
+		return -1;
+	}
+	head(&p);
+	scenario_list(&p);
+	fputs("<div class=\"summaries\">\n", p.out);
+	coverage(&p);
+	memcheck_summary(&p);
+	fputs("</div>\n", p.out);
+	for (int i = 0; i < n; i++)
+		scenario_section(&p, i);
+	fputs("</main>\n</body>\n</html>\n", p.out);
+	int failed = ferror(p.out);
+	if (fclose(p.out) != 0 || failed) {
+		free(buf);
+		free(dir);
+		errno = ENOMEM;
+		return -1;
+	}
+	int rc = rc_write_file_atomic(path, buf, len);
+	int saved = errno;
+	free(buf);
+	free(dir);
+	errno = saved;
+	return rc;
+}

@@ -1,0 +1,490 @@
+/* report_json.c - results.json (report.h), with json-c: the run's metadata
+ * and totals, then every scenario with its claims and its full trace, each
+ * entry with all its fields and its observation rendered by obs_kind.
+ * Strings are made valid UTF-8 first (bytes that are not are written as the
+ * text \xNN); json-c escapes control characters.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "report_common.h"
+#include "shmlife/claims.h"
+
+/* Collects allocation failures so that builders need not check each add. */
+struct jb {
+	int failed;
+};
+
+static void add(struct jb *b, json_object *o, const char *key, json_object *v)
+{
+	if (!o || !v) {
+		b->failed = 1;
+		json_object_put(v);
+		return;
+	}
+	if (json_object_object_add(o, key, v)) {
+		json_object_put(v);
+		b->failed = 1;
+	}
+}
+
+static void add_null(struct jb *b, json_object *o, const char *key)
+{
+	if (!o || json_object_object_add(o, key, NULL))
+		b->failed = 1;
+}
+
+static void push(struct jb *b, json_object *a, json_object *v)
+{
+	if (!a || !v || json_object_array_add(a, v)) {
+		json_object_put(v);
+		b->failed = 1;
+	}
+}
+
+/* A string of at most max bytes (fixed arrays need not end in NUL). */
+static json_object *jstrn(const char *s, size_t max)
+{
+	char *copy = strndup(s ? s : "", max);
+	char *clean = copy ? rc_clean_utf8(copy, 0) : NULL;
+	json_object *v = clean ? json_object_new_string(clean) : NULL;
+	free(copy);
+	free(clean);
+	return v;
+}
+
+static json_object *jstr(const char *s)
+{
+	return jstrn(s, s ? strlen(s) : 0);
+}
+
+static void add_str(struct jb *b, json_object *o, const char *key, const char *s)
+{
+	if (s)
+		add(b, o, key, jstr(s));
+	else
+		add_null(b, o, key);
+}
+
+static void add_int(struct jb *b, json_object *o, const char *key, int64_t v)
+{
+	add(b, o, key, json_object_new_int64(v));
+}
+
+static void add_uint(struct jb *b, json_object *o, const char *key, uint64_t v)
+{
+	add(b, o, key, json_object_new_uint64(v));
+}
+
+static void add_bool(struct jb *b, json_object *o, const char *key, int v)
+{
+	add(b, o, key, json_object_new_boolean(v != 0));
+}
+
+static void add_errno(struct jb *b, json_object *o, const char *key, int err)
+{
+	if (err > 0) {
+		char buf[16];
+		add_str(b, o, key, rc_errno_name(err, buf, sizeof(buf)));
+	} else
+		add_null(b, o, key);
+}
+
+static void add_signal(struct jb *b, json_object *o, const char *key, int sig)
+{
+	if (sig > 0) {
+		char buf[16];
+		add_str(b, o, key, rc_signal_name(sig, buf, sizeof(buf)));
+	} else
+		add_null(b, o, key);
+}
+
+/* ---- observations ------------------------------------------------------- */
+
+static json_object *view_json(struct jb *b, const struct sl_segment_view *v)
+{
+	json_object *o = json_object_new_object();
+	char octal[16];
+
+	snprintf(octal, sizeof(octal), "0%o", v->mode);
+	add_bool(b, o, "present", v->present);
+	add_int(b, o, "shmid", v->shmid);
+	add_int(b, o, "key", v->key);
+	add_uint(b, o, "mode", v->mode);
+	add_str(b, o, "mode_octal", octal);
+	add_uint(b, o, "size", v->size);
+	add_int(b, o, "cpid", v->cpid);
+	add_int(b, o, "lpid", v->lpid);
+	add_uint(b, o, "nattch", v->nattch);
+	add_uint(b, o, "uid", v->uid);
+	add_uint(b, o, "gid", v->gid);
+	add_uint(b, o, "cuid", v->cuid);
+	add_uint(b, o, "cgid", v->cgid);
+	add_int(b, o, "atime", v->atime);
+	add_int(b, o, "dtime", v->dtime);
+	add_int(b, o, "ctime", v->ctime);
+	add_uint(b, o, "rss", v->rss);
+	add_uint(b, o, "swap", v->swap);
+	return o;
+}
+
+static json_object *segment_json(struct jb *b, const struct sl_segment_obs *s)
+{
+	json_object *o = json_object_new_object(), *ipcs = json_object_new_object();
+
+	add_int(b, o, "shmid", s->shmid);
+	add_int(b, o, "stat_errno", s->stat_errno);
+	add_errno(b, o, "stat_errno_name", s->stat_errno);
+	add(b, o, "stat", view_json(b, &s->stat));
+	add(b, o, "proc", view_json(b, &s->proc));
+	add_bool(b, o, "disagree", s->disagree);
+	add(b, o, "disagreement", jstrn(s->disagreement, sizeof(s->disagreement)));
+	add_bool(b, ipcs, "run", s->ipcs_run);
+	add_bool(b, ipcs, "present", s->ipcs_present);
+	add_int(b, ipcs, "key", s->ipcs_key);
+	add_uint(b, ipcs, "nattch", s->ipcs_nattch);
+	add_bool(b, ipcs, "dest", s->ipcs_dest);
+	add(b, o, "ipcs", ipcs);
+	return o;
+}
+
+static json_object *namespace_json(struct jb *b, const struct sl_namespace_obs *n)
+{
+	json_object *o = json_object_new_object();
+	add_int(b, o, "segments_shm_info", n->segments_shm_info);
+	add_int(b, o, "segments_proc", n->segments_proc);
+	add_int(b, o, "segments_stat_any", n->segments_stat_any);
+	add_uint(b, o, "shmmax", n->shmmax);
+	add_uint(b, o, "shmall", n->shmall);
+	add_uint(b, o, "shmmni", n->shmmni);
+	add_int(b, o, "rmid_forced", n->rmid_forced);
+	return o;
+}
+
+static json_object *maps_json(struct jb *b, const struct sl_maps_obs *m)
+{
+	json_object *o = json_object_new_object(), *a = json_object_new_array();
+	add_int(b, o, "pid", m->pid);
+	add_int(b, o, "n", m->n);
+	for (int i = 0; i < m->n && i < SL_MAX_MAPS; i++) {
+		json_object *e = json_object_new_object();
+		add_uint(b, e, "start", m->map[i].start);
+		add_uint(b, e, "end", m->map[i].end);
+		add_int(b, e, "key", m->map[i].key);
+		add_int(b, e, "shmid", m->map[i].shmid);
+		add_bool(b, e, "deleted", m->map[i].deleted);
+		add_bool(b, e, "writable", m->map[i].writable);
+		push(b, a, e);
+	}
+	add(b, o, "map", a);
+	return o;
+}
+
+static json_object *process_json(struct jb *b, const struct sl_process_obs *p)
+{
+	json_object *o = json_object_new_object(), *fds = json_object_new_array();
+	char state[2] = { p->state, '\0' };
+
+	add_int(b, o, "pid", p->pid);
+	add_bool(b, o, "alive", p->alive);
+	add_bool(b, o, "ended", p->ended);
+	add_int(b, o, "exit_status", p->exit_status);
+	add_int(b, o, "term_signal", p->term_signal);
+	add_signal(b, o, "term_signal_name", p->term_signal);
+	add_str(b, o, "state", state);
+	add_int(b, o, "ppid", p->ppid);
+	add_int(b, o, "pgid", p->pgid);
+	add_int(b, o, "sid", p->sid);
+	add_int(b, o, "tty_nr", p->tty_nr);
+	add_int(b, o, "tpgid", p->tpgid);
+	add_int(b, o, "umask", p->umask);
+	add_uint(b, o, "uid", p->uid);
+	add_uint(b, o, "gid", p->gid);
+	add_uint(b, o, "sig_ignored", p->sig_ignored);
+	add_uint(b, o, "sig_caught", p->sig_caught);
+	add_uint(b, o, "sig_pending", p->sig_pending);
+	add_int(b, o, "devtty_errno", p->devtty_errno);
+	add_errno(b, o, "devtty_errno_name", p->devtty_errno);
+	add_int(b, o, "nfds", p->nfds);
+	for (int i = 0; i < p->nfds && i < SL_MAX_FDS; i++) {
+		json_object *e = json_object_new_object();
+		add_int(b, e, "fd", p->fds[i].fd);
+		add(b, e, "target", jstrn(p->fds[i].target, sizeof(p->fds[i].target)));
+		push(b, fds, e);
+	}
+	add(b, o, "fds", fds);
+	add(b, o, "cwd", jstrn(p->cwd, sizeof(p->cwd)));
+	add(b, o, "comm", jstrn(p->comm, sizeof(p->comm)));
+	return o;
+}
+
+static json_object *phases_json(struct jb *b, const struct sl_phase_times *p)
+{
+	json_object *o = json_object_new_object();
+	add_uint(b, o, "setup_ns", p->setup_ns);
+	add_uint(b, o, "fork_ns", p->fork_ns);
+	add_uint(b, o, "steps_ns", p->steps_ns);
+	add_uint(b, o, "observe_ns", p->observe_ns);
+	add_uint(b, o, "teardown_ns", p->teardown_ns);
+	return o;
+}
+
+static const char *const obs_kind_names[] = {
+	[SL_OBS_NONE] = "none", [SL_OBS_SEGMENT] = "segment", [SL_OBS_NAMESPACE] = "namespace",
+	[SL_OBS_MAPS] = "maps", [SL_OBS_PROCESS] = "process", [SL_OBS_PHASES] = "phases",
+};
+
+static void add_obs(struct jb *b, json_object *o, const struct sl_trace_entry *e)
+{
+	unsigned k = (unsigned)e->obs_kind;
+	add_str(b, o, "obs_kind", k <= SL_OBS_PHASES ? obs_kind_names[k] : "unknown");
+	switch (e->obs_kind) {
+	case SL_OBS_SEGMENT: add(b, o, "obs", segment_json(b, &e->obs.seg)); break;
+	case SL_OBS_NAMESPACE: add(b, o, "obs", namespace_json(b, &e->obs.ns)); break;
+	case SL_OBS_MAPS: add(b, o, "obs", maps_json(b, &e->obs.maps)); break;
+	case SL_OBS_PROCESS: add(b, o, "obs", process_json(b, &e->obs.proc)); break;
+	case SL_OBS_PHASES: add(b, o, "obs", phases_json(b, &e->obs.phases)); break;
+	default: add_null(b, o, "obs"); break;
+	}
+}
+
+/* ---- the trace ------------------------------------------------------------ */
+
+static json_object *brief_json(struct jb *b, const struct sl_scenario *s,
+			       const struct sl_segment_brief *br)
+{
+	json_object *o = json_object_new_object();
+	add_int(b, o, "slot", br->slot);
+	if (s && br->slot >= 0 && br->slot < s->nslots)
+		add_str(b, o, "slot_name", s->slots[br->slot]);
+	else
+		add_null(b, o, "slot_name");
+	add_int(b, o, "shmid", br->shmid);
+	add_bool(b, o, "present", br->present);
+	add_int(b, o, "key", br->key);
+	add_uint(b, o, "nattch", br->nattch);
+	add_bool(b, o, "dest", br->dest);
+	return o;
+}
+
+static const char *const kind_names[] = {
+	[SL_ENTRY_STEP] = "step", [SL_ENTRY_EVENT] = "event", [SL_ENTRY_END] = "end",
+};
+
+static json_object *entry_json(struct jb *b, const struct sl_scenario *s,
+			       const struct sl_trace_entry *e)
+{
+	json_object *o = json_object_new_object();
+	const struct sl_step *st = rc_entry_step(s, e);
+	unsigned k = (unsigned)e->kind;
+
+	add_str(b, o, "kind", k <= SL_ENTRY_END ? kind_names[k] : "unknown");
+	add_int(b, o, "step", e->step);
+	if (st) {
+		add_int(b, o, "step_line", st->line);
+		add_str(b, o, "step_text", rc_step_text(st));
+		add_str(b, o, "op", sl_op_name(st->op));
+	} else {
+		add_null(b, o, "step_line");
+		add_null(b, o, "step_text");
+		add_null(b, o, "op");
+	}
+	add_int(b, o, "actor", e->actor);
+	add_str(b, o, "actor_name", rc_actor_name(s, e->actor));
+	add_int(b, o, "pid", e->pid);
+	add_str(b, o, "verdict", sl_outcome_name(e->verdict));
+	add_int(b, o, "ret", e->ret);
+	add_int(b, o, "errno", e->err);
+	add_errno(b, o, "errno_name", e->err);
+	add_int(b, o, "signal", e->signal);
+	add_signal(b, o, "signal_name", e->signal);
+	add_bool(b, o, "exited", e->exited);
+	add_int(b, o, "exit_status", e->exit_status);
+	add_int(b, o, "wall_sec", e->wall_sec);
+	add_uint(b, o, "t_ns", e->t_ns);
+	add_uint(b, o, "dur_ns", e->dur_ns);
+	add(b, o, "detail", jstrn(e->detail, sizeof(e->detail)));
+	add(b, o, "brief", brief_json(b, s, &e->brief));
+	add_obs(b, o, e);
+	return o;
+}
+
+/* ---- a scenario --------------------------------------------------------------- */
+
+static json_object *failed_step_json(struct jb *b, const struct sl_scenario *s, int index)
+{
+	if (!s || index < 0 || index >= s->nsteps)
+		return NULL;
+	const struct sl_step *st = &s->steps[index];
+	json_object *o = json_object_new_object();
+	add_int(b, o, "index", index);
+	add_int(b, o, "number", index + 1);
+	add_int(b, o, "line", st->line);
+	add_str(b, o, "actor", rc_actor_name(s, st->actor));
+	add_str(b, o, "text", rc_step_text(st));
+	return o;
+}
+
+/* Each claim as the script states it, and as this run judges it (claims.h). */
+static json_object *claims_json(struct jb *b, const struct sl_scenario *s, const struct sl_result *r)
+{
+	json_object *a = json_object_new_array();
+	for (int i = 0; s && i < s->nclaims; i++) {
+		json_object *c = json_object_new_object();
+		struct sl_claim_finding f;
+		sl_claim_judge(s, i, r, &f);
+		add_str(b, c, "id", s->claims[i].id);
+		add_str(b, c, "text", s->claims[i].text);
+		add_str(b, c, "source", s->claims[i].source);
+		add_bool(b, c, "kernel_agrees", s->claims[i].kernel_agrees);
+		add_str(b, c, "verdict", sl_claim_verdict_name(f.verdict));
+		add(b, c, "evidence", jstrn(f.evidence, sizeof(f.evidence)));
+		push(b, a, c);
+	}
+	return a;
+}
+
+static json_object *strings_json(struct jb *b, char *const *v, int n)
+{
+	json_object *a = json_object_new_array();
+	for (int i = 0; i < n; i++)
+		push(b, a, jstr(v[i]));
+	return a;
+}
+
+static json_object *scenario_json(struct jb *b, const struct sl_report_item *it)
+{
+	const struct sl_scenario *s = it->scenario;
+	const struct sl_result *r = &it->result;
+	json_object *o = json_object_new_object(), *actors = json_object_new_array();
+	json_object *trace = json_object_new_array(), *failed;
+	char name[512];
+
+	rc_item_name(it, name, sizeof(name));
+	add_str(b, o, "name", s ? s->name : NULL);
+	add_str(b, o, "display_name", name);
+	add_int(b, o, "repeat", it->repeat);
+	add_bool(b, o, "flaky", it->flaky);
+	add_str(b, o, "file", s ? s->file : NULL);
+	add_int(b, o, "line", s ? s->line : 0);
+	add_str(b, o, "description", s ? s->description : NULL);
+	add(b, o, "tags", strings_json(b, s ? s->tags : NULL, s ? s->ntags : 0));
+	add_str(b, o, "outcome", sl_outcome_name(r->outcome));
+	add(b, o, "reason", jstrn(r->reason, sizeof(r->reason)));
+	add_uint(b, o, "duration_ns", r->duration_ns);
+	add(b, o, "duration_ms", json_object_new_double((double)r->duration_ns / 1e6));
+	add(b, o, "phases", phases_json(b, &r->phases));
+	add_int(b, o, "leaked_segments", r->leaked_segments);
+	add_uint(b, o, "ipc_ns", r->ipc_ns);
+	add_uint(b, o, "pid_ns", r->pid_ns);
+	failed = failed_step_json(b, s, rc_failing_step(s, r));
+	if (failed)
+		add(b, o, "failed_step", failed);
+	else
+		add_null(b, o, "failed_step");
+	add(b, o, "claims", claims_json(b, s, r));
+	for (int i = 0; s && i < s->nactors; i++)
+		push(b, actors, jstr(s->actors[i].name));
+	add(b, o, "actors", actors);
+	add(b, o, "slots", strings_json(b, s ? s->slots : NULL, s ? s->nslots : 0));
+	for (int i = 0; i < r->ntrace; i++)
+		push(b, trace, entry_json(b, s, &r->trace[i]));
+	add(b, o, "trace", trace);
+	return o;
+}
+
+/* ---- the document ----------------------------------------------------------------- */
+
+static void add_time(struct jb *b, json_object *o, const char *key, time_t t)
+{
+	char stamp[32];
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	add_str(b, o, key, stamp);
+}
+
+static json_object *totals_json(struct jb *b, const struct sl_report_item *items, int n)
+{
+	json_object *o = json_object_new_object();
+	struct sl_report_totals t;
+	int flaky = 0;
+
+	sl_report_totals(items, n, &t);
+	for (int i = 0; i < n; i++) {          /* scenarios, not repetitions */
+		int counted = 0;
+		for (int j = 0; j < i && !counted; j++)
+			counted = items[j].flaky && items[j].scenario == items[i].scenario;
+		flaky += items[i].flaky && !counted;
+	}
+	add_int(b, o, "scenarios", n);
+	add_int(b, o, "passed", t.passed);
+	add_int(b, o, "failed", t.failed);
+	add_int(b, o, "skipped", t.skipped);
+	add_int(b, o, "broken", t.broken);
+	add_int(b, o, "timed_out", t.timedout);
+	add_int(b, o, "flaky", flaky);
+	return o;
+}
+
+static json_object *document_json(struct jb *b, const struct sl_report_item *items, int n)
+{
+	json_object *root = json_object_new_object(), *list = json_object_new_array();
+	struct utsname u;
+	time_t start = rc_run_start(items, n);
+
+	if (uname(&u))
+		memset(&u, 0, sizeof(u));
+	add_str(b, root, "format", "shmlife-results");
+	add_int(b, root, "format_version", 1);
+	add_str(b, root, "shmlife_version", SHMLIFE_VERSION);
+	add_str(b, root, "kernel_release", u.release);
+	add_str(b, root, "kernel_version", u.version);
+	add_str(b, root, "machine", u.machine);
+	add_str(b, root, "hostname", u.nodename);
+	add_time(b, root, "started_at", start);
+	add_int(b, root, "started_at_unix", start);
+	add_time(b, root, "written_at", time(NULL));
+	add(b, root, "totals", totals_json(b, items, n));
+	for (int i = 0; i < n; i++)
+		push(b, list, scenario_json(b, &items[i]));
+	add(b, root, "scenarios", list);
+	return root;
+}
+
+int sl_json_write(const char *path, const struct sl_report_item *items, int n)
+{
+	struct jb b = { 0 };
+	json_object *root = document_json(&b, items, n);
+	const char *text = NULL;
+	int rc = -1;
+
+	if (!b.failed)
+		text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+						      JSON_C_TO_STRING_NOSLASHESCAPE);
+	if (text) {
+		size_t len = strlen(text);
+		char *doc = malloc(len + 2);
+		if (doc) {
+			memcpy(doc, text, len);
+			memcpy(doc + len, "\n", 2);
+			rc = rc_write_file_atomic(path, doc, len + 1);
+			int saved = errno;
+			free(doc);
+			errno = saved;
+		}
+	} else {
+		errno = ENOMEM;
+	}
+	int saved = errno;
+	json_object_put(root);
+	errno = saved;
+	return rc;
+}

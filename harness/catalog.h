@@ -1,0 +1,24 @@
+/* catalog.h - the scenarios of a command line: every script parsed (all
+ * errors printed, nothing returned if any), names checked for duplicates,
+ * and selection by --filter patterns and --shard. */
+#ifndef SHMLIFE_HARNESS_CATALOG_H
+#define SHMLIFE_HARNESS_CATALOG_H
+
+#include "shmlife/scenario.h"
+
+struct catalog {
+	struct sl_scenario **v;          /* sorted by the path of its script  */
+	int n;
+};
+
+/* Finds and parses the scripts args name (see discover_scripts).  Returns 0,
+ * or -1 after printing every `file:line:col: message` to stderr. */
+int catalog_load(const char *cmd, char *const *args, int nargs, struct catalog *c);
+void catalog_free(struct catalog *c);
+
+/* 1 if no patterns are given, or one matches (fnmatch) the name or a tag. */
+int catalog_matches(const struct sl_scenario *s, char *const *patterns, int npatterns);
+/* The scenario named `name`, or NULL. */
+const struct sl_scenario *catalog_find(const struct catalog *c, const char *name);
+
+#endif

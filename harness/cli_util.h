@@ -1,0 +1,35 @@
+/* cli_util.h - what the subcommands share: exit statuses, option values,
+ * making the report directory. */
+#ifndef SHMLIFE_HARNESS_CLI_UTIL_H
+#define SHMLIFE_HARNESS_CLI_UTIL_H
+
+#include <stdio.h>
+
+#include "shmlife/report.h"
+
+enum cli_exit {
+	EXIT_PASSED = 0,                 /* everything passed or was skipped   */
+	EXIT_FAILED = 1,                 /* a FAIL or TIMEOUT, or a flaky scenario */
+	EXIT_USAGE = 2,                  /* bad usage, or a script with an error */
+	EXIT_BROKEN = 3,                 /* a BROK (wins over FAIL), or reports not written */
+};
+
+/* The exit status of a run: 3 if any BROK, else 1 if any FAIL, TIMEOUT or
+ * flaky item, else 0. */
+int cli_exit_status(const struct sl_report_item *items, int n);
+
+/* Option values: 0, or -1 after printing `shmlife CMD: ...` to stderr. */
+int cli_positive_int(const char *cmd, const char *option, const char *text, int *out);
+int cli_seconds_ms(const char *cmd, const char *option, const char *text, int *out_ms);
+int cli_shard(const char *cmd, const char *text, int *index, int *count);
+
+/* Writes s with control bytes as '?', so that it stays on one line. */
+void cli_put_one_line(FILE *out, const char *s);
+
+/* mkdir -p: 0, or -1 with errno. */
+int cli_make_dirs(const char *path);
+
+/* Prints `shmlife CMD: message` and `Try 'shmlife CMD --help'.` to stderr. */
+void cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

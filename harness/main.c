@@ -1,0 +1,96 @@
+/* main.c - the `shmlife` command: the table of subcommands and dispatch.
+ *
+ * A new subcommand is one file, harness/cmd_<name>.c, defining
+ * `int cmd_<name>(int argc, char **argv)` (argv[0] is the subcommand's name;
+ * it handles --help itself), and one line in SHMLIFE_COMMANDS below.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli_util.h"
+
+#ifndef SHMLIFE_VERSION
+#define SHMLIFE_VERSION "0.1.0"
+#endif
+
+#define SHMLIFE_COMMANDS(X)                                                        \
+	X(run, "run scenarios; TAP on stdout, JUnit XML and JSON reports")          \
+	X(check, "parse and validate scripts without running them")                 \
+	X(list, "list scenarios: name, tags, description")                          \
+	X(show, "run one scenario and print its full trace")
+
+#define DECLARE_COMMAND(name, summary) int cmd_##name(int argc, char **argv);
+SHMLIFE_COMMANDS(DECLARE_COMMAND)
+
+struct command {
+	const char *name;
+	const char *summary;
+	int (*main)(int argc, char **argv);
+};
+
+#define COMMAND_ENTRY(name, summary) { #name, summary, cmd_##name },
+static const struct command commands[] = { SHMLIFE_COMMANDS(COMMAND_ENTRY) };
+#define NCOMMANDS ((int)(sizeof(commands) / sizeof(commands[0])))
+
+static void usage(FILE *out)
+{
+	fprintf(out, "Usage: shmlife COMMAND [OPTIONS] [ARGS]\n"
+		     "       shmlife help COMMAND | --help | --version\n\n"
+		     "Tests the lifecycle of System V shared memory segments and daemon processes\n"
+		     "against the running kernel, one scenario script at a time, each in its own\n"
+		     "namespaces.\n\nCommands:\n");
+	for (int i = 0; i < NCOMMANDS; i++)
+		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out, "\n`shmlife COMMAND --help` describes a command.  Manual: docs/cli.md.\n");
+}
+
+static const struct command *find_command(const char *name)
+{
+	for (int i = 0; i < NCOMMANDS; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	const struct command *c;
+
+	/* A closed stdout must not kill the harness while it has children;
+	 * the runner catches SIGPIPE while scenarios run. */
+	signal(SIGPIPE, SIG_IGN);
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		usage(stdout);
+		return EXIT_PASSED;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("shmlife %s\n", SHMLIFE_VERSION);
+		return EXIT_PASSED;
+	}
+	if (strcmp(argv[1], "help") == 0) {
+		if (argc < 3) {
+			usage(stdout);
+			return EXIT_PASSED;
+		}
+		c = find_command(argv[2]);
+		if (c) {
+			char help[] = "--help";
+			char *args[] = { argv[2], help, NULL };
+			return c->main(2, args);
+		}
+		fprintf(stderr, "shmlife: no command '%s'\n", argv[2]);
+		return EXIT_USAGE;
+	}
+	c = find_command(argv[1]);
+	if (!c) {
+		fprintf(stderr, "shmlife: no command '%s'\n\n", argv[1]);
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	return c->main(argc - 1, argv + 1);
+}

@@ -1,0 +1,247 @@
+/* runner.c - the parallel pool: up to N jobs (run.h) at once, their pipes
+ * polled together in this one process; a job is finished when it ends or
+ * when its deadline passes (the engine then calls it TIMEOUT).  SIGINT,
+ * SIGTERM, SIGHUP and SIGPIPE stop the run: every running job is finished
+ * (which kills it), nothing new starts.  A second signal while stopping
+ * kills the harness at once; the engine's processes die with it (they ask
+ * for PR_SET_PDEATHSIG).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "runner.h"
+
+static volatile sig_atomic_t stop_signal;
+
+static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
+#define NSTOP ((int)(sizeof(stop_signals) / sizeof(stop_signals[0])))
+
+static void on_stop(int sig)
+{
+	if (stop_signal && sig != SIGPIPE) {
+		signal(sig, SIG_DFL);       /* the second one is not caught */
+		raise(sig);
+		return;
+	}
+	if (!stop_signal)
+		stop_signal = sig;
+}
+
+static void catch_stop_signals(struct sigaction *saved)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	for (int i = 0; i < NSTOP; i++)
+		sigaction(stop_signals[i], &sa, &saved[i]);
+}
+
+static void restore_signals(const struct sigaction *saved)
+{
+	for (int i = 0; i < NSTOP; i++)
+		sigaction(stop_signals[i], &saved[i], NULL);
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---- the pool ----------------------------------------------------------- */
+
+struct slot {
+	struct sl_job *job;              /* NULL: free                          */
+	int index;                       /* the item it runs                    */
+};
+
+struct pool {
+	struct sl_report_item *items;
+	int n, next;                     /* items; the next to start            */
+	struct slot *slots;
+	int nslots, running;
+	struct pollfd *pfds;
+	int *pfd_slot;                   /* slot of each pollfd                 */
+	const struct sl_run_options *o;
+	const struct runner_hooks *h;
+};
+
+static void finished(struct pool *p, int index)
+{
+	if (p->h && p->h->finished)
+		p->h->finished(p->h->ctx, index);
+}
+
+static void settle(struct sl_result *r, enum sl_outcome o, const char *fmt, const char *arg)
+{
+	r->outcome = o;
+	snprintf(r->reason, sizeof(r->reason), fmt, arg);
+}
+
+static void start_next(struct pool *p, struct slot *s)
+{
+	int index = p->next++;
+	struct sl_report_item *it = &p->items[index];
+
+	if (p->h && p->h->started)
+		p->h->started(p->h->ctx, index);
+	s->job = sl_job_start(it->scenario, p->o);
+	if (!s->job) {
+		settle(&it->result, SL_BROK, "the harness could not start the scenario: %s",
+		       strerror(errno));
+		finished(p, index);
+		return;
+	}
+	s->index = index;
+	p->running++;
+}
+
+static void finish_slot(struct pool *p, struct slot *s)
+{
+	int index = s->index;
+	sl_job_finish(s->job, &p->items[index].result);
+	s->job = NULL;
+	p->running--;
+	finished(p, index);
+}
+
+/* Milliseconds until the nearest deadline (0 if one has passed or a job
+ * needs no waiting), and the pollfds of the running jobs. */
+static int prepare_poll(struct pool *p, int *npfds)
+{
+	int64_t now = now_ms(), wait = -1;
+
+	*npfds = 0;
+	for (int i = 0; i < p->nslots; i++) {
+		struct slot *s = &p->slots[i];
+		if (!s->job)
+			continue;
+		int fd = sl_job_fd(s->job);
+		int64_t left = sl_job_deadline_ms(s->job) - now;
+		if (fd < 0 || left < 0)
+			left = 0;
+		if (wait < 0 || left < wait)
+			wait = left;
+		if (fd >= 0) {
+			p->pfds[*npfds] = (struct pollfd){ .fd = fd, .events = POLLIN };
+			p->pfd_slot[(*npfds)++] = i;
+		}
+	}
+	return wait > 60000 ? 60000 : (int)wait;
+}
+
+/* Waits for output, a deadline or a stop signal (race-free: the signals are
+ * blocked from the check of stop_signal until ppoll() unblocks them). */
+static int wait_for_jobs(struct pool *p, int npfds, int wait_ms)
+{
+	sigset_t block, saved;
+	struct timespec ts = { wait_ms / 1000, (long)(wait_ms % 1000) * 1000000 };
+	int n = 0;
+
+	sigemptyset(&block);
+	for (int i = 0; i < NSTOP; i++)
+		sigaddset(&block, stop_signals[i]);
+	sigprocmask(SIG_BLOCK, &block, &saved);
+	if (!stop_signal)
+		n = ppoll(p->pfds, (nfds_t)npfds, wait_ms < 0 ? NULL : &ts, &saved);
+	sigprocmask(SIG_SETMASK, &saved, NULL);
+	return n < 0 && errno != EINTR ? -1 : 0;
+}
+
+static void service_jobs(struct pool *p, int npfds)
+{
+	int64_t now = now_ms();
+
+	for (int k = 0; k < npfds; k++) {
+		struct slot *s = &p->slots[p->pfd_slot[k]];
+		if (p->pfds[k].revents && !sl_job_pump(s->job))
+			finish_slot(p, s);
+	}
+	for (int i = 0; i < p->nslots; i++) {
+		struct slot *s = &p->slots[i];
+		if (s->job && (sl_job_fd(s->job) < 0 || sl_job_deadline_ms(s->job) <= now))
+			finish_slot(p, s);
+	}
+}
+
+/* Finishes (kills) what runs and settles what has not started; `why` is
+ * "SIGINT" or the like. */
+static void stop_everything(struct pool *p, const char *why)
+{
+	for (int i = 0; i < p->nslots; i++) {
+		struct slot *s = &p->slots[i];
+		if (!s->job)
+			continue;
+		int index = s->index;
+		sl_job_finish(s->job, &p->items[index].result);
+		s->job = NULL;
+		p->running--;
+		settle(&p->items[index].result, SL_BROK, "interrupted by %s: the run was stopped", why);
+		finished(p, index);
+	}
+	for (; p->next < p->n; p->next++) {
+		settle(&p->items[p->next].result, SL_SKIP, "not run: the run was stopped by %s", why);
+		finished(p, p->next);
+	}
+}
+
+int runner_run(struct sl_report_item *items, int n, int parallel, const struct sl_run_options *o,
+	       const struct runner_hooks *h)
+{
+	struct sigaction saved[NSTOP];
+	struct pool p = { .items = items, .n = n, .o = o, .h = h };
+	int sig;
+
+	p.nslots = parallel < 1 ? 1 : parallel > n ? (n > 0 ? n : 1) : parallel;
+	p.slots = calloc((size_t)p.nslots, sizeof(*p.slots));
+	p.pfds = calloc((size_t)p.nslots, sizeof(*p.pfds));
+	p.pfd_slot = calloc((size_t)p.nslots, sizeof(*p.pfd_slot));
+	for (int i = 0; i < n; i++)
+		sl_result_init(&items[i].result);
+	if (!p.slots || !p.pfds || !p.pfd_slot) {
+		for (int i = 0; i < n; i++) {
+			settle(&items[i].result, SL_BROK, "the harness %s", "ran out of memory");
+			finished(&p, i);
+		}
+		p.nslots = 0;
+	}
+	stop_signal = 0;
+	catch_stop_signals(saved);
+	int poll_failed = 0;
+	while (p.nslots && !stop_signal && (p.next < n || p.running)) {
+		for (int i = 0; i < p.nslots && p.next < n && !stop_signal; i++)
+			if (!p.slots[i].job)
+				start_next(&p, &p.slots[i]);
+		if (!p.running)
+			continue;
+		int npfds, wait = prepare_poll(&p, &npfds);
+		if (wait_for_jobs(&p, npfds, wait) < 0) {
+			poll_failed = 1;    /* poll() itself failed: stop everything */
+			break;
+		}
+		if (!stop_signal)
+			service_jobs(&p, npfds);
+	}
+	sig = stop_signal;
+	if (p.nslots && (sig || poll_failed)) {
+		char why[32];
+		if (sig)
+			snprintf(why, sizeof(why), "SIG%s", sigabbrev_np(sig) ? sigabbrev_np(sig) : "?");
+		else
+			snprintf(why, sizeof(why), "a failure of poll()");
+		stop_everything(&p, why);
+	}
+	restore_signals(saved);
+	free(p.slots);
+	free(p.pfds);
+	free(p.pfd_slot);
+	return sig;
+}

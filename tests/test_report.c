@@ -1,0 +1,669 @@
+/* test_report.c - the report writers (report.h): the exact TAP text, that
+ * junit.xml parses with libxml2 and counts right, that results.json parses
+ * with json-c and holds the trace, escaping of hostile names, and that a
+ * writer that cannot write says so and leaves nothing behind.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+#include <json-c/json.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xpath.h>
+
+#include "shmlife/report.h"
+#include "shmlife/result.h"
+#include "shmlife/scenario.h"
+
+/* ---- fixtures ------------------------------------------------------------ */
+
+static char tmpdir[64];
+
+static void make_tmpdir(void)
+{
+	strcpy(tmpdir, "/tmp/test_report.XXXXXX");
+	cr_assert_not_null(mkdtemp(tmpdir));
+}
+
+static void remove_tmpdir(void)
+{
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	if (system(cmd) != 0)
+		cr_log_warn("could not remove %s", tmpdir);
+}
+
+static char *path_in_tmp(const char *name)
+{
+	char *p = NULL;
+	cr_assert_neq(asprintf(&p, "%s/%s", tmpdir, name), -1);
+	return p;
+}
+
+/* A three-step scenario: create, remove, remove again (which must fail). */
+static struct sl_scenario *scenario(const char *name, const char *file)
+{
+	struct sl_scenario *s = sl_scenario_new(name);
+	struct sl_step *st;
+
+	cr_assert_not_null(s);
+	s->file = strdup(file);
+	s->description = strdup("IPC_RMID twice");
+	s->line = 1;
+	cr_assert_eq(sl_scenario_add_tag(s, "lifecycle"), 0);
+	cr_assert_eq(sl_scenario_add_actor(s, "owner"), 0);
+	cr_assert_eq(sl_scenario_add_slot(s, "seg"), 0);
+	cr_assert_eq(sl_scenario_add_claim(s, "rmid-twice", "a second IPC_RMID fails", "shmctl(2)", 1), 0);
+	st = sl_scenario_add_step(s, 0, SL_OP_SHMGET);
+	st->line = 5;
+	st->bind = 0;
+	st->text = strdup("owner: shmget auto 4096 create 0600 -> seg");
+	st = sl_scenario_add_step(s, 0, SL_OP_SHMCTL);
+	st->line = 6;
+	st->text = strdup("owner: shmctl seg IPC_RMID");
+	st = sl_scenario_add_step(s, 0, SL_OP_SHMCTL);
+	st->line = 7;
+	st->text = strdup("owner: shmctl seg IPC_RMID fails EINVAL EIDRM");
+	sl_step_expect_errno(st, EINVAL);
+	sl_step_expect_errno(st, EIDRM);
+	st->claim = 0;
+	return s;
+}
+
+static struct sl_trace_entry step_entry(int step, enum sl_outcome verdict, long long ret, int err)
+{
+	struct sl_trace_entry e;
+	memset(&e, 0, sizeof(e));
+	e.kind = SL_ENTRY_STEP;
+	e.step = step;
+	e.actor = 0;
+	e.pid = 42;
+	e.verdict = verdict;
+	e.ret = ret;
+	e.err = err;
+	e.wall_sec = 1700000000;
+	e.t_ns = (uint64_t)step * 1000000;
+	e.dur_ns = 1000;
+	e.brief.slot = 0;
+	e.brief.shmid = 32769;
+	e.brief.present = 1;
+	e.brief.key = 0x1234;
+	return e;
+}
+
+/* A result: PASS, or FAIL at the third step (IPC_RMID succeeded again). */
+static void result(struct sl_result *r, enum sl_outcome outcome)
+{
+	struct sl_trace_entry e;
+
+	sl_result_init(r);
+	r->outcome = outcome;
+	r->duration_ns = 1500000;
+	e = step_entry(0, SL_PASS, 32769, 0);
+	e.obs_kind = SL_OBS_SEGMENT;
+	e.obs.seg.shmid = 32769;
+	e.obs.seg.stat.present = e.obs.seg.proc.present = 1;
+	e.obs.seg.stat.shmid = e.obs.seg.proc.shmid = 32769;
+	e.obs.seg.stat.size = e.obs.seg.proc.size = 4096;
+	e.obs.seg.stat.nattch = 0;
+	e.obs.seg.proc.nattch = 1;
+	e.obs.seg.disagree = 1;
+	snprintf(e.obs.seg.disagreement, sizeof(e.obs.seg.disagreement), "nattch: IPC_STAT 0, /proc 1");
+	cr_assert_eq(sl_result_append(r, &e), 0);
+	e = step_entry(1, SL_PASS, 0, 0);
+	e.brief.dest = 1;
+	cr_assert_eq(sl_result_append(r, &e), 0);
+	if (outcome == SL_FAIL) {
+		e = step_entry(2, SL_FAIL, 0, 0);
+		snprintf(e.detail, sizeof(e.detail), "shmctl returned 0");
+		r->failed_step = 2;
+		snprintf(r->reason, sizeof(r->reason),
+			 "step 3 (line 7): expected EINVAL or EIDRM, the call succeeded");
+	} else {
+		e = step_entry(2, SL_PASS, -1, EINVAL);
+	}
+	cr_assert_eq(sl_result_append(r, &e), 0);
+	memset(&e, 0, sizeof(e));
+	e.kind = SL_ENTRY_END;
+	e.step = -1;
+	e.actor = SL_CONDUCTOR;
+	e.verdict = outcome;
+	cr_assert_eq(sl_result_append(r, &e), 0);
+}
+
+static struct sl_report_item item(struct sl_scenario *s, enum sl_outcome outcome, const char *reason)
+{
+	struct sl_report_item it;
+	memset(&it, 0, sizeof(it));
+	it.scenario = s;
+	if (outcome == SL_PASS || outcome == SL_FAIL) {
+		result(&it.result, outcome);
+	} else {
+		sl_result_init(&it.result);
+		it.result.outcome = outcome;
+		it.result.duration_ns = 2000000;
+		snprintf(it.result.reason, sizeof(it.result.reason), "%s", reason);
+	}
+	return it;
+}
+
+/* Runs fn into a memory stream and returns what it wrote. */
+static char *tap_of(const struct sl_report_item *items, int n)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	struct sl_report_totals t;
+
+	cr_assert_not_null(f);
+	sl_tap_begin(f, n);
+	for (int i = 0; i < n; i++)
+		sl_tap_item(f, i + 1, &items[i]);
+	sl_report_totals(items, n, &t);
+	sl_tap_end(f, &t);
+	cr_assert_eq(fclose(f), 0);
+	return text;
+}
+
+/* ---- TAP ------------------------------------------------------------------- */
+
+Test(tap, pass_and_skip_exactly)
+{
+	struct sl_scenario *a = scenario("create-remove", "scenarios/lifecycle/create-remove.scn");
+	struct sl_scenario *b = scenario("needs-new-kernel", "scenarios/lifecycle/new.scn");
+	struct sl_report_item items[2] = {
+		item(a, SL_PASS, ""),
+		item(b, SL_SKIP, "kernel 9.1 or later required"),
+	};
+	char *tap;
+
+	unsetenv("SHMLIFE_TAP_VERSION");
+	tap = tap_of(items, 2);
+	cr_assert_str_eq(tap, "TAP version 14\n"
+			      "1..2\n"
+			      "ok 1 - create-remove\n"
+			      "ok 2 - needs-new-kernel # SKIP kernel 9.1 or later required\n"
+			      "1 passed, 0 failed, 1 skipped\n");
+	free(tap);
+	for (int i = 0; i < 2; i++)
+		sl_result_free(&items[i].result);
+	sl_scenario_free(a);
+	sl_scenario_free(b);
+}
+
+Test(tap, failure_has_a_yaml_block_exactly)
+{
+	struct sl_scenario *s = scenario("double-rmid", "scenarios/lifecycle/double-rmid.scn");
+	struct sl_report_item it = item(s, SL_FAIL, "");
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	cr_assert_not_null(f);
+	sl_tap_item(f, 2, &it);
+	cr_assert_eq(fclose(f), 0);
+	cr_assert_str_eq(text,
+		"not ok 2 - double-rmid\n"
+		"  ---\n"
+		"  outcome: FAIL\n"
+		"  reason: \"step 3 (line 7): expected EINVAL or EIDRM, the call succeeded\"\n"
+		"  failed_step:\n"
+		"    number: 3\n"
+		"    line: 7\n"
+		"    actor: \"owner\"\n"
+		"    text: \"owner: shmctl seg IPC_RMID fails EINVAL EIDRM\"\n"
+		"  expected: \"fails with EINVAL or EIDRM\"\n"
+		"  observed: \"returned 0\"\n"
+		"  detail: \"shmctl returned 0\"\n"
+		"  file: \"scenarios/lifecycle/double-rmid.scn\"\n"
+		"  duration_ms: 1.500\n"
+		"  ...\n");
+	free(text);
+	sl_result_free(&it.result);
+	sl_scenario_free(s);
+}
+
+Test(tap, timeout_and_broken_are_not_ok_with_the_outcome_in_yaml)
+{
+	struct sl_scenario *a = scenario("hangs", "scenarios/hangs.scn");
+	struct sl_scenario *b = scenario("breaks", "scenarios/breaks.scn");
+	struct sl_report_item items[2] = {
+		item(a, SL_TIMEOUT, "scenario took longer than 30 s"),
+		item(b, SL_BROK, "could not enter a new IPC namespace: EPERM"),
+	};
+	struct sl_trace_entry done0 = step_entry(0, SL_PASS, 32769, 0), done1 = step_entry(1, SL_PASS, 0, 0);
+	char *tap;
+
+	/* two steps answered: the third is the one that never did */
+	cr_assert_eq(sl_result_append(&items[0].result, &done0), 0);
+	cr_assert_eq(sl_result_append(&items[0].result, &done1), 0);
+	tap = tap_of(items, 2);
+
+	cr_assert_str_eq(tap, "TAP version 14\n"
+			      "1..2\n"
+			      "not ok 1 - hangs\n"
+			      "  ---\n"
+			      "  outcome: TIMEOUT\n"
+			      "  reason: \"scenario took longer than 30 s\"\n"
+			      "  failed_step:\n"
+			      "    number: 3\n"
+			      "    line: 7\n"
+			      "    actor: \"owner\"\n"
+			      "    text: \"owner: shmctl seg IPC_RMID fails EINVAL EIDRM\"\n"
+			      "  expected: \"fails with EINVAL or EIDRM\"\n"
+			      "  observed: \"no answer before the deadline\"\n"
+			      "  file: \"scenarios/hangs.scn\"\n"
+			      "  duration_ms: 2.000\n"
+			      "  ...\n"
+			      "not ok 2 - breaks\n"
+			      "  ---\n"
+			      "  outcome: BROK\n"
+			      "  reason: \"could not enter a new IPC namespace: EPERM\"\n"
+			      "  file: \"scenarios/breaks.scn\"\n"
+			      "  duration_ms: 2.000\n"
+			      "  ...\n"
+			      "0 passed, 0 failed, 0 skipped, 1 broken, 1 timed out\n");
+	cr_assert_null(strstr(tap, "# TIMEOUT"));
+	free(tap);
+	for (int i = 0; i < 2; i++)
+		sl_result_free(&items[i].result);
+	sl_scenario_free(a);
+	sl_scenario_free(b);
+}
+
+Test(tap, closing_line_names_broken_and_timed_out_only_when_nonzero)
+{
+	struct sl_report_totals t = { .passed = 12, .failed = 1, .skipped = 2 };
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	cr_assert_not_null(f);
+	sl_tap_end(f, &t);
+	t.broken = 3;
+	sl_tap_end(f, &t);
+	t.broken = 0;
+	t.timedout = 4;
+	sl_tap_end(f, &t);
+	cr_assert_eq(fclose(f), 0);
+	cr_assert_str_eq(text, "12 passed, 1 failed, 2 skipped\n"
+			       "12 passed, 1 failed, 2 skipped, 3 broken\n"
+			       "12 passed, 1 failed, 2 skipped, 4 timed out\n");
+	free(text);
+}
+
+Test(tap, hostile_names_stay_on_one_line_and_repeats_are_suffixed)
+{
+	struct sl_scenario *s = scenario("a#b\nc\\d\x01", "x.scn");
+	struct sl_report_item it = item(s, SL_SKIP, "no #tty\nhere");
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	cr_assert_not_null(f);
+	it.repeat = 2;
+	sl_tap_item(f, 7, &it);
+	cr_assert_eq(fclose(f), 0);
+	cr_assert_str_eq(text, "ok 7 - a\\#b c\\\\d\\\\x01\\#3 # SKIP no \\#tty here\n",
+			 "got <%s>", text);
+	free(text);
+	sl_result_free(&it.result);
+	sl_scenario_free(s);
+}
+
+Test(tap, version_13_on_request)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	cr_assert_not_null(f);
+	setenv("SHMLIFE_TAP_VERSION", "13", 1);
+	sl_tap_begin(f, 0);
+	cr_assert_eq(fclose(f), 0);
+	cr_assert_str_eq(text, "TAP version 13\n1..0\n");
+	free(text);
+}
+
+/* prove (Test::Harness) accepts the stream: exit 0 when all pass, 1 when one
+ * fails.  Debian 12's Test::Harness (3.44) knows TAP 13 only, hence the
+ * environment variable; the rest of the stream is the same. */
+static int prove(const char *file)
+{
+	char cmd[256];
+	snprintf(cmd, sizeof(cmd), "prove -e cat '%s' >/dev/null 2>&1", file);
+	int status = system(cmd);
+	cr_assert(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+Test(tap, accepted_by_prove, .init = make_tmpdir, .fini = remove_tmpdir)
+{
+	struct sl_scenario *a = scenario("create-remove", "scenarios/create-remove.scn");
+	struct sl_scenario *b = scenario("double-rmid", "scenarios/double-rmid.scn");
+	struct sl_report_item items[3] = {
+		item(a, SL_PASS, ""), item(a, SL_SKIP, "no pty"), item(b, SL_FAIL, ""),
+	};
+	char *good = path_in_tmp("good.tap"), *bad = path_in_tmp("bad.tap");
+	char *tap;
+	FILE *f;
+
+	if (system("command -v prove >/dev/null 2>&1") != 0)
+		cr_skip_test("prove is not installed");
+	setenv("SHMLIFE_TAP_VERSION", "13", 1);
+	tap = tap_of(items, 2);
+	cr_assert_not_null(f = fopen(good, "w"));
+	fputs(tap, f);
+	cr_assert_eq(fclose(f), 0);
+	free(tap);
+	tap = tap_of(items, 3);
+	cr_assert_not_null(f = fopen(bad, "w"));
+	fputs(tap, f);
+	cr_assert_eq(fclose(f), 0);
+	free(tap);
+	cr_assert_eq(prove(good), 0);
+	cr_assert_eq(prove(bad), 1);
+	free(good);
+	free(bad);
+	for (int i = 0; i < 3; i++)
+		sl_result_free(&items[i].result);
+	sl_scenario_free(a);
+	sl_scenario_free(b);
+}
+
+/* ---- the trace as text ---------------------------------------------------------- */
+
+Test(trace_text, names_the_answer_the_verdict_and_the_snapshot)
+{
+	struct sl_scenario *s = scenario("double-rmid", "d.scn");
+	struct sl_report_item it = item(s, SL_FAIL, "");
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	cr_assert_not_null(f);
+	sl_report_trace_text(f, &it, 2);
+	cr_assert_eq(fclose(f), 0);
+	cr_assert_not_null(strstr(text, "step 3, line 7, owner (pid 42): owner: shmctl seg IPC_RMID fails"));
+	cr_assert_not_null(strstr(text, "kernel: returned 0"));
+	cr_assert_not_null(strstr(text, "verdict: FAIL (expected fails with EINVAL or EIDRM)"));
+	cr_assert_not_null(strstr(text, "views disagree: nattch: IPC_STAT 0, /proc 1"));
+	cr_assert_not_null(strstr(text, "segment seg: shmid 32769 key 0x00001234 nattch 0 dest"));
+	free(text);
+	sl_result_free(&it.result);
+	sl_scenario_free(s);
+}
+
+/* ---- JUnit ------------------------------------------------------------------------- */
+
+static xmlChar *xpath_string(xmlDocPtr doc, const char *expr)
+{
+	xmlXPathContextPtr ctx = xmlXPathNewContext(doc);
+	xmlXPathObjectPtr res = xmlXPathEvalExpression(BAD_CAST expr, ctx);
+	xmlChar *s;
+
+	cr_assert_not_null(res, "xpath %s", expr);
+	s = xmlXPathCastToString(res);
+	xmlXPathFreeObject(res);
+	xmlXPathFreeContext(ctx);
+	return s;
+}
+
+static void assert_xpath(xmlDocPtr doc, const char *expr, const char *want)
+{
+	xmlChar *got = xpath_string(doc, expr);
+	cr_assert_str_eq((const char *)got, want, "%s", expr);
+	xmlFree(got);
+}
+
+Test(junit, parses_and_counts, .init = make_tmpdir, .fini = remove_tmpdir)
+{
+	struct sl_scenario *a = scenario("create-remove", "scenarios/lifecycle/create-remove.scn");
+	struct sl_scenario *b = scenario("double-rmid", "scenarios/lifecycle/double-rmid.scn");
+	struct sl_scenario *c = scenario("daemon-hangs", "scenarios/daemons/hangs.scn");
+	struct sl_scenario *d = scenario("daemon-breaks", "scenarios/daemons/breaks.scn");
+	struct sl_scenario *e = scenario("no-tty", "scenarios/daemons/no-tty.scn");
+	struct sl_report_item items[5] = {
+		item(a, SL_PASS, ""), item(b, SL_FAIL, ""),
+		item(c, SL_TIMEOUT, "took longer than 30 s"), item(d, SL_BROK, "fork failed"),
+		item(e, SL_SKIP, "no pty"),
+	};
+	char *path = path_in_tmp("junit.xml"), *tmp = path_in_tmp("junit.xml.tmp");
+	xmlDocPtr doc;
+
+	cr_assert_eq(sl_junit_write(path, items, 5), 0, "%s", strerror(errno));
+	cr_assert_eq(access(tmp, F_OK), -1, "the temporary file is left");
+	doc = xmlReadFile(path, NULL, XML_PARSE_NONET);
+	cr_assert_not_null(doc);
+	assert_xpath(doc, "string(/testsuites/@tests)", "5");
+	assert_xpath(doc, "string(/testsuites/@failures)", "2");
+	assert_xpath(doc, "string(/testsuites/@errors)", "1");
+	assert_xpath(doc, "string(/testsuites/@skipped)", "1");
+	assert_xpath(doc, "string(/testsuites/@time)", "0.009");
+	assert_xpath(doc, "count(/testsuites/testsuite)", "2");
+	assert_xpath(doc, "string(/testsuites/testsuite[1]/@name)", "lifecycle");
+	assert_xpath(doc, "string(/testsuites/testsuite[1]/@tests)", "2");
+	assert_xpath(doc, "string(/testsuites/testsuite[1]/@failures)", "1");
+	assert_xpath(doc, "string(/testsuites/testsuite[2]/@failures)", "1");
+	assert_xpath(doc, "string(/testsuites/testsuite[2]/@errors)", "1");
+	assert_xpath(doc, "string(/testsuites/testsuite[2]/@skipped)", "1");
+	assert_xpath(doc, "string(//testcase[@name='double-rmid']/@classname)", "shmlife.lifecycle");
+	assert_xpath(doc, "string(//testcase[@name='double-rmid']/failure/@type)", "FAIL");
+	assert_xpath(doc, "string(//testcase[@name='daemon-hangs']/failure/@type)", "TIMEOUT");
+	assert_xpath(doc, "string(//testcase[@name='daemon-breaks']/error/@message)", "fork failed");
+	assert_xpath(doc, "string(//testcase[@name='no-tty']/skipped/@message)", "no pty");
+	assert_xpath(doc, "count(//testcase[@name='create-remove']/*)", "0");
+	assert_xpath(doc, "contains(//testcase[@name='double-rmid']/failure, 'verdict: FAIL')", "true");
+	xmlFreeDoc(doc);
+	free(path);
+	free(tmp);
+	for (int i = 0; i < 5; i++)
+		sl_result_free(&items[i].result);
+	sl_scenario_free(a);
+	sl_scenario_free(b);
+	sl_scenario_free(c);
+	sl_scenario_free(d);
+	sl_scenario_free(e);
+}
+
+Test(junit, hostile_names_are_escaped, .init = make_tmpdir, .fini = remove_tmpdir)
+{
+	struct sl_scenario *s = scenario("<&\"'>\x01\xff", "scenarios/x.scn");
+	struct sl_report_item it = item(s, SL_FAIL, "");
+	char *path = path_in_tmp("junit.xml");
+	xmlDocPtr doc;
+
+	snprintf(it.result.reason, sizeof(it.result.reason), "]]> <b>&amp;\x02");
+	cr_assert_eq(sl_junit_write(path, &it, 1), 0, "%s", strerror(errno));
+	doc = xmlReadFile(path, NULL, XML_PARSE_NONET);
+	cr_assert_not_null(doc, "junit.xml does not parse");
+	assert_xpath(doc, "string(//testcase/@name)", "<&\"'>\\x01\\xff");
+	assert_xpath(doc, "string(//testcase/failure/@message)", "]]> <b>&amp;\\x02");
+	xmlFreeDoc(doc);
+	free(path);
+	sl_result_free(&it.result);
+	sl_scenario_free(s);
+}
+
+Test(junit, repeated_and_clashing_names_are_unique, .init = make_tmpdir, .fini = remove_tmpdir)
+{
+	struct sl_scenario *a = scenario("same", "scenarios/a.scn");
+	struct sl_scenario *b = scenario("same", "scenarios/b.scn");
+	struct sl_report_item items[3] = { item(a, SL_PASS, ""), item(a, SL_PASS, ""), item(b, SL_PASS, "") };
+	char *path = path_in_tmp("junit.xml");
+	xmlDocPtr doc;
+
+	items[1].repeat = 1;
+	cr_assert_eq(sl_junit_write(path, items, 3), 0);
+	doc = xmlReadFile(path, NULL, XML_PARSE_NONET);
+	cr_assert_not_null(doc);
+	assert_xpath(doc, "string(//testcase[1]/@name)", "same");
+	assert_xpath(doc, "string(//testcase[2]/@name)", "same#2");
+	assert_xpath(doc, "string(//testcase[3]/@name)", "same (2)");
+	xmlFreeDoc(doc);
+	free(path);
+	for (int i = 0; i < 3; i++)
+		sl_result_free(&items[i].result);
+	sl_scenario_free(a);
+	sl_scenario_free(b);
+}
+
+/* ---- JSON ----------------------------------------------------------------------------- */
+
+static json_object *get(json_object *o, const char *key)
+{
+	json_object *v = NULL;
+	cr_assert(json_object_object_get_ex(o, key, &v), "no key %s", key);
+	return v;
+}
+
+Test(json, parses_and_holds_the_trace, .init = make_tmpdir, .fini = remove_tmpdir)
+{
+	struct sl_scenario *a = scenario("double-rmid", "scenarios/double-rmid.scn");
+	struct sl_report_item items[2] = { item(a, SL_FAIL, ""), item(a, SL_SKIP, "no pty") };
+	char *path = path_in_tmp("results.json");
+	json_object *root, *sc, *trace, *e0, *seg;
+
+	cr_assert_eq(sl_json_write(path, items, 2), 0, "%s", strerror(errno));
+	root = json_object_from_file(path);
+	cr_assert_not_null(root, "results.json does not parse");
+	cr_assert_gt(strlen(json_object_get_string(get(root, "shmlife_version"))), 0);
+	cr_assert_gt(strlen(json_object_get_string(get(root, "kernel_release"))), 0);
+	cr_assert_eq(json_object_get_int(get(get(root, "totals"), "failed")), 1);
+	cr_assert_eq(json_object_get_int(get(get(root, "totals"), "skipped")), 1);
+	cr_assert_eq(json_object_array_length(get(root, "scenarios")), 2);
+	sc = json_object_array_get_idx(get(root, "scenarios"), 0);
+	cr_assert_str_eq(json_object_get_string(get(sc, "outcome")), "FAIL");
+	cr_assert_eq(json_object_array_length(get(sc, "tags")), 1);
+	cr_assert_str_eq(json_object_get_string(json_object_array_get_idx(get(sc, "tags"), 0)), "lifecycle");
+	cr_assert_eq(json_object_get_int(get(get(sc, "failed_step"), "line")), 7);
+	cr_assert(json_object_get_boolean(get(json_object_array_get_idx(get(sc, "claims"), 0),
+					      "kernel_agrees")));
+	cr_assert_str_eq(json_object_get_string(get(json_object_array_get_idx(get(sc, "claims"), 0),
+						    "verdict")), "unsettled");
+	trace = get(sc, "trace");
+	cr_assert_eq(json_object_array_length(trace), 4);
+	e0 = json_object_array_get_idx(trace, 0);
+	cr_assert_str_eq(json_object_get_string(get(e0, "step_text")),
+			 "owner: shmget auto 4096 create 0600 -> seg");
+	cr_assert_eq(json_object_get_int(get(e0, "step_line")), 5);
+	cr_assert_str_eq(json_object_get_string(get(e0, "obs_kind")), "segment");
+	seg = get(e0, "obs");
+	cr_assert_eq(json_object_get_int(get(get(seg, "stat"), "nattch")), 0);
+	cr_assert_eq(json_object_get_int(get(get(seg, "proc"), "nattch")), 1);
+	cr_assert(json_object_get_boolean(get(seg, "disagree")));
+	cr_assert_str_eq(json_object_get_string(get(get(e0, "brief"), "slot_name")), "seg");
+	cr_assert_str_eq(json_object_get_string(get(json_object_array_get_idx(trace, 2), "detail")),
+			 "shmctl returned 0");
+	cr_assert_str_eq(json_object_get_string(get(json_object_array_get_idx(trace, 3), "kind")), "end");
+	cr_assert(json_object_is_type(get(json_object_array_get_idx(get(root, "scenarios"), 1),
+					  "failed_step"), json_type_null));
+	json_object_put(root);
+	free(path);
+	for (int i = 0; i < 2; i++)
+		sl_result_free(&items[i].result);
+	sl_scenario_free(a);
+}
+
+Test(json, hostile_names_round_trip, .init = make_tmpdir, .fini = remove_tmpdir)
+{
+	struct sl_scenario *s = scenario("<&\"'>\x01\t/", "scenarios/x.scn");
+	struct sl_report_item it = item(s, SL_PASS, "");
+	char *path = path_in_tmp("results.json");
+	json_object *root, *sc;
+
+	free(s->description);
+	s->description = strdup("bad byte \xff here");
+	cr_assert_eq(sl_json_write(path, &it, 1), 0);
+	root = json_object_from_file(path);
+	cr_assert_not_null(root);
+	sc = json_object_array_get_idx(get(root, "scenarios"), 0);
+	cr_assert_str_eq(json_object_get_string(get(sc, "name")), "<&\"'>\x01\t/");
+	cr_assert_str_eq(json_object_get_string(get(sc, "description")), "bad byte \\xff here");
+	json_object_put(root);
+	free(path);
+	sl_result_free(&it.result);
+	sl_scenario_free(s);
+}
+
+Test(json, flaky_scenarios_are_counted_once, .init = make_tmpdir, .fini = remove_tmpdir)
+{
+	struct sl_scenario *a = scenario("sometimes", "scenarios/sometimes.scn");
+	struct sl_report_item items[3] = { item(a, SL_PASS, ""), item(a, SL_FAIL, ""), item(a, SL_PASS, "") };
+	char *path = path_in_tmp("results.json");
+	json_object *root;
+
+	for (int i = 0; i < 3; i++) {
+		items[i].repeat = i;
+		items[i].flaky = 1;
+	}
+	cr_assert_eq(sl_json_write(path, items, 3), 0);
+	root = json_object_from_file(path);
+	cr_assert_not_null(root);
+	cr_assert_eq(json_object_get_int(get(get(root, "totals"), "flaky")), 1);
+	cr_assert_eq(json_object_get_int(get(get(root, "totals"), "scenarios")), 3);
+	cr_assert_str_eq(json_object_get_string(get(json_object_array_get_idx(get(root, "scenarios"), 2),
+						    "display_name")), "sometimes#3");
+	cr_assert(json_object_get_boolean(get(json_object_array_get_idx(get(root, "scenarios"), 0), "flaky")));
+	json_object_put(root);
+	free(path);
+	for (int i = 0; i < 3; i++)
+		sl_result_free(&items[i].result);
+	sl_scenario_free(a);
+}
+
+/* ---- failures to write ------------------------------------------------------------------ */
+
+Test(write, fails_with_errno_and_leaves_nothing, .init = make_tmpdir, .fini = remove_tmpdir)
+{
+	struct sl_scenario *s = scenario("x", "x.scn");
+	struct sl_report_item it = item(s, SL_PASS, "");
+	char *junit = path_in_tmp("missing/junit.xml"), *json = path_in_tmp("missing/results.json");
+	char *dir = path_in_tmp("a-directory");
+
+	errno = 0;
+	cr_assert_eq(sl_junit_write(junit, &it, 1), -1);
+	cr_assert_eq(errno, ENOENT);
+	errno = 0;
+	cr_assert_eq(sl_json_write(json, &it, 1), -1);
+	cr_assert_eq(errno, ENOENT);
+	/* rename() over a directory fails after the temporary was written */
+	cr_assert_eq(mkdir(dir, 0755), 0);
+	cr_assert_eq(sl_json_write(dir, &it, 1), -1);
+	cr_assert_eq(errno, EISDIR);
+	free(dir);
+	dir = path_in_tmp("a-directory.tmp");
+	cr_assert_eq(access(dir, F_OK), -1, "the temporary file is left");
+	free(dir);
+	free(junit);
+	free(json);
+	sl_result_free(&it.result);
+	sl_scenario_free(s);
+}
+
+Test(write, empty_runs_are_valid_documents, .init = make_tmpdir, .fini = remove_tmpdir)
+{
+	char *junit = path_in_tmp("junit.xml"), *json = path_in_tmp("results.json");
+	xmlDocPtr doc;
+	json_object *root;
+
+	cr_assert_eq(sl_junit_write(junit, NULL, 0), 0);
+	cr_assert_eq(sl_json_write(json, NULL, 0), 0);
+	doc = xmlReadFile(junit, NULL, XML_PARSE_NONET);
+	cr_assert_not_null(doc);
+	assert_xpath(doc, "string(/testsuites/@tests)", "0");
+	xmlFreeDoc(doc);
+	root = json_object_from_file(json);
+	cr_assert_not_null(root);
+	cr_assert_eq(json_object_array_length(get(root, "scenarios")), 0);
+	json_object_put(root);
+	free(junit);
+	free(json);
+}
