@@ -16,7 +16,9 @@
 #include "progress.h"
 #include "runner.h"
 #include "shmlife/report.h"
+#include "shmlife/report_html.h"
 #include "shmlife/run.h"
+#include "shmlife/valgrind.h"
 
 #define CMD "run"
 #define DEFAULT_REPORT_DIR "reports/out"
@@ -46,9 +48,9 @@ static void usage(FILE *out)
 		"      --timeout SECONDS limit for each scenario as a whole (default 30)\n"
 		"      --repeat N        run each scenario N times; a changing outcome is flaky\n"
 		"      --shard I/N       only the I-th of N shares of the catalog\n"
-		"      --report-dir DIR  write junit.xml and results.json there\n"
+		"      --report-dir DIR  write junit.xml, results.json and index.html there\n"
 		"                        (default " DEFAULT_REPORT_DIR ")\n"
-		"      --valgrind        run actors under memcheck (XML into the report dir)\n"
+		"      --valgrind        run actors under memcheck (XML into DIR/valgrind)\n"
 		"  -q, --quiet           no progress on stderr\n"
 		"  -h, --help            this text\n\n"
 		"TAP version 14 on stdout, in catalog order, then a line such as\n"
@@ -204,6 +206,50 @@ static int write_reports(const char *dir, const struct sl_report_item *items, in
 	return rc;
 }
 
+/* ---- memcheck and the HTML report (docs/reports.md) ---------------------------- */
+
+/* <report dir>/valgrind, emptied of an earlier run's files; NULL after
+ * saying why. */
+static char *memcheck_dir(const char *report_dir)
+{
+	char *dir = NULL;
+	if (asprintf(&dir, "%s/valgrind", report_dir) < 0) {
+		fprintf(stderr, "shmlife run: out of memory\n");
+		return NULL;
+	}
+	if (sl_vg_clear(dir) || cli_make_dirs(dir)) {
+		fprintf(stderr, "shmlife run: cannot prepare %s: %s\n", dir, strerror(errno));
+		free(dir);
+		return NULL;
+	}
+	return dir;
+}
+
+/* valgrind/summary.txt (under --valgrind), then index.html, which links to
+ * every other report. */
+static int write_page_reports(const char *dir, const char *valgrind, const struct sl_report_item *items, int n)
+{
+	char *summary = NULL, *html = NULL;
+	int rc = 0;
+	if ((valgrind && asprintf(&summary, "%s/summary.txt", valgrind) < 0) ||
+	    asprintf(&html, "%s/index.html", dir) < 0) {
+		fprintf(stderr, "shmlife run: out of memory\n");
+		free(summary);
+		return -1;
+	}
+	if (summary && sl_vg_write_summary(summary, items, n)) {
+		fprintf(stderr, "shmlife run: cannot write %s: %s\n", summary, strerror(errno));
+		rc = -1;
+	}
+	if (sl_html_write(html, items, n, NULL)) {
+		fprintf(stderr, "shmlife run: cannot write %s: %s\n", html, strerror(errno));
+		rc = -1;
+	}
+	free(summary);
+	free(html);
+	return rc;
+}
+
 static int run_items(const struct run_args *a, struct sl_report_item *items, int n)
 {
 	struct sl_run_options o;
@@ -215,8 +261,8 @@ static int run_items(const struct run_args *a, struct sl_report_item *items, int
 	sl_run_options_default(&o);
 	if (a->timeout_ms)
 		o.scenario_timeout_ms = a->timeout_ms;
-	if (a->valgrind)
-		o.valgrind = a->report_dir;
+	if (a->valgrind && !(o.valgrind = memcheck_dir(a->report_dir)))
+		return EXIT_BROKEN;
 	s.done = calloc((size_t)n + 1, 1);
 	if (!s.done || progress_init(&s.progress, stderr, a->quiet, items, n)) {
 		free(s.done);
@@ -232,6 +278,9 @@ static int run_items(const struct run_args *a, struct sl_report_item *items, int
 	status = cli_exit_status(items, n);
 	if (write_reports(a->report_dir, items, n))
 		status = EXIT_BROKEN;
+	if (write_page_reports(a->report_dir, o.valgrind, items, n))
+		status = EXIT_BROKEN;
+	free((char *)o.valgrind);
 	free(s.done);
 	return sig ? 128 + sig : status;
 }

@@ -389,9 +389,31 @@ static void perform_conductor_step(struct conductor *c, int i, struct sl_trace_e
 	e->verdict = verdict_outcome(&st->outcome, 0, ans, e->detail, sizeof(e->detail));
 }
 
+#ifdef SHMLIFE_COVERAGE
+/* Coverage builds: before a step that may kill actors (kill, a hangup or a
+ * key on the terminal, an injected fault), every live actor writes and
+ * resets its counters, so that a planned death loses none of them. */
+static void flush_before_kills(struct conductor *c, const struct sl_step *st)
+{
+	if (st->op != SL_OP_KILL && st->op != SL_OP_HANGUP && st->op != SL_OP_TTY_KEY && !st->nfaults)
+		return;
+	struct sl_wire_cmd flush = { .op = SL_WIRE_FLUSH, .step = -1 };
+	for (int a = 0; a < c->s->nactors; a++) {
+		struct sl_wire_reply r;
+		int fd = -1;
+		if (c->actors[a].state == ACTOR_RUNNING && conductor_call(c, a, &flush, NULL, 0, &r, &fd) == 1 &&
+		    fd >= 0)
+			close(fd);
+	}
+}
+#endif
+
 static void run_step(struct conductor *c, int i)
 {
 	const struct sl_step *st = &c->s->steps[i];
+#ifdef SHMLIFE_COVERAGE
+	flush_before_kills(c, st); /* before the clock starts */
+#endif
 	struct sl_trace_entry e;
 	memset(&e, 0, sizeof(e));
 	e.kind = SL_ENTRY_STEP;
@@ -516,6 +538,16 @@ static int alloc_state(struct conductor *c)
 	return 0;
 }
 
+static void free_state(struct conductor *c)
+{
+	free(c->actors);
+	free(c->slots);
+	free(c->slot_set);
+	free(c->step_wall);
+	free(c->slot_segment);
+	free(c->reaped);
+}
+
 int sl_conductor_main(const struct sl_scenario *s, const struct sl_run_options *o, int trace_fd)
 {
 	struct conductor c;
@@ -535,6 +567,7 @@ int sl_conductor_main(const struct sl_scenario *s, const struct sl_run_options *
 	if (alloc_state(&c) < 0) {
 		fail(&c, SL_BROK, -1, "out of memory");
 		send_end(&c);
+		free_state(&c);
 		return 3;
 	}
 	if (set_sysctls(&c) == 0 && (!s->terminal || open_terminal(&c) == 0 ||
@@ -554,5 +587,6 @@ int sl_conductor_main(const struct sl_scenario *s, const struct sl_run_options *
 		check_leaks(&c);
 	c.phases.teardown_ns = sl_now_ns() - t;
 	send_end(&c);
+	free_state(&c); /* memcheck checks the conductor too */
 	return 0;
 }

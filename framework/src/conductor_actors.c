@@ -253,16 +253,19 @@ void conductor_poll_ends(struct conductor *c)
 
 void conductor_kill_all(struct conductor *c)
 {
+	/* Live actors quit first when how they end matters: coverage builds
+	 * write their counters, memcheck checks their leaks (it needs longer). */
+	int memcheck = c->o && c->o->valgrind, polite = memcheck;
 #ifdef SHMLIFE_COVERAGE
-	/* Let live actors write their coverage counters before the kill. */
+	polite = 1;
+#endif
 	struct sl_wire_cmd quit = { .op = SL_WIRE_QUIT };
-	for (int i = 0; i < c->s->nactors; i++)
+	for (int i = 0; polite && i < c->s->nactors; i++)
 		if (c->actors[i].state == ACTOR_RUNNING)
 			sl_wire_send_cmd(c->actors[i].chan, &quit, NULL, 0);
-	for (int i = 0; i < c->s->nactors; i++)
+	for (int i = 0; polite && i < c->s->nactors; i++)
 		if (c->actors[i].state == ACTOR_RUNNING)
-			conductor_wait_end(c, i, 1000);
-#endif
+			conductor_wait_end(c, i, memcheck ? c->step_timeout_ms : 1000);
 	kill(-1, SIGKILL); /* from PID 1: every other process of the namespace */
 	int st;
 	pid_t pid;

@@ -99,6 +99,11 @@ int rh_is_memcheck(const struct sl_trace_entry *e)
 	       strncmp(e->detail, RH_MEMCHECK_PREFIX, strlen(RH_MEMCHECK_PREFIX)) == 0;
 }
 
+int rh_is_memcheck_summary(const struct sl_trace_entry *e)
+{
+	return rh_is_memcheck(e) && strstr(e->detail, " checked: ") != NULL;
+}
+
 const char *rh_outcome_class(enum sl_outcome o)
 {
 	switch (o) {
@@ -127,7 +132,7 @@ static const char style[] =
 	"h2{font-size:18px;margin:10px 0}h3{font-size:15px;margin:14px 0 6px}"
 	"table{border-collapse:collapse;font-size:13px;margin:4px 0}"
 	"th,td{border:1px solid #dde1e8;padding:3px 8px;text-align:left;vertical-align:top}"
-	"th{background:#eef1f5}"
+	"th{background:#eef1f5}td.num{white-space:nowrap;text-align:right}"
 	"tr.fail td,tr.brok td,tr.timeout td{background:#fdecea}"
 	".badge{display:inline-block;min-width:58px;text-align:center;border-radius:4px;padding:1px 6px;"
 	"font-weight:bold;font-size:12px;color:#fff;margin-right:6px}"
@@ -257,7 +262,8 @@ static void scenario_list(const struct page *p)
 			fputs("<span class=\"badge flaky\">FLAKY</span>", out);
 		fprintf(out, "</td><td><a href=\"#s%d\">", i);
 		rh_text(out, name);
-		fprintf(out, "</a></td><td>%.1f ms</td><td class=\"mono\">", (double)it->result.duration_ns / 1e6);
+		fprintf(out, "</a></td><td class=\"num\">%.1f ms</td><td class=\"mono\">",
+			(double)it->result.duration_ns / 1e6);
 		if (it->result.outcome != SL_PASS)
 			rh_text_cut(out, it->result.reason, 160);
 		fputs("</td></tr>\n", out);
@@ -361,6 +367,8 @@ static int count_memcheck(const struct sl_report_item *it, int *findings, int *t
 		if (!rh_is_memcheck(e))
 			continue;
 		any = 1;
+		if (rh_is_memcheck_summary(e))
+			continue;
 		if (e->verdict == SL_FAIL)
 			(*findings)++;
 		else if (e->verdict == SL_SKIP)

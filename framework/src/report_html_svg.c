@@ -6,8 +6,8 @@
  * A row per step of the trace: an actor's call is an arrow from its lane to
  * the kernel's, the step's text on it and the kernel's answer under it; a
  * conductor step (expect, sysctl, wait, ...) sits on the kernel's lane with
- * its result.  Notes of the harness that did not pass (leaks, memcheck) are
- * bands across the lanes, and the verdict is the last row.  On the right,
+ * its result.  Notes of the harness that did not pass (leaks, memcheck
+ * findings) are bands across the diagram, and the verdict is the last row.  On the right,
  * the state of the step's segment (key, nattch, dest) is written on the rows
  * where it changes, the changed fields in bold, beside a bar that is green
  * while the segment exists, orange once it is marked for destruction.
@@ -53,11 +53,14 @@ static int row_y(int row)
 	return HEAD + row * ROW_H;
 }
 
+/* Steps, the verdict, and the notes that did not pass (a leaked segment, a
+ * memcheck finding, a truncated memcheck file); not memcheck's summary,
+ * which the verdict already says. */
 static int is_drawn(const struct sl_trace_entry *e)
 {
 	if (e->kind == SL_ENTRY_STEP || e->kind == SL_ENTRY_END)
 		return 1;
-	return e->verdict != SL_PASS || rh_is_memcheck(e);
+	return e->verdict != SL_PASS && !rh_is_memcheck_summary(e);
 }
 
 /* The step an actor entry ended its actor's life in, if it did. */
@@ -263,7 +266,7 @@ static void draw_conductor_step(FILE *out, const struct layout *L, int row, cons
 
 static void draw_note(FILE *out, const struct layout *L, int row, const struct sl_trace_entry *e)
 {
-	int y = row_y(row), x = GUTTER + 4, w = L->state_x - GUTTER - 12;
+	int y = row_y(row), x = GUTTER + 4, w = L->width - GUTTER - 12;
 	char text[300];
 	if (e->kind == SL_ENTRY_END)
 		snprintf(text, sizeof(text), "verdict: %s%s%.*s", sl_outcome_name(e->verdict),

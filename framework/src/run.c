@@ -15,6 +15,7 @@
 
 #include "sandbox.h"
 #include "shmlife/run.h"
+#include "shmlife/valgrind.h"
 #include "util.h"
 
 struct sl_job {
@@ -27,6 +28,7 @@ struct sl_job {
 	int ended;                       /* the END entry arrived                */
 	struct sl_result r;
 	size_t have;                     /* bytes of a partial entry in buf      */
+	char vg_dir[4096];               /* memcheck's files for this job, or "" */
 	union {
 		struct sl_trace_entry e;
 		char bytes[sizeof(struct sl_trace_entry)];
@@ -45,6 +47,26 @@ static void settle(struct sl_job *j, enum sl_outcome o, const char *reason)
 	j->ended = 1;
 	j->r.outcome = o;
 	snprintf(j->r.reason, sizeof(j->r.reason), "%s", reason);
+}
+
+/* Under valgrind: a directory of its own for the scenario's XML files, and
+ * limits SL_VG_SLOWDOWN times longer.  -1 (the job settled BROK) if no
+ * directory can be made. */
+static int start_memcheck(struct sl_job *j)
+{
+	if (sl_vg_scenario_dir(j->o.valgrind, j->s->name, j->vg_dir, sizeof(j->vg_dir)) < 0) {
+		char why[512];
+		snprintf(why, sizeof(why), "cannot make a directory for memcheck's files in %s: %s", j->o.valgrind,
+			 strerror(errno));
+		j->vg_dir[0] = '\0';
+		settle(j, SL_BROK, why);
+		return -1;
+	}
+	j->o.valgrind = j->vg_dir;
+	j->o.step_timeout_ms = (j->o.step_timeout_ms > 0 ? j->o.step_timeout_ms : 5000) * SL_VG_SLOWDOWN;
+	j->o.scenario_timeout_ms *= SL_VG_SLOWDOWN;
+	j->deadline_ms = sl_now_ms() + j->o.scenario_timeout_ms;
+	return 0;
 }
 
 struct sl_job *sl_job_start(const struct sl_scenario *s, const struct sl_run_options *opt)
@@ -69,6 +91,8 @@ struct sl_job *sl_job_start(const struct sl_scenario *s, const struct sl_run_opt
 		settle(j, SL_SKIP, why);
 		return j;
 	}
+	if (j->o.valgrind && start_memcheck(j) < 0)
+		return j;
 	int p[2];
 	if (pipe2(p, O_CLOEXEC) < 0) {
 		free(j);
@@ -238,6 +262,8 @@ void sl_job_finish(struct sl_job *j, struct sl_result *r)
 	}
 	if (!j->ended)
 		explain_missing_end(j, timed_out, status);
+	if (j->vg_dir[0])
+		sl_vg_apply(j->vg_dir, j->s, &j->r);
 	j->r.duration_ns = sl_now_ns() - j->t0;
 	*r = j->r;
 	free(j);

@@ -26,6 +26,7 @@
 
 #include "conductor.h"
 #include "sandbox.h"
+#include "shmlife/valgrind.h"
 #include "util.h"
 
 static volatile sig_atomic_t stop_requested;
@@ -96,7 +97,15 @@ static void conductor_process(const struct sl_scenario *s, const struct sl_run_o
 		send_verdict(fd, SL_BROK, "cannot mount /proc in the scenario's namespaces: %s", strerror(errno));
 		_exit(3);
 	}
-	_exit(sl_conductor_main(s, o, fd));
+	if (o->valgrind) { /* the conductor, and so its actors, under memcheck (valgrind.h) */
+		char why[256];
+		sl_vg_exec_conductor(s, o, fd, why, sizeof(why));
+		send_verdict(fd, SL_BROK, "%s", why);
+		_exit(3);
+	}
+	int rc = sl_conductor_main(s, o, fd);
+	sl_flush_coverage();
+	_exit(rc);
 }
 
 void sl_sandbox_keeper(const struct sl_scenario *s, const struct sl_run_options *o, int fd, pid_t harness)
@@ -131,6 +140,7 @@ void sl_sandbox_keeper(const struct sl_scenario *s, const struct sl_run_options 
 	int st;
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
+	sl_flush_coverage();
 	if (WIFSIGNALED(st))
 		_exit(128 + WTERMSIG(st));
 	_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 3);

@@ -97,11 +97,17 @@ int sl_sysctl_is_ipc_namespaced(const char *name)
 }
 
 extern void __gcov_dump(void) __attribute__((weak));
+extern void __gcov_reset(void) __attribute__((weak));
 
+/* Dump, then reset: libgcov dumps only once per process unless reset, and a
+ * process that goes on after a flush (a daemon's child, an actor flushed
+ * before a kill it survives) must still write what it does next. */
 void sl_flush_coverage(void)
 {
 	if (__gcov_dump)
 		__gcov_dump();
+	if (__gcov_reset)
+		__gcov_reset();
 }
 
 int sl_pidfd_open(pid_t pid)

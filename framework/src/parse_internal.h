@@ -1,0 +1,209 @@
+/* parse_internal.h - internal: the parser's state, shared by the parse_*.c
+ * files that make up the grammar.
+ *
+ *   parse_script.c  entry points, the line loop, group expansion, committing
+ *                   a line's steps to the scenario
+ *   parse_header.c  header lines (scenario, tags, requires, actors, claim ...)
+ *   parse_step.c    step lines: operations, their arguments, outcome clauses
+ *   parse_expect.c  `expect` lines: subjects and predicates
+ *   parse_value.c   values: numbers, constants, names, time(), ftok(), strings
+ *
+ * Every parse function returns 0, or -1 after reporting an error (or quietly,
+ * when the error was already reported); the line is then abandoned.
+ */
+#ifndef SHMLIFE_PARSE_INTERNAL_H
+#define SHMLIFE_PARSE_INTERNAL_H
+
+#include <stddef.h>
+
+#include "shmlife/parse.h"
+#include "parse_lexer.h"
+#include "parse_names.h"
+#include "parse_symtab.h"
+
+/* Limits: what a script may ask for, so that no small input costs much. */
+#define SLP_MAX_GROUP      10000       /* members of one actor group        */
+#define SLP_MAX_ACTORS     20000       /* actors of a scenario, all told    */
+#define SLP_MAX_STEPS      100000      /* steps after expansion             */
+#define SLP_MAX_DATA       (16 << 20)  /* bytes of one read or write        */
+#define SLP_MAX_DATA_TOTAL (64 << 20)  /* bytes of all reads and writes     */
+#define SLP_MAX_FILE       (16 << 20)  /* size of a script file             */
+#define SLP_MAX_TIMEOUT_MS 3600000
+#define SLP_MAX_ERRORS     200         /* then the parser stops             */
+
+/* What the parser knows of an actor beyond sl_actor_def. */
+struct slp_actor_info {
+	int count;          /* members of its group (1 for a lone actor)      */
+	int parent_group;   /* a forked group: first actor of the group that forked it */
+};
+
+/* The member context of the line being parsed: a group step is parsed once
+ * per member, and a group-bound name `a` then means a[index]. */
+struct slp_member {
+	int group;          /* first actor of the group, or -1                */
+	int index;
+	int count;
+	int expanded;       /* 1: this line is being expanded over the group  */
+};
+
+/* A step being built; the names it binds are created when it is committed. */
+struct slp_pstep {
+	struct sl_step st;
+	const char *bind;   /* the name after '->' (an actor for fork), or NULL */
+	int bind_col;
+	const char *outcome_word; /* the outcome clause given (fails, =, ...), or NULL */
+	int outcome_col;
+};
+
+#define SLP_MAX_PRE 2
+/* What one line (for one member) produces: hidden steps (ftok), then the step. */
+struct slp_pline {
+	struct slp_pstep pre[SLP_MAX_PRE];
+	int npre;
+	struct slp_pstep main;
+	int has_main;
+};
+
+struct slp_parser {
+	struct sl_scenario *s;
+	struct sl_diags *d;
+	const char *file;
+	int errors;
+	struct slp_line ln;            /* the current line's tokens          */
+	int pos;                       /* the next token                     */
+	struct slp_symtab names;       /* actors, groups, bound names        */
+	struct slp_symtab claims;
+	struct slp_symtab future;      /* names bound by some line: its number */
+	struct slp_actor_info *ai;     /* one per actor                      */
+	int ai_cap;
+	int *slot_step;                /* one per slot: the step that binds it */
+	int slot_cap;
+	int nhidden;                   /* hidden ftok slots so far            */
+	size_t data_total;
+	int scenario_line;             /* 0 until `scenario NAME`            */
+	int first_step_line;           /* 0 until the first step             */
+	int seen_content;              /* a non-blank line was seen          */
+	int limit_reported;            /* "too many steps" said once         */
+	int description_line, timeout_line, terminal_line, leak_line, kernel_line;
+	int actor;                     /* actor of the step being parsed, or SL_CONDUCTOR */
+	struct slp_member m;
+	struct slp_pline pl;
+};
+
+/* ---- diagnostics and tokens (parse_script.c) --------------------------- */
+
+int slp_error(struct slp_parser *p, int col, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* -1 for an error already reported (a poisoned name). */
+int slp_quiet_fail(struct slp_parser *p);
+int slp_oom(struct slp_parser *p);
+/* 'word', a string, '->', the end of the line; long words are shortened. */
+const char *slp_tok_show(const struct slp_token *t, char *buf, size_t len);
+#define SLP_SHOW 64
+
+static inline const struct slp_token *slp_peek(const struct slp_parser *p)
+{
+	return &p->ln.tok[p->pos];
+}
+static inline const struct slp_token *slp_peek_at(const struct slp_parser *p, int k)
+{
+	int i = p->pos + k;
+	return &p->ln.tok[i < p->ln.ntok ? i : p->ln.ntok - 1];
+}
+static inline const struct slp_token *slp_next(struct slp_parser *p)
+{
+	const struct slp_token *t = &p->ln.tok[p->pos];
+	if (t->kind != TK_EOL)
+		p->pos++;
+	return t;
+}
+int slp_is_word(const struct slp_token *t, const char *w);
+/* "expected WHAT, found TOKEN" at the token. */
+int slp_expected(struct slp_parser *p, const char *what);
+
+/* ---- names and the scenario (parse_script.c) --------------------------- */
+
+int slp_valid_name(const char *name);        /* letters, digits, '_', '-'  */
+int slp_is_reserved(const char *name);
+/* Checks that `name` may name a new actor or bound name ("what"). */
+int slp_check_new_name(struct slp_parser *p, const char *name, int col);
+/* Adds an actor / a slot with the parser's bookkeeping; -1 reported. */
+int slp_add_actor(struct slp_parser *p, const char *name, int col);
+int slp_add_slot(struct slp_parser *p, const char *name);
+void slp_member_of_actor(const struct slp_parser *p, int actor, struct slp_member *m);
+void slp_pstep_init(struct slp_pstep *ps, int actor, enum sl_op op, int line, int col);
+void slp_pstep_free(struct slp_pstep *ps);
+
+/* ---- headers (parse_header.c) ------------------------------------------ */
+
+int slp_is_header_line(const struct slp_parser *p);
+int slp_header_line(struct slp_parser *p);
+/* NAME = VALUE of a sysctl; ipc_only: the IPC-namespace whitelist and
+ * numbers only.  Stops at the end of the line, a ',' (stop_at_comma) or an
+ * outcome clause.  *name and *value are malloc'ed. */
+int slp_sysctl_assignment(struct slp_parser *p, int ipc_only, int stop_at_comma, char **name,
+			  char **value);
+
+/* ---- steps (parse_step.c, parse_expect.c) ------------------------------ */
+
+/* Parses a step line, expanding it over a group, and commits its steps. */
+int slp_step_line(struct slp_parser *p);
+int slp_is_clause_start(const struct slp_parser *p, int pos);
+int slp_claim_clause(struct slp_parser *p, struct slp_pstep *ps);
+/* An `expect` line for one member: p->pos at the subject. */
+int slp_expect_body(struct slp_parser *p, struct slp_pstep *ps);
+/* Resolves an expect subject at p->pos without consuming it: kind of
+ * target, and the group to expand over (first actor, count) or -1. */
+int slp_expect_subject_group(struct slp_parser *p, int *group, int *count);
+
+/* Commits p->pl to the scenario (parse_script.c). */
+int slp_commit(struct slp_parser *p);
+
+/* ---- values (parse_value.c) -------------------------------------------- */
+
+#define V_NUM    0x001  /* numbers, and constants of the given classes   */
+#define V_SLOT   0x002  /* bound names                                   */
+#define V_ACTOR  0x004  /* actor names                                   */
+#define V_AUTO   0x008  /* `auto` (keys)                                 */
+#define V_TIME   0x010  /* time(NAME), time(line N)                      */
+#define V_FTOK   0x020  /* ftok(PATH, N): a hidden step                  */
+#define V_OR     0x040  /* A|B|C                                         */
+#define V_NEG    0x080  /* negative numbers                              */
+#define V_OCTAL  0x100  /* permission bits: 600 (decimal) is an error    */
+
+/* Parses a whole word as a number; 0, -1 bad, -2 out of range.
+ * *decimal: written as plain decimal digits. */
+int slp_number(const char *w, long long *out, int *decimal);
+int slp_number_u(const char *w, int *neg, unsigned long long *mag, int *decimal);
+int slp_is_number_word(const char *w);
+/* Reports the slp_number() error `rc` for word token t. */
+int slp_number_error(struct slp_parser *p, const struct slp_token *t, int rc);
+
+/* A value at p->pos; `what` names it in messages ("a size", "a shmget flag"). */
+int slp_value(struct slp_parser *p, unsigned accept, unsigned cls, const char *what,
+	      struct sl_value *out);
+/* The same, then checks min <= num <= max for a literal number. */
+int slp_value_range(struct slp_parser *p, unsigned accept, unsigned cls, const char *what,
+		    long long min, long long max, struct sl_value *out);
+int slp_signal(struct slp_parser *p, int min, int *sig);
+int slp_errno(struct slp_parser *p, int *err);
+/* A path or other text: a word or a quoted string (no \0 in it). */
+int slp_text_arg(struct slp_parser *p, const char *what, char **out);
+/* An actor named at p->pos (a lone actor or one member: `workers[3]`);
+ * a group without index resolves to the member of the line's context. */
+int slp_actor_value(struct slp_parser *p, const char *what, int *actor);
+/* A bound name or an actor at p->pos (accept: V_SLOT and/or V_ACTOR). */
+int slp_name_value(struct slp_parser *p, unsigned accept, const char *what, struct sl_value *out);
+/* A name with an optional adjacent [N]: resolves it without interpreting. */
+struct slp_ref {
+	const struct slp_token *tok;
+	int has_index;
+	long long index;
+	int index_col;
+};
+int slp_parse_ref(struct slp_parser *p, struct slp_ref *r);
+/* "unknown name 'x'; did you mean 'y'?" for names of the given kinds. */
+int slp_unknown_name(struct slp_parser *p, const struct slp_token *t, const char *noun,
+		     unsigned accept, unsigned cls);
+
+#endif

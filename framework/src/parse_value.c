@@ -1,0 +1,661 @@
+/* parse_value.c - values in scripts: numbers (decimal, 0x hex, 0 octal, 4k
+ * sizes), constants, or-ed flags, bound names and actors (with [N] members),
+ * auto, time(...), ftok(...) (a hidden step), signals, errnos and texts. */
+#include <ctype.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parse_internal.h"
+
+/* ---- numbers ------------------------------------------------------------ */
+
+int slp_is_number_word(const char *w)
+{
+	return isdigit((unsigned char)w[0]) || (w[0] == '-' && isdigit((unsigned char)w[1]));
+}
+
+static int digit_value(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return 99;
+}
+
+/* Digits of `base` from s to the end: the magnitude, or -1 bad / -2 range. */
+static int digits(const char *s, unsigned base, unsigned long long *out)
+{
+	unsigned long long v = 0;
+	if (!*s)
+		return -1;
+	for (; *s; s++) {
+		unsigned d = (unsigned)digit_value((unsigned char)*s);
+		if (d >= base)
+			return -1;
+		if (v > (ULLONG_MAX - d) / base)
+			return -2;
+		v = v * base + d;
+	}
+	*out = v;
+	return 0;
+}
+
+int slp_number_u(const char *w, int *neg, unsigned long long *mag, int *decimal)
+{
+	const char *s = w;
+	*neg = 0;
+	*decimal = 0;
+	if (*s == '-') {
+		*neg = 1;
+		s++;
+	}
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		return digits(s + 2, 16, mag);
+	if (s[0] == '0' && s[1])
+		return digits(s + 1, 8, mag);
+	size_t n = strspn(s, "0123456789");
+	unsigned long long mul = 1;
+	switch (s[n]) {
+	case '\0': *decimal = 1; break;
+	case 'k': case 'K': mul = 1ULL << 10; break;
+	case 'm': case 'M': mul = 1ULL << 20; break;
+	case 'g': case 'G': mul = 1ULL << 30; break;
+	default: return -1;
+	}
+	if (s[n] && s[n + 1])
+		return -1;
+	char buf[32];
+	if (n >= sizeof(buf))
+		return -2;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	int rc = digits(buf, 10, mag);
+	if (rc)
+		return rc;
+	if (*mag > ULLONG_MAX / mul)
+		return -2;
+	*mag *= mul;
+	return 0;
+}
+
+int slp_number(const char *w, long long *out, int *decimal)
+{
+	int neg;
+	unsigned long long mag;
+	int rc = slp_number_u(w, &neg, &mag, decimal);
+	if (rc)
+		return rc;
+	if (!neg) {
+		if (mag > (unsigned long long)LLONG_MAX)
+			return -2;
+		*out = (long long)mag;
+	} else {
+		if (mag > (unsigned long long)LLONG_MAX + 1)
+			return -2;
+		*out = mag == (unsigned long long)LLONG_MAX + 1 ? LLONG_MIN : -(long long)mag;
+	}
+	return 0;
+}
+
+int slp_number_error(struct slp_parser *p, const struct slp_token *t, int rc)
+{
+	char show[SLP_SHOW];
+	slp_tok_show(t, show, sizeof(show));
+	if (rc == -2)
+		return slp_error(p, t->col, "number out of range: %s", show);
+	const char *s = t->text + (t->text[0] == '-');
+	if (s[0] == '0' && s[1] && strspn(s, "0123456789") == strlen(s))
+		return slp_error(p, t->col, "bad number %s (a leading 0 means octal)", show);
+	return slp_error(p, t->col, "bad number %s", show);
+}
+
+/* Plain decimal digits that read like octal permission bits: 600, 022. */
+static int looks_octal(const char *w, long long n)
+{
+	return n >= 8 && strspn(w, "01234567") == strlen(w);
+}
+
+/* "a size" -> "size", for "unknown size 'x'". */
+static const char *strip_article(const char *what)
+{
+	if (strncmp(what, "a ", 2) == 0)
+		return what + 2;
+	if (strncmp(what, "an ", 3) == 0)
+		return what + 3;
+	return what;
+}
+
+/* ---- names ------------------------------------------------------------- */
+
+int slp_parse_ref(struct slp_parser *p, struct slp_ref *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->tok = slp_next(p);
+	const struct slp_token *b = slp_peek(p);
+	if (b->kind != TK_LBRACK || b->spaced || slp_is_word(slp_peek_at(p, 1), "claim"))
+		return 0;
+	slp_next(p);
+	const struct slp_token *n = slp_peek(p);
+	if (n->kind != TK_WORD || !slp_is_number_word(n->text))
+		return slp_expected(p, "an index");
+	int dec, rc = slp_number(n->text, &r->index, &dec);
+	if (rc)
+		return slp_number_error(p, n, rc);
+	r->has_index = 1;
+	r->index_col = n->col;
+	slp_next(p);
+	if (slp_peek(p)->kind != TK_RBRACK)
+		return slp_expected(p, "']'");
+	slp_next(p);
+	return 0;
+}
+
+/* The name of a group, from the name of its first member "workers[0]". */
+static int group_name_len(const struct slp_parser *p, int first)
+{
+	const char *n = p->s->actors[first].name;
+	return (int)strcspn(n, "[");
+}
+
+/* 1 if the line's member context is group `first`, or a group forked from it. */
+static int in_lineage(const struct slp_parser *p, int first)
+{
+	if (p->m.group < 0)
+		return 0;
+	for (int g = p->m.group; g >= 0; g = p->ai[g].parent_group)
+		if (g == first)
+			return 1;
+	return 0;
+}
+
+static int index_error(struct slp_parser *p, const struct slp_ref *r, int count)
+{
+	return slp_error(p, r->index_col, "index %lld is out of range: '%s' has %d member%s (0 to %d)",
+			 r->index, r->tok->text, count, count == 1 ? "" : "s", count - 1);
+}
+
+static int resolve_actor(struct slp_parser *p, const struct slp_sym *s, const struct slp_ref *r,
+			 int *actor)
+{
+	if (s->kind == SYM_ACTOR) {
+		if (r->has_index)
+			return slp_error(p, r->index_col, "'%s' is not a group; it has no members",
+					 r->tok->text);
+		*actor = s->index;
+		return 0;
+	}
+	if (r->has_index) {
+		if (r->index < 0 || r->index >= s->count)
+			return index_error(p, r, s->count);
+		*actor = s->index + (int)r->index;
+		return 0;
+	}
+	if (in_lineage(p, s->index) && p->m.index < s->count) {
+		*actor = s->index + p->m.index;
+		return 0;
+	}
+	return slp_error(p, r->tok->col, "'%s' is a group of %d actors; name one member, as %s[0]",
+			 r->tok->text, s->count, r->tok->text);
+}
+
+static int resolve_slot(struct slp_parser *p, const struct slp_sym *s, const struct slp_ref *r,
+			int *slot)
+{
+	if (s->kind == SYM_SLOT) {
+		if (r->has_index)
+			return slp_error(p, r->index_col, "'%s' holds one value; it takes no index",
+					 r->tok->text);
+		*slot = s->index;
+		return 0;
+	}
+	int i;
+	if (r->has_index) {
+		if (r->index < 0 || r->index >= s->count)
+			return index_error(p, r, s->count);
+		i = (int)r->index;
+	} else if (in_lineage(p, s->group) && p->m.index < s->count) {
+		i = p->m.index;
+	} else {
+		int gl = group_name_len(p, s->group);
+		const char *g = p->s->actors[s->group].name;
+		return slp_error(p, r->tok->col,
+				 "'%s' holds one value per member of '%.*s'; write %s[N], or use it in a '%.*s' step",
+				 r->tok->text, gl, g, r->tok->text, gl, g);
+	}
+	if (s->slots[i] < 0)
+		return slp_quiet_fail(p);
+	*slot = s->slots[i];
+	return 0;
+}
+
+static int is_constant_like(const char *w)
+{
+	if (!isupper((unsigned char)w[0]))
+		return 0;
+	for (const char *c = w; *c; c++)
+		if (!isupper((unsigned char)*c) && !isdigit((unsigned char)*c) && *c != '_')
+			return 0;
+	return 1;
+}
+
+int slp_unknown_name(struct slp_parser *p, const struct slp_token *t, const char *noun,
+		     unsigned accept, unsigned cls)
+{
+	struct slp_suggest sg;
+	slp_suggest_init(&sg, t->text);
+	for (size_t i = 0; i < p->names.cap; i++) {
+		const struct slp_sym *s = &p->names.v[i];
+		if (!s->name)
+			continue;
+		int actor = s->kind == SYM_ACTOR || s->kind == SYM_GROUP;
+		int slot = s->kind == SYM_SLOT || s->kind == SYM_GROUP_SLOT;
+		if ((actor && (accept & V_ACTOR)) || (slot && (accept & V_SLOT)))
+			slp_suggest_add(&sg, s->name);
+	}
+	if (accept & V_NUM)
+		slp_suggest_consts(&sg, cls);
+	if (accept & V_AUTO)
+		slp_suggest_add(&sg, "auto");
+	if (!noun) {
+		if ((accept & V_NUM) && is_constant_like(t->text))
+			noun = "constant";
+		else if ((accept & (V_SLOT | V_ACTOR)) == V_ACTOR)
+			noun = "actor";
+		else
+			noun = "name";
+	}
+	char show[SLP_SHOW];
+	slp_tok_show(t, show, sizeof(show));
+	const char *best = slp_suggest_best(&sg);
+	if (best)
+		return slp_error(p, t->col, "unknown %s %s; did you mean '%s'?", noun, show, best);
+	return slp_error(p, t->col, "unknown %s %s", noun, show);
+}
+
+/* A name that is not bound yet: used before a later line binds it? */
+static int unbound_name(struct slp_parser *p, const struct slp_token *t, const char *noun,
+			unsigned accept, unsigned cls)
+{
+	const struct slp_sym *f = slp_sym_find(&p->future, t->text);
+	if (f && f->line >= p->ln.lineno)
+		return slp_error(p, t->col, "'%s' is used before it is bound on line %d", t->text,
+				 f->line);
+	return slp_unknown_name(p, t, noun, accept, cls);
+}
+
+static int name_value(struct slp_parser *p, unsigned accept, unsigned cls, const char *what,
+		      struct sl_value *out)
+{
+	struct slp_ref r;
+	if (slp_parse_ref(p, &r))
+		return -1;
+	const struct slp_sym *s = slp_sym_find(&p->names, r.tok->text);
+	if (!s)
+		return unbound_name(p, r.tok, (accept & (V_SLOT | V_ACTOR)) ? NULL : strip_article(what),
+				    accept, cls);
+	switch (s->kind) {
+	case SYM_ACTOR:
+	case SYM_GROUP: {
+		if (!(accept & V_ACTOR))
+			return slp_error(p, r.tok->col, "'%s' is an actor, not %s", r.tok->text, what);
+		int a;
+		if (resolve_actor(p, s, &r, &a))
+			return -1;
+		*out = sl_actor(a);
+		return 0;
+	}
+	case SYM_SLOT:
+	case SYM_GROUP_SLOT: {
+		if (!(accept & V_SLOT))
+			return slp_error(p, r.tok->col, "'%s' is a bound name, not %s", r.tok->text, what);
+		int slot;
+		if (resolve_slot(p, s, &r, &slot))
+			return -1;
+		*out = sl_slot(slot);
+		return 0;
+	}
+	default:
+		return slp_quiet_fail(p);
+	}
+}
+
+int slp_name_value(struct slp_parser *p, unsigned accept, const char *what, struct sl_value *out)
+{
+	const struct slp_token *t = slp_peek(p);
+	if (t->kind != TK_WORD || slp_is_number_word(t->text))
+		return slp_expected(p, what);
+	return name_value(p, accept, 0, what, out);
+}
+
+int slp_actor_value(struct slp_parser *p, const char *what, int *actor)
+{
+	const struct slp_token *t = slp_peek(p);
+	if (t->kind != TK_WORD)
+		return slp_expected(p, what);
+	struct sl_value v;
+	if (slp_is_number_word(t->text))
+		return slp_expected(p, what);
+	if (name_value(p, V_ACTOR, 0, what, &v))
+		return -1;
+	*actor = v.actor;
+	return 0;
+}
+
+/* ---- time(...) and ftok(...) -------------------------------------------- */
+
+/* The first step written on line `line` (binary search: steps are in line
+ * order), skipping hidden ftok steps; -1 if none. */
+static int first_step_of_line(const struct slp_parser *p, int line)
+{
+	const struct sl_scenario *s = p->s;
+	int lo = 0, hi = s->nsteps;
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+		if (s->steps[mid].line < line)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (int i = lo; i < s->nsteps && s->steps[i].line == line; i++) {
+		const struct sl_step *st = &s->steps[i];
+		if (st->op == SL_OP_FTOK && st->bind >= 0 && strchr(s->slots[st->bind], '#'))
+			continue;
+		return i;
+	}
+	return -1;
+}
+
+static int call_time(struct slp_parser *p, struct sl_value *out)
+{
+	slp_next(p); /* time */
+	slp_next(p); /* ( */
+	const struct slp_token *t = slp_peek(p);
+	int step;
+	if (slp_is_word(t, "line") && slp_peek_at(p, 1)->kind == TK_WORD) {
+		slp_next(p);
+		const struct slp_token *n = slp_peek(p);
+		long long line;
+		int dec, rc = slp_number(n->text, &line, &dec);
+		if (rc)
+			return slp_number_error(p, n, rc);
+		if (line < 1 || line >= p->ln.lineno)
+			return slp_error(p, n->col, "time(line %lld) must name an earlier line", line);
+		step = first_step_of_line(p, (int)line);
+		if (step < 0)
+			return slp_error(p, n->col, "line %lld has no step", line);
+		slp_next(p);
+	} else {
+		if (t->kind != TK_WORD || slp_is_number_word(t->text))
+			return slp_expected(p, "a bound name or 'line N'");
+		struct sl_value v;
+		if (name_value(p, V_SLOT, 0, "a bound name", &v))
+			return -1;
+		step = p->slot_step[v.slot];
+		if (step < 0)
+			return slp_quiet_fail(p);
+	}
+	if (slp_peek(p)->kind != TK_RPAREN)
+		return slp_expected(p, "')'");
+	slp_next(p);
+	memset(out, 0, sizeof(*out));
+	out->kind = SL_VAL_STEP_TIME;
+	out->num = step;
+	return 0;
+}
+
+static int call_ftok(struct slp_parser *p, struct sl_value *out)
+{
+	int col = slp_next(p)->col; /* ftok */
+	slp_next(p);                /* ( */
+	char *path = NULL;
+	struct sl_value proj;
+	if (slp_text_arg(p, "a path", &path))
+		return -1;
+	if (slp_peek(p)->kind != TK_COMMA) {
+		free(path);
+		return slp_expected(p, "',' and a project id");
+	}
+	slp_next(p);
+	if (slp_value_range(p, V_NUM | V_NEG, 0, "a project id", INT_MIN, INT_MAX, &proj)) {
+		free(path);
+		return -1;
+	}
+	if (slp_peek(p)->kind != TK_RPAREN) {
+		free(path);
+		return slp_expected(p, "')'");
+	}
+	slp_next(p);
+	if (p->pl.npre >= SLP_MAX_PRE) {
+		free(path);
+		return slp_error(p, col, "too many ftok() in one step");
+	}
+	char name[32];
+	snprintf(name, sizeof(name), "ftok#%d", ++p->nhidden);
+	int slot = slp_add_slot(p, name);
+	if (slot < 0) {
+		free(path);
+		return -1;
+	}
+	struct slp_pstep *ps = &p->pl.pre[p->pl.npre++];
+	slp_pstep_init(ps, p->actor, SL_OP_FTOK, p->ln.lineno, col);
+	ps->st.str = path;
+	ps->st.args[0] = proj;
+	ps->st.nargs = 1;
+	ps->st.bind = slot;
+	*out = sl_slot(slot);
+	return 0;
+}
+
+/* ---- values ------------------------------------------------------------ */
+
+static int atom(struct slp_parser *p, unsigned accept, unsigned cls, const char *what,
+		struct sl_value *out)
+{
+	const struct slp_token *t = slp_peek(p);
+	if (t->kind != TK_WORD)
+		return slp_expected(p, what);
+	const char *w = t->text;
+	if (slp_is_number_word(w)) {
+		long long n;
+		int dec, rc = slp_number(w, &n, &dec);
+		if (rc)
+			return slp_number_error(p, t, rc);
+		if (!(accept & V_NUM))
+			return slp_error(p, t->col, "expected %s, found the number '%s'", what, w);
+		if (n < 0 && !(accept & V_NEG))
+			return slp_error(p, t->col, "%s cannot be negative: '%s'", what, w);
+		if ((accept & V_OCTAL) && dec && looks_octal(w, n))
+			return slp_error(p, t->col,
+					 "'%s' is decimal here; permission bits are written in octal: 0%s",
+					 w, w);
+		slp_next(p);
+		*out = sl_num(n);
+		return 0;
+	}
+	if (strcmp(w, "auto") == 0) {
+		if (!(accept & V_AUTO))
+			return slp_error(p, t->col, "'auto' is only for keys; expected %s", what);
+		slp_next(p);
+		*out = sl_auto_key();
+		return 0;
+	}
+	if (slp_peek_at(p, 1)->kind == TK_LPAREN) {
+		if (strcmp(w, "ftok") == 0) {
+			if (!(accept & V_FTOK))
+				return slp_error(p, t->col, "ftok() is only for shmget keys");
+			return call_ftok(p, out);
+		}
+		if (strcmp(w, "time") == 0) {
+			if (!(accept & V_TIME))
+				return slp_error(p, t->col,
+						 "time() is the time of a step; it is only for atime, dtime and ctime");
+			return call_time(p, out);
+		}
+	}
+	const struct slp_const *c = slp_const_by_name(w);
+	if (c) {
+		if (!(accept & V_NUM) || !(c->cls & cls))
+			return slp_error(p, t->col, "'%s' is %s, not %s", w,
+					 slp_const_class_text(c->cls), what);
+		slp_next(p);
+		*out = sl_num(c->value);
+		return 0;
+	}
+	return name_value(p, accept, cls, what, out);
+}
+
+int slp_value(struct slp_parser *p, unsigned accept, unsigned cls, const char *what,
+	      struct sl_value *out)
+{
+	int col = slp_peek(p)->col;
+	struct sl_value v;
+	if (atom(p, accept, cls, what, &v))
+		return -1;
+	if (slp_peek(p)->kind == TK_PIPE) {
+		if (!(accept & V_OR))
+			return slp_error(p, slp_peek(p)->col, "'|' combines flags; %s is a single value",
+					 what);
+		if (v.kind != SL_VAL_NUM)
+			return slp_error(p, col, "only numbers and constants can be or-ed with '|'");
+		while (slp_peek(p)->kind == TK_PIPE) {
+			slp_next(p);
+			struct sl_value w;
+			int wcol = slp_peek(p)->col;
+			if (atom(p, accept, cls, what, &w))
+				return -1;
+			if (w.kind != SL_VAL_NUM)
+				return slp_error(p, wcol, "only numbers and constants can be or-ed with '|'");
+			v.num |= w.num;
+		}
+	}
+	*out = v;
+	return 0;
+}
+
+int slp_value_range(struct slp_parser *p, unsigned accept, unsigned cls, const char *what,
+		    long long min, long long max, struct sl_value *out)
+{
+	int col = slp_peek(p)->col;
+	if (slp_value(p, accept, cls, what, out))
+		return -1;
+	if (out->kind == SL_VAL_NUM && (out->num < min || out->num > max))
+		return slp_error(p, col, "%s must be %lld to %lld, not %lld", what, min, max, out->num);
+	return 0;
+}
+
+/* ---- signals, errnos, texts --------------------------------------------- */
+
+static int signal_range(struct slp_parser *p, int col, long long sig, int min, int *out)
+{
+	if (sig < min || sig > SLP_MAX_SIGNAL)
+		return slp_error(p, col, "signal %lld is out of range (%d to %d)", sig, min,
+				 SLP_MAX_SIGNAL);
+	*out = (int)sig;
+	return 0;
+}
+
+int slp_signal(struct slp_parser *p, int min, int *sig)
+{
+	const struct slp_token *t = slp_peek(p);
+	if (t->kind != TK_WORD)
+		return slp_expected(p, "a signal");
+	long long n;
+	int dec, rc;
+	if (slp_is_number_word(t->text)) {
+		if ((rc = slp_number(t->text, &n, &dec)))
+			return slp_number_error(p, t, rc);
+		slp_next(p);
+		return signal_range(p, t->col, n, min, sig);
+	}
+	if (strncmp(t->text, "SIGRTMAX-", 9) == 0 && slp_is_number_word(t->text + 9)) {
+		if ((rc = slp_number(t->text + 9, &n, &dec)))
+			return slp_number_error(p, t, rc);
+		slp_next(p);
+		return signal_range(p, t->col, (long long)SIGRTMAX - n, min, sig);
+	}
+	int s = slp_signal_by_name(t->text);
+	if (s < 0) {
+		struct slp_suggest sg;
+		slp_suggest_init(&sg, t->text);
+		slp_suggest_signals(&sg);
+		char show[SLP_SHOW];
+		slp_tok_show(t, show, sizeof(show));
+		if (slp_suggest_best(&sg))
+			return slp_error(p, t->col, "unknown signal %s; did you mean '%s'?", show,
+					 slp_suggest_best(&sg));
+		return slp_error(p, t->col, "unknown signal %s", show);
+	}
+	slp_next(p);
+	n = s;
+	if (strcmp(t->text, "SIGRTMIN") == 0 && slp_peek(p)->kind == TK_PLUS) {
+		slp_next(p);
+		const struct slp_token *o = slp_peek(p);
+		if (o->kind != TK_WORD || !slp_is_number_word(o->text))
+			return slp_expected(p, "a number after SIGRTMIN+");
+		long long off;
+		if ((rc = slp_number(o->text, &off, &dec)))
+			return slp_number_error(p, o, rc);
+		if (off < 0 || off > SLP_MAX_SIGNAL)
+			return signal_range(p, t->col, off, min, sig);
+		n += off;
+		slp_next(p);
+	}
+	return signal_range(p, t->col, n, min, sig);
+}
+
+int slp_errno(struct slp_parser *p, int *err)
+{
+	const struct slp_token *t = slp_peek(p);
+	if (t->kind != TK_WORD)
+		return slp_expected(p, "an errno name such as EINVAL");
+	if (slp_is_number_word(t->text)) {
+		long long n;
+		int dec, rc = slp_number(t->text, &n, &dec);
+		if (rc)
+			return slp_number_error(p, t, rc);
+		if (n < 1 || n > 4095)
+			return slp_error(p, t->col, "errno %lld is out of range (1 to 4095)", n);
+		*err = (int)n;
+		slp_next(p);
+		return 0;
+	}
+	int e = slp_errno_by_name(t->text);
+	if (e < 0) {
+		struct slp_suggest sg;
+		slp_suggest_init(&sg, t->text);
+		slp_suggest_errnos(&sg);
+		char show[SLP_SHOW];
+		slp_tok_show(t, show, sizeof(show));
+		if (slp_suggest_best(&sg))
+			return slp_error(p, t->col, "unknown errno %s; did you mean '%s'?", show,
+					 slp_suggest_best(&sg));
+		return slp_error(p, t->col, "unknown errno %s", show);
+	}
+	*err = e;
+	slp_next(p);
+	return 0;
+}
+
+int slp_text_arg(struct slp_parser *p, const char *what, char **out)
+{
+	const struct slp_token *t = slp_peek(p);
+	if (t->kind != TK_WORD && t->kind != TK_STRING)
+		return slp_expected(p, what);
+	if (t->kind == TK_STRING && memchr(t->text, '\0', t->slen))
+		return slp_error(p, t->col, "%s cannot contain \\0", what);
+	if (t->slen == 0)
+		return slp_error(p, t->col, "%s cannot be empty", what);
+	*out = strdup(t->text);
+	if (!*out)
+		return slp_oom(p);
+	slp_next(p);
+	return 0;
+}

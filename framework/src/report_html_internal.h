@@ -1,0 +1,37 @@
+/* report_html_internal.h - what the parts of the HTML report share
+ * (report_html.c: the page and escaping; report_html_svg.c: the sequence
+ * diagram).  Not a public header.
+ */
+#ifndef SHMLIFE_REPORT_HTML_INTERNAL_H
+#define SHMLIFE_REPORT_HTML_INTERNAL_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "shmlife/report.h"
+
+/* Prefix of the trace events that carry memcheck's findings (valgrind.h). */
+#define RH_MEMCHECK_PREFIX "memcheck: "
+
+/* Writes s escaped for HTML text and attribute values (& < > " '), made
+ * valid UTF-8 first, with control characters written as \xNN.  NULL is "". */
+void rh_text(FILE *out, const char *s);
+/* The same for a fixed array of at most max bytes (need not end in NUL). */
+void rh_textn(FILE *out, const char *s, size_t max);
+/* The same, cut to at most max_chars characters, "…" marking a cut. */
+void rh_text_cut(FILE *out, const char *s, size_t max_chars);
+/* printf into a text that is then escaped. */
+void rh_textf(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* 1 if the trace entry is a memcheck finding or summary. */
+int rh_is_memcheck(const struct sl_trace_entry *e);
+/* 1 if it is memcheck's summary of a scenario ("N processes checked: ..."). */
+int rh_is_memcheck_summary(const struct sl_trace_entry *e);
+/* CSS class of an outcome: "pass", "fail", "skip", "brok", "timeout". */
+const char *rh_outcome_class(enum sl_outcome o);
+
+/* The sequence diagram of one item, an inline <svg>.  `index` makes ids
+ * unique in the page. */
+void rh_sequence_svg(FILE *out, const struct sl_report_item *it, int index);
+
+#endif

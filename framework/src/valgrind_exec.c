@@ -1,0 +1,196 @@
+/* valgrind_exec.c - running a scenario's conductor under valgrind memcheck
+ * (valgrind.h): the exec of valgrind in the conductor's process, and the
+ * hidden subcommand `__conductor` that valgrind runs, which parses the
+ * script again and conducts it.
+ *
+ * Valgrind follows the conductor's forks (the actors) by itself and the
+ * programs they exec with --trace-children; each process writes its own
+ * vg.<pid>.xml.  No --log-file=...%p: valgrind 3.19 reopens only one of the
+ * log and XML sinks after a fork (an `||` in logging_atfork_child), so a
+ * per-pid log file would put every forked child's XML into its parent's
+ * file.  The text log goes to one shared file, valgrind.log, by descriptor.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conductor.h"
+#include "shmlife/parse.h"
+#include "shmlife/valgrind.h"
+#include "util.h"
+
+#ifndef SHMLIFE_VALGRIND_SUPP
+#define SHMLIFE_VALGRIND_SUPP "reports/valgrind.supp"
+#endif
+
+#define NARGS 24
+
+/* The suppressions: $SHMLIFE_VALGRIND_SUPP, ./reports/valgrind.supp, or the
+ * source tree's (compiled in); NULL if none of them exists. */
+static const char *suppressions(void)
+{
+	const char *env = getenv("SHMLIFE_VALGRIND_SUPP");
+	if (env && *env)
+		return env;
+	if (access("reports/valgrind.supp", R_OK) == 0)
+		return "reports/valgrind.supp";
+	if (access(SHMLIFE_VALGRIND_SUPP, R_OK) == 0)
+		return SHMLIFE_VALGRIND_SUPP;
+	return NULL;
+}
+
+/* The program that understands `__conductor`: $SHMLIFE_CONDUCTOR_EXE (for
+ * programs other than the harness that call sl_run), else this one. */
+static int conductor_exe(char *buf, size_t len)
+{
+	const char *env = getenv("SHMLIFE_CONDUCTOR_EXE");
+	if (env && *env) {
+		snprintf(buf, len, "%s", env);
+		return 0;
+	}
+	ssize_t n = readlink("/proc/self/exe", buf, len - 1);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return 0;
+}
+
+static char *arg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *arg(const char *fmt, ...)
+{
+	char *s = NULL;
+	va_list ap;
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	return s;
+}
+
+void sl_vg_exec_conductor(const struct sl_scenario *s, const struct sl_run_options *o, int trace_fd,
+			  char *why, size_t len)
+{
+	char exe[PATH_MAX];
+	if (!s->file) {
+		snprintf(why, len, "memcheck runs need a scenario read from a script file; %s was built in C",
+			 s->name);
+		return;
+	}
+	if (conductor_exe(exe, sizeof(exe)) < 0) {
+		snprintf(why, len, "cannot find the harness to run under valgrind: %s", strerror(errno));
+		return;
+	}
+	char *log = arg("%s/valgrind.log", o->valgrind);
+	int log_fd = log ? open(log, O_WRONLY | O_CREAT | O_APPEND, 0644) : -1;
+	free(log);
+	if (log_fd < 0 || fcntl(trace_fd, F_SETFD, 0) < 0) { /* both must survive the exec */
+		snprintf(why, len, "cannot prepare valgrind's files in %s: %s", o->valgrind, strerror(errno));
+		return;
+	}
+	const char *supp = suppressions();
+	char *argv[NARGS];
+	int n = 0;
+	argv[n++] = "valgrind";
+	argv[n++] = "-q";
+	argv[n++] = "--tool=memcheck";
+	argv[n++] = "--trace-children=yes";
+	argv[n++] = "--trace-children-skip=*/ipcs";   /* the observer's, not the scenario's */
+	argv[n++] = "--child-silent-after-fork=no";
+	argv[n++] = "--xml=yes";
+	argv[n++] = arg("--xml-file=%s/vg.%%p.xml", o->valgrind);
+	argv[n++] = arg("--log-fd=%d", log_fd);
+	argv[n++] = "--leak-check=full";
+	argv[n++] = "--show-leak-kinds=definite";
+	argv[n++] = "--errors-for-leak-kinds=definite";
+	argv[n++] = "--num-callers=24";
+	if (supp)
+		argv[n++] = arg("--suppressions=%s", supp);
+	argv[n++] = exe;
+	argv[n++] = "__conductor";
+	argv[n++] = s->file;
+	argv[n++] = arg("%d", trace_fd);
+	argv[n++] = arg("%d", s->nsteps);
+	argv[n++] = arg("%d", o->step_timeout_ms);
+	argv[n++] = arg("%d", o->observe_every_step);
+	argv[n++] = (char *)o->valgrind;
+	argv[n++] = s->name;
+	argv[n] = NULL;
+	for (int i = 0; i < n; i++)
+		if (!argv[i]) {
+			snprintf(why, len, "out of memory");
+			return;
+		}
+	execvp(argv[0], argv);
+	snprintf(why, len, "cannot run valgrind: %s%s", strerror(errno),
+		 errno == ENOENT ? " (is it installed? Debian: apt-get install valgrind)" : "");
+}
+
+/* ---- __conductor ------------------------------------------------------------ */
+
+static void broken(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void broken(int fd, const char *fmt, ...)
+{
+	struct sl_trace_entry e;
+	memset(&e, 0, sizeof(e));
+	e.kind = SL_ENTRY_END;
+	e.step = e.actor = -1;
+	e.brief.slot = -1;
+	e.verdict = SL_BROK;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(e.detail, sizeof(e.detail), fmt, ap);
+	va_end(ap);
+	sl_write_all(fd, &e, sizeof(e));
+}
+
+static int number(const char *s, long lo, long hi, long *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int sl_vg_conductor_main(int argc, char **argv)
+{
+	long fd, nsteps, step_ms, observe;
+	if (argc != 8 || number(argv[2], 0, INT_MAX, &fd) || number(argv[3], 0, INT_MAX, &nsteps) ||
+	    number(argv[4], 0, INT_MAX, &step_ms) || number(argv[5], 0, 1, &observe)) {
+		fprintf(stderr, "shmlife: __conductor is internal: the harness runs it under valgrind\n");
+		return 2;
+	}
+	if (fcntl((int)fd, F_SETFD, FD_CLOEXEC) < 0) { /* not for the programs we run */
+		fprintf(stderr, "shmlife __conductor: descriptor %ld: %s\n", fd, strerror(errno));
+		return 2;
+	}
+	struct sl_diags d;
+	memset(&d, 0, sizeof(d));
+	struct sl_scenario *s = sl_parse_file(argv[1], &d);
+	sl_diags_free(&d);
+	if (!s || s->nsteps != nsteps || strcmp(s->name, argv[7]) != 0) {
+		broken((int)fd, "under valgrind, %s no longer holds the scenario %s that was run: "
+				"was it changed during the run?", argv[1], argv[7]);
+		sl_scenario_free(s);
+		return 3;
+	}
+	struct sl_run_options o;
+	sl_run_options_default(&o);
+	o.step_timeout_ms = (int)step_ms;
+	o.observe_every_step = (int)observe;
+	o.valgrind = argv[6];
+	if (s->timeout_ms > 0 && s->timeout_ms < INT_MAX / SL_VG_SLOWDOWN)
+		s->timeout_ms *= SL_VG_SLOWDOWN;
+	int rc = sl_conductor_main(s, &o, (int)fd);
+	sl_scenario_free(s);
+	return rc;
+}

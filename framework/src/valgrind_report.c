@@ -1,0 +1,524 @@
+/* valgrind_report.c - what memcheck found, read from its XML files with
+ * libxml2 (valgrind.h): one vg.<pid>.xml per process of a scenario, each
+ * process named (conductor, actor, program an actor ran), its errors and
+ * definitely lost blocks turned into trace events and into the scenario's
+ * verdict; the per-scenario directories; summary.txt for the whole run.
+ *
+ * A file that does not end with </valgrindoutput> belongs to a process that
+ * was killed (SIGKILL cannot be caught, so memcheck could not finish it): it
+ * is parsed in recovery mode, its errors up to the kill still count, and it
+ * is reported as truncated, neither clean nor a parse error.
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include "report_common.h"
+#include "shmlife/valgrind.h"
+#include "util.h"
+
+#define MAX_XML_BYTES (64L << 20)
+#define PREFIX "memcheck: "
+
+/* ---- one file ------------------------------------------------------------------ */
+
+static char *read_whole(const char *path, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) < 0 || st.st_size > MAX_XML_BYTES) {
+		int saved = st.st_size > MAX_XML_BYTES ? EFBIG : errno;
+		close(fd);
+		errno = saved;
+		return NULL;
+	}
+	char *buf = malloc((size_t)st.st_size + 1);
+	size_t got = 0;
+	while (buf && got < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	if (buf)
+		buf[got] = '\0';
+	*len = got;
+	return buf;
+}
+
+static int ends_closed(const char *buf, size_t len)
+{
+	static const char tag[] = "</valgrindoutput>";
+	while (len && isspace((unsigned char)buf[len - 1]))
+		len--;
+	return len >= sizeof(tag) - 1 && memcmp(buf + len - (sizeof(tag) - 1), tag, sizeof(tag) - 1) == 0;
+}
+
+static xmlNodePtr child(xmlNodePtr n, const char *name)
+{
+	for (xmlNodePtr c = n ? n->children : NULL; c; c = c->next)
+		if (c->type == XML_ELEMENT_NODE && xmlStrcmp(c->name, (const xmlChar *)name) == 0)
+			return c;
+	return NULL;
+}
+
+static void text_of(xmlNodePtr n, char *buf, size_t len)
+{
+	xmlChar *t = n ? xmlNodeGetContent(n) : NULL;
+	snprintf(buf, len, "%s", t ? (const char *)t : "");
+	xmlFree(t);
+}
+
+static void child_text(xmlNodePtr n, const char *name, char *buf, size_t len)
+{
+	text_of(child(n, name), buf, len);
+}
+
+/* The first frame of the stack that is the program's, with a source line if
+ * there is one: "leaky.c:28 (branch_on_garbage)". */
+static void where_of(xmlNodePtr stack, char *buf, size_t len)
+{
+	char obj[256], fn[128], file[128], line[16], fallback[256] = "";
+	for (xmlNodePtr f = stack ? stack->children : NULL; f; f = f->next) {
+		if (f->type != XML_ELEMENT_NODE || xmlStrcmp(f->name, (const xmlChar *)"frame") != 0)
+			continue;
+		child_text(f, "obj", obj, sizeof(obj));
+		child_text(f, "fn", fn, sizeof(fn));
+		child_text(f, "file", file, sizeof(file));
+		child_text(f, "line", line, sizeof(line));
+		if (strstr(obj, "vgpreload") || strncmp(file, "vg_replace", 10) == 0)
+			continue; /* memcheck's malloc, not the program */
+		if (file[0] && line[0]) {
+			snprintf(buf, len, "%s:%s%s%s%s", file, line, fn[0] ? " (" : "", fn, fn[0] ? ")" : "");
+			return;
+		}
+		if (!fallback[0] && fn[0])
+			snprintf(fallback, sizeof(fallback), "%.100s (%.140s)", fn, obj[0] ? obj : "?");
+	}
+	snprintf(buf, len, "%s", fallback[0] ? fallback : "an unknown place");
+}
+
+static void take_error(xmlNodePtr err, struct sl_vg_process *p)
+{
+	struct sl_vg_finding f;
+	char num[32];
+	memset(&f, 0, sizeof(f));
+	child_text(err, "kind", f.kind, sizeof(f.kind));
+	if (!f.kind[0])
+		return; /* cut short by a kill */
+	int leak = strncmp(f.kind, "Leak_", 5) == 0;
+	if (leak && strcmp(f.kind, "Leak_DefinitelyLost") != 0)
+		return;
+	xmlNodePtr xwhat = child(err, "xwhat");
+	if (xwhat) {
+		child_text(xwhat, "text", f.what, sizeof(f.what));
+		child_text(xwhat, "leakedbytes", num, sizeof(num));
+		f.leaked_bytes = strtoull(num, NULL, 10);
+		child_text(xwhat, "leakedblocks", num, sizeof(num));
+		f.leaked_blocks = strtoull(num, NULL, 10);
+	} else {
+		child_text(err, "what", f.what, sizeof(f.what));
+	}
+	where_of(child(err, "stack"), f.where, sizeof(f.where));
+	if (leak)
+		p->nleaks++;
+	else
+		p->nerrors++;
+	if (p->nfindings < SL_VG_MAX_FINDINGS)
+		p->findings[p->nfindings++] = f;
+}
+
+static void take_root(xmlNodePtr root, struct sl_vg_process *p)
+{
+	char num[32];
+	for (xmlNodePtr c = root->children; c; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		if (xmlStrcmp(c->name, (const xmlChar *)"pid") == 0) {
+			text_of(c, num, sizeof(num));
+			p->pid = atoi(num);
+		} else if (xmlStrcmp(c->name, (const xmlChar *)"ppid") == 0) {
+			text_of(c, num, sizeof(num));
+			p->ppid = atoi(num);
+		} else if (xmlStrcmp(c->name, (const xmlChar *)"args") == 0) {
+			child_text(child(c, "argv"), "exe", p->exe, sizeof(p->exe));
+		} else if (xmlStrcmp(c->name, (const xmlChar *)"error") == 0) {
+			take_error(c, p);
+		}
+	}
+}
+
+static void read_process(const char *dir, const char *name, struct sl_vg_process *p)
+{
+	char *path = NULL;
+	size_t len = 0;
+	memset(p, 0, sizeof(p[0]));
+	snprintf(p->file, sizeof(p->file), "%s", name);
+	sscanf(name, "vg.%d.xml", &p->pid);
+	char *buf = asprintf(&path, "%s/%s", dir, name) < 0 ? NULL : read_whole(path, &len);
+	free(path);
+	if (!buf) {
+		p->unreadable = 1;
+		return;
+	}
+	p->truncated = !ends_closed(buf, len);
+	int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | (p->truncated ? XML_PARSE_RECOVER : 0);
+	xmlDocPtr doc = len ? xmlReadMemory(buf, (int)len, name, NULL, opts) : NULL;
+	xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
+	if (root && xmlStrcmp(root->name, (const xmlChar *)"valgrindoutput") == 0)
+		take_root(root, p);
+	else
+		p->unreadable = 1;
+	xmlFreeDoc(doc);
+	free(buf);
+}
+
+/* ---- naming the processes ---------------------------------------------------------- */
+
+/* The actor a pid was, from the trace: the pid that answered its steps, or
+ * the child a fork step made. */
+static int actor_of_pid(const struct sl_scenario *s, const struct sl_result *r, int pid)
+{
+	for (int i = 0; s && r && i < r->ntrace; i++) {
+		const struct sl_trace_entry *e = &r->trace[i];
+		if (e->kind != SL_ENTRY_STEP || e->actor < 0 || e->actor >= s->nactors)
+			continue;
+		if (e->pid == pid)
+			return e->actor;
+		const struct sl_step *st = e->step >= 0 && e->step < s->nsteps ? &s->steps[e->step] : NULL;
+		if (st && st->op == SL_OP_FORK && e->ret == pid && st->new_actor >= 0 && st->new_actor < s->nactors)
+			return st->new_actor;
+	}
+	return -1;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
+static void name_processes(struct sl_vg_report *rep, const struct sl_scenario *s, const struct sl_result *r)
+{
+	const char *harness = "";
+	for (int i = 0; i < rep->n; i++)
+		if (rep->procs[i].pid == 1)
+			harness = rep->procs[i].exe;
+	for (int i = 0; i < rep->n; i++) {
+		struct sl_vg_process *p = &rep->procs[i];
+		int actor = actor_of_pid(s, r, p->pid), parent = actor_of_pid(s, r, p->ppid);
+		if (p->pid == 1)
+			snprintf(p->role, sizeof(p->role), "conductor");
+		else if (actor >= 0)
+			snprintf(p->role, sizeof(p->role), "actor %s", s->actors[actor].name);
+		else if (p->exe[0] && strcmp(p->exe, harness) != 0)
+			snprintf(p->role, sizeof(p->role), "program %s%s%s", base_name(p->exe),
+				 parent >= 0 ? " run by actor " : "", parent >= 0 ? s->actors[parent].name : "");
+		else if (parent >= 0)
+			snprintf(p->role, sizeof(p->role), "a child of actor %s", s->actors[parent].name);
+		else
+			snprintf(p->role, sizeof(p->role), "process");
+	}
+}
+
+static int by_pid(const void *a, const void *b)
+{
+	const struct sl_vg_process *x = a, *y = b;
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+int sl_vg_read_dir(const char *dir, const struct sl_scenario *s, const struct sl_result *r,
+		   struct sl_vg_report *rep)
+{
+	memset(rep, 0, sizeof(*rep));
+	DIR *d = opendir(dir);
+	if (!d)
+		return -1;
+	int cap = 0;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+		if (strncmp(de->d_name, "vg.", 3) != 0 || len < 8 || strcmp(de->d_name + len - 4, ".xml") != 0)
+			continue;
+		if (rep->n == cap) {
+			int ncap = cap ? cap * 2 : 8;
+			struct sl_vg_process *np = realloc(rep->procs, (size_t)ncap * sizeof(*np));
+			if (!np) {
+				closedir(d);
+				sl_vg_report_free(rep);
+				errno = ENOMEM;
+				return -1;
+			}
+			rep->procs = np;
+			cap = ncap;
+		}
+		read_process(dir, de->d_name, &rep->procs[rep->n++]);
+	}
+	closedir(d);
+	if (rep->n)
+		qsort(rep->procs, (size_t)rep->n, sizeof(rep->procs[0]), by_pid);
+	name_processes(rep, s, r);
+	return 0;
+}
+
+void sl_vg_report_free(struct sl_vg_report *rep)
+{
+	free(rep->procs);
+	rep->procs = NULL;
+	rep->n = 0;
+}
+
+/* ---- findings into the result ------------------------------------------------------------ */
+
+static void finding_text(const struct sl_vg_finding *f, char *buf, size_t len)
+{
+	if (f->leaked_bytes || strcmp(f->kind, "Leak_DefinitelyLost") == 0)
+		snprintf(buf, len, "%s %llu bytes in %llu blocks at %s", f->kind, (unsigned long long)f->leaked_bytes,
+			 (unsigned long long)f->leaked_blocks, f->where);
+	else
+		snprintf(buf, len, "%s at %s", f->kind, f->where);
+}
+
+static void add_event(struct sl_result *r, uint64_t t_ns, enum sl_outcome verdict, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void add_event(struct sl_result *r, uint64_t t_ns, enum sl_outcome verdict, const char *fmt, ...)
+{
+	struct sl_trace_entry e;
+	memset(&e, 0, sizeof(e));
+	e.kind = SL_ENTRY_EVENT;
+	e.step = e.actor = -1;
+	e.brief.slot = -1;
+	e.verdict = verdict;
+	e.t_ns = t_ns;
+	int n = snprintf(e.detail, sizeof(e.detail), PREFIX);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(e.detail + n, sizeof(e.detail) - (size_t)n, fmt, ap);
+	va_end(ap);
+	sl_result_append(r, &e);
+}
+
+struct tally { int errors, leaks, truncated, unreadable, clean; char reason[512]; };
+
+static void process_events(struct sl_result *r, uint64_t t, const struct sl_vg_process *p, struct tally *tl)
+{
+	char what[256];
+	if (p->unreadable && !p->truncated) {
+		tl->unreadable++;
+		add_event(r, t, SL_FAIL, "%s pid %d: %s is not memcheck's XML", p->role, p->pid, p->file);
+		sl_appendf(tl->reason, sizeof(tl->reason), "%s%s pid %d: %s unreadable", tl->reason[0] ? "; " : "",
+			   p->role, p->pid, p->file);
+		return;
+	}
+	for (int k = 0; k < p->nfindings; k++) {
+		finding_text(&p->findings[k], what, sizeof(what));
+		add_event(r, t, SL_FAIL, "%s pid %d: %s", p->role, p->pid, what);
+		if (k == 0)
+			sl_appendf(tl->reason, sizeof(tl->reason), "%s%s pid %d: %s", tl->reason[0] ? "; " : "",
+				   p->role, p->pid, what);
+		else
+			sl_appendf(tl->reason, sizeof(tl->reason), "; %s", what);
+	}
+	if (p->nerrors + p->nleaks > p->nfindings)
+		add_event(r, t, SL_FAIL, "%s pid %d: and %d more", p->role, p->pid,
+			  p->nerrors + p->nleaks - p->nfindings);
+	tl->errors += p->nerrors;
+	tl->leaks += p->nleaks;
+	if (p->truncated) {
+		tl->truncated++;
+		add_event(r, t, SL_SKIP, "%s pid %d: XML truncated (process killed): %s", p->role, p->pid,
+			  p->unreadable ? "memcheck had written nothing yet"
+					: "its leaks could not be checked; its errors until the kill are listed");
+	} else if (!p->nerrors && !p->nleaks) {
+		tl->clean++;
+		add_event(r, t, SL_PASS, "%s pid %d: clean", p->role, p->pid);
+	}
+}
+
+/* Takes the END entry off the trace, to put it back after the findings. */
+static int take_end(struct sl_result *r, struct sl_trace_entry *end)
+{
+	if (r->ntrace == 0 || r->trace[r->ntrace - 1].kind != SL_ENTRY_END)
+		return 0;
+	*end = r->trace[--r->ntrace];
+	return 1;
+}
+
+static void settle(struct sl_result *r, struct sl_trace_entry *end, int has_end, enum sl_outcome o,
+		   const char *fmt, const char *what)
+{
+	if (r->outcome == SL_PASS) {
+		r->outcome = o;
+		r->failed_step = -1;
+		snprintf(r->reason, sizeof(r->reason), fmt, what);
+		if (has_end) {
+			end->verdict = o;
+			end->step = -1;
+			snprintf(end->detail, sizeof(end->detail), "%.*s", (int)sizeof(end->detail) - 1, r->reason);
+		}
+	}
+}
+
+void sl_vg_apply(const char *dir, const struct sl_scenario *s, struct sl_result *r)
+{
+	struct sl_vg_report rep;
+	struct sl_trace_entry end;
+	struct tally t;
+	if (r->outcome == SL_SKIP)
+		return; /* nothing ran */
+	memset(&t, 0, sizeof(t));
+	memset(&end, 0, sizeof(end));
+	int has_end = take_end(r, &end);
+	uint64_t at = has_end ? end.t_ns : 0;
+	if (sl_vg_read_dir(dir, s, r, &rep) < 0) {
+		add_event(r, at, SL_BROK, "cannot read %s: %s", dir, strerror(errno));
+		settle(r, &end, has_end, SL_BROK, "memcheck: cannot read its XML files in %s", dir);
+	} else {
+		for (int i = 0; i < rep.n; i++)
+			process_events(r, at, &rep.procs[i], &t);
+		int dirty = t.errors || t.leaks || t.unreadable;
+		add_event(r, at, dirty ? SL_FAIL : SL_PASS,
+			  "%d process%s checked: %d error%s, %d definite leak%s, %d truncated; XML files in %s", rep.n,
+			  rep.n == 1 ? "" : "es", t.errors, t.errors == 1 ? "" : "s", t.leaks, t.leaks == 1 ? "" : "s",
+			  t.truncated, dir);
+		if (dirty)
+			settle(r, &end, has_end, SL_FAIL, "memcheck: %s", t.reason);
+		else if (rep.n == 0)
+			settle(r, &end, has_end, SL_BROK, "memcheck wrote no XML file in %s", dir);
+		sl_vg_report_free(&rep);
+	}
+	if (has_end)
+		sl_result_append(r, &end);
+}
+
+/* ---- directories ---------------------------------------------------------------------------- */
+
+int sl_vg_scenario_dir(const char *base, const char *scenario_name, char *out, size_t len)
+{
+	char safe[128];
+	size_t n = 0;
+	for (const char *p = scenario_name ? scenario_name : ""; *p && n + 1 < sizeof(safe); p++) {
+		int keep = isalnum((unsigned char)*p) || *p == '-' || *p == '_' || (*p == '.' && n > 0);
+		safe[n++] = keep ? *p : '_';
+	}
+	safe[n] = '\0';
+	if (!n)
+		snprintf(safe, sizeof(safe), "scenario");
+	if (mkdir(base, 0755) < 0 && errno != EEXIST)
+		return -1;
+	for (int k = 1; k < 10000; k++) {
+		int w = k == 1 ? snprintf(out, len, "%s/%s", base, safe) : snprintf(out, len, "%s/%s.%d", base, safe, k);
+		if (w < 0 || (size_t)w >= len) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		if (mkdir(out, 0755) == 0)
+			return 0;
+		if (errno != EEXIST)
+			return -1;
+	}
+	errno = EEXIST;
+	return -1;
+}
+
+static int is_ours(const char *name)
+{
+	return strncmp(name, "vg.", 3) == 0 || strcmp(name, "valgrind.log") == 0;
+}
+
+static void clear_subdir(const char *path)
+{
+	DIR *d = opendir(path);
+	if (!d)
+		return;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		char *file = NULL;
+		if (is_ours(de->d_name) && asprintf(&file, "%s/%s", path, de->d_name) >= 0)
+			unlink(file);
+		free(file);
+	}
+	closedir(d);
+	rmdir(path); /* only if nothing else was in it */
+}
+
+int sl_vg_clear(const char *base)
+{
+	DIR *d = opendir(base);
+	if (!d)
+		return errno == ENOENT ? 0 : -1;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		char *sub = NULL;
+		struct stat st;
+		if (de->d_name[0] == '.' || asprintf(&sub, "%s/%s", base, de->d_name) < 0)
+			continue;
+		if (lstat(sub, &st) == 0 && S_ISDIR(st.st_mode))
+			clear_subdir(sub);
+		free(sub);
+	}
+	closedir(d);
+	char *summary = NULL;
+	if (asprintf(&summary, "%s/summary.txt", base) >= 0)
+		unlink(summary);
+	free(summary);
+	return 0;
+}
+
+/* ---- summary.txt ---------------------------------------------------------------------------- */
+
+int sl_vg_write_summary(const char *path, const struct sl_report_item *items, int n)
+{
+	char *buf = NULL, name[300];
+	size_t len = 0;
+	int checked = 0, failing = 0;
+	FILE *out = open_memstream(&buf, &len);
+	if (!out)
+		return -1;
+	fprintf(out, "memcheck summary (shmlife run --valgrind)\n");
+	for (int i = 0; i < n; i++) {
+		const struct sl_result *r = &items[i].result;
+		int any = 0;
+		rc_item_name(&items[i], name, sizeof(name));
+		fprintf(out, "\n%s: %s\n", name, sl_outcome_name(r->outcome));
+		for (int k = 0; k < r->ntrace; k++) {
+			const struct sl_trace_entry *e = &r->trace[k];
+			if (e->kind != SL_ENTRY_EVENT || strncmp(e->detail, PREFIX, strlen(PREFIX)) != 0)
+				continue;
+			any = 1;
+			failing += e->verdict == SL_FAIL && strstr(e->detail, " checked: ");
+			fprintf(out, "  %-7s %.*s\n", sl_outcome_name(e->verdict), (int)(sizeof(e->detail) - strlen(PREFIX)),
+				e->detail + strlen(PREFIX));
+		}
+		checked += any;
+		if (!any)
+			fprintf(out, "  not run under memcheck%s%s\n", r->reason[0] ? ": " : "", r->reason);
+	}
+	fprintf(out, "\n%d scenario%s checked, %d with errors or definite leaks\n", checked, checked == 1 ? "" : "s",
+		failing);
+	if (fclose(out) != 0) {
+		free(buf);
+		return -1;
+	}
+	int rc = rc_write_file_atomic(path, buf, len);
+	int saved = errno;
+	free(buf);
+	errno = saved;
+	return rc;
+}

@@ -1,0 +1,613 @@
+/* test_parse_errors.c - the parser on malformed scripts: each gives exactly
+ * the expected `file:line:col: message` lines (whole text compared), all of
+ * them when there are several, with the nearest-name suggestions; and no
+ * scenario. */
+#define _GNU_SOURCE
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "shmlife/parse.h"
+
+/* All diagnostics of parsing `text` as t.scn, one line each. */
+static char *diagnostics(const char *text)
+{
+	struct sl_diags d = { 0 };
+	struct sl_scenario *s = sl_parse_string(text, "t.scn", &d);
+	cr_assert_null(s, "a bad script gave a scenario");
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	cr_assert_not_null(f);
+	sl_diags_print(&d, f);
+	fclose(f);
+	sl_diags_free(&d);
+	return buf;
+}
+
+static void check(const char *text, const char *expected)
+{
+	char *got = diagnostics(text);
+	cr_assert_str_eq(got, expected, "\ngot:\n%s\nexpected:\n%s", got, expected);
+	free(got);
+}
+
+#define ERRORS(name, text, expected) \
+	Test(parse_errors, name) { check(text, expected); }
+
+#define HEAD "scenario t\nactors: owner, peer\n"
+#define SEG "owner shmget key=auto size=4096 flags=IPC_CREAT|0600 -> seg\n"
+
+ERRORS(missing_scenario_line,
+	"actors: owner\n"
+	"owner setsid\n",
+	"t.scn:1:1: the script must begin with 'scenario NAME'\n")
+
+ERRORS(empty_script,
+	"",
+	"t.scn:1:1: the script is empty: it must begin with 'scenario NAME'\n")
+
+ERRORS(only_comments,
+	"# nothing\n"
+	"\n"
+	"   # here\n",
+	"t.scn:1:1: the script is empty: it must begin with 'scenario NAME'\n")
+
+ERRORS(scenario_without_name,
+	"scenario\n"
+	"actors: a\n"
+	"a setsid\n",
+	"t.scn:1:9: 'scenario' needs a name\n")
+
+ERRORS(scenario_twice,
+	"scenario a\n"
+	"scenario b\n"
+	"actors: x\n"
+	"x setsid\n",
+	"t.scn:2:1: a script holds one scenario; 'scenario' was already given on line 1\n")
+
+ERRORS(bad_scenario_name,
+	"scenario a/b\n"
+	"actors: x\n"
+	"x setsid\n",
+	"t.scn:1:10: bad scenario name 'a/b': use letters, digits, '-', '_' and '.'\n")
+
+ERRORS(no_steps,
+	"scenario lonely\n"
+	"actors: x\n",
+	"t.scn:1:1: scenario 'lonely' has no steps\n")
+
+ERRORS(unknown_header_suggests,
+	"scenario t\n"
+	"tag: rmid\n"
+	"actors: x\n"
+	"x setsid\n",
+	"t.scn:2:1: unknown header 'tag'; did you mean 'tags'?\n")
+
+ERRORS(unknown_header_far,
+	"scenario t\n"
+	"flavour: vanilla\n"
+	"actors: x\n"
+	"x setsid\n",
+	"t.scn:2:1: unknown header 'flavour'\n")
+
+ERRORS(header_after_step,
+	HEAD
+	"owner setsid\n"
+	"tags: late\n",
+	"t.scn:4:1: header 'tags' must come before the first step (line 3)\n")
+
+ERRORS(description_twice,
+	"scenario t\n"
+	"description: one\n"
+	"description: two\n"
+	"actors: x\n"
+	"x setsid\n",
+	"t.scn:3:1: 'description' is given twice (first on line 2)\n")
+
+ERRORS(duplicate_actor,
+	HEAD
+	"actors: owner\n"
+	"owner setsid\n",
+	"t.scn:3:9: 'owner' is already an actor (line 2)\n")
+
+ERRORS(reserved_actor_name,
+	"scenario t\n"
+	"actors: expect, key\n",
+	"t.scn:2:9: 'expect' is a reserved word; choose another name\n"
+	"t.scn:2:17: 'key' is a reserved word; choose another name\n")
+
+ERRORS(actor_line_recovers_at_commas,
+	"scenario t\n"
+	"actors: a(uid=1), b[20000], c(uidd=3), d[0], e(rlimit-as=0)\n"
+	"actors: ok\n"
+	"ok setsid\n",
+	"t.scn:2:9: give uid= and gid= together\n"
+	"t.scn:2:21: a group has 1 to 10000 members, not 20000\n"
+	"t.scn:2:31: unknown actor setting 'uidd'; did you mean 'uid'?\n"
+	"t.scn:2:42: a group has 1 to 10000 members, not 0\n"
+	"t.scn:2:58: rlimit-as must be at least 1; leave it out to inherit the limit\n")
+
+ERRORS(sysctl_outside_ipc_namespace,
+	"scenario t\n"
+	"sysctl: kernel.hostname = box\n"
+	"actors: x\n"
+	"x setsid\n",
+	"t.scn:2:9: kernel.hostname is not a sysctl of the IPC namespace; setting it would change the host\n")
+
+ERRORS(sysctl_typo_suggests,
+	"scenario t\n"
+	"sysctl: kernel.shmmnii = 8\n"
+	"actors: x\n"
+	"x setsid\n",
+	"t.scn:2:9: kernel.shmmnii is not a sysctl of the IPC namespace; setting it would change the host; did you mean 'kernel.shmmni'?\n")
+
+ERRORS(sysctl_step_outside_ipc_namespace,
+	HEAD
+	"sysctl vm.swappiness = 10\n",
+	"t.scn:3:8: vm.swappiness is not a sysctl of the IPC namespace; setting it would change the host\n")
+
+ERRORS(sysctl_value_not_number,
+	"scenario t\n"
+	"sysctl: kernel.shmmni = lots\n"
+	"actors: x\n"
+	"x setsid\n",
+	"t.scn:2:25: sysctl value 'lots' is not a number\n")
+
+ERRORS(requires_errors,
+	"scenario t\n"
+	"requires: rot\n"
+	"requires: kernel 5.3\n"
+	"requires: kernel >= 5.x\n"
+	"actors: x\n"
+	"x setsid\n",
+	"t.scn:2:11: unknown requirement 'rot'; did you mean 'root'?\n"
+	"t.scn:3:18: write 'kernel >= MAJOR.MINOR', as in kernel >= 5.3\n"
+	"t.scn:4:21: expected a kernel version such as 5.3, found '5.x'\n")
+
+ERRORS(timeout_errors,
+	"scenario t\n"
+	"timeout: 2 s\n"
+	"timeout: 0ms\n"
+	"timeout: 4000s\n"
+	"actors: x\n"
+	"x setsid\n",
+	"t.scn:2:10: bad timeout '2': write a duration such as 2s or 500ms\n"
+	"t.scn:3:10: timeout '0ms' is out of range (1ms to 3600s)\n"
+	"t.scn:4:10: timeout '4000s' is out of range (1ms to 3600s)\n")
+
+ERRORS(terminal_and_leak,
+	"scenario t\n"
+	"terminal: tty\n"
+	"leak: maybe\n"
+	"actors: x\n"
+	"x setsid\n",
+	"t.scn:2:11: unknown terminal 'tty': the only terminal is 'pty'\n"
+	"t.scn:3:7: unknown leak setting 'maybe': write 'leak: expected'\n")
+
+ERRORS(claim_errors,
+	"scenario t\n"
+	"claim c1: unquoted\n"
+	"claim c2: \"ok\" sorce: \"x\"\n"
+	"claim c3: \"ok\" kernel: maybe\n"
+	"claim c4: \"a\"\n"
+	"claim c4: \"b\"\n"
+	"actors: x\n"
+	"x setsid\n",
+	"t.scn:2:11: the claim's text must be a quoted string\n"
+	"t.scn:3:16: unknown claim setting 'sorce'; did you mean 'source'?\n"
+	"t.scn:4:24: kernel: is 'agrees' or 'disagrees', not 'maybe'\n"
+	"t.scn:6:7: claim 'c4' is declared twice (first on line 5)\n")
+
+ERRORS(unknown_claim_suggests,
+	"scenario t\n"
+	"claim rmid-marks: \"x\"\n"
+	"actors: x\n"
+	"x setsid [claim rmid-mark]\n",
+	"t.scn:4:17: unknown claim 'rmid-mark'; did you mean 'rmid-marks'?\n")
+
+ERRORS(unknown_actor_suggests,
+	HEAD
+	"ownr setsid\n",
+	"t.scn:3:1: unknown actor 'ownr'; did you mean 'owner'?\n")
+
+ERRORS(unknown_operation_suggests,
+	HEAD
+	"owner shmatt seg\n",
+	"t.scn:3:7: unknown operation 'shmatt'; did you mean 'shmat'?\n")
+
+ERRORS(operation_without_actor,
+	HEAD
+	SEG
+	"shmat seg -> a\n",
+	"t.scn:4:1: 'shmat' needs an actor first: write 'ACTOR shmat ...'\n")
+
+ERRORS(conductor_step_with_actor,
+	HEAD
+	"owner wait peer\n",
+	"t.scn:3:7: 'wait' is a conductor step; write it without an actor\n")
+
+ERRORS(missing_operation,
+	HEAD
+	"owner\n",
+	"t.scn:3:6: missing operation after 'owner'\n")
+
+ERRORS(unknown_argument_suggests,
+	HEAD
+	"owner shmget key=auto sise=4096\n",
+	"t.scn:3:23: shmget has no argument 'sise'; did you mean 'size'?\n")
+
+ERRORS(argument_given_twice,
+	HEAD
+	"owner shmget key=auto size=1 key=IPC_PRIVATE\n",
+	"t.scn:3:30: 'key' is given twice\n")
+
+ERRORS(too_many_arguments,
+	HEAD
+	SEG
+	"owner shmdt seg seg\n",
+	"t.scn:4:17: shmdt takes at most 1 argument; unexpected 'seg'\n")
+
+ERRORS(shmget_without_key,
+	HEAD
+	"owner shmget size=4096 flags=IPC_CREAT\n",
+	"t.scn:3:7: shmget needs a key: key=auto, key=IPC_PRIVATE, key=0x1234 or key=ftok(PATH, N)\n")
+
+ERRORS(unknown_name_suggests,
+	HEAD
+	SEG
+	"owner shmat sge -> a\n",
+	"t.scn:4:13: unknown name 'sge'; did you mean 'seg'?\n")
+
+ERRORS(name_used_before_bound,
+	HEAD
+	"owner shmat seg -> a\n"
+	SEG,
+	"t.scn:3:13: 'seg' is used before it is bound on line 4\n")
+
+ERRORS(name_bound_twice,
+	HEAD
+	SEG
+	"owner shmget key=auto size=1 -> seg\n",
+	"t.scn:4:33: 'seg' is already bound on line 3\n")
+
+ERRORS(bind_constant_or_reserved,
+	HEAD
+	"owner shmget key=auto -> IPC_CREAT\n"
+	"owner shmget key=auto -> fails\n"
+	"owner shmget key=auto -> 9lives\n",
+	"t.scn:3:26: 'IPC_CREAT' is a constant; choose another name\n"
+	"t.scn:4:26: 'fails' is a reserved word; choose another name\n"
+	"t.scn:5:26: bad name '9lives': a name is a letter or '_', then letters, digits, '_' or '-'\n")
+
+ERRORS(group_bound_name_outside_group,
+	"scenario t\n"
+	"actors: owner, workers[3]\n"
+	SEG
+	"workers shmat seg -> a\n"
+	"owner shmdt a\n",
+	"t.scn:5:13: 'a' holds one value per member of 'workers'; write a[N], or use it in a 'workers' step\n")
+
+ERRORS(group_name_needs_member,
+	"scenario t\n"
+	"actors: owner, workers[3]\n"
+	"owner kill workers SIGKILL\n",
+	"t.scn:3:12: 'workers' is a group of 3 actors; name one member, as workers[0]\n")
+
+ERRORS(index_out_of_range,
+	"scenario t\n"
+	"actors: owner, workers[3]\n"
+	"workers[3] setsid\n"
+	"owner[0] setsid\n",
+	"t.scn:3:9: index 3 is out of range: 'workers' has 3 members (0 to 2)\n"
+	"t.scn:4:7: 'owner' is not a group; it has no members\n")
+
+ERRORS(bad_numbers,
+	HEAD
+	"owner shmget key=12x size=1\n"
+	"owner shmget key=auto size=09\n"
+	"owner shmget key=auto size=99999999999999999999\n",
+	"t.scn:3:18: bad number '12x'\n"
+	"t.scn:4:28: bad number '09' (a leading 0 means octal)\n"
+	"t.scn:5:28: number out of range: '99999999999999999999'\n")
+
+ERRORS(decimal_permission_bits,
+	HEAD
+	"owner shmget key=auto size=4096 flags=IPC_CREAT|600\n"
+	"owner umask 22\n",
+	"t.scn:3:49: '600' is decimal here; permission bits are written in octal: 0600\n"
+	"t.scn:4:13: '22' is decimal here; permission bits are written in octal: 022\n")
+
+ERRORS(constant_of_another_call,
+	HEAD
+	"owner shmget key=auto size=1 flags=SHM_RDONLY\n"
+	"owner shmctl 0 O_RDWR\n",
+	"t.scn:3:36: 'SHM_RDONLY' is a shmat flag, not a shmget flag\n"
+	"t.scn:4:16: 'O_RDWR' is an open flag, not a shmctl command\n")
+
+ERRORS(unknown_constant_suggests,
+	HEAD
+	"owner shmget key=auto size=1 flags=IPC_CRAET\n"
+	"owner shmctl 0 rmid\n",
+	"t.scn:3:36: unknown shmget flag 'IPC_CRAET'; did you mean 'IPC_CREAT'?\n"
+	"t.scn:4:16: unknown shmctl command 'rmid'; did you mean 'IPC_RMID'?\n")
+
+ERRORS(unknown_errno_suggests,
+	HEAD
+	SEG
+	"owner shmctl seg IPC_RMID fails EINVL\n"
+	"owner shmctl seg IPC_RMID fails INVAL\n",
+	"t.scn:4:33: unknown errno 'EINVL'; did you mean 'EINVAL'?\n"
+	"t.scn:5:33: unknown errno 'INVAL'; did you mean 'EINVAL'?\n")
+
+ERRORS(signals_out_of_range,
+	HEAD
+	"owner kill peer 65\n"
+	"peer crash 0\n"
+	"peer crash SIGKIL\n",
+	"t.scn:3:17: signal 65 is out of range (0 to 64)\n"
+	"t.scn:4:12: signal 0 is out of range (1 to 64)\n"
+	"t.scn:5:12: unknown signal 'SIGKIL'; did you mean 'SIGKILL'?\n")
+
+ERRORS(strings,
+	HEAD
+	"owner chdir \"/tmp\n"
+	"owner chdir \"a\\qb\"\n"
+	"owner chdir \"\\x4\"\n",
+	"t.scn:3:13: unterminated string\n"
+	"t.scn:4:15: unknown escape '\\q' in a string\n"
+	"t.scn:5:14: '\\x' needs two hex digits\n")
+
+ERRORS(control_character,
+	HEAD
+	"owner setsid\001\n",
+	"t.scn:3:13: unexpected control character 0x01\n")
+
+ERRORS(junk_after_outcome,
+	HEAD
+	SEG
+	"owner shmctl seg IPC_RMID fails EINVAL later\n"
+	"hangup now\n",
+	"t.scn:4:40: unexpected 'later'\n"
+	"t.scn:5:8: hangup takes no arguments; unexpected 'now'\n")
+
+ERRORS(two_outcomes,
+	HEAD
+	SEG
+	"owner shmctl seg IPC_RMID any fails EINVAL\n",
+	"t.scn:4:31: a step has one outcome; 'any' is given already\n")
+
+ERRORS(failing_step_binds_nothing,
+	HEAD
+	"owner shmget key=auto size=1 -> seg fails ENOENT\n",
+	"t.scn:3:33: a step expected to fail binds nothing; remove '-> seg'\n")
+
+ERRORS(nothing_to_bind,
+	HEAD
+	SEG
+	"owner shmat seg -> a\n"
+	"owner shmdt a -> r\n",
+	"t.scn:5:15: shmdt gives no value to bind\n")
+
+ERRORS(fork_errors,
+	HEAD
+	"owner fork\n"
+	"owner fork -> peer\n",
+	"t.scn:3:7: fork needs '-> NAME' to name the child\n"
+	"t.scn:4:15: 'peer' is already an actor (line 2)\n")
+
+ERRORS(expect_unknown_field_suggests,
+	HEAD
+	SEG
+	"expect seg natch=2\n",
+	"t.scn:4:12: unknown field 'natch'; did you mean 'nattch'?\n")
+
+ERRORS(expect_field_of_other_target,
+	HEAD
+	SEG
+	"expect owner nattch=1\n"
+	"expect seg alive\n"
+	"expect namespace nattch=1\n",
+	"t.scn:4:14: 'nattch' is a segment field, not a process field\n"
+	"t.scn:5:12: 'alive' is a process field, not a segment field\n"
+	"t.scn:6:18: 'nattch' is a segment field, not a namespace field\n")
+
+ERRORS(expect_maps_field_without_maps,
+	HEAD
+	SEG
+	"expect owner attached seg\n",
+	"t.scn:4:14: 'attached' is a maps field: write 'expect owner maps attached ...'\n")
+
+ERRORS(expect_flags_and_comparisons,
+	HEAD
+	SEG
+	"expect seg dest=1\n"
+	"expect seg nattch\n"
+	"expect seg !nattch=2\n"
+	"expect owner cwd < /\n",
+	"t.scn:4:16: 'dest' is a flag: write 'dest' or '!dest'\n"
+	"t.scn:5:18: 'nattch' needs a comparison: = != < <= > >=\n"
+	"t.scn:6:12: 'nattch' is not a flag; '!' and 'not' apply to flags only\n"
+	"t.scn:7:18: 'cwd' compares text: use = or !=\n")
+
+ERRORS(expect_subject_errors,
+	HEAD
+	SEG
+	"expect sge gone\n"
+	"expect seg maps attached seg\n"
+	"expect\n"
+	"expect seg\n"
+	"expect seg gone,\n",
+	"t.scn:4:8: unknown subject 'sge'; did you mean 'seg'?\n"
+	"t.scn:5:12: 'maps' follows an actor; 'seg' is a segment\n"
+	"t.scn:6:7: expect needs a subject: a bound segment, an actor or 'namespace'\n"
+	"t.scn:7:11: expect needs at least one condition, as in 'expect seg nattch=1'\n"
+	"t.scn:8:17: expected a condition after ',', found the end of the line\n")
+
+ERRORS(write_read_data_errors,
+	HEAD
+	SEG
+	"owner shmat seg -> a\n"
+	"owner write a\n"
+	"owner write a \"x\" zeros=2\n"
+	"owner write a fill=1\n"
+	"owner write a 0xabc\n"
+	"owner read a \"\"\n"
+	"owner shmdt a+8\n",
+	"t.scn:5:7: write needs data: a string, 0x bytes, bytes=N [fill=0xNN] or zeros=N\n"
+	"t.scn:6:19: give the data once: a string, 0x bytes, bytes= or zeros=\n"
+	"t.scn:7:15: fill= goes with bytes=N\n"
+	"t.scn:8:15: hex data needs an even number of digits: '0xabc'\n"
+	"t.scn:9:14: read needs at least one byte\n"
+	"t.scn:10:14: shmdt takes the address shmat returned; an offset is not allowed here\n")
+
+ERRORS(shmctl_mode_without_ipc_set,
+	HEAD
+	SEG
+	"owner shmctl seg IPC_RMID mode=0600\n",
+	"t.scn:4:27: mode=, uid= and gid= are for IPC_SET only\n")
+
+ERRORS(time_errors,
+	HEAD
+	SEG
+	"expect seg atime >= time(line 9)\n"
+	"expect seg nattch=time(line 3)\n",
+	"t.scn:4:31: time(line 9) must name an earlier line\n"
+	"t.scn:5:19: time() is the time of a step; it is only for atime, dtime and ctime\n")
+
+ERRORS(ftok_only_in_keys,
+	HEAD
+	SEG
+	"owner shmat ftok(/x, 1)\n",
+	"t.scn:4:13: ftok() is only for shmget keys\n")
+
+ERRORS(exec_errors,
+	HEAD
+	"owner exec\n"
+	"owner exec /bin/true env BAD\n",
+	"t.scn:3:7: exec needs a program: exec PATH ARGS...\n"
+	"t.scn:4:26: env takes NAME=VALUE, not 'BAD'\n")
+
+ERRORS(key_errors,
+	"scenario t\n"
+	"terminal: pty\n"
+	"actors: x\n"
+	"key ^1\n"
+	"key \"ab\"\n"
+	"key 300\n",
+	"t.scn:4:5: unknown key '^1': write ^C, ^\\, ^Z, ^D, a character \"q\" or a number\n"
+	"t.scn:5:5: key types one character, not 2\n"
+	"t.scn:6:5: a key code must be 0 to 255, not 300\n")
+
+ERRORS(or_in_single_value,
+	HEAD
+	"owner shmget key=auto size=4096|1\n",
+	"t.scn:3:32: '|' combines flags; a size is a single value\n")
+
+ERRORS(exit_status_mismatch,
+	HEAD
+	"owner exit 3 exits 4\n",
+	"t.scn:3:14: exit 3 cannot exit with status 4\n")
+
+ERRORS(too_many_errnos,
+	HEAD
+	SEG
+	"owner shmctl seg IPC_RMID fails E2BIG|EACCES|EAGAIN|EBADF|EBUSY|EEXIST|EFAULT|EFBIG|EINTR\n",
+	"t.scn:4:85: at most 8 errnos\n")
+
+ERRORS(claim_clause_unclosed,
+	"scenario t\n"
+	"claim c1: \"x\"\n"
+	"actors: x\n"
+	"x setsid [claim c1\n",
+	"t.scn:4:19: expected ']', found the end of the line\n")
+
+ERRORS(several_errors,
+	HEAD
+	"owner shmget key=auto size=4096 flags=IPC_CREAT|IPC_EXCL|0600 -> seg\n"
+	"owner shmatt seg -> a\n"
+	"peer shmat seg -> b\n"
+	"owner shmctl seg IPC_RMDI\n"
+	"expect seg nattch=2 dst\n"
+	"peer shmdt b\n"
+	"owner shmdt a\n"
+	"expect seg gone\n"
+	"owner shmctl seg IPC_RMID fails EINVL\n",
+	"t.scn:4:7: unknown operation 'shmatt'; did you mean 'shmat'?\n"
+	"t.scn:6:18: unknown shmctl command 'IPC_RMDI'; did you mean 'IPC_RMID'?\n"
+	"t.scn:7:21: unknown field 'dst'; did you mean 'dest'?\n"
+	"t.scn:11:33: unknown errno 'EINVL'; did you mean 'EINVAL'?\n")
+
+/* ---- cases that are built rather than written ----------------------------- */
+
+Test(parse_errors, line_too_long)
+{
+	size_t n = 4200;
+	char *text = malloc(n + 256);
+	cr_assert_not_null(text);
+	int k = snprintf(text, 64, HEAD "owner chdir /");
+	memset(text + k, 'a', n);
+	strcpy(text + k + n, "\nowner setsid\nowner shmatt\n");
+	check(text, "t.scn:3:4097: line is longer than 4096 characters\n"
+		    "t.scn:5:7: unknown operation 'shmatt'; did you mean 'shmat'?\n");
+	free(text);
+}
+
+Test(parse_errors, too_many_errors_stop)
+{
+	size_t n = 300;
+	char *text = malloc(64 + n * 16);
+	cr_assert_not_null(text);
+	char *p = text + sprintf(text, HEAD);
+	for (size_t i = 0; i < n; i++)
+		p += sprintf(p, "nobody setsid\n");
+	char *got = diagnostics(text);
+	size_t lines = 0;
+	for (char *c = got; *c; c++)
+		lines += *c == '\n';
+	cr_assert_eq(lines, 201);
+	cr_assert_not_null(strstr(got, "t.scn:202:1: unknown actor 'nobody'\n"
+				       "t.scn:202:1: too many errors (200); stopping here\n"));
+	free(got);
+	free(text);
+}
+
+Test(parse_errors, nul_byte_in_file)
+{
+	char path[] = "/tmp/test_parse_errors_XXXXXX";
+	int fd = mkstemp(path);
+	cr_assert_geq(fd, 0);
+	static const char text[] = "scenario t\nactors: a\na set\0sid\n";
+	cr_assert_eq(write(fd, text, sizeof(text) - 1), (ssize_t)sizeof(text) - 1);
+	close(fd);
+	struct sl_diags d = { 0 };
+	cr_assert_null(sl_parse_file(path, &d));
+	unlink(path);
+	cr_assert_eq(d.n, 1);
+	cr_assert_eq(d.v[0].line, 3);
+	cr_assert_eq(d.v[0].col, 6);
+	cr_assert_str_eq(d.v[0].msg, "unexpected control character 0x00");
+	sl_diags_free(&d);
+}
+
+Test(parse_errors, group_errors_are_reported_once)
+{
+	check("scenario t\nactors: owner, workers[50]\n"
+	      "workers shmat nothing -> a\n"
+	      "workers shmdt a\n",
+	      "t.scn:3:15: unknown name 'nothing'\n");
+}
+
+Test(parse_errors, too_many_steps)
+{
+	/* 12 group steps of 10000 members: the 11th passes the limit of 100000
+	 * steps, which is said once */
+	char text[1024];
+	char *p = text + sprintf(text, "scenario t\nactors: w[10000]\n");
+	for (int i = 0; i < 11; i++)
+		p += sprintf(p, "w setsid\n");
+	p += sprintf(p, "w setsid\n");
+	check(text, "t.scn:13:1: too many steps (the limit is 100000)\n");
+}

@@ -1,0 +1,411 @@
+/* test_valgrind.c - memcheck (valgrind.h): the XML reader on hand-written
+ * files (complete, truncated by a kill, empty, not XML), how findings turn a
+ * result into a FAIL that names them, the per-scenario directories, and end
+ * to end: `shmlife run --valgrind` on tests/valgrind/leaky.scn, whose actor
+ * runs a program with a definite leak and an uninitialised read, FAILs with
+ * both named; an actor killed on purpose is reported as truncated.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+#include <json-c/json.h>
+
+#include "shmlife/build.h"
+#include "shmlife/run.h"
+#include "shmlife/valgrind.h"
+
+static char tmpdir[64];
+
+static void make_tmpdir(void)
+{
+	strcpy(tmpdir, "/tmp/test_valgrind.XXXXXX");
+	cr_assert_not_null(mkdtemp(tmpdir));
+}
+
+static void remove_tmpdir(void)
+{
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	if (system(cmd) != 0)
+		cr_log_warn("could not remove %s", tmpdir);
+}
+
+TestSuite(memcheck, .init = make_tmpdir, .fini = remove_tmpdir);
+
+static char *in_tmp(const char *name)
+{
+	char *p = NULL;
+	cr_assert_neq(asprintf(&p, "%s/%s", tmpdir, name), -1);
+	return p;
+}
+
+static void write_file(const char *name, const char *text)
+{
+	char *path = in_tmp(name);
+	FILE *f = fopen(path, "we");
+	cr_assert_not_null(f, "%s: %s", path, strerror(errno));
+	fputs(text, f);
+	cr_assert_eq(fclose(f), 0);
+	free(path);
+}
+
+/* ---- hand-written memcheck files ------------------------------------------------ */
+
+#define HEAD(pid, ppid, exe)                                                              \
+	"<?xml version=\"1.0\"?>\n\n<valgrindoutput>\n<protocolversion>4</protocolversion>\n" \
+	"<protocoltool>memcheck</protocoltool>\n<pid>" pid "</pid>\n<ppid>" ppid "</ppid>\n"  \
+	"<tool>memcheck</tool>\n<args><vargv><exe>/usr/bin/valgrind.bin</exe></vargv>"        \
+	"<argv><exe>" exe "</exe></argv></args>\n<status><state>RUNNING</state></status>\n"
+
+#define MALLOC_FRAME                                                                       \
+	"<frame><ip>0x1</ip><obj>/usr/libexec/valgrind/vgpreload_memcheck-amd64-linux.so</obj>" \
+	"<fn>malloc</fn><dir>/build/valgrind</dir><file>vg_replace_malloc.c</file><line>393</line></frame>"
+
+#define UNINIT                                                                              \
+	"<error><unique>0x0</unique><tid>1</tid><kind>UninitCondition</kind>"                  \
+	"<what>Conditional jump or move depends on uninitialised value(s)</what>"              \
+	"<stack><frame><ip>0x2</ip><obj>/x/leaky</obj><fn>branch_on_garbage</fn>"               \
+	"<dir>/x</dir><file>leaky.c</file><line>27</line></frame></stack></error>\n"
+
+#define LEAK                                                                                 \
+	"<error><unique>0x1</unique><tid>1</tid><kind>Leak_DefinitelyLost</kind><xwhat>"         \
+	"<text>64 bytes in 1 blocks are definitely lost in loss record 1 of 1</text>"            \
+	"<leakedbytes>64</leakedbytes><leakedblocks>1</leakedblocks></xwhat><stack>" MALLOC_FRAME \
+	"<frame><ip>0x3</ip><obj>/x/leaky</obj><fn>lose_a_block</fn><dir>/x</dir>"                \
+	"<file>leaky.c</file><line>14</line></frame></stack></error>\n"
+
+#define TAIL "<status><state>FINISHED</state></status>\n<errorcounts></errorcounts>\n</valgrindoutput>\n\n"
+
+/* A scenario whose actor "owner" answered as pid 2 and exec'd pid 3. */
+static struct sl_scenario *owner_scenario(struct sl_result *r)
+{
+	struct sl_scenario *s = sl_scenario_new("vg");
+	int owner = sl_scenario_add_actor(s, "owner");
+	const char *argv[] = { "./leaky", NULL };
+	sl_add_exec(s, owner, argv);
+	sl_result_init(r);
+	struct sl_trace_entry e;
+	memset(&e, 0, sizeof(e));
+	e.kind = SL_ENTRY_STEP;
+	e.step = 0;
+	e.actor = owner;
+	e.pid = 2;
+	e.ret = 3;
+	e.brief.slot = -1;
+	cr_assert_eq(sl_result_append(r, &e), 0);
+	memset(&e, 0, sizeof(e));
+	e.kind = SL_ENTRY_END;
+	e.step = e.actor = -1;
+	e.brief.slot = -1;
+	cr_assert_eq(sl_result_append(r, &e), 0);
+	r->outcome = SL_PASS;
+	r->failed_step = -1;
+	return s;
+}
+
+static const struct sl_vg_process *proc(const struct sl_vg_report *rep, int pid)
+{
+	for (int i = 0; i < rep->n; i++)
+		if (rep->procs[i].pid == pid)
+			return &rep->procs[i];
+	cr_assert_fail("no process %d among %d", pid, rep->n);
+	return NULL;
+}
+
+Test(memcheck, reads_processes_names_them_and_keeps_errors_and_definite_leaks)
+{
+	write_file("vg.1.xml", HEAD("1", "0", "/b/shmlife") TAIL);
+	write_file("vg.2.xml", HEAD("2", "1", "/b/shmlife") TAIL);
+	write_file("vg.3.xml", HEAD("3", "2", "/b/bin/leaky") UNINIT
+			       "<error><unique>0x2</unique><tid>1</tid><kind>Leak_PossiblyLost</kind>"
+			       "<xwhat><text>possibly</text><leakedbytes>8</leakedbytes></xwhat></error>" LEAK TAIL);
+	write_file("other.xml", "not ours");
+	struct sl_result r;
+	struct sl_scenario *s = owner_scenario(&r);
+	struct sl_vg_report rep;
+	cr_assert_eq(sl_vg_read_dir(tmpdir, s, &r, &rep), 0);
+	cr_assert_eq(rep.n, 3, "only vg.*.xml files");
+	cr_assert_str_eq(proc(&rep, 1)->role, "conductor");
+	cr_assert_str_eq(proc(&rep, 2)->role, "actor owner");
+	const struct sl_vg_process *p = proc(&rep, 3);
+	cr_assert_str_eq(p->role, "program leaky run by actor owner");
+	cr_assert_eq(p->ppid, 2);
+	cr_assert(!p->truncated && !p->unreadable);
+	cr_assert_eq(p->nerrors, 1);
+	cr_assert_eq(p->nleaks, 1, "a possible leak is not counted");
+	cr_assert_eq(p->nfindings, 2);
+	cr_assert_str_eq(p->findings[0].kind, "UninitCondition");
+	cr_assert_str_eq(p->findings[0].where, "leaky.c:27 (branch_on_garbage)");
+	cr_assert_str_eq(p->findings[1].kind, "Leak_DefinitelyLost");
+	cr_assert_eq(p->findings[1].leaked_bytes, 64);
+	cr_assert_eq(p->findings[1].leaked_blocks, 1);
+	cr_assert_str_eq(p->findings[1].where, "leaky.c:14 (lose_a_block)", "memcheck's malloc is skipped");
+	sl_vg_report_free(&rep);
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}
+
+Test(memcheck, a_killed_process_is_truncated_not_clean_and_not_a_parse_error)
+{
+	/* killed in the middle of its second error: the first still counts */
+	write_file("vg.2.xml", HEAD("2", "1", "/b/shmlife") UNINIT "<error><unique>0x1</unique><tid>1</tid><ki");
+	write_file("vg.4.xml", "");                          /* killed before memcheck wrote a byte */
+	write_file("vg.5.xml", "garbage</valgrindoutput>\n"); /* complete, yet not XML: a real problem */
+	struct sl_result r;
+	struct sl_scenario *s = owner_scenario(&r);
+	struct sl_vg_report rep;
+	cr_assert_eq(sl_vg_read_dir(tmpdir, s, &r, &rep), 0);
+	cr_assert_eq(rep.n, 3);
+	const struct sl_vg_process *p = proc(&rep, 2);
+	cr_assert(p->truncated);
+	cr_assert(!p->unreadable, "a truncated file is read as far as it goes");
+	cr_assert_eq(p->nerrors, 1);
+	cr_assert(proc(&rep, 4)->truncated && proc(&rep, 4)->unreadable);
+	cr_assert(!proc(&rep, 5)->truncated && proc(&rep, 5)->unreadable);
+	sl_vg_report_free(&rep);
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}
+
+static int count_events(const struct sl_result *r, enum sl_outcome verdict, const char *needle)
+{
+	int n = 0;
+	for (int i = 0; i < r->ntrace; i++)
+		n += r->trace[i].kind == SL_ENTRY_EVENT && r->trace[i].verdict == verdict &&
+		     strncmp(r->trace[i].detail, "memcheck: ", 10) == 0 && strstr(r->trace[i].detail, needle);
+	return n;
+}
+
+Test(memcheck, findings_make_a_passing_scenario_fail_and_name_both_errors)
+{
+	write_file("vg.1.xml", HEAD("1", "0", "/b/shmlife") TAIL);
+	write_file("vg.3.xml", HEAD("3", "2", "/b/bin/leaky") UNINIT LEAK TAIL);
+	write_file("vg.6.xml", HEAD("6", "1", "/b/shmlife") "<status><state>RUNNING</state></status>\n");
+	struct sl_result r;
+	struct sl_scenario *s = owner_scenario(&r);
+	sl_vg_apply(tmpdir, s, &r);
+	cr_assert_eq(r.outcome, SL_FAIL);
+	cr_assert_not_null(strstr(r.reason, "program leaky run by actor owner pid 3: UninitCondition at leaky.c:27"),
+			   "%s", r.reason);
+	cr_assert_not_null(strstr(r.reason, "Leak_DefinitelyLost 64 bytes in 1 blocks at leaky.c:14"), "%s",
+			   r.reason);
+	cr_assert_eq(r.trace[r.ntrace - 1].kind, SL_ENTRY_END, "the verdict stays last");
+	cr_assert_eq(r.trace[r.ntrace - 1].verdict, SL_FAIL);
+	cr_assert_eq(count_events(&r, SL_FAIL, "UninitCondition"), 1);
+	cr_assert_eq(count_events(&r, SL_FAIL, "Leak_DefinitelyLost"), 1);
+	cr_assert_eq(count_events(&r, SL_PASS, "conductor pid 1: clean"), 1);
+	cr_assert_eq(count_events(&r, SL_SKIP, "pid 6: XML truncated (process killed)"), 1);
+	cr_assert_eq(count_events(&r, SL_FAIL, "3 processes checked: 1 error, 1 definite leak, 1 truncated"), 1);
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}
+
+Test(memcheck, a_clean_run_stays_passed_and_a_failure_keeps_its_own_reason)
+{
+	write_file("vg.1.xml", HEAD("1", "0", "/b/shmlife") TAIL);
+	struct sl_result r;
+	struct sl_scenario *s = owner_scenario(&r);
+	sl_vg_apply(tmpdir, s, &r);
+	cr_assert_eq(r.outcome, SL_PASS, "%s", r.reason);
+	cr_assert_eq(count_events(&r, SL_PASS, "1 process checked: 0 errors"), 1);
+	sl_result_free(&r);
+	sl_scenario_free(s);
+
+	write_file("vg.2.xml", HEAD("2", "1", "/b/shmlife") LEAK TAIL);
+	s = owner_scenario(&r);
+	r.outcome = SL_FAIL;
+	snprintf(r.reason, sizeof(r.reason), "line 3: the kernel's fault");
+	sl_vg_apply(tmpdir, s, &r);
+	cr_assert_eq(r.outcome, SL_FAIL);
+	cr_assert_str_eq(r.reason, "line 3: the kernel's fault", "the first failure is the reason");
+	cr_assert_eq(count_events(&r, SL_FAIL, "actor owner pid 2: Leak_DefinitelyLost"), 1, "still listed");
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}
+
+Test(memcheck, no_file_at_all_is_broken_not_clean)
+{
+	struct sl_result r;
+	struct sl_scenario *s = owner_scenario(&r);
+	sl_vg_apply(tmpdir, s, &r);
+	cr_assert_eq(r.outcome, SL_BROK);
+	cr_assert_not_null(strstr(r.reason, "memcheck wrote no XML file"));
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}
+
+Test(memcheck, each_scenario_gets_a_fresh_directory_and_clear_removes_only_ours)
+{
+	char a[256], b[256], c[256];
+	char *base = in_tmp("valgrind");
+	cr_assert_eq(sl_vg_scenario_dir(base, "double-rmid", a, sizeof(a)), 0);
+	cr_assert_eq(sl_vg_scenario_dir(base, "double-rmid", b, sizeof(b)), 0);
+	cr_assert_eq(sl_vg_scenario_dir(base, "../etc/x y", c, sizeof(c)), 0);
+	cr_assert_str_eq(strrchr(a, '/') + 1, "double-rmid");
+	cr_assert_str_eq(strrchr(b, '/') + 1, "double-rmid.2", "a repetition does not mix its files in");
+	cr_assert_str_eq(strrchr(c, '/') + 1, "_.._etc_x_y", "no path escapes the base");
+	write_file("valgrind/double-rmid/vg.1.xml", "x");
+	write_file("valgrind/double-rmid/valgrind.log", "x");
+	write_file("valgrind/double-rmid.2/vg.1.xml", "x");
+	write_file("valgrind/double-rmid.2/mine.txt", "x");
+	write_file("valgrind/summary.txt", "x");
+	cr_assert_eq(sl_vg_clear(base), 0);
+	struct stat st;
+	cr_assert_neq(stat(a, &st), 0, "emptied and removed");
+	cr_assert_eq(stat(b, &st), 0, "kept: it holds a file that is not memcheck's");
+	char *mine = in_tmp("valgrind/double-rmid.2/mine.txt"), *vg = in_tmp("valgrind/double-rmid.2/vg.1.xml");
+	cr_assert_eq(access(mine, F_OK), 0);
+	cr_assert_neq(access(vg, F_OK), 0);
+	free(mine);
+	free(vg);
+	free(base);
+}
+
+Test(memcheck, a_scenario_built_in_c_cannot_be_rerun_under_valgrind_and_says_so)
+{
+	struct sl_scenario *s = sl_scenario_new("built-in-c");
+	int owner = sl_scenario_add_actor(s, "owner");
+	sl_add_exit(s, owner, 0);
+	struct sl_run_options o;
+	sl_run_options_default(&o);
+	char *base = in_tmp("vg");
+	o.valgrind = base;
+	struct sl_result r;
+	cr_assert_eq(sl_run(s, &o, &r), 0);
+	if (r.outcome == SL_SKIP)
+		cr_skip_test("cannot run scenarios here: %s", r.reason);
+	cr_assert_eq(r.outcome, SL_BROK, "%s: %s", sl_outcome_name(r.outcome), r.reason);
+	cr_assert_not_null(strstr(r.reason, "need a scenario read from a script file"), "%s", r.reason);
+	sl_result_free(&r);
+	sl_scenario_free(s);
+	free(base);
+}
+
+/* ---- end to end ------------------------------------------------------------------------ */
+
+static int have_valgrind(void)
+{
+	return system("valgrind --version >/dev/null 2>&1") == 0;
+}
+
+/* Runs `shmlife run --valgrind SCRIPT` with the build's bin/ on PATH;
+ * returns its exit status and results.json. */
+static int run_harness(const char *script, int valgrind, json_object **results)
+{
+	const char *bin = getenv("SHMLIFE_BIN"), *build = getenv("SHMLIFE_BUILD_DIR");
+	if (!bin || !build)
+		cr_skip_test("SHMLIFE_BIN and SHMLIFE_BUILD_DIR are not set: run this through ctest");
+	if (access(bin, X_OK) != 0)
+		cr_skip_test("no harness at %s", bin);
+	if (valgrind && !have_valgrind())
+		cr_skip_test("valgrind is not installed (Debian: apt-get install valgrind)");
+	char *reports = in_tmp("reports"), *out = in_tmp("tap.txt"), *path = NULL;
+	cr_assert_neq(asprintf(&path, "%s/bin:%s", build, getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin"), -1);
+	pid_t pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (fd < 0 || dup2(fd, 1) < 0)
+			_exit(126);
+		setenv("PATH", path, 1);
+		if (valgrind)
+			execl(bin, bin, "run", "--valgrind", "-q", "--report-dir", reports, script, (char *)NULL);
+		else
+			execl(bin, bin, "run", "-q", "--report-dir", reports, script, (char *)NULL);
+		_exit(127);
+	}
+	int st;
+	while (waitpid(pid, &st, 0) < 0)
+		cr_assert_eq(errno, EINTR);
+	char *json = in_tmp("reports/results.json");
+	*results = json_object_from_file(json);
+	cr_assert_not_null(*results, "no %s (harness status %d)", json, st);
+	free(json);
+	free(reports);
+	free(out);
+	free(path);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static json_object *first_scenario(json_object *results)
+{
+	json_object *list, *s;
+	cr_assert(json_object_object_get_ex(results, "scenarios", &list));
+	cr_assert_eq(json_object_array_length(list), 1);
+	s = json_object_array_get_idx(list, 0);
+	cr_assert_not_null(s);
+	return s;
+}
+
+static const char *field(json_object *o, const char *key)
+{
+	json_object *v;
+	cr_assert(json_object_object_get_ex(o, key, &v), "no %s", key);
+	return json_object_get_string(v);
+}
+
+static int trace_has(json_object *scenario, const char *verdict, const char *needle)
+{
+	json_object *trace;
+	int n = 0;
+	cr_assert(json_object_object_get_ex(scenario, "trace", &trace));
+	for (size_t i = 0; i < json_object_array_length(trace); i++) {
+		json_object *e = json_object_array_get_idx(trace, i);
+		n += strcmp(field(e, "kind"), "event") == 0 && strcmp(field(e, "verdict"), verdict) == 0 &&
+		     strstr(field(e, "detail"), needle) != NULL;
+	}
+	return n;
+}
+
+Test(memcheck, leaky_program_run_by_an_actor_fails_with_both_errors_named, .timeout = 120)
+{
+	json_object *results;
+	int status = run_harness("tests/valgrind/leaky.scn", 1, &results);
+	json_object *s = first_scenario(results);
+	const char *reason = field(s, "reason");
+	cr_assert_str_eq(field(s, "outcome"), "FAIL", "%s", reason);
+	cr_assert_eq(status, 1, "a FAIL exits 1");
+	cr_assert_not_null(strstr(reason, "program shmlife-test-leaky run by actor owner"), "%s", reason);
+	cr_assert_not_null(strstr(reason, "UninitCondition at leaky.c:"), "%s", reason);
+	cr_assert_not_null(strstr(reason, "Leak_DefinitelyLost 64 bytes in 1 blocks at leaky.c:"), "%s", reason);
+	cr_assert_eq(trace_has(s, "PASS", "memcheck: actor owner pid 2: clean"), 1, "the actor itself is clean");
+	cr_assert_eq(trace_has(s, "PASS", "memcheck: conductor pid 1: clean"), 1, "so is the conductor");
+	json_object_put(results);
+	char *summary = in_tmp("reports/valgrind/summary.txt"), *html = in_tmp("reports/index.html");
+	cr_assert_eq(access(summary, R_OK), 0, "the run's memcheck summary");
+	cr_assert_eq(access(html, R_OK), 0, "the HTML report");
+	free(summary);
+	free(html);
+}
+
+Test(memcheck, without_valgrind_the_leaky_program_passes, .timeout = 60)
+{
+	json_object *results;
+	int status = run_harness("tests/valgrind/leaky.scn", 0, &results);
+	json_object *s = first_scenario(results);
+	cr_assert_str_eq(field(s, "outcome"), "PASS", "%s", field(s, "reason"));
+	cr_assert_eq(status, 0);
+	cr_assert_eq(trace_has(s, "PASS", "memcheck: "), 0);
+	json_object_put(results);
+}
+
+Test(memcheck, actor_killed_on_purpose_is_reported_truncated, .timeout = 120)
+{
+	json_object *results;
+	int status = run_harness("tests/valgrind/killed-actor.scn", 1, &results);
+	json_object *s = first_scenario(results);
+	cr_assert_str_eq(field(s, "outcome"), "PASS", "%s", field(s, "reason"));
+	cr_assert_eq(status, 0);
+	cr_assert_eq(trace_has(s, "SKIP", "memcheck: actor victim pid 3: XML truncated (process killed)"), 1);
+	cr_assert_eq(trace_has(s, "PASS", "memcheck: actor owner pid 2: clean"), 1);
+	cr_assert_eq(trace_has(s, "PASS", "3 processes checked: 0 errors, 0 definite leaks, 1 truncated"), 1);
+	json_object_put(results);
+}
