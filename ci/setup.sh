@@ -4,7 +4,10 @@
 # Idempotent: each package is checked with `dpkg -s`; `apt-get update` runs
 # once, and only if something is missing.  Runs as root, or through sudo.
 # Then configures with -DSHMLIFE_WERROR=ON and builds.
-# SHMLIFE_BUILD_DIR overrides the build directory (default: build).
+# SHMLIFE_BUILD_DIR overrides the build directory (default: build);
+# SHMLIFE_CMAKE_ARGS adds configure options (ci/coverage.sh: coverage).
+# Chromium, for the HTML report's screenshot test, is installed only when it
+# is needed: in CI (CI=true) or with SHMLIFE_WITH_BROWSER=1.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -18,7 +21,11 @@ packages=(
 	libseccomp-dev                   # fault injection filters
 	gcovr valgrind                   # coverage, memcheck of actors
 	util-linux procps                # ipcs, ps
+	libpng-dev                       # the screenshot test decodes its PNG
 )
+if [ "${CI:-}" = true ] || [ "${SHMLIFE_WITH_BROWSER:-0}" = 1 ]; then
+	packages+=(chromium)             # renders index.html for the screenshot test
+fi
 
 log() { printf 'setup: %s\n' "$*"; }
 
@@ -64,8 +71,9 @@ install_missing() {
 
 install_missing
 
-log "configuring ${build_dir}/ (SHMLIFE_WERROR=ON)"
-cmake -S . -B "$build_dir" -DSHMLIFE_WERROR=ON
+log "configuring ${build_dir}/ (SHMLIFE_WERROR=ON ${SHMLIFE_CMAKE_ARGS:-})"
+# shellcheck disable=SC2086 # the extra options are words
+cmake -S . -B "$build_dir" -DSHMLIFE_WERROR=ON ${SHMLIFE_CMAKE_ARGS:-}
 log "building ${build_dir}/ with $(nproc) jobs"
 cmake --build "$build_dir" -j"$(nproc)"
 log "done"

@@ -1,16 +1,20 @@
 /* fuzz_parse.c - the libFuzzer target of the script parser: any bytes are
- * given to sl_parse_string() as a script; it must return a scenario or
+ * given to sl_parse_string() as a script, and to sl_parse_file() as a file
+ * (embedded NULs and all); each must return a scenario or
  * diagnostics, never crash, hang, leak or trip a sanitizer.  A scenario it
  * returns is walked (every step, name and predicate read) so that a broken
  * structure shows up here and not in the conductor.
  *
  * Built by fuzz/CMakeLists.txt (-DSHMLIFE_FUZZ=ON, clang); run by ci/fuzz.sh.
  */
+#define _GNU_SOURCE
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "shmlife/parse.h"
 #include "shmlife/scenario.h"
@@ -53,6 +57,26 @@ static size_t walk(const struct sl_scenario *s)
 	return sum;
 }
 
+static void check(struct sl_scenario *s, struct sl_diags *d);
+
+/* The same bytes as a file: sl_parse_file() reads them into a buffer of its
+ * own, embedded NULs and all, with no terminating NUL of ours. */
+static void parse_as_file(const uint8_t *data, size_t size)
+{
+	static int fd = -1;
+	static char path[64];
+	if (fd < 0) {
+		fd = memfd_create("fuzz.scn", MFD_CLOEXEC);
+		if (fd < 0)
+			return;
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	}
+	if (ftruncate(fd, 0) < 0 || pwrite(fd, data, size, 0) != (ssize_t)size)
+		return;
+	struct sl_diags d = { 0 };
+	check(sl_parse_file(path, &d), &d);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *text = malloc(size + 1);
@@ -61,7 +85,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(text, data, size);
 	text[size] = '\0';
 	struct sl_diags d = { 0 };
-	struct sl_scenario *s = sl_parse_string(text, "fuzz.scn", &d);
+	check(sl_parse_string(text, "fuzz.scn", &d), &d);
+	free(text);
+	parse_as_file(data, size);
+	return 0;
+}
+
+/* A scenario comes with no diagnostic, a refusal with at least one. */
+static void check(struct sl_scenario *s, struct sl_diags *dd)
+{
+	struct sl_diags d = *dd;
 	if (s) {
 		volatile size_t sink = walk(s);
 		(void)sink;
@@ -71,13 +104,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else {
 		if (d.n == 0)
 			abort(); /* refused without saying why */
-		FILE *out = fopen("/dev/null", "w");
+		FILE *out = fopen("/dev/null", "we");
 		if (out) {
 			sl_diags_print(&d, out);
 			fclose(out);
 		}
 	}
 	sl_diags_free(&d);
-	free(text);
-	return 0;
 }

@@ -19,7 +19,9 @@
 	X(run, "run scenarios; TAP on stdout, JUnit XML and JSON reports")          \
 	X(check, "parse and validate scripts without running them")                 \
 	X(list, "list scenarios: name, tags, description")                          \
-	X(show, "run one scenario and print its full trace")
+	X(show, "run one scenario and print its full trace")                         \
+	X(claims, "run scenarios; list each claim with this kernel's verdict")     \
+	X(explore, "re-run a scenario with a crash at each point; check its invariants")
 
 #define DECLARE_COMMAND(name, summary) int cmd_##name(int argc, char **argv);
 SHMLIFE_COMMANDS(DECLARE_COMMAND)

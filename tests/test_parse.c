@@ -760,7 +760,8 @@ Test(parse, expect_segment)
 		"owner shmat seg -> a\n"
 		"expect seg exists !dest not locked ipcs-dest key=auto ipcs-key!=0 size=4k perms=0600\n"
 		"expect seg cpid=owner lpid!=peer nattch>=1 ipcs-nattch<2 uid=0 gid<=0 cuid>-1 cgid=0\n"
-		"expect seg atime >= time(a) dtime=0 ctime < time(line 3) rss>0 swap=0 mode=01600 shmid=seg\n");
+		"expect seg atime >= time(a) dtime=0 ctime < time(line 3) rss>0 swap=0 mode=01600 shmid=seg\n"
+		"expect seg mode=SHM_DEST|SHM_LOCKED|0600\n");
 	cr_assert_eq(s->steps[2].npreds, 8);
 	pred(s, 2, 0, SL_F_EXISTS, SL_CMP_TRUE, 0);
 	pred(s, 2, 1, SL_F_DEST, SL_CMP_TRUE, 1);
@@ -789,6 +790,7 @@ Test(parse, expect_segment)
 	pred(s, 4, 4, SL_F_SWAP, SL_CMP_EQ, 0);
 	is_num(pred(s, 4, 5, SL_F_MODE, SL_CMP_EQ, 0)->value, 01600);
 	is_slot(s, pred(s, 4, 6, SL_F_SHMID, SL_CMP_EQ, 0)->value, "seg");
+	is_num(pred(s, 5, 0, SL_F_MODE, SL_CMP_EQ, 0)->value, SHM_DEST | SHM_LOCKED | 0600);
 	sl_scenario_free(s);
 }
 
@@ -799,7 +801,7 @@ Test(parse, expect_namespace_and_maps)
 		"owner shmget key=IPC_PRIVATE size=4096 flags=IPC_CREAT|0600 -> seg2\n"
 		"expect namespace segments=2, shmmni=4096 shmmax>0 shmall>0 shm_rmid_forced=0\n"
 		"expect owner maps attached seg, not attached seg2, attachments=1, mapped-deleted seg\n"
-		"expect peer maps detached seg !mapped-deleted seg2\n");
+		"expect peer maps detached seg !mapped-deleted seg2 mapped-key=0xdeadbeef\n");
 	is_step(s, 2, SL_OP_EXPECT, NULL, 0);
 	cr_assert_eq(s->steps[2].target, SL_TARGET_NAMESPACE);
 	cr_assert_eq(s->steps[2].subject.kind, SL_VAL_NONE);
@@ -817,6 +819,7 @@ Test(parse, expect_namespace_and_maps)
 	is_slot(s, pred(s, 3, 3, SL_F_MAPPED_DELETED, SL_CMP_TRUE, 0)->value, "seg");
 	pred(s, 4, 0, SL_F_DETACHED, SL_CMP_TRUE, 0);
 	pred(s, 4, 1, SL_F_MAPPED_DELETED, SL_CMP_TRUE, 1);
+	is_num(pred(s, 4, 2, SL_F_MAPPED_KEY, SL_CMP_EQ, 0)->value, (int32_t)0xdeadbeefu);
 	sl_scenario_free(s);
 }
 

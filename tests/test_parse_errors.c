@@ -540,6 +540,77 @@ ERRORS(several_errors,
 	"t.scn:7:21: unknown field 'dst'; did you mean 'dest'?\n"
 	"t.scn:11:33: unknown errno 'EINVL'; did you mean 'EINVAL'?\n")
 
+ERRORS(fd_field_needs_number,
+	HEAD
+	"expect owner fd=/dev/null\n",
+	"t.scn:3:14: write the descriptor's number: fd0=/dev/null\n")
+
+ERRORS(mode_constant_of_another_kind,
+	HEAD
+	SEG
+	"expect seg mode=O_RDWR\n",
+	"t.scn:4:17: 'O_RDWR' is an open flag, not a mode\n")
+
+ERRORS(bound_name_is_not_an_actor,
+	HEAD
+	SEG
+	"owner kill seg SIGTERM\n"
+	"seg shmat seg\n",
+	"t.scn:4:12: 'seg' is a bound name, not an actor\n"
+	"t.scn:5:1: 'seg' is a bound name, not an actor\n")
+
+ERRORS(maps_subject_with_segment_field,
+	HEAD
+	SEG
+	"expect owner maps nattch=1\n",
+	"t.scn:4:19: 'nattch' is a segment field, not a maps field\n")
+
+ERRORS(actor_used_before_fork_creates_it,
+	HEAD
+	"child setsid\n"
+	"owner fork -> child\n",
+	"t.scn:3:1: actor 'child' does not exist yet: line 4 creates it\n")
+
+ERRORS(group_step_binds_plain_name,
+	"scenario t\n"
+	"actors: owner, workers[2]\n"
+	SEG
+	"workers shmat seg -> a[0]\n",
+	"t.scn:4:22: bind a plain name; a group step binds a[0], a[1]... itself\n")
+
+ERRORS(one_name_one_claim,
+	"scenario t\n"
+	"claim c1: \"x\"\n"
+	"actors: owner\n"
+	SEG
+	"owner shmat seg -> a -> b\n"
+	"owner shmat seg [claim c1] [claim c1]\n",
+	"t.scn:5:22: a step binds one name; 'a' is bound already\n"
+	"t.scn:6:28: a step is evidence for one claim\n")
+
+ERRORS(sysctl_step_without_assignment,
+	HEAD
+	"sysctl\n"
+	"sysctl kernel.shmmni 8\n"
+	"sysctl kernel.shmmni =\n",
+	"t.scn:3:1: sysctl needs NAME = VALUE: sysctl kernel.shmmni = 8\n"
+	"t.scn:4:22: expected '=' and a value, found '8'\n"
+	"t.scn:5:23: expected a value after '=', found the end of the line\n")
+
+ERRORS(tags_and_actors_headers,
+	"scenario t\n"
+	"tags: a, a\n"
+	"tags:\n"
+	"actors:\n"
+	"actors: w[x], v[2\n"
+	"actors: ok\n"
+	"ok setsid\n",
+	"t.scn:2:10: tag 'a' is given twice\n"
+	"t.scn:3:6: 'tags' needs at least one tag\n"
+	"t.scn:4:8: 'actors' needs at least one actor\n"
+	"t.scn:5:11: expected a group size, found 'x'\n"
+	"t.scn:5:18: expected ']', found the end of the line\n")
+
 /* ---- cases that are built rather than written ----------------------------- */
 
 Test(parse_errors, line_too_long)
@@ -549,7 +620,7 @@ Test(parse_errors, line_too_long)
 	cr_assert_not_null(text);
 	int k = snprintf(text, 64, HEAD "owner chdir /");
 	memset(text + k, 'a', n);
-	strcpy(text + k + n, "\nowner setsid\nowner shmatt\n");
+	snprintf(text + k + n, 64, "\nowner setsid\nowner shmatt\n");
 	check(text, "t.scn:3:4097: line is longer than 4096 characters\n"
 		    "t.scn:5:7: unknown operation 'shmatt'; did you mean 'shmat'?\n");
 	free(text);
@@ -606,8 +677,7 @@ Test(parse_errors, too_many_steps)
 	 * steps, which is said once */
 	char text[1024];
 	char *p = text + sprintf(text, "scenario t\nactors: w[10000]\n");
-	for (int i = 0; i < 11; i++)
+	for (int i = 0; i < 12; i++)
 		p += sprintf(p, "w setsid\n");
-	p += sprintf(p, "w setsid\n");
 	check(text, "t.scn:13:1: too many steps (the limit is 100000)\n");
 }

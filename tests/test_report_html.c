@@ -300,6 +300,39 @@ Test(html, page_is_well_formed_with_a_lane_per_actor_and_a_row_per_step)
 	fixture_free(&f);
 }
 
+Test(html, an_actor_killed_by_another_or_waited_for_ends_its_lifeline)
+{
+	struct sl_scenario *s = sl_scenario_new("kill-and-wait");
+	int owner = sl_scenario_add_actor(s, "owner"), victim = sl_scenario_add_actor(s, "victim");
+	int quitter = sl_scenario_add_actor(s, "quitter");
+	struct sl_step *st = step(s, owner, SL_OP_KILL, 3, "owner kill victim SIGKILL");
+	st->args[0] = sl_actor(victim);
+	st->args[1] = sl_num(SIGKILL);
+	st->nargs = 2;
+	step(s, SL_CONDUCTOR, SL_OP_WAIT, 4, "wait quitter")->args[0] = sl_actor(quitter);
+	struct sl_report_item it = { .scenario = s };
+	sl_result_init(&it.result);
+	struct sl_trace_entry e = entry(0, owner, SL_PASS, 0, 0);
+	e.brief.slot = -1;
+	e.brief.present = 0;
+	append(&it.result, e);
+	e.step = 1;
+	e.actor = SL_CONDUCTOR;
+	append(&it.result, e);
+	char *path = in_tmp("index.html");
+	cr_assert_eq(sl_html_write(path, &it, 1, NULL), 0);
+	xmlDocPtr doc = read_page(path);
+	cr_assert_eq(count_nodes(doc, SVG0 "//*[@data-lane='1']//*[contains(@class,'death')]"), 0, "owner lives");
+	cr_assert_eq(count_nodes(doc, SVG0 "//*[@data-lane='2']//*[contains(@class,'death')]"), 1, "killed");
+	cr_assert_eq(count_nodes(doc, SVG0 "//*[@data-lane='3']//*[contains(@class,'death')]"), 1, "waited for");
+	cr_assert_eq(count_nodes(doc, SVG0 "//*[local-name()='text'][.='kill victim SIGKILL']"), 1,
+		     "the lane names the actor: the label does not repeat it");
+	xmlFreeDoc(doc);
+	free(path);
+	sl_result_free(&it.result);
+	sl_scenario_free(s);
+}
+
 Test(html, failing_step_stands_out)
 {
 	struct fixture f;
@@ -450,7 +483,7 @@ Test(html, coverage_summary_is_shown_with_links_when_there_is_one)
 	cr_assert_eq(sl_html_write(path, f.items, 1, NULL), 0);
 	page = slurp(path);
 	cr_assert_not_null(strstr(page, "85.0 %</span> (850 of 1000)"));
-	cr_assert_not_null(strstr(page, "<span class=\"pct low\">70.0 %</span> (7 of 10)"), "per file, under 80 %");
+	cr_assert_not_null(strstr(page, "<span class=\"pct low\">70.0 %</span> (7 of 10)"), "per file, under 80 %%");
 	cr_assert_not_null(strstr(page, "href=\"coverage/index.html\""));
 	cr_assert_null(strstr(page, "<script"));
 	free(page);

@@ -1,12 +1,14 @@
 /* actor.c - what an actor does with each command: the real syscalls
  * (shmget, shmat, shmdt, shmctl, ftok, fork, exit, kill, exec, the daemon
- * recipe's calls) and memory reads and writes through an attachment.
+ * recipe's calls, `catch`, whose handler records which signals arrived) and
+ * memory reads and writes through an attachment.
  * It reports the return value and errno, never interprets them: judging is
  * the conductor's job. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -21,8 +23,16 @@
 #include <unistd.h>
 
 #include "actor.h"
+#include "inject.h"
 #include "util.h"
 #include "wire.h"
+
+/* 1 once this process (or the process it was forked from) is under a seccomp
+ * listener of the conductor's: a second one cannot be installed. */
+static int supervised;
+
+/* Signals the handlers of `catch` have seen: bit n-1 for signal n. */
+static uint64_t caught_signals;
 
 static void reset_signals(void)
 {
@@ -153,6 +163,7 @@ static int do_fork(struct sl_wire_reply *r, int *pass_fd)
 		if (dup3(sv[1], SL_CHANNEL_FD, O_CLOEXEC) < 0)
 			_exit(127);
 		close(sv[1]);
+		caught_signals = 0; /* a new actor: its parent's signals are not its own */
 		return 1; /* the child serves its own channel; it answers nothing now */
 	}
 	close(sv[1]);
@@ -167,8 +178,26 @@ static int do_fork(struct sl_wire_reply *r, int *pass_fd)
 }
 
 /* fork-detach and daemon(3): the parent exits, the actor lives on in the child. */
+/* The child answers only once the parent that left has ended, so that the
+ * next step sees it adopted (ppid 1): the kernel reparents the children of
+ * an exiting process before its pidfd says it has exited. */
+static void await_parent_exit(pid_t parent)
+{
+	int pidfd = sl_pidfd_open(parent);
+	if (pidfd >= 0) {
+		struct pollfd p = { .fd = pidfd, .events = POLLIN };
+		while (poll(&p, 1, -1) < 0 && errno == EINTR)
+			;
+		close(pidfd);
+		return;
+	}
+	for (int i = 0; errno != ESRCH && getppid() == parent && i < 5000; i++)
+		poll(NULL, 0, 1); /* no pidfds (valgrind): look, bounded */
+}
+
 static void do_detach(const struct sl_wire_cmd *c, struct sl_wire_reply *r)
 {
+	pid_t parent = getpid();
 	if (c->op == SL_OP_DAEMON) {
 		sl_flush_coverage();
 		r->ret = daemon((int)c->a[0], (int)c->a[1]);
@@ -181,8 +210,10 @@ static void do_detach(const struct sl_wire_cmd *c, struct sl_wire_reply *r)
 		r->ret = pid;
 	}
 	r->err = r->ret < 0 ? errno : 0;
-	if (r->ret == 0)
+	if (r->ret == 0) {
+		await_parent_exit(parent);
 		r->ret = getpid();
+	}
 }
 
 static char **split_strings(const char *p, uint32_t n, const char **end)
@@ -198,6 +229,62 @@ static char **split_strings(const char *p, uint32_t n, const char **end)
 	return v;
 }
 
+/* Puts this process under fault injection for the step in progress
+ * (inject.h): installs the filter once, announces itself on the channel (the
+ * new listener attached) and waits for the conductor's go-ahead.  A process
+ * already supervised announces itself only if `always` (a program's child:
+ * the conductor must learn its pid).  Returns 0, or -1 with errno. */
+static int come_under_supervision(int always)
+{
+	int listener = -1, err = 0;
+	if (!supervised) {
+		listener = inject_install_filter();
+		if (listener < 0)
+			err = errno;
+		else
+			supervised = 1;
+	} else if (!always) {
+		return 0;
+	}
+	struct sl_wire_reply r;
+	memset(&r, 0, sizeof(r));
+	r.kind = SL_WIRE_REPLY_ANNOUNCE;
+	r.pid = getpid();
+	r.err = err;
+	int rc = sl_wire_send_reply(SL_CHANNEL_FD, &r, listener);
+	if (listener >= 0)
+		close(listener);
+	struct sl_wire_cmd ack;
+	char none[8];
+	if (rc < 0 || sl_wire_recv_cmd(SL_CHANNEL_FD, &ack, none, sizeof(none)) <= 0 || ack.op != SL_WIRE_ACK) {
+		errno = EPROTO;
+		return -1;
+	}
+	errno = err;
+	return err ? -1 : 0;
+}
+
+/* A program named without a '/' is looked for in PATH, then beside the
+ * shmlife executable (where the programs of scenarios/programs are built). */
+static void exec_program(char **argv)
+{
+	if (strchr(argv[0], '/')) {
+		execv(argv[0], argv);
+		return;
+	}
+	execvp(argv[0], argv);
+	char self[4096];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n <= 0)
+		return;
+	self[n] = '\0';
+	char *slash = strrchr(self, '/');
+	if (!slash || (size_t)(slash + 1 - self) + strlen(argv[0]) + 1 > sizeof(self))
+		return;
+	strcpy(slash + 1, argv[0]);
+	execv(self, argv);
+}
+
 static void exec_child(const struct sl_wire_cmd *c, const char *strings, long long auto_key)
 {
 	const char *end;
@@ -210,10 +297,9 @@ static void exec_child(const struct sl_wire_cmd *c, const char *strings, long lo
 	setenv("SHMLIFE_KEY", keybuf, 1);
 	for (uint32_t i = 0; i < c->envc; i++)
 		putenv(extra[i]);
-	if (strchr(argv[0], '/'))
-		execv(argv[0], argv);
-	else
-		execvp(argv[0], argv);
+	if (c->nfaults > 0 && come_under_supervision(1) < 0)
+		_exit(127);
+	exec_program(argv);
 	_exit(127);
 }
 
@@ -260,6 +346,45 @@ static void do_null_stdio(struct sl_wire_reply *r)
 		close(fd);
 }
 
+/* ---- catch: a handler that records which signals arrived ------------------ */
+
+static void record_signal(int sig)
+{
+	if (sig > 0 && sig <= 64)
+		__atomic_fetch_or(&caught_signals, UINT64_C(1) << (sig - 1), __ATOMIC_RELAXED);
+}
+
+static void do_catch(int sig, struct sl_wire_reply *r)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = record_signal;
+	sa.sa_flags = SA_RESTART; /* the channel's reads and writes go on */
+	sigemptyset(&sa.sa_mask);
+	r->ret = sigaction(sig, &sa, NULL);
+}
+
+/* Answers with the signals recorded, once all of c->a[0] are among them or
+ * c->a[1] ms have passed.  Signals are blocked while the record is read and
+ * let in only inside ppoll(), so none is missed between the two. */
+static void report_signals(const struct sl_wire_cmd *c, struct sl_wire_reply *r)
+{
+	uint64_t want = (uint64_t)c->a[0];
+	int64_t deadline = sl_now_ms() + c->a[1];
+	sigset_t all, old;
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &old);
+	for (;;) {
+		int64_t left = deadline - sl_now_ms();
+		if ((__atomic_load_n(&caught_signals, __ATOMIC_RELAXED) & want) == want || left <= 0)
+			break;
+		struct timespec ts = { (time_t)(left / 1000), (long)(left % 1000) * 1000000L };
+		ppoll(NULL, 0, &ts, &old); /* ends early when a handler has run */
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	r->ret = (int64_t)__atomic_load_n(&caught_signals, __ATOMIC_RELAXED);
+}
+
 static void probe_tty(struct sl_wire_reply *r)
 {
 	int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
@@ -288,6 +413,11 @@ static int perform(const struct sl_wire_cmd *c, const char *payload, long long a
 	const char *str = c->str_len ? payload : "";
 	const char *data = payload + c->str_len;
 	const char *strings = data + c->data_len;
+	if (c->nfaults > 0 && c->op != SL_OP_EXEC && come_under_supervision(0) < 0) {
+		r->ret = -1;
+		r->err = errno;
+		return 0;
+	}
 	errno = 0;
 	switch (c->op) {
 	case SL_OP_SHMGET: r->ret = shmget((key_t)c->a[0], (size_t)c->a[1], (int)c->a[2]); break;
@@ -320,7 +450,9 @@ static int perform(const struct sl_wire_cmd *c, const char *payload, long long a
 	case SL_OP_CLOSE_FDS: do_close_fds(r); return 0;
 	case SL_OP_NULL_STDIO: do_null_stdio(r); return 0;
 	case SL_OP_OPEN: r->ret = open(str, (int)c->a[0]); break;
+	case SL_OP_CATCH: do_catch((int)c->a[0], r); break;
 	case SL_WIRE_PROBE_TTY: probe_tty(r); return 0;
+	case SL_WIRE_SIGNALS: report_signals(c, r); return 0;
 	case SL_WIRE_FLUSH: sl_flush_coverage(); r->ret = 0; break;
 	case SL_WIRE_QUIT: sl_flush_coverage(); _exit(0);
 	default: r->ret = -1; errno = ENOSYS; break;

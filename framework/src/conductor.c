@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "conductor.h"
+#include "inject.h"
 #include "shmlife/observe.h"
 #include "util.h"
 #include "verdict.h"
@@ -159,6 +160,9 @@ static int start_actors(struct conductor *c)
 		close(c->pty_slave);
 		c->pty_slave = -1;
 	}
+	for (int i = 0; i < c->s->nactors; i++) /* all started at once, then each awaited */
+		if (!c->s->actors[i].spawned)
+			conductor_await_ready(c, i);
 	return 0;
 }
 
@@ -261,7 +265,8 @@ static void after_answer(struct conductor *c, const struct sl_step *st, const st
 {
 	struct conductor_actor *a = &c->actors[st->actor];
 	if (st->op == SL_OP_FORK && r->err == 0 && passed_fd >= 0 && st->new_actor >= 0) {
-		conductor_adopt_actor(c, st->new_actor, r->child_pid, passed_fd);
+		if (conductor_adopt_actor(c, st->new_actor, r->child_pid, passed_fd) == 0)
+			conductor_await_ready(c, st->new_actor);
 		return;
 	}
 	if (passed_fd >= 0)
@@ -278,10 +283,17 @@ static void perform_actor_step(struct conductor *c, int i, struct sl_trace_entry
 	const struct sl_step *st = &c->s->steps[i];
 	struct conductor_actor *a = &c->actors[st->actor];
 	if (a->state != ACTOR_RUNNING) {
-		e->verdict = SL_FAIL;
+		e->verdict = c->s->keep_going ? SL_SKIP : SL_FAIL; /* keep-going: it crashed, as explored */
 		snprintf(e->detail, sizeof(e->detail), "actor %s %s; it cannot perform this step",
 			 conductor_actor_name(c, st->actor),
 			 a->state == ACTOR_UNBORN ? "was never born" : "has ended");
+		return;
+	}
+	if (a->chan < 0) {
+		e->verdict = SL_FAIL;
+		snprintf(e->detail, sizeof(e->detail),
+			 "%s was found by 'find', not started by shmlife: it performs no steps",
+			 conductor_actor_name(c, st->actor));
 		return;
 	}
 	struct sl_wire_cmd cmd;
@@ -298,6 +310,16 @@ static void perform_actor_step(struct conductor *c, int i, struct sl_trace_entry
 		e->verdict = SL_BROK;
 		snprintf(e->detail, sizeof(e->detail), "step payload too large (%zu bytes)", len);
 		return;
+	}
+	if (st->nfaults > 0) { /* inject.c answers the calls of the step's process */
+		char why[160];
+		if (inject_arm(i, a->pid, st->op == SL_OP_EXEC, st->faults, st->nfaults, why, sizeof(why)) < 0) {
+			free(payload);
+			e->verdict = SL_BROK;
+			snprintf(e->detail, sizeof(e->detail), "cannot arm the faults: %s", why);
+			return;
+		}
+		cmd.nfaults = st->nfaults;
 	}
 	e->pid = a->pid;
 	struct sl_wire_reply r;
@@ -381,6 +403,14 @@ static void perform_conductor_step(struct conductor *c, int i, struct sl_trace_e
 		ans->err = ans->ret < 0 ? (c->pty_master >= 0 ? errno : ENOTTY) : 0;
 		break;
 	}
+	case SL_OP_FIND:
+		ans->ret = conductor_find(c, st->new_actor, st->str, e->detail, sizeof(e->detail));
+		if (ans->ret < 0) {
+			e->verdict = SL_FAIL;
+			return;
+		}
+		e->pid = (int)ans->ret;
+		break;
 	default:
 		e->verdict = SL_BROK;
 		snprintf(e->detail, sizeof(e->detail), "%s is not a conductor step", sl_op_name(st->op));
@@ -408,6 +438,44 @@ static void flush_before_kills(struct conductor *c, const struct sl_step *st)
 }
 #endif
 
+struct fault_report { struct conductor *c; int step; };
+
+static void report_fault(void *ctx, const char *text)
+{
+	const struct fault_report *fr = ctx;
+	struct sl_trace_entry e;
+	memset(&e, 0, sizeof(e));
+	e.kind = SL_ENTRY_EVENT;
+	e.step = fr->step;
+	e.actor = fr->c->s->steps[fr->step].actor;
+	e.verdict = SL_PASS;
+	e.t_ns = sl_now_ns() - fr->c->t0;
+	e.brief.slot = -1;
+	snprintf(e.detail, sizeof(e.detail), "%s", text);
+	conductor_emit(fr->c, &e);
+}
+
+/* The step's faults end with it: what they did goes into the trace. */
+static void end_faults(struct conductor *c, int i, struct sl_trace_entry *e)
+{
+	struct fault_report fr = { c, i };
+	int err = inject_step_end(i, report_fault, &fr);
+	if (err && e->verdict != SL_BROK) {
+		e->verdict = SL_BROK;
+		snprintf(e->detail, sizeof(e->detail), "cannot put the step's process under fault injection: %s",
+			 strerror(err));
+	}
+}
+
+/* Whether a step that did not pass decides the scenario's outcome: always,
+ * but in keep-going runs, where only invariants and harness errors do. */
+static int decides_outcome(const struct conductor *c, const struct sl_step *st, enum sl_outcome v)
+{
+	if (v == SL_PASS || v == SL_SKIP)
+		return 0;
+	return !c->s->keep_going || v == SL_BROK || st->invariant;
+}
+
 static void run_step(struct conductor *c, int i)
 {
 	const struct sl_step *st = &c->s->steps[i];
@@ -432,6 +500,8 @@ static void run_step(struct conductor *c, int i)
 		perform_conductor_step(c, i, &e, &ans);
 	else
 		perform_actor_step(c, i, &e, &ans);
+	if (st->nfaults > 0)
+		end_faults(c, i, &e);
 	if (st->op != SL_OP_EXPECT) {
 		e.ret = ans.ret;
 		e.err = ans.err;
@@ -450,7 +520,7 @@ static void run_step(struct conductor *c, int i)
 	    observe_segment(e.brief.shmid, &e.obs.seg) == 0)
 		e.obs_kind = SL_OBS_SEGMENT; /* `shmlife show`: a full snapshot after every step */
 	c->phases.observe_ns += sl_now_ns() - done;
-	if (e.verdict != SL_PASS)
+	if (decides_outcome(c, st, e.verdict))
 		fail(c, e.verdict, i, "line %d: %s: %s", st->line, st->text ? st->text : sl_op_name(st->op),
 		     e.detail);
 	conductor_emit(c, &e);
@@ -488,6 +558,36 @@ static void check_leaks(struct conductor *c)
 	}
 	event(c, SL_FAIL, "leaked segment(s): %d left in the namespace after every actor ended:%s", left, ids);
 	fail(c, SL_FAIL, -1, "leaked segment(s): %d left after every actor ended:%s", left, ids);
+}
+
+/* Found processes (a daemon that escaped by a double fork) still alive after
+ * the last step: one flag per actor, or NULL if there are none. */
+static char *found_alive(struct conductor *c)
+{
+	char *alive = NULL;
+	conductor_poll_ends(c);
+	for (int i = 0; i < c->s->nactors; i++) {
+		if (!c->s->actors[i].found || c->actors[i].state != ACTOR_RUNNING)
+			continue;
+		if (!alive && !(alive = calloc((size_t)c->s->nactors, 1)))
+			return NULL;
+		alive[i] = 1;
+	}
+	return alive;
+}
+
+/* They die with the namespace (kill(-1, SIGKILL) from its PID 1): say so. */
+static void report_found_at_end(struct conductor *c, const char *alive)
+{
+	for (int i = 0; alive && i < c->s->nactors; i++) {
+		if (!alive[i])
+			continue;
+		int st = c->actors[i].wait_status;
+		const char *sig = st != -1 && WIFSIGNALED(st) ? sigabbrev_np(WTERMSIG(st)) : NULL;
+		event(c, SL_PASS, "teardown: %s (pid %d), found by 'find', was alive after the last step; %s%s",
+		      conductor_actor_name(c, i), c->actors[i].pid, sig ? "killed by SIG" : "ended with the namespace",
+		      sig ? sig : "");
+	}
 }
 
 static void send_end(struct conductor *c)
@@ -577,13 +677,16 @@ int sl_conductor_main(const struct sl_scenario *s, const struct sl_run_options *
 		c.phases.setup_ns = t - c.t0;
 		if (start_actors(&c) == 0) {
 			c.phases.fork_ns = sl_now_ns() - t;
-			for (int i = 0; i < s->nsteps && c.outcome == SL_PASS; i++)
+			for (int i = 0; i < s->nsteps && (c.outcome == SL_PASS || s->keep_going); i++)
 				run_step(&c, i);
 		}
 	}
 	uint64_t t = sl_now_ns();
+	char *found = found_alive(&c);
 	conductor_kill_all(&c);
-	if (c.outcome == SL_PASS)
+	report_found_at_end(&c, found);
+	free(found);
+	if (c.outcome == SL_PASS || s->keep_going)
 		check_leaks(&c);
 	c.phases.teardown_ns = sl_now_ns() - t;
 	send_end(&c);

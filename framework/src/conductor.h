@@ -62,6 +62,10 @@ int conductor_fork_actor(struct conductor *c, int parent, int idx);
  * wait status in the actor), -1 timed out, -2 harness error (errno). */
 int conductor_call(struct conductor *c, int idx, const struct sl_wire_cmd *cmd,
 		   const void *payload, size_t len, struct sl_wire_reply *r, int *passed_fd);
+/* Waits, bounded, until a new actor serves its channel, so that it has
+ * finished setting itself up (descriptors, signals, session) before the next
+ * step observes it; an actor that ends meanwhile is marked ended. */
+void conductor_await_ready(struct conductor *c, int idx);
 /* Waits, bounded, until the actor has ended.  1 ended, 0 timed out. */
 int conductor_wait_end(struct conductor *c, int idx, int timeout_ms);
 /* Marks actors whose process has ended, collecting their status. */
@@ -71,6 +75,12 @@ void conductor_kill_all(struct conductor *c);
 
 /* conductor_expect.c: performs an SL_OP_EXPECT step; fills e. */
 void conductor_expect(struct conductor *c, int step, struct sl_trace_entry *e);
+
+/* conductor_find.c: waits, bounded, until exactly one live process of the
+ * namespace that is not a running actor has this comm, and adopts it as the
+ * found actor idx (no channel: observed, waited for, signalled, not driven).
+ * Returns its pid, or -1 with why it was not found in why. */
+pid_t conductor_find(struct conductor *c, int idx, const char *comm, char *why, size_t len);
 
 /* conductor.c */
 long long conductor_value(const struct conductor *c, const struct sl_value *v);

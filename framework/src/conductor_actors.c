@@ -22,6 +22,7 @@
 
 #include "actor.h"
 #include "conductor.h"
+#include "inject.h"
 #include "util.h"
 
 static void remember_status(struct conductor *c, pid_t pid, int status)
@@ -123,11 +124,7 @@ static int wait_process_end(struct conductor *c, struct conductor_actor *a, int 
 	int status;
 	if (a->pidfd >= 0) {
 		struct pollfd p = { .fd = a->pidfd, .events = POLLIN };
-		int n;
-		do
-			n = poll(&p, 1, timeout_ms);
-		while (n < 0 && errno == EINTR);
-		return n > 0;
+		return inject_poll(&p, 1, timeout_ms) > 0; /* answering injected calls meanwhile */
 	}
 	int64_t deadline = sl_now_ms() + timeout_ms;
 	for (;;) {
@@ -135,7 +132,7 @@ static int wait_process_end(struct conductor *c, struct conductor_actor *a, int 
 			return 1;
 		if (sl_now_ms() >= deadline)
 			return 0;
-		poll(NULL, 0, 10);
+		inject_poll(NULL, 0, 10);
 	}
 }
 
@@ -183,6 +180,19 @@ int conductor_fork_actor(struct conductor *c, int parent, int idx)
 	return conductor_adopt_actor(c, idx, r.child_pid, chan);
 }
 
+/* A process of the step in progress is under fault injection now: the
+ * supervisor takes its listener and learns its pid; it may go on. */
+static void take_announcement(struct conductor *c, int idx, const struct sl_wire_reply *r, int listener)
+{
+	struct conductor_actor *a = &c->actors[idx];
+	inject_announced(r->pid, a->pid, listener, r->err);
+	struct sl_wire_cmd ack;
+	memset(&ack, 0, sizeof(ack));
+	ack.op = SL_WIRE_ACK;
+	ack.step = -1;
+	sl_wire_send_cmd(a->chan, &ack, NULL, 0); /* if it is gone, its end is seen next */
+}
+
 /* The actor's channel ended: wait (bounded) for its process, collect status. */
 static void collect_end(struct conductor *c, int idx, int timeout_ms)
 {
@@ -213,22 +223,43 @@ int conductor_call(struct conductor *c, int idx, const struct sl_wire_cmd *cmd,
 		collect_end(c, idx, c->step_timeout_ms);
 		return 0;
 	}
-	struct pollfd p = { .fd = a->chan, .events = POLLIN };
-	int n;
-	do
-		n = poll(&p, 1, c->step_timeout_ms);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return -2;
-	if (n == 0)
-		return -1;
-	int got = sl_wire_recv_reply(a->chan, r, passed_fd);
-	if (got == 1)
-		return 1;
-	if (got < 0 && errno != ECONNRESET)
-		return -2;
-	collect_end(c, idx, c->step_timeout_ms);
-	return 0;
+	int64_t deadline = sl_now_ms() + c->step_timeout_ms;
+	for (;;) {
+		struct pollfd p = { .fd = a->chan, .events = POLLIN };
+		int64_t left = deadline - sl_now_ms();
+		int n = left > 0 ? inject_poll(&p, 1, (int)left) : 0; /* answering injected calls meanwhile */
+		if (n < 0)
+			return -2;
+		if (n == 0)
+			return -1;
+		int got = sl_wire_recv_reply(a->chan, r, passed_fd);
+		if (got == 1 && r->kind == SL_WIRE_REPLY_ANNOUNCE) {
+			take_announcement(c, idx, r, *passed_fd);
+			*passed_fd = -1;
+			continue;
+		}
+		if (got == 1)
+			return 1;
+		if (got < 0 && errno != ECONNRESET)
+			return -2;
+		collect_end(c, idx, c->step_timeout_ms);
+		return 0;
+	}
+}
+
+void conductor_await_ready(struct conductor *c, int idx)
+{
+	struct conductor_actor *a = &c->actors[idx];
+	if (a->state != ACTOR_RUNNING || a->chan < 0)
+		return;
+	struct sl_wire_cmd ping; /* a question without side effects: which signals it caught */
+	memset(&ping, 0, sizeof(ping));
+	ping.op = SL_WIRE_SIGNALS;
+	ping.step = -1;
+	struct sl_wire_reply r;
+	int fd = -1;
+	if (conductor_call(c, idx, &ping, NULL, 0, &r, &fd) == 1 && fd >= 0)
+		close(fd);
 }
 
 int conductor_wait_end(struct conductor *c, int idx, int timeout_ms)
@@ -251,21 +282,34 @@ void conductor_poll_ends(struct conductor *c)
 	}
 }
 
+/* Live actors quit by themselves first when how they end matters: coverage
+ * builds write their counters, memcheck checks their leaks. */
+static int quit_first(const struct conductor *c)
+{
+#ifdef SHMLIFE_COVERAGE
+	(void)c;
+	return 1;
+#else
+	return c->o && c->o->valgrind;
+#endif
+}
+
+static void ask_actors_to_quit(struct conductor *c)
+{
+	struct sl_wire_cmd quit = { .op = SL_WIRE_QUIT };
+	int wait_ms = c->o && c->o->valgrind ? c->step_timeout_ms : 1000; /* a leak check takes time */
+	for (int i = 0; i < c->s->nactors; i++)
+		if (c->actors[i].state == ACTOR_RUNNING && c->actors[i].chan >= 0)
+			sl_wire_send_cmd(c->actors[i].chan, &quit, NULL, 0);
+	for (int i = 0; i < c->s->nactors; i++) /* found processes have no channel: not asked */
+		if (c->actors[i].state == ACTOR_RUNNING && c->actors[i].chan >= 0)
+			conductor_wait_end(c, i, wait_ms);
+}
+
 void conductor_kill_all(struct conductor *c)
 {
-	/* Live actors quit first when how they end matters: coverage builds
-	 * write their counters, memcheck checks their leaks (it needs longer). */
-	int memcheck = c->o && c->o->valgrind, polite = memcheck;
-#ifdef SHMLIFE_COVERAGE
-	polite = 1;
-#endif
-	struct sl_wire_cmd quit = { .op = SL_WIRE_QUIT };
-	for (int i = 0; polite && i < c->s->nactors; i++)
-		if (c->actors[i].state == ACTOR_RUNNING)
-			sl_wire_send_cmd(c->actors[i].chan, &quit, NULL, 0);
-	for (int i = 0; polite && i < c->s->nactors; i++)
-		if (c->actors[i].state == ACTOR_RUNNING)
-			conductor_wait_end(c, i, memcheck ? c->step_timeout_ms : 1000);
+	if (quit_first(c))
+		ask_actors_to_quit(c);
 	kill(-1, SIGKILL); /* from PID 1: every other process of the namespace */
 	int st;
 	pid_t pid;

@@ -78,6 +78,21 @@ static const struct sl_map_entry *find_map(const struct sl_maps_obs *o, int shmi
 	return NULL;
 }
 
+/* mapped-key=K: K if one of the SYSV mappings is named SYSV<K>, else the
+ * key in the name of the first one (so `=` and `!=` both read naturally);
+ * not observable without any SYSV mapping. */
+static int mapped_key(const struct sl_maps_obs *o, long long want, long long *v)
+{
+	int n = o->n < SL_MAX_MAPS ? o->n : SL_MAX_MAPS;
+	if (n == 0)
+		return -1;
+	*v = o->map[0].key;
+	for (int i = 0; i < n; i++)
+		if (o->map[i].key == (int32_t)want)
+			*v = want;
+	return 0;
+}
+
 static int maps_field(const struct sl_maps_obs *o, enum sl_field f, long long want, long long *v)
 {
 	const struct sl_map_entry *m = find_map(o, (int)want);
@@ -86,6 +101,7 @@ static int maps_field(const struct sl_maps_obs *o, enum sl_field f, long long wa
 	case SL_F_DETACHED: *v = m == NULL; return 0;
 	case SL_F_MAPPED_DELETED: *v = m && m->deleted; return 0;
 	case SL_F_ATTACHMENTS: *v = o->n; return 0;
+	case SL_F_MAPPED_KEY: return mapped_key(o, want, v);
 	default: return -1;
 	}
 }
@@ -115,10 +131,14 @@ static int process_field(const struct conductor_actor *a, const struct sl_proces
 	case SL_F_NFDS: *v = o->nfds; break;
 	case SL_F_PUID: *v = o->uid; break;
 	case SL_F_PGID_GID: *v = o->gid; break;
-	case SL_F_DEVTTY_ERRNO: *v = o->devtty_errno; break;
+	case SL_F_DEVTTY_ERRNO:
+		if (o->devtty_errno < 0)
+			return -1; /* not probed: a found process answers no questions */
+		*v = o->devtty_errno;
+		break;
 	case SL_F_SIG_IGNORED: *v = want > 0 && want <= 64 && (o->sig_ignored >> (want - 1) & 1); break;
 	case SL_F_SIG_CAUGHT: *v = want > 0 && want <= 64 && (o->sig_caught >> (want - 1) & 1); break;
-	case SL_F_SIG_RECEIVED: *v = want > 0 && want <= 64 && (o->sig_pending >> (want - 1) & 1); break;
+	case SL_F_SIG_PENDING: *v = want > 0 && want <= 64 && (o->sig_pending >> (want - 1) & 1); break;
 	default: return -1;
 	}
 	return 0;
@@ -126,10 +146,17 @@ static int process_field(const struct conductor_actor *a, const struct sl_proces
 
 /* ---- judging predicates ---------------------------------------------------- */
 
+/* sig-ignored=SIGHUP, sig-received!=SIGINT: is the signal in the set. */
+static int is_signal_set(enum sl_field f)
+{
+	return f == SL_F_SIG_IGNORED || f == SL_F_SIG_CAUGHT || f == SL_F_SIG_RECEIVED ||
+	       f == SL_F_SIG_PENDING;
+}
+
 static int is_flag_on_value(enum sl_field f)
 {
 	return f == SL_F_ATTACHED || f == SL_F_DETACHED || f == SL_F_MAPPED_DELETED ||
-	       f == SL_F_SIG_IGNORED || f == SL_F_SIG_CAUGHT || f == SL_F_SIG_RECEIVED;
+	       is_signal_set(f);
 }
 
 static int judge_string(const struct sl_predicate *p, const struct sl_process_obs *o, char *got, size_t len)
@@ -137,12 +164,23 @@ static int judge_string(const struct sl_predicate *p, const struct sl_process_ob
 	const char *have = NULL;
 	if (p->field == SL_F_CWD)
 		have = o->cwd;
+	if (p->field == SL_F_COMM && o->alive)
+		have = o->comm;
 	for (int i = 0; p->field == SL_F_FD && i < o->nfds && i < SL_MAX_FDS; i++)
 		if (o->fds[i].fd == p->fd)
 			have = o->fds[i].target;
 	snprintf(got, len, "%s", have ? have : "(not open)");
 	int same = have && strcmp(have, p->str) == 0;
 	return (p->cmp == SL_CMP_NE) != same;
+}
+
+/* What was found about a signal set, in words. */
+static const char *signal_set_answer(enum sl_field f, const char *got)
+{
+	int yes = strcmp(got, "1") == 0, no = strcmp(got, "0") == 0;
+	if (f == SL_F_SIG_RECEIVED)
+		return yes ? "its catch handler ran" : no ? "its catch handler did not run" : got;
+	return yes ? "kernel says it is" : no ? "kernel says it is not" : got;
 }
 
 /* Judges every predicate with `get`; appends failures to e->detail. */
@@ -163,6 +201,8 @@ static void judge(struct conductor *c, const struct sl_step *st, struct sl_trace
 		} else {
 			ok = p->cmp == SL_CMP_TRUE || is_flag_on_value(p->field) ? got != 0
 									   : verdict_compare(got, p->cmp, want);
+			if (is_signal_set(p->field) && p->cmp == SL_CMP_NE)
+				ok = !ok; /* sig-received!=SIGINT: it is not in the set */
 			snprintf(gotbuf, sizeof(gotbuf), "%lld", got);
 		}
 		if (p->negated)
@@ -170,7 +210,12 @@ static void judge(struct conductor *c, const struct sl_step *st, struct sl_trace
 		if (ok)
 			continue;
 		e->verdict = SL_FAIL;
-		if (p->cmp == SL_CMP_TRUE || is_flag_on_value(p->field) || p->str)
+		if (is_signal_set(p->field))
+			sl_appendf(e->detail, sizeof(e->detail), "%s%s%sSIG%s: %s", e->detail[0] ? "; " : "",
+				   sl_field_name(p->field), verdict_cmp_text(p->cmp),
+				   sigabbrev_np((int)want) ? sigabbrev_np((int)want) : "?",
+				   signal_set_answer(p->field, gotbuf));
+		else if (p->cmp == SL_CMP_TRUE || is_flag_on_value(p->field) || p->str)
 			sl_appendf(e->detail, sizeof(e->detail), "%s%s%s%s%s: kernel says %s", e->detail[0] ? "; " : "",
 				   p->negated ? "not " : "", sl_field_name(p->field),
 				   p->str ? verdict_cmp_text(p->cmp) : "", p->str ? p->str : "", gotbuf);
@@ -202,10 +247,41 @@ static int get_maps(struct conductor *c, const struct sl_trace_entry *e, const s
 	return maps_field(&e->obs.maps, p->field, want, v);
 }
 
+/* sig-received: asks the actor what its `catch` handlers recorded.  For
+ * sig-received=SIG the actor answers once SIG has arrived or after most of
+ * the step's time (a keystroke's signal comes from a kernel worker, after the
+ * write that typed it); for != it answers at once. */
+static int received_signal(struct conductor *c, int idx, const struct sl_predicate *p, long long want,
+			   long long *v)
+{
+	struct conductor_actor *a = &c->actors[idx];
+	if (a->state != ACTOR_RUNNING || a->chan < 0 || want <= 0 || want > 64)
+		return -1;
+	struct sl_wire_cmd cmd;
+	memset(&cmd, 0, sizeof(cmd));
+	cmd.op = SL_WIRE_SIGNALS;
+	cmd.step = -1;
+	int wait = p->cmp == SL_CMP_EQ && !p->negated;
+	cmd.a[0] = wait ? (int64_t)(UINT64_C(1) << (want - 1)) : 0;
+	cmd.a[1] = wait ? c->step_timeout_ms * 3 / 4 : 0;
+	cmd.nargs = 2;
+	struct sl_wire_reply r;
+	int passed = -1;
+	int got = conductor_call(c, idx, &cmd, NULL, 0, &r, &passed);
+	if (passed >= 0)
+		close(passed);
+	if (got != 1)
+		return -1;
+	*v = ((uint64_t)r.ret >> (want - 1)) & 1;
+	return 0;
+}
+
 static int get_process(struct conductor *c, const struct sl_trace_entry *e, const struct sl_predicate *p,
 		       long long want, long long *v)
 {
 	const struct sl_step *st = &c->s->steps[e->step];
+	if (p->field == SL_F_SIG_RECEIVED)
+		return received_signal(c, st->subject.actor, p, want, v);
 	return process_field(&c->actors[st->subject.actor], &e->obs.proc, p->field, want, v);
 }
 
@@ -307,11 +383,12 @@ static void expect_process(struct conductor *c, const struct sl_step *st, struct
 		snprintf(path, sizeof(path), "/proc/%d/fd/%d", a->pid, SL_CHANNEL_FD);
 		if (access(path, F_OK) == 0 && o->nfds > 0)
 			o->nfds--; /* the actor's channel to the conductor is not the scenario's */
-		if (wants(st, SL_F_DEVTTY_ERRNO, 0) || wants(st, SL_F_DEVTTY_ERRNO, 1))
+		if ((wants(st, SL_F_DEVTTY_ERRNO, 0) || wants(st, SL_F_DEVTTY_ERRNO, 1)) && a->chan >= 0)
 			probe_devtty(c, idx, o);
 	} else {
 		memset(o, 0, sizeof(*o));
 		o->pid = a->pid;
+		o->umask = o->devtty_errno = -1; /* unknown, not 0 */
 	}
 	o->ended = a->state == ACTOR_ENDED;
 	if (o->ended && a->wait_status != -1) {

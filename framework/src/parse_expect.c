@@ -31,21 +31,23 @@ static enum fclass field_class(enum sl_field f)
 		return FC_FLAG;
 	case SL_F_ATTACHED: case SL_F_DETACHED: case SL_F_MAPPED_DELETED:
 		return FC_SEGREF;
-	case SL_F_KEY: case SL_F_IPCS_KEY:
+	case SL_F_KEY: case SL_F_IPCS_KEY: case SL_F_MAPPED_KEY:
 		return FC_KEY;
 	case SL_F_SHMID:
 		return FC_SHMID;
 	case SL_F_PERMS: case SL_F_MODE: case SL_F_UMASK:
 		return FC_MODE;
 	case SL_F_CPID: case SL_F_LPID: case SL_F_PID: case SL_F_PPID: case SL_F_PGID: case SL_F_SID:
+	case SL_F_TPGID: /* a process group's id: tpgid=shell */
 		return FC_PID;
 	case SL_F_ATIME: case SL_F_DTIME: case SL_F_CTIME:
 		return FC_TIME;
 	case SL_F_KILLED_BY: case SL_F_SIG_IGNORED: case SL_F_SIG_CAUGHT: case SL_F_SIG_RECEIVED:
+	case SL_F_SIG_PENDING:
 		return FC_SIGNAL;
 	case SL_F_DEVTTY_ERRNO:
 		return FC_ERRNO;
-	case SL_F_CWD: case SL_F_FD:
+	case SL_F_CWD: case SL_F_FD: case SL_F_COMM:
 		return FC_STRING;
 	default:
 		return FC_NUM;
@@ -169,6 +171,23 @@ static int unknown_field(struct slp_parser *p, const struct slp_token *t, enum s
 	return slp_error(p, t->col, "unknown field %s", show);
 }
 
+/* What only the process itself can tell (devtty, sig-received) is not
+ * observable in a process that `find` named: it answers no questions. */
+static int found_field(struct slp_parser *p, const struct slp_pstep *ps, const struct slp_token *t,
+		       enum sl_field f)
+{
+	const struct sl_actor_def *a = &p->s->actors[ps->st.subject.actor];
+	if (!a->found || (f != SL_F_DEVTTY_ERRNO && f != SL_F_SIG_RECEIVED))
+		return 0;
+	if (f == SL_F_DEVTTY_ERRNO)
+		return slp_error(p, t->col,
+				 "devtty is probed from inside the process, and '%s' was found, not started "
+				 "by shmlife; write tty_nr=0 and sid!=%s instead", a->name, a->name);
+	return slp_error(p, t->col,
+			 "sig-received is what an actor's 'catch' recorded, and '%s' was found, not "
+			 "started by shmlife; write sig-pending=SIG or sig-caught=SIG instead", a->name);
+}
+
 static int field_of(struct slp_parser *p, const struct slp_pstep *ps, const struct slp_token *t,
 		    int *field, int *fd)
 {
@@ -177,11 +196,13 @@ static int field_of(struct slp_parser *p, const struct slp_pstep *ps, const stru
 		return slp_expected(p, "a condition");
 	*fd = 0;
 	*field = fd_field(t->text, fd) ? (int)SL_F_FD : slp_field_by_name(t->text);
-	if (*field < 0 || (*field == SL_F_FD && !fd_field(t->text, fd)))
+	if (*field == SL_F_FD && !fd_field(t->text, fd))
+		return slp_error(p, t->col, "write the descriptor's number: fd0=/dev/null");
+	if (*field < 0)
 		return unknown_field(p, t, target);
 	enum sl_target_kind ft = sl_field_target((enum sl_field)*field);
 	if (ft == target)
-		return 0;
+		return target == SL_TARGET_PROCESS ? found_field(p, ps, t, (enum sl_field)*field) : 0;
 	if (ft == SL_TARGET_MAPS && target == SL_TARGET_PROCESS)
 		return slp_error(p, t->col, "'%s' is a maps field: write 'expect %s maps %s ...'", t->text,
 				 p->s->actors[ps->st.subject.actor].name, t->text);
@@ -205,7 +226,7 @@ static int pred_value(struct slp_parser *p, enum sl_field f, struct sl_value *v,
 	case FC_SHMID:
 		return slp_value(p, V_NUM | V_NEG | V_SLOT, 0, "a segment id", v);
 	case FC_MODE:
-		return slp_value(p, V_NUM | V_OCTAL, 0, "a mode", v);
+		return slp_value(p, V_NUM | V_OR | V_OCTAL, SLC_MODE, "a mode", v);
 	case FC_PID:
 		return slp_value(p, V_NUM | V_NEG | V_ACTOR | V_SLOT, 0, "a pid or an actor", v);
 	case FC_TIME:
@@ -225,7 +246,7 @@ static int pred_value(struct slp_parser *p, enum sl_field f, struct sl_value *v,
 		*v = sl_num(n);
 		return 0;
 	case FC_STRING:
-		return slp_text_arg(p, "a path", str);
+		return slp_text_arg(p, f == SL_F_COMM ? "a process name" : "a path", str);
 	default:
 		return slp_value(p, V_NUM | V_NEG, 0, "a number", v);
 	}
@@ -282,6 +303,8 @@ static int predicate(struct slp_parser *p, struct slp_pstep *ps)
 		return slp_error(p, c->col, "'%s' needs a comparison: = != < <= > >=", t->text);
 	if (cls == FC_STRING && c->kind != TK_EQ && c->kind != TK_NE)
 		return slp_error(p, c->col, "'%s' compares text: use = or !=", t->text);
+	if (cls == FC_SIGNAL && f != SL_F_KILLED_BY && c->kind != TK_EQ && c->kind != TK_NE)
+		return slp_error(p, c->col, "'%s' says whether a signal is in a set: use = or !=", t->text);
 	slp_next(p);
 	char *str = NULL;
 	if (pred_value(p, f, &v, &str))

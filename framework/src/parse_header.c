@@ -21,7 +21,7 @@ int slp_is_header_line(const struct slp_parser *p)
 	if (t0->kind != TK_WORD)
 		return 0;
 	return p->ln.tok[1].kind == TK_COLON || slp_is_word(t0, "scenario") ||
-	       slp_is_word(t0, "claim");
+	       slp_is_word(t0, "claim") || slp_inject_is_header(p);
 }
 
 static int end_of_line(struct slp_parser *p)
@@ -223,11 +223,11 @@ int slp_sysctl_assignment(struct slp_parser *p, int ipc_only, int stop_at_comma,
 				goto fail;
 			w = num;
 		} else if (v->kind != TK_WORD && (v->kind != TK_STRING || memchr(v->text, 0, v->slen))) {
-			slp_expected(p, "a value");
+			slp_report_expected(p, "a value");
 			goto fail;
 		}
 		if (append_word(&buf, &len, w)) {
-			slp_oom(p);
+			slp_report(p, 1, "out of memory");
 			goto fail;
 		}
 		slp_next(p);
@@ -235,7 +235,7 @@ int slp_sysctl_assignment(struct slp_parser *p, int ipc_only, int stop_at_comma,
 	if (!buf)
 		return slp_expected(p, "a value after '='");
 	if (!(*name = strdup(t->text))) {
-		slp_oom(p);
+		slp_report(p, 1, "out of memory");
 		goto fail;
 	}
 	*value = buf;
@@ -656,14 +656,14 @@ static int claim_body(struct slp_parser *p, const struct slp_token *id)
 			goto out;
 	const struct slp_sym *old = slp_sym_find(&p->claims, id->text);
 	if (old) {
-		slp_error(p, id->col, "claim '%s' is declared twice (first on line %d)", id->text,
+		slp_report(p, id->col, "claim '%s' is declared twice (first on line %d)", id->text,
 			  old->line);
 		goto out;
 	}
 	int c = sl_scenario_add_claim(p->s, id->text, text, source, agrees);
 	struct slp_sym *s = c < 0 ? NULL : slp_sym_add(&p->claims, id->text, SYM_CLAIM, p->ln.lineno);
 	if (!s) {
-		slp_oom(p);
+		slp_report(p, 1, "out of memory");
 		goto out;
 	}
 	s->index = c;
@@ -699,6 +699,8 @@ int slp_header_line(struct slp_parser *p)
 	const struct slp_token *key = &p->ln.tok[0];
 	if (strcmp(key->text, "scenario") == 0)
 		return header_scenario(p);
+	if (slp_inject_is_header(p))
+		return slp_inject_header(p); /* invariant, keep-going: parse_inject.c */
 	int known = 0;
 	for (int i = 0; header_keys[i]; i++)
 		known |= strcmp(header_keys[i], key->text) == 0;

@@ -4,7 +4,8 @@
  *   parse_script.c  entry points, the line loop, group expansion, committing
  *                   a line's steps to the scenario
  *   parse_header.c  header lines (scenario, tags, requires, actors, claim ...)
- *   parse_step.c    step lines: operations, their arguments, outcome clauses
+ *   parse_step.c    step lines: arguments, outcome clauses, group expansion
+ *   parse_ops.c     each operation: its arguments, and how its step is built
  *   parse_expect.c  `expect` lines: subjects and predicates
  *   parse_value.c   values: numbers, constants, names, time(), ftok(), strings
  *
@@ -92,11 +93,19 @@ struct slp_parser {
 
 /* ---- diagnostics and tokens (parse_script.c) --------------------------- */
 
-int slp_error(struct slp_parser *p, int col, const char *fmt, ...)
+/* Reporters say what is wrong; the macros around them are expressions worth
+ * -1, so that `return slp_error(...)` abandons the line (and the compiler's
+ * analyzer sees that it does). */
+void slp_report(struct slp_parser *p, int col, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* -1 for an error already reported (a poisoned name). */
-int slp_quiet_fail(struct slp_parser *p);
-int slp_oom(struct slp_parser *p);
+#define slp_error(p, col, ...) (slp_report((p), (col), __VA_ARGS__), -1)
+/* An error already reported (a poisoned name): nothing more is said. */
+void slp_report_quiet(struct slp_parser *p);
+#define slp_quiet_fail(p) (slp_report_quiet(p), -1)
+#define slp_oom(p) (slp_report((p), 1, "out of memory"), -1)
+/* "expected WHAT, found TOKEN" at the next token. */
+void slp_report_expected(struct slp_parser *p, const char *what);
+#define slp_expected(p, what) (slp_report_expected((p), (what)), -1)
 /* 'word', a string, '->', the end of the line; long words are shortened. */
 const char *slp_tok_show(const struct slp_token *t, char *buf, size_t len);
 #define SLP_SHOW 64
@@ -118,8 +127,6 @@ static inline const struct slp_token *slp_next(struct slp_parser *p)
 	return t;
 }
 int slp_is_word(const struct slp_token *t, const char *w);
-/* "expected WHAT, found TOKEN" at the token. */
-int slp_expected(struct slp_parser *p, const char *what);
 
 /* ---- names and the scenario (parse_script.c) --------------------------- */
 
@@ -159,6 +166,50 @@ int slp_expect_subject_group(struct slp_parser *p, int *group, int *count);
 /* Commits p->pl to the scenario (parse_script.c). */
 int slp_commit(struct slp_parser *p);
 
+/* ---- fault injection and exploration (parse_inject.c) ------------------ */
+
+/* The `inject ...` clause of a step, at the word `inject`. */
+int slp_inject_clause(struct slp_parser *p, struct slp_pstep *ps);
+/* `invariant NAME: ...` and `keep-going` lines. */
+int slp_inject_is_header(const struct slp_parser *p);
+int slp_inject_header(struct slp_parser *p);
+/* At the end of a script: the invariants are appended after the last step. */
+int slp_inject_finish(struct slp_parser *p);
+
+/* ---- operations (parse_ops.c) ------------------------------------------ */
+
+#define OPF_BINDS   0x01 /* '-> NAME' binds its result                  */
+#define OPF_RETURNS 0x02 /* '= VALUE' / 'returns VALUE'                  */
+#define OPF_FAILS   0x04 /* 'fails ERRNO'                                */
+#define OPF_DIES    0x08 /* 'dies [SIGNAL]'                              */
+#define OPF_EXITS   0x10 /* 'exits STATUS'                               */
+#define OPF_ANY     0x20 /* 'any'                                        */
+#define OPF_RAW     0x40 /* parses its own arguments (exec, sysctl)      */
+#define OPF_CALL    (OPF_RETURNS | OPF_FAILS | OPF_DIES | OPF_ANY)
+
+#define SLP_MAX_PARAMS 6
+
+struct slp_param {
+	const char *name;
+	int kwonly;          /* only as NAME=VALUE */
+};
+
+/* One argument as written: the tokens of its value. */
+struct slp_arg {
+	int pos, end;        /* pos -1: not given */
+	int col;             /* where it was written */
+};
+
+/* What an operation takes, and how its step is built from its arguments
+ * (params in positional order; OPF_RAW: build reads from p->pos itself). */
+struct slp_op_def {
+	unsigned flags;
+	struct slp_param params[SLP_MAX_PARAMS];
+	int (*build)(struct slp_parser *p, struct slp_pstep *ps, struct slp_arg *a, int op_col);
+};
+
+const struct slp_op_def *slp_op_def(enum sl_op op);
+
 /* ---- values (parse_value.c) -------------------------------------------- */
 
 #define V_NUM    0x001  /* numbers, and constants of the given classes   */
@@ -177,7 +228,8 @@ int slp_number(const char *w, long long *out, int *decimal);
 int slp_number_u(const char *w, int *neg, unsigned long long *mag, int *decimal);
 int slp_is_number_word(const char *w);
 /* Reports the slp_number() error `rc` for word token t. */
-int slp_number_error(struct slp_parser *p, const struct slp_token *t, int rc);
+void slp_report_number(struct slp_parser *p, const struct slp_token *t, int rc);
+#define slp_number_error(p, t, rc) (slp_report_number((p), (t), (rc)), -1)
 
 /* A value at p->pos; `what` names it in messages ("a size", "a shmget flag"). */
 int slp_value(struct slp_parser *p, unsigned accept, unsigned cls, const char *what,
@@ -203,7 +255,8 @@ struct slp_ref {
 };
 int slp_parse_ref(struct slp_parser *p, struct slp_ref *r);
 /* "unknown name 'x'; did you mean 'y'?" for names of the given kinds. */
-int slp_unknown_name(struct slp_parser *p, const struct slp_token *t, const char *noun,
-		     unsigned accept, unsigned cls);
+void slp_report_unknown_name(struct slp_parser *p, const struct slp_token *t, const char *noun,
+			     unsigned accept, unsigned cls);
+#define slp_unknown_name(...) (slp_report_unknown_name(__VA_ARGS__), -1)
 
 #endif

@@ -130,6 +130,7 @@ static const struct slp_const consts[] = {
 	C(O_TRUNC, SLC_OPEN), C(O_APPEND, SLC_OPEN), C(O_NONBLOCK, SLC_OPEN),
 	C(O_CLOEXEC, SLC_OPEN), C(O_DIRECTORY, SLC_OPEN), C(O_NOFOLLOW, SLC_OPEN),
 	C(O_SYNC, SLC_OPEN),
+	C(SHM_DEST, SLC_MODE), C(SHM_LOCKED, SLC_MODE),
 };
 #undef C
 #define N_CONSTS ((int)(sizeof(consts) / sizeof(consts[0])))
@@ -150,6 +151,7 @@ const char *slp_const_class_text(unsigned cls)
 	case SLC_SHMAT: return "a shmat flag";
 	case SLC_SHMCTL: return "a shmctl command";
 	case SLC_OPEN: return "an open flag";
+	case SLC_MODE: return "a mode bit";
 	default: return "a constant";
 	}
 }
@@ -166,7 +168,8 @@ const char *slp_shmctl_cmd_name(long long cmd)
 
 int slp_op_is_conductor(enum sl_op op)
 {
-	return op >= SL_OP_SYSCTL && op < SL_OP__COUNT;
+	/* sysctl .. expect, and the conductor's steps added after them */
+	return (op >= SL_OP_SYSCTL && op <= SL_OP_EXPECT) || op == SL_OP_FIND;
 }
 
 int slp_op_by_name(const char *name)
@@ -235,7 +238,7 @@ int slp_edit_distance(const char *a, const char *b, int limit)
 	if (diff > (size_t)limit)
 		return limit + 1;
 	/* three rows of the optimal string alignment table */
-	int r0[SUGGEST_MAX_LEN + 1], r1[SUGGEST_MAX_LEN + 1], r2[SUGGEST_MAX_LEN + 1];
+	int r0[SUGGEST_MAX_LEN + 1] = { 0 }, r1[SUGGEST_MAX_LEN + 1], r2[SUGGEST_MAX_LEN + 1];
 	int *prev2 = r0, *prev = r1, *cur = r2;
 	for (size_t j = 0; j <= lb; j++)
 		prev[j] = (int)j;

@@ -105,16 +105,17 @@ int slp_number(const char *w, long long *out, int *decimal)
 	return 0;
 }
 
-int slp_number_error(struct slp_parser *p, const struct slp_token *t, int rc)
+void slp_report_number(struct slp_parser *p, const struct slp_token *t, int rc)
 {
 	char show[SLP_SHOW];
 	slp_tok_show(t, show, sizeof(show));
-	if (rc == -2)
-		return slp_error(p, t->col, "number out of range: %s", show);
 	const char *s = t->text + (t->text[0] == '-');
-	if (s[0] == '0' && s[1] && strspn(s, "0123456789") == strlen(s))
-		return slp_error(p, t->col, "bad number %s (a leading 0 means octal)", show);
-	return slp_error(p, t->col, "bad number %s", show);
+	if (rc == -2)
+		slp_report(p, t->col, "number out of range: %s", show);
+	else if (s[0] == '0' && s[1] && strspn(s, "0123456789") == strlen(s))
+		slp_report(p, t->col, "bad number %s (a leading 0 means octal)", show);
+	else
+		slp_report(p, t->col, "bad number %s", show);
 }
 
 /* Plain decimal digits that read like octal permission bits: 600, 022. */
@@ -246,8 +247,8 @@ static int is_constant_like(const char *w)
 	return 1;
 }
 
-int slp_unknown_name(struct slp_parser *p, const struct slp_token *t, const char *noun,
-		     unsigned accept, unsigned cls)
+void slp_report_unknown_name(struct slp_parser *p, const struct slp_token *t, const char *noun,
+			     unsigned accept, unsigned cls)
 {
 	struct slp_suggest sg;
 	slp_suggest_init(&sg, t->text);
@@ -276,8 +277,9 @@ int slp_unknown_name(struct slp_parser *p, const struct slp_token *t, const char
 	slp_tok_show(t, show, sizeof(show));
 	const char *best = slp_suggest_best(&sg);
 	if (best)
-		return slp_error(p, t->col, "unknown %s %s; did you mean '%s'?", noun, show, best);
-	return slp_error(p, t->col, "unknown %s %s", noun, show);
+		slp_report(p, t->col, "unknown %s %s; did you mean '%s'?", noun, show, best);
+	else
+		slp_report(p, t->col, "unknown %s %s", noun, show);
 }
 
 /* A name that is not bound yet: used before a later line binds it? */

@@ -488,8 +488,30 @@ static void claims_table(FILE *out, const struct sl_report_item *it)
 	fputs("</table>\n", out);
 }
 
-static void notes_list(FILE *out, const struct sl_report_item *it, int memcheck)
+/* A link to memcheck's XML files of the scenario, when its summary names a
+ * directory beside the page. */
+static void memcheck_files_link(const struct page *p, const struct sl_trace_entry *e)
 {
+	static const char marker[] = "XML files in ";
+	char detail[sizeof(e->detail) + 1];
+	snprintf(detail, sizeof(detail), "%.*s", (int)sizeof(e->detail), e->detail);
+	const char *at = rh_is_memcheck_summary(e) ? strstr(detail, marker) : NULL;
+	size_t dirlen = strlen(p->dir);
+	if (!at)
+		return;
+	at += strlen(marker);
+	if (strncmp(at, p->dir, dirlen) == 0 && at[dirlen] == '/')
+		at += dirlen + 1;
+	else if (at[0] == '/')
+		return; /* elsewhere: no relative link */
+	fputs(" <a href=\"", p->out);
+	rh_text(p->out, at);
+	fputs("/\">(the XML files)</a>", p->out);
+}
+
+static void notes_list(const struct page *p, const struct sl_report_item *it, int memcheck)
+{
+	FILE *out = p->out;
 	int any = 0;
 	for (int k = 0; k < it->result.ntrace; k++) {
 		const struct sl_trace_entry *e = &it->result.trace[k];
@@ -500,6 +522,8 @@ static void notes_list(FILE *out, const struct sl_report_item *it, int memcheck)
 		any = 1;
 		fprintf(out, "<li class=\"%s\">", rh_outcome_class(e->verdict));
 		rh_textn(out, e->detail, sizeof(e->detail));
+		if (memcheck)
+			memcheck_files_link(p, e);
 		fputs("</li>\n", out);
 	}
 	if (any)
@@ -578,10 +602,10 @@ static void scenario_section(const struct page *p, int i)
 	fputs("</div>\n", out);
 	claims_table(out, it);
 	fputs("<h3>Memcheck</h3>\n", out);
-	notes_list(out, it, 1);
+	notes_list(p, it, 1);
 	steps_table(out, it);
 	fputs("<details><summary>Harness notes</summary>\n", out);
-	notes_list(out, it, 0);
+	notes_list(p, it, 0);
 	fputs("</details>\n</section>\n", out);
 }
 

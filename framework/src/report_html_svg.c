@@ -16,6 +16,7 @@
  */
 #define _GNU_SOURCE
 #include <inttypes.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,15 +64,22 @@ static int is_drawn(const struct sl_trace_entry *e)
 	return e->verdict != SL_PASS && !rh_is_memcheck_summary(e);
 }
 
-/* The step an actor entry ended its actor's life in, if it did. */
-static int ends_actor(const struct sl_scenario *s, const struct sl_trace_entry *e)
+/* The actor whose life the entry's step ended, or -1: the actor of a step
+ * it died in or exited by, the target of a successful `kill ... SIGKILL`,
+ * the actor a `wait` waited for. */
+static int ended_actor(const struct sl_scenario *s, const struct sl_trace_entry *e)
 {
 	const struct sl_step *st = rc_entry_step(s, e);
-	if (e->kind != SL_ENTRY_STEP || e->actor < 0 || !st)
-		return 0;
-	if (e->signal)
-		return 1;
-	return e->exited && st->op != SL_OP_EXEC;
+	if (e->kind != SL_ENTRY_STEP || !st)
+		return -1;
+	if (e->actor >= 0 && (e->signal || (e->exited && st->op != SL_OP_EXEC)))
+		return e->actor;
+	if (st->op == SL_OP_KILL && !e->err && st->nargs > 1 && st->args[0].kind == SL_VAL_ACTOR &&
+	    st->args[1].kind == SL_VAL_NUM && st->args[1].num == SIGKILL)
+		return st->args[0].actor;
+	if (st->op == SL_OP_WAIT && e->verdict == SL_PASS && st->args[0].kind == SL_VAL_ACTOR)
+		return st->args[0].actor;
+	return -1;
 }
 
 /* Rows, and the rows each actor is born and dies in. */
@@ -99,8 +107,9 @@ static int plan(struct layout *L)
 			L->born[st->new_actor] = L->row_of[i];
 		if (e->actor >= 0 && e->actor < nactors && L->born[e->actor] < 0)
 			L->born[e->actor] = L->row_of[i];
-		if (ends_actor(s, e) && e->actor < nactors && L->died[e->actor] < 0)
-			L->died[e->actor] = L->row_of[i];
+		int ended = ended_actor(s, e);
+		if (ended >= 0 && ended < nactors && L->died[ended] < 0)
+			L->died[ended] = L->row_of[i];
 	}
 	L->nlanes = nactors + 1;
 	L->lane_w = 760 / L->nlanes;
@@ -116,14 +125,15 @@ static int plan(struct layout *L)
 
 /* ---- texts -------------------------------------------------------------- */
 
-/* The step's text without its leading "actor:" (the lane says who). */
+/* The step's text without its leading "actor" or "actor:" (the lane says
+ * who). */
 static const char *label_of(const struct sl_scenario *s, const struct sl_step *st, int actor)
 {
 	const char *t = rc_step_text(st);
 	const char *name = actor >= 0 ? rc_actor_name(s, actor) : NULL;
 	size_t n = name ? strlen(name) : 0;
-	if (n && strncmp(t, name, n) == 0 && t[n] == ':') {
-		t += n + 1;
+	if (n && strncmp(t, name, n) == 0 && (t[n] == ':' || t[n] == ' ')) {
+		t += n + (t[n] == ':');
 		while (*t == ' ')
 			t++;
 	}

@@ -240,6 +240,7 @@ static const char *const op_names[SL_OP__COUNT] = {
 	[SL_OP_FORK_DETACH] = "fork-detach", [SL_OP_DAEMON] = "daemon",
 	[SL_OP_SYSCTL] = "sysctl", [SL_OP_WAIT] = "wait", [SL_OP_HANGUP] = "hangup",
 	[SL_OP_TTY_KEY] = "key", [SL_OP_EXPECT] = "expect",
+	[SL_OP_CATCH] = "catch", [SL_OP_FIND] = "find",
 };
 
 const char *sl_op_name(enum sl_op op)
@@ -304,6 +305,9 @@ static const struct {
 	[SL_F_SIG_IGNORED] = { "sig-ignored", SL_TARGET_PROCESS },
 	[SL_F_SIG_CAUGHT] = { "sig-caught", SL_TARGET_PROCESS },
 	[SL_F_SIG_RECEIVED] = { "sig-received", SL_TARGET_PROCESS },
+	[SL_F_MAPPED_KEY] = { "mapped-key", SL_TARGET_MAPS },
+	[SL_F_SIG_PENDING] = { "sig-pending", SL_TARGET_PROCESS },
+	[SL_F_COMM] = { "comm", SL_TARGET_PROCESS },
 };
 
 const char *sl_field_name(enum sl_field f)

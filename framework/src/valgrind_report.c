@@ -117,7 +117,6 @@ static void where_of(xmlNodePtr stack, char *buf, size_t len)
 static void take_error(xmlNodePtr err, struct sl_vg_process *p)
 {
 	struct sl_vg_finding f;
-	char num[32];
 	memset(&f, 0, sizeof(f));
 	child_text(err, "kind", f.kind, sizeof(f.kind));
 	if (!f.kind[0])
@@ -127,6 +126,7 @@ static void take_error(xmlNodePtr err, struct sl_vg_process *p)
 		return;
 	xmlNodePtr xwhat = child(err, "xwhat");
 	if (xwhat) {
+		char num[32];
 		child_text(xwhat, "text", f.what, sizeof(f.what));
 		child_text(xwhat, "leakedbytes", num, sizeof(num));
 		f.leaked_bytes = strtoull(num, NULL, 10);
@@ -191,8 +191,31 @@ static void read_process(const char *dir, const char *name, struct sl_vg_process
 
 /* ---- naming the processes ---------------------------------------------------------- */
 
+/* The actor the conductor started k-th, if pid is 2 + k: a fresh PID
+ * namespace hands out pids in order, and the conductor (pid 1) forks the
+ * actors that are not born of a fork step first, in their order, before
+ * anything else.  For actors that never answered a step. */
+static int started_actor(const struct sl_scenario *s, int pid)
+{
+	for (int a = 0, k = 2; s && a < s->nactors; a++)
+		if (!s->actors[a].spawned && k++ == pid)
+			return a;
+	return -1;
+}
+
+/* 1 if the observer ran `ipcs` during the scenario: it forks from the
+ * conductor and execs ipcs, which memcheck does not trace, leaving a file
+ * that is only a preamble. */
+static int observer_ran_ipcs(const struct sl_result *r)
+{
+	for (int i = 0; r && i < r->ntrace; i++)
+		if (r->trace[i].obs_kind == SL_OBS_SEGMENT && r->trace[i].obs.seg.ipcs_run)
+			return 1;
+	return 0;
+}
+
 /* The actor a pid was, from the trace: the pid that answered its steps, or
- * the child a fork step made. */
+ * the child a fork step made; else the order actors are started in. */
 static int actor_of_pid(const struct sl_scenario *s, const struct sl_result *r, int pid)
 {
 	for (int i = 0; s && r && i < r->ntrace; i++) {
@@ -205,7 +228,7 @@ static int actor_of_pid(const struct sl_scenario *s, const struct sl_result *r, 
 		if (st && st->op == SL_OP_FORK && e->ret == pid && st->new_actor >= 0 && st->new_actor < s->nactors)
 			return st->new_actor;
 	}
-	return -1;
+	return started_actor(s, pid);
 }
 
 static const char *base_name(const char *path)
@@ -217,14 +240,18 @@ static const char *base_name(const char *path)
 static void name_processes(struct sl_vg_report *rep, const struct sl_scenario *s, const struct sl_result *r)
 {
 	const char *harness = "";
+	int ipcs = observer_ran_ipcs(r);
 	for (int i = 0; i < rep->n; i++)
 		if (rep->procs[i].pid == 1)
 			harness = rep->procs[i].exe;
 	for (int i = 0; i < rep->n; i++) {
 		struct sl_vg_process *p = &rep->procs[i];
 		int actor = actor_of_pid(s, r, p->pid), parent = actor_of_pid(s, r, p->ppid);
+		p->observer = ipcs && actor < 0 && p->ppid == 1 && p->truncated && strcmp(p->exe, harness) == 0;
 		if (p->pid == 1)
 			snprintf(p->role, sizeof(p->role), "conductor");
+		else if (p->observer)
+			snprintf(p->role, sizeof(p->role), "the observer's ipcs");
 		else if (actor >= 0)
 			snprintf(p->role, sizeof(p->role), "actor %s", s->actors[actor].name);
 		else if (p->exe[0] && strcmp(p->exe, harness) != 0)
@@ -340,7 +367,10 @@ static void process_events(struct sl_result *r, uint64_t t, const struct sl_vg_p
 			  p->nerrors + p->nleaks - p->nfindings);
 	tl->errors += p->nerrors;
 	tl->leaks += p->nleaks;
-	if (p->truncated) {
+	if (p->observer) {
+		add_event(r, t, SL_PASS, "%s pid %d: not checked (a program of the harness, not of the scenario)",
+			  p->role, p->pid);
+	} else if (p->truncated) {
 		tl->truncated++;
 		add_event(r, t, SL_SKIP, "%s pid %d: XML truncated (process killed): %s", p->role, p->pid,
 			  p->unreadable ? "memcheck had written nothing yet"

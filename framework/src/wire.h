@@ -4,7 +4,8 @@
  * message (a fixed header followed by a payload of strings and bytes) and the
  * actor answers with one reply message.  An actor that dies answers nothing:
  * the conductor sees the end of the channel and the process's pidfd.
- * A reply to `fork` carries the new actor's channel as SCM_RIGHTS.
+ * A reply to `fork` carries the new actor's channel as SCM_RIGHTS; an
+ * announcement (fault injection) carries a seccomp listener the same way.
  */
 #ifndef SHMLIFE_WIRE_H
 #define SHMLIFE_WIRE_H
@@ -25,6 +26,20 @@ enum sl_wire_op {
 	SL_WIRE_QUIT = 1000,     /* flush coverage and _exit(0)                  */
 	SL_WIRE_PROBE_TTY,       /* open("/dev/tty") and report the errno        */
 	SL_WIRE_FLUSH,           /* flush coverage counters (before a planned kill) */
+	SL_WIRE_ACK,             /* to an announcement: supervised, go on (inject.h) */
+	SL_WIRE_SIGNALS,         /* the signals the actor's `catch` handlers saw (ret, a
+				  * mask, bit n-1 = signal n), once every signal of the
+				  * mask a[0] is among them or a[1] ms have passed */
+};
+
+/* Kinds of reply. */
+enum sl_wire_reply_kind {
+	SL_WIRE_REPLY_ANSWER = 0,   /* the step's answer                            */
+	SL_WIRE_REPLY_ANNOUNCE,     /* a process of the step in progress is now under
+				     * fault injection (pid; its new seccomp listener
+				     * attached, or none if inherited; err if it could
+				     * not be): the conductor answers SL_WIRE_ACK and
+				     * keeps waiting for the answer                  */
 };
 
 struct sl_wire_cmd {
@@ -37,7 +52,8 @@ struct sl_wire_cmd {
 	uint32_t argc;           /* exec: argv strings follow data, NUL-separated */
 	uint32_t envc;           /* exec: then the environment strings           */
 	uint32_t strings_len;    /* total bytes of argv + envp                   */
-	int32_t nfaults;         /* struct sl_fault follow the strings           */
+	int32_t nfaults;         /* > 0: the step's process is put under fault
+				  * injection; the faults stay with the conductor */
 };
 
 struct sl_wire_reply {
@@ -50,6 +66,7 @@ struct sl_wire_reply {
 	uint32_t mismatch_at;    /* read: offset of the first different byte     */
 	uint8_t got[16];         /* read: the bytes found there                  */
 	uint32_t ngot;
+	int32_t kind;            /* enum sl_wire_reply_kind                      */
 };
 
 /* A command with its payload, as the conductor builds it. */

@@ -79,7 +79,9 @@ static void baseline_actor(int in, int out)
 
 struct bactor { pid_t pid; int to, from; };
 
-static int start_actor(struct bactor *a)
+/* Starts actor `a`; `older` actors started before it, whose pipe ends it
+ * must not keep (or they would never see the end of their commands). */
+static int start_actor(struct bactor *a, const struct bactor *older, int nolder)
 {
 	int cmd[2], rep[2];
 	if (pipe2(cmd, O_CLOEXEC) < 0 || pipe2(rep, O_CLOEXEC) < 0)
@@ -90,6 +92,10 @@ static int start_actor(struct bactor *a)
 	if (a->pid == 0) {
 		close(cmd[1]);
 		close(rep[0]);
+		for (int i = 0; i < nolder; i++) {
+			close(older[i].to);
+			close(older[i].from);
+		}
 		baseline_actor(cmd[0], rep[1]);
 	}
 	close(cmd[0]);
@@ -194,7 +200,7 @@ static int baseline_child(void)
 		return 2;
 	struct bactor actors[3];
 	for (int i = 0; i < 3; i++)
-		if (start_actor(&actors[i]) < 0)
+		if (start_actor(&actors[i], actors, i) < 0)
 			return 2;
 	int rc = baseline_steps(&actors[0], &actors[1], &actors[2]);
 	for (int i = 0; i < 3; i++) {

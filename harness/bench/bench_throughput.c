@@ -57,8 +57,10 @@ static int cmp_str(const void *a, const void *b)
 
 static int excluded(const struct sl_scenario *s, const char *tags)
 {
-	for (int i = 0; i < s->ntags; i++) {
+	for (int i = 0; tags && i < s->ntags; i++) {
 		size_t len = strlen(s->tags[i]);
+		if (len == 0)
+			continue;
 		for (const char *p = tags; (p = strstr(p, s->tags[i])) != NULL; p += len)
 			if ((p == tags || p[-1] == ',') && (p[len] == ',' || p[len] == '\0'))
 				return 1;
@@ -151,7 +153,7 @@ static void print_split(const struct split *sp, double wall_ns, double parse_ns)
 		"observation (expect, IPC_STAT)", "teardown (kill, reap, leak check)",
 		"harness: start, parse, TAP, reports",
 	};
-	double part[7] = { sp->duration - phases, sp->phase[0], sp->phase[1], sp->phase[2],
+	const double part[7] = { sp->duration - phases, sp->phase[0], sp->phase[1], sp->phase[2],
 			   sp->phase[3], sp->phase[4], wall_ns - sp->duration };
 	printf("  where the time of one -j 1 run went (ms, %% of its wall time %.1f ms):\n", wall_ns / 1e6);
 	for (int k = 0; k < 7; k++)
@@ -194,8 +196,12 @@ int main(int argc, char **argv)
 	snprintf(results, sizeof(results), "%s/results.json", reports);
 	const char **j1 = command(bin, "run", "1", reports), **j2 = command(bin, "run", "2", reports);
 	const char **check = command(bin, "check", NULL, NULL);
-	if (!j1 || !j2 || !check)
+	if (!j1 || !j2 || !check) {
+		free(j1);
+		free(j2);
+		free(check);
 		return 2;
+	}
 	struct bench_samples w1, w2, wc;
 	bench_samples_init(&w1, reps);
 	bench_samples_init(&w2, reps);
@@ -232,5 +238,11 @@ int main(int argc, char **argv)
 	bench_samples_free(&w1);
 	bench_samples_free(&w2);
 	bench_samples_free(&wc);
+	free(j1);
+	free(j2);
+	free(check);
+	for (int i = 0; i < nfound; i++)
+		free(found[i]);
+	free(found);
 	return failed ? 1 : 0;
 }

@@ -54,6 +54,11 @@ enum sl_op {
 	SL_OP_HANGUP,      /* closes the pty master: the terminal hangs up     */
 	SL_OP_TTY_KEY,     /* args[0] = a character typed on the pty (^C = 3)  */
 	SL_OP_EXPECT,      /* an expectation about kernel state: see below     */
+	/* sessions and daemons (issue 5), added last so that earlier values keep their numbers */
+	SL_OP_CATCH,       /* actor: args[0] = signal; a handler records its receipt */
+	SL_OP_FIND,        /* conductor: str = comm; the one live process of the
+			    * namespace with that comm that is not an actor yet
+			    * becomes new_actor, a found actor (observed, never driven) */
 	SL_OP__COUNT
 };
 
@@ -125,6 +130,12 @@ enum sl_field {
 	SL_F_UMASK, SL_F_CWD, SL_F_NFDS, SL_F_FD, SL_F_PUID, SL_F_PGID_GID,
 	SL_F_DEVTTY_ERRNO,   /* errno of open("/dev/tty") from the process (0 = opens) */
 	SL_F_SIG_IGNORED, SL_F_SIG_CAUGHT, SL_F_SIG_RECEIVED,
+	/* maps, added last so that earlier values keep their numbers */
+	SL_F_MAPPED_KEY,     /* a SYSV mapping is named "SYSV<key>" (value: a key) */
+	/* process (issue 5) */
+	SL_F_SIG_PENDING,    /* the signal is pending (SigPnd | ShdPnd); sig-received is
+			      * what the actor's `catch` handler recorded */
+	SL_F_COMM,           /* text: the process's name, as /proc/PID/comm has it */
 	SL_F__COUNT
 };
 
@@ -142,7 +153,15 @@ struct sl_predicate {
 
 /* ---- fault injection (issue 6) ----------------------------------------- */
 
-enum sl_fault_kind { SL_FAULT_ERRNO, SL_FAULT_SIGNAL_BEFORE, SL_FAULT_SIGNAL_AFTER };
+/* A fault is armed for the process of one step (the actor for built-in
+ * operations, the program for `exec`) for the duration of that step, and
+ * counts that process's system calls: see docs/fault-injection.md. */
+enum sl_fault_kind {
+	SL_FAULT_ERRNO,          /* the call fails with `err`, never runs       */
+	SL_FAULT_SIGNAL_BEFORE,  /* `signal` arrives just before the call      */
+	SL_FAULT_SIGNAL_AFTER,   /* the call runs; `signal` arrives before the next instruction */
+	SL_FAULT_TRACE,          /* nothing injected: the calls are counted and reported */
+};
 
 struct sl_fault {
 	enum sl_fault_kind kind;
@@ -178,6 +197,8 @@ struct sl_step {
 	int claim;                       /* claim this step is evidence for, or -1 */
 	int line, col;                   /* where the step was written         */
 	char *text;                      /* the script line, for reports       */
+	int invariant;                   /* keep-going runs: 1 + the index of the
+					  * invariant this step judges; 0 if none */
 };
 
 struct sl_actor_def {
@@ -186,6 +207,8 @@ struct sl_actor_def {
 	int spawned;                     /* 1: born of a fork, not started by the conductor */
 	uid_t uid; gid_t gid; int has_ids;
 	long rlimit_as, rlimit_nofile;   /* 0 = inherit                        */
+	int found;                       /* 1: named by `find`, not started by shmlife:
+					  * observed and signalled, it performs no steps */
 };
 
 struct sl_sysctl_req {
@@ -223,6 +246,11 @@ struct sl_scenario {
 	int leak_expected;               /* segments left at the end are the point */
 	int timeout_ms;                  /* per step; 0 = the run's default    */
 	int line;                        /* line of the `scenario` header      */
+	/* 1 (`keep-going`, and every run of `shmlife explore`): a step that does
+	 * not go as expected is recorded but does not end the scenario, steps of
+	 * an actor that has ended are skipped, and the verdict is the invariants'
+	 * (steps with `invariant` set) and the leak check's. */
+	int keep_going;
 };
 
 /* Builders.  Each returns NULL / -1 only when out of memory. */
@@ -248,6 +276,24 @@ static inline struct sl_value sl_num(long long n) { struct sl_value v = { SL_VAL
 static inline struct sl_value sl_slot(int slot) { struct sl_value v = { SL_VAL_SLOT, 0, slot, 0 }; return v; }
 static inline struct sl_value sl_actor(int actor) { struct sl_value v = { SL_VAL_ACTOR, 0, 0, actor }; return v; }
 static inline struct sl_value sl_auto_key(void) { struct sl_value v = { SL_VAL_AUTO_KEY, 0, 0, 0 }; return v; }
+
+/* Fault injection (issue 6; implemented in fault.c).  The calls a fault can
+ * target, by name: shmget shmat shmdt shmctl, ftok (its stat of the path:
+ * stat, newfstatat, statx without AT_EMPTY_PATH), fork (clone, clone3, fork,
+ * vfork), setsid, open (open, openat, openat2, creat), mmap. */
+/* The syscall number stored in sl_fault.syscall_nr for a call's name, or -1. */
+int sl_fault_call_number(const char *name);
+/* The name of the call a syscall number counts as, or NULL. */
+const char *sl_fault_call_name(int syscall_nr);
+/* The i-th call name (0-based), or NULL past the last. */
+const char *sl_fault_call_at(int i);
+/* Appends a fault to a step: calls first..last (last 0: every call from
+ * first on) of `call`; `value` is the errno or the signal.  NULL if `call`
+ * is unknown or out of memory. */
+struct sl_fault *sl_step_add_fault(struct sl_step *st, enum sl_fault_kind kind, const char *call,
+				   int first, int last, int value);
+/* Why a fault cannot be armed (written into buf), or NULL if it can. */
+const char *sl_fault_invalid(const struct sl_fault *f, char *buf, size_t len);
 
 /* Names, for parsers and reports. */
 const char *sl_op_name(enum sl_op op);

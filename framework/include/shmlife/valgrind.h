@@ -43,9 +43,10 @@ struct sl_vg_finding {
 struct sl_vg_process {
 	int pid, ppid;                   /* inside the scenario's PID namespace */
 	char exe[128];                   /* the program memcheck ran            */
-	char role[96];                   /* "conductor", "actor owner", "exec by owner: ./leaky" */
+	char role[96];                   /* "conductor", "actor owner", "program leaky run by actor owner" */
 	char file[64];                   /* its XML file's name                 */
 	int truncated;                   /* no </valgrindoutput>: it was killed */
+	int observer;                    /* the observer's child that ran ipcs (not traced) */
 	int unreadable;                  /* not XML at all (not even a start)   */
 	int nerrors, nleaks;             /* all of them, also past SL_VG_MAX_FINDINGS */
 	int nfindings;

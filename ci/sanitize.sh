@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# ci/sanitize.sh - builds everything with AddressSanitizer and
+# UndefinedBehaviorSanitizer (-DSHMLIFE_SANITIZE=ON) into build-asan/ and
+# runs the whole test suite (ctest) there.  Every process (harness,
+# keepers, conductors, actors, tests) writes its sanitizer reports into
+# build-asan/sanitizer-logs/ (actors' stderr is /dev/null, so a report on
+# stderr could be lost); the run fails if ctest fails or if any report was
+# written.  Extra arguments go to ctest (e.g. -L unit, -R robustness).
+# SHMLIFE_ASAN_BUILD_DIR overrides the build directory (default: build-asan).
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+build_dir="${SHMLIFE_ASAN_BUILD_DIR:-build-asan}"
+
+echo "sanitize: configuring ${build_dir}/ (SHMLIFE_SANITIZE=ON: ASan + UBSan)"
+cmake -S . -B "$build_dir" -DSHMLIFE_SANITIZE=ON -DSHMLIFE_WERROR=ON >/dev/null
+cmake --build "$build_dir" -j"$(nproc)"
+
+logs="$(pwd)/${build_dir}/sanitizer-logs"
+rm -rf "$logs"
+mkdir -p "$logs"
+chmod 1777 "$logs"   # processes run as other users write here too
+# halt_on_error: a report ends the process, so the test that caused it fails
+# as well; detect_leaks stays on (LeakSanitizer runs at a normal exit).
+export ASAN_OPTIONS="log_path=${logs}/asan:halt_on_error=1:abort_on_error=0:detect_leaks=1"
+export UBSAN_OPTIONS="log_path=${logs}/ubsan:halt_on_error=1:print_stacktrace=1"
+export LSAN_OPTIONS="suppressions=$(pwd)/ci/lsan.supp:print_suppressions=0"
+
+echo "sanitize: ctest in ${build_dir}/ with $(nproc) jobs"
+status=0
+ctest --test-dir "$build_dir" --output-on-failure --no-tests=error -j"$(nproc)" "$@" || status=$?
+
+reports=$(find "$logs" -type f | sort)
+if [ -n "$reports" ]; then
+	echo "sanitize: sanitizer reports were written:" >&2
+	for f in $reports; do
+		echo "==== $f" >&2
+		head -60 "$f" >&2
+	done
+	[ "$status" -ne 0 ] || status=1
+fi
+echo "sanitize: ctest exited with ${status}; $(echo -n "$reports" | grep -c . || true) sanitizer report file(s)"
+exit "$status"

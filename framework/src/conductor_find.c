@@ -1,0 +1,109 @@
+/* conductor_find.c - `find comm=NAME -> d`: naming a process that shmlife
+ * did not start, such as the daemon a user's program leaves behind after a
+ * double fork.  The conductor is PID 1 of the scenario's PID namespace with a
+ * /proc of its own, so every process of the scenario is in its /proc, and an
+ * orphaned daemon is its child.  The process found becomes an actor without a
+ * channel: it can be observed, waited for and signalled, never driven. */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conductor.h"
+#include "inject.h"
+#include "shmlife/observe.h"
+#include "util.h"
+
+#define FIND_MAX 8 /* matches named in a failure */
+
+static int is_running_actor(const struct conductor *c, pid_t pid)
+{
+	for (int i = 0; i < c->s->nactors; i++)
+		if (c->actors[i].state == ACTOR_RUNNING && c->actors[i].pid == pid)
+			return 1;
+	return 0;
+}
+
+/* 1 if /proc/PID/stat says the process is alive (not a zombie) with this comm. */
+static int has_comm(pid_t pid, const char *comm)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	struct sl_process_obs o;
+	memset(&o, 0, sizeof(o));
+	if (sl_parse_proc_stat(buf, &o) < 0)
+		return 0;
+	return o.state != 'Z' && o.state != 'X' && o.state != 'x' && strcmp(o.comm, comm) == 0;
+}
+
+/* The candidates now: their number (all of them), the first FIND_MAX in pids. */
+static int scan(const struct conductor *c, const char *comm, pid_t *pids)
+{
+	DIR *d = opendir("/proc");
+	if (!d)
+		return -1;
+	int n = 0;
+	const struct dirent *de;
+	while ((de = readdir(d)) != NULL) {
+		char *end;
+		long pid = strtol(de->d_name, &end, 10);
+		if (end == de->d_name || *end || pid <= 1 || pid == getpid() || is_running_actor(c, (pid_t)pid))
+			continue;
+		if (!has_comm((pid_t)pid, comm))
+			continue;
+		if (n < FIND_MAX)
+			pids[n] = (pid_t)pid;
+		n++;
+	}
+	closedir(d);
+	return n;
+}
+
+static void say_why(int n, const pid_t *pids, const char *comm, int timeout_ms, char *why, size_t len)
+{
+	if (n < 0) {
+		snprintf(why, len, "cannot read /proc: %s", strerror(errno));
+		return;
+	}
+	if (n == 0) {
+		snprintf(why, len, "no live process named '%s' (other than the actors) within %d ms", comm,
+			 timeout_ms);
+		return;
+	}
+	snprintf(why, len, "%d live processes are named '%s' after %d ms, pids", n, comm, timeout_ms);
+	for (int i = 0; i < n && i < FIND_MAX; i++)
+		sl_appendf(why, len, " %d", (int)pids[i]);
+	sl_appendf(why, len, "%s; find names one", n > FIND_MAX ? " ..." : "");
+}
+
+pid_t conductor_find(struct conductor *c, int idx, const char *comm, char *why, size_t len)
+{
+	pid_t pids[FIND_MAX];
+	int64_t deadline = sl_now_ms() + c->step_timeout_ms;
+	int n;
+	/* A daemon that is still forking has two processes of its name for a
+	 * moment, and one that is starting none yet: look again, bounded. */
+	while ((n = scan(c, comm, pids)) != 1 && n >= 0 && sl_now_ms() < deadline)
+		inject_poll(NULL, 0, 5);
+	if (n != 1) {
+		say_why(n, pids, comm, c->step_timeout_ms, why, len);
+		return -1;
+	}
+	if (conductor_adopt_actor(c, idx, pids[0], -1) < 0) {
+		snprintf(why, len, "cannot follow process %d: %s", (int)pids[0], strerror(errno));
+		return -1;
+	}
+	return pids[0];
+}

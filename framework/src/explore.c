@@ -1,0 +1,682 @@
+/* explore.c - crash-point exploration (explore.h): the baseline run, one run
+ * per crash point, the invariants' verdicts from each run's trace, the
+ * reproducing scripts and the table.
+ *
+ * Each run is of a view of the scenario: a shallow copy with its own step
+ * array (the crash made in it, the invariants appended) that shares every
+ * string with the scenario; only the arrays the view made are freed.
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "inject.h"
+#include "shmlife/explore.h"
+#include "util.h"
+
+void sl_explore_options_default(struct sl_explore_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	sl_run_options_default(&o->run);
+}
+
+/* ---- invariants ---------------------------------------------------------------- */
+
+struct sl_step *sl_scenario_add_invariant(struct sl_scenario *s, const char *name, int actor, enum sl_op op)
+{
+	struct sl_invariant *v = realloc(s->invariants, (size_t)(s->ninvariants + 1) * sizeof(*v));
+	if (!v)
+		return NULL;
+	s->invariants = v;
+	struct sl_step *st = calloc(1, sizeof(*st));
+	char *n = strdup(name);
+	if (!st || !n) {
+		free(st);
+		free(n);
+		return NULL;
+	}
+	st->op = op;
+	st->actor = actor;
+	st->bind = SL_NO_SLOT;
+	st->new_actor = -1;
+	st->claim = -1;
+	v[s->ninvariants].name = n;
+	v[s->ninvariants].expect = st;
+	s->ninvariants++;
+	return st;
+}
+
+static char *dup_or_null(const char *p, int *oom)
+{
+	if (!p)
+		return NULL;
+	char *d = strdup(p);
+	if (!d)
+		*oom = 1;
+	return d;
+}
+
+static void *dup_mem(const void *p, size_t n, int *oom)
+{
+	if (!p)
+		return NULL;
+	void *d = malloc(n ? n : 1);
+	if (!d)
+		*oom = 1;
+	else
+		memcpy(d, p, n);
+	return d;
+}
+
+static char **dup_strv(char **v, int *oom)
+{
+	if (!v)
+		return NULL;
+	size_t n = 0;
+	while (v[n])
+		n++;
+	char **d = calloc(n + 1, sizeof(char *));
+	if (!d) {
+		*oom = 1;
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++)
+		d[i] = dup_or_null(v[i], oom);
+	return d;
+}
+
+/* A deep copy of `from` into `to` (which the scenario then owns). */
+static int copy_step(struct sl_step *to, const struct sl_step *from)
+{
+	int oom = 0;
+	*to = *from;
+	to->str = dup_or_null(from->str, &oom);
+	to->str2 = dup_or_null(from->str2, &oom);
+	to->text = dup_or_null(from->text, &oom);
+	to->bytes = dup_mem(from->bytes, from->nbytes, &oom);
+	to->argv = dup_strv(from->argv, &oom);
+	to->envp = dup_strv(from->envp, &oom);
+	to->faults = dup_mem(from->faults, (size_t)from->nfaults * sizeof(*from->faults), &oom);
+	to->preds = dup_mem(from->preds, (size_t)from->npreds * sizeof(*from->preds), &oom);
+	for (int i = 0; to->preds && i < from->npreds; i++)
+		to->preds[i].str = dup_or_null(from->preds[i].str, &oom);
+	return oom ? -1 : 0;
+}
+
+static int has_materialized(const struct sl_scenario *s)
+{
+	for (int i = 0; i < s->nsteps; i++)
+		if (s->steps[i].invariant)
+			return 1;
+	return 0;
+}
+
+int sl_scenario_materialize_invariants(struct sl_scenario *s)
+{
+	if (has_materialized(s))
+		return 0;
+	for (int i = 0; i < s->ninvariants; i++) {
+		const struct sl_step *inv = s->invariants[i].expect;
+		struct sl_step *st = sl_scenario_add_step(s, inv->actor, inv->op);
+		if (!st || copy_step(st, inv) < 0)
+			return -1;
+		st->invariant = i + 1;
+	}
+	return 0;
+}
+
+/* ---- views ------------------------------------------------------------------------- */
+
+struct view {
+	struct sl_scenario s;
+	struct sl_fault **made;          /* fault arrays the view made (to free) */
+	int nmade;
+	int *inv_step;                   /* per invariant: its step in the view, -1 none */
+};
+
+static void view_free(struct view *v)
+{
+	for (int i = 0; i < v->nmade; i++)
+		free(v->made[i]);
+	free(v->made);
+	free(v->s.steps);
+	free(v->inv_step);
+}
+
+static int view_init(struct view *v, const struct sl_scenario *s)
+{
+	memset(v, 0, sizeof(*v));
+	v->s = *s;
+	v->s.keep_going = 1;
+	int extra = has_materialized(s) ? 0 : s->ninvariants;
+	v->s.steps = calloc((size_t)(s->nsteps + extra) + 1, sizeof(*v->s.steps));
+	v->inv_step = calloc((size_t)s->ninvariants + 1, sizeof(int));
+	if (!v->s.steps || !v->inv_step)
+		return -1; /* the caller frees the view */
+	memcpy(v->s.steps, s->steps, (size_t)s->nsteps * sizeof(*s->steps));
+	for (int i = 0; i < s->ninvariants; i++)
+		v->inv_step[i] = -1;
+	for (int i = 0; i < s->nsteps; i++)
+		if (s->steps[i].invariant > 0 && s->steps[i].invariant <= s->ninvariants)
+			v->inv_step[s->steps[i].invariant - 1] = i;
+	for (int i = 0; i < extra; i++) {
+		struct sl_step *st = &v->s.steps[v->s.nsteps++];
+		*st = *s->invariants[i].expect;
+		st->invariant = i + 1;
+		v->inv_step[i] = s->nsteps + i;
+	}
+	return 0;
+}
+
+/* Adds fault f to step k of the view, after its own faults. */
+static int view_add_fault(struct view *v, int k, const struct sl_fault *f)
+{
+	struct sl_step *st = &v->s.steps[k];
+	struct sl_fault **made = realloc(v->made, (size_t)(v->nmade + 1) * sizeof(*made));
+	if (!made)
+		return -1;
+	v->made = made;
+	struct sl_fault *a = malloc((size_t)(st->nfaults + 1) * sizeof(*a));
+	if (!a)
+		return -1;
+	if (st->nfaults)
+		memcpy(a, st->faults, (size_t)st->nfaults * sizeof(*a));
+	a[st->nfaults] = *f;
+	st->faults = a;
+	st->nfaults++;
+	v->made[v->nmade++] = a;
+	return 0;
+}
+
+/* The actor is killed instead of performing step k. */
+static void view_crash_step(struct view *v, int k)
+{
+	struct sl_step *st = &v->s.steps[k];
+	st->op = SL_OP_CRASH;
+	st->nargs = 1;
+	memset(st->args, 0, sizeof(st->args));
+	st->args[0] = (struct sl_value){ SL_VAL_NUM, SIGKILL, 0, 0 };
+	st->str = st->str2 = NULL;
+	st->bytes = NULL;
+	st->nbytes = 0;
+	st->argv = st->envp = NULL;
+	st->faults = NULL;
+	st->nfaults = 0;
+	st->bind = SL_NO_SLOT;
+	memset(&st->outcome, 0, sizeof(st->outcome));
+	st->outcome.kind = SL_EXPECT_DIES;
+	st->outcome.signal = SIGKILL;
+}
+
+static int view_for(struct view *v, const struct sl_scenario *s, const struct sl_crash_point *p, int trace_calls)
+{
+	if (view_init(v, s) < 0)
+		return -1;
+	if (p->kind == SL_CRASH_STEP) {
+		view_crash_step(v, p->step);
+	} else if (p->kind != SL_CRASH_NONE) {
+		struct sl_fault f = { p->kind == SL_CRASH_CALL_BEFORE ? SL_FAULT_SIGNAL_BEFORE : SL_FAULT_SIGNAL_AFTER,
+				      p->syscall_nr, p->nth, p->nth, 0, SIGKILL };
+		v->s.steps[p->step].outcome.kind = SL_EXPECT_ANY;
+		if (view_add_fault(v, p->step, &f) < 0)
+			return -1;
+	}
+	/* the baseline counts each program's calls: a fault that injects nothing */
+	struct sl_fault count = { SL_FAULT_TRACE, sl_fault_call_number("shmget"), 1, 0, 0, 0 };
+	for (int k = 0; trace_calls && k < s->nsteps; k++)
+		if (s->steps[k].op == SL_OP_EXEC && !s->steps[k].invariant && view_add_fault(v, k, &count) < 0)
+			return -1;
+	return 0;
+}
+
+/* ---- judging a run ------------------------------------------------------------------ */
+
+static const struct sl_trace_entry *step_entry(const struct sl_result *r, int step)
+{
+	for (int i = 0; i < r->ntrace; i++)
+		if (r->trace[i].kind == SL_ENTRY_STEP && r->trace[i].step == step)
+			return &r->trace[i];
+	return NULL;
+}
+
+static const struct sl_trace_entry *leak_event(const struct sl_result *r)
+{
+	for (int i = 0; i < r->ntrace; i++)
+		if (r->trace[i].kind == SL_ENTRY_EVENT && r->trace[i].verdict == SL_FAIL &&
+		    strncmp(r->trace[i].detail, "leaked", 6) == 0)
+			return &r->trace[i];
+	return NULL;
+}
+
+static void note_broken(struct sl_explore_point *pt, const char *name, const char *detail)
+{
+	if (pt->broken++ == 0)
+		snprintf(pt->detail, sizeof(pt->detail), "%.40s: %.190s", name, detail);
+}
+
+static int judge_run(const struct sl_scenario *s, const struct view *v, const struct sl_result *r,
+		     const struct sl_explore_result *x, struct sl_explore_point *pt)
+{
+	pt->run = r->outcome;
+	pt->held = calloc((size_t)x->ninvariants + 1, sizeof(*pt->held));
+	if (!pt->held)
+		return -1;
+	for (int i = 0; i < s->ninvariants; i++) {
+		const struct sl_trace_entry *e = v->inv_step[i] >= 0 ? step_entry(r, v->inv_step[i]) : NULL;
+		pt->held[i] = e ? e->verdict : SL_BROK; /* not reached: the run ended first */
+		if (pt->held[i] == SL_FAIL || pt->held[i] == SL_TIMEOUT)
+			note_broken(pt, x->names[i], e->detail);
+	}
+	if (x->ninvariants > s->ninvariants) { /* no-leak */
+		const struct sl_trace_entry *leak = leak_event(r);
+		int judged = r->outcome != SL_BROK && r->outcome != SL_TIMEOUT;
+		pt->held[s->ninvariants] = leak ? SL_FAIL : judged ? SL_PASS : SL_BROK;
+		if (leak)
+			note_broken(pt, x->names[s->ninvariants], leak->detail);
+	}
+	if (!pt->broken && (r->outcome == SL_BROK || r->outcome == SL_TIMEOUT))
+		snprintf(pt->detail, sizeof(pt->detail), "%s: %.200s", sl_outcome_name(r->outcome), r->reason);
+	return 0;
+}
+
+/* Calls of each step's program in the baseline, from the supervisor's
+ * "inject: calls of pid P (program of step K): shmget=N ..." events. */
+static void count_calls(const struct sl_result *r, int nsteps, unsigned (*counts)[IC__COUNT])
+{
+	for (int i = 0; i < r->ntrace; i++) {
+		const struct sl_trace_entry *e = &r->trace[i];
+		int pid, step, off = 0;
+		if (e->kind != SL_ENTRY_EVENT ||
+		    sscanf(e->detail, "inject: calls of pid %d (program of step %d):%n", &pid, &step, &off) != 2 ||
+		    off == 0 || step < 0 || step >= nsteps)
+			continue;
+		for (int c = 0; c < IC__COUNT; c++) {
+			char key[32];
+			snprintf(key, sizeof(key), " %s=", inject_call_name(c));
+			const char *at = strstr(e->detail + off, key);
+			if (at)
+				counts[step][c] = (unsigned)strtoul(at + strlen(key), NULL, 10);
+		}
+	}
+}
+
+/* ---- the crash points ------------------------------------------------------------------ */
+
+static int push_point(struct sl_crash_point **v, int *n, int *cap, struct sl_crash_point p)
+{
+	if (*n == *cap) {
+		int ncap = *cap ? *cap * 2 : 16;
+		struct sl_crash_point *nv = realloc(*v, (size_t)ncap * sizeof(*nv));
+		if (!nv)
+			return -1;
+		*v = nv;
+		*cap = ncap;
+	}
+	(*v)[(*n)++] = p;
+	return 0;
+}
+
+static int collect_points(const struct sl_scenario *s, const struct sl_explore_options *o,
+			  unsigned (*counts)[IC__COUNT], struct sl_crash_point **out)
+{
+	int n = 0, cap = 0;
+	*out = NULL;
+	for (int k = 0; k < s->nsteps; k++) {
+		const struct sl_step *st = &s->steps[k];
+		if (st->actor < 0 || st->op == SL_OP_EXPECT || st->invariant)
+			continue;
+		struct sl_crash_point p = { SL_CRASH_STEP, k, st->actor, 0, 0 };
+		if (push_point(out, &n, &cap, p) < 0)
+			return -1;
+		for (int c = 0; st->op == SL_OP_EXEC && !o->steps_only && c < IC__COUNT; c++) {
+			if (o->calls && !(o->calls & (1u << c)))
+				continue;
+			for (unsigned nth = 1; nth <= counts[k][c]; nth++) {
+				p.syscall_nr = sl_fault_call_number(inject_call_name(c));
+				p.nth = (int)nth;
+				p.kind = SL_CRASH_CALL_BEFORE;
+				if (push_point(out, &n, &cap, p) < 0)
+					return -1;
+				p.kind = SL_CRASH_CALL_AFTER;
+				if (c != IC_FORK && push_point(out, &n, &cap, p) < 0)
+					return -1;
+			}
+		}
+	}
+	return n;
+}
+
+void sl_crash_point_describe(const struct sl_scenario *s, const struct sl_crash_point *p, char *buf, size_t len)
+{
+	const struct sl_step *st = p->step >= 0 && p->step < s->nsteps ? &s->steps[p->step] : NULL;
+	const char *actor = p->actor >= 0 && p->actor < s->nactors ? s->actors[p->actor].name : "?";
+	int line = st ? st->line : 0;
+	switch (p->kind) {
+	case SL_CRASH_NONE:
+		snprintf(buf, len, "no crash (baseline)");
+		break;
+	case SL_CRASH_STEP:
+		snprintf(buf, len, "%s killed by SIGKILL instead of step %d (line %d: %s)", actor, p->step + 1, line,
+			 st && st->text ? st->text : st ? sl_op_name(st->op) : "?");
+		break;
+	case SL_CRASH_CALL_BEFORE:
+	case SL_CRASH_CALL_AFTER:
+		snprintf(buf, len, "%s's program killed by SIGKILL just %s %s call %d (step %d, line %d)", actor,
+			 p->kind == SL_CRASH_CALL_BEFORE ? "before" : "after", sl_fault_call_name(p->syscall_nr),
+			 p->nth, p->step + 1, line);
+		break;
+	}
+}
+
+/* ---- reproducing scripts ---------------------------------------------------------- */
+
+static char *read_text(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return NULL;
+	char *buf = NULL;
+	size_t cap = 0, n = 0, got;
+	do {
+		if (n + 4096 + 1 > cap) {
+			size_t ncap = cap ? cap * 2 : 8192;
+			char *nb = realloc(buf, ncap);
+			if (!nb) {
+				free(buf);
+				fclose(f);
+				return NULL;
+			}
+			buf = nb;
+			cap = ncap;
+		}
+		got = fread(buf + n, 1, 4096, f);
+		n += got;
+	} while (got > 0);
+	fclose(f);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+/* Where a `#` comment starts in a line (outside strings), or its end. */
+static size_t comment_start(const char *line, size_t len)
+{
+	int quoted = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (quoted && line[i] == '\\') {
+			i++;
+			continue;
+		}
+		if (line[i] == '"')
+			quoted = !quoted;
+		else if (line[i] == '#' && !quoted)
+			return i;
+	}
+	return len;
+}
+
+static int is_scenario_header(const char *line, size_t len)
+{
+	while (len && (*line == ' ' || *line == '\t')) {
+		line++;
+		len--;
+	}
+	return len > 9 && strncmp(line, "scenario", 8) == 0 && (line[8] == ' ' || line[8] == '\t');
+}
+
+static void put_one_line(FILE *out, const char *s)
+{
+	for (; *s; s++)
+		fputc((unsigned char)*s < ' ' ? '?' : *s, out);
+	fputc('\n', out);
+}
+
+static void put_header(FILE *out, const struct sl_scenario *s, const struct sl_explore_result *x,
+		       const struct sl_explore_point *pt)
+{
+	char what[300];
+	sl_crash_point_describe(s, &pt->at, what, sizeof(what));
+	fprintf(out, "# Reproduces a crash point `shmlife explore %s` found:\n#   ", s->file);
+	put_one_line(out, what);
+	fprintf(out, "# It breaks:");
+	for (int i = 0; i < x->ninvariants; i++)
+		if (pt->held[i] == SL_FAIL || pt->held[i] == SL_TIMEOUT)
+			fprintf(out, " %s", x->names[i]);
+	fprintf(out, "\n#   ");
+	put_one_line(out, pt->detail);
+	fprintf(out, "# keep-going: what goes otherwise after the crash is recorded, not fatal;\n"
+		     "# the invariants and the leak check decide.\n"
+		     "keep-going\n");
+}
+
+static void put_crash_line(FILE *out, const struct sl_scenario *s, const struct sl_crash_point *p,
+			   const char *line, size_t len)
+{
+	size_t indent = 0;
+	while (indent < len && (line[indent] == ' ' || line[indent] == '\t'))
+		indent++;
+	fprintf(out, "%.*s%s crash SIGKILL   # explore: instead of the step below\n", (int)indent, line,
+		s->actors[p->actor].name);
+}
+
+static void put_line_with_inject(FILE *out, const struct sl_crash_point *p, const char *line, size_t len)
+{
+	size_t cut = comment_start(line, len);
+	while (cut > 0 && (line[cut - 1] == ' ' || line[cut - 1] == '\t'))
+		cut--;
+	fprintf(out, "%.*s   inject %s call=%d signal=SIGKILL %s", (int)cut, line, sl_fault_call_name(p->syscall_nr),
+		p->nth, p->kind == SL_CRASH_CALL_BEFORE ? "before" : "after");
+	if (cut < len)
+		fprintf(out, "   %.*s", (int)(len - cut), line + cut + (line[cut] == ' ' || line[cut] == '\t'));
+	fputc('\n', out);
+}
+
+static void script_name(const struct sl_scenario *s, const struct sl_crash_point *p, char *buf, size_t len)
+{
+	char label[96];
+	if (p->kind == SL_CRASH_STEP)
+		snprintf(label, sizeof(label), "crash-step%d-%s", p->step + 1, s->actors[p->actor].name);
+	else
+		snprintf(label, sizeof(label), "step%d-%s%d-%s", p->step + 1, sl_fault_call_name(p->syscall_nr), p->nth,
+			 p->kind == SL_CRASH_CALL_BEFORE ? "before" : "after");
+	for (char *c = label; *c; c++)
+		if (!isalnum((unsigned char)*c) && *c != '-' && *c != '_')
+			*c = '_';
+	snprintf(buf, len, "%s.%s.scn", s->name, label);
+}
+
+/* Writes the script that reproduces pt; its path, or NULL. */
+static char *write_script(const struct sl_scenario *s, const struct sl_explore_result *x,
+			  const struct sl_explore_point *pt, const char *dir)
+{
+	size_t len;
+	char *text = s->file ? read_text(s->file, &len) : NULL;
+	const struct sl_step *st = &s->steps[pt->at.step];
+	if (!text || st->line <= 0) {
+		free(text);
+		return NULL;
+	}
+	char name[256], *path = NULL;
+	script_name(s, &pt->at, name, sizeof(name));
+	if (mkdir(dir, 0777) < 0 && errno != EEXIST) {
+		free(text);
+		return NULL;
+	}
+	if (asprintf(&path, "%s/%s", dir, name) < 0) {
+		free(text);
+		return NULL;
+	}
+	FILE *out = fopen(path, "we");
+	if (!out) {
+		free(text);
+		free(path);
+		return NULL;
+	}
+	int lineno = 0, header_done = 0;
+	for (char *line = text; line < text + len;) {
+		char *nl = strchr(line, '\n');
+		size_t n = nl ? (size_t)(nl - line) : strlen(line);
+		lineno++;
+		if (lineno == st->line && pt->at.kind == SL_CRASH_STEP)
+			put_crash_line(out, s, &pt->at, line, n);
+		if (lineno == st->line && pt->at.kind != SL_CRASH_STEP)
+			put_line_with_inject(out, &pt->at, line, n);
+		else
+			fprintf(out, "%.*s\n", (int)n, line);
+		if (!header_done && is_scenario_header(line, n)) {
+			put_header(out, s, x, pt);
+			header_done = 1;
+		}
+		if (!nl)
+			break;
+		line = nl + 1;
+	}
+	free(text);
+	if (fclose(out) != 0) {
+		free(path);
+		return NULL;
+	}
+	return path;
+}
+
+/* ---- the exploration -------------------------------------------------------------- */
+
+static int invariant_names(const struct sl_scenario *s, struct sl_explore_result *r)
+{
+	r->ninvariants = s->ninvariants + !s->leak_expected;
+	r->names = calloc((size_t)r->ninvariants + 1, sizeof(char *));
+	if (!r->names)
+		return -1;
+	for (int i = 0; i < s->ninvariants; i++)
+		if (!(r->names[i] = strdup(s->invariants[i].name)))
+			return -1;
+	if (!s->leak_expected && !(r->names[s->ninvariants] = strdup("no-leak")))
+		return -1;
+	return 0;
+}
+
+/* One run of the view for crash point `at`; judged into pt. */
+static int explore_one(const struct sl_scenario *s, const struct sl_explore_options *o, const struct sl_crash_point *at,
+		       struct sl_explore_result *x, struct sl_explore_point *pt, unsigned (*counts)[IC__COUNT])
+{
+	struct view v;
+	struct sl_result r;
+	memset(pt, 0, sizeof(*pt));
+	pt->at = *at;
+	int trace_calls = at->kind == SL_CRASH_NONE && !o->steps_only;
+	if (view_for(&v, s, at, trace_calls) < 0 || sl_run(&v.s, &o->run, &r) < 0) {
+		view_free(&v);
+		return -1;
+	}
+	int rc = judge_run(s, &v, &r, x, pt);
+	if (counts)
+		count_calls(&r, s->nsteps, counts);
+	sl_result_free(&r);
+	view_free(&v);
+	if (rc == 0 && pt->broken && o->report_dir && at->kind != SL_CRASH_NONE)
+		pt->script = write_script(s, x, pt, o->report_dir);
+	if (o->progress) {
+		char what[300];
+		sl_crash_point_describe(s, at, what, sizeof(what));
+		fprintf(o->progress, "explore %s: %s: %s\n", s->name, what,
+			pt->broken ? "BROKEN" : pt->run == SL_BROK || pt->run == SL_TIMEOUT ? "inconclusive" : "held");
+		fflush(o->progress);
+	}
+	return rc;
+}
+
+int sl_explore(const struct sl_scenario *s, const struct sl_explore_options *o, struct sl_explore_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	unsigned (*counts)[IC__COUNT] = calloc((size_t)s->nsteps + 1, sizeof(*counts));
+	struct sl_crash_point *points = NULL;
+	struct sl_crash_point none = { SL_CRASH_NONE, -1, -1, 0, 0 };
+	int n = -1;
+	if (!counts || invariant_names(s, r) < 0 || explore_one(s, o, &none, r, &r->baseline, counts) < 0 ||
+	    (n = collect_points(s, o, counts, &points)) < 0)
+		goto fail;
+	r->points = calloc((size_t)n + 1, sizeof(*r->points));
+	if (!r->points)
+		goto fail;
+	for (int i = 0; i < n; i++) {
+		if (explore_one(s, o, &points[i], r, &r->points[i], NULL) < 0)
+			goto fail;
+		r->npoints++;
+		r->nbroken += r->points[i].broken > 0;
+		r->ninconclusive += !r->points[i].broken && (r->points[i].run == SL_BROK || r->points[i].run == SL_TIMEOUT);
+	}
+	free(points);
+	free(counts);
+	return 0;
+fail:
+	free(points);
+	free(counts);
+	int saved = errno ? errno : ENOMEM;
+	sl_explore_result_free(r);
+	errno = saved;
+	return -1;
+}
+
+static void point_free(struct sl_explore_point *p)
+{
+	free(p->held);
+	free(p->script);
+}
+
+void sl_explore_result_free(struct sl_explore_result *r)
+{
+	for (int i = 0; r->names && i < r->ninvariants; i++)
+		free(r->names[i]);
+	free(r->names);
+	point_free(&r->baseline);
+	for (int i = 0; i < r->npoints; i++)
+		point_free(&r->points[i]);
+	free(r->points);
+	memset(r, 0, sizeof(*r));
+}
+
+/* ---- the table ------------------------------------------------------------------- */
+
+static void print_point(FILE *out, const struct sl_scenario *s, const struct sl_explore_result *r,
+			const struct sl_explore_point *p)
+{
+	char what[300];
+	sl_crash_point_describe(s, &p->at, what, sizeof(what));
+	fprintf(out, "  %-8s %s\n", p->broken ? "BROKEN" : p->run == SL_BROK || p->run == SL_TIMEOUT ? "INCONCL" : "held",
+		what);
+	if (p->broken) {
+		fprintf(out, "           breaks:");
+		for (int i = 0; i < r->ninvariants; i++)
+			if (p->held[i] == SL_FAIL || p->held[i] == SL_TIMEOUT)
+				fprintf(out, " %s", r->names[i]);
+		fprintf(out, "\n");
+	}
+	if (p->broken || p->run == SL_BROK || p->run == SL_TIMEOUT) {
+		fprintf(out, "           ");
+		put_one_line(out, p->detail);
+	}
+	if (p->script)
+		fprintf(out, "           reproduce: shmlife run %s\n", p->script);
+}
+
+void sl_explore_print(FILE *out, const struct sl_scenario *s, const struct sl_explore_result *r)
+{
+	fprintf(out, "explore %s: %d crash point(s); invariants:", s->name, r->npoints);
+	for (int i = 0; i < r->ninvariants; i++)
+		fprintf(out, " %s", r->names[i]);
+	fprintf(out, "\n");
+	print_point(out, s, r, &r->baseline);
+	for (int i = 0; i < r->npoints; i++)
+		print_point(out, s, r, &r->points[i]);
+	if (r->baseline.broken)
+		fprintf(out, "%s: the invariants do not hold even without a crash\n", s->name);
+	fprintf(out, "%s: %d of %d crash points break an invariant", s->name, r->nbroken, r->npoints);
+	if (r->ninconclusive)
+		fprintf(out, ", %d inconclusive (BROK or TIMEOUT)", r->ninconclusive);
+	fprintf(out, "\n");
+}

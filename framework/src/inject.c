@@ -1,0 +1,594 @@
+/* inject.c - fault injection: the seccomp filter a supervised process
+ * installs, and the supervisor that answers its calls from inside the
+ * conductor's bounded waits (inject.h, docs/fault-injection.md).
+ *
+ * The supervisor is the conductor's: one per conductor process, so its state
+ * is file-static.  It keeps the listeners, and a plan per armed process: the
+ * faults of its step, how many calls of each kind it has made, and what was
+ * injected.  A notification from a process without a plan is let through
+ * (SECCOMP_USER_NOTIF_FLAG_CONTINUE) uncounted.
+ *
+ * How each fault is placed, given the filter's WAIT_KILLABLE_RECV (once the
+ * supervisor has received a notification, only a fatal signal wakes the
+ * caller before the answer):
+ *   errno          answer error = -errno: the call never runs.
+ *   signal before  kill(sig), then answer -ERESTARTNOINTR: a fatal signal
+ *                  kills it before the call; a caught one runs its handler,
+ *                  then the kernel restarts the call, which is let through
+ *                  and not counted again; a blocked or ignored one stays
+ *                  pending or vanishes and the call is restarted at once.
+ *   signal after   kill(SIGSTOP) (pending, it does not wake the caller),
+ *                  answer CONTINUE: the call runs and the stop is taken on
+ *                  the way back to user mode, before the next instruction;
+ *                  once /proc says it is stopped, kill(sig) and SIGCONT.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sched.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "inject.h"
+#include "util.h"
+
+#if defined(__x86_64__)
+#define INJECT_AUDIT_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define INJECT_AUDIT_ARCH AUDIT_ARCH_AARCH64
+#else
+#define INJECT_AUDIT_ARCH 0
+#endif
+
+#ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+#define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
+#endif
+#define INJECT_ERESTARTNOINTR 513  /* the kernel's: restart the call after any handler */
+#define INJECT_AT_EMPTY_PATH 0x1000
+#define INJECT_MAX_LISTENERS 32
+#define INJECT_MAX_FIRED 8
+#define INJECT_STOP_WAIT_MS 2000
+
+/* ---- the filter ------------------------------------------------------------ */
+
+#define BPF_MAX 96
+enum jump_to { TO_NEXT, TO_ALLOW, TO_NOTIFY }; /* resolved once the program is complete */
+
+struct bpf_prog_buf {
+	struct sock_filter ins[BPF_MAX];
+	enum jump_to jt[BPF_MAX], jf[BPF_MAX];
+	int n;
+};
+
+static void emit(struct bpf_prog_buf *b, struct sock_filter f, enum jump_to jt, enum jump_to jf)
+{
+	if (b->n >= BPF_MAX) {
+		b->n = BPF_MAX + 1; /* too long: build_filter says so */
+		return;
+	}
+	b->ins[b->n] = f;
+	b->jt[b->n] = jt;
+	b->jf[b->n] = jf;
+	b->n++;
+}
+
+static uint32_t arg_low_word(int arg)
+{
+	uint32_t off = (uint32_t)(offsetof(struct seccomp_data, args) + 8 * (size_t)arg);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	off += 4;
+#endif
+	return off;
+}
+
+/* arch is ours, nr is one of inject_syscalls (a stat of a path, not an
+ * fstat): notify; anything else: allow. */
+static int build_filter(struct bpf_prog_buf *b)
+{
+	b->n = 0;
+	emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+	     TO_NEXT, TO_NEXT);
+	emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, INJECT_AUDIT_ARCH, 0, 0), TO_NEXT,
+	     TO_ALLOW);
+	emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+	     TO_NEXT, TO_NEXT);
+	for (int i = 0; i < inject_nsyscalls; i++) {
+		const struct inject_syscall *sc = &inject_syscalls[i];
+		if (sc->empty_path_arg < 0) {
+			emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)sc->nr, 0, 0),
+			     TO_NOTIFY, TO_NEXT);
+			continue;
+		}
+		/* the number matches: load the flags; AT_EMPTY_PATH (an fstat) goes through */
+		emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)sc->nr, 0, 2),
+		     TO_NEXT, TO_NEXT);
+		emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, arg_low_word(sc->empty_path_arg)),
+		     TO_NEXT, TO_NEXT);
+		emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, INJECT_AT_EMPTY_PATH, 0, 0),
+		     TO_ALLOW, TO_NOTIFY);
+	}
+	emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW), TO_NEXT, TO_NEXT);
+	emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF), TO_NEXT, TO_NEXT);
+	if (b->n > BPF_MAX)
+		return -1;
+	const int target[3] = { 0, b->n - 2, b->n - 1 };
+	for (int i = 0; i < b->n; i++) {
+		if (b->jt[i] != TO_NEXT)
+			b->ins[i].jt = (uint8_t)(target[b->jt[i]] - (i + 1));
+		if (b->jf[i] != TO_NEXT)
+			b->ins[i].jf = (uint8_t)(target[b->jf[i]] - (i + 1));
+	}
+	return 0;
+}
+
+int inject_install_filter(void)
+{
+	if (INJECT_AUDIT_ARCH == 0) {
+		errno = ENOSYS;
+		return -1;
+	}
+	struct bpf_prog_buf b;
+	if (build_filter(&b) < 0) {
+		errno = E2BIG;
+		return -1;
+	}
+	struct sock_fprog prog = { .len = (unsigned short)b.n, .filter = b.ins };
+	unsigned long flags = SECCOMP_FILTER_FLAG_NEW_LISTENER | SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
+	int fd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
+	if (fd < 0 && errno == EACCES) {
+		/* without CAP_SYS_ADMIN a filter needs no_new_privs */
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+			return -1;
+		fd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
+	}
+	return fd;
+}
+
+/* ---- the supervisor's state ---------------------------------------------------- */
+
+struct fired {
+	int call;
+	unsigned nth;
+	enum sl_fault_kind kind;
+	int value;                       /* errno or signal                    */
+	int missed;                      /* the process was gone before the answer */
+};
+
+struct plan {
+	pid_t pid;                       /* the process (thread group id)      */
+	int step;
+	enum { PLAN_ACTOR, PLAN_PROGRAM, PLAN_CHILD, PLAN_WAITING } role;
+	pid_t parent;                    /* PLAN_CHILD: the process it came from;
+					  * PLAN_WAITING: the actor whose child is awaited */
+	const struct sl_fault *faults;   /* the step's, owned by the scenario  */
+	int nfaults;
+	unsigned calls[IC__COUNT];
+	/* the call a signal-before sent back to be restarted: not counted twice */
+	int restart_pending;
+	struct seccomp_data restart;
+	struct fired fired[INJECT_MAX_FIRED];
+	int nfired, more_fired;
+};
+
+static struct {
+	int listener[INJECT_MAX_LISTENERS];
+	int nlisteners;
+	struct plan *plans;
+	int nplans, capplans;
+	int failed_step, failed_err;     /* an announcement that could not be supervised */
+} sup = { .failed_step = -1 };
+
+int inject_listeners(void)
+{
+	return sup.nlisteners;
+}
+
+static void drop_listener(int i)
+{
+	close(sup.listener[i]);
+	sup.listener[i] = sup.listener[--sup.nlisteners];
+}
+
+static struct plan *new_plan(void)
+{
+	if (sup.nplans == sup.capplans) {
+		int ncap = sup.capplans ? sup.capplans * 2 : 8;
+		struct plan *n = realloc(sup.plans, (size_t)ncap * sizeof(*n));
+		if (!n)
+			return NULL;
+		sup.plans = n;
+		sup.capplans = ncap;
+	}
+	struct plan *p = &sup.plans[sup.nplans++];
+	memset(p, 0, sizeof(*p));
+	return p;
+}
+
+static struct plan *find_plan(pid_t pid)
+{
+	for (int i = 0; i < sup.nplans; i++)
+		if (sup.plans[i].pid == pid && sup.plans[i].role != PLAN_WAITING)
+			return &sup.plans[i];
+	return NULL;
+}
+
+int inject_arm(int step, pid_t pid, int exec, const struct sl_fault *faults, int nfaults,
+	       char *why, size_t len)
+{
+	for (int i = 0; i < nfaults; i++)
+		if (sl_fault_invalid(&faults[i], why, len))
+			return -1;
+	struct plan *p = new_plan();
+	if (!p) {
+		snprintf(why, len, "out of memory");
+		return -1;
+	}
+	p->pid = exec ? 0 : pid;
+	p->parent = pid;
+	p->role = exec ? PLAN_WAITING : PLAN_ACTOR;
+	p->step = step;
+	p->faults = faults;
+	p->nfaults = nfaults;
+	return 0;
+}
+
+void inject_announced(pid_t pid, pid_t actor_pid, int listener, int err)
+{
+	if (listener >= 0) {
+		if (sup.nlisteners < INJECT_MAX_LISTENERS)
+			sup.listener[sup.nlisteners++] = listener;
+		else {
+			close(listener); /* its calls then fail with ENOSYS: say so */
+			err = EMFILE;
+		}
+	}
+	for (int i = 0; i < sup.nplans; i++) {
+		struct plan *p = &sup.plans[i];
+		if (p->role == PLAN_WAITING && p->parent == actor_pid && pid != actor_pid) {
+			p->role = PLAN_PROGRAM;
+			p->pid = pid;
+		}
+		if (err && (p->pid == pid || p->parent == actor_pid)) {
+			sup.failed_step = p->step;
+			sup.failed_err = err;
+		}
+	}
+}
+
+/* ---- whose call is it ------------------------------------------------------------ */
+
+/* Tgid and PPid of a task, from /proc/TID/status. */
+static int task_ids(pid_t tid, pid_t *tgid, pid_t *ppid)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof(path), "/proc/%d/status", tid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	const char *t = strstr(buf, "\nTgid:"), *pp = strstr(buf, "\nPPid:");
+	if (!t || !pp)
+		return -1;
+	*tgid = (pid_t)atoi(t + 6);
+	*ppid = (pid_t)atoi(pp + 6);
+	return 0;
+}
+
+static int programs_armed(void)
+{
+	for (int i = 0; i < sup.nplans; i++)
+		if (sup.plans[i].role == PLAN_PROGRAM || sup.plans[i].role == PLAN_CHILD)
+			return 1;
+	return 0;
+}
+
+/* The plan of the process a task belongs to: its own, its thread group's,
+ * or (for processes an exec'd program started) a copy of its ancestor's
+ * with fresh counts. */
+static struct plan *plan_for(pid_t tid)
+{
+	struct plan *p = find_plan(tid);
+	if (p || !programs_armed())
+		return p;
+	pid_t tgid, ppid;
+	if (task_ids(tid, &tgid, &ppid) < 0)
+		return NULL;
+	if (tgid != tid && (p = find_plan(tgid)) != NULL)
+		return p;
+	if (tgid != tid && task_ids(tgid, &tgid, &ppid) < 0)
+		return NULL;
+	for (int depth = 0; ppid > 1 && depth < 32; depth++) {
+		struct plan *a = find_plan(ppid);
+		if (a) {
+			if (a->role != PLAN_PROGRAM && a->role != PLAN_CHILD)
+				return NULL;
+			int ai = (int)(a - sup.plans);
+			struct plan *c = new_plan(); /* may move the array */
+			if (!c)
+				return NULL;
+			a = &sup.plans[ai];
+			c->pid = tgid;
+			c->step = a->step;
+			c->role = PLAN_CHILD;
+			c->parent = a->pid;
+			c->faults = a->faults;
+			c->nfaults = a->nfaults;
+			return c;
+		}
+		pid_t up;
+		if (task_ids(ppid, &up, &ppid) < 0)
+			return NULL;
+	}
+	return NULL;
+}
+
+/* The fault for call number `nth` of `call`: the last one written that matches. */
+static const struct sl_fault *fault_for(const struct plan *p, int call, unsigned nth)
+{
+	const struct sl_fault *hit = NULL;
+	for (int i = 0; i < p->nfaults; i++) {
+		const struct sl_fault *f = &p->faults[i];
+		if (f->kind == SL_FAULT_TRACE || inject_call_of_syscall(f->syscall_nr) != call)
+			continue;
+		if (nth >= (unsigned)f->first && (f->last == 0 || nth <= (unsigned)f->last))
+			hit = f;
+	}
+	return hit;
+}
+
+/* ---- answering ---------------------------------------------------------------- */
+
+static int answer(int listener, uint64_t id, int err, unsigned flags)
+{
+	struct seccomp_notif_resp r;
+	memset(&r, 0, sizeof(r));
+	r.id = id;
+	r.error = err ? -err : 0;
+	r.val = err ? -1 : 0;
+	r.flags = flags;
+	int rc;
+	while ((rc = ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &r)) < 0 && errno == EINTR)
+		;
+	return rc; /* ENOENT: the caller is gone (killed), nothing waits */
+}
+
+/* One of: 'T'/'t' stopped, 'Z'/'X' ended, '?' gone, or the state letter. */
+static char task_state(pid_t pid)
+{
+	char path[64], buf[512];
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return '?';
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return '?';
+	buf[n] = '\0';
+	const char *paren = strrchr(buf, ')');
+	return paren && paren[1] == ' ' ? paren[2] : '?';
+}
+
+/* Bounded: the stop is taken microseconds after the answer. */
+static void wait_stopped(pid_t pid)
+{
+	int64_t deadline = sl_now_ms() + INJECT_STOP_WAIT_MS;
+	for (int spins = 0;; spins++) {
+		char st = task_state(pid);
+		if (st == 'T' || st == 't' || st == 'Z' || st == 'X' || st == '?')
+			return;
+		if (sl_now_ms() > deadline)
+			return;
+		if (spins < 200) {
+			sched_yield();
+		} else {
+			struct timespec ts = { 0, 50000 };
+			nanosleep(&ts, NULL);
+		}
+	}
+}
+
+static void note_fired(struct plan *p, int call, unsigned nth, const struct sl_fault *f, int missed)
+{
+	if (p->nfired == INJECT_MAX_FIRED) {
+		p->more_fired++;
+		return;
+	}
+	struct fired *x = &p->fired[p->nfired++];
+	x->call = call;
+	x->nth = nth;
+	x->kind = f->kind;
+	x->value = f->kind == SL_FAULT_ERRNO ? f->err : f->signal;
+	x->missed = missed;
+}
+
+static void inject_fault(int listener, const struct seccomp_notif *n, struct plan *p, int call,
+			 unsigned nth, const struct sl_fault *f)
+{
+	int rc = 0;
+	switch (f->kind) {
+	case SL_FAULT_ERRNO:
+		rc = answer(listener, n->id, f->err, 0);
+		break;
+	case SL_FAULT_SIGNAL_BEFORE:
+		kill(p->pid, f->signal);
+		answer(listener, n->id, INJECT_ERESTARTNOINTR, 0); /* ENOENT if it died: fine */
+		p->restart_pending = 1;
+		p->restart = n->data;
+		break;
+	case SL_FAULT_SIGNAL_AFTER:
+		kill(p->pid, SIGSTOP);
+		rc = answer(listener, n->id, 0, SECCOMP_USER_NOTIF_FLAG_CONTINUE);
+		if (rc == 0)
+			wait_stopped(p->pid);
+		kill(p->pid, f->signal);
+		if (f->signal != SIGKILL)
+			kill(p->pid, SIGCONT);
+		break;
+	case SL_FAULT_TRACE:
+		break;
+	}
+	note_fired(p, call, nth, f, rc < 0);
+}
+
+static int same_call(const struct seccomp_data *a, const struct seccomp_data *b)
+{
+	return a->nr == b->nr && a->instruction_pointer == b->instruction_pointer &&
+	       memcmp(a->args, b->args, sizeof(a->args)) == 0;
+}
+
+/* Receives one notification and answers it. */
+static void supervise(int listener)
+{
+	struct seccomp_notif n;
+	memset(&n, 0, sizeof(n)); /* the kernel wants it zeroed */
+	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &n) < 0)
+		return; /* ENOENT: the caller was killed while we polled */
+	int call = inject_call_of_syscall(n.data.nr);
+	struct plan *p = call >= 0 ? plan_for((pid_t)n.pid) : NULL;
+	if (p && p->restart_pending && same_call(&p->restart, &n.data)) {
+		p->restart_pending = 0; /* the call a signal-before sent back */
+		p = NULL;
+	}
+	if (p) {
+		unsigned nth = ++p->calls[call];
+		const struct sl_fault *f = fault_for(p, call, nth);
+		if (f) {
+			inject_fault(listener, &n, p, call, nth, f);
+			return;
+		}
+	}
+	answer(listener, n.id, 0, SECCOMP_USER_NOTIF_FLAG_CONTINUE);
+}
+
+int inject_poll(struct pollfd *fds, int nfds, int timeout_ms)
+{
+	struct pollfd all[8 + INJECT_MAX_LISTENERS];
+	if (nfds > 8) {
+		errno = EINVAL;
+		return -1;
+	}
+	int64_t deadline = timeout_ms < 0 ? -1 : sl_now_ms() + timeout_ms;
+	for (;;) {
+		int nl = sup.nlisteners;
+		if (nfds > 0)
+			memcpy(all, fds, (size_t)nfds * sizeof(*fds));
+		for (int i = 0; i < nl; i++)
+			all[nfds + i] = (struct pollfd){ .fd = sup.listener[i], .events = POLLIN };
+		int left = -1;
+		if (deadline >= 0) {
+			int64_t l = deadline - sl_now_ms();
+			left = l > 0 ? (int)l : 0;
+		}
+		int n = poll(all, (nfds_t)(nfds + nl), left);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		int ready = 0;
+		for (int i = 0; i < nfds; i++) {
+			fds[i].revents = all[i].revents;
+			ready += all[i].revents != 0;
+		}
+		for (int i = nl - 1; i >= 0; i--) { /* backwards: dropping moves the last one */
+			short ev = all[nfds + i].revents;
+			if (ev & POLLIN)
+				supervise(sup.listener[i]);
+			else if (ev & (POLLHUP | POLLERR | POLLNVAL))
+				drop_listener(i); /* every process under it has ended */
+		}
+		if (ready)
+			return ready;
+		if (n == 0 || (deadline >= 0 && sl_now_ms() >= deadline))
+			return 0;
+	}
+}
+
+/* ---- the end of a step ------------------------------------------------------------ */
+
+static void describe_fired(const struct plan *p, const struct fired *x, char *buf, size_t len)
+{
+	int k = snprintf(buf, len, "inject: pid %d: %s call %u: ", p->pid, inject_call_name(x->call), x->nth);
+	if (k < 0 || (size_t)k >= len)
+		return;
+	switch (x->kind) {
+	case SL_FAULT_ERRNO:
+		snprintf(buf + k, len - (size_t)k, "failed with %s; the call did not run%s",
+			 sl_errno_name(x->value), x->missed ? " (the process was gone)" : "");
+		break;
+	case SL_FAULT_SIGNAL_BEFORE:
+		snprintf(buf + k, len - (size_t)k, "%s just before the call", sl_signal_name(x->value));
+		break;
+	case SL_FAULT_SIGNAL_AFTER:
+		snprintf(buf + k, len - (size_t)k, "%s just after the call%s", sl_signal_name(x->value),
+			 x->missed ? " (the process was gone before the call ran)" : " returned");
+		break;
+	case SL_FAULT_TRACE:
+		snprintf(buf + k, len - (size_t)k, "counted");
+		break;
+	}
+}
+
+static void describe_calls(const struct plan *p, char *buf, size_t len)
+{
+	if (p->role == PLAN_ACTOR)
+		snprintf(buf, len, "inject: calls of pid %d (actor of step %d):", p->pid, p->step);
+	else if (p->role == PLAN_PROGRAM)
+		snprintf(buf, len, "inject: calls of pid %d (program of step %d):", p->pid, p->step);
+	else
+		snprintf(buf, len, "inject: calls of pid %d (child of pid %d, step %d):", p->pid, p->parent,
+			 p->step);
+	for (int c = 0; c < IC__COUNT; c++)
+		sl_appendf(buf, len, " %s=%u", inject_call_name(c), p->calls[c]);
+}
+
+int inject_step_end(int step, void (*report)(void *ctx, const char *text), void *ctx)
+{
+	char line[240];
+	int w = 0;
+	for (int i = 0; i < sup.nplans; i++) {
+		struct plan *p = &sup.plans[i];
+		if (p->step != step) {
+			sup.plans[w++] = *p;
+			continue;
+		}
+		if (p->role == PLAN_WAITING)
+			continue; /* the program never announced itself */
+		for (int k = 0; k < p->nfired && report; k++) {
+			describe_fired(p, &p->fired[k], line, sizeof(line));
+			report(ctx, line);
+		}
+		if (p->more_fired && report) {
+			snprintf(line, sizeof(line), "inject: pid %d: %d more faults injected", p->pid, p->more_fired);
+			report(ctx, line);
+		}
+		if (report) {
+			describe_calls(p, line, sizeof(line));
+			report(ctx, line);
+		}
+	}
+	sup.nplans = w;
+	int err = 0;
+	if (sup.failed_step == step) {
+		err = sup.failed_err;
+		sup.failed_step = -1;
+		sup.failed_err = 0;
+	}
+	return err;
+}
