@@ -29,9 +29,19 @@ SHMLIFE_WITH_BROWSER=1 SHMLIFE_BUILD_DIR="$build_dir" \
 log "zeroing the counters of earlier runs"
 find "$build_dir" -name '*.gcda' -delete
 
-log "running every test in ${build_dir}/"
+# Two tests cannot hold in a coverage build, for reasons of the build, not
+# of the code:
+# - robustness/unprivileged_catalog runs the catalog as nobody, who cannot
+#   write the build's .gcda files: libgcov's complaints fill the terminal
+#   scenarios' pty and the actors block on them;
+# - programs/calls_n_to_m_and_every_call counts a program's system calls,
+#   and a program built with --coverage makes more (open, mmap) at its exit
+#   to write its counters.
+# ci/test.sh runs both, in the ordinary build.
+not_here='^(robustness/unprivileged_catalog|programs/calls_n_to_m_and_every_call)$'
+log "running every test in ${build_dir}/ (not: ${not_here})"
 tests=0
-ctest --test-dir "$build_dir" --output-on-failure --no-tests=error \
+ctest --test-dir "$build_dir" --output-on-failure --no-tests=error -E "$not_here" \
 	--output-junit ctest-junit.xml -j"$(nproc)" || tests=$?
 
 log "gcovr into ${report_dir}/coverage"

@@ -224,6 +224,41 @@ Test(signals, sigterm_before_and_after_shmat_kill_with_sigterm)
 	sl_scenario_free(s);
 }
 
+/* A caught signal: its handler runs, and the call goes on (before: the
+ * kernel restarts it, and the restart is not counted as a second call). */
+static void caught_signal_at_shmat(enum sl_fault_kind kind)
+{
+	struct sl_scenario *s = sl_scenario_new("inject-caught-signal");
+	int owner = sl_scenario_add_actor(s, "owner");
+	int seg = sl_scenario_add_slot(s, "seg"), a = sl_scenario_add_slot(s, "a");
+	struct sl_step *st = sl_scenario_add_step(s, owner, SL_OP_CATCH);
+	st->nargs = 1;
+	st->args[0] = sl_num(SIGUSR1);
+	sl_add_shmget(s, owner, sl_auto_key(), 4096, IPC_CREAT | 0600, seg);
+	st = sl_add_shmat(s, owner, seg, 0, a);
+	sl_step_add_fault(st, kind, "shmat", 1, 1, SIGUSR1);
+	expect_segment(s, seg, SL_F_NATTCH, SL_CMP_EQ, sl_num(1));
+	struct sl_step *e = sl_add_expect(s, SL_TARGET_PROCESS, sl_actor(owner));
+	sl_step_add_pred(e, SL_F_SIG_RECEIVED, SL_CMP_EQ, sl_num(SIGUSR1));
+	sl_add_shmdt(s, owner, a);
+	sl_add_shmctl(s, owner, seg, IPC_RMID);
+	struct sl_result r = run_scenario(s, 0);
+	assert_passed(r);
+	assert_event(r, "(actor of step 2): shmget=0 shmat=1 ");
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}
+
+Test(signals, a_caught_signal_before_shmat_runs_the_handler_then_the_call_once)
+{
+	caught_signal_at_shmat(SL_FAULT_SIGNAL_BEFORE);
+}
+
+Test(signals, a_caught_signal_after_shmat_runs_the_handler_after_the_call)
+{
+	caught_signal_at_shmat(SL_FAULT_SIGNAL_AFTER);
+}
+
 /* owner: shmget, shmat, shmctl(IPC_RMID) with a SIGKILL fault. */
 static struct sl_scenario *kill_at_rmid(const char *name, enum sl_fault_kind kind, int *seg)
 {

@@ -279,15 +279,16 @@ static void exec_program(char **argv)
 		return;
 	self[n] = '\0';
 	char *slash = strrchr(self, '/');
-	if (!slash || (size_t)(slash + 1 - self) + strlen(argv[0]) + 1 > sizeof(self))
+	size_t name_len = strlen(argv[0]) + 1;
+	if (!slash || (size_t)(slash + 1 - self) + name_len > sizeof(self))
 		return;
-	strcpy(slash + 1, argv[0]);
+	memcpy(slash + 1, argv[0], name_len);
 	execv(self, argv);
 }
 
 static void exec_child(const struct sl_wire_cmd *c, const char *strings, long long auto_key)
 {
-	const char *end;
+	const char *end = strings;
 	char **argv = split_strings(strings, c->argc, &end);
 	char **extra = split_strings(end, c->envc, &end);
 	if (!argv || !extra || !argv[0])

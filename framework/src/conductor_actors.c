@@ -294,15 +294,26 @@ static int quit_first(const struct conductor *c)
 #endif
 }
 
+/* 1 if actor i can be asked: it has a channel (found processes have none)
+ * and is not still busy with the step that timed out (it would not read a
+ * quit, and waiting for it would only make the TIMEOUT later). */
+static int can_quit(const struct conductor *c, int i)
+{
+	if (c->actors[i].state != ACTOR_RUNNING || c->actors[i].chan < 0)
+		return 0;
+	return !(c->outcome == SL_TIMEOUT && c->failed_step >= 0 && c->failed_step < c->s->nsteps &&
+		 c->s->steps[c->failed_step].actor == i);
+}
+
 static void ask_actors_to_quit(struct conductor *c)
 {
 	struct sl_wire_cmd quit = { .op = SL_WIRE_QUIT };
 	int wait_ms = c->o && c->o->valgrind ? c->step_timeout_ms : 1000; /* a leak check takes time */
 	for (int i = 0; i < c->s->nactors; i++)
-		if (c->actors[i].state == ACTOR_RUNNING && c->actors[i].chan >= 0)
+		if (can_quit(c, i))
 			sl_wire_send_cmd(c->actors[i].chan, &quit, NULL, 0);
-	for (int i = 0; i < c->s->nactors; i++) /* found processes have no channel: not asked */
-		if (c->actors[i].state == ACTOR_RUNNING && c->actors[i].chan >= 0)
+	for (int i = 0; i < c->s->nactors; i++)
+		if (can_quit(c, i))
 			conductor_wait_end(c, i, wait_ms);
 }
 

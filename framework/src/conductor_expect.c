@@ -3,9 +3,12 @@
  * observation in the trace, and judge each predicate against it.  When the
  * kernel's views disagree with each other, that is a failure of its own. */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/shm.h>
 #include <sys/wait.h>
@@ -366,6 +369,68 @@ static void probe_devtty(struct conductor *c, int idx, struct sl_process_obs *o)
 		close(passed);
 }
 
+/* Under valgrind every process also holds descriptors of valgrind's own:
+ * the N_RESERVED_FDS (12) just below its kernel RLIMIT_NOFILE soft limit
+ * (valgrind lowers the limit the program sees by as much), and, in a forked
+ * child, its XML file in the scenario's valgrind directory.  They are not the
+ * scenario's: they are neither counted nor listed. */
+#define VALGRIND_RESERVED_FDS 12
+#define VALGRIND_MAX_DROPPED 32
+
+static long fd_soft_limit(pid_t pid)
+{
+	char path[64], line[256];
+	long soft = -1;
+	snprintf(path, sizeof(path), "/proc/%d/limits", (int)pid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (strncmp(line, "Max open files", 14) == 0)
+			soft = strtol(line + 14, NULL, 10);
+	fclose(f);
+	return soft;
+}
+
+static int is_valgrinds(int dirfd_, const char *name, long from, const char *vgdir)
+{
+	if (atol(name) >= from)
+		return 1;
+	char target[PATH_MAX];
+	ssize_t n = readlinkat(dirfd_, name, target, sizeof(target) - 1);
+	if (n <= 0 || !vgdir)
+		return 0;
+	target[n] = '\0';
+	size_t len = strlen(vgdir);
+	return strncmp(target, vgdir, len) == 0 && target[len] == '/';
+}
+
+static void drop_valgrind_fds(const char *valgrind_dir, pid_t pid, struct sl_process_obs *o)
+{
+	char path[64], vgdir[PATH_MAX];
+	long soft = fd_soft_limit(pid);
+	int dropped[VALGRIND_MAX_DROPPED], ndropped = 0;
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+	DIR *d = soft > VALGRIND_RESERVED_FDS ? opendir(path) : NULL;
+	const char *dir = realpath(valgrind_dir, vgdir) ? vgdir : NULL;
+	const struct dirent *de;
+	while (d && (de = readdir(d)) != NULL && ndropped < VALGRIND_MAX_DROPPED)
+		if (de->d_name[0] >= '0' && de->d_name[0] <= '9' &&
+		    is_valgrinds(dirfd(d), de->d_name, soft - VALGRIND_RESERVED_FDS, dir))
+			dropped[ndropped++] = atoi(de->d_name);
+	if (d)
+		closedir(d);
+	int listed = o->nfds < SL_MAX_FDS ? o->nfds : SL_MAX_FDS, kept = 0;
+	for (int i = 0; i < listed; i++) {
+		int drop = 0;
+		for (int k = 0; k < ndropped && !drop; k++)
+			drop = o->fds[i].fd == dropped[k];
+		if (!drop)
+			o->fds[kept++] = o->fds[i];
+	}
+	o->nfds = o->nfds > ndropped ? o->nfds - ndropped : 0;
+}
+
 static void expect_process(struct conductor *c, const struct sl_step *st, struct sl_trace_entry *e)
 {
 	int idx = st->subject.actor;
@@ -381,6 +446,8 @@ static void expect_process(struct conductor *c, const struct sl_step *st, struct
 	if (a->state == ACTOR_RUNNING && observe_process(a->pid, o) == 0) {
 		char path[64];
 		snprintf(path, sizeof(path), "/proc/%d/fd/%d", a->pid, SL_CHANNEL_FD);
+		if (c->o && c->o->valgrind)
+			drop_valgrind_fds(c->o->valgrind, a->pid, o);
 		if (access(path, F_OK) == 0 && o->nfds > 0)
 			o->nfds--; /* the actor's channel to the conductor is not the scenario's */
 		if ((wants(st, SL_F_DEVTTY_ERRNO, 0) || wants(st, SL_F_DEVTTY_ERRNO, 1)) && a->chan >= 0)

@@ -634,7 +634,7 @@ void sl_explore_result_free(struct sl_explore_result *r)
 		free(r->names[i]);
 	free(r->names);
 	point_free(&r->baseline);
-	for (int i = 0; i < r->npoints; i++)
+	for (int i = 0; r->points && i < r->npoints; i++)
 		point_free(&r->points[i]);
 	free(r->points);
 	memset(r, 0, sizeof(*r));

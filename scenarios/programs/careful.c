@@ -41,7 +41,7 @@ int main(int argc, char **argv)
 		shmctl(id, IPC_RMID, NULL); /* once more, detached */
 		return fail("shmctl(IPC_RMID)", err);
 	}
-	strcpy(p, MESSAGE);
+	memcpy(p, MESSAGE, sizeof(MESSAGE));
 	int intact = strcmp(p, MESSAGE) == 0;
 	if (shmdt(p) < 0)
 		return fail("shmdt", errno); /* marked already: exiting detaches it */

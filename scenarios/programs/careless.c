@@ -26,7 +26,7 @@ int main(int argc, char **argv)
 	char *p = shmat(id, NULL, 0);
 	if (p == (void *)-1)
 		return fail("shmat", errno); /* BUG: the segment is left behind */
-	strcpy(p, MESSAGE);
+	memcpy(p, MESSAGE, sizeof(MESSAGE));
 	int intact = strcmp(p, MESSAGE) == 0;
 	if (shmdt(p) < 0)
 		return fail("shmdt", errno); /* BUG: never removed */

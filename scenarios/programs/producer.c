@@ -33,7 +33,7 @@ int main(int argc, char **argv)
 		shmctl(id, IPC_RMID, NULL); /* nobody will ever fill it */
 		return fail("shmat", err);
 	}
-	strcpy(p, MESSAGE);
+	memcpy(p, MESSAGE, sizeof(MESSAGE));
 	if (shmdt(p) < 0) {
 		int err = errno;
 		shmctl(id, IPC_RMID, NULL); /* marked: gone when this process exits */

@@ -2,6 +2,11 @@
  * scenarios that set it beside a System V segment (scenarios/segment/
  * mmap-*.scn).  One page of PATH is mapped MAP_SHARED.
  *
+ *   shmlife-scn-mmap-file scratch DIR
+ *       mounts a small tmpfs on DIR (in the caller's mount namespace: a
+ *       scenario's own), so that the files vanish with the scenario; done
+ *       here rather than by mount(8), which is setuid and which valgrind
+ *       (`shmlife run --valgrind`) will not run
  *   shmlife-scn-mmap-file write PATH TEXT [crash]
  *       creates PATH (one page), writes TEXT through the mapping, then exits 0
  *       having unmapped it, or with `crash` kills itself with SIGKILL with
@@ -22,6 +27,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -97,8 +103,19 @@ static int do_share(const char *how, const char *path, const char *text)
 	return strlen(text) <= PAGE && memcmp(mine, text, strlen(text)) == 0 ? 0 : 1;
 }
 
+static int do_scratch(const char *dir)
+{
+	if (mount("shmlife-scratch", dir, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,mode=0700") < 0) {
+		perror(dir);
+		return 2;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 3 && strcmp(argv[1], "scratch") == 0)
+		return do_scratch(argv[2]);
 	if (argc >= 4 && strcmp(argv[1], "write") == 0)
 		return argc == 4 ? do_write(argv[2], argv[3], 0)
 				 : argc == 5 && strcmp(argv[4], "crash") == 0 ? do_write(argv[2], argv[3], 1) : 3;
@@ -106,7 +123,7 @@ int main(int argc, char **argv)
 		return do_read(argv[2], argv[3]);
 	if (argc == 5 && strcmp(argv[1], "share") == 0)
 		return do_share(argv[2], argv[3], argv[4]);
-	fprintf(stderr, "usage: shmlife-scn-mmap-file write PATH TEXT [crash] | read PATH TEXT |"
+	fprintf(stderr, "usage: shmlife-scn-mmap-file scratch DIR | write PATH TEXT [crash] | read PATH TEXT |"
 			" share shared|private PATH TEXT\n");
 	return 3;
 }

@@ -4,12 +4,14 @@
 #   owner exec /bin/sh scenarios/segment/programs/run.sh shmlife-scn-mmap-file ARGS...
 #
 # The path is relative to the source root, where `shmlife run` and CTest run.
-# The programs are built into the build's bin/, whose name this script cannot
-# know, so it looks, in order, in $SHMLIFE_BUILD_DIR/bin (CTest sets it);
-# beside the harness that runs the scenario (PID 1 of the scenario's PID
-# namespace is its conductor: the shmlife binary, or valgrind running it,
-# with the binary's path among its arguments); and on $PATH.
-# Exits 127 if the program is nowhere.
+# The programs are built into the build's bin/, whose name a script cannot
+# know, so this looks, in order, in $SHMLIFE_BUILD_DIR/bin (CTest sets it);
+# beside the harness running the scenario (PID 1 of the scenario's PID
+# namespace is its conductor, and the harness binary is mapped in its
+# /proc/1/maps whether it runs natively or under valgrind); and on $PATH.
+# Only shell built-ins are used to look (under `shmlife run --valgrind` every
+# program an actor runs is checked by memcheck).  Exits 127 if the program
+# is nowhere.
 name=$1
 if [ -z "$name" ]; then
 	echo "usage: run.sh PROGRAM [ARGS...]" >&2
@@ -17,19 +19,25 @@ if [ -z "$name" ]; then
 fi
 shift
 
-if [ -n "$SHMLIFE_BUILD_DIR" ]; then
-	dir=$SHMLIFE_BUILD_DIR/bin
-	[ -x "$dir/$name" ] && exec "$dir/$name" "$@"
+if [ -n "$SHMLIFE_BUILD_DIR" ] && [ -x "$SHMLIFE_BUILD_DIR/bin/$name" ]; then
+	exec "$SHMLIFE_BUILD_DIR/bin/$name" "$@"
 fi
-harness=$(readlink /proc/1/exe 2>/dev/null)
-case $harness in
-*/shmlife) dir=${harness%/*}; [ -x "$dir/$name" ] && exec "$dir/$name" "$@" ;;
-esac
-for arg in $(tr '\0' '\n' </proc/1/cmdline 2>/dev/null); do
-	case $arg in
-	*/shmlife) dir=${arg%/*}; [ -x "$dir/$name" ] && exec "$dir/$name" "$@" ;;
-	esac
-done
+found=
+if [ -r /proc/1/maps ]; then
+	while read -r _ _ _ _ _ path; do
+		case $path in
+		*/shmlife)
+			if [ -x "${path%/*}/$name" ]; then
+				found=${path%/*}/$name
+				break
+			fi
+			;;
+		esac
+	done </proc/1/maps
+fi
+if [ -n "$found" ]; then
+	exec "$found" "$@"
+fi
 if command -v "$name" >/dev/null 2>&1; then
 	exec "$name" "$@"
 fi
