@@ -138,6 +138,7 @@ Test(explore, a_builtin_actor_killed_instead_of_each_of_its_steps)
 
 /* ---- the command: shmlife explore SCRIPT ---------------------------------------- */
 
+#include <dirent.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -178,6 +179,23 @@ static int run_explore(const char *const args[], char *out, size_t len)
 	return WEXITSTATUS(st);
 }
 
+/* Removes the scratch report directory: its files, then itself. */
+static void remove_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	const struct dirent *de;
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.') {
+			char path[512];
+			snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+			unlink(path);
+		}
+	closedir(d);
+	rmdir(dir);
+}
+
 Test(command, explore_reports_the_careless_leak_with_a_script_that_reproduces_it)
 {
 	char dir[] = "/tmp/shmlife-explore-XXXXXX";
@@ -207,4 +225,5 @@ Test(command, explore_reports_the_careless_leak_with_a_script_that_reproduces_it
 				      "scenarios/programs/careful-crash.scn", NULL };
 	cr_assert_eq(run_explore(clean, out, sizeof(out)), 0, "%s", out);
 	cr_assert(strstr(out, "careful-crash: 0 of 11 crash points break an invariant"), "%s", out);
+	remove_dir(dir);
 }

@@ -428,6 +428,10 @@ static void drop_valgrind_fds(const char *valgrind_dir, pid_t pid, struct sl_pro
 		if (!drop)
 			o->fds[kept++] = o->fds[i];
 	}
+	for (int i = kept; i < listed; i++) { /* the list is shorter now: no stale entry */
+		o->fds[i].fd = -1;
+		o->fds[i].target[0] = '\0';
+	}
 	o->nfds = o->nfds > ndropped ? o->nfds - ndropped : 0;
 }
 
