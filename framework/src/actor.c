@@ -450,7 +450,7 @@ static int perform(const struct sl_wire_cmd *c, const char *payload, long long a
 	case SL_OP_CHDIR: r->ret = chdir(str); break;
 	case SL_OP_CLOSE_FDS: do_close_fds(r); return 0;
 	case SL_OP_NULL_STDIO: do_null_stdio(r); return 0;
-	case SL_OP_OPEN: r->ret = open(str, (int)c->a[0]); break;
+	case SL_OP_OPEN: r->ret = open(str, (int)c->a[0], (mode_t)(c->nargs > 1 ? c->a[1] : 0)); break;
 	case SL_OP_CATCH: do_catch((int)c->a[0], r); break;
 	case SL_WIRE_PROBE_TTY: probe_tty(r); return 0;
 	case SL_WIRE_SIGNALS: report_signals(c, r); return 0;

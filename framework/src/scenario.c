@@ -167,8 +167,12 @@ int sl_scenario_add_sysctl(struct sl_scenario *s, const char *name, const char *
 	struct sl_sysctl_req *r = &s->sysctls[s->nsysctls];
 	r->name = strdup(name);
 	r->value = strdup(value);
-	if (!r->name || !r->value)
+	if (!r->name || !r->value) {
+		free(r->name);
+		free(r->value);
+		r->name = r->value = NULL;
 		return -1;
+	}
 	return s->nsysctls++;
 }
 
@@ -182,8 +186,13 @@ int sl_scenario_add_claim(struct sl_scenario *s, const char *id, const char *tex
 	c->text = strdup(text);
 	c->source = strdup(source ? source : "");
 	c->kernel_agrees = kernel_agrees;
-	if (!c->id || !c->text || !c->source)
+	if (!c->id || !c->text || !c->source) {
+		free(c->id);
+		free(c->text);
+		free(c->source);
+		c->id = c->text = c->source = NULL;
 		return -1;
+	}
 	return s->nclaims++;
 }
 
