@@ -250,33 +250,55 @@ static int get_maps(struct conductor *c, const struct sl_trace_entry *e, const s
 	return maps_field(&e->obs.maps, p->field, want, v);
 }
 
-/* sig-received: asks the actor what its `catch` handlers recorded.  For
- * sig-received=SIG the actor answers once SIG has arrived or after most of
- * the step's time (a keystroke's signal comes from a kernel worker, after the
- * write that typed it); for != it answers at once. */
-static int received_signal(struct conductor *c, int idx, const struct sl_predicate *p, long long want,
-			   long long *v)
+/* Asks the actor which signals its `catch` handlers recorded; it answers
+ * once every signal of `wait_for` is among them, or after most of the step's
+ * time (a keystroke's signal comes from a kernel worker, after the write that
+ * typed it), or at once if wait_for is 0.  0, or -1 if it cannot answer. */
+static int ask_signals(struct conductor *c, int idx, uint64_t wait_for, uint64_t *got)
 {
 	struct conductor_actor *a = &c->actors[idx];
-	if (a->state != ACTOR_RUNNING || a->chan < 0 || want <= 0 || want > 64)
+	if (a->state != ACTOR_RUNNING || a->chan < 0)
 		return -1;
 	struct sl_wire_cmd cmd;
 	memset(&cmd, 0, sizeof(cmd));
 	cmd.op = SL_WIRE_SIGNALS;
 	cmd.step = -1;
-	int wait = p->cmp == SL_CMP_EQ && !p->negated;
-	cmd.a[0] = wait ? (int64_t)(UINT64_C(1) << (want - 1)) : 0;
-	cmd.a[1] = wait ? c->step_timeout_ms * 3 / 4 : 0;
+	cmd.a[0] = (int64_t)wait_for;
+	cmd.a[1] = wait_for ? c->step_timeout_ms * 3 / 4 : 0;
 	cmd.nargs = 2;
 	struct sl_wire_reply r;
 	int passed = -1;
-	int got = conductor_call(c, idx, &cmd, NULL, 0, &r, &passed);
+	int answered = conductor_call(c, idx, &cmd, NULL, 0, &r, &passed);
 	if (passed >= 0)
 		close(passed);
-	if (got != 1)
+	if (answered != 1)
 		return -1;
-	*v = ((uint64_t)r.ret >> (want - 1)) & 1;
+	*got = (uint64_t)r.ret;
 	return 0;
+}
+
+/* sig-received=SIG / !=SIG: expect_process has waited for the `=` ones
+ * already, before it took the snapshot; this reads the record. */
+static int received_signal(struct conductor *c, int idx, long long want, long long *v)
+{
+	uint64_t got;
+	if (want <= 0 || want > 64 || ask_signals(c, idx, 0, &got) < 0)
+		return -1;
+	*v = (got >> (want - 1)) & 1;
+	return 0;
+}
+
+/* The signals the step's sig-received=SIG predicates wait for. */
+static uint64_t awaited_signals(const struct conductor *c, const struct sl_step *st)
+{
+	uint64_t mask = 0;
+	for (int i = 0; i < st->npreds; i++) {
+		const struct sl_predicate *p = &st->preds[i];
+		long long sig = conductor_value(c, &p->value);
+		if (p->field == SL_F_SIG_RECEIVED && p->cmp == SL_CMP_EQ && !p->negated && sig > 0 && sig <= 64)
+			mask |= UINT64_C(1) << (sig - 1);
+	}
+	return mask;
 }
 
 static int get_process(struct conductor *c, const struct sl_trace_entry *e, const struct sl_predicate *p,
@@ -284,7 +306,7 @@ static int get_process(struct conductor *c, const struct sl_trace_entry *e, cons
 {
 	const struct sl_step *st = &c->s->steps[e->step];
 	if (p->field == SL_F_SIG_RECEIVED)
-		return received_signal(c, st->subject.actor, p, want, v);
+		return received_signal(c, st->subject.actor, want, v);
 	return process_field(&c->actors[st->subject.actor], &e->obs.proc, p->field, want, v);
 }
 
@@ -444,6 +466,9 @@ static void expect_process(struct conductor *c, const struct sl_step *st, struct
 		conductor_wait_end(c, idx, c->step_timeout_ms);
 	else
 		conductor_poll_ends(c);
+	uint64_t awaited = awaited_signals(c, st), got;
+	if (awaited)
+		ask_signals(c, idx, awaited, &got); /* the event first, then the snapshot */
 	e->obs_kind = SL_OBS_PROCESS;
 	e->pid = a->pid;
 	struct sl_process_obs *o = &e->obs.proc;

@@ -1,6 +1,6 @@
-/* run.c - running scenarios from the harness's side: a job is a keeper
- * process (sandbox.c) and the pipe on which its conductor streams trace
- * entries.  sl_run() is one job driven to its end; the harness's pool drives
+/* run.c - running scenarios from the harness's side: a job is a conductor
+ * process in its own namespaces (sandbox.c) and the pipe on which it streams
+ * trace entries.  sl_run() is one job driven to its end; the harness's pool drives
  * many with poll(). */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -21,7 +21,7 @@
 struct sl_job {
 	const struct sl_scenario *s;
 	struct sl_run_options o;
-	pid_t keeper;
+	pid_t conductor;                 /* our child, PID 1 of the scenario     */
 	int fd;                          /* read end of the trace pipe, -1 at EOF */
 	int64_t deadline_ms;
 	uint64_t t0;
@@ -85,7 +85,7 @@ struct sl_job *sl_job_start(const struct sl_scenario *s, const struct sl_run_opt
 	j->t0 = sl_now_ns();
 	j->deadline_ms = sl_now_ms() + j->o.scenario_timeout_ms;
 	j->fd = -1;
-	j->keeper = -1;
+	j->conductor = -1;
 	char why[256];
 	if (sl_requirements_unmet(s, why, sizeof(why))) {
 		settle(j, SL_SKIP, why);
@@ -98,23 +98,22 @@ struct sl_job *sl_job_start(const struct sl_scenario *s, const struct sl_run_opt
 		free(j);
 		return NULL;
 	}
-	pid_t harness = getpid();
-	fflush(NULL); /* no buffered output may be written twice */
-	pid_t pid = fork();
-	if (pid < 0) {
-		int saved = errno;
+	enum sl_outcome outcome = SL_BROK;
+	pid_t pid = sl_sandbox_start(s, &j->o, p[1], &outcome, why, sizeof(why));
+	int saved = errno;
+	close(p[1]); /* the conductor is the only writer: its end means EOF */
+	if (pid < 0 && outcome == SL_BROK) {
 		close(p[0]);
-		close(p[1]);
 		free(j);
 		errno = saved;
 		return NULL;
 	}
-	if (pid == 0) {
+	if (pid < 0) {
 		close(p[0]);
-		sl_sandbox_keeper(s, &j->o, p[1], harness);
+		settle(j, outcome, why);
+		return j;
 	}
-	close(p[1]);
-	j->keeper = pid;
+	j->conductor = pid;
 	j->fd = p[0];
 	return j;
 }
@@ -196,10 +195,10 @@ int sl_job_pump(struct sl_job *j)
 	}
 }
 
-/* Waits at most `ms` for the keeper; 1 if it was reaped. */
-static int reap_keeper(struct sl_job *j, int ms, int *status)
+/* Waits at most `ms` for the conductor; 1 if it was reaped. */
+static int reap_conductor(struct sl_job *j, int ms, int *status)
 {
-	int pidfd = sl_pidfd_open(j->keeper);
+	int pidfd = sl_pidfd_open(j->conductor);
 	if (pidfd >= 0) {
 		struct pollfd p = { .fd = pidfd, .events = POLLIN };
 		while (poll(&p, 1, ms) < 0 && errno == EINTR)
@@ -207,22 +206,22 @@ static int reap_keeper(struct sl_job *j, int ms, int *status)
 		close(pidfd);
 	}
 	pid_t w;
-	while ((w = waitpid(j->keeper, status, pidfd >= 0 ? WNOHANG : 0)) < 0 && errno == EINTR)
+	while ((w = waitpid(j->conductor, status, pidfd >= 0 ? WNOHANG : 0)) < 0 && errno == EINTR)
 		;
-	return w == j->keeper;
+	return w == j->conductor;
 }
 
-static void stop_keeper(struct sl_job *j, int *status)
+static void stop_conductor(struct sl_job *j, int *status)
 {
-	if (j->keeper <= 0)
+	if (j->conductor <= 0)
 		return;
 	if (!j->ended || j->fd >= 0)
-		kill(j->keeper, SIGTERM); /* it kills the conductor, and so the namespace */
-	if (!reap_keeper(j, 3000, status)) {
-		kill(j->keeper, SIGKILL);
-		reap_keeper(j, -1, status);
+		kill(j->conductor, SIGKILL); /* PID 1: the kernel kills its namespace with it */
+	if (!reap_conductor(j, 3000, status)) {
+		kill(j->conductor, SIGKILL);
+		reap_conductor(j, -1, status);
 	}
-	j->keeper = -1;
+	j->conductor = -1;
 }
 
 static void explain_missing_end(struct sl_job *j, int timed_out, int status)
@@ -237,9 +236,9 @@ static void explain_missing_end(struct sl_job *j, int timed_out, int status)
 		settle(j, SL_TIMEOUT, why);
 		return;
 	}
-	if (WIFEXITED(status) && WEXITSTATUS(status) > 128)
+	if (WIFSIGNALED(status))
 		snprintf(why, sizeof(why), "the conductor was killed by %s before its verdict",
-			 sl_signal_name(WEXITSTATUS(status) - 128));
+			 sl_signal_name(WTERMSIG(status)));
 	else
 		snprintf(why, sizeof(why), "the conductor ended without a verdict (status %d)",
 			 WIFEXITED(status) ? WEXITSTATUS(status) : -1);
@@ -252,13 +251,13 @@ void sl_job_finish(struct sl_job *j, struct sl_result *r)
 	int timed_out = 0;
 	if (j->fd >= 0 && !j->ended) {
 		timed_out = 1;
-		stop_keeper(j, &status);
+		stop_conductor(j, &status);
 		while (sl_job_pump(j)) /* what it said before it died */
 			;
 	} else {
 		while (sl_job_pump(j))
 			;
-		stop_keeper(j, &status);
+		stop_conductor(j, &status);
 	}
 	if (!j->ended)
 		explain_missing_end(j, timed_out, status);

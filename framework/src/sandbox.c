@@ -1,16 +1,18 @@
 /* sandbox.c - putting a scenario in its own namespaces.
  *
- * The harness forks a single-threaded child (the keeper), which enters new
- * IPC, PID and mount namespaces (and a user namespace first when not root),
- * and forks the conductor: PID 1 of the new PID namespace, with a private
- * /proc mounted so that /proc/PID means the scenario's PIDs.  The keeper
- * waits for the conductor; on SIGTERM it kills it, and the kernel then kills
- * every process of the namespace.  Both die with their parent
- * (PR_SET_PDEATHSIG), so a harness killed by SIGKILL leaves nothing behind.
+ * The harness clone()s the conductor straight into new IPC, PID and mount
+ * namespaces (and a user namespace when not root): it is PID 1 of the new
+ * PID namespace, leads a session of its own, and mounts a private /proc so
+ * that /proc/PID means the scenario's PIDs.  Killing it (the harness does,
+ * on a timeout or a stop) makes the kernel kill every process of the
+ * namespace.  It dies with the harness (PR_SET_PDEATHSIG), so a harness
+ * killed by SIGKILL leaves nothing behind.  (There used to be a keeper
+ * process between the two: one fork, one exit and one wake-up less now.)
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -18,6 +20,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -29,19 +32,7 @@
 #include "shmlife/valgrind.h"
 #include "util.h"
 
-static volatile sig_atomic_t stop_requested;
-static volatile pid_t conductor_pid;
-
-static void on_term(int sig)
-{
-	(void)sig;
-	stop_requested = 1;
-	if (conductor_pid > 0)
-		kill(conductor_pid, SIGKILL);
-}
-
-/* The keeper's (or conductor's) last word when something failed before the
- * conductor could speak. */
+/* The conductor's last word when something failed before it could speak. */
 static void send_verdict(int fd, enum sl_outcome o, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static void send_verdict(int fd, enum sl_outcome o, const char *fmt, ...)
@@ -71,14 +62,11 @@ static int write_file(const char *path, const char *text)
 	return rc;
 }
 
-/* Not root: a user namespace where we are root, mapping only ourselves. */
-static int enter_user_namespace(void)
+/* Not root: in the new user namespace we are root, mapping only ourselves
+ * (uid and gid as they were outside, before the clone). */
+static int map_user_namespace(uid_t uid, gid_t gid)
 {
-	uid_t uid = geteuid();
-	gid_t gid = getegid();
 	char map[64];
-	if (unshare(CLONE_NEWUSER) < 0)
-		return -1;
 	if (write_file("/proc/self/setgroups", "deny") < 0 && errno != ENOENT)
 		return -1;
 	snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)uid);
@@ -108,42 +96,53 @@ static void conductor_process(const struct sl_scenario *s, const struct sl_run_o
 	_exit(rc);
 }
 
-void sl_sandbox_keeper(const struct sl_scenario *s, const struct sl_run_options *o, int fd, pid_t harness)
+/* The child of the clone: maps its user namespace (not root), ties itself
+ * to the harness, leaves the harness's session, and becomes the conductor. */
+static void conductor_enter(const struct sl_scenario *s, const struct sl_run_options *o, int fd,
+			    int harness_pidfd, int user_ns, uid_t uid, gid_t gid)
 {
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != harness)
-		_exit(1);
-	setsid(); /* no controlling terminal: the harness's terminal is not the scenario's */
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_term;
-	sigaction(SIGTERM, &sa, NULL);
-	if (geteuid() != 0 && enter_user_namespace() < 0) {
+	if (user_ns && map_user_namespace(uid, gid) < 0) {
 		send_verdict(fd, SL_SKIP, "not root and no user namespace to be root in: %s", strerror(errno));
 		_exit(0);
 	}
-	if (unshare(CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWNS) < 0) {
-		send_verdict(fd, SL_SKIP, "cannot create IPC, PID and mount namespaces: %s", strerror(errno));
-		_exit(0);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (harness_pidfd >= 0) { /* the harness may have died before the line above */
+		struct pollfd p = { .fd = harness_pidfd, .events = POLLIN };
+		if (poll(&p, 1, 0) != 0)
+			_exit(1);
+		close(harness_pidfd);
 	}
-	pid_t pid = fork();
+	setsid(); /* no controlling terminal: the harness's terminal is not the scenario's */
+	conductor_process(s, o, fd);
+}
+
+pid_t sl_sandbox_start(const struct sl_scenario *s, const struct sl_run_options *o, int fd,
+		       enum sl_outcome *outcome, char *why, size_t len)
+{
+	uid_t uid = geteuid();
+	gid_t gid = getegid();
+	int user_ns = uid != 0;
+	long flags = CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWNS | (user_ns ? CLONE_NEWUSER : 0);
+	int harness_pidfd = sl_pidfd_open(getpid());
+	fflush(NULL); /* no buffered output may be written twice */
+	/* a fork (no new stack, SIGCHLD at the end) that enters the namespaces */
+	pid_t pid = (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
 	if (pid == 0)
-		conductor_process(s, o, fd);
-	if (pid < 0) {
-		send_verdict(fd, SL_BROK, "cannot fork the conductor: %s", strerror(errno));
-		_exit(3);
-	}
-	conductor_pid = pid;
-	if (stop_requested)
-		kill(pid, SIGKILL);
-	close(fd); /* the conductor is the only writer now: its end means EOF */
-	int st;
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	sl_flush_coverage();
-	if (WIFSIGNALED(st))
-		_exit(128 + WTERMSIG(st));
-	_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 3);
+		conductor_enter(s, o, fd, harness_pidfd, user_ns, uid, gid);
+	int saved = errno;
+	if (harness_pidfd >= 0)
+		close(harness_pidfd);
+	if (pid > 0)
+		return pid;
+	*outcome = saved == EAGAIN || saved == ENOMEM ? SL_BROK : SL_SKIP;
+	if (*outcome == SL_BROK)
+		snprintf(why, len, "cannot start the conductor: %s", strerror(saved));
+	else if (user_ns)
+		snprintf(why, len, "not root and no user namespace to be root in: %s", strerror(saved));
+	else
+		snprintf(why, len, "cannot create IPC, PID and mount namespaces: %s", strerror(saved));
+	errno = saved;
+	return -1;
 }
 
 static int kernel_older_than(int major, int minor, char *release, size_t len)

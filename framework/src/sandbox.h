@@ -1,4 +1,4 @@
-/* sandbox.h - the keeper process that puts a scenario in its own namespaces
+/* sandbox.h - starting a scenario's conductor in its own namespaces
  * (internal; see sandbox.c). */
 #ifndef SHMLIFE_SANDBOX_H
 #define SHMLIFE_SANDBOX_H
@@ -7,9 +7,13 @@
 
 #include "shmlife/run.h"
 
-/* Runs in the child the harness forked; never returns.  `fd` is the write
- * end of the trace pipe.  SIGTERM makes it kill the whole scenario. */
-void sl_sandbox_keeper(const struct sl_scenario *s, const struct sl_run_options *o, int fd,
-		       pid_t harness) __attribute__((noreturn));
+/* Starts the conductor of `s`, a child of the caller and PID 1 of new IPC,
+ * PID and mount namespaces, which streams its trace into `fd` (the write end
+ * of the trace pipe; the caller closes its copy).  Killing it kills the
+ * whole scenario.  Returns its pid, or -1 when it could not be started: then
+ * *outcome (SL_SKIP: no namespaces here; SL_BROK: out of processes or
+ * memory) and `why` say what the scenario's result is. */
+pid_t sl_sandbox_start(const struct sl_scenario *s, const struct sl_run_options *o, int fd,
+		       enum sl_outcome *outcome, char *why, size_t len);
 
 #endif

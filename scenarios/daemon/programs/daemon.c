@@ -117,20 +117,24 @@ static int open_tty(const char *which, struct kept *k)
 	return fd < 0 ? -1 : 0;
 }
 
-static int kept(const struct kept *k, int fd)
-{
-	for (int i = 0; i < k->n; i++)
-		if (k->fd[i] == fd)
-			return 1;
-	return 0;
-}
-
+/* Every descriptor but the kept ones, whatever the limit: close_range(2)
+ * over the gaps between them, lowest first. */
 static void close_inherited(const struct kept *k)
 {
-	long max = sysconf(_SC_OPEN_MAX);
-	for (int fd = 0; fd < (max > 0 ? max : 1024); fd++)
-		if (!kept(k, fd))
-			close(fd);
+	unsigned from = 0;
+	for (;;) {
+		unsigned next = ~0U; /* the lowest kept descriptor at or above `from` */
+		for (int i = 0; i < k->n; i++)
+			if ((unsigned)k->fd[i] >= from && (unsigned)k->fd[i] < next)
+				next = (unsigned)k->fd[i];
+		if (next == ~0U) {
+			close_range(from, ~0U, 0);
+			return;
+		}
+		if (next > from)
+			close_range(from, next - 1, 0);
+		from = next + 1;
+	}
 }
 
 static int null_stdio(void)
