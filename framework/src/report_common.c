@@ -314,9 +314,11 @@ static void print_process_obs(FILE *out, const struct sl_process_obs *o)
 	else if (o->ended)
 		fprintf(out, ", exited %d", o->exit_status);
 	fputc('\n', out);
-	fprintf(out, INDENT "  ppid %d pgid %d sid %d tty_nr %d tpgid %d uid %u gid %u umask %s%03o\n",
-		o->ppid, o->pgid, o->sid, o->tty_nr, o->tpgid, o->uid, o->gid,
-		o->umask < 0 ? "?" : "0", o->umask < 0 ? 0 : (unsigned)o->umask);
+	char umask_text[8] = "?";
+	if (o->umask >= 0)
+		snprintf(umask_text, sizeof(umask_text), "0%03o", (unsigned)o->umask);
+	fprintf(out, INDENT "  ppid %d pgid %d sid %d tty_nr %d tpgid %d uid %u gid %u umask %s\n",
+		o->ppid, o->pgid, o->sid, o->tty_nr, o->tpgid, o->uid, o->gid, umask_text);
 	fprintf(out, INDENT "  signals ignored %#" PRIx64 " caught %#" PRIx64 " pending %#" PRIx64 "\n",
 		o->sig_ignored, o->sig_caught, o->sig_pending);
 	if (o->devtty_errno >= 0) {

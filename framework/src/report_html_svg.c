@@ -102,7 +102,7 @@ static int plan(struct layout *L)
 		const struct sl_step *st = rc_entry_step(s, e);
 		if (L->row_of[i] < 0 || !st)
 			continue;
-		if (st->op == SL_OP_FORK && st->new_actor >= 0 && st->new_actor < nactors &&
+		if ((st->op == SL_OP_FORK || st->op == SL_OP_FIND) && st->new_actor >= 0 && st->new_actor < nactors &&
 		    L->born[st->new_actor] < 0 && !e->err)
 			L->born[st->new_actor] = L->row_of[i];
 		if (e->actor >= 0 && e->actor < nactors && L->born[e->actor] < 0)

@@ -36,13 +36,13 @@
  * source tree's (compiled in); NULL if none of them exists. */
 static const char *suppressions(void)
 {
+	static char abs[PATH_MAX];
 	const char *env = getenv("SHMLIFE_VALGRIND_SUPP");
-	if (env && *env)
-		return env;
-	if (access("reports/valgrind.supp", R_OK) == 0)
-		return "reports/valgrind.supp";
-	if (access(SHMLIFE_VALGRIND_SUPP, R_OK) == 0)
-		return SHMLIFE_VALGRIND_SUPP;
+	const char *candidates[] = { env && *env ? env : NULL, "reports/valgrind.supp", SHMLIFE_VALGRIND_SUPP };
+	for (size_t i = 0; i < sizeof(candidates) / sizeof(candidates[0]); i++)
+		/* absolute: programs run after an actor's chdir are checked with it too */
+		if (candidates[i] && realpath(candidates[i], abs) && access(abs, R_OK) == 0)
+			return abs;
 	return NULL;
 }
 
