@@ -22,7 +22,7 @@ mkdir -p "$logs"
 chmod 1777 "$logs"   # processes run as other users write here too
 # halt_on_error: a report ends the process, so the test that caused it fails
 # as well; detect_leaks stays on (LeakSanitizer runs at a normal exit).
-export ASAN_OPTIONS="log_path=${logs}/asan:halt_on_error=1:abort_on_error=0:detect_leaks=1"
+export ASAN_OPTIONS="log_path=${logs}/asan:halt_on_error=1:abort_on_error=0:detect_leaks=1:fast_unwind_on_malloc=0"
 export UBSAN_OPTIONS="log_path=${logs}/ubsan:halt_on_error=1:print_stacktrace=1"
 export LSAN_OPTIONS="suppressions=$(pwd)/ci/lsan.supp:print_suppressions=0"
 

@@ -23,6 +23,7 @@
 #include "progress.h"
 #include "runner.h"
 #include "shmlife/claims.h"
+#include "shmlife/observed.h"
 #include "shmlife/report.h"
 #include "shmlife/run.h"
 
@@ -150,105 +151,6 @@ static int actor_pid(const struct sl_result *r, int actor, int upto)
 
 /* ---- observed values ------------------------------------------------------------- */
 
-static int segment_value(const struct sl_segment_obs *o, enum sl_field f, long long *v)
-{
-	const struct sl_segment_view *w = o->stat.present ? &o->stat : &o->proc;
-	int present = o->stat.present || o->proc.present;
-	if (f == SL_F_GONE || f == SL_F_EXISTS) {
-		*v = f == SL_F_GONE ? !present : present;
-		return 0;
-	}
-	if (f == SL_F_IPCS_KEY || f == SL_F_IPCS_NATTCH || f == SL_F_IPCS_DEST) {
-		*v = f == SL_F_IPCS_KEY ? o->ipcs_key : f == SL_F_IPCS_NATTCH ? (long long)o->ipcs_nattch : o->ipcs_dest;
-		return o->ipcs_present ? 0 : -1;
-	}
-	if (!present)
-		return -1;
-	switch (f) {
-	case SL_F_KEY: *v = w->key; break;
-	case SL_F_SHMID: *v = w->shmid; break;
-	case SL_F_SIZE: *v = (long long)w->size; break;
-	case SL_F_NATTCH: *v = (long long)w->nattch; break;
-	case SL_F_PERMS: *v = w->mode & 0777; break;
-	case SL_F_MODE: *v = w->mode; break;
-	case SL_F_DEST: *v = !!(w->mode & SHM_DEST); break;
-	case SL_F_LOCKED: *v = !!(w->mode & SHM_LOCKED); break;
-	case SL_F_CPID: *v = w->cpid; break;
-	case SL_F_LPID: *v = w->lpid; break;
-	case SL_F_UID: *v = w->uid; break;
-	case SL_F_GID: *v = w->gid; break;
-	case SL_F_CUID: *v = w->cuid; break;
-	case SL_F_CGID: *v = w->cgid; break;
-	case SL_F_ATIME: *v = w->atime; break;
-	case SL_F_DTIME: *v = w->dtime; break;
-	case SL_F_CTIME: *v = w->ctime; break;
-	case SL_F_RSS: *v = (long long)o->proc.rss; break;
-	case SL_F_SWAP: *v = (long long)o->proc.swap; break;
-	default: return -1;
-	}
-	return 0;
-}
-
-static int namespace_value(const struct sl_namespace_obs *o, enum sl_field f, long long *v)
-{
-	switch (f) {
-	case SL_F_SEGMENTS: *v = o->segments_proc; return 0;
-	case SL_F_SHMMNI: *v = (long long)o->shmmni; return 0;
-	case SL_F_SHMMAX: *v = (long long)o->shmmax; return 0;
-	case SL_F_SHMALL: *v = (long long)o->shmall; return 0;
-	case SL_F_RMID_FORCED: *v = o->rmid_forced; return 0;
-	default: return -1;
-	}
-}
-
-static int process_value(const struct sl_process_obs *o, enum sl_field f, long long *v)
-{
-	switch (f) {
-	case SL_F_ALIVE: *v = o->alive && !o->ended; return 0;
-	case SL_F_DEAD: *v = o->ended || !o->alive; return 0;
-	case SL_F_EXIT_STATUS: *v = o->ended ? o->exit_status : -1; return 0;
-	case SL_F_KILLED_BY: *v = o->ended ? o->term_signal : 0; return 0;
-	case SL_F_PID: *v = o->pid; return 0;
-	case SL_F_PPID: *v = o->ppid; return 0;
-	case SL_F_PGID: *v = o->pgid; return 0;
-	case SL_F_SID: *v = o->sid; return 0;
-	case SL_F_TTY_NR: *v = o->tty_nr; return 0;
-	case SL_F_TPGID: *v = o->tpgid; return 0;
-	case SL_F_UMASK: *v = o->umask; return 0;
-	case SL_F_NFDS: *v = o->nfds; return 0;
-	case SL_F_PUID: *v = o->uid; return 0;
-	case SL_F_PGID_GID: *v = o->gid; return 0;
-	case SL_F_DEVTTY_ERRNO: *v = o->devtty_errno; return 0;
-	default: return -1;
-	}
-}
-
-static int is_flag(enum sl_field f)
-{
-	return f == SL_F_GONE || f == SL_F_EXISTS || f == SL_F_DEST || f == SL_F_LOCKED || f == SL_F_IPCS_DEST ||
-	       f == SL_F_ALIVE || f == SL_F_DEAD;
-}
-
-/* "nattch=2", "!dest", "key=0x00000000", "perms=0640", "killed=SIGSEGV". */
-static void put_field(FILE *out, enum sl_field f, long long v)
-{
-	const char *name = sl_field_name(f);
-	if (is_flag(f))
-		fprintf(out, "%s%s", v ? "" : "!", name);
-	else if (f == SL_F_KEY || f == SL_F_IPCS_KEY || f == SL_F_MAPPED_KEY)
-		fprintf(out, "%s=0x%08x", name, (unsigned)(int32_t)v);
-	else if (f == SL_F_PERMS || f == SL_F_UMASK)
-		fprintf(out, "%s=%04llo", name, v);
-	else if (f == SL_F_MODE)
-		fprintf(out, "%s=0%llo", name, v);
-	else if (f == SL_F_KILLED_BY)
-		fprintf(out, "%s=%s%s", name, v ? "SIG" : "", v ? (sigabbrev_np((int)v) ? sigabbrev_np((int)v) : "?") : "0");
-	else if (f == SL_F_DEVTTY_ERRNO)
-		fprintf(out, "%s=%s", name, v > 0 && strerrorname_np((int)v) ? strerrorname_np((int)v) : "0");
-	else
-		fprintf(out, "%s=%lld", name, v);
-}
-
 /* What a predicate's value stood for, when it was a name: " (seg: 3)". */
 static void put_value_meaning(FILE *out, const struct sl_scenario *s, const struct sl_result *r, int k,
 			      const struct sl_value *v)
@@ -288,16 +190,15 @@ static void put_observed(FILE *out, const struct sl_scenario *s, const struct sl
 		int rc = -1;
 		if (i)
 			fputs(", ", out);
-		if (e->obs_kind == SL_OBS_SEGMENT)
-			rc = segment_value(&e->obs.seg, p->field, &v);
-		else if (e->obs_kind == SL_OBS_NAMESPACE)
-			rc = namespace_value(&e->obs.ns, p->field, &v);
-		else if (e->obs_kind == SL_OBS_PROCESS)
-			rc = process_value(&e->obs.proc, p->field, &v);
-		if (rc < 0)
+		char text[64];
+		if (e->obs_kind != SL_OBS_MAPS)
+			rc = sl_observed_field(e, p->field, 0, &v);
+		if (rc < 0) {
 			fprintf(out, "%s: not observable", sl_field_name(p->field));
-		else
-			put_field(out, p->field, v);
+		} else {
+			sl_observed_format(p->field, v, text, sizeof(text));
+			fputs(text, out);
+		}
 		put_value_meaning(out, s, r, k, &p->value);
 	}
 }

@@ -16,136 +16,9 @@
 
 #include "conductor.h"
 #include "shmlife/observe.h"
+#include "shmlife/observed.h"
 #include "util.h"
 #include "verdict.h"
-
-/* ---- reading one field out of an observation --------------------------------- */
-
-static int segment_field(const struct sl_segment_obs *o, enum sl_field f, long long *v)
-{
-	const struct sl_segment_view *w = o->stat.present ? &o->stat : &o->proc;
-	int present = o->stat.present || o->proc.present;
-	switch (f) {
-	case SL_F_GONE: *v = !present; return 0;
-	case SL_F_EXISTS: *v = present; return 0;
-	case SL_F_IPCS_KEY: *v = o->ipcs_key; return o->ipcs_present ? 0 : -1;
-	case SL_F_IPCS_NATTCH: *v = (long long)o->ipcs_nattch; return o->ipcs_present ? 0 : -1;
-	case SL_F_IPCS_DEST: *v = o->ipcs_dest; return o->ipcs_present ? 0 : -1;
-	default: break;
-	}
-	if (!present)
-		return -1;
-	switch (f) {
-	case SL_F_KEY: *v = w->key; break;
-	case SL_F_SHMID: *v = w->shmid; break;
-	case SL_F_SIZE: *v = (long long)w->size; break;
-	case SL_F_NATTCH: *v = (long long)w->nattch; break;
-	case SL_F_PERMS: *v = w->mode & 0777; break;
-	case SL_F_MODE: *v = w->mode; break;
-	case SL_F_DEST: *v = !!(w->mode & SHM_DEST); break;
-	case SL_F_LOCKED: *v = !!(w->mode & SHM_LOCKED); break;
-	case SL_F_CPID: *v = w->cpid; break;
-	case SL_F_LPID: *v = w->lpid; break;
-	case SL_F_UID: *v = w->uid; break;
-	case SL_F_GID: *v = w->gid; break;
-	case SL_F_CUID: *v = w->cuid; break;
-	case SL_F_CGID: *v = w->cgid; break;
-	case SL_F_ATIME: *v = w->atime; break;
-	case SL_F_DTIME: *v = w->dtime; break;
-	case SL_F_CTIME: *v = w->ctime; break;
-	case SL_F_RSS: *v = (long long)o->proc.rss; break;
-	case SL_F_SWAP: *v = (long long)o->proc.swap; break;
-	default: return -1;
-	}
-	return 0;
-}
-
-static int namespace_field(const struct sl_namespace_obs *o, enum sl_field f, long long *v)
-{
-	switch (f) {
-	case SL_F_SEGMENTS: *v = o->segments_proc; return 0;
-	case SL_F_SHMMNI: *v = (long long)o->shmmni; return 0;
-	case SL_F_SHMMAX: *v = (long long)o->shmmax; return 0;
-	case SL_F_SHMALL: *v = (long long)o->shmall; return 0;
-	case SL_F_RMID_FORCED: *v = o->rmid_forced; return 0;
-	default: return -1;
-	}
-}
-
-static const struct sl_map_entry *find_map(const struct sl_maps_obs *o, int shmid)
-{
-	int n = o->n < SL_MAX_MAPS ? o->n : SL_MAX_MAPS;
-	for (int i = 0; i < n; i++)
-		if (o->map[i].shmid == shmid)
-			return &o->map[i];
-	return NULL;
-}
-
-/* mapped-key=K: K if one of the SYSV mappings is named SYSV<K>, else the
- * key in the name of the first one (so `=` and `!=` both read naturally);
- * not observable without any SYSV mapping. */
-static int mapped_key(const struct sl_maps_obs *o, long long want, long long *v)
-{
-	int n = o->n < SL_MAX_MAPS ? o->n : SL_MAX_MAPS;
-	if (n == 0)
-		return -1;
-	*v = o->map[0].key;
-	for (int i = 0; i < n; i++)
-		if (o->map[i].key == (int32_t)want)
-			*v = want;
-	return 0;
-}
-
-static int maps_field(const struct sl_maps_obs *o, enum sl_field f, long long want, long long *v)
-{
-	const struct sl_map_entry *m = find_map(o, (int)want);
-	switch (f) {
-	case SL_F_ATTACHED: *v = m != NULL; return 0;
-	case SL_F_DETACHED: *v = m == NULL; return 0;
-	case SL_F_MAPPED_DELETED: *v = m && m->deleted; return 0;
-	case SL_F_ATTACHMENTS: *v = o->n; return 0;
-	case SL_F_MAPPED_KEY: return mapped_key(o, want, v);
-	default: return -1;
-	}
-}
-
-static int process_field(const struct conductor_actor *a, const struct sl_process_obs *o,
-			 enum sl_field f, long long want, long long *v)
-{
-	int ended = a->state == ACTOR_ENDED;
-	int st = a->wait_status;
-	switch (f) {
-	case SL_F_ALIVE: *v = !ended && o->alive; return 0;
-	case SL_F_DEAD: *v = ended || !o->alive; return 0;
-	case SL_F_EXIT_STATUS: *v = ended && st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1; return 0;
-	case SL_F_KILLED_BY: *v = ended && st != -1 && WIFSIGNALED(st) ? WTERMSIG(st) : 0; return 0;
-	default: break;
-	}
-	if (ended || !o->alive)
-		return -1;
-	switch (f) {
-	case SL_F_PID: *v = o->pid; break;
-	case SL_F_PPID: *v = o->ppid; break;
-	case SL_F_PGID: *v = o->pgid; break;
-	case SL_F_SID: *v = o->sid; break;
-	case SL_F_TTY_NR: *v = o->tty_nr; break;
-	case SL_F_TPGID: *v = o->tpgid; break;
-	case SL_F_UMASK: *v = o->umask; break;
-	case SL_F_NFDS: *v = o->nfds; break;
-	case SL_F_PUID: *v = o->uid; break;
-	case SL_F_PGID_GID: *v = o->gid; break;
-	case SL_F_DEVTTY_ERRNO:
-		if (o->devtty_errno < 0)
-			return -1; /* not probed: a found process answers no questions */
-		*v = o->devtty_errno;
-		break;
-	case SL_F_SIG_IGNORED: *v = want > 0 && want <= 64 && (o->sig_ignored >> (want - 1) & 1); break;
-	case SL_F_SIG_CAUGHT: *v = want > 0 && want <= 64 && (o->sig_caught >> (want - 1) & 1); break;
-	case SL_F_SIG_PENDING: *v = want > 0 && want <= 64 && (o->sig_pending >> (want - 1) & 1); break;
-	default: return -1;
-	}
-	return 0;
-}
 
 /* ---- judging predicates ---------------------------------------------------- */
 
@@ -186,10 +59,11 @@ static const char *signal_set_answer(enum sl_field f, const char *got)
 	return yes ? "kernel says it is" : no ? "kernel says it is not" : got;
 }
 
-/* Judges every predicate with `get`; appends failures to e->detail. */
-static void judge(struct conductor *c, const struct sl_step *st, struct sl_trace_entry *e,
-		  int (*get)(struct conductor *, const struct sl_trace_entry *, const struct sl_predicate *,
-			     long long, long long *))
+static int observed_value(struct conductor *c, const struct sl_trace_entry *e, const struct sl_predicate *p,
+			  long long want, long long *v);
+
+/* Judges every predicate against the observation; appends failures to e->detail. */
+static void judge(struct conductor *c, const struct sl_step *st, struct sl_trace_entry *e)
 {
 	for (int i = 0; i < st->npreds; i++) {
 		const struct sl_predicate *p = &st->preds[i];
@@ -198,7 +72,7 @@ static void judge(struct conductor *c, const struct sl_step *st, struct sl_trace
 		char gotbuf[64];
 		if (p->str && p->value.kind == SL_VAL_NONE) {
 			ok = judge_string(p, &e->obs.proc, gotbuf, sizeof(gotbuf));
-		} else if (get(c, e, p, want, &got) < 0) {
+		} else if (observed_value(c, e, p, want, &got) < 0) {
 			ok = 0;
 			snprintf(gotbuf, sizeof(gotbuf), "nothing (not observable now)");
 		} else {
@@ -227,27 +101,6 @@ static void judge(struct conductor *c, const struct sl_step *st, struct sl_trace
 				   e->detail[0] ? "; " : "", sl_field_name(p->field), verdict_cmp_text(p->cmp),
 				   want, gotbuf);
 	}
-}
-
-static int get_segment(struct conductor *c, const struct sl_trace_entry *e, const struct sl_predicate *p,
-		       long long want, long long *v)
-{
-	(void)c; (void)want;
-	return segment_field(&e->obs.seg, p->field, v);
-}
-
-static int get_namespace(struct conductor *c, const struct sl_trace_entry *e, const struct sl_predicate *p,
-			 long long want, long long *v)
-{
-	(void)c; (void)want;
-	return namespace_field(&e->obs.ns, p->field, v);
-}
-
-static int get_maps(struct conductor *c, const struct sl_trace_entry *e, const struct sl_predicate *p,
-		    long long want, long long *v)
-{
-	(void)c;
-	return maps_field(&e->obs.maps, p->field, want, v);
 }
 
 /* Asks the actor which signals its `catch` handlers recorded; it answers
@@ -301,13 +154,14 @@ static uint64_t awaited_signals(const struct conductor *c, const struct sl_step 
 	return mask;
 }
 
-static int get_process(struct conductor *c, const struct sl_trace_entry *e, const struct sl_predicate *p,
-		       long long want, long long *v)
+/* The observed value of p's field: from the snapshot, or, for
+ * sig-received, from the actor's own record. */
+static int observed_value(struct conductor *c, const struct sl_trace_entry *e, const struct sl_predicate *p,
+			  long long want, long long *v)
 {
-	const struct sl_step *st = &c->s->steps[e->step];
 	if (p->field == SL_F_SIG_RECEIVED)
-		return received_signal(c, st->subject.actor, want, v);
-	return process_field(&c->actors[st->subject.actor], &e->obs.proc, p->field, want, v);
+		return received_signal(c, c->s->steps[e->step].subject.actor, want, v);
+	return sl_observed_field(e, p->field, want, v);
 }
 
 /* ---- observing ------------------------------------------------------------- */
@@ -340,7 +194,7 @@ static void expect_segment(struct conductor *c, const struct sl_step *st, struct
 		snprintf(e->detail, sizeof(e->detail), "the kernel's views disagree: %s", e->obs.seg.disagreement);
 		return;
 	}
-	judge(c, st, e, get_segment);
+	judge(c, st, e);
 }
 
 static void expect_namespace(struct conductor *c, const struct sl_step *st, struct sl_trace_entry *e)
@@ -359,7 +213,7 @@ static void expect_namespace(struct conductor *c, const struct sl_step *st, stru
 			 n->segments_proc, n->segments_shm_info, n->segments_stat_any);
 		return;
 	}
-	judge(c, st, e, get_namespace);
+	judge(c, st, e);
 }
 
 static void expect_maps(struct conductor *c, const struct sl_step *st, struct sl_trace_entry *e)
@@ -374,7 +228,7 @@ static void expect_maps(struct conductor *c, const struct sl_step *st, struct sl
 			 a->state != ACTOR_RUNNING ? "it has ended" : strerror(errno));
 		return;
 	}
-	judge(c, st, e, get_maps);
+	judge(c, st, e);
 }
 
 /* open("/dev/tty") from inside the actor itself. */
@@ -487,11 +341,11 @@ static void expect_process(struct conductor *c, const struct sl_step *st, struct
 		o->umask = o->devtty_errno = -1; /* unknown, not 0 */
 	}
 	o->ended = a->state == ACTOR_ENDED;
-	if (o->ended && a->wait_status != -1) {
-		o->exit_status = WIFEXITED(a->wait_status) ? WEXITSTATUS(a->wait_status) : -1;
-		o->term_signal = WIFSIGNALED(a->wait_status) ? WTERMSIG(a->wait_status) : 0;
+	if (o->ended) { /* -1: ended, but how is not known */
+		o->exit_status = a->wait_status != -1 && WIFEXITED(a->wait_status) ? WEXITSTATUS(a->wait_status) : -1;
+		o->term_signal = a->wait_status != -1 && WIFSIGNALED(a->wait_status) ? WTERMSIG(a->wait_status) : 0;
 	}
-	judge(c, st, e, get_process);
+	judge(c, st, e);
 }
 
 void conductor_expect(struct conductor *c, int step, struct sl_trace_entry *e)

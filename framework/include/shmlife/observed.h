@@ -1,0 +1,27 @@
+/* observed.h - one field of an observation in a trace entry, as the kernel
+ * reported it, and its text.
+ *
+ * The conductor judges expectations with sl_observed_field(), and the
+ * reports render the evidence of claims with it: every part of shmlife reads
+ * an observation the same way.
+ */
+#ifndef SHMLIFE_OBSERVED_H
+#define SHMLIFE_OBSERVED_H
+
+#include <stddef.h>
+
+#include "shmlife/result.h"
+#include "shmlife/scenario.h"
+
+/* The value of field `f` in e's observation (obs_kind says which).  `arg`
+ * is what some fields are about: the shmid of `attached`, the key of
+ * `mapped-key`, the signal of `sig-ignored`.  Flags read 0 or 1.  Returns
+ * -1 when the observation cannot say (the segment is gone, the process has
+ * ended, the field belongs to another kind of observation, or it is
+ * `sig-received`, which only the actor itself knows). */
+int sl_observed_field(const struct sl_trace_entry *e, enum sl_field f, long long arg, long long *v);
+
+/* "nattch=2", "!dest", "key=0x00000000", "perms=0640", "killed=SIGSEGV". */
+void sl_observed_format(enum sl_field f, long long v, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,174 @@
+/* observed.c - reading one field out of an observation, and writing it as
+ * text (observed.h). */
+#define _GNU_SOURCE
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/shm.h>
+
+#include "shmlife/observed.h"
+
+static int segment_field(const struct sl_segment_obs *o, enum sl_field f, long long *v)
+{
+	const struct sl_segment_view *w = o->stat.present ? &o->stat : &o->proc;
+	int present = o->stat.present || o->proc.present;
+	switch (f) {
+	case SL_F_GONE: *v = !present; return 0;
+	case SL_F_EXISTS: *v = present; return 0;
+	case SL_F_IPCS_KEY: *v = o->ipcs_key; return o->ipcs_present ? 0 : -1;
+	case SL_F_IPCS_NATTCH: *v = (long long)o->ipcs_nattch; return o->ipcs_present ? 0 : -1;
+	case SL_F_IPCS_DEST: *v = o->ipcs_dest; return o->ipcs_present ? 0 : -1;
+	default: break;
+	}
+	if (!present)
+		return -1;
+	switch (f) {
+	case SL_F_KEY: *v = w->key; break;
+	case SL_F_SHMID: *v = w->shmid; break;
+	case SL_F_SIZE: *v = (long long)w->size; break;
+	case SL_F_NATTCH: *v = (long long)w->nattch; break;
+	case SL_F_PERMS: *v = w->mode & 0777; break;
+	case SL_F_MODE: *v = w->mode; break;
+	case SL_F_DEST: *v = !!(w->mode & SHM_DEST); break;
+	case SL_F_LOCKED: *v = !!(w->mode & SHM_LOCKED); break;
+	case SL_F_CPID: *v = w->cpid; break;
+	case SL_F_LPID: *v = w->lpid; break;
+	case SL_F_UID: *v = w->uid; break;
+	case SL_F_GID: *v = w->gid; break;
+	case SL_F_CUID: *v = w->cuid; break;
+	case SL_F_CGID: *v = w->cgid; break;
+	case SL_F_ATIME: *v = w->atime; break;
+	case SL_F_DTIME: *v = w->dtime; break;
+	case SL_F_CTIME: *v = w->ctime; break;
+	case SL_F_RSS: *v = (long long)o->proc.rss; break;
+	case SL_F_SWAP: *v = (long long)o->proc.swap; break;
+	default: return -1;
+	}
+	return 0;
+}
+
+static int namespace_field(const struct sl_namespace_obs *o, enum sl_field f, long long *v)
+{
+	switch (f) {
+	case SL_F_SEGMENTS: *v = o->segments_proc; return 0;
+	case SL_F_SHMMNI: *v = (long long)o->shmmni; return 0;
+	case SL_F_SHMMAX: *v = (long long)o->shmmax; return 0;
+	case SL_F_SHMALL: *v = (long long)o->shmall; return 0;
+	case SL_F_RMID_FORCED: *v = o->rmid_forced; return 0;
+	default: return -1;
+	}
+}
+
+static const struct sl_map_entry *find_map(const struct sl_maps_obs *o, int shmid)
+{
+	int n = o->n < SL_MAX_MAPS ? o->n : SL_MAX_MAPS;
+	for (int i = 0; i < n; i++)
+		if (o->map[i].shmid == shmid)
+			return &o->map[i];
+	return NULL;
+}
+
+/* mapped-key=K: K if one of the SYSV mappings is named SYSV<K>, else the
+ * key in the name of the first one (so `=` and `!=` both read naturally);
+ * not observable without any SYSV mapping. */
+static int mapped_key(const struct sl_maps_obs *o, long long want, long long *v)
+{
+	int n = o->n < SL_MAX_MAPS ? o->n : SL_MAX_MAPS;
+	if (n == 0)
+		return -1;
+	*v = o->map[0].key;
+	for (int i = 0; i < n; i++)
+		if (o->map[i].key == (int32_t)want)
+			*v = want;
+	return 0;
+}
+
+static int maps_field(const struct sl_maps_obs *o, enum sl_field f, long long arg, long long *v)
+{
+	const struct sl_map_entry *m = find_map(o, (int)arg);
+	switch (f) {
+	case SL_F_ATTACHED: *v = m != NULL; return 0;
+	case SL_F_DETACHED: *v = m == NULL; return 0;
+	case SL_F_MAPPED_DELETED: *v = m && m->deleted; return 0;
+	case SL_F_ATTACHMENTS: *v = o->n; return 0;
+	case SL_F_MAPPED_KEY: return mapped_key(o, arg, v);
+	default: return -1;
+	}
+}
+
+static int in_signal_set(uint64_t set, long long sig)
+{
+	return sig > 0 && sig <= 64 && (set >> (sig - 1) & 1);
+}
+
+static int process_field(const struct sl_process_obs *o, enum sl_field f, long long arg, long long *v)
+{
+	switch (f) {
+	case SL_F_ALIVE: *v = !o->ended && o->alive; return 0;
+	case SL_F_DEAD: *v = o->ended || !o->alive; return 0;
+	case SL_F_EXIT_STATUS: *v = o->ended && !o->term_signal ? o->exit_status : -1; return 0;
+	case SL_F_KILLED_BY: *v = o->ended ? o->term_signal : 0; return 0;
+	default: break;
+	}
+	if (o->ended || !o->alive)
+		return -1;
+	switch (f) {
+	case SL_F_PID: *v = o->pid; break;
+	case SL_F_PPID: *v = o->ppid; break;
+	case SL_F_PGID: *v = o->pgid; break;
+	case SL_F_SID: *v = o->sid; break;
+	case SL_F_TTY_NR: *v = o->tty_nr; break;
+	case SL_F_TPGID: *v = o->tpgid; break;
+	case SL_F_UMASK: *v = o->umask; break;
+	case SL_F_NFDS: *v = o->nfds; break;
+	case SL_F_PUID: *v = o->uid; break;
+	case SL_F_PGID_GID: *v = o->gid; break;
+	case SL_F_DEVTTY_ERRNO:
+		if (o->devtty_errno < 0)
+			return -1; /* not probed: a found process answers no questions */
+		*v = o->devtty_errno;
+		break;
+	case SL_F_SIG_IGNORED: *v = in_signal_set(o->sig_ignored, arg); break;
+	case SL_F_SIG_CAUGHT: *v = in_signal_set(o->sig_caught, arg); break;
+	case SL_F_SIG_PENDING: *v = in_signal_set(o->sig_pending, arg); break;
+	default: return -1;
+	}
+	return 0;
+}
+
+int sl_observed_field(const struct sl_trace_entry *e, enum sl_field f, long long arg, long long *v)
+{
+	switch (e->obs_kind) {
+	case SL_OBS_SEGMENT: return segment_field(&e->obs.seg, f, v);
+	case SL_OBS_NAMESPACE: return namespace_field(&e->obs.ns, f, v);
+	case SL_OBS_MAPS: return maps_field(&e->obs.maps, f, arg, v);
+	case SL_OBS_PROCESS: return process_field(&e->obs.proc, f, arg, v);
+	default: return -1;
+	}
+}
+
+static int is_flag(enum sl_field f)
+{
+	return f == SL_F_GONE || f == SL_F_EXISTS || f == SL_F_DEST || f == SL_F_LOCKED || f == SL_F_IPCS_DEST ||
+	       f == SL_F_ALIVE || f == SL_F_DEAD;
+}
+
+void sl_observed_format(enum sl_field f, long long v, char *buf, size_t len)
+{
+	const char *name = sl_field_name(f);
+	if (is_flag(f))
+		snprintf(buf, len, "%s%s", v ? "" : "!", name);
+	else if (f == SL_F_KEY || f == SL_F_IPCS_KEY || f == SL_F_MAPPED_KEY)
+		snprintf(buf, len, "%s=0x%08x", name, (unsigned)(int32_t)v);
+	else if (f == SL_F_PERMS || f == SL_F_UMASK)
+		snprintf(buf, len, "%s=%04llo", name, v);
+	else if (f == SL_F_MODE)
+		snprintf(buf, len, "%s=0%llo", name, v);
+	else if (f == SL_F_KILLED_BY)
+		snprintf(buf, len, "%s=%s%s", name, v ? "SIG" : "",
+			 v ? (sigabbrev_np((int)v) ? sigabbrev_np((int)v) : "?") : "0");
+	else if (f == SL_F_DEVTTY_ERRNO)
+		snprintf(buf, len, "%s=%s", name, v > 0 && strerrorname_np((int)v) ? strerrorname_np((int)v) : "0");
+	else
+		snprintf(buf, len, "%s=%lld", name, v);
+}
