@@ -53,14 +53,8 @@ static int zombie_status(pid_t pid, int *status)
 {
 	char path[64], buf[1024];
 	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (sl_read_text(path, buf, sizeof(buf)) < 0)
 		return -1;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
 	char *p = strrchr(buf, ')');
 	if (!p || p[1] != ' ' || (p[2] != 'Z' && p[2] != 'X'))
 		return -1;

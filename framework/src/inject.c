@@ -274,14 +274,8 @@ static int task_ids(pid_t tid, pid_t *tgid, pid_t *ppid)
 {
 	char path[64], buf[1024];
 	snprintf(path, sizeof(path), "/proc/%d/status", tid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (sl_read_text(path, buf, sizeof(buf)) < 0)
 		return -1;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
 	const char *t = strstr(buf, "\nTgid:"), *pp = strstr(buf, "\nPPid:");
 	if (!t || !pp)
 		return -1;

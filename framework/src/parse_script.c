@@ -176,29 +176,9 @@ void slp_pstep_init(struct slp_pstep *ps, int actor, enum sl_op op, int line, in
 	ps->st.col = col;
 }
 
-static void free_strv(char **v)
-{
-	if (!v)
-		return;
-	for (char **s = v; *s; s++)
-		free(*s);
-	free(v);
-}
-
 void slp_pstep_free(struct slp_pstep *ps)
 {
-	struct sl_step *st = &ps->st;
-	free(st->str);
-	free(st->str2);
-	free(st->bytes);
-	free_strv(st->argv);
-	free_strv(st->envp);
-	for (int i = 0; i < st->npreds; i++)
-		free(st->preds[i].str);
-	free(st->preds);
-	free(st->faults);
-	free(st->text);
-	memset(st, 0, sizeof(*st));
+	sl_step_release(&ps->st);
 }
 
 static void pline_reset(struct slp_parser *p)

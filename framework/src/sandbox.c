@@ -33,9 +33,7 @@
 #include "util.h"
 
 /* The conductor's last word when something failed before it could speak. */
-static void send_verdict(int fd, enum sl_outcome o, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void send_verdict(int fd, enum sl_outcome o, const char *fmt, ...)
+void sl_send_verdict(int fd, enum sl_outcome o, const char *fmt, ...)
 {
 	struct sl_trace_entry e;
 	memset(&e, 0, sizeof(e));
@@ -82,13 +80,13 @@ static void conductor_process(const struct sl_scenario *s, const struct sl_run_o
 	signal(SIGTERM, SIG_DFL);
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
 	    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
-		send_verdict(fd, SL_BROK, "cannot mount /proc in the scenario's namespaces: %s", strerror(errno));
+		sl_send_verdict(fd, SL_BROK, "cannot mount /proc in the scenario's namespaces: %s", strerror(errno));
 		_exit(3);
 	}
 	if (o->valgrind) { /* the conductor, and so its actors, under memcheck (valgrind.h) */
 		char why[256];
 		sl_vg_exec_conductor(s, o, fd, why, sizeof(why));
-		send_verdict(fd, SL_BROK, "%s", why);
+		sl_send_verdict(fd, SL_BROK, "%s", why);
 		_exit(3);
 	}
 	int rc = sl_conductor_main(s, o, fd);
@@ -102,7 +100,7 @@ static void conductor_enter(const struct sl_scenario *s, const struct sl_run_opt
 			    int harness_pidfd, int user_ns, uid_t uid, gid_t gid)
 {
 	if (user_ns && map_user_namespace(uid, gid) < 0) {
-		send_verdict(fd, SL_SKIP, "not root and no user namespace to be root in: %s", strerror(errno));
+		sl_send_verdict(fd, SL_SKIP, "not root and no user namespace to be root in: %s", strerror(errno));
 		_exit(0);
 	}
 	prctl(PR_SET_PDEATHSIG, SIGKILL);

@@ -49,7 +49,7 @@ static void free_strv(char **v)
 	free(v);
 }
 
-static void free_step(struct sl_step *st)
+void sl_step_release(struct sl_step *st)
 {
 	free(st->str);
 	free(st->str2);
@@ -61,6 +61,7 @@ static void free_step(struct sl_step *st)
 	free(st->preds);
 	free(st->faults);
 	free(st->text);
+	memset(st, 0, sizeof(*st));
 }
 
 void sl_scenario_free(struct sl_scenario *s)
@@ -87,7 +88,7 @@ void sl_scenario_free(struct sl_scenario *s)
 		free(s->actors[i].name);
 	free(s->actors);
 	for (int i = 0; i < s->nsteps; i++)
-		free_step(&s->steps[i]);
+		sl_step_release(&s->steps[i]);
 	free(s->steps);
 	for (int i = 0; i < s->nslots; i++)
 		free(s->slots[i]);
@@ -101,7 +102,7 @@ void sl_scenario_free(struct sl_scenario *s)
 	for (int i = 0; i < s->ninvariants; i++) {
 		free(s->invariants[i].name);
 		if (s->invariants[i].expect) {
-			free_step(s->invariants[i].expect);
+			sl_step_release(s->invariants[i].expect);
 			free(s->invariants[i].expect);
 		}
 	}

@@ -63,21 +63,32 @@ int sl_sysctl_write(const char *name, const char *value)
 	return rc;
 }
 
+ssize_t sl_read_text(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n;
+	do
+		n = read(fd, buf, len - 1);
+	while (n < 0 && errno == EINTR);
+	int saved = errno;
+	close(fd);
+	if (n <= 0) {
+		errno = n < 0 ? saved : ENODATA;
+		return -1;
+	}
+	buf[n] = '\0';
+	return n;
+}
+
 int sl_sysctl_read(const char *name, char *buf, size_t len)
 {
 	char path[256];
 	sysctl_path(name, path, sizeof(path));
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	ssize_t n = sl_read_text(path, buf, len);
+	if (n < 0)
 		return -1;
-	ssize_t n = read(fd, buf, len - 1);
-	int saved = errno;
-	close(fd);
-	if (n < 0) {
-		errno = saved;
-		return -1;
-	}
-	buf[n] = '\0';
 	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
 		buf[--n] = '\0';
 	return 0;

@@ -9,6 +9,9 @@
 uint64_t sl_now_ns(void);              /* CLOCK_MONOTONIC                  */
 int64_t sl_now_ms(void);
 int sl_write_all(int fd, const void *buf, size_t len);
+/* Reads at most len - 1 bytes of a small file (/proc, /proc/sys) into buf,
+ * NUL-terminated.  Returns the length, or -1 with errno (0 bytes is -1). */
+ssize_t sl_read_text(const char *path, char *buf, size_t len);
 /* Writes `value` to /proc/sys/<name with dots as slashes>. */
 int sl_sysctl_write(const char *name, const char *value);
 int sl_sysctl_read(const char *name, char *buf, size_t len);

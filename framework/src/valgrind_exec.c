@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "conductor.h"
+#include "sandbox.h"
 #include "shmlife/parse.h"
 #include "shmlife/valgrind.h"
 #include "util.h"
@@ -134,21 +135,6 @@ void sl_vg_exec_conductor(const struct sl_scenario *s, const struct sl_run_optio
 
 /* ---- __conductor ------------------------------------------------------------ */
 
-static void broken(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void broken(int fd, const char *fmt, ...)
-{
-	struct sl_trace_entry e;
-	memset(&e, 0, sizeof(e));
-	e.kind = SL_ENTRY_END;
-	e.step = e.actor = -1;
-	e.brief.slot = -1;
-	e.verdict = SL_BROK;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(e.detail, sizeof(e.detail), fmt, ap);
-	va_end(ap);
-	sl_write_all(fd, &e, sizeof(e));
-}
 
 static int number(const char *s, long lo, long hi, long *out)
 {
@@ -178,7 +164,7 @@ int sl_vg_conductor_main(int argc, char **argv)
 	struct sl_scenario *s = sl_parse_file(argv[1], &d);
 	sl_diags_free(&d);
 	if (!s || s->nsteps != nsteps || strcmp(s->name, argv[7]) != 0) {
-		broken((int)fd, "under valgrind, %s no longer holds the scenario %s that was run: "
+		sl_send_verdict((int)fd, SL_BROK, "under valgrind, %s no longer holds the scenario %s that was run: "
 				"was it changed during the run?", argv[1], argv[7]);
 		sl_scenario_free(s);
 		return 3;

@@ -270,6 +270,9 @@ struct sl_step *sl_scenario_add_step(struct sl_scenario *s, int actor, enum sl_o
 struct sl_predicate *sl_step_add_pred(struct sl_step *st, enum sl_field f, enum sl_cmp cmp,
 				      struct sl_value v);
 void sl_step_expect_errno(struct sl_step *st, int err);
+/* Frees what a step owns (strings, bytes, argv, predicates, faults) and
+ * zeroes it; sl_scenario_free does this for every step. */
+void sl_step_release(struct sl_step *st);
 void sl_step_expect_signal(struct sl_step *st, int sig);
 
 static inline struct sl_value sl_num(long long n) { struct sl_value v = { SL_VAL_NUM, n, 0, 0 }; return v; }
