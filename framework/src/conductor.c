@@ -540,8 +540,8 @@ static void check_leaks(struct conductor *c)
 		return;
 	char ids[200] = "";
 	FILE *f = fopen("/proc/sysvipc/shm", "re");
-	char line[512];
 	if (f) {
+		char line[512];
 		if (fgets(line, sizeof(line), f)) /* header */
 			while (fgets(line, sizeof(line), f)) {
 				struct sl_segment_view v;
@@ -648,6 +648,18 @@ static void free_state(struct conductor *c)
 	free(c->reaped);
 }
 
+/* The scenario's sysctls, and its terminal if it asks for one. */
+static int set_up_namespace(struct conductor *c)
+{
+	if (set_sysctls(c) < 0)
+		return -1;
+	if (c->s->terminal && open_terminal(c) < 0) {
+		fail(c, SL_BROK, -1, "cannot set up a pty as controlling terminal: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int sl_conductor_main(const struct sl_scenario *s, const struct sl_run_options *o, int trace_fd)
 {
 	struct conductor c;
@@ -670,9 +682,7 @@ int sl_conductor_main(const struct sl_scenario *s, const struct sl_run_options *
 		free_state(&c);
 		return 3;
 	}
-	if (set_sysctls(&c) == 0 && (!s->terminal || open_terminal(&c) == 0 ||
-				     (fail(&c, SL_BROK, -1, "cannot set up a pty as controlling terminal: %s",
-					   strerror(errno)), 0))) {
+	if (set_up_namespace(&c) == 0) {
 		uint64_t t = sl_now_ns();
 		c.phases.setup_ns = t - c.t0;
 		if (start_actors(&c) == 0) {
