@@ -8,7 +8,9 @@
 #
 #   bash ci/fuzz.sh          # the short run CI does
 #   bash ci/fuzz.sh 1800     # the 30-minute run the README reports
-# SHMLIFE_FUZZ_BUILD_DIR overrides the build directory (default: build-fuzz).
+# The packages ci/setup.sh installs must be there (CI: bash ci/setup.sh first).
+# SHMLIFE_FUZZ_BUILD_DIR overrides the build directory (default: build-fuzz);
+# SHMLIFE_FUZZ_ARGS adds libFuzzer options (e.g. -detect_leaks=0 -jobs=2).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -16,8 +18,13 @@ seconds="${1:-60}"
 build_dir="${SHMLIFE_FUZZ_BUILD_DIR:-build-fuzz}"
 
 if ! command -v clang >/dev/null 2>&1; then
-	echo "fuzz: clang is needed (apt-get install clang)" >&2
-	exit 1
+	if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+		echo "fuzz: installing clang (libFuzzer comes with it)"
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends clang
+	else
+		echo "fuzz: clang is needed (apt-get install clang)" >&2
+		exit 1
+	fi
 fi
 echo "fuzz: building ${build_dir}/ with clang (libFuzzer, ASan, UBSan)"
 CC=clang cmake -S . -B "$build_dir" -DSHMLIFE_FUZZ=ON >/dev/null
@@ -31,7 +38,7 @@ status=0
 "${build_dir}/bin/fuzz_parse" \
 	-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=8192 \
 	-dict=fuzz/scn.dict -print_final_stats=1 \
-	-artifact_prefix="${work}/artifacts/" \
+	-artifact_prefix="${work}/artifacts/" ${SHMLIFE_FUZZ_ARGS:-} \
 	"${work}/corpus" "${work}/seed-corpus" >"$log" 2>&1 || status=$?
 grep -E '^(#[0-9]+ +DONE|stat::number_of_executed_units|stat::peak_rss_mb|Done [0-9]+ runs)' "$log" || true
 echo "fuzz: corpus now holds $(find "${work}/corpus" -type f | wc -l) inputs"

@@ -6,6 +6,7 @@
 # build-asan/sanitizer-logs/ (actors' stderr is /dev/null, so a report on
 # stderr could be lost); the run fails if ctest fails or if any report was
 # written.  Extra arguments go to ctest (e.g. -L unit, -R robustness).
+# The packages ci/setup.sh installs must be there (CI: bash ci/setup.sh first).
 # SHMLIFE_ASAN_BUILD_DIR overrides the build directory (default: build-asan).
 set -euo pipefail
 
@@ -22,7 +23,7 @@ mkdir -p "$logs"
 chmod 1777 "$logs"   # processes run as other users write here too
 # halt_on_error: a report ends the process, so the test that caused it fails
 # as well; detect_leaks stays on (LeakSanitizer runs at a normal exit).
-export ASAN_OPTIONS="log_path=${logs}/asan:halt_on_error=1:abort_on_error=0:detect_leaks=1:fast_unwind_on_malloc=0"
+export ASAN_OPTIONS="log_path=${logs}/asan:halt_on_error=1:abort_on_error=0:detect_leaks=1"
 export UBSAN_OPTIONS="log_path=${logs}/ubsan:halt_on_error=1:print_stacktrace=1"
 export LSAN_OPTIONS="suppressions=$(pwd)/ci/lsan.supp:print_suppressions=0"
 

@@ -5,7 +5,7 @@
 file(REMOVE_RECURSE "${OUT}")
 file(MAKE_DIRECTORY "${OUT}")
 set(count 0)
-foreach(dir scenarios tests/failing harness/bench/scenarios fuzz/seeds)
+foreach(dir scenarios tests/failing harness/bench/scenarios fuzz/seeds fuzz/regressions)
 	file(GLOB_RECURSE scripts "${SOURCE_DIR}/${dir}/*.scn")
 	foreach(script IN LISTS scripts)
 		file(RELATIVE_PATH rel "${SOURCE_DIR}" "${script}")

@@ -174,6 +174,33 @@ static void put_maps(FILE *out, const struct sl_maps_obs *o)
 			o->map[i].writable ? "rw" : "ro", o->map[i].deleted ? " (deleted)" : "");
 }
 
+/* cwd=/, fd0=/dev/null, comm=NAME: what the process view showed, as the
+ * conductor judged it (conductor_expect.c); 0, or -1 if not a text field. */
+static int put_observed_text(FILE *out, const struct sl_trace_entry *e, const struct sl_predicate *p)
+{
+	const struct sl_process_obs *o = &e->obs.proc;
+	const char *have = NULL;
+	if (e->obs_kind != SL_OBS_PROCESS || !p->str || p->value.kind != SL_VAL_NONE)
+		return -1;
+	if (p->field == SL_F_CWD)
+		have = o->cwd;
+	if (p->field == SL_F_COMM && o->alive)
+		have = o->comm;
+	for (int i = 0; p->field == SL_F_FD && i < o->nfds && i < SL_MAX_FDS; i++)
+		if (o->fds[i].fd == p->fd)
+			have = o->fds[i].target;
+	if (p->field == SL_F_FD)
+		fprintf(out, "fd%d=%s", p->fd, have ? have : "(not open)");
+	else
+		fprintf(out, "%s=%s", sl_field_name(p->field), have ? have : "(not open)");
+	return 0;
+}
+
+static int is_signal_set(enum sl_field f)
+{
+	return f == SL_F_SIG_IGNORED || f == SL_F_SIG_CAUGHT || f == SL_F_SIG_RECEIVED || f == SL_F_SIG_PENDING;
+}
+
 /* "observed nattch=2, dest, key=0x00000000" for an expectation's entry. */
 static void put_observed(FILE *out, const struct sl_scenario *s, const struct sl_result *r, int k)
 {
@@ -186,16 +213,23 @@ static void put_observed(FILE *out, const struct sl_scenario *s, const struct sl
 	}
 	for (int i = 0; i < st->npreds; i++) {
 		const struct sl_predicate *p = &st->preds[i];
-		long long v = 0;
-		int rc = -1;
+		/* what some fields are about: the signal of sig-caught=SIGHUP */
+		long long v = 0, arg = p->value.kind == SL_VAL_NUM ? p->value.num : 0;
+		int rc;
 		if (i)
 			fputs(", ", out);
-		char text[64];
-		if (e->obs_kind != SL_OBS_MAPS)
-			rc = sl_observed_field(e, p->field, 0, &v);
+		if (put_observed_text(out, e, p) == 0)
+			continue;
+		rc = sl_observed_field(e, p->field, arg, &v);
+		if (rc == 0 && is_signal_set(p->field)) {
+			fprintf(out, "%s%sSIG%s", sl_field_name(p->field), v ? "=" : "!=",
+				sigabbrev_np((int)arg) ? sigabbrev_np((int)arg) : "?");
+			continue;
+		}
 		if (rc < 0) {
 			fprintf(out, "%s: not observable", sl_field_name(p->field));
 		} else {
+			char text[64];
 			sl_observed_format(p->field, v, text, sizeof(text));
 			fputs(text, out);
 		}

@@ -6,7 +6,7 @@
  * run -q -j 1` and `-j 2` alternately, REPS times each.  Prints the median
  * wall time and scenarios per second of each, and where the time of a -j 1
  * run went: the conductor's phases summed over the scenarios (results.json),
- * the sandbox around them (keeper, namespaces, /proc: a scenario's duration
+ * the sandbox around them (clone, namespaces, /proc: a scenario's duration
  * less its phases), parsing (`shmlife check`), and the rest of the harness
  * (start, TAP, reports: the wall time less all of that).
  *
@@ -148,7 +148,7 @@ static void print_split(const struct split *sp, double wall_ns, double parse_ns)
 	for (int k = 0; k < 5; k++)
 		phases += sp->phase[k];
 	const char *label[7] = {
-		"sandbox: keeper fork, namespaces, /proc",
+		"sandbox: clone, namespaces, /proc, reaping",
 		"conductor set-up (sysctls, pty)", "fork of the actors", "steps",
 		"observation (expect, IPC_STAT)", "teardown (kill, reap, leak check)",
 		"harness: start, parse, TAP, reports",

@@ -7,13 +7,15 @@
 #                  or waits (they wait on purpose) are left out
 #   3. scale       1000 actors on one segment; segments until ENOSPC at the
 #                  default shmmni (bench_scale): time and peak memory
+#   4. timeout     a hanging actor: how long after its limit the scenario is
+#                  TIMEOUT (bench_timeout; the rule is limit + 1 s)
 # Builds an optimised tree in build-bench/ (RelWithDebInfo) first.  Needs
 # root (namespaces), like the scenarios.  Numbers depend on the machine and
 # on what else runs on it: run it on a quiet machine.
 #
 #   bash harness/bench/run.sh [quick]      # quick: fewer repetitions
 # Environment: BENCH_REPS_OVERHEAD (default 200), BENCH_REPS_CATALOG (10),
-# BENCH_REPS_SCALE (5), BENCH_CATALOG (default scenarios),
+# BENCH_REPS_SCALE (5), BENCH_REPS_TIMEOUT (3), BENCH_CATALOG (default scenarios),
 # BENCH_EXCLUDE_TAGS (default slow,timeout,waits), SHMLIFE_BENCH_BUILD_DIR.
 set -euo pipefail
 
@@ -22,23 +24,30 @@ build_dir="${SHMLIFE_BENCH_BUILD_DIR:-build-bench}"
 reps_overhead="${BENCH_REPS_OVERHEAD:-200}"
 reps_catalog="${BENCH_REPS_CATALOG:-10}"
 reps_scale="${BENCH_REPS_SCALE:-5}"
+reps_timeout="${BENCH_REPS_TIMEOUT:-3}"
 if [ "${1:-}" = quick ]; then
-	reps_overhead=20 reps_catalog=2 reps_scale=1
+	reps_overhead=20 reps_catalog=2 reps_scale=1 reps_timeout=1
 fi
 catalog="${BENCH_CATALOG:-scenarios}"
 
 echo "bench: building ${build_dir}/ (RelWithDebInfo)" >&2
 cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build_dir" -j"$(nproc)" \
-	--target shmlife bench_overhead bench_throughput bench_scale bench_hwm >/dev/null
+	--target shmlife bench_overhead bench_throughput bench_scale bench_hwm bench_timeout >/dev/null
 
 bin="${build_dir}/bin"
 echo "shmlife benchmarks: $(uname -srm), $(nproc) CPUs, $(date -u +%Y-%m-%dT%H:%MZ)"
 echo "build: ${build_dir} (RelWithDebInfo: -O2 -g)"
 echo
-"${bin}/bench_overhead" "${bin}/shmlife" harness/bench/scenarios/overhead.scn "$reps_overhead"
+status=0
+"${bin}/bench_overhead" "${bin}/shmlife" harness/bench/scenarios/overhead.scn "$reps_overhead" || status=1
 echo
-"${bin}/bench_throughput" "${bin}/shmlife" "$reps_catalog" $catalog
+"${bin}/bench_throughput" "${bin}/shmlife" "$reps_catalog" $catalog || status=1
 echo
 "${bin}/bench_scale" "${bin}/shmlife" "${build_dir}/lib/bench_hwm.so" "$reps_scale" \
-	harness/bench/scenarios/scale-attach-1000.scn harness/bench/scenarios/scale-enospc.scn
+	harness/bench/scenarios/scale-attach-1000.scn harness/bench/scenarios/scale-enospc.scn || status=1
+echo
+"${bin}/bench_timeout" "${bin}/shmlife" 2 "$reps_timeout" \
+	harness/bench/scenarios/hang-step.scn harness/bench/scenarios/hang-scenario.scn || status=1
+[ "$status" -eq 0 ] || echo "bench: a benchmark's scenario did not end as it should (see above)" >&2
+exit "$status"
