@@ -11,7 +11,23 @@
 
 #include "discover.h"
 
-#define MAX_DEPTH 32                     /* symlink loops end here          */
+#define MAX_DEPTH 32                     /* deeper directories are not searched */
+
+/* The directories above the one being searched: a directory found again
+ * below itself (through a symbolic link) is a loop, and is not searched. */
+struct ancestor {
+	dev_t dev;
+	ino_t ino;
+	const struct ancestor *up;
+};
+
+static int is_ancestor(const struct ancestor *a, const struct stat *st)
+{
+	for (; a; a = a->up)
+		if (a->dev == st->st_dev && a->ino == st->st_ino)
+			return 1;
+	return 0;
+}
 
 static int add_path(struct path_list *l, const char *path)
 {
@@ -43,7 +59,7 @@ static int is_script_name(const char *name)
 	return n > 4 && strcmp(name + n - 4, ".scn") == 0;
 }
 
-static int walk(const char *cmd, const char *dir, int depth, struct path_list *out)
+static int walk(const char *cmd, const char *dir, const struct ancestor *self, int depth, struct path_list *out)
 {
 	DIR *d;
 	struct dirent *e;
@@ -67,9 +83,10 @@ static int walk(const char *cmd, const char *dir, int depth, struct path_list *o
 		}
 		if (stat(path, &st) < 0)
 			; /* a dangling link: not a script */
-		else if (S_ISDIR(st.st_mode))
-			rc = walk(cmd, path, depth + 1, out);
-		else if (S_ISREG(st.st_mode) && is_script_name(e->d_name))
+		else if (S_ISDIR(st.st_mode) && !is_ancestor(self, &st)) {
+			struct ancestor below = { st.st_dev, st.st_ino, self };
+			rc = walk(cmd, path, &below, depth + 1, out);
+		} else if (S_ISREG(st.st_mode) && is_script_name(e->d_name))
 			rc = add_path(out, path);
 		free(path);
 	}
@@ -95,7 +112,8 @@ static int add_arg(const char *cmd, const char *arg, struct path_list *out)
 	trimmed = strndup(arg, len);
 	if (!trimmed)
 		return -1;
-	rc = walk(cmd, trimmed, 0, out);
+	struct ancestor top = { st.st_dev, st.st_ino, NULL };
+	rc = walk(cmd, trimmed, &top, 0, out);
 	free(trimmed);
 	return rc;
 }

@@ -1,12 +1,15 @@
 /* test_cli.c - the `shmlife` command line, as a user runs it: every
- * subcommand's --help; check (the catalog, scripts with errors, duplicate
- * names, the default catalog); list; show (every step, the kernel's answer,
- * snapshots); run (--filter, --shard, --repeat, --timeout, --report-dir and
- * the files written there, the failing scenarios of tests/failing, bad
- * usage, reports that cannot be written); claims (text, tsv, markdown; a
- * claim the kernel disagrees with, one unsettled, one not checked); explore
- * (the careless program's leak and its reproducing script, the careful
- * program clean everywhere).
+ * subcommand's --help; check (the catalog, the default catalog and
+ * $SHMLIFE_CATALOG, scripts with errors, duplicate names, directory search
+ * with hidden entries and link loops); list; show (every step, the kernel's
+ * answer, snapshots of segments, processes and maps); run (--filter,
+ * --shard, --repeat and flaky scenarios, --timeout, --report-dir and the
+ * files written there, JUnit suites, the failing scenarios of
+ * tests/failing, bad usage, reports that cannot be written, progress on a
+ * terminal, a run stopped by SIGTERM); claims (text, tsv, markdown; a claim
+ * the kernel disagrees with, one unsettled, one not checked, the evidence of
+ * every kind of answer); explore (the careless program's leak and its
+ * reproducing script, the careful program clean everywhere, bad usage).
  *
  * Each test runs $SHMLIFE_BIN from the source root with small sets of
  * scenarios; reports go to a scratch directory removed after the test.
@@ -394,7 +397,9 @@ Test(cli, check_searches_directories_for_scripts_and_takes_files_as_given)
 	write_file(cli_path("tree/sub/notes.txt"), text);
 	write_file(cli_path("tree/.skipped.scn"), "not a script at all\n");
 	write_file(cli_path("tree/.hidden/c.scn"), "not a script either\n");
-	cr_assert_eq(symlink("../cycle", cli_path("tree/cycle/back")), 0);     /* a loop: searched 32 deep, no more */
+	/* loops: a directory met again below itself is not searched again */
+	cr_assert_eq(symlink("../cycle", cli_path("tree/cycle/back")), 0);
+	cr_assert_eq(symlink("..", cli_path("tree/sub/up")), 0); /* else tree/sub/up/a.scn would be a.scn again */
 	cr_assert_eq(symlink("nowhere.scn", cli_path("tree/dangling.scn")), 0); /* no file: not a script */
 
 	struct cli_result r;
