@@ -69,6 +69,26 @@ static int start_memcheck(struct sl_job *j)
 	return 0;
 }
 
+/* Why a scenario cannot run under memcheck, or NULL: valgrind does not
+ * implement seccomp user notification (fault injection), and a scenario
+ * tagged no-valgrind says that memcheck changes what it checks (valgrind's
+ * own shmat wrapper, an invalid write that is the point). */
+static const char *memcheck_unfit(const struct sl_scenario *s, char *buf, size_t len)
+{
+	for (int i = 0; i < s->ntags; i++)
+		if (strcmp(s->tags[i], "no-valgrind") == 0) {
+			snprintf(buf, len, "not run under memcheck: tagged no-valgrind");
+			return buf;
+		}
+	for (int i = 0; i < s->nsteps; i++)
+		if (s->steps[i].nfaults > 0) {
+			snprintf(buf, len, "not run under memcheck: valgrind does not implement the seccomp "
+					   "user notification that fault injection uses (line %d)", s->steps[i].line);
+			return buf;
+		}
+	return NULL;
+}
+
 struct sl_job *sl_job_start(const struct sl_scenario *s, const struct sl_run_options *opt)
 {
 	struct sl_job *j = calloc(1, sizeof(*j));
@@ -87,7 +107,7 @@ struct sl_job *sl_job_start(const struct sl_scenario *s, const struct sl_run_opt
 	j->fd = -1;
 	j->conductor = -1;
 	char why[256];
-	if (sl_requirements_unmet(s, why, sizeof(why))) {
+	if (sl_requirements_unmet(s, why, sizeof(why)) || (j->o.valgrind && memcheck_unfit(s, why, sizeof(why)))) {
 		settle(j, SL_SKIP, why);
 		return j;
 	}
