@@ -126,7 +126,8 @@ static int compare_paths(const void *a, const void *b)
 static void sort_unique(struct path_list *l)
 {
 	int kept = 0;
-	qsort(l->v, (size_t)l->n, sizeof(*l->v), compare_paths);
+	if (l->n > 1) /* an empty list may have no array at all: qsort(NULL) is undefined */
+		qsort(l->v, (size_t)l->n, sizeof(*l->v), compare_paths);
 	for (int i = 0; i < l->n; i++) {
 		if (kept && strcmp(l->v[kept - 1], l->v[i]) == 0)
 			free(l->v[i]);
