@@ -367,6 +367,7 @@ static void parse_line(struct slp_parser *p)
 	p->pos = 0;
 	if (slp_is_header_line(p)) {
 		slp_header_line(p);
+		pline_reset(p); /* an invariant's body is parsed as a step line */
 		return;
 	}
 	if (!p->first_step_line)
