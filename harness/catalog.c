@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "catalog.h"
+#include "cli_util.h"
 #include "discover.h"
 #include "shmlife/parse.h"
 
@@ -105,4 +106,20 @@ const struct sl_scenario *catalog_find(const struct catalog *c, const char *name
 		if (strcmp(c->v[i]->name, name) == 0)
 			return c->v[i];
 	return NULL;
+}
+
+int catalog_run_selection(const char *cmd, struct sl_report_item *items, int n,
+			  int (*run)(const void *args, struct sl_report_item *items, int n), const void *args)
+{
+	if (!items) {
+		fprintf(stderr, "shmlife %s: out of memory\n", cmd);
+		return EXIT_BROKEN;
+	}
+	if (n == 0)
+		fprintf(stderr, "shmlife %s: no scenario selected\n", cmd);
+	int rc = run(args, items, n);
+	for (int i = 0; i < n; i++)
+		sl_result_free(&items[i].result);
+	free(items);
+	return rc;
 }

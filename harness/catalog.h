@@ -4,6 +4,7 @@
 #ifndef SHMLIFE_HARNESS_CATALOG_H
 #define SHMLIFE_HARNESS_CATALOG_H
 
+#include "shmlife/report.h"
 #include "shmlife/scenario.h"
 
 struct catalog {
@@ -20,5 +21,11 @@ void catalog_free(struct catalog *c);
 int catalog_matches(const struct sl_scenario *s, char *const *patterns, int npatterns);
 /* The scenario named `name`, or NULL. */
 const struct sl_scenario *catalog_find(const struct catalog *c, const char *name);
+
+/* Runs `run` over the selected items (NULL when selecting ran out of memory:
+ * said, EXIT_BROKEN), says so when nothing was selected, then frees every
+ * result and the array.  Returns what `run` returned. */
+int catalog_run_selection(const char *cmd, struct sl_report_item *items, int n,
+			  int (*run)(const void *args, struct sl_report_item *items, int n), const void *args);
 
 #endif

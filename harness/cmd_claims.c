@@ -532,6 +532,12 @@ static int run_and_list(const struct claims_args *a, struct sl_report_item *item
 	return sig ? 128 + sig : status;
 }
 
+/* run_and_list() as catalog_run_selection() calls it. */
+static int run_and_list_of(const void *args, struct sl_report_item *items, int n)
+{
+	return run_and_list((const struct claims_args *)args, items, n);
+}
+
 int cmd_claims(int argc, char **argv)
 {
 	struct claims_args a;
@@ -550,17 +556,7 @@ int cmd_claims(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	items = select_items(&cat, &a, &n);
-	if (!items) {
-		fprintf(stderr, "shmlife claims: out of memory\n");
-		rc = EXIT_BROKEN;
-	} else {
-		if (n == 0)
-			fprintf(stderr, "shmlife claims: no scenario selected\n");
-		rc = run_and_list(&a, items, n);
-		for (int i = 0; i < n; i++)
-			sl_result_free(&items[i].result);
-	}
-	free(items);
+	rc = catalog_run_selection(CMD, items, n, run_and_list_of, &a);
 	catalog_free(&cat);
 	free(a.filters);
 	return rc;

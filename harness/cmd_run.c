@@ -285,6 +285,12 @@ static int run_items(const struct run_args *a, struct sl_report_item *items, int
 	return sig ? 128 + sig : status;
 }
 
+/* run_items() as catalog_run_selection() calls it. */
+static int run_items_of(const void *args, struct sl_report_item *items, int n)
+{
+	return run_items((const struct run_args *)args, items, n);
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct run_args a;
@@ -308,17 +314,7 @@ int cmd_run(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	items = select_items(&cat, &a, &n);
-	if (!items) {
-		fprintf(stderr, "shmlife run: out of memory\n");
-		rc = EXIT_BROKEN;
-	} else {
-		if (n == 0)
-			fprintf(stderr, "shmlife run: no scenario selected\n");
-		rc = run_items(&a, items, n);
-		for (int i = 0; i < n; i++)
-			sl_result_free(&items[i].result);
-	}
-	free(items);
+	rc = catalog_run_selection(CMD, items, n, run_items_of, &a);
 	catalog_free(&cat);
 	free(a.filters);
 	return rc;
