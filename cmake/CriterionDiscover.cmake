@@ -94,7 +94,10 @@ if(EXISTS \"${list_file}\")
   set(_crit_disabled \"\")
   include(\"${list_file}\")
   foreach(_crit_test IN LISTS _crit_tests)
-    add_test(\"\${_crit_test}\" ${exe} --filter \"\${_crit_test}\"${extra})
+    add_test(\"\${_crit_test}\" ${exe} --verbose=1 --filter \"\${_crit_test}\"${extra})
+    string(REPLACE \"/\" \"::\" _crit_shown \"\${_crit_test}\")
+    set_tests_properties(\"\${_crit_test}\" PROPERTIES
+      SKIP_REGULAR_EXPRESSION \"\\\\[SKIP\\\\] \${_crit_shown}: \")
   endforeach()
   if(_crit_tests)
     set_tests_properties(\${_crit_tests} PROPERTIES

@@ -288,6 +288,23 @@ static json_object *find_scenario(json_object *root, const char *name)
 	return NULL;
 }
 
+/* Reads fd until its end, keeping the first len bytes (the rest is read and
+ * dropped, so that the writer never blocks); the number kept, or -1. */
+static ssize_t read_whole(int fd, char *buf, size_t len)
+{
+	size_t got = 0;
+	char drop[4096];
+	for (;;) {
+		ssize_t n = got < len ? read(fd, buf + got, len - got) : read(fd, drop, sizeof(drop));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 && got == 0 ? -1 : (ssize_t)got;
+		if (got < len)
+			got += (size_t)n;
+	}
+}
+
 static int wait_exit(pid_t pid)
 {
 	int st;
@@ -487,25 +504,66 @@ Test(robustness, repeat_catalog, .timeout = 1800)
 
 /* ---- without privilege ------------------------------------------------------------- */
 
+/* A checkout under /root (mode 0700 on Debian, where a root newcomer clones)
+ * is out of nobody's reach.  So nobody runs copies, in a world-readable
+ * folder: the harness, the programs beside it that scenarios exec, and the
+ * catalog.  Returns the folder; *bin_out and *catalog_out are inside it. */
+static char *stage_for_nobody(const char *bin, const char *catalog, char **bin_out, char **catalog_out)
+{
+	char *stage = make_tmpdir();
+	cr_assert_eq(chmod(stage, 0755), 0, "chmod %s: %s", stage, strerror(errno));
+	char *bin_dir = strdup(bin);
+	cr_assert_not_null(bin_dir);
+	char *slash = strrchr(bin_dir, '/');
+	if (slash)
+		*slash = '\0';
+	char *argv[] = { "/bin/sh", "-c",
+			 "mkdir -m 0755 \"$3/bin\" && cp -p \"$1\"/shmlife \"$1\"/shmlife-* \"$3/bin/\" "
+			 "&& cp -pR \"$2\" \"$3/scenarios\" && chmod -R a+rX \"$3\"",
+			 "stage", slash ? bin_dir : ".", (char *)catalog, stage, NULL };
+	int err_fd;
+	pid_t pid = start_harness(argv, &err_fd, NULL);
+	char err[2048];
+	ssize_t n = read_whole(err_fd, err, sizeof(err));
+	close(err_fd);
+	int st = wait_exit(pid);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "cannot copy the harness and the catalog to %s: %.*s",
+		  stage, (int)(n > 0 ? n : 0), err);
+	free(bin_dir);
+	cr_assert_gt(asprintf(bin_out, "%s/bin/shmlife", stage), 0);
+	cr_assert_gt(asprintf(catalog_out, "%s/scenarios", stage), 0);
+	return stage;
+}
+
 Test(robustness, unprivileged_catalog, .timeout = 120)
 {
 	char buf[4096];
-	const char *bin = harness_bin();
-	const char *catalog = catalog_dir(buf, sizeof(buf));
+	const char *catalog_src = catalog_dir(buf, sizeof(buf));
 	if (geteuid() != 0)
 		cr_skip_test("needs root to become nobody (run ci/unprivileged.sh as root)");
 	if (access("/usr/bin/setpriv", X_OK) != 0)
 		cr_skip_test("no /usr/bin/setpriv (util-linux)");
-	if (count_scripts(catalog) == 0)
-		cr_skip_test("the catalog %s is empty", catalog);
+	if (count_scripts(catalog_src) == 0)
+		cr_skip_test("the catalog %s is empty", catalog_src);
+	char *bin, *catalog;
+	char *stage = stage_for_nobody(harness_bin(), catalog_src, &bin, &catalog);
 	char *reports = make_tmpdir();
 	cr_assert_eq(chown(reports, 65534, 65534), 0, "chown %s: %s", reports, strerror(errno));
 	char *argv[] = { "/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-			 (char *)bin, "run", "-q", "-j", "2", "--report-dir", reports, (char *)catalog, NULL };
-	int st = wait_exit(start_harness(argv, NULL, NULL));
-	cr_assert(WIFEXITED(st), "the harness died: status 0x%x", st);
-	cr_assert_neq(WEXITSTATUS(st), 127, "setpriv or the harness could not be started as nobody "
-					    "(is the build directory readable by everyone?)");
+			 bin, "run", "-q", "-j", "2", "--report-dir", reports, catalog, NULL };
+	int err_fd;
+	pid_t pid = start_harness(argv, &err_fd, NULL);
+	static char err[16384];
+	ssize_t n = read_whole(err_fd, err, sizeof(err) - 1);
+	close(err_fd);
+	err[n > 0 ? n : 0] = '\0';
+	int st = wait_exit(pid);
+	cr_assert(WIFEXITED(st), "the harness died: status 0x%x; it said:\n%s", st, err);
+	cr_assert_neq(WEXITSTATUS(st), 127, "setpriv or the harness could not be started as nobody; it said:\n%s", err);
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/results.json", reports);
+	cr_assert_eq(access(path, R_OK), 0, "the harness (exit %d) wrote no %s; it said:\n%s",
+		     WEXITSTATUS(st), path, err);
 
 	json_object *root = load_results(reports), *list = scenario_list(root);
 	int ran = 0, skipped = 0, bad = 0;
@@ -539,4 +597,8 @@ Test(robustness, unprivileged_catalog, .timeout = 120)
 	json_object_put(root);
 	rm_tree(reports);
 	free(reports);
+	rm_tree(stage);
+	free(stage);
+	free(bin);
+	free(catalog);
 }
