@@ -10,6 +10,7 @@
 #include "cli_util.h"
 #include "discover.h"
 #include "shmlife/parse.h"
+#include "shmlife/run.h"
 
 void catalog_free(struct catalog *c)
 {
@@ -117,6 +118,14 @@ int catalog_run_selection(const char *cmd, struct sl_report_item *items, int n,
 	}
 	if (n == 0)
 		fprintf(stderr, "shmlife %s: no scenario selected\n", cmd);
+	char why[256];
+	if (n > 0 && sl_sandbox_probe(why, sizeof(why)) < 0) {
+		fprintf(stderr, "shmlife %s: this machine cannot run scenarios: %s; run as root, in a "
+			"--privileged container, or allow unprivileged user namespaces "
+			"(sysctl user.max_user_namespaces > 0, kernel.unprivileged_userns_clone = 1)\n", cmd, why);
+		free(items);
+		return EXIT_NO_SANDBOX;
+	}
 	int rc = run(args, items, n);
 	for (int i = 0; i < n; i++)
 		sl_result_free(&items[i].result);

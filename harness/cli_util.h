@@ -12,6 +12,7 @@ enum cli_exit {
 	EXIT_FAILED = 1,                 /* a FAIL or TIMEOUT, or a flaky scenario */
 	EXIT_USAGE = 2,                  /* bad usage, or a script with an error */
 	EXIT_BROKEN = 3,                 /* a BROK (wins over FAIL), or reports not written */
+	EXIT_NO_SANDBOX = 4,             /* this machine cannot make the sandbox: nothing ran */
 };
 
 /* The exit status of a run: 3 if any BROK, else 1 if any FAIL, TIMEOUT or

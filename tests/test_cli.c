@@ -20,7 +20,9 @@
 
 #include <dirent.h>
 #include <json-c/json.h>
+#include <linux/capability.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
@@ -262,6 +264,25 @@ Test(cli, unknown_and_missing_commands_are_usage_errors)
 	assert_exit(r, 2);
 	cr_assert(cli_has_line(r.err, "shmlife: __conductor is internal: the harness runs it under valgrind"), "%s",
 		  r.err);
+	cli_result_free(&r);
+}
+
+/* A machine that cannot make the sandbox at all (a container without
+ * CAP_SYS_ADMIN, no user namespaces) used to SKIP every scenario and exit
+ * 0: CI read it as green.  It is one line saying what is missing and what
+ * to do, exit 4, and no scenario is reported as run. */
+Test(cli, no_sandbox_is_an_error_not_a_green_run)
+{
+	if (geteuid() != 0)
+		cr_skip_test("needs root: drops CAP_SYS_ADMIN from the bounding set to make a machine without namespaces");
+	cr_assert_eq(prctl(PR_CAPBSET_DROP, CAP_SYS_ADMIN, 0, 0, 0), 0, "PR_CAPBSET_DROP: %s", strerror(errno));
+	struct cli_result r;
+	cli_run(&r, CLI_ARGS("run", "--report-dir", cli_path("reports"), "scenarios/rmid"));
+	assert_exit(r, 4);
+	cr_assert(strstr(r.err, "this machine cannot run scenarios: cannot create IPC, PID and mount namespaces"),
+		  "%s", r.err);
+	cr_assert(strstr(r.err, "--privileged container"), "%s", r.err);
+	cr_assert_null(strstr(r.out, "ok 1"), "a scenario was reported: %s", r.out);
 	cli_result_free(&r);
 }
 

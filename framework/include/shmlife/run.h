@@ -36,6 +36,18 @@ int sl_run(const struct sl_scenario *s, const struct sl_run_options *o, struct s
 /* Why this machine cannot run `s` (requirements), or NULL if it can. */
 const char *sl_requirements_unmet(const struct sl_scenario *s, char *buf, size_t len);
 
+/* Can this machine make a scenario's sandbox at all (IPC, PID and mount
+ * namespaces; as a plain user, a user namespace to be root in)?  Tries it in
+ * a child process, which exits at once.  Returns 0 if it can; -1 with what
+ * the machine lacks in `why` (one line) if not.  Safe to call from any
+ * thread; it forks.  The harness calls it once before running anything:
+ *
+ *     char why[256];
+ *     if (sl_sandbox_probe(why, sizeof(why)) < 0)
+ *             fprintf(stderr, "shmlife: %s\n", why);
+ */
+int sl_sandbox_probe(char *why, size_t len);
+
 /* A running scenario. */
 struct sl_job;
 struct sl_job *sl_job_start(const struct sl_scenario *s, const struct sl_run_options *o);
