@@ -8,7 +8,8 @@
 #
 #   bash ci/fuzz.sh          # the short run CI does
 #   bash ci/fuzz.sh 1800     # the 30-minute run the README reports
-# The packages ci/setup.sh installs must be there (CI: bash ci/setup.sh first).
+# Installs clang and libFuzzer if missing; the packages of ci/setup.sh must
+# be there too (CI: bash ci/setup.sh first).
 # SHMLIFE_FUZZ_BUILD_DIR overrides the build directory (default: build-fuzz);
 # SHMLIFE_FUZZ_ARGS adds libFuzzer options (e.g. -detect_leaks=0 -jobs=2).
 set -euo pipefail
@@ -17,15 +18,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 seconds="${1:-60}"
 build_dir="${SHMLIFE_FUZZ_BUILD_DIR:-build-fuzz}"
 
-if ! command -v clang >/dev/null 2>&1; then
-	if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
-		echo "fuzz: installing clang (libFuzzer comes with it)"
-		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends clang
-	else
-		echo "fuzz: clang is needed (apt-get install clang)" >&2
-		exit 1
-	fi
-fi
+# clang, and libFuzzer with the ASan and UBSan runtimes (a Recommends of
+# clang, which ci/install-packages.sh does not install by itself)
+bash ci/install-packages.sh clang libclang-rt-14-dev
 echo "fuzz: building ${build_dir}/ with clang (libFuzzer, ASan, UBSan)"
 CC=clang cmake -S . -B "$build_dir" -DSHMLIFE_FUZZ=ON >/dev/null
 cmake --build "$build_dir" --target fuzz_parse fuzz_seed_corpus -j"$(nproc)"

@@ -32,8 +32,9 @@ catalog="${BENCH_CATALOG:-scenarios}"
 
 echo "bench: building ${build_dir}/ (RelWithDebInfo)" >&2
 cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$build_dir" -j"$(nproc)" \
-	--target shmlife bench_overhead bench_throughput bench_scale bench_hwm bench_timeout >/dev/null
+# Everything: the catalog execs the programs of scenarios/*/programs, which
+# must be beside the harness.
+cmake --build "$build_dir" -j"$(nproc)" >/dev/null
 
 bin="${build_dir}/bin"
 echo "shmlife benchmarks: $(uname -srm), $(nproc) CPUs, $(date -u +%Y-%m-%dT%H:%MZ)"
