@@ -109,6 +109,17 @@ const struct sl_scenario *catalog_find(const struct catalog *c, const char *name
 	return NULL;
 }
 
+int catalog_require_sandbox(const char *cmd)
+{
+	char why[256];
+	if (sl_sandbox_probe(why, sizeof(why)) == 0)
+		return 0;
+	fprintf(stderr, "shmlife %s: this machine cannot run scenarios: %s; run as root, in a "
+		"--privileged container, or allow unprivileged user namespaces "
+		"(sysctl user.max_user_namespaces > 0, kernel.unprivileged_userns_clone = 1)\n", cmd, why);
+	return -1;
+}
+
 int catalog_run_selection(const char *cmd, struct sl_report_item *items, int n,
 			  int (*run)(const void *args, struct sl_report_item *items, int n), const void *args)
 {
@@ -118,11 +129,7 @@ int catalog_run_selection(const char *cmd, struct sl_report_item *items, int n,
 	}
 	if (n == 0)
 		fprintf(stderr, "shmlife %s: no scenario selected\n", cmd);
-	char why[256];
-	if (n > 0 && sl_sandbox_probe(why, sizeof(why)) < 0) {
-		fprintf(stderr, "shmlife %s: this machine cannot run scenarios: %s; run as root, in a "
-			"--privileged container, or allow unprivileged user namespaces "
-			"(sysctl user.max_user_namespaces > 0, kernel.unprivileged_userns_clone = 1)\n", cmd, why);
+	if (n > 0 && catalog_require_sandbox(cmd)) {
 		free(items);
 		return EXIT_NO_SANDBOX;
 	}

@@ -22,6 +22,11 @@ int catalog_matches(const struct sl_scenario *s, char *const *patterns, int npat
 /* The scenario named `name`, or NULL. */
 const struct sl_scenario *catalog_find(const struct catalog *c, const char *name);
 
+/* 0 if this machine can make a scenario's sandbox; otherwise says on stderr,
+ * in one line, what it lacks and what to do, and returns -1 (the caller
+ * exits EXIT_NO_SANDBOX without running anything). */
+int catalog_require_sandbox(const char *cmd);
+
 /* Runs `run` over the selected items (NULL when selecting ran out of memory:
  * said, EXIT_BROKEN), says so when nothing was selected, then frees every
  * result and the array.  Returns what `run` returned. */

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalog.h"
 #include "cli_util.h"
 #include "shmlife/explore.h"
 #include "shmlife/parse.h"
@@ -116,6 +117,10 @@ int cmd_explore(int argc, char **argv)
 		fprintf(stderr, "shmlife explore: cannot create %s: %m\n", o.report_dir);
 		sl_scenario_free(s);
 		return EXIT_USAGE;
+	}
+	if (catalog_require_sandbox("explore")) {
+		sl_scenario_free(s);
+		return EXIT_NO_SANDBOX;
 	}
 	o.progress = quiet ? NULL : stderr;
 	struct sl_explore_result r;

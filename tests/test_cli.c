@@ -284,6 +284,11 @@ Test(cli, no_sandbox_is_an_error_not_a_green_run)
 	cr_assert(strstr(r.err, "--privileged container"), "%s", r.err);
 	cr_assert_null(strstr(r.out, "ok 1"), "a scenario was reported: %s", r.out);
 	cli_result_free(&r);
+
+	cli_run(&r, CLI_ARGS("explore", "--report-dir", cli_path("explore"), "scenarios/rmid/rmid-ipcrm.scn"));
+	assert_exit(r, 4);
+	cr_assert(strstr(r.err, "shmlife explore: this machine cannot run scenarios"), "%s", r.err);
+	cli_result_free(&r);
 }
 
 /* ---- check ------------------------------------------------------------------------ */
