@@ -308,7 +308,7 @@ static int name_value(struct slp_parser *p, unsigned accept, unsigned cls, const
 	case SYM_GROUP: {
 		if (!(accept & V_ACTOR))
 			return slp_error(p, r.tok->col, "'%s' is an actor, not %s", r.tok->text, what);
-		int a;
+		int a = -1; /* set unless an error is returned (gcc -O3 cannot tell) */
 		if (resolve_actor(p, s, &r, &a))
 			return -1;
 		*out = sl_actor(a);
@@ -318,7 +318,7 @@ static int name_value(struct slp_parser *p, unsigned accept, unsigned cls, const
 	case SYM_GROUP_SLOT: {
 		if (!(accept & V_SLOT))
 			return slp_error(p, r.tok->col, "'%s' is a bound name, not %s", r.tok->text, what);
-		int slot;
+		int slot = -1; /* likewise */
 		if (resolve_slot(p, s, &r, &slot))
 			return -1;
 		*out = sl_slot(slot);

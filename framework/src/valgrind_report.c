@@ -105,13 +105,15 @@ static void where_of(xmlNodePtr stack, char *buf, size_t len)
 		if (strstr(obj, "vgpreload") || strncmp(file, "vg_replace", 10) == 0)
 			continue; /* memcheck's malloc, not the program */
 		if (file[0] && line[0]) {
-			snprintf(buf, len, "%s:%s%s%s%s", file, line, fn[0] ? " (" : "", fn, fn[0] ? ")" : "");
+			buf[0] = '\0'; /* cut at len: a place is a label, not data */
+			sl_appendf(buf, len, "%s:%s%s%s%s", file, line, fn[0] ? " (" : "", fn, fn[0] ? ")" : "");
 			return;
 		}
 		if (!fallback[0] && fn[0])
 			snprintf(fallback, sizeof(fallback), "%.100s (%.140s)", fn, obj[0] ? obj : "?");
 	}
-	snprintf(buf, len, "%s", fallback[0] ? fallback : "an unknown place");
+	buf[0] = '\0';
+	sl_appendf(buf, len, "%s", fallback[0] ? fallback : "an unknown place");
 }
 
 static void take_error(xmlNodePtr err, struct sl_vg_process *p)
@@ -169,7 +171,7 @@ static void read_process(const char *dir, const char *name, struct sl_vg_process
 	char *path = NULL;
 	size_t len = 0;
 	memset(p, 0, sizeof(p[0]));
-	snprintf(p->file, sizeof(p->file), "%s", name);
+	sl_appendf(p->file, sizeof(p->file), "%s", name); /* vg.PID.xml: fits */
 	sscanf(name, "vg.%d.xml", &p->pid);
 	char *buf = asprintf(&path, "%s/%s", dir, name) < 0 ? NULL : read_whole(path, &len);
 	free(path);
@@ -255,8 +257,8 @@ static void name_processes(struct sl_vg_report *rep, const struct sl_scenario *s
 		else if (actor >= 0)
 			snprintf(p->role, sizeof(p->role), "actor %s", s->actors[actor].name);
 		else if (p->exe[0] && strcmp(p->exe, harness) != 0)
-			snprintf(p->role, sizeof(p->role), "program %s%s%s", base_name(p->exe),
-				 parent >= 0 ? " run by actor " : "", parent >= 0 ? s->actors[parent].name : "");
+			sl_appendf((p->role[0] = '\0', p->role), sizeof(p->role), "program %s%s%s", base_name(p->exe),
+				   parent >= 0 ? " run by actor " : "", parent >= 0 ? s->actors[parent].name : "");
 		else if (parent >= 0)
 			snprintf(p->role, sizeof(p->role), "a child of actor %s", s->actors[parent].name);
 		else
@@ -396,7 +398,8 @@ static void settle(struct sl_result *r, struct sl_trace_entry *end, int has_end,
 	if (r->outcome == SL_PASS) {
 		r->outcome = o;
 		r->failed_step = -1;
-		snprintf(r->reason, sizeof(r->reason), fmt, what);
+		r->reason[0] = '\0';
+		sl_appendf(r->reason, sizeof(r->reason), fmt, what);
 		if (has_end) {
 			end->verdict = o;
 			end->step = -1;
