@@ -4,12 +4,12 @@
 # Exits with the harness's status (docs/cli.md: 0 every scenario passed or
 # was skipped for its own declared reason; 4 this machine cannot make the
 # sandbox at all).  The catalog runs an optimised build (RelWithDebInfo,
-# -O2 -g, warnings as errors) in build-release/; the tests keep build/.
-# SHMLIFE_BUILD_DIR overrides the build directory (default: build-release).
+# -O2 -g, warnings as errors) in build-relwithdebinfo/; the tests keep build/.
+# SHMLIFE_BUILD_DIR overrides the build directory (default: build-relwithdebinfo).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-build_dir="${SHMLIFE_BUILD_DIR:-build-release}"
+build_dir="${SHMLIFE_BUILD_DIR:-build-relwithdebinfo}"
 
 SHMLIFE_BUILD_DIR="$build_dir" \
 	SHMLIFE_CMAKE_ARGS="-DCMAKE_BUILD_TYPE=RelWithDebInfo ${SHMLIFE_CMAKE_ARGS:-}" bash ci/setup.sh
