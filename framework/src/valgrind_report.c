@@ -78,6 +78,16 @@ static xmlNodePtr child(xmlNodePtr n, const char *name)
 	return NULL;
 }
 
+/* Ends a text that snprintf() had to cut (it wanted n bytes) with "...", so
+ * a reader sees it is not whole. */
+static void mark_cut(char *buf, size_t len, int n)
+{
+	if (n >= 0 && (size_t)n < len)
+		return;
+	if (len >= 4)
+		memcpy(buf + len - 4, "...", 4);
+}
+
 static void text_of(xmlNodePtr n, char *buf, size_t len)
 {
 	xmlChar *t = n ? xmlNodeGetContent(n) : NULL;
@@ -105,15 +115,16 @@ static void where_of(xmlNodePtr stack, char *buf, size_t len)
 		if (strstr(obj, "vgpreload") || strncmp(file, "vg_replace", 10) == 0)
 			continue; /* memcheck's malloc, not the program */
 		if (file[0] && line[0]) {
-			buf[0] = '\0'; /* cut at len: a place is a label, not data */
-			sl_appendf(buf, len, "%s:%s%s%s%s", file, line, fn[0] ? " (" : "", fn, fn[0] ? ")" : "");
+			int n = snprintf(buf, len, "%s:%s%s%s%s", file, line, fn[0] ? " (" : "", fn,
+					 fn[0] ? ")" : "");
+			mark_cut(buf, len, n);
 			return;
 		}
 		if (!fallback[0] && fn[0])
 			snprintf(fallback, sizeof(fallback), "%.100s (%.140s)", fn, obj[0] ? obj : "?");
 	}
-	buf[0] = '\0';
-	sl_appendf(buf, len, "%s", fallback[0] ? fallback : "an unknown place");
+	int n = snprintf(buf, len, "%s", fallback[0] ? fallback : "an unknown place");
+	mark_cut(buf, len, n);
 }
 
 static void take_error(xmlNodePtr err, struct sl_vg_process *p)
@@ -171,7 +182,8 @@ static void read_process(const char *dir, const char *name, struct sl_vg_process
 	char *path = NULL;
 	size_t len = 0;
 	memset(p, 0, sizeof(p[0]));
-	sl_appendf(p->file, sizeof(p->file), "%s", name); /* vg.PID.xml: fits */
+	int n = snprintf(p->file, sizeof(p->file), "%s", name);
+	mark_cut(p->file, sizeof(p->file), n); /* vg.PID.xml fits */
 	sscanf(name, "vg.%d.xml", &p->pid);
 	char *buf = asprintf(&path, "%s/%s", dir, name) < 0 ? NULL : read_whole(path, &len);
 	free(path);
@@ -257,8 +269,9 @@ static void name_processes(struct sl_vg_report *rep, const struct sl_scenario *s
 		else if (actor >= 0)
 			snprintf(p->role, sizeof(p->role), "actor %s", s->actors[actor].name);
 		else if (p->exe[0] && strcmp(p->exe, harness) != 0)
-			sl_appendf((p->role[0] = '\0', p->role), sizeof(p->role), "program %s%s%s", base_name(p->exe),
-				   parent >= 0 ? " run by actor " : "", parent >= 0 ? s->actors[parent].name : "");
+			mark_cut(p->role, sizeof(p->role),
+				 snprintf(p->role, sizeof(p->role), "program %s%s%s", base_name(p->exe),
+					  parent >= 0 ? " run by actor " : "", parent >= 0 ? s->actors[parent].name : ""));
 		else if (parent >= 0)
 			snprintf(p->role, sizeof(p->role), "a child of actor %s", s->actors[parent].name);
 		else
@@ -398,8 +411,7 @@ static void settle(struct sl_result *r, struct sl_trace_entry *end, int has_end,
 	if (r->outcome == SL_PASS) {
 		r->outcome = o;
 		r->failed_step = -1;
-		r->reason[0] = '\0';
-		sl_appendf(r->reason, sizeof(r->reason), fmt, what);
+		mark_cut(r->reason, sizeof(r->reason), snprintf(r->reason, sizeof(r->reason), fmt, what));
 		if (has_end) {
 			end->verdict = o;
 			end->step = -1;
