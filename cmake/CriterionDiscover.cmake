@@ -23,6 +23,8 @@
 #
 #   criterion_discover_tests(<target>
 #       [TIMEOUT <seconds>]            default: SHMLIFE_TEST_TIMEOUT, else 60
+#       [LONG_SUITES <suite>...]       suites whose cases get LONG_TIMEOUT
+#       [LONG_TIMEOUT <seconds>]       (cases that run the whole catalog)
 #       [WORKING_DIRECTORY <dir>]      default: CMAKE_CURRENT_SOURCE_DIR
 #       [ENVIRONMENT <VAR=value>...]   may use generator expressions
 #       [LABELS <label>...]
@@ -40,8 +42,8 @@ function(_criterion_bracket out_var value)
 endfunction()
 
 function(criterion_discover_tests target)
-	cmake_parse_arguments(PARSE_ARGV 1 arg "" "TIMEOUT;WORKING_DIRECTORY"
-			      "ENVIRONMENT;LABELS;EXTRA_ARGS")
+	cmake_parse_arguments(PARSE_ARGV 1 arg "" "TIMEOUT;LONG_TIMEOUT;WORKING_DIRECTORY"
+			      "ENVIRONMENT;LABELS;EXTRA_ARGS;LONG_SUITES")
 	if(arg_UNPARSED_ARGUMENTS)
 		message(FATAL_ERROR "criterion_discover_tests(${target}): unknown arguments: ${arg_UNPARSED_ARGUMENTS}")
 	endif()
@@ -58,6 +60,10 @@ function(criterion_discover_tests target)
 	if(NOT arg_TIMEOUT MATCHES "^[0-9]+$" OR arg_TIMEOUT EQUAL 0)
 		message(FATAL_ERROR "criterion_discover_tests(${target}): TIMEOUT must be a positive number of seconds, not '${arg_TIMEOUT}'")
 	endif()
+	if(NOT DEFINED arg_LONG_TIMEOUT)
+		set(arg_LONG_TIMEOUT "${arg_TIMEOUT}")
+	endif()
+	string(JOIN ";" long_suites ${arg_LONG_SUITES})
 	if(NOT DEFINED arg_WORKING_DIRECTORY)
 		set(arg_WORKING_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}")
 	endif()
@@ -96,6 +102,7 @@ function(criterion_discover_tests target)
 if(EXISTS \"${list_file}\")
   set(_crit_tests \"\")
   set(_crit_disabled \"\")
+  set(_crit_long_suites \"${long_suites}\")
   include(\"${list_file}\")
   foreach(_crit_test IN LISTS _crit_tests)
     add_test(\"\${_crit_test}\" ${exe} --filter \"\${_crit_test}\"${extra})
@@ -112,6 +119,13 @@ if(EXISTS \"${list_file}\")
   else()
     add_test(${target}_HAS_NO_TESTS ${target}_HAS_NO_TESTS)
   endif()
+  foreach(_crit_test IN LISTS _crit_tests)
+    string(REGEX REPLACE \"/.*\" \"\" _crit_suite \"\${_crit_test}\")
+    list(FIND _crit_long_suites \"\${_crit_suite}\" _crit_long)
+    if(NOT _crit_long EQUAL -1)
+      set_tests_properties(\"\${_crit_test}\" PROPERTIES TIMEOUT ${arg_LONG_TIMEOUT})
+    endif()
+  endforeach()
   if(_crit_disabled)
     set_tests_properties(\${_crit_disabled} PROPERTIES DISABLED TRUE)
   endif()

@@ -27,6 +27,8 @@ struct run_args {
 	int jobs;
 	char **filters;
 	int nfilters;
+	char **excludes;                 /* --exclude: left out if any matches */
+	int nexcludes;
 	int timeout_ms;                  /* 0: the engine's default            */
 	int repeat;
 	int shard, shards;               /* 1-based shard of `shards`          */
@@ -45,6 +47,8 @@ static void usage(FILE *out)
 		"  -j, --jobs N          run N scenarios at once (default: online CPUs)\n"
 		"      --filter PATTERN  only scenarios whose name or a tag matches the glob\n"
 		"                        (repeatable: any one of them)\n"
+		"      --exclude PATTERN leave out scenarios whose name or a tag matches\n"
+		"                        (repeatable; wins over --filter)\n"
 		"      --timeout SECONDS limit for each scenario as a whole (default 30)\n"
 		"      --repeat N        run each scenario N times; a changing outcome is flaky\n"
 		"      --shard I/N       only the I-th of N shares of the catalog\n"
@@ -65,6 +69,7 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 	static const struct option longopts[] = {
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "filter", required_argument, NULL, 'f' },
+		{ "exclude", required_argument, NULL, 'x' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "repeat", required_argument, NULL, 'r' },
 		{ "shard", required_argument, NULL, 's' },
@@ -82,7 +87,8 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 	a->repeat = 1;
 	a->report_dir = DEFAULT_REPORT_DIR;
 	a->filters = calloc((size_t)argc, sizeof(*a->filters));
-	if (!a->filters)
+	a->excludes = calloc((size_t)argc, sizeof(*a->excludes));
+	if (!a->filters || !a->excludes)
 		return -1;
 	opterr = 0;
 	optind = 1;
@@ -91,6 +97,7 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		switch (c) {
 		case 'j': rc = cli_positive_int(CMD, "--jobs", optarg, &a->jobs); break;
 		case 'f': a->filters[a->nfilters++] = optarg; break;
+		case 'x': a->excludes[a->nexcludes++] = optarg; break;
 		case 't': rc = cli_seconds_ms(CMD, "--timeout", optarg, &a->timeout_ms); break;
 		case 'r': rc = cli_positive_int(CMD, "--repeat", optarg, &a->repeat); break;
 		case 's': rc = cli_shard(CMD, optarg, &a->shard, &a->shards); break;
@@ -122,6 +129,8 @@ static struct sl_report_item *select_items(const struct catalog *cat, const stru
 		if (a->shards && i % a->shards != a->shard - 1)
 			continue;
 		if (!catalog_matches(cat->v[i], a->filters, a->nfilters))
+			continue;
+		if (a->nexcludes && catalog_matches(cat->v[i], a->excludes, a->nexcludes))
 			continue;
 		for (int r = 0; r < a->repeat; r++) {
 			items[*n].scenario = cat->v[i];
@@ -300,10 +309,12 @@ int cmd_run(int argc, char **argv)
 
 	if (rc) {
 		free(a.filters);
+		free(a.excludes);
 		return rc > 0 ? EXIT_PASSED : EXIT_USAGE;
 	}
 	if (catalog_load(CMD, argv + optind, argc - optind, &cat)) {
 		free(a.filters);
+		free(a.excludes);
 		return EXIT_USAGE;
 	}
 	if (cli_make_dirs(a.report_dir)) {
@@ -311,11 +322,13 @@ int cmd_run(int argc, char **argv)
 			strerror(errno));
 		catalog_free(&cat);
 		free(a.filters);
+		free(a.excludes);
 		return EXIT_USAGE;
 	}
 	items = select_items(&cat, &a, &n);
 	rc = catalog_run_selection(CMD, items, n, run_items_of, &a);
 	catalog_free(&cat);
 	free(a.filters);
+	free(a.excludes);
 	return rc;
 }

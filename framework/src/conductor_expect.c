@@ -68,12 +68,13 @@ static void judge(struct conductor *c, const struct sl_step *st, struct sl_trace
 	for (int i = 0; i < st->npreds; i++) {
 		const struct sl_predicate *p = &st->preds[i];
 		long long want = conductor_value(c, &p->value), got = 0;
-		int ok;
+		int ok, unobservable = 0;
 		char gotbuf[64];
 		if (p->str && p->value.kind == SL_VAL_NONE) {
 			ok = judge_string(p, &e->obs.proc, gotbuf, sizeof(gotbuf));
 		} else if (observed_value(c, e, p, want, &got) < 0) {
 			ok = 0;
+			unobservable = 1; /* fails, `not` or not: nothing was seen to be so */
 			snprintf(gotbuf, sizeof(gotbuf), "nothing (not observable now)");
 		} else {
 			ok = p->cmp == SL_CMP_TRUE || is_flag_on_value(p->field) ? got != 0
@@ -82,7 +83,7 @@ static void judge(struct conductor *c, const struct sl_step *st, struct sl_trace
 				ok = !ok; /* sig-received!=SIGINT: it is not in the set */
 			snprintf(gotbuf, sizeof(gotbuf), "%lld", got);
 		}
-		if (p->negated)
+		if (p->negated && !unobservable)
 			ok = !ok;
 		if (ok)
 			continue;
@@ -221,7 +222,33 @@ static void expect_maps(struct conductor *c, const struct sl_step *st, struct sl
 	struct conductor_actor *a = &c->actors[st->subject.actor];
 	e->obs_kind = SL_OBS_MAPS;
 	e->pid = a->pid;
-	if (a->state != ACTOR_RUNNING || observe_maps(a->pid, &e->obs.maps) < 0) {
+	/* the segments and keys asked about are kept whatever the number of mappings */
+	size_t n = (size_t)st->npreds + 1;
+	int *shmids = calloc(n, sizeof(*shmids));
+	int32_t *keys = calloc(n, sizeof(*keys));
+	struct sl_maps_want want = { shmids, 0, keys, 0 };
+	for (int i = 0; shmids && keys && i < st->npreds; i++) {
+		const struct sl_predicate *p = &st->preds[i];
+		if (p->field == SL_F_ATTACHED || p->field == SL_F_DETACHED || p->field == SL_F_MAPPED_DELETED)
+			shmids[want.nshmids++] = (int)conductor_value(c, &p->value);
+		else if (p->field == SL_F_MAPPED_KEY)
+			keys[want.nkeys++] = (int32_t)conductor_value(c, &p->value);
+	}
+	int observed = shmids && keys && a->state == ACTOR_RUNNING &&
+		       observe_maps_wanting(a->pid, &want, &e->obs.maps) == 0;
+	int saved = shmids && keys ? errno : ENOMEM;
+	free(shmids);
+	free(keys);
+	if (observed && want.nshmids + want.nkeys > SL_MAX_MAPS && e->obs.maps.n > SL_MAX_MAPS) {
+		e->verdict = SL_FAIL; /* refused loudly: the record keeps SL_MAX_MAPS of them */
+		snprintf(e->detail, sizeof(e->detail),
+			 "%s has %d mappings and the expectation asks about %d of them: more than %d, not all "
+			 "observed (ask about at most %d at once)", conductor_actor_name(c, st->subject.actor),
+			 e->obs.maps.n, want.nshmids + want.nkeys, SL_MAX_MAPS, SL_MAX_MAPS);
+		return;
+	}
+	if (!observed) {
+		errno = saved;
 		e->verdict = SL_FAIL;
 		snprintf(e->detail, sizeof(e->detail), "cannot read the maps of %s: %s",
 			 conductor_actor_name(c, st->subject.actor),
@@ -331,6 +358,9 @@ static void expect_process(struct conductor *c, const struct sl_step *st, struct
 		snprintf(path, sizeof(path), "/proc/%d/fd/%d", a->pid, SL_CHANNEL_FD);
 		if (c->o && c->o->valgrind)
 			drop_valgrind_fds(c->o->valgrind, a->pid, o);
+		for (int i = 0; i < st->npreds; i++) /* fdN=...: kept whatever the number of fds */
+			if (st->preds[i].field == SL_F_FD)
+				observe_process_keep_fd(a->pid, st->preds[i].fd, o);
 		if (access(path, F_OK) == 0 && o->nfds > 0)
 			o->nfds--; /* the actor's channel to the conductor is not the scenario's */
 		if ((wants(st, SL_F_DEVTTY_ERRNO, 0) || wants(st, SL_F_DEVTTY_ERRNO, 1)) && a->chan >= 0)

@@ -1,5 +1,7 @@
 /* observe_maps.c - a process's System V attachments from /proc/PID/maps
- * (observe_maps, sl_parse_maps_line), observe.h.
+ * (observe_maps, observe_maps_wanting, sl_parse_maps_line), observe.h.
+ * All of them are counted; SL_MAX_MAPS are kept in the record, those an
+ * expectation asks about first, so no judgment rests on one left out.
  *
  * A System V mapping is named "/SYSV%08x" after the key the segment was
  * created with, and its inode column is the shmid.  The name does not change
@@ -102,7 +104,48 @@ int sl_parse_maps_line(const char *line, struct sl_map_entry *m)
 	return 0;
 }
 
-int observe_maps(pid_t pid, struct sl_maps_obs *out)
+/* Is e one of the mappings asked about (by shmid or by the key in its name)? */
+static int is_wanted(const struct sl_map_entry *e, const struct sl_maps_want *w)
+{
+	for (int i = 0; w && i < w->nshmids; i++)
+		if (e->shmid == w->shmids[i])
+			return 1;
+	for (int i = 0; w && i < w->nkeys; i++)
+		if (e->key == w->keys[i])
+			return 1;
+	return 0;
+}
+
+/* Keeps SL_MAX_MAPS of all[0..n): those asked about first, then the others;
+ * the kept ones in the order of /proc/PID/maps (ascending address).  So a
+ * mapping asked about is kept whenever it exists, and not finding it among
+ * the kept ones means it does not exist, however many there are. */
+static int keep_maps(const struct sl_map_entry *all, int n, const struct sl_maps_want *w,
+		     struct sl_maps_obs *out)
+{
+	char *take = calloc((size_t)n + 1, 1);
+	if (!take)
+		return -1;
+	int kept = 0;
+	for (int i = 0; i < n && kept < SL_MAX_MAPS; i++)
+		if (is_wanted(&all[i], w)) {
+			take[i] = 1;
+			kept++;
+		}
+	for (int i = 0; i < n && kept < SL_MAX_MAPS; i++)
+		if (!take[i]) {
+			take[i] = 1;
+			kept++;
+		}
+	kept = 0;
+	for (int i = 0; i < n; i++)
+		if (take[i])
+			out->map[kept++] = all[i];
+	free(take);
+	return 0;
+}
+
+int observe_maps_wanting(pid_t pid, const struct sl_maps_want *want, struct sl_maps_obs *out)
 {
 	char path[64];
 	char line[512];
@@ -118,6 +161,8 @@ int observe_maps(pid_t pid, struct sl_maps_obs *out)
 	FILE *f = fopen(path, "re");
 	if (!f)
 		return -1;
+	struct sl_map_entry *all = NULL;
+	int cap = 0, nomem = 0;
 	while (fgets(line, sizeof(line), f)) {
 		int whole = strchr(line, '\n') != NULL;
 		int skip = overlong; /* the tail of a line longer than the buffer */
@@ -125,16 +170,34 @@ int observe_maps(pid_t pid, struct sl_maps_obs *out)
 		struct sl_map_entry e;
 		if (skip || overlong || sl_parse_maps_line(line, &e))
 			continue;
-		if (out->n < SL_MAX_MAPS)
-			out->map[out->n] = e;
-		out->n++;
+		if (out->n == cap) {
+			int grown = cap ? 2 * cap : 64;
+			struct sl_map_entry *more = realloc(all, (size_t)grown * sizeof(*all));
+			if (!more) {
+				nomem = 1;
+				break;
+			}
+			all = more;
+			cap = grown;
+		}
+		all[out->n++] = e;
 	}
-	int failed = ferror(f);
-	int saved = errno;
+	int failed = ferror(f) || nomem;
+	int saved = nomem ? ENOMEM : errno;
 	fclose(f);
+	if (!failed && keep_maps(all, out->n, want, out) < 0) {
+		failed = 1;
+		saved = ENOMEM;
+	}
+	free(all);
 	if (failed) {
 		errno = saved ? saved : EIO;
 		return -1;
 	}
 	return 0;
+}
+
+int observe_maps(pid_t pid, struct sl_maps_obs *out)
+{
+	return observe_maps_wanting(pid, NULL, out);
 }

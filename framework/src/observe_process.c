@@ -244,6 +244,27 @@ static int read_fds(pid_t pid, struct sl_process_obs *p)
 	return 0;
 }
 
+int observe_process_keep_fd(pid_t pid, int fd, struct sl_process_obs *p)
+{
+	int n = p->nfds < SL_MAX_FDS ? p->nfds : SL_MAX_FDS;
+	for (int i = 0; i < n; i++)
+		if (p->fds[i].fd == fd)
+			return 1;
+	char path[64], target[sizeof(p->fds[0].target)];
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)pid, fd);
+	link_target(AT_FDCWD, path, target, sizeof(target));
+	if (!target[0])
+		return 0; /* not open (or gone): nothing to keep */
+	int at = n < SL_MAX_FDS ? n : SL_MAX_FDS - 1; /* full: it takes the highest's place */
+	while (at > 0 && p->fds[at - 1].fd > fd) {
+		p->fds[at] = p->fds[at - 1];
+		at--;
+	}
+	p->fds[at].fd = fd;
+	memcpy(p->fds[at].target, target, sizeof(target));
+	return 1;
+}
+
 static void read_cwd(pid_t pid, struct sl_process_obs *p)
 {
 	char path[64];

@@ -23,9 +23,26 @@ int observe_segment_ipcs(int shmid, struct sl_segment_obs *out);
 int observe_segment_brief(int shmid, struct sl_segment_brief *out);
 int observe_namespace(struct sl_namespace_obs *out);
 int observe_maps(pid_t pid, struct sl_maps_obs *out);
+/* The mappings an expectation asks about: by shmid (attached, detached,
+ * mapped-deleted) and by the key in their name (mapped-key). */
+struct sl_maps_want {
+	const int *shmids;
+	int nshmids;
+	const int32_t *keys;
+	int nkeys;
+};
+/* observe_maps(), keeping (of more than SL_MAX_MAPS mappings) those `want`
+ * names first: a mapping asked about that is not in out->map does not exist.
+ * out->n counts them all.  want may be NULL.  -1 with errno on error. */
+int observe_maps_wanting(pid_t pid, const struct sl_maps_want *want, struct sl_maps_obs *out);
 /* Everything of /proc/PID but devtty_errno (which needs the process itself)
  * and the ended/exit fields (which the conductor knows). */
 int observe_process(pid_t pid, struct sl_process_obs *out);
+/* Makes sure descriptor fd of pid is among p->fds if it is open (p keeps the
+ * SL_MAX_FDS lowest; fd then takes the place of the highest kept one).
+ * Returns 1 if it is open (and kept), 0 if not.  After it, an fd that is not
+ * in p->fds is not open, however many there are. */
+int observe_process_keep_fd(pid_t pid, int fd, struct sl_process_obs *p);
 
 /* Parsers of one line / one output; 0 on success, -1 if the line is not one. */
 int sl_parse_sysvipc_shm_line(const char *line, struct sl_segment_view *v);

@@ -1,0 +1,133 @@
+/* test_observe_caps.c - no judgment rests on an observation that was cut.
+ *
+ * The trace record of an observation keeps at most SL_MAX_MAPS System V
+ * mappings and SL_MAX_FDS descriptors.  Before, an expectation about one
+ * left out was judged as if it did not exist: with 9 attachments
+ * `detached s1` PASSed although s1 was attached, and with 11 descriptors
+ * `fd10!=/dev/null` PASSed although fd 10 was /dev/null (issue 12, item 4).
+ * Now what an expectation asks about is always kept, and an expectation
+ * that cannot be judged (not observable) fails even under `not`.
+ */
+#define _GNU_SOURCE
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine_fixture.h"
+#include "shmlife/parse.h"
+
+static struct sl_scenario *parse_ok(const char *text)
+{
+	struct sl_diags d = { 0 };
+	struct sl_scenario *s = sl_parse_string(text, "caps.scn", &d);
+	if (!s)
+		sl_diags_print(&d, stderr);
+	sl_diags_free(&d);
+	cr_assert_not_null(s, "the script parses");
+	return s;
+}
+
+/* Runs `text` and returns its outcome; *reason gets the reason (freed by caller). */
+static enum sl_outcome run_text(const char *text, char **reason)
+{
+	struct sl_scenario *s = parse_ok(text);
+	struct sl_result r = run_scenario(s, 0);
+	enum sl_outcome o = r.outcome;
+	*reason = strdup(r.reason);
+	sl_result_free(&r);
+	sl_scenario_free(s);
+	return o;
+}
+
+/* Nine segments, each attached once; s1 (the first, at the highest address)
+ * is the one /proc/PID/maps lists last. */
+#define NINE_ATTACHED                                                                      \
+	"actors: owner\n"                                                                  \
+	"owner shmget key=IPC_PRIVATE size=4096 flags=IPC_CREAT|0600 -> s1\n"                                    \
+	"owner shmat s1 -> a1\n"                                                           \
+	"owner shmget key=IPC_PRIVATE size=4096 flags=IPC_CREAT|0600 -> s2\nowner shmat s2 -> a2\n"             \
+	"owner shmget key=IPC_PRIVATE size=4096 flags=IPC_CREAT|0600 -> s3\nowner shmat s3 -> a3\n"             \
+	"owner shmget key=IPC_PRIVATE size=4096 flags=IPC_CREAT|0600 -> s4\nowner shmat s4 -> a4\n"             \
+	"owner shmget key=IPC_PRIVATE size=4096 flags=IPC_CREAT|0600 -> s5\nowner shmat s5 -> a5\n"             \
+	"owner shmget key=IPC_PRIVATE size=4096 flags=IPC_CREAT|0600 -> s6\nowner shmat s6 -> a6\n"             \
+	"owner shmget key=IPC_PRIVATE size=4096 flags=IPC_CREAT|0600 -> s7\nowner shmat s7 -> a7\n"             \
+	"owner shmget key=IPC_PRIVATE size=4096 flags=IPC_CREAT|0600 -> s8\nowner shmat s8 -> a8\n"             \
+	"owner shmget key=IPC_PRIVATE size=4096 flags=IPC_CREAT|0600 -> s9\nowner shmat s9 -> a9\n"
+
+#define REMOVE_NINE                                                                        \
+	"owner shmctl s1 IPC_RMID\nowner shmctl s2 IPC_RMID\nowner shmctl s3 IPC_RMID\n"  \
+	"owner shmctl s4 IPC_RMID\nowner shmctl s5 IPC_RMID\nowner shmctl s6 IPC_RMID\n"  \
+	"owner shmctl s7 IPC_RMID\nowner shmctl s8 IPC_RMID\nowner shmctl s9 IPC_RMID\n"
+
+Test(observe_caps, detached_is_false_for_an_attached_segment_beyond_the_kept_maps)
+{
+	char *reason;
+	enum sl_outcome o = run_text("scenario maps-cap-false-pass\n" NINE_ATTACHED
+				     "expect owner maps attachments=9\n"
+				     "expect owner maps detached s1\n" REMOVE_NINE,
+				     &reason);
+	cr_assert_eq(o, SL_FAIL, "outcome %s (%s): s1 is attached", sl_outcome_name(o), reason);
+	cr_assert(strstr(reason, "detached"), "%s", reason);
+	free(reason);
+}
+
+Test(observe_caps, attached_is_true_for_a_segment_beyond_the_kept_maps)
+{
+	char *reason;
+	enum sl_outcome o = run_text("scenario maps-cap-true\n" NINE_ATTACHED
+				     "expect owner maps attached s1, attached s9, not detached s1, attachments=9\n"
+				     "owner shmdt a1\n"
+				     "expect owner maps detached s1, attachments=8\n" REMOVE_NINE,
+				     &reason);
+	cr_assert_eq(o, SL_PASS, "outcome %s: %s", sl_outcome_name(o), reason);
+	free(reason);
+}
+
+Test(observe_caps, asking_about_more_mappings_than_are_kept_is_refused_loudly)
+{
+	char *reason;
+	enum sl_outcome o = run_text("scenario maps-cap-too-many\n" NINE_ATTACHED
+				     "expect owner maps attached s1, attached s2, attached s3, attached s4, "
+				     "attached s5, attached s6, attached s7, attached s8, attached s9\n" REMOVE_NINE,
+				     &reason);
+	cr_assert_eq(o, SL_FAIL, "outcome %s: %s", sl_outcome_name(o), reason);
+	cr_assert(strstr(reason, "not all observed"), "%s", reason);
+	free(reason);
+}
+
+/* Descriptors 3..10 opened (fd 10 the last): 11 in all with stdio, one more
+ * than the record keeps. */
+#define ELEVEN_FDS                                                                         \
+	"actors: a\n"                                                                      \
+	"a open /dev/zero -> f3\na open /dev/zero -> f4\na open /dev/zero -> f5\n"        \
+	"a open /dev/zero -> f6\na open /dev/zero -> f7\na open /dev/zero -> f8\n"        \
+	"a open /dev/zero -> f9\na open /dev/null -> f10\n"
+
+Test(observe_caps, a_descriptor_beyond_the_kept_ones_is_judged_by_what_it_is)
+{
+	char *reason;
+	enum sl_outcome o = run_text("scenario fd-cap-false-pass\n" ELEVEN_FDS "expect a fd10!=/dev/null\n", &reason);
+	cr_assert_eq(o, SL_FAIL, "outcome %s (%s): fd 10 is /dev/null", sl_outcome_name(o), reason);
+	free(reason);
+	o = run_text("scenario fd-cap-true\n" ELEVEN_FDS "expect a fd10=/dev/null fd3=/dev/zero fd11!=/dev/null\n",
+		     &reason);
+	cr_assert_eq(o, SL_PASS, "outcome %s: %s", sl_outcome_name(o), reason);
+	free(reason);
+}
+
+Test(observe_caps, not_of_what_cannot_be_observed_fails)
+{
+	char *reason;
+	/* a removed segment has no mode to read: `not dest` is not true of it */
+	enum sl_outcome o = run_text("scenario not-unobservable\n"
+				     "actors: a\n"
+				     "a shmget key=IPC_PRIVATE size=4096 flags=IPC_CREAT|0600 -> seg\n"
+				     "a shmctl seg IPC_RMID\n"
+				     "expect seg gone\n"
+				     "expect seg not dest\n",
+				     &reason);
+	cr_assert_eq(o, SL_FAIL, "outcome %s (%s)", sl_outcome_name(o), reason);
+	cr_assert(strstr(reason, "not observable"), "%s", reason);
+	free(reason);
+}
