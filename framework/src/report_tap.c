@@ -6,7 +6,8 @@
  * (Test::Harness before 3.48, Debian 12's 3.44, rejects 14);
  * SHMLIFE_TAP_VERSION=14 in the environment (`shmlife run --tap-version=14`
  * sets it) says 14 instead: the stream is the same, it uses nothing that
- * version 13 lacks.
+ * version 13 lacks.  A comment after the plan names the system under test:
+ * `# kernel: Linux 6.1.0-18-amd64 #1 SMP ... x86_64; libc: glibc 2.36`.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,12 @@ void sl_tap_begin(FILE *out, int planned)
 	rc_note_run_start();
 	fprintf(out, "TAP version %s\n", v && strcmp(v, "14") == 0 ? "14" : "13");
 	fprintf(out, "1..%d\n", planned);
+	struct rc_system sys;
+	rc_system(&sys);
+	char *kernel = rc_clean_utf8(sys.kernel, 1), *libc = rc_clean_utf8(sys.libc, 1);
+	fprintf(out, "# kernel: %s; libc: %s\n", kernel ? kernel : "?", libc ? libc : "?");
+	free(kernel);
+	free(libc);
 	fflush(out);
 }
 
