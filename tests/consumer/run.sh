@@ -6,7 +6,8 @@
 #
 #   1. `cmake --install BUILD_DIR --prefix P`: the expected files are there; the
 #      installed harness runs scenarios of the installed catalog that exec the
-#      installed programs, from P/share/shmlife.
+#      installed programs, from P/share/shmlife; under --valgrind, memcheck
+#      gets the installed suppressions.
 #   2. pkg-config: tests/consumer/run_one.c compiled with `pkg-config --cflags
 #      --libs shmlife` runs a consumer's script (sl_run) and passes.
 #   3. find_package(shmlife): tests/consumer/ configured against P: its C test
@@ -62,6 +63,13 @@ done
 cat "$work/install.tap"
 grep -q '^ok .* - producer-consumer$' "$work/install.tap" || fail "producer-consumer did not pass"
 grep -q '^ok .* - info-agrees-with-proc$' "$work/install.tap" || fail "info-agrees-with-proc did not pass"
+# --valgrind from elsewhere than a source tree: memcheck gets the installed suppressions
+if command -v valgrind >/dev/null 2>&1; then
+	(cd "$work" && "$prefix/bin/shmlife" run -q --valgrind --report-dir "$work/report-vg" \
+		"$prefix/share/shmlife/scenarios/rmid/rmid-twice-unattached.scn") >/dev/null || fail "--valgrind (install tree)"
+	grep -rqF "suppressions=$prefix/share/shmlife/valgrind.supp" "$work/report-vg/valgrind" ||
+		fail "memcheck did not get the installed valgrind.supp"
+fi
 
 # ---- 2. pkg-config ------------------------------------------------------------
 step "2. pkg-config"
