@@ -114,6 +114,7 @@ grep -q '^Total Tests: 0$' "$work/sub-ctest.txt" || fail "shmlife's tests are re
 
 # ---- 5. the .deb ----------------------------------------------------------------
 step "5. cpack -G DEB"
+command -v dpkg-shlibdeps >/dev/null 2>&1 || fail "no dpkg-shlibdeps, which cpack -G DEB runs for the Depends: install dpkg-dev (ci/setup.sh does)"
 cpack --config "$build/CPackConfig.cmake" -G DEB -B "$work/pkg" >"$work/cpack.log" || { cat "$work/cpack.log"; fail "cpack -G DEB"; }
 deb=$(find "$work/pkg" -maxdepth 1 -name 'shmlife_*.deb')
 [ -n "$deb" ] || { cat "$work/cpack.log"; fail "no .deb made"; }
