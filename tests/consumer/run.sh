@@ -16,8 +16,9 @@
 #   4. add_subdirectory(shmlife): configures without Criterion or libpng being
 #      looked for, registers none of shmlife's tests, gives shmlife::framework.
 #   5. `cpack -G DEB`: the .deb declares its runtime Depends, apt-get resolves
-#      them (simulated), it is unpacked into a scratch root with dpkg-deb, and
-#      the unpacked harness runs the whole unpacked catalog, read by prove.
+#      them (simulated), dpkg installs it into a scratch root (--root, its own
+#      database; as a plain user dpkg-deb unpacks it), and the harness there
+#      runs the whole catalog there, read by prove.
 #      SHMLIFE_CONSUMER_DPKG_INSTALL=1 installs it for real (apt-get; for a
 #      throwaway Debian 12 container) and runs /usr/bin/shmlife instead.
 #
@@ -133,8 +134,17 @@ fi
 if [ "${SHMLIFE_CONSUMER_DPKG_INSTALL:-0}" = 1 ]; then
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$deb" || fail "apt-get install $deb"
 	root=""
-else
+elif [ "$(id -u)" -eq 0 ]; then
+	# dpkg installs it into a scratch root with a dpkg database of its own; the
+	# libraries it depends on are the host's (apt-get -s checked them above)
 	root="$work/root"
+	mkdir -p "$root/var/lib/dpkg/updates" "$root/var/lib/dpkg/info"
+	touch "$root/var/lib/dpkg/status" "$root/var/lib/dpkg/available"
+	dpkg --root="$root" --force-depends --log=/dev/null -i "$deb" >"$work/dpkg.log" 2>&1 ||
+		{ cat "$work/dpkg.log"; fail "dpkg --root -i"; }
+	dpkg --root="$root" -s shmlife | grep -q '^Status: install ok installed$' || fail "dpkg: not installed"
+else
+	root="$work/root"                # dpkg --root needs root: unpacked only
 	dpkg-deb -x "$deb" "$root"
 fi
 step "5c. the unpacked harness runs the unpacked catalog"
