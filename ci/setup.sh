@@ -23,6 +23,7 @@ packages=(
 	util-linux procps                # ipcs, ps
 	libpng-dev                       # the screenshot test decodes its PNG
 	perl                             # prove, which a test feeds the TAP stream to
+	dpkg-dev                         # dpkg-shlibdeps: cpack -G DEB's Depends (tests/consumer)
 )
 if [ "${CI:-}" = true ] || [ "${SHMLIFE_WITH_BROWSER:-0}" = 1 ]; then
 	packages+=(chromium)             # renders index.html for the screenshot test

@@ -1,7 +1,18 @@
 # ShmlifeScenarios.cmake - registers each scenario script as its own CTest test.
+# Used by shmlife's own build, and installed with its CMake package
+# (find_package(shmlife), cmake/ShmlifeInstall.cmake) for other projects:
+#
+#   shmlife_add_scenarios(DIR <dir> [DIR <dir>...] [PREFIX <name>]
+#       [TIMEOUT <seconds>] [LABELS <label>...] [ENVIRONMENT <VAR=value>...]
+#       [WORKING_DIRECTORY <dir>] [HARNESS <target>])
+#     another project's scripts against the installed harness (HARNESS
+#     defaults to shmlife::shmlife, else shmlife); tests named <prefix>/<basename>
+#     (PREFIX defaults to `scenario`), run from WORKING_DIRECTORY (default: the
+#     calling CMakeLists.txt's directory), labelled `scenario` and LABELS.
 #
 #   shmlife_add_scenario_tests(HARNESS <target> DIRECTORY <dir>
-#       [TIMEOUT <seconds>] [ENVIRONMENT <VAR=value>...])
+#       [TIMEOUT <seconds>] [ENVIRONMENT <VAR=value>...]
+#       [PREFIX <name>] [LABELS <label>...] [WORKING_DIRECTORY <dir>])
 #
 # Every <dir>/**/*.scn becomes `scenario/<basename without .scn>`, running
 #   <harness> run --report-dir <build>/ctest-reports/<basename> <file>
@@ -12,7 +23,8 @@
 include_guard(GLOBAL)
 
 function(shmlife_add_scenario_tests)
-	cmake_parse_arguments(PARSE_ARGV 0 arg "" "HARNESS;DIRECTORY;TIMEOUT" "ENVIRONMENT")
+	cmake_parse_arguments(PARSE_ARGV 0 arg "" "HARNESS;DIRECTORY;TIMEOUT;PREFIX;WORKING_DIRECTORY"
+			      "ENVIRONMENT;LABELS")
 	if(arg_UNPARSED_ARGUMENTS)
 		message(FATAL_ERROR "shmlife_add_scenario_tests: unknown arguments: ${arg_UNPARSED_ARGUMENTS}")
 	endif()
@@ -22,7 +34,17 @@ function(shmlife_add_scenario_tests)
 	if(NOT DEFINED arg_TIMEOUT)
 		set(arg_TIMEOUT 60)
 	endif()
+	if(NOT DEFINED arg_PREFIX)
+		set(arg_PREFIX scenario)
+	endif()
+	if(NOT DEFINED arg_WORKING_DIRECTORY)
+		set(arg_WORKING_DIRECTORY "${PROJECT_SOURCE_DIR}")
+	endif()
+	if(NOT IS_DIRECTORY "${arg_DIRECTORY}")
+		message(FATAL_ERROR "shmlife_add_scenario_tests: DIRECTORY '${arg_DIRECTORY}' is not a directory")
+	endif()
 
+	set(labels scenario ${arg_LABELS})
 	file(GLOB_RECURSE scripts CONFIGURE_DEPENDS "${arg_DIRECTORY}/*.scn")
 	list(SORT scripts)
 	set(seen_names "")
@@ -37,17 +59,50 @@ function(shmlife_add_scenario_tests)
 		list(APPEND seen_names "${base}")
 		set(seen_path_${base} "${script}")
 
-		set(test_name "scenario/${base}")
+		set(test_name "${arg_PREFIX}/${base}")
 		add_test(NAME "${test_name}"
 			 COMMAND ${arg_HARNESS} run
-				 --report-dir "${CMAKE_BINARY_DIR}/ctest-reports/${base}"
+				 --report-dir "${CMAKE_BINARY_DIR}/ctest-reports/${arg_PREFIX}/${base}"
 				 "${script}"
-			 WORKING_DIRECTORY "${PROJECT_SOURCE_DIR}")
+			 WORKING_DIRECTORY "${arg_WORKING_DIRECTORY}")
 		set_tests_properties("${test_name}" PROPERTIES
 			TIMEOUT "${arg_TIMEOUT}"
-			LABELS scenario
+			LABELS "${labels}"
 			ENVIRONMENT "${arg_ENVIRONMENT}")
 	endforeach()
 	list(LENGTH scripts count)
-	message(STATUS "shmlife: ${count} scenario script(s) registered as CTest tests")
+	message(STATUS "shmlife: ${count} scenario script(s) of ${arg_DIRECTORY} registered as CTest tests")
+endfunction()
+
+function(shmlife_add_scenarios)
+	cmake_parse_arguments(PARSE_ARGV 0 arg "" "PREFIX;TIMEOUT;WORKING_DIRECTORY;HARNESS"
+			      "DIR;LABELS;ENVIRONMENT")
+	if(arg_UNPARSED_ARGUMENTS)
+		message(FATAL_ERROR "shmlife_add_scenarios: unknown arguments: ${arg_UNPARSED_ARGUMENTS}")
+	endif()
+	if(NOT arg_DIR)
+		message(FATAL_ERROR "shmlife_add_scenarios: no DIR given")
+	endif()
+	if(NOT DEFINED arg_HARNESS)
+		if(TARGET shmlife::shmlife)
+			set(arg_HARNESS shmlife::shmlife)
+		else()
+			set(arg_HARNESS shmlife)
+		endif()
+	endif()
+	if(NOT DEFINED arg_WORKING_DIRECTORY)
+		set(arg_WORKING_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}")
+	endif()
+	set(optional "")
+	foreach(one IN ITEMS PREFIX TIMEOUT)
+		if(DEFINED arg_${one})
+			list(APPEND optional ${one} "${arg_${one}}")
+		endif()
+	endforeach()
+	foreach(dir IN LISTS arg_DIR)
+		get_filename_component(dir "${dir}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+		shmlife_add_scenario_tests(HARNESS "${arg_HARNESS}" DIRECTORY "${dir}" ${optional}
+			WORKING_DIRECTORY "${arg_WORKING_DIRECTORY}"
+			LABELS ${arg_LABELS} ENVIRONMENT ${arg_ENVIRONMENT})
+	endforeach()
 endfunction()

@@ -76,6 +76,19 @@ int cli_shard(const char *cmd, const char *text, int *index, int *count)
 	return 0;
 }
 
+int cli_tap_version(const char *cmd, const char *text)
+{
+	if (strcmp(text, "13") != 0 && strcmp(text, "14") != 0) {
+		cli_usage_error(cmd, "--tap-version wants 13 or 14, not '%s'", text);
+		return -1;
+	}
+	if (setenv("SHMLIFE_TAP_VERSION", text, 1) != 0) {
+		fprintf(stderr, "shmlife %s: setenv: %s\n", cmd, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 void cli_put_one_line(FILE *out, const char *s)
 {
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++)

@@ -23,6 +23,8 @@ int cli_exit_status(const struct sl_report_item *items, int n);
 int cli_positive_int(const char *cmd, const char *option, const char *text, int *out);
 int cli_seconds_ms(const char *cmd, const char *option, const char *text, int *out_ms);
 int cli_shard(const char *cmd, const char *text, int *index, int *count);
+/* --tap-version 13 or 14: sets SHMLIFE_TAP_VERSION, which the TAP writer reads. */
+int cli_tap_version(const char *cmd, const char *text);
 
 /* Writes s with control bytes as '?', so that it stays on one line. */
 void cli_put_one_line(FILE *out, const char *s);

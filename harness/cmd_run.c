@@ -55,9 +55,10 @@ static void usage(FILE *out)
 		"      --report-dir DIR  write junit.xml, results.json and index.html there\n"
 		"                        (default " DEFAULT_REPORT_DIR ")\n"
 		"      --valgrind        run actors under memcheck (XML into DIR/valgrind)\n"
+		"      --tap-version N   13 (default, what every prove reads) or 14\n"
 		"  -q, --quiet           no progress on stderr\n"
 		"  -h, --help            this text\n\n"
-		"TAP version 14 on stdout, in catalog order, then a line such as\n"
+		"TAP on stdout, in catalog order, then a line such as\n"
 		"`12 passed, 1 failed, 2 skipped`.\n"
 		"Exit: 0 all passed or skipped; 1 a FAIL, TIMEOUT or flaky scenario; 2 bad\n"
 		"usage or a script error; 3 a BROK (wins over 1) or reports not written;\n"
@@ -75,6 +76,7 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		{ "shard", required_argument, NULL, 's' },
 		{ "report-dir", required_argument, NULL, 'd' },
 		{ "valgrind", no_argument, NULL, 'V' },
+		{ "tap-version", required_argument, NULL, 'T' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -103,6 +105,7 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		case 's': rc = cli_shard(CMD, optarg, &a->shard, &a->shards); break;
 		case 'd': a->report_dir = optarg; break;
 		case 'V': a->valgrind = 1; break;
+		case 'T': rc = cli_tap_version(CMD, optarg); break;
 		case 'q': a->quiet = 1; break;
 		case 'h': usage(stdout); return 1;
 		default:

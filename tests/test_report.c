@@ -21,6 +21,7 @@
 #include "shmlife/report.h"
 #include "shmlife/result.h"
 #include "shmlife/scenario.h"
+#include "support/tap_system.h"
 
 /* ---- fixtures ------------------------------------------------------------ */
 
@@ -186,7 +187,8 @@ Test(tap, pass_and_skip_exactly)
 
 	unsetenv("SHMLIFE_TAP_VERSION");
 	tap = tap_of(items, 2);
-	cr_assert_str_eq(tap, "TAP version 14\n"
+	tap_without_system(tap);
+	cr_assert_str_eq(tap, "TAP version 13\n"
 			      "1..2\n"
 			      "ok 1 - create-remove\n"
 			      "ok 2 - needs-new-kernel # SKIP kernel 9.1 or later required\n"
@@ -246,7 +248,8 @@ Test(tap, timeout_and_broken_are_not_ok_with_the_outcome_in_yaml)
 	cr_assert_eq(sl_result_append(&items[0].result, &done1), 0);
 	tap = tap_of(items, 2);
 
-	cr_assert_str_eq(tap, "TAP version 14\n"
+	tap_without_system(tap);
+	cr_assert_str_eq(tap, "TAP version 13\n"
 			      "1..2\n"
 			      "not ok 1 - hangs\n"
 			      "  ---\n"
@@ -318,23 +321,47 @@ Test(tap, hostile_names_stay_on_one_line_and_repeats_are_suffixed)
 	sl_scenario_free(s);
 }
 
-Test(tap, version_13_on_request)
+/* "glibc 2.36": the C library under test, as the reports name it. */
+static const char *libc_name(void)
+{
+	static char name[64];
+	snprintf(name, sizeof(name), "glibc %s", gnu_get_libc_version());
+	return name;
+}
+
+/* The kernel and the C library under test are a comment after the plan. */
+Test(tap, names_the_kernel_and_libc)
+{
+	char want[1024];
+	char *tap = tap_of(NULL, 0);
+
+	tap_system_line(want, sizeof(want));
+	cr_assert(strstr(want, libc_name()), "%s", want);
+	const char *head = "TAP version 13\n1..0\n# kernel: Linux ";
+	cr_assert(strncmp(tap, head, strlen(head)) == 0, "%s", tap);
+	cr_assert(strstr(tap, want), "want %sin %s", want, tap);
+	tap_without_system(tap);
+	cr_assert_str_eq(tap, "TAP version 13\n1..0\n0 passed, 0 failed, 0 skipped\n");
+	free(tap);
+}
+
+Test(tap, version_14_on_request)
 {
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
 
 	cr_assert_not_null(f);
-	setenv("SHMLIFE_TAP_VERSION", "13", 1);
+	setenv("SHMLIFE_TAP_VERSION", "14", 1);
 	sl_tap_begin(f, 0);
 	cr_assert_eq(fclose(f), 0);
-	cr_assert_str_eq(text, "TAP version 13\n1..0\n");
+	tap_without_system(text);
+	cr_assert_str_eq(text, "TAP version 14\n1..0\n");
 	free(text);
 }
 
-/* prove (Test::Harness) accepts the stream: exit 0 when all pass, 1 when one
- * fails.  Debian 12's Test::Harness (3.44) knows TAP 13 only, hence the
- * environment variable; the rest of the stream is the same. */
+/* prove (Test::Harness) accepts the default stream: exit 0 when all pass, 1
+ * when one fails.  Debian 12's Test::Harness (3.44) knows TAP 13 only. */
 static int prove(const char *file)
 {
 	char cmd[256];
@@ -357,7 +384,7 @@ Test(tap, accepted_by_prove, .init = make_tmpdir, .fini = remove_tmpdir)
 
 	if (system("command -v prove >/dev/null 2>&1") != 0)
 		cr_skip_test("prove is not installed");
-	setenv("SHMLIFE_TAP_VERSION", "13", 1);
+	unsetenv("SHMLIFE_TAP_VERSION");
 	tap = tap_of(items, 2);
 	cr_assert_not_null(f = fopen(good, "w"));
 	fputs(tap, f);
@@ -473,6 +500,35 @@ Test(junit, parses_and_counts, .init = make_tmpdir, .fini = remove_tmpdir)
 	sl_scenario_free(e);
 }
 
+/* Each suite's first child is <properties> naming the kernel and libc. */
+Test(junit, suites_name_the_kernel_and_libc, .init = make_tmpdir, .fini = remove_tmpdir)
+{
+	struct sl_scenario *a = scenario("create-remove", "scenarios/lifecycle/create-remove.scn");
+	struct sl_scenario *b = scenario("daemon-hangs", "scenarios/daemons/hangs.scn");
+	struct sl_report_item items[2] = { item(a, SL_PASS, ""), item(b, SL_FAIL, "") };
+	char *path = path_in_tmp("junit.xml");
+	char kernel[1024];
+	struct utsname u;
+	xmlDocPtr doc;
+
+	cr_assert_eq(uname(&u), 0);
+	snprintf(kernel, sizeof(kernel), "%s %s %s %s", u.sysname, u.release, u.version, u.machine);
+	cr_assert_eq(sl_junit_write(path, items, 2), 0, "%s", strerror(errno));
+	doc = xmlReadFile(path, NULL, XML_PARSE_NONET);
+	cr_assert_not_null(doc);
+	assert_xpath(doc, "count(/testsuites/testsuite)", "2");
+	assert_xpath(doc, "count(/testsuites/testsuite[*[1][self::properties]])", "2");
+	assert_xpath(doc, "count(/testsuites/testsuite/properties/property)", "4");
+	assert_xpath(doc, "string(/testsuites/testsuite[2]/properties/property[@name='kernel']/@value)", kernel);
+	assert_xpath(doc, "string(/testsuites/testsuite[1]/properties/property[@name='libc']/@value)", libc_name());
+	xmlFreeDoc(doc);
+	free(path);
+	for (int i = 0; i < 2; i++)
+		sl_result_free(&items[i].result);
+	sl_scenario_free(a);
+	sl_scenario_free(b);
+}
+
 Test(junit, hostile_names_are_escaped, .init = make_tmpdir, .fini = remove_tmpdir)
 {
 	struct sl_scenario *s = scenario("<&\"'>\x01\xff", "scenarios/x.scn");
@@ -536,6 +592,7 @@ Test(json, parses_and_holds_the_trace, .init = make_tmpdir, .fini = remove_tmpdi
 	cr_assert_not_null(root, "results.json does not parse");
 	cr_assert_gt(strlen(json_object_get_string(get(root, "shmlife_version"))), 0);
 	cr_assert_gt(strlen(json_object_get_string(get(root, "kernel_release"))), 0);
+	cr_assert_str_eq(json_object_get_string(get(root, "libc")), libc_name());
 	cr_assert_eq(json_object_get_int(get(get(root, "totals"), "failed")), 1);
 	cr_assert_eq(json_object_get_int(get(get(root, "totals"), "skipped")), 1);
 	cr_assert_eq(json_object_array_length(get(root, "scenarios")), 2);

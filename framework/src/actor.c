@@ -265,7 +265,8 @@ static int come_under_supervision(int always)
 }
 
 /* A program named without a '/' is looked for in PATH, then beside the
- * shmlife executable (where the programs of scenarios/programs are built). */
+ * shmlife executable (where the programs of scenarios/programs are built),
+ * then in the installed harness's program directory (libexec/shmlife). */
 static void exec_program(char **argv)
 {
 	if (strchr(argv[0], '/')) {
@@ -273,17 +274,11 @@ static void exec_program(char **argv)
 		return;
 	}
 	execvp(argv[0], argv);
-	char self[4096];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n <= 0)
-		return;
-	self[n] = '\0';
-	char *slash = strrchr(self, '/');
-	size_t name_len = strlen(argv[0]) + 1;
-	if (!slash || (size_t)(slash + 1 - self) + name_len > sizeof(self))
-		return;
-	memcpy(slash + 1, argv[0], name_len);
-	execv(self, argv);
+	char path[4096];
+	if (sl_exe_relative(path, sizeof(path), "", argv[0]) == 0)
+		execv(path, argv);
+	if (sl_exe_relative(path, sizeof(path), SHMLIFE_PROGRAMS_REL, argv[0]) == 0)
+		execv(path, argv);
 }
 
 static void exec_child(const struct sl_wire_cmd *c, const char *strings, long long auto_key)

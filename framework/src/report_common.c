@@ -9,7 +9,11 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <gnu/libc-version.h>
+#endif
 
 #include "report_common.h"
 
@@ -539,4 +543,22 @@ fail_open:
 	free(tmp);
 	errno = saved;
 	return -1;
+}
+
+void rc_system(struct rc_system *sys)
+{
+	struct utsname u;
+
+	if (uname(&u) == 0)
+		snprintf(sys->kernel, sizeof(sys->kernel), "%s %s %s %s", u.sysname, u.release, u.version, u.machine);
+	else
+		snprintf(sys->kernel, sizeof(sys->kernel), "unknown");
+#ifdef __GLIBC__
+	snprintf(sys->libc, sizeof(sys->libc), "glibc %s", gnu_get_libc_version());
+#else
+	snprintf(sys->libc, sizeof(sys->libc), "unknown");
+#endif
+	for (char *p = sys->kernel; *p; p++)   /* one line, whatever uname says */
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = ' ';
 }

@@ -52,6 +52,14 @@ char *rc_clean_utf8(const char *s, int escape_controls);
 
 /* The run's start: set by sl_tap_begin(); else the earliest wall-clock
  * second of any trace entry; else now. */
+/* The system under test, for every report: the kernel (`uname -srvm`) and
+ * the C library ("glibc 2.36"; "unknown" for another libc), on one line each. */
+struct rc_system {
+	char kernel[400];
+	char libc[64];
+};
+void rc_system(struct rc_system *sys);
+
 void rc_note_run_start(void);
 time_t rc_run_start(const struct sl_report_item *items, int n);
 

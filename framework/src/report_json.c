@@ -438,16 +438,19 @@ static json_object *document_json(struct jb *b, const struct sl_report_item *ite
 {
 	json_object *root = json_object_new_object(), *list = json_object_new_array();
 	struct utsname u;
+	struct rc_system sys;
 	time_t start = rc_run_start(items, n);
 
 	if (uname(&u))
 		memset(&u, 0, sizeof(u));
+	rc_system(&sys);
 	add_str(b, root, "format", "shmlife-results");
 	add_int(b, root, "format_version", 1);
 	add_str(b, root, "shmlife_version", SHMLIFE_VERSION);
 	add_str(b, root, "kernel_release", u.release);
 	add_str(b, root, "kernel_version", u.version);
 	add_str(b, root, "machine", u.machine);
+	add_str(b, root, "libc", sys.libc);
 	add_str(b, root, "hostname", u.nodename);
 	add_time(b, root, "started_at", start);
 	add_int(b, root, "started_at_unix", start);

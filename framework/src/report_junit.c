@@ -173,12 +173,27 @@ static int write_case(xmlTextWriterPtr w, const struct sl_report_item *it, const
 	return xmlTextWriterEndElement(w) < 0 ? -1 : 0;
 }
 
+/* The system under test, as the suite's <properties> (its first child). */
+static int write_properties(xmlTextWriterPtr w, const struct rc_system *sys)
+{
+	const char *names[] = { "kernel", "libc" }, *values[] = { sys->kernel, sys->libc };
+
+	if (xmlTextWriterStartElement(w, BAD_CAST "properties") < 0)
+		return -1;
+	for (int i = 0; i < 2; i++)
+		if (xmlTextWriterStartElement(w, BAD_CAST "property") < 0 || attr(w, "name", names[i]) ||
+		    attr(w, "value", values[i]) || xmlTextWriterEndElement(w) < 0)
+			return -1;
+	return xmlTextWriterEndElement(w) < 0 ? -1 : 0;
+}
+
 static int write_suite(xmlTextWriterPtr w, const struct sl_report_item *items, int n,
 		       const struct case_info *c, const char *suite, const char *stamp,
-		       const char *host)
+		       const char *host, const struct rc_system *sys)
 {
 	if (xmlTextWriterStartElement(w, BAD_CAST "testsuite") < 0 || attr(w, "name", suite) ||
-	    counts(w, items, n, c, suite) || attr(w, "timestamp", stamp) || attr(w, "hostname", host))
+	    counts(w, items, n, c, suite) || attr(w, "timestamp", stamp) || attr(w, "hostname", host) ||
+	    write_properties(w, sys))
 		return -1;
 	for (int i = 0; i < n; i++)
 		if (strcmp(c[i].suite, suite) == 0 && write_case(w, &items[i], &c[i]))
@@ -192,7 +207,9 @@ static int write_document(xmlTextWriterPtr w, const struct sl_report_item *items
 	char stamp[32], host[256] = "localhost";
 	time_t start = rc_run_start(items, n);
 	struct tm tm;
+	struct rc_system sys;
 
+	rc_system(&sys);
 	gmtime_r(&start, &tm);
 	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
 	if (gethostname(host, sizeof(host) - 1))
@@ -206,7 +223,7 @@ static int write_document(xmlTextWriterPtr w, const struct sl_report_item *items
 		int seen = 0;
 		for (int j = 0; j < i && !seen; j++)
 			seen = strcmp(c[j].suite, c[i].suite) == 0;
-		if (!seen && write_suite(w, items, n, c, c[i].suite, stamp, host))
+		if (!seen && write_suite(w, items, n, c, c[i].suite, stamp, host, &sys))
 			return -1;
 	}
 	return xmlTextWriterEndDocument(w) < 0 ? -1 : 0;

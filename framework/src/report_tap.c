@@ -1,10 +1,13 @@
-/* report_tap.c - the TAP version 14 stream (report.h): the version line and
- * plan, one test point a scenario with a YAML diagnostic block for FAIL,
- * BROK and TIMEOUT, and the plain closing line CI reads.
+/* report_tap.c - the TAP stream (report.h): the version line and plan, one
+ * test point a scenario with a YAML diagnostic block for FAIL, BROK and
+ * TIMEOUT, and the plain closing line CI reads.
  *
- * SHMLIFE_TAP_VERSION=13 in the environment writes `TAP version 13` instead:
- * the stream is the same, and Test::Harness before 3.48 (Debian 12's prove)
- * rejects the version 14 line.
+ * The version line says `TAP version 13`, which every prove accepts
+ * (Test::Harness before 3.48, Debian 12's 3.44, rejects 14);
+ * SHMLIFE_TAP_VERSION=14 in the environment (`shmlife run --tap-version=14`
+ * sets it) says 14 instead: the stream is the same, it uses nothing that
+ * version 13 lacks.  A comment after the plan names the system under test:
+ * `# kernel: Linux 6.1.0-18-amd64 #1 SMP ... x86_64; libc: glibc 2.36`.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -15,8 +18,14 @@ void sl_tap_begin(FILE *out, int planned)
 {
 	const char *v = getenv("SHMLIFE_TAP_VERSION");
 	rc_note_run_start();
-	fprintf(out, "TAP version %s\n", v && strcmp(v, "13") == 0 ? "13" : "14");
+	fprintf(out, "TAP version %s\n", v && strcmp(v, "14") == 0 ? "14" : "13");
 	fprintf(out, "1..%d\n", planned);
+	struct rc_system sys;
+	rc_system(&sys);
+	char *kernel = rc_clean_utf8(sys.kernel, 1), *libc = rc_clean_utf8(sys.libc, 1);
+	fprintf(out, "# kernel: %s; libc: %s\n", kernel ? kernel : "?", libc ? libc : "?");
+	free(kernel);
+	free(libc);
 	fflush(out);
 }
 

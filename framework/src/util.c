@@ -154,3 +154,17 @@ const char *sl_signal_name(int sig)
 	snprintf(buf[which], sizeof(buf[which]), "SIG%s", abbrev);
 	return buf[which];
 }
+
+int sl_exe_relative(char *buf, size_t len, const char *rel, const char *name)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, len);
+	if (n <= 0 || (size_t)n >= len)
+		return -1;
+	buf[n] = '\0';
+	char *slash = strrchr(buf, '/');
+	if (!slash)
+		return -1;
+	size_t dir = (size_t)(slash - buf);
+	int w = snprintf(slash, len - dir, "%s%s/%s", *rel ? "/" : "", rel, name);
+	return w < 0 || (size_t)w >= len - dir ? -1 : 0;
+}

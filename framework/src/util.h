@@ -24,5 +24,17 @@ int sl_pidfd_open(pid_t pid);
 void sl_appendf(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 const char *sl_errno_name(int err);    /* "EINVAL", or "E?" */
 const char *sl_signal_name(int sig);   /* "SIGKILL", or "SIG?" */
+/* "<directory of this executable>/<rel>/<name>" into buf (rel may be "" for
+ * beside it): 0, or -1 when /proc/self/exe cannot be read or buf is short. */
+int sl_exe_relative(char *buf, size_t len, const char *rel, const char *name);
+
+/* Where an installed harness finds what it ships, relative to the directory of
+ * its executable (cmake/ShmlifeInstall.cmake sets them from the install dirs). */
+#ifndef SHMLIFE_PROGRAMS_REL
+#define SHMLIFE_PROGRAMS_REL "../libexec/shmlife"  /* the programs scenarios exec */
+#endif
+#ifndef SHMLIFE_DATA_REL
+#define SHMLIFE_DATA_REL "../share/shmlife"        /* valgrind.supp, scenarios/ */
+#endif
 
 #endif

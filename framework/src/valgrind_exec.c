@@ -27,19 +27,24 @@
 #include "shmlife/valgrind.h"
 #include "util.h"
 
-#ifndef SHMLIFE_VALGRIND_SUPP
-#define SHMLIFE_VALGRIND_SUPP "reports/valgrind.supp"
-#endif
-
 #define NARGS 24
 
-/* The suppressions: $SHMLIFE_VALGRIND_SUPP, ./reports/valgrind.supp, or the
- * source tree's (compiled in); NULL if none of them exists. */
+/* The suppressions: $SHMLIFE_VALGRIND_SUPP, ./reports/valgrind.supp, the
+ * installed copy (<bindir>/SHMLIFE_DATA_REL/valgrind.supp), or the source
+ * tree's (SHMLIFE_SOURCE_SUPP, compiled into a build tree's harness); NULL if
+ * none of them exists. */
 static const char *suppressions(void)
 {
 	static char abs[PATH_MAX];
+	char installed[PATH_MAX];
 	const char *env = getenv("SHMLIFE_VALGRIND_SUPP");
-	const char *candidates[] = { env && *env ? env : NULL, "reports/valgrind.supp", SHMLIFE_VALGRIND_SUPP };
+	int have_installed = sl_exe_relative(installed, sizeof(installed), SHMLIFE_DATA_REL, "valgrind.supp") == 0;
+	const char *candidates[] = {
+		env && *env ? env : NULL, "reports/valgrind.supp", have_installed ? installed : NULL,
+#ifdef SHMLIFE_SOURCE_SUPP
+		SHMLIFE_SOURCE_SUPP,
+#endif
+	};
 	for (size_t i = 0; i < sizeof(candidates) / sizeof(candidates[0]); i++)
 		/* absolute: programs run after an actor's chdir are checked with it too */
 		if (candidates[i] && realpath(candidates[i], abs) && access(abs, R_OK) == 0)

@@ -22,7 +22,7 @@ struct sl_report_totals { int passed, failed, skipped, broken, timedout; };
 
 void sl_report_totals(const struct sl_report_item *items, int n, struct sl_report_totals *t);
 
-/* TAP version 14. */
+/* TAP version 13, or 14 when SHMLIFE_TAP_VERSION=14 (the same stream). */
 void sl_tap_begin(FILE *out, int planned);
 void sl_tap_item(FILE *out, int number, const struct sl_report_item *it);
 /* The closing line: `N passed, N failed, N skipped` (+ broken, timed out). */

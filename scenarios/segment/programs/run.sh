@@ -8,7 +8,9 @@
 # know, so this looks, in order, in $SHMLIFE_BUILD_DIR/bin (CTest sets it);
 # beside the harness running the scenario (PID 1 of the scenario's PID
 # namespace is its conductor, and the harness binary is mapped in its
-# /proc/1/maps whether it runs natively or under valgrind); and on $PATH.
+# /proc/1/maps whether it runs natively or under valgrind), or where an
+# installed harness keeps them (../libexec/shmlife from its bin/, the
+# default of cmake/ShmlifeInstall.cmake); and on $PATH.
 # Only shell built-ins are used to look (under `shmlife run --valgrind` every
 # program an actor runs is checked by memcheck).  Exits 127 if the program
 # is nowhere.
@@ -29,6 +31,10 @@ if [ -r /proc/1/maps ]; then
 		*/shmlife)
 			if [ -x "${path%/*}/$name" ]; then
 				found=${path%/*}/$name
+				break
+			fi
+			if [ -x "${path%/*}/../libexec/shmlife/$name" ]; then
+				found=${path%/*}/../libexec/shmlife/$name
 				break
 			fi
 			;;
