@@ -131,3 +131,48 @@ Test(observe_caps, not_of_what_cannot_be_observed_fails)
 	cr_assert(strstr(reason, "not observable"), "%s", reason);
 	free(reason);
 }
+
+/* ---- unsigned 64-bit kernel values (issue 12 item 5) ---------------------------- */
+
+/* In a fresh IPC namespace shmmax and shmall are ULONG_MAX - 2^24
+ * (ipc/shm.c: SHMMAX, SHMALL).  Compared as signed they were -16777217:
+ * `shmmax > 1` failed and `shmmax=-16777217` passed. */
+Test(observe_caps, unsigned_kernel_values_compare_unsigned)
+{
+	char *reason;
+	enum sl_outcome o = run_text("scenario u64-limits\n"
+				     "actors: a\n"
+				     "a shmget key=IPC_PRIVATE size=4096 flags=IPC_CREAT|0600 -> seg\n"
+				     "expect namespace shmmax > 1 shmall > 4096 shmmax=18446744073692774399 "
+				     "shmall=18446744073692774399 shmmax <= 18446744073709551615\n"
+				     "a shmctl seg IPC_RMID\n",
+				     &reason);
+	cr_assert_eq(o, SL_PASS, "outcome %s: %s", sl_outcome_name(o), reason);
+	free(reason);
+	o = run_text("scenario u64-limits-wrong\n"
+		     "actors: a\n"
+		     "a shmget key=IPC_PRIVATE size=4096 flags=IPC_CREAT|0600 -> seg\n"
+		     "expect namespace shmmax < 4096\n"
+		     "a shmctl seg IPC_RMID\n",
+		     &reason);
+	cr_assert_eq(o, SL_FAIL, "outcome %s: %s", sl_outcome_name(o), reason);
+	cr_assert(strstr(reason, "kernel says 18446744073692774399"), "%s", reason);
+	free(reason);
+}
+
+Test(observe_caps, a_negative_unsigned_value_is_a_script_error)
+{
+	struct sl_diags d = { 0 };
+	struct sl_scenario *s = sl_parse_string("scenario neg\nactors: a\nexpect namespace shmmax=-16777217\n",
+						"neg.scn", &d);
+	cr_assert_null(s, "shmmax=-16777217 was accepted");
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	cr_assert_not_null(f);
+	sl_diags_print(&d, f);
+	fclose(f);
+	sl_diags_free(&d);
+	cr_assert(strstr(buf, "neg.scn:3:") && strstr(buf, "shmmax cannot be negative"), "%s", buf);
+	free(buf);
+}

@@ -77,11 +77,16 @@ static void judge(struct conductor *c, const struct sl_step *st, struct sl_trace
 			unobservable = 1; /* fails, `not` or not: nothing was seen to be so */
 			snprintf(gotbuf, sizeof(gotbuf), "nothing (not observable now)");
 		} else {
+			int u64 = sl_field_is_u64(p->field);
 			ok = p->cmp == SL_CMP_TRUE || is_flag_on_value(p->field) ? got != 0
-									   : verdict_compare(got, p->cmp, want);
+			     : u64 ? verdict_compare_u64((unsigned long long)got, p->cmp, (unsigned long long)want)
+				   : verdict_compare(got, p->cmp, want);
 			if (is_signal_set(p->field) && p->cmp == SL_CMP_NE)
 				ok = !ok; /* sig-received!=SIGINT: it is not in the set */
-			snprintf(gotbuf, sizeof(gotbuf), "%lld", got);
+			if (u64)
+				snprintf(gotbuf, sizeof(gotbuf), "%llu", (unsigned long long)got);
+			else
+				snprintf(gotbuf, sizeof(gotbuf), "%lld", got);
 		}
 		if (p->negated && !unobservable)
 			ok = !ok;
@@ -97,6 +102,10 @@ static void judge(struct conductor *c, const struct sl_step *st, struct sl_trace
 			sl_appendf(e->detail, sizeof(e->detail), "%s%s%s%s%s: kernel says %s", e->detail[0] ? "; " : "",
 				   p->negated ? "not " : "", sl_field_name(p->field),
 				   p->str ? verdict_cmp_text(p->cmp) : "", p->str ? p->str : "", gotbuf);
+		else if (sl_field_is_u64(p->field))
+			sl_appendf(e->detail, sizeof(e->detail), "%s%s: expected %s%llu, kernel says %s",
+				   e->detail[0] ? "; " : "", sl_field_name(p->field), verdict_cmp_text(p->cmp),
+				   (unsigned long long)want, gotbuf);
 		else
 			sl_appendf(e->detail, sizeof(e->detail), "%s%s: expected %s%lld, kernel says %s",
 				   e->detail[0] ? "; " : "", sl_field_name(p->field), verdict_cmp_text(p->cmp),

@@ -169,6 +169,8 @@ void sl_observed_format(enum sl_field f, long long v, char *buf, size_t len)
 			 v ? (sigabbrev_np((int)v) ? sigabbrev_np((int)v) : "?") : "0");
 	else if (f == SL_F_DEVTTY_ERRNO)
 		snprintf(buf, len, "%s=%s", name, v > 0 && strerrorname_np((int)v) ? strerrorname_np((int)v) : "0");
+	else if (sl_field_is_u64(f))
+		snprintf(buf, len, "%s=%llu", name, (unsigned long long)v);
 	else
 		snprintf(buf, len, "%s=%lld", name, v);
 }

@@ -14,6 +14,7 @@ enum fclass {
 	FC_SEGREF,  /* a segment without '=': attached SEG          */
 	FC_KEY,     /* a key: number, IPC_PRIVATE, auto, bound key  */
 	FC_NUM,     /* a number                                     */
+	FC_U64,     /* an unsigned 64-bit number: shmmax, size      */
 	FC_SHMID,   /* a number or a bound shmid                    */
 	FC_MODE,    /* permission bits, in octal                    */
 	FC_PID,     /* a number, an actor or a bound pid            */
@@ -50,7 +51,7 @@ static enum fclass field_class(enum sl_field f)
 	case SL_F_CWD: case SL_F_FD: case SL_F_COMM:
 		return FC_STRING;
 	default:
-		return FC_NUM;
+		return sl_field_is_u64(f) ? FC_U64 : FC_NUM;
 	}
 }
 
@@ -211,6 +212,28 @@ static int field_of(struct slp_parser *p, const struct slp_pstep *ps, const stru
 }
 
 /* The value of a comparison, by the field's class. */
+/* 0 to 18446744073709551615 (the bit pattern is kept in v->num), or a bound
+ * name; never negative: the kernel keeps these unsigned. */
+static int u64_value(struct slp_parser *p, enum sl_field f, struct sl_value *v)
+{
+	const struct slp_token *t = slp_peek(p);
+	if (t->kind != TK_WORD || !slp_is_number_word(t->text))
+		return slp_value(p, V_NUM | V_SLOT, 0, "a number", v);
+	int neg, decimal = 0;
+	unsigned long long mag;
+	int rc = slp_number_u(t->text, &neg, &mag, &decimal);
+	if (rc) {
+		slp_report_number(p, t, rc);
+		return -1;
+	}
+	if (neg && mag)
+		return slp_error(p, t->col, "%s cannot be negative: the kernel keeps it as an unsigned 64-bit number",
+				 sl_field_name(f));
+	slp_next(p);
+	*v = sl_num((long long)mag); /* the bit pattern: compared unsigned */
+	return 0;
+}
+
 static int pred_value(struct slp_parser *p, enum sl_field f, struct sl_value *v, char **str)
 {
 	int n;
@@ -247,6 +270,8 @@ static int pred_value(struct slp_parser *p, enum sl_field f, struct sl_value *v,
 		return 0;
 	case FC_STRING:
 		return slp_text_arg(p, f == SL_F_COMM ? "a process name" : "a path", str);
+	case FC_U64:
+		return u64_value(p, f, v);
 	default:
 		return slp_value(p, V_NUM | V_NEG, 0, "a number", v);
 	}

@@ -320,6 +320,17 @@ static const struct {
 	[SL_F_COMM] = { "comm", SL_TARGET_PROCESS },
 };
 
+int sl_field_is_u64(enum sl_field f)
+{
+	switch (f) {
+	case SL_F_SIZE: case SL_F_NATTCH: case SL_F_RSS: case SL_F_SWAP:
+	case SL_F_SHMMNI: case SL_F_SHMMAX: case SL_F_SHMALL:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 const char *sl_field_name(enum sl_field f)
 {
 	return (unsigned)f < SL_F__COUNT && fields[f].name ? fields[f].name : "?";

@@ -20,6 +20,20 @@ int verdict_compare(long long got, enum sl_cmp cmp, long long want)
 	return 0;
 }
 
+int verdict_compare_u64(unsigned long long got, enum sl_cmp cmp, unsigned long long want)
+{
+	switch (cmp) {
+	case SL_CMP_EQ: return got == want;
+	case SL_CMP_NE: return got != want;
+	case SL_CMP_LT: return got < want;
+	case SL_CMP_LE: return got <= want;
+	case SL_CMP_GT: return got > want;
+	case SL_CMP_GE: return got >= want;
+	case SL_CMP_TRUE: return got != 0;
+	}
+	return 0;
+}
+
 const char *verdict_cmp_text(enum sl_cmp cmp)
 {
 	static const char *const t[] = { "=", "!=", "<", "<=", ">", ">=", "" };

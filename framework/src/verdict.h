@@ -21,6 +21,8 @@ struct op_answer {
 enum sl_outcome verdict_outcome(const struct sl_outcome_spec *spec, long long want_value,
 				const struct op_answer *a, char *detail, size_t len);
 int verdict_compare(long long got, enum sl_cmp cmp, long long want);
+/* The same for the kernel's unsigned 64-bit values (sl_field_is_u64). */
+int verdict_compare_u64(unsigned long long got, enum sl_cmp cmp, unsigned long long want);
 const char *verdict_cmp_text(enum sl_cmp cmp);
 /* "exited 3", "killed by SIGKILL", "-1 EINVAL", "4096". */
 void verdict_describe(const struct op_answer *a, char *buf, size_t len);

@@ -301,6 +301,10 @@ const char *sl_fault_invalid(const struct sl_fault *f, char *buf, size_t len);
 /* Names, for parsers and reports. */
 const char *sl_op_name(enum sl_op op);
 const char *sl_field_name(enum sl_field f);
+/* 1 if the kernel keeps f as an unsigned 64-bit number (shmmax, shmall,
+ * shmmni, size, nattch, rss, swap): its value in a predicate is the bit
+ * pattern of that number in `num`, compared and printed unsigned. */
+int sl_field_is_u64(enum sl_field f);
 enum sl_target_kind sl_field_target(enum sl_field f);
 
 #endif
