@@ -71,9 +71,7 @@ static void fail(struct conductor *c, enum sl_outcome o, int step, const char *f
 	va_end(ap);
 }
 
-static void event(struct conductor *c, enum sl_outcome verdict, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void event(struct conductor *c, enum sl_outcome verdict, const char *fmt, ...)
+void conductor_event(struct conductor *c, enum sl_outcome verdict, const char *fmt, ...)
 {
 	struct sl_trace_entry e;
 	memset(&e, 0, sizeof(e));
@@ -136,7 +134,7 @@ static int set_sysctls(struct conductor *c)
 			     r->value, strerror(errno));
 			return -1;
 		}
-		event(c, SL_PASS, "sysctl %s=%s set in the scenario's IPC namespace", r->name, r->value);
+		conductor_event(c, SL_PASS, "sysctl %s=%s set in the scenario's IPC namespace", r->name, r->value);
 	}
 	return 0;
 }
@@ -494,6 +492,7 @@ static void run_step(struct conductor *c, int i)
 	e.t_ns = start - c->t0;
 	struct op_answer ans;
 	memset(&ans, 0, sizeof(ans));
+	c->current_step = i;
 	if (st->op == SL_OP_EXPECT)
 		conductor_expect(c, i, &e);
 	else if (st->actor == SL_CONDUCTOR)
@@ -520,6 +519,7 @@ static void run_step(struct conductor *c, int i)
 	    observe_segment(e.brief.shmid, &e.obs.seg) == 0)
 		e.obs_kind = SL_OBS_SEGMENT; /* `shmlife show`: a full snapshot after every step */
 	c->phases.observe_ns += sl_now_ns() - done;
+	c->current_step = -1;
 	if (decides_outcome(c, st, e.verdict))
 		fail(c, e.verdict, i, "line %d: %s: %s", st->line, st->text ? st->text : sl_op_name(st->op),
 		     e.detail);
@@ -553,10 +553,10 @@ static void check_leaks(struct conductor *c)
 		fclose(f);
 	}
 	if (c->s->leak_expected) {
-		event(c, SL_PASS, "%d segment(s) left at the end, as the scenario expects:%s", left, ids);
+		conductor_event(c, SL_PASS, "%d segment(s) left at the end, as the scenario expects:%s", left, ids);
 		return;
 	}
-	event(c, SL_FAIL, "leaked segment(s): %d left in the namespace after every actor ended:%s", left, ids);
+	conductor_event(c, SL_FAIL, "leaked segment(s): %d left in the namespace after every actor ended:%s", left, ids);
 	fail(c, SL_FAIL, -1, "leaked segment(s): %d left after every actor ended:%s", left, ids);
 }
 
@@ -584,7 +584,7 @@ static void report_found_at_end(struct conductor *c, const char *alive)
 			continue;
 		int st = c->actors[i].wait_status;
 		const char *sig = st != -1 && WIFSIGNALED(st) ? sigabbrev_np(WTERMSIG(st)) : NULL;
-		event(c, SL_PASS, "teardown: %s (pid %d), found by 'find', was alive after the last step; %s%s",
+		conductor_event(c, SL_PASS, "teardown: %s (pid %d), found by 'find', was alive after the last step; %s%s",
 		      conductor_actor_name(c, i), c->actors[i].pid, sig ? "killed by SIG" : "ended with the namespace",
 		      sig ? sig : "");
 	}
@@ -617,7 +617,7 @@ static void announce_namespaces(struct conductor *c)
 	n = readlink("/proc/self/ns/pid", pid, sizeof(pid) - 1);
 	if (n > 0)
 		pid[n] = '\0';
-	event(c, SL_PASS, "namespaces: %s %s", ipc, pid);
+	conductor_event(c, SL_PASS, "namespaces: %s %s", ipc, pid);
 }
 
 static int alloc_state(struct conductor *c)
@@ -646,11 +646,17 @@ static void free_state(struct conductor *c)
 	free(c->step_wall);
 	free(c->slot_segment);
 	free(c->reaped);
+	if (c->reaper_fd >= 0)
+		close(c->reaper_fd);
 }
 
 /* The scenario's sysctls, and its terminal if it asks for one. */
 static int set_up_namespace(struct conductor *c)
 {
+	if (conductor_reaper_start(c) < 0) {
+		fail(c, SL_BROK, -1, "cannot set up the reaping of orphans (SIGCHLD): %s", strerror(errno));
+		return -1;
+	}
 	if (set_sysctls(c) < 0)
 		return -1;
 	if (c->s->terminal && open_terminal(c) < 0) {
@@ -670,6 +676,8 @@ int sl_conductor_main(const struct sl_scenario *s, const struct sl_run_options *
 	c.t0 = sl_now_ns();
 	c.failed_step = -1;
 	c.pty_master = c.pty_slave = -1;
+	c.reaper_fd = -1;
+	c.current_step = -1;
 	c.outcome = SL_PASS;
 	c.step_timeout_ms = s->timeout_ms > 0 ? s->timeout_ms : (o->step_timeout_ms > 0 ? o->step_timeout_ms : 5000);
 	c.auto_key = auto_key_for(s->name);

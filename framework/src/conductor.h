@@ -5,6 +5,7 @@
 #ifndef SHMLIFE_CONDUCTOR_H
 #define SHMLIFE_CONDUCTOR_H
 
+#include <poll.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -18,6 +19,7 @@ enum actor_state { ACTOR_UNBORN, ACTOR_RUNNING, ACTOR_ENDED };
 struct conductor_actor {
 	enum actor_state state;
 	pid_t pid;                       /* its pid in the scenario's namespace */
+	pid_t started_pid;               /* the conductor forked it: not an orphan */
 	int chan;                        /* the conductor's end of its channel  */
 	int pidfd;
 	int wait_status;                 /* once ENDED                          */
@@ -42,6 +44,8 @@ struct conductor {
 	int pty_master, pty_slave;       /* -1 without `terminal: pty`         */
 	struct reaped *reaped;           /* statuses of processes we reaped    */
 	int nreaped, capreaped;
+	int reaper_fd;                   /* readable after a SIGCHLD, -1 none  */
+	int current_step;                /* the step in progress, -1 between   */
 	struct sl_phase_times phases;
 	enum sl_outcome outcome;
 	char reason[512];
@@ -70,7 +74,17 @@ void conductor_await_ready(struct conductor *c, int idx);
 int conductor_wait_end(struct conductor *c, int idx, int timeout_ms);
 /* Marks actors whose process has ended, collecting their status. */
 void conductor_poll_ends(struct conductor *c);
+/* PID 1's duty: reaps every child that has ended, now, remembering its
+ * status; an orphan's end (pid, comm, status or signal) goes into the trace. */
 void conductor_reap(struct conductor *c);
+/* At teardown: waits for and reaps every child left (orphans included). */
+void conductor_reap_all(struct conductor *c);
+void conductor_remember_status(struct conductor *c, pid_t pid, int status);
+/* Makes SIGCHLD wake the conductor's waits (conductor_poll); 0 or -1. */
+int conductor_reaper_start(struct conductor *c);
+/* inject_poll() (answering injected calls meanwhile) that also reaps ended
+ * children as they end.  Returns as inject_poll: ready fds, 0, -1. */
+int conductor_poll(struct conductor *c, struct pollfd *fds, int nfds, int timeout_ms);
 void conductor_kill_all(struct conductor *c);
 
 /* conductor_expect.c: performs an SL_OP_EXPECT step; fills e. */
@@ -85,6 +99,9 @@ pid_t conductor_find(struct conductor *c, int idx, const char *comm, char *why, 
 /* conductor.c */
 long long conductor_value(const struct conductor *c, const struct sl_value *v);
 void conductor_emit(struct conductor *c, const struct sl_trace_entry *e);
+/* An EVENT entry with this verdict and text (no step, no actor). */
+void conductor_event(struct conductor *c, enum sl_outcome verdict, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 const char *conductor_actor_name(const struct conductor *c, int idx);
 
 #endif

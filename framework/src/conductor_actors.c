@@ -3,10 +3,11 @@
  * status, reaping, and killing everything at the end.
  *
  * An actor has ended when its channel reads end-of-file and its pidfd says
- * it exited.  Its status comes from waitpid() when it is the conductor's
- * child (or an orphan, since the conductor is PID 1), and otherwise from the
- * exit_code field of /proc/PID/stat while it is a zombie of its parent actor
- * (actors never reap).
+ * it exited.  Its status comes from what the reaper remembered
+ * (conductor_reap.c) or waitpid() when it is the conductor's child (or an
+ * orphan, since the conductor is PID 1), and otherwise from the exit_code
+ * field of /proc/PID/stat while it is a zombie of its parent actor (actors
+ * never reap).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -24,29 +25,6 @@
 #include "conductor.h"
 #include "inject.h"
 #include "util.h"
-
-static void remember_status(struct conductor *c, pid_t pid, int status)
-{
-	if (c->nreaped == c->capreaped) {
-		int ncap = c->capreaped ? c->capreaped * 2 : 16;
-		struct reaped *n = realloc(c->reaped, (size_t)ncap * sizeof(*n));
-		if (!n)
-			return;
-		c->reaped = n;
-		c->capreaped = ncap;
-	}
-	c->reaped[c->nreaped].pid = pid;
-	c->reaped[c->nreaped].status = status;
-	c->nreaped++;
-}
-
-void conductor_reap(struct conductor *c)
-{
-	int st;
-	pid_t pid;
-	while ((pid = waitpid(-1, &st, WNOHANG | __WALL)) > 0)
-		remember_status(c, pid, st);
-}
 
 /* exit_code, the last field of /proc/PID/stat, of a zombie. */
 static int zombie_status(pid_t pid, int *status)
@@ -79,7 +57,7 @@ static int ended_status(struct conductor *c, pid_t pid, int *status)
 		}
 	pid_t w = waitpid(pid, status, WNOHANG | __WALL);
 	if (w == pid) {
-		remember_status(c, pid, *status);
+		conductor_remember_status(c, pid, *status);
 		return 0;
 	}
 	if (w < 0 && errno == ECHILD)
@@ -118,7 +96,7 @@ static int wait_process_end(struct conductor *c, struct conductor_actor *a, int 
 	int status;
 	if (a->pidfd >= 0) {
 		struct pollfd p = { .fd = a->pidfd, .events = POLLIN };
-		return inject_poll(&p, 1, timeout_ms) > 0; /* answering injected calls meanwhile */
+		return conductor_poll(c, &p, 1, timeout_ms) > 0; /* reaping, answering injected calls */
 	}
 	int64_t deadline = sl_now_ms() + timeout_ms;
 	for (;;) {
@@ -126,7 +104,7 @@ static int wait_process_end(struct conductor *c, struct conductor_actor *a, int 
 			return 1;
 		if (sl_now_ms() >= deadline)
 			return 0;
-		inject_poll(NULL, 0, 10);
+		conductor_poll(c, NULL, 0, 10);
 	}
 }
 
@@ -154,6 +132,7 @@ int conductor_start_actor(struct conductor *c, int idx)
 		sl_actor_serve(c->auto_key);
 	}
 	close(sv[1]);
+	c->actors[idx].started_pid = pid;
 	return conductor_adopt_actor(c, idx, pid, sv[0]);
 }
 
@@ -221,7 +200,7 @@ int conductor_call(struct conductor *c, int idx, const struct sl_wire_cmd *cmd,
 	for (;;) {
 		struct pollfd p = { .fd = a->chan, .events = POLLIN };
 		int64_t left = deadline - sl_now_ms();
-		int n = left > 0 ? inject_poll(&p, 1, (int)left) : 0; /* answering injected calls meanwhile */
+		int n = left > 0 ? conductor_poll(c, &p, 1, (int)left) : 0; /* reaping, answering injected calls */
 		if (n < 0)
 			return -2;
 		if (n == 0)
@@ -315,12 +294,9 @@ void conductor_kill_all(struct conductor *c)
 {
 	if (quit_first(c))
 		ask_actors_to_quit(c);
+	conductor_reap(c); /* orphans that ended by themselves, before the kill */
 	kill(-1, SIGKILL); /* from PID 1: every other process of the namespace */
-	int st;
-	pid_t pid;
-	while ((pid = waitpid(-1, &st, __WALL)) > 0 || (pid < 0 && errno == EINTR))
-		if (pid > 0)
-			remember_status(c, pid, st);
+	conductor_reap_all(c);
 	for (int i = 0; i < c->s->nactors; i++)
 		if (c->actors[i].state == ACTOR_RUNNING) {
 			int status = -1;
