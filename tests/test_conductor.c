@@ -112,3 +112,96 @@ Test(orphans, a_killed_orphan_is_reaped_while_a_step_waits_for_it_and_its_signal
 	sl_result_free(&r);
 	sl_scenario_free(s);
 }
+
+/* ---- 3. an actor that was never born, or has ended, has no pid to give ---------- */
+
+/* The step of issue 12: the fork that would have made `kid` failed, and kill
+ * of kid was kill(0, SIGKILL): the whole process group, both actors. */
+#define UNBORN_KID "scenario unborn-kid\n" \
+		   "%s" \
+		   "actors: owner, killer\n" \
+		   "owner fork -> kid   inject errno=EAGAIN   any\n" \
+		   "killer kill kid SIGKILL   any\n" \
+		   "expect owner alive\n" \
+		   "expect killer alive\n"
+
+Test(unborn, kill_of_an_actor_never_born_is_an_error_of_that_step)
+{
+	struct sl_scenario *s = parse_ok(UNBORN_KID, "");
+	struct sl_result r = run_scenario(s, 5000);
+	cr_assert_eq(r.outcome, SL_FAIL, "outcome %s: %s", sl_outcome_name(r.outcome), r.reason);
+	cr_assert_eq(r.failed_step, 1, "the kill is the step in error, not %d: %s", r.failed_step, r.reason);
+	cr_assert(strstr(r.reason, "kid was never born"), "reason: %s", r.reason);
+	const struct sl_trace_entry *e = entry_of(&r, 1);
+	cr_assert_not_null(e);
+	cr_assert_eq(e->ret, 0, "nothing was sent to the kernel");
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}
+
+Test(unborn, in_keep_going_the_step_is_skipped_and_no_other_actor_is_harmed)
+{
+	struct sl_scenario *s = parse_ok(UNBORN_KID, "keep-going\n");
+	struct sl_result r = run_scenario(s, 5000);
+	const struct sl_trace_entry *e = entry_of(&r, 1);
+	cr_assert_not_null(e);
+	cr_assert_eq(e->verdict, SL_SKIP, "kill of kid: %s: %s", sl_outcome_name(e->verdict), e->detail);
+	cr_assert(strstr(e->detail, "never born"), "%s", e->detail);
+	for (int step = 2; step <= 3; step++) {
+		e = entry_of(&r, step);
+		cr_assert_not_null(e);
+		cr_assert_eq(e->verdict, SL_PASS, "step %d: %s", step, e->detail);
+	}
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}
+
+/* Waiting for, observing, or naming the pid of an actor never born: an error
+ * of the step saying so (it was a TIMEOUT, "dead" and pid 0). */
+Test(unborn, wait_expect_and_pid_values_of_an_actor_never_born_are_errors)
+{
+	static const char *const steps[] = {
+		"wait kid\n",
+		"expect kid dead\n",
+		"expect kid maps detached seg\n",
+		"expect seg cpid=kid\n",
+		"owner getsid kid\n",
+	};
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		struct sl_scenario *s = parse_ok("scenario unborn-kid-values\n"
+						 "actors: owner\n"
+						 "owner shmget key=auto size=4096 flags=IPC_CREAT|0600 -> seg\n"
+						 "owner fork -> kid   inject errno=EAGAIN   any\n"
+						 "%s"
+						 "owner shmctl seg IPC_RMID\n",
+						 steps[i]);
+		struct sl_result r = run_scenario(s, 1000);
+		cr_assert_eq(r.outcome, SL_FAIL, "%s: outcome %s: %s", steps[i], sl_outcome_name(r.outcome), r.reason);
+		cr_assert_eq(r.failed_step, 2, "%s: failed at %d: %s", steps[i], r.failed_step, r.reason);
+		cr_assert(strstr(r.reason, "kid was never born"), "%s: reason: %s", steps[i], r.reason);
+		sl_result_free(&r);
+		sl_scenario_free(s);
+	}
+}
+
+/* An ended actor is no process to signal: kill of it is an error of the
+ * step (its pid names nothing, a zombie, or once reaped, anyone); an
+ * expectation may still compare with the pid it had. */
+Test(unborn, a_step_on_the_pid_of_an_ended_actor_is_an_error_but_its_past_pid_can_be_expected)
+{
+	struct sl_scenario *s = parse_ok("scenario ended-kid\n"
+					 "actors: owner, other\n"
+					 "owner shmget key=auto size=4096 flags=IPC_CREAT|0600 -> seg\n"
+					 "owner fork -> kid\n"
+					 "kid shmat seg -> a\n"
+					 "kid exit 0\n"
+					 "expect seg lpid=kid nattch=0\n"
+					 "other kill kid SIGTERM   any\n"
+					 "owner shmctl seg IPC_RMID\n");
+	struct sl_result r = run_scenario(s, 5000);
+	cr_assert_eq(r.outcome, SL_FAIL, "outcome %s: %s", sl_outcome_name(r.outcome), r.reason);
+	cr_assert_eq(r.failed_step, 5, "failed at %d: %s", r.failed_step, r.reason);
+	cr_assert(strstr(r.reason, "kid has ended (it was pid"), "reason: %s", r.reason);
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}
