@@ -14,6 +14,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sys/socket.h>
+
+#include "../framework/src/wire.h" /* the protocols themselves, tested below */
 #include "engine_fixture.h"
 #include "shmlife/parse.h"
 
@@ -204,4 +207,108 @@ Test(unborn, a_step_on_the_pid_of_an_ended_actor_is_an_error_but_its_past_pid_ca
 	cr_assert(strstr(r.reason, "kid has ended (it was pid"), "reason: %s", r.reason);
 	sl_result_free(&r);
 	sl_scenario_free(s);
+}
+
+/* ---- 2. answers are matched to their requests -------------------------------------- */
+
+/* The issue's script: the exec's answer comes 200 ms after its step timed
+ * out; it was taken for the answer of the first umask, and every later answer
+ * was shifted by one (the invariant saw 63). */
+Test(sequence, a_late_answer_is_recorded_as_late_and_never_taken_for_the_next_one)
+{
+	struct sl_scenario *s = parse_ok("scenario stale-answers\n"
+					 "keep-going\n"
+					 "timeout: 500ms\n"
+					 "actors: a\n"
+					 "a exec /bin/sh -c \"sleep 0.7; exit 7\"   any\n"
+					 "a umask 0077                             = 18\n"
+					 "a umask 0022                             = 63\n"
+					 "invariant second-umask-returns-077: a umask 0022 = 18\n");
+	struct sl_result r = run_scenario(s, 0);
+	if (r.outcome != SL_PASS)
+		dump_trace(&r);
+	assert_passed(r);
+	cr_assert_eq(entry_of(&r, 0)->verdict, SL_TIMEOUT, "the exec timed out");
+	for (int step = 1; step <= 3; step++)
+		cr_assert_eq(entry_of(&r, step)->verdict, SL_PASS, "step %d: %s", step, entry_of(&r, step)->detail);
+	const struct sl_trace_entry *late = event_with(&r, "late answer");
+	cr_assert_not_null(late, "the late answer is in the trace");
+	cr_assert(strstr(late->detail, "line 5"), "it names the step it answers: %s", late->detail);
+	cr_assert(strstr(late->detail, "exited 7"), "and what it said: %s", late->detail);
+	cr_assert(strstr(late->detail, "discarded"), "%s", late->detail);
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}
+
+/* A reply carries the number of the command it answers; a message without
+ * the magic or of another version is a protocol error, never an answer. */
+Test(sequence, replies_carry_their_command_number_and_a_bad_magic_or_version_is_refused)
+{
+	int sv[2];
+	cr_assert_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	struct sl_wire_reply out, in;
+	memset(&out, 0, sizeof(out));
+	out.seq = 42;
+	out.ret = 7;
+	cr_assert_eq(sl_wire_send_reply(sv[0], &out, -1), 0);
+	int fd = -1;
+	cr_assert_eq(sl_wire_recv_reply(sv[1], &in, &fd), 1);
+	cr_assert_eq(in.seq, 42);
+	cr_assert_eq(in.magic, SL_WIRE_MAGIC);
+	cr_assert_eq(in.version, SL_WIRE_VERSION);
+
+	out.magic = SL_WIRE_MAGIC; /* sent raw: as another version would */
+	out.version = SL_WIRE_VERSION + 1;
+	cr_assert_eq(send(sv[0], &out, sizeof(out), 0), (ssize_t)sizeof(out));
+	cr_assert_eq(sl_wire_recv_reply(sv[1], &in, &fd), -1);
+	cr_assert_eq(errno, EPROTO);
+	out.magic = 0;
+	out.version = SL_WIRE_VERSION;
+	cr_assert_eq(send(sv[0], &out, sizeof(out), 0), (ssize_t)sizeof(out));
+	cr_assert_eq(sl_wire_recv_reply(sv[1], &in, &fd), -1);
+	cr_assert_eq(errno, EPROTO);
+
+	struct sl_wire_cmd cmd, got;
+	memset(&cmd, 0, sizeof(cmd));
+	cmd.seq = 9;
+	cmd.op = SL_WIRE_FLUSH;
+	char payload[8];
+	cr_assert_eq(sl_wire_send_cmd(sv[1], &cmd, NULL, 0), 0);
+	cr_assert_gt(sl_wire_recv_cmd(sv[0], &got, payload, sizeof(payload)), 0);
+	cr_assert_eq(got.seq, 9);
+	cr_assert_eq(send(sv[1], &cmd, sizeof(cmd), 0), (ssize_t)sizeof(cmd)); /* no magic */
+	cr_assert_eq(sl_wire_recv_cmd(sv[0], &got, payload, sizeof(payload)), -1);
+	cr_assert_eq(errno, EPROTO);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+/* Trace records streamed to the harness are framed: magic, version, size. */
+Test(sequence, trace_records_carry_a_magic_a_version_and_their_size)
+{
+	int p[2];
+	cr_assert_eq(pipe(p), 0);
+	struct sl_trace_entry e;
+	memset(&e, 0, sizeof(e));
+	e.kind = SL_ENTRY_EVENT;
+	snprintf(e.detail, sizeof(e.detail), "hello");
+	cr_assert_eq(sl_trace_send(p[1], &e), 0);
+	struct {
+		struct sl_trace_frame f;
+		struct sl_trace_entry e;
+	} rec;
+	cr_assert_eq(read(p[0], &rec, sizeof(rec)), (ssize_t)sizeof(rec));
+	cr_assert_null(sl_trace_frame_problem(&rec.f));
+	cr_assert_str_eq(rec.e.detail, "hello");
+	struct sl_trace_frame bad = rec.f;
+	bad.magic ^= 1;
+	cr_assert_not_null(sl_trace_frame_problem(&bad));
+	bad = rec.f;
+	bad.version++;
+	cr_assert_not_null(sl_trace_frame_problem(&bad));
+	bad = rec.f;
+	bad.size--;
+	cr_assert_not_null(sl_trace_frame_problem(&bad));
+	close(p[0]);
+	close(p[1]);
 }

@@ -31,6 +31,10 @@
  * listener of the conductor's: a second one cannot be installed. */
 static int supervised;
 
+/* The number of the command being performed (wire.h): its answer and any
+ * announcement made during it carry it. */
+static uint32_t current_seq;
+
 /* Signals the handlers of `catch` have seen: bit n-1 for signal n. */
 static uint64_t caught_signals;
 
@@ -249,6 +253,7 @@ static int come_under_supervision(int always)
 	struct sl_wire_reply r;
 	memset(&r, 0, sizeof(r));
 	r.kind = SL_WIRE_REPLY_ANNOUNCE;
+	r.seq = current_seq;
 	r.pid = getpid();
 	r.err = err;
 	int rc = sl_wire_send_reply(SL_CHANNEL_FD, &r, listener);
@@ -256,7 +261,8 @@ static int come_under_supervision(int always)
 		close(listener);
 	struct sl_wire_cmd ack;
 	char none[8];
-	if (rc < 0 || sl_wire_recv_cmd(SL_CHANNEL_FD, &ack, none, sizeof(none)) <= 0 || ack.op != SL_WIRE_ACK) {
+	if (rc < 0 || sl_wire_recv_cmd(SL_CHANNEL_FD, &ack, none, sizeof(none)) <= 0 || ack.op != SL_WIRE_ACK ||
+	    ack.seq != current_seq) {
 		errno = EPROTO;
 		return -1;
 	}
@@ -469,6 +475,7 @@ void sl_actor_serve(long long auto_key)
 		}
 		struct sl_wire_reply r;
 		memset(&r, 0, sizeof(r));
+		current_seq = r.seq = cmd.seq;
 		int pass_fd = -1;
 		int became_child = perform(&cmd, payload, auto_key, &r, &pass_fd);
 		if (became_child)

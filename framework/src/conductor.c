@@ -53,7 +53,7 @@ long long conductor_value(const struct conductor *c, const struct sl_value *v)
 
 void conductor_emit(struct conductor *c, const struct sl_trace_entry *e)
 {
-	if (sl_write_all(c->trace_fd, e, sizeof(*e)) < 0)
+	if (sl_trace_send(c->trace_fd, e) < 0)
 		_exit(3); /* the harness is gone: nobody to report to */
 }
 
@@ -325,6 +325,13 @@ static void perform_actor_step(struct conductor *c, int i, struct sl_trace_entry
 	int passed_fd = -1;
 	int got = conductor_call(c, st->actor, &cmd, payload, len, &r, &passed_fd);
 	free(payload);
+	if (got == -1 && a->busy_step != i && a->busy_step >= 0 && a->busy_step < c->s->nsteps) {
+		e->verdict = SL_TIMEOUT; /* not even sent: the actor never read it */
+		snprintf(e->detail, sizeof(e->detail),
+			 "actor %s was still busy with line %d, which had timed out, for %d ms more",
+			 conductor_actor_name(c, st->actor), c->s->steps[a->busy_step].line, c->step_timeout_ms);
+		return;
+	}
 	if (got == -1) {
 		e->verdict = SL_TIMEOUT;
 		snprintf(e->detail, sizeof(e->detail), "actor %s did not answer within %d ms",

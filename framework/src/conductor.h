@@ -24,6 +24,9 @@ struct conductor_actor {
 	int pidfd;
 	int wait_status;                 /* once ENDED                          */
 	int died_at_step;
+	uint32_t busy_seq;               /* a command that timed out, still being
+					  * performed (its answer will be late), or 0 */
+	int busy_step;                   /* its step, -1 if not a step's        */
 };
 
 struct reaped { pid_t pid; int status; };
@@ -46,6 +49,7 @@ struct conductor {
 	int nreaped, capreaped;
 	int reaper_fd;                   /* readable after a SIGCHLD, -1 none  */
 	int current_step;                /* the step in progress, -1 between   */
+	uint32_t next_seq;               /* the last command's number (wire.h) */
 	struct sl_phase_times phases;
 	enum sl_outcome outcome;
 	char reason[512];
@@ -61,9 +65,13 @@ int conductor_start_actor(struct conductor *c, int idx);
 int conductor_adopt_actor(struct conductor *c, int idx, pid_t pid, int chan);
 /* Starts actor idx as a child of actor `parent` (in its session and group). */
 int conductor_fork_actor(struct conductor *c, int parent, int idx);
-/* Sends the command of a step to its actor and waits, bounded, for the answer
- * or for the actor's end.  Returns 1 answered, 0 the actor ended (its
- * wait status in the actor), -1 timed out, -2 harness error (errno). */
+/* Sends the command of a step to its actor, numbered, and waits, bounded,
+ * for the answer to it or for the actor's end; an actor still busy with a
+ * command that timed out is first awaited (within the same bound), and any
+ * answer to another command is recorded as late and discarded.  Returns 1
+ * answered, 0 the actor ended (its wait status in the actor), -1 timed out
+ * (busy_seq says which command the actor is still busy with), -2 harness
+ * error (errno). */
 int conductor_call(struct conductor *c, int idx, const struct sl_wire_cmd *cmd,
 		   const void *payload, size_t len, struct sl_wire_reply *r, int *passed_fd);
 /* Waits, bounded, until a new actor serves its channel, so that it has

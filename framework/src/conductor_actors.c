@@ -69,6 +69,7 @@ static void mark_ended(struct conductor *c, struct conductor_actor *a, int statu
 {
 	a->state = ACTOR_ENDED;
 	a->wait_status = status;
+	a->busy_seq = 0; /* no answer will come */
 	if (a->chan >= 0)
 		close(a->chan);
 	if (a->pidfd >= 0)
@@ -85,6 +86,8 @@ int conductor_adopt_actor(struct conductor *c, int idx, pid_t pid, int chan)
 	a->pidfd = sl_pidfd_open(pid);
 	a->state = ACTOR_RUNNING;
 	a->died_at_step = -1;
+	a->busy_seq = 0;
+	a->busy_step = -1;
 	/* without pidfds (valgrind does not know pidfd_open), ends are polled */
 	return a->pidfd < 0 && errno != ENOSYS ? -1 : 0;
 }
@@ -163,6 +166,7 @@ static void take_announcement(struct conductor *c, int idx, const struct sl_wire
 	memset(&ack, 0, sizeof(ack));
 	ack.op = SL_WIRE_ACK;
 	ack.step = -1;
+	ack.seq = r->seq; /* the command during which it announced itself */
 	sl_wire_send_cmd(a->chan, &ack, NULL, 0); /* if it is gone, its end is seen next */
 }
 
@@ -185,18 +189,51 @@ static void collect_end(struct conductor *c, int idx, int timeout_ms)
 	mark_ended(c, a, status);
 }
 
-int conductor_call(struct conductor *c, int idx, const struct sl_wire_cmd *cmd,
-		   const void *payload, size_t len, struct sl_wire_reply *r, int *passed_fd)
+/* An answer that does not answer the command in progress: one that came
+ * after its step timed out.  It goes into the trace, and is discarded. */
+static void record_late(struct conductor *c, int idx, const struct sl_wire_reply *r, int passed_fd)
 {
 	struct conductor_actor *a = &c->actors[idx];
-	*passed_fd = -1;
-	if (sl_wire_send_cmd(a->chan, cmd, payload, len) < 0) {
-		if (errno != EPIPE && errno != ECONNRESET)
-			return -2;
-		collect_end(c, idx, c->step_timeout_ms);
-		return 0;
-	}
-	int64_t deadline = sl_now_ms() + c->step_timeout_ms;
+	struct sl_trace_entry e;
+	memset(&e, 0, sizeof(e));
+	e.kind = SL_ENTRY_EVENT;
+	e.step = -1;
+	e.actor = idx;
+	e.pid = r->pid;
+	e.verdict = SL_SKIP;
+	e.ret = r->ret;
+	e.err = r->err;
+	e.t_ns = sl_now_ns() - c->t0;
+	e.brief.slot = -1;
+	snprintf(e.detail, sizeof(e.detail), "late answer of %s to ", conductor_actor_name(c, idx));
+	if (r->seq == a->busy_seq && a->busy_step >= 0 && a->busy_step < c->s->nsteps)
+		sl_appendf(e.detail, sizeof(e.detail), "line %d, which had timed out",
+			   c->s->steps[a->busy_step].line);
+	else if (r->seq == a->busy_seq)
+		sl_appendf(e.detail, sizeof(e.detail), "a question of the conductor's, which had timed out");
+	else
+		sl_appendf(e.detail, sizeof(e.detail), "no question in progress (seq %u)", (unsigned)r->seq);
+	sl_appendf(e.detail, sizeof(e.detail), ": returned %lld", (long long)r->ret);
+	if (r->err)
+		sl_appendf(e.detail, sizeof(e.detail), ", %s", sl_errno_name(r->err));
+	if (r->child_pid > 0 && WIFEXITED(r->status))
+		sl_appendf(e.detail, sizeof(e.detail), ", its program exited %d", WEXITSTATUS(r->status));
+	else if (r->child_pid > 0 && WIFSIGNALED(r->status))
+		sl_appendf(e.detail, sizeof(e.detail), ", its program was killed by %s", sl_signal_name(WTERMSIG(r->status)));
+	sl_appendf(e.detail, sizeof(e.detail), "; discarded");
+	conductor_emit(c, &e);
+	if (passed_fd >= 0)
+		close(passed_fd); /* a late fork's channel: the child sees its end and exits */
+}
+
+/* Waits until `deadline` for the answer to command `seq`: 1 answered, 0 the
+ * actor ended, -1 timed out, -2 harness error.  Announcements (of any
+ * command: their process waits for the go-ahead) are taken; answers to
+ * other commands are recorded as late and discarded. */
+static int await_answer(struct conductor *c, int idx, uint32_t seq, int64_t deadline, struct sl_wire_reply *r,
+			int *passed_fd)
+{
+	struct conductor_actor *a = &c->actors[idx];
 	for (;;) {
 		struct pollfd p = { .fd = a->chan, .events = POLLIN };
 		int64_t left = deadline - sl_now_ms();
@@ -211,13 +248,63 @@ int conductor_call(struct conductor *c, int idx, const struct sl_wire_cmd *cmd,
 			*passed_fd = -1;
 			continue;
 		}
-		if (got == 1)
+		if (got == 1 && r->seq == seq)
 			return 1;
+		if (got == 1) {
+			record_late(c, idx, r, *passed_fd);
+			*passed_fd = -1;
+			continue;
+		}
 		if (got < 0 && errno != ECONNRESET)
 			return -2;
 		collect_end(c, idx, c->step_timeout_ms);
 		return 0;
 	}
+}
+
+/* An actor still busy with a command that timed out reads nothing else
+ * until it is done: its late answer is awaited (until `deadline`), recorded
+ * and discarded before it is sent anything new.  1 it is free now. */
+static int await_late_answer(struct conductor *c, int idx, int64_t deadline)
+{
+	struct conductor_actor *a = &c->actors[idx];
+	struct sl_wire_reply late;
+	memset(&late, 0, sizeof(late));
+	int fd = -1;
+	int got = await_answer(c, idx, a->busy_seq, deadline, &late, &fd);
+	if (got == 1) {
+		record_late(c, idx, &late, fd);
+		a->busy_seq = 0;
+		a->busy_step = -1;
+	}
+	return got;
+}
+
+int conductor_call(struct conductor *c, int idx, const struct sl_wire_cmd *cmd,
+		   const void *payload, size_t len, struct sl_wire_reply *r, int *passed_fd)
+{
+	struct conductor_actor *a = &c->actors[idx];
+	*passed_fd = -1;
+	int64_t deadline = sl_now_ms() + c->step_timeout_ms;
+	if (a->busy_seq) {
+		int free_now = await_late_answer(c, idx, deadline);
+		if (free_now != 1)
+			return free_now;
+	}
+	struct sl_wire_cmd numbered = *cmd;
+	numbered.seq = ++c->next_seq;
+	if (sl_wire_send_cmd(a->chan, &numbered, payload, len) < 0) {
+		if (errno != EPIPE && errno != ECONNRESET)
+			return -2;
+		collect_end(c, idx, c->step_timeout_ms);
+		return 0;
+	}
+	int got = await_answer(c, idx, numbered.seq, deadline, r, passed_fd);
+	if (got == -1) { /* its answer, if it ever comes, is late */
+		a->busy_seq = numbered.seq;
+		a->busy_step = cmd->step;
+	}
+	return got;
 }
 
 void conductor_await_ready(struct conductor *c, int idx)
@@ -268,14 +355,11 @@ static int quit_first(const struct conductor *c)
 }
 
 /* 1 if actor i can be asked: it has a channel (found processes have none)
- * and is not still busy with the step that timed out (it would not read a
+ * and is not still busy with a command that timed out (it would not read a
  * quit, and waiting for it would only make the TIMEOUT later). */
 static int can_quit(const struct conductor *c, int i)
 {
-	if (c->actors[i].state != ACTOR_RUNNING || c->actors[i].chan < 0)
-		return 0;
-	return !(c->outcome == SL_TIMEOUT && c->failed_step >= 0 && c->failed_step < c->s->nsteps &&
-		 c->s->steps[c->failed_step].actor == i);
+	return c->actors[i].state == ACTOR_RUNNING && c->actors[i].chan >= 0 && !c->actors[i].busy_seq;
 }
 
 static void ask_actors_to_quit(struct conductor *c)

@@ -31,6 +31,7 @@
 #include "sandbox.h"
 #include "shmlife/valgrind.h"
 #include "util.h"
+#include "wire.h"
 
 /* The conductor's last word when something failed before it could speak. */
 void sl_send_verdict(int fd, enum sl_outcome o, const char *fmt, ...)
@@ -45,7 +46,7 @@ void sl_send_verdict(int fd, enum sl_outcome o, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(e.detail, sizeof(e.detail), fmt, ap);
 	va_end(ap);
-	sl_write_all(fd, &e, sizeof(e));
+	sl_trace_send(fd, &e);
 }
 
 static int write_file(const char *path, const char *text)
