@@ -312,3 +312,40 @@ Test(sequence, trace_records_carry_a_magic_a_version_and_their_size)
 	close(p[0]);
 	close(p[1]);
 }
+
+/* ---- 8. shmlife's own set-up: BROK where it fails; the channel within reach ------ */
+
+/* The channel was kept at fd 1023 only: a child forked under
+ * rlimit-nofile=16 could not put it there, _exited, and the scenario FAILed
+ * a step later ("actor kid has ended").  Now it is the highest free fd below
+ * the limit, and still not counted among the actor's descriptors. */
+Test(setup, a_fork_under_a_low_fd_limit_keeps_its_channel_within_reach)
+{
+	struct sl_scenario *s = parse_ok("scenario low-fd-limit\n"
+					 "actors: small(rlimit-nofile=16)\n"
+					 "small fork -> kid\n"
+					 "kid umask 022\n"
+					 "expect kid alive nfds=3\n"
+					 "kid open /dev/null flags=O_RDONLY = 3\n"
+					 "expect kid nfds=4 fd3=/dev/null\n");
+	struct sl_result r = run_scenario(s, 5000);
+	assert_passed(r);
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}
+
+/* No room for the new actor's channel is shmlife's failure, not the fork's:
+ * BROK at that step, with the reason (it was FAIL: "kernel said EMFILE"). */
+Test(setup, no_room_for_a_new_actors_channel_is_brok_at_that_step)
+{
+	struct sl_scenario *s = parse_ok("scenario no-room-for-the-channel\n"
+					 "actors: tiny(rlimit-nofile=4)\n"
+					 "tiny fork -> kid\n"
+					 "kid umask 022\n");
+	struct sl_result r = run_scenario(s, 5000);
+	cr_assert_eq(r.outcome, SL_BROK, "outcome %s: %s", sl_outcome_name(r.outcome), r.reason);
+	cr_assert_eq(r.failed_step, 0, "failed at %d: %s", r.failed_step, r.reason);
+	cr_assert(strstr(r.reason, "set-up failed") && strstr(r.reason, "socketpair"), "reason: %s", r.reason);
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}

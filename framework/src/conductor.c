@@ -158,9 +158,13 @@ static int start_actors(struct conductor *c)
 		close(c->pty_slave);
 		c->pty_slave = -1;
 	}
-	for (int i = 0; i < c->s->nactors; i++) /* all started at once, then each awaited */
-		if (!c->s->actors[i].spawned)
-			conductor_await_ready(c, i);
+	for (int i = 0; i < c->s->nactors; i++) { /* all started at once, then each awaited */
+		char why[160];
+		if (!c->s->actors[i].spawned && conductor_await_ready(c, i, why, sizeof(why)) < 0) {
+			fail(c, SL_BROK, -1, "cannot start actor %s: %s", c->s->actors[i].name, why);
+			return -1;
+		}
+	}
 	return 0;
 }
 
@@ -257,15 +261,18 @@ static void describe_read_mismatch(const struct sl_step *st, const struct sl_wir
 		sl_appendf(buf, len, " %02x", r->got[i]);
 }
 
-/* What the step's result means for the actors: new ones, moved ones. */
-static void after_answer(struct conductor *c, const struct sl_step *st, const struct sl_wire_reply *r,
-			 int passed_fd)
+/* What the step's result means for the actors: new ones, moved ones.
+ * -1 with why if a new actor could not be set up (BROK). */
+static int after_answer(struct conductor *c, const struct sl_step *st, const struct sl_wire_reply *r,
+			int passed_fd, char *why, size_t len)
 {
 	struct conductor_actor *a = &c->actors[st->actor];
 	if (st->op == SL_OP_FORK && r->err == 0 && passed_fd >= 0 && st->new_actor >= 0) {
-		if (conductor_adopt_actor(c, st->new_actor, r->child_pid, passed_fd) == 0)
-			conductor_await_ready(c, st->new_actor);
-		return;
+		if (conductor_adopt_actor(c, st->new_actor, r->child_pid, passed_fd) < 0) {
+			snprintf(why, len, "cannot follow its process %d: %s", (int)r->child_pid, strerror(errno));
+			return -1;
+		}
+		return conductor_await_ready(c, st->new_actor, why, len);
 	}
 	if (passed_fd >= 0)
 		close(passed_fd);
@@ -274,6 +281,37 @@ static void after_answer(struct conductor *c, const struct sl_step *st, const st
 		a->pid = r->pid; /* the actor lives on in the child */
 		a->pidfd = sl_pidfd_open(a->pid);
 	}
+	return 0;
+}
+
+/* A call that brought no answer to judge: a timeout, a broken channel, or
+ * shmlife's own set-up failing in the actor.  1 if so (e is judged). */
+static int judged_without_answer(struct conductor *c, int i, int got, const struct sl_wire_reply *r,
+				 int passed_fd, struct sl_trace_entry *e)
+{
+	const struct sl_step *st = &c->s->steps[i];
+	const struct conductor_actor *a = &c->actors[st->actor];
+	const char *name = conductor_actor_name(c, st->actor);
+	if (got == 0 || (got == 1 && !r->setup[0]))
+		return 0; /* an answer, or its end: the step's outcome says whether it should have */
+	if (passed_fd >= 0)
+		close(passed_fd);
+	if (got == -1 && a->busy_step != i && a->busy_step >= 0 && a->busy_step < c->s->nsteps) {
+		e->verdict = SL_TIMEOUT; /* not even sent: the actor never read it */
+		snprintf(e->detail, sizeof(e->detail),
+			 "actor %s was still busy with line %d, which had timed out, for %d ms more", name,
+			 c->s->steps[a->busy_step].line, c->step_timeout_ms);
+	} else if (got == -1) {
+		e->verdict = SL_TIMEOUT;
+		snprintf(e->detail, sizeof(e->detail), "actor %s did not answer within %d ms", name, c->step_timeout_ms);
+	} else if (got == -2) {
+		e->verdict = SL_BROK;
+		snprintf(e->detail, sizeof(e->detail), "channel to actor %s failed: %s", name, strerror(errno));
+	} else {
+		e->verdict = SL_BROK;
+		snprintf(e->detail, sizeof(e->detail), "shmlife's own set-up failed in actor %s: %s", name, r->setup);
+	}
+	return 1;
 }
 
 static void perform_actor_step(struct conductor *c, int i, struct sl_trace_entry *e, struct op_answer *ans)
@@ -325,25 +363,9 @@ static void perform_actor_step(struct conductor *c, int i, struct sl_trace_entry
 	int passed_fd = -1;
 	int got = conductor_call(c, st->actor, &cmd, payload, len, &r, &passed_fd);
 	free(payload);
-	if (got == -1 && a->busy_step != i && a->busy_step >= 0 && a->busy_step < c->s->nsteps) {
-		e->verdict = SL_TIMEOUT; /* not even sent: the actor never read it */
-		snprintf(e->detail, sizeof(e->detail),
-			 "actor %s was still busy with line %d, which had timed out, for %d ms more",
-			 conductor_actor_name(c, st->actor), c->s->steps[a->busy_step].line, c->step_timeout_ms);
+	if (judged_without_answer(c, i, got, &r, passed_fd, e))
 		return;
-	}
-	if (got == -1) {
-		e->verdict = SL_TIMEOUT;
-		snprintf(e->detail, sizeof(e->detail), "actor %s did not answer within %d ms",
-			 conductor_actor_name(c, st->actor), c->step_timeout_ms);
-		return;
-	}
-	if (got == -2) {
-		e->verdict = SL_BROK;
-		snprintf(e->detail, sizeof(e->detail), "channel to actor %s failed: %s",
-			 conductor_actor_name(c, st->actor), strerror(errno));
-		return;
-	}
+	char broke[160] = "";
 	if (got == 0) {
 		answer_from_status(a->wait_status, ans);
 		a->died_at_step = i;
@@ -354,7 +376,8 @@ static void perform_actor_step(struct conductor *c, int i, struct sl_trace_entry
 		e->pid = r.pid;
 		if (st->op == SL_OP_EXEC && r.err == 0)
 			answer_from_status(r.status, ans);
-		after_answer(c, st, &r, passed_fd);
+		if (after_answer(c, st, &r, passed_fd, broke, sizeof(broke)) < 0 && !broke[0])
+			snprintf(broke, sizeof(broke), "unknown");
 		if (st->bind >= 0 && r.err == 0) {
 			c->slots[st->bind] = r.ret;
 			c->slot_set[st->bind] = 1;
@@ -367,6 +390,11 @@ static void perform_actor_step(struct conductor *c, int i, struct sl_trace_entry
 	if (e->verdict == SL_PASS && st->op == SL_OP_READ && r.mismatch) {
 		e->verdict = SL_FAIL;
 		describe_read_mismatch(st, &r, e->detail, sizeof(e->detail));
+	}
+	if (broke[0]) {
+		e->verdict = SL_BROK;
+		snprintf(e->detail, sizeof(e->detail), "the new actor %s could not be set up: %s",
+			 conductor_actor_name(c, st->new_actor), broke);
 	}
 }
 

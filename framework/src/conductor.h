@@ -21,6 +21,7 @@ struct conductor_actor {
 	pid_t pid;                       /* its pid in the scenario's namespace */
 	pid_t started_pid;               /* the conductor forked it: not an orphan */
 	int chan;                        /* the conductor's end of its channel  */
+	int chan_fd;                     /* the actor's end: its fd number there */
 	int pidfd;
 	int wait_status;                 /* once ENDED                          */
 	int died_at_step;
@@ -71,13 +72,15 @@ int conductor_fork_actor(struct conductor *c, int parent, int idx);
  * answer to another command is recorded as late and discarded.  Returns 1
  * answered, 0 the actor ended (its wait status in the actor), -1 timed out
  * (busy_seq says which command the actor is still busy with), -2 harness
- * error (errno). */
+ * error (errno), -3 shmlife could not set the actor up (r->setup says why;
+ * it has ended). */
 int conductor_call(struct conductor *c, int idx, const struct sl_wire_cmd *cmd,
 		   const void *payload, size_t len, struct sl_wire_reply *r, int *passed_fd);
 /* Waits, bounded, until a new actor serves its channel, so that it has
  * finished setting itself up (descriptors, signals, session) before the next
- * step observes it; an actor that ends meanwhile is marked ended. */
-void conductor_await_ready(struct conductor *c, int idx);
+ * step observes it.  0, or -1 with why it could not set itself up (it said
+ * so, it ended, it hung): a failure of shmlife's own set-up, BROK. */
+int conductor_await_ready(struct conductor *c, int idx, char *why, size_t len);
 /* Waits, bounded, until the actor has ended.  1 ended, 0 timed out. */
 int conductor_wait_end(struct conductor *c, int idx, int timeout_ms);
 /* Marks actors whose process has ended, collecting their status. */

@@ -88,6 +88,7 @@ int conductor_adopt_actor(struct conductor *c, int idx, pid_t pid, int chan)
 	a->died_at_step = -1;
 	a->busy_seq = 0;
 	a->busy_step = -1;
+	a->chan_fd = SL_CHANNEL_FD; /* until its first answer says where */
 	/* without pidfds (valgrind does not know pidfd_open), ends are polled */
 	return a->pidfd < 0 && errno != ENOSYS ? -1 : 0;
 }
@@ -147,7 +148,8 @@ int conductor_fork_actor(struct conductor *c, int parent, int idx)
 	cmd.step = -1;
 	struct sl_wire_reply r;
 	int chan = -1;
-	if (conductor_call(c, parent, &cmd, NULL, 0, &r, &chan) != 1 || r.err || chan < 0) {
+	memset(&r, 0, sizeof(r));
+	if (conductor_call(c, parent, &cmd, NULL, 0, &r, &chan) != 1 || r.err || r.setup[0] || chan < 0) {
 		if (chan >= 0)
 			close(chan);
 		errno = r.err ? r.err : ECHILD;
@@ -227,7 +229,8 @@ static void record_late(struct conductor *c, int idx, const struct sl_wire_reply
 }
 
 /* Waits until `deadline` for the answer to command `seq`: 1 answered, 0 the
- * actor ended, -1 timed out, -2 harness error.  Announcements (of any
+ * actor ended, -1 timed out, -2 harness error, -3 shmlife could not set the
+ * actor up (r->setup says why; it has ended).  Announcements (of any
  * command: their process waits for the go-ahead) are taken; answers to
  * other commands are recorded as late and discarded. */
 static int await_answer(struct conductor *c, int idx, uint32_t seq, int64_t deadline, struct sl_wire_reply *r,
@@ -248,8 +251,14 @@ static int await_answer(struct conductor *c, int idx, uint32_t seq, int64_t dead
 			*passed_fd = -1;
 			continue;
 		}
-		if (got == 1 && r->seq == seq)
+		if (got == 1 && r->kind == SL_WIRE_REPLY_BROKEN) {
+			collect_end(c, idx, c->step_timeout_ms); /* it _exits after saying so */
+			return -3;
+		}
+		if (got == 1 && r->seq == seq) {
+			a->chan_fd = r->chan_fd;
 			return 1;
+		}
 		if (got == 1) {
 			record_late(c, idx, r, *passed_fd);
 			*passed_fd = -1;
@@ -307,19 +316,33 @@ int conductor_call(struct conductor *c, int idx, const struct sl_wire_cmd *cmd,
 	return got;
 }
 
-void conductor_await_ready(struct conductor *c, int idx)
+int conductor_await_ready(struct conductor *c, int idx, char *why, size_t len)
 {
 	struct conductor_actor *a = &c->actors[idx];
 	if (a->state != ACTOR_RUNNING || a->chan < 0)
-		return;
+		return 0;
 	struct sl_wire_cmd ping; /* a question without side effects: which signals it caught */
 	memset(&ping, 0, sizeof(ping));
 	ping.op = SL_WIRE_SIGNALS;
 	ping.step = -1;
 	struct sl_wire_reply r;
+	memset(&r, 0, sizeof(r));
 	int fd = -1;
-	if (conductor_call(c, idx, &ping, NULL, 0, &r, &fd) == 1 && fd >= 0)
+	int got = conductor_call(c, idx, &ping, NULL, 0, &r, &fd);
+	if (fd >= 0)
 		close(fd);
+	switch (got) {
+	case 1: return 0;
+	case -3: snprintf(why, len, "%s", r.setup); break;
+	case 0: snprintf(why, len, "it ended while setting itself up (%s %d)",
+			 a->wait_status != -1 && WIFSIGNALED(a->wait_status) ? "signal" : "status",
+			 a->wait_status == -1 ? -1 : WIFSIGNALED(a->wait_status) ? WTERMSIG(a->wait_status)
+										 : WEXITSTATUS(a->wait_status));
+		break;
+	case -1: snprintf(why, len, "it did not finish setting itself up within %d ms", c->step_timeout_ms); break;
+	default: snprintf(why, len, "its channel failed: %s", strerror(errno)); break;
+	}
+	return -1;
 }
 
 int conductor_wait_end(struct conductor *c, int idx, int timeout_ms)

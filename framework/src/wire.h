@@ -27,7 +27,8 @@
 #include "shmlife/scenario.h"
 
 /* Where every actor keeps its end of the channel: out of the way of the
- * descriptors that scenarios open, close and count. */
+ * descriptors that scenarios open, close and count; under a lower
+ * RLIMIT_NOFILE, the highest free descriptor below it (a reply says where). */
 #define SL_CHANNEL_FD 1023
 
 #define SL_WIRE_MAX_PAYLOAD (128 * 1024)
@@ -56,6 +57,8 @@ enum sl_wire_reply_kind {
 				     * attached, or none if inherited; err if it could
 				     * not be): the conductor answers SL_WIRE_ACK and
 				     * keeps waiting for the answer                  */
+	SL_WIRE_REPLY_BROKEN,       /* unasked, before the actor _exits: shmlife could
+				     * not set it up (setup says why); BROK         */
 };
 
 struct sl_wire_cmd {
@@ -91,6 +94,11 @@ struct sl_wire_reply {
 	uint8_t got[16];         /* read: the bytes found there                  */
 	uint32_t ngot;
 	int32_t kind;            /* enum sl_wire_reply_kind                      */
+	int32_t chan_fd;         /* where the actor keeps its end of the channel */
+	int32_t exec_errno;      /* exec: the program could not be run (the exec's
+				  * errno; the status is then exit 127)          */
+	char setup[96];          /* shmlife's own set-up failed (not the step's
+				  * call): what and why; "" if it did not         */
 };
 
 /* A command with its payload, as the conductor builds it. */
