@@ -7,6 +7,8 @@
  * such.  Each test is the reproducer of one item, written from a script. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <malloc.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -347,5 +349,55 @@ Test(setup, no_room_for_a_new_actors_channel_is_brok_at_that_step)
 	cr_assert_eq(r.failed_step, 0, "failed at %d: %s", r.failed_step, r.reason);
 	cr_assert(strstr(r.reason, "set-up failed") && strstr(r.reason, "socketpair"), "reason: %s", r.reason);
 	sl_result_free(&r);
+	sl_scenario_free(s);
+}
+
+/* ---- 9. starting a scenario from a multi-threaded caller ---------------------------- */
+
+static volatile int hammer_stop;
+
+/* Another thread of the caller, always in malloc or free (one arena for
+ * all: its lock is held at almost any instant). */
+static void *hammer_malloc(void *arg)
+{
+	(void)arg;
+	void *keep[64] = { 0 };
+	for (unsigned i = 0; !__atomic_load_n(&hammer_stop, __ATOMIC_RELAXED); i++) {
+		free(keep[i % 64]);
+		keep[i % 64] = malloc(16 + (i * 37) % 4000);
+	}
+	for (int i = 0; i < 64; i++)
+		free(keep[i]);
+	return NULL;
+}
+
+/* sl_run() started the conductor with a raw clone(), which skips libc's
+ * fork handlers: the conductor inherited the malloc lock held by the other
+ * thread, and hung in calloc (TIMEOUT) in many of these runs. */
+Test(threads, scenarios_started_while_another_thread_is_in_malloc_all_run)
+{
+	cr_assert_eq(mallopt(M_ARENA_MAX, 1), 1);
+	struct sl_scenario *s = parse_ok("scenario threaded-caller\n"
+					 "actors: a\n"
+					 "a shmget key=IPC_PRIVATE size=4096 flags=0600 -> seg\n"
+					 "a shmctl seg IPC_RMID\n");
+	pthread_t t;
+	cr_assert_eq(pthread_create(&t, NULL, hammer_malloc, NULL), 0);
+	int passed = 0, runs = 40;
+	for (int i = 0; i < runs; i++) {
+		struct sl_run_options o;
+		sl_run_options_default(&o);
+		o.scenario_timeout_ms = 2000;
+		struct sl_result r;
+		cr_assert_eq(sl_run(s, &o, &r), 0);
+		if (r.outcome == SL_PASS)
+			passed++;
+		else
+			fprintf(stderr, "run %d: %s: %s\n", i, sl_outcome_name(r.outcome), r.reason);
+		sl_result_free(&r);
+	}
+	__atomic_store_n(&hammer_stop, 1, __ATOMIC_RELAXED);
+	pthread_join(t, NULL);
+	cr_assert_eq(passed, runs, "%d of %d runs passed", passed, runs);
 	sl_scenario_free(s);
 }
