@@ -401,3 +401,49 @@ Test(threads, scenarios_started_while_another_thread_is_in_malloc_all_run)
 	cr_assert_eq(passed, runs, "%d of %d runs passed", passed, runs);
 	sl_scenario_free(s);
 }
+
+/* ---- 16. names: the conductor's steps, programs not found ----------------------------- */
+
+/* Steps the conductor performs about another process (find, expect, wait)
+ * were labelled with that process's pid: "conductor (pid 7)".  The entry's
+ * pid is the conductor's (PID 1); the process is the step's result or its
+ * observation. */
+Test(names, steps_of_the_conductor_about_a_found_process_carry_the_conductors_pid)
+{
+	struct sl_scenario *s = parse_ok("scenario found-labels\n"
+					 "actors: a\n"
+					 "a exec shmlife-daemon --name label-daemon\n"
+					 "find comm=label-daemon -> d\n"
+					 "expect d alive\n"
+					 "a kill d SIGTERM\n"
+					 "wait d\n");
+	struct sl_result r = run_scenario(s, 5000);
+	assert_passed(r);
+	const struct sl_trace_entry *find = entry_of(&r, 1), *expect = entry_of(&r, 2), *kill_ = entry_of(&r, 3),
+				    *wait_ = entry_of(&r, 4);
+	cr_assert(find && expect && kill_ && wait_);
+	cr_assert_gt(find->ret, 1, "find returns the process found");
+	cr_assert_eq(find->pid, 1, "find is the conductor's, pid %d", find->pid);
+	cr_assert_eq(expect->pid, 1, "expect is the conductor's, pid %d", expect->pid);
+	cr_assert_eq(expect->obs.proc.pid, find->ret, "the observation is of d");
+	cr_assert_eq(wait_->pid, 1, "wait is the conductor's, pid %d", wait_->pid);
+	cr_assert_neq(kill_->pid, 1, "kill is a's");
+	cr_assert_neq(kill_->pid, find->ret, "kill is a's, not d's");
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}
+
+/* A program that is not found exits 127, as a shell says; the step says why. */
+Test(names, a_program_that_is_not_found_is_said_to_be_not_found)
+{
+	struct sl_scenario *s = parse_ok("scenario not-found\n"
+					 "actors: a\n"
+					 "a exec /no/such/program\n");
+	struct sl_result r = run_scenario(s, 5000);
+	cr_assert_eq(r.outcome, SL_FAIL, "outcome %s: %s", sl_outcome_name(r.outcome), r.reason);
+	cr_assert(strstr(r.reason, "exited 127"), "the kernel's status: %s", r.reason);
+	cr_assert(strstr(r.reason, "/no/such/program could not be run") && strstr(r.reason, "not found"),
+		  "and why: %s", r.reason);
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}

@@ -284,6 +284,15 @@ static int after_answer(struct conductor *c, const struct sl_step *st, const str
 	return 0;
 }
 
+/* The program of an `exec` could not be run: the status (127, as a shell
+ * says) is the kernel's, the reason is said too. */
+static void note_exec_failure(const struct sl_step *st, int err, char *detail, size_t len)
+{
+	const char *prog = st->argv && st->argv[0] ? st->argv[0] : "?";
+	sl_appendf(detail, len, "; the program %s could not be run: %s (%s)%s", prog, strerror(err),
+		   sl_errno_name(err), err == ENOENT ? ": not found" : "");
+}
+
 /* A call that brought no answer to judge: a timeout, a broken channel, or
  * shmlife's own set-up failing in the actor.  1 if so (e is judged). */
 static int judged_without_answer(struct conductor *c, int i, int got, const struct sl_wire_reply *r,
@@ -391,6 +400,8 @@ static void perform_actor_step(struct conductor *c, int i, struct sl_trace_entry
 		e->verdict = SL_FAIL;
 		describe_read_mismatch(st, &r, e->detail, sizeof(e->detail));
 	}
+	if (r.exec_errno)
+		note_exec_failure(st, r.exec_errno, e->detail, sizeof(e->detail));
 	if (broke[0]) {
 		e->verdict = SL_BROK;
 		snprintf(e->detail, sizeof(e->detail), "the new actor %s could not be set up: %s",
@@ -403,6 +414,7 @@ static void perform_conductor_step(struct conductor *c, int i, struct sl_trace_e
 {
 	const struct sl_step *st = &c->s->steps[i];
 	ans->answered = 1;
+	e->pid = getpid(); /* the conductor performs it (PID 1), whatever process it is about */
 	switch (st->op) {
 	case SL_OP_SYSCTL:
 		if (!sl_sysctl_is_ipc_namespaced(st->str)) {
@@ -442,7 +454,7 @@ static void perform_conductor_step(struct conductor *c, int i, struct sl_trace_e
 			e->verdict = SL_FAIL;
 			return;
 		}
-		e->pid = (int)ans->ret;
+		/* e->pid stays the conductor's: the process found is the step's result */
 		break;
 	default:
 		e->verdict = SL_BROK;

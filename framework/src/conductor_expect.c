@@ -221,7 +221,7 @@ static void expect_maps(struct conductor *c, const struct sl_step *st, struct sl
 {
 	struct conductor_actor *a = &c->actors[st->subject.actor];
 	e->obs_kind = SL_OBS_MAPS;
-	e->pid = a->pid;
+	e->pid = getpid(); /* the conductor observes; the maps say whose they are */
 	/* the segments and keys asked about are kept whatever the number of mappings */
 	size_t n = (size_t)st->npreds + 1;
 	int *shmids = calloc(n, sizeof(*shmids));
@@ -249,6 +249,7 @@ static void expect_maps(struct conductor *c, const struct sl_step *st, struct sl
 	}
 	if (!observed) {
 		errno = saved;
+		e->obs.maps.pid = a->pid;
 		e->verdict = SL_FAIL;
 		snprintf(e->detail, sizeof(e->detail), "cannot read the maps of %s: %s",
 			 conductor_actor_name(c, st->subject.actor),
@@ -367,7 +368,7 @@ static void expect_process(struct conductor *c, const struct sl_step *st, struct
 	if (awaited)
 		ask_signals(c, idx, awaited, &got); /* the event first, then the snapshot */
 	e->obs_kind = SL_OBS_PROCESS;
-	e->pid = a->pid;
+	e->pid = getpid(); /* the conductor observes; the observation says whom */
 	struct sl_process_obs *o = &e->obs.proc;
 	if (a->state == ACTOR_RUNNING && observe_process(a->pid, o) == 0) {
 		char path[64];
