@@ -358,6 +358,7 @@ static void exec_program(char **argv)
 enum exec_failure { EXEC_FAILED = 1, EXEC_SETUP_SUPERVISION, EXEC_SETUP_MEMORY };
 struct exec_report { int32_t what, err; };
 
+static void exec_fail(int report_fd, enum exec_failure what, int err) __attribute__((noreturn));
 static void exec_fail(int report_fd, enum exec_failure what, int err)
 {
 	struct exec_report rep = { (int32_t)what, err };

@@ -129,9 +129,10 @@ static int reap_one(struct conductor *c, int block)
 	pid_t pid = si.si_pid;
 	if (pid <= 0)
 		return 0;
-	char comm[32] = "?", path[64];
+	char comm[32] = "?";
 	int orphan = is_orphan(c, pid);
 	if (orphan) { /* a zombie still has its name: read it before it goes */
+		char path[64];
 		snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
 		if (sl_read_text(path, comm, sizeof(comm)) > 0)
 			comm[strcspn(comm, "\n")] = '\0';
