@@ -31,6 +31,14 @@
  * listener of the conductor's: a second one cannot be installed. */
 static int supervised;
 
+/* Where this actor's end of its channel is: SL_CHANNEL_FD, or lower when
+ * RLIMIT_NOFILE is lower (place_channel). */
+static int channel_fd = SL_CHANNEL_FD;
+
+/* The number of the command being performed (wire.h): its answer and any
+ * announcement made during it carry it. */
+static uint32_t current_seq;
+
 /* Signals the handlers of `catch` have seen: bit n-1 for signal n. */
 static uint64_t caught_signals;
 
@@ -57,24 +65,30 @@ static int setup_stdio(int tty_fd)
 	return 0;
 }
 
-static int apply_limits_and_ids(const struct sl_actor_def *def)
+static int apply_limits_and_ids(const struct sl_actor_def *def, char *why, size_t len)
 {
 	if (!def)
 		return 0;
 	struct rlimit rl;
 	if (def->rlimit_as > 0) {
 		rl.rlim_cur = rl.rlim_max = (rlim_t)def->rlimit_as;
-		if (setrlimit(RLIMIT_AS, &rl) < 0)
+		if (setrlimit(RLIMIT_AS, &rl) < 0) {
+			snprintf(why, len, "setrlimit(RLIMIT_AS, %lld): %s", (long long)def->rlimit_as, strerror(errno));
 			return -1;
+		}
 	}
 	if (def->rlimit_nofile > 0) {
 		rl.rlim_cur = rl.rlim_max = (rlim_t)def->rlimit_nofile;
-		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0) {
+			snprintf(why, len, "setrlimit(RLIMIT_NOFILE, %lld): %s", (long long)def->rlimit_nofile,
+				 strerror(errno));
 			return -1;
+		}
 	}
-	if (def->has_ids) {
-		if (setgroups(0, NULL) < 0 || setgid(def->gid) < 0 || setuid(def->uid) < 0)
-			return -1;
+	if (def->has_ids && (setgroups(0, NULL) < 0 || setgid(def->gid) < 0 || setuid(def->uid) < 0)) {
+		snprintf(why, len, "cannot become uid %u gid %u: %s", (unsigned)def->uid, (unsigned)def->gid,
+			 strerror(errno));
+		return -1;
 	}
 	return 0;
 }
@@ -88,22 +102,62 @@ static int lead_session(int tty_fd)
 	return tcsetpgrp(tty_fd, getpgrp());
 }
 
+/* Puts the channel `fd` high, out of the way of the descriptors scenarios
+ * open, close and count: at SL_CHANNEL_FD, or, under a lower RLIMIT_NOFILE,
+ * at the highest free descriptor below the limit; where it is if none is
+ * free above it.  Returns where it is now (close-on-exec), or -1. */
+static int place_channel(int fd)
+{
+	struct rlimit rl;
+	int top = SL_CHANNEL_FD;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur <= (rlim_t)top)
+		top = (int)rl.rlim_cur - 1;
+	for (int t = top; t > fd; t--) {
+		if (fcntl(t, F_GETFD) >= 0)
+			continue; /* in use: not ours to take */
+		if (dup3(fd, t, O_CLOEXEC) < 0)
+			break;
+		close(fd);
+		return t;
+	}
+	return fcntl(fd, F_SETFD, FD_CLOEXEC) < 0 ? -1 : fd;
+}
+
+/* shmlife could not set this actor up: says why on the channel (the
+ * conductor makes the scenario BROK with it) before the caller _exits. */
+static void report_broken(int chan, const char *why)
+{
+	struct sl_wire_reply r;
+	memset(&r, 0, sizeof(r));
+	r.kind = SL_WIRE_REPLY_BROKEN;
+	r.pid = getpid();
+	r.chan_fd = chan;
+	snprintf(r.setup, sizeof(r.setup), "%s", why);
+	sl_wire_send_reply(chan, &r, -1);
+}
+
 int sl_actor_prepare(const struct sl_actor_boot *boot)
 {
+	char why[sizeof(((struct sl_wire_reply *)0)->setup)] = "";
 	reset_signals();
 	if (boot->session_leader && lead_session(boot->tty_fd) < 0)
-		return -1;
-	if (setup_stdio(boot->tty_fd) < 0)
-		return -1;
-	if (boot->channel != SL_CHANNEL_FD) {
-		if (dup3(boot->channel, SL_CHANNEL_FD, O_CLOEXEC) < 0)
-			return -1;
-	} else if (fcntl(SL_CHANNEL_FD, F_SETFD, FD_CLOEXEC) < 0) {
+		snprintf(why, sizeof(why), "cannot lead a session on the pty: %s", strerror(errno));
+	else if (setup_stdio(boot->tty_fd) < 0)
+		snprintf(why, sizeof(why), "cannot open its stdio: %s", strerror(errno));
+	else if ((channel_fd = place_channel(boot->channel)) < 0)
+		snprintf(why, sizeof(why), "cannot place its channel: %s", strerror(errno));
+	if (why[0]) {
+		report_broken(boot->channel, why);
 		return -1;
 	}
-	close_range(3, SL_CHANNEL_FD - 1, 0);
-	close_range(SL_CHANNEL_FD + 1, ~0U, 0);
-	return apply_limits_and_ids(boot->def);
+	if (channel_fd > 3)
+		close_range(3, (unsigned)channel_fd - 1, 0);
+	close_range((unsigned)channel_fd + 1, ~0U, 0);
+	if (apply_limits_and_ids(boot->def, why, sizeof(why)) < 0) {
+		report_broken(channel_fd, why);
+		return -1;
+	}
+	return 0;
 }
 
 /* ---- the operations ------------------------------------------------------ */
@@ -152,17 +206,24 @@ static void do_read(const struct sl_wire_cmd *c, const char *want, size_t len,
 static int do_fork(struct sl_wire_reply *r, int *pass_fd)
 {
 	int sv[2];
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) { /* shmlife's, not the step's */
 		r->ret = -1;
 		r->err = errno;
+		snprintf(r->setup, sizeof(r->setup), "no descriptors for the new actor's channel: socketpair: %s",
+			 strerror(errno));
 		return 0;
 	}
 	pid_t pid = fork();
 	if (pid == 0) {
 		close(sv[0]);
-		if (dup3(sv[1], SL_CHANNEL_FD, O_CLOEXEC) < 0)
-			_exit(127);
-		close(sv[1]);
+		close(channel_fd); /* its parent's channel */
+		channel_fd = place_channel(sv[1]);
+		if (channel_fd < 0) {
+			char why[96];
+			snprintf(why, sizeof(why), "cannot place its channel: %s", strerror(errno));
+			report_broken(sv[1], why);
+			_exit(125);
+		}
 		caught_signals = 0; /* a new actor: its parent's signals are not its own */
 		return 1; /* the child serves its own channel; it answers nothing now */
 	}
@@ -249,14 +310,16 @@ static int come_under_supervision(int always)
 	struct sl_wire_reply r;
 	memset(&r, 0, sizeof(r));
 	r.kind = SL_WIRE_REPLY_ANNOUNCE;
+	r.seq = current_seq;
 	r.pid = getpid();
 	r.err = err;
-	int rc = sl_wire_send_reply(SL_CHANNEL_FD, &r, listener);
+	int rc = sl_wire_send_reply(channel_fd, &r, listener);
 	if (listener >= 0)
 		close(listener);
 	struct sl_wire_cmd ack;
 	char none[8];
-	if (rc < 0 || sl_wire_recv_cmd(SL_CHANNEL_FD, &ack, none, sizeof(none)) <= 0 || ack.op != SL_WIRE_ACK) {
+	if (rc < 0 || sl_wire_recv_cmd(channel_fd, &ack, none, sizeof(none)) <= 0 || ack.op != SL_WIRE_ACK ||
+	    ack.seq != current_seq) {
 		errno = EPROTO;
 		return -1;
 	}
@@ -266,7 +329,9 @@ static int come_under_supervision(int always)
 
 /* A program named without a '/' is looked for in PATH, then beside the
  * shmlife executable (where the programs of scenarios/programs are built),
- * then in the installed harness's program directory (libexec/shmlife). */
+ * then in the installed harness's program directory (libexec/shmlife).
+ * Returns only if it could not be run, with the most telling errno: one
+ * that is not ENOENT (found, but not executable) if any. */
 static void exec_program(char **argv)
 {
 	if (strchr(argv[0], '/')) {
@@ -274,40 +339,87 @@ static void exec_program(char **argv)
 		return;
 	}
 	execvp(argv[0], argv);
+	int best = errno;
 	char path[4096];
-	if (sl_exe_relative(path, sizeof(path), "", argv[0]) == 0)
+	if (sl_exe_relative(path, sizeof(path), "", argv[0]) == 0) {
 		execv(path, argv);
-	if (sl_exe_relative(path, sizeof(path), SHMLIFE_PROGRAMS_REL, argv[0]) == 0)
+		best = best == ENOENT ? errno : best;
+	}
+	if (sl_exe_relative(path, sizeof(path), SHMLIFE_PROGRAMS_REL, argv[0]) == 0) {
 		execv(path, argv);
+		best = best == ENOENT ? errno : best;
+	}
+	errno = best;
 }
 
-static void exec_child(const struct sl_wire_cmd *c, const char *strings, long long auto_key)
+/* What the child of `exec` says on its error pipe when it cannot run the
+ * program: the exec failed (not found, not executable), or shmlife's own
+ * set-up did (out of memory, fault injection). */
+enum exec_failure { EXEC_FAILED = 1, EXEC_SETUP_SUPERVISION, EXEC_SETUP_MEMORY };
+struct exec_report { int32_t what, err; };
+
+static void exec_fail(int report_fd, enum exec_failure what, int err) __attribute__((noreturn));
+static void exec_fail(int report_fd, enum exec_failure what, int err)
+{
+	struct exec_report rep = { (int32_t)what, err };
+	if (report_fd >= 0 && write(report_fd, &rep, sizeof(rep)) < 0) { /* nobody to tell */
+	}
+	_exit(127);
+}
+
+static void exec_child(const struct sl_wire_cmd *c, const char *strings, long long auto_key, int report_fd)
 {
 	const char *end = strings;
 	char **argv = split_strings(strings, c->argc, &end);
 	char **extra = split_strings(end, c->envc, &end);
 	if (!argv || !extra || !argv[0])
-		_exit(127);
+		exec_fail(report_fd, EXEC_SETUP_MEMORY, ENOMEM);
 	char keybuf[32];
 	snprintf(keybuf, sizeof(keybuf), "%lld", auto_key);
 	setenv("SHMLIFE_KEY", keybuf, 1);
 	for (uint32_t i = 0; i < c->envc; i++)
 		putenv(extra[i]);
 	if (c->nfaults > 0 && come_under_supervision(1) < 0)
-		_exit(127);
+		exec_fail(report_fd, EXEC_SETUP_SUPERVISION, errno);
 	exec_program(argv);
-	_exit(127);
+	exec_fail(report_fd, EXEC_FAILED, errno);
+}
+
+/* Reads what the child said on its error pipe, once it has ended. */
+static void take_exec_report(int report_fd, struct sl_wire_reply *r)
+{
+	struct exec_report rep;
+	ssize_t n;
+	while ((n = read(report_fd, &rep, sizeof(rep))) < 0 && errno == EINTR)
+		;
+	if (n != (ssize_t)sizeof(rep))
+		return; /* the program ran */
+	if (rep.what == EXEC_FAILED)
+		r->exec_errno = rep.err;
+	else
+		snprintf(r->setup, sizeof(r->setup), "%s: %s",
+			 rep.what == EXEC_SETUP_SUPERVISION ? "the program's process could not come under fault injection"
+							    : "no memory for the program's arguments",
+			 strerror(rep.err));
 }
 
 static void do_exec(const struct sl_wire_cmd *c, const char *strings, long long auto_key,
 		    struct sl_wire_reply *r)
 {
+	int report[2] = { -1, -1 }; /* without one (no descriptors left), the run goes on, unexplained */
+	if (pipe2(report, O_CLOEXEC) < 0)
+		report[0] = report[1] = -1;
 	pid_t pid = fork();
 	if (pid == 0)
-		exec_child(c, strings, auto_key);
+		exec_child(c, strings, auto_key, report[1]);
+	int saved = errno;
+	if (report[1] >= 0)
+		close(report[1]);
 	if (pid < 0) {
+		if (report[0] >= 0)
+			close(report[0]);
 		r->ret = -1;
-		r->err = errno;
+		r->err = saved;
 		return;
 	}
 	int st;
@@ -315,8 +427,14 @@ static void do_exec(const struct sl_wire_cmd *c, const char *strings, long long 
 		if (errno != EINTR) {
 			r->ret = -1;
 			r->err = errno;
+			if (report[0] >= 0)
+				close(report[0]);
 			return;
 		}
+	if (report[0] >= 0) {
+		take_exec_report(report[0], r);
+		close(report[0]);
+	}
 	r->ret = pid;
 	r->child_pid = pid;
 	r->status = st;
@@ -324,9 +442,9 @@ static void do_exec(const struct sl_wire_cmd *c, const char *strings, long long 
 
 static void do_close_fds(struct sl_wire_reply *r)
 {
-	r->ret = close_range(0, SL_CHANNEL_FD - 1, 0);
+	r->ret = channel_fd > 0 ? close_range(0, (unsigned)channel_fd - 1, 0) : 0;
 	if (r->ret == 0)
-		r->ret = close_range(SL_CHANNEL_FD + 1, ~0U, 0);
+		r->ret = close_range((unsigned)channel_fd + 1, ~0U, 0);
 	r->err = r->ret < 0 ? errno : 0;
 }
 
@@ -412,6 +530,8 @@ static int perform(const struct sl_wire_cmd *c, const char *payload, long long a
 	if (c->nfaults > 0 && c->op != SL_OP_EXEC && come_under_supervision(0) < 0) {
 		r->ret = -1;
 		r->err = errno;
+		snprintf(r->setup, sizeof(r->setup), "the actor could not come under fault injection: %s",
+			 strerror(errno));
 		return 0;
 	}
 	errno = 0;
@@ -462,19 +582,21 @@ void sl_actor_serve(long long auto_key)
 	static char payload[SL_WIRE_MAX_PAYLOAD];
 	struct sl_wire_cmd cmd;
 	for (;;) {
-		ssize_t n = sl_wire_recv_cmd(SL_CHANNEL_FD, &cmd, payload, sizeof(payload));
+		ssize_t n = sl_wire_recv_cmd(channel_fd, &cmd, payload, sizeof(payload));
 		if (n <= 0) {
 			sl_flush_coverage();
 			_exit(n == 0 ? 0 : 126); /* the conductor is gone */
 		}
 		struct sl_wire_reply r;
 		memset(&r, 0, sizeof(r));
+		current_seq = r.seq = cmd.seq;
 		int pass_fd = -1;
 		int became_child = perform(&cmd, payload, auto_key, &r, &pass_fd);
 		if (became_child)
 			continue;
 		r.pid = getpid();
-		sl_wire_send_reply(SL_CHANNEL_FD, &r, pass_fd);
+		r.chan_fd = channel_fd;
+		sl_wire_send_reply(channel_fd, &r, pass_fd);
 		if (pass_fd >= 0)
 			close(pass_fd);
 	}

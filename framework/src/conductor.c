@@ -53,7 +53,7 @@ long long conductor_value(const struct conductor *c, const struct sl_value *v)
 
 void conductor_emit(struct conductor *c, const struct sl_trace_entry *e)
 {
-	if (sl_write_all(c->trace_fd, e, sizeof(*e)) < 0)
+	if (sl_trace_send(c->trace_fd, e) < 0)
 		_exit(3); /* the harness is gone: nobody to report to */
 }
 
@@ -71,9 +71,7 @@ static void fail(struct conductor *c, enum sl_outcome o, int step, const char *f
 	va_end(ap);
 }
 
-static void event(struct conductor *c, enum sl_outcome verdict, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void event(struct conductor *c, enum sl_outcome verdict, const char *fmt, ...)
+void conductor_event(struct conductor *c, enum sl_outcome verdict, const char *fmt, ...)
 {
 	struct sl_trace_entry e;
 	memset(&e, 0, sizeof(e));
@@ -136,7 +134,7 @@ static int set_sysctls(struct conductor *c)
 			     r->value, strerror(errno));
 			return -1;
 		}
-		event(c, SL_PASS, "sysctl %s=%s set in the scenario's IPC namespace", r->name, r->value);
+		conductor_event(c, SL_PASS, "sysctl %s=%s set in the scenario's IPC namespace", r->name, r->value);
 	}
 	return 0;
 }
@@ -160,9 +158,13 @@ static int start_actors(struct conductor *c)
 		close(c->pty_slave);
 		c->pty_slave = -1;
 	}
-	for (int i = 0; i < c->s->nactors; i++) /* all started at once, then each awaited */
-		if (!c->s->actors[i].spawned)
-			conductor_await_ready(c, i);
+	for (int i = 0; i < c->s->nactors; i++) { /* all started at once, then each awaited */
+		char why[160];
+		if (!c->s->actors[i].spawned && conductor_await_ready(c, i, why, sizeof(why)) < 0) {
+			fail(c, SL_BROK, -1, "cannot start actor %s: %s", c->s->actors[i].name, why);
+			return -1;
+		}
+	}
 	return 0;
 }
 
@@ -259,15 +261,18 @@ static void describe_read_mismatch(const struct sl_step *st, const struct sl_wir
 		sl_appendf(buf, len, " %02x", r->got[i]);
 }
 
-/* What the step's result means for the actors: new ones, moved ones. */
-static void after_answer(struct conductor *c, const struct sl_step *st, const struct sl_wire_reply *r,
-			 int passed_fd)
+/* What the step's result means for the actors: new ones, moved ones.
+ * -1 with why if a new actor could not be set up (BROK). */
+static int after_answer(struct conductor *c, const struct sl_step *st, const struct sl_wire_reply *r,
+			int passed_fd, char *why, size_t len)
 {
 	struct conductor_actor *a = &c->actors[st->actor];
 	if (st->op == SL_OP_FORK && r->err == 0 && passed_fd >= 0 && st->new_actor >= 0) {
-		if (conductor_adopt_actor(c, st->new_actor, r->child_pid, passed_fd) == 0)
-			conductor_await_ready(c, st->new_actor);
-		return;
+		if (conductor_adopt_actor(c, st->new_actor, r->child_pid, passed_fd) < 0) {
+			snprintf(why, len, "cannot follow its process %d: %s", (int)r->child_pid, strerror(errno));
+			return -1;
+		}
+		return conductor_await_ready(c, st->new_actor, why, len);
 	}
 	if (passed_fd >= 0)
 		close(passed_fd);
@@ -276,6 +281,46 @@ static void after_answer(struct conductor *c, const struct sl_step *st, const st
 		a->pid = r->pid; /* the actor lives on in the child */
 		a->pidfd = sl_pidfd_open(a->pid);
 	}
+	return 0;
+}
+
+/* The program of an `exec` could not be run: the status (127, as a shell
+ * says) is the kernel's, the reason is said too. */
+static void note_exec_failure(const struct sl_step *st, int err, char *detail, size_t len)
+{
+	const char *prog = st->argv && st->argv[0] ? st->argv[0] : "?";
+	sl_appendf(detail, len, "; the program %s could not be run: %s (%s)%s", prog, strerror(err),
+		   sl_errno_name(err), err == ENOENT ? ": not found" : "");
+}
+
+/* A call that brought no answer to judge: a timeout, a broken channel, or
+ * shmlife's own set-up failing in the actor.  1 if so (e is judged). */
+static int judged_without_answer(struct conductor *c, int i, int got, const struct sl_wire_reply *r,
+				 int passed_fd, struct sl_trace_entry *e)
+{
+	const struct sl_step *st = &c->s->steps[i];
+	const struct conductor_actor *a = &c->actors[st->actor];
+	const char *name = conductor_actor_name(c, st->actor);
+	if (got == 0 || (got == 1 && !r->setup[0]))
+		return 0; /* an answer, or its end: the step's outcome says whether it should have */
+	if (passed_fd >= 0)
+		close(passed_fd);
+	if (got == -1 && a->busy_step != i && a->busy_step >= 0 && a->busy_step < c->s->nsteps) {
+		e->verdict = SL_TIMEOUT; /* not even sent: the actor never read it */
+		snprintf(e->detail, sizeof(e->detail),
+			 "actor %s was still busy with line %d, which had timed out, for %d ms more", name,
+			 c->s->steps[a->busy_step].line, c->step_timeout_ms);
+	} else if (got == -1) {
+		e->verdict = SL_TIMEOUT;
+		snprintf(e->detail, sizeof(e->detail), "actor %s did not answer within %d ms", name, c->step_timeout_ms);
+	} else if (got == -2) {
+		e->verdict = SL_BROK;
+		snprintf(e->detail, sizeof(e->detail), "channel to actor %s failed: %s", name, strerror(errno));
+	} else {
+		e->verdict = SL_BROK;
+		snprintf(e->detail, sizeof(e->detail), "shmlife's own set-up failed in actor %s: %s", name, r->setup);
+	}
+	return 1;
 }
 
 static void perform_actor_step(struct conductor *c, int i, struct sl_trace_entry *e, struct op_answer *ans)
@@ -327,18 +372,9 @@ static void perform_actor_step(struct conductor *c, int i, struct sl_trace_entry
 	int passed_fd = -1;
 	int got = conductor_call(c, st->actor, &cmd, payload, len, &r, &passed_fd);
 	free(payload);
-	if (got == -1) {
-		e->verdict = SL_TIMEOUT;
-		snprintf(e->detail, sizeof(e->detail), "actor %s did not answer within %d ms",
-			 conductor_actor_name(c, st->actor), c->step_timeout_ms);
+	if (judged_without_answer(c, i, got, &r, passed_fd, e))
 		return;
-	}
-	if (got == -2) {
-		e->verdict = SL_BROK;
-		snprintf(e->detail, sizeof(e->detail), "channel to actor %s failed: %s",
-			 conductor_actor_name(c, st->actor), strerror(errno));
-		return;
-	}
+	char broke[160] = "";
 	if (got == 0) {
 		answer_from_status(a->wait_status, ans);
 		a->died_at_step = i;
@@ -349,7 +385,8 @@ static void perform_actor_step(struct conductor *c, int i, struct sl_trace_entry
 		e->pid = r.pid;
 		if (st->op == SL_OP_EXEC && r.err == 0)
 			answer_from_status(r.status, ans);
-		after_answer(c, st, &r, passed_fd);
+		if (after_answer(c, st, &r, passed_fd, broke, sizeof(broke)) < 0 && !broke[0])
+			snprintf(broke, sizeof(broke), "unknown");
 		if (st->bind >= 0 && r.err == 0) {
 			c->slots[st->bind] = r.ret;
 			c->slot_set[st->bind] = 1;
@@ -363,6 +400,13 @@ static void perform_actor_step(struct conductor *c, int i, struct sl_trace_entry
 		e->verdict = SL_FAIL;
 		describe_read_mismatch(st, &r, e->detail, sizeof(e->detail));
 	}
+	if (r.exec_errno)
+		note_exec_failure(st, r.exec_errno, e->detail, sizeof(e->detail));
+	if (broke[0]) {
+		e->verdict = SL_BROK;
+		snprintf(e->detail, sizeof(e->detail), "the new actor %s could not be set up: %s",
+			 conductor_actor_name(c, st->new_actor), broke);
+	}
 }
 
 static void perform_conductor_step(struct conductor *c, int i, struct sl_trace_entry *e,
@@ -370,6 +414,7 @@ static void perform_conductor_step(struct conductor *c, int i, struct sl_trace_e
 {
 	const struct sl_step *st = &c->s->steps[i];
 	ans->answered = 1;
+	e->pid = getpid(); /* the conductor performs it (PID 1), whatever process it is about */
 	switch (st->op) {
 	case SL_OP_SYSCTL:
 		if (!sl_sysctl_is_ipc_namespaced(st->str)) {
@@ -409,7 +454,7 @@ static void perform_conductor_step(struct conductor *c, int i, struct sl_trace_e
 			e->verdict = SL_FAIL;
 			return;
 		}
-		e->pid = (int)ans->ret;
+		/* e->pid stays the conductor's: the process found is the step's result */
 		break;
 	default:
 		e->verdict = SL_BROK;
@@ -417,6 +462,63 @@ static void perform_conductor_step(struct conductor *c, int i, struct sl_trace_e
 		return;
 	}
 	e->verdict = verdict_outcome(&st->outcome, 0, ans, e->detail, sizeof(e->detail));
+}
+
+/* ---- actors without a process ---------------------------------------------- */
+
+static int is_actor_value(const struct conductor *c, const struct sl_value *v)
+{
+	return v->kind == SL_VAL_ACTOR && v->actor >= 0 && v->actor < c->s->nactors;
+}
+
+/* An actor the step names (in an argument, its outcome, the subject or a
+ * predicate of an expectation) that has no process to name: never born, or
+ * ended as the target of a kill (its pid names no process, or a zombie, or,
+ * once reaped, whatever process gets the number next).  An ended actor's
+ * pid stays a valid value otherwise: the id of a process group or session
+ * it led (setpgid 0 lead), the cpid of a segment.  Its index, or -1. */
+static int actor_without_process(struct conductor *c, const struct sl_step *st)
+{
+	if (st->op == SL_OP_KILL && st->nargs > 0 && is_actor_value(c, &st->args[0])) {
+		conductor_poll_ends(c); /* the kernel's word, not the last one heard */
+		if (c->actors[st->args[0].actor].state == ACTOR_ENDED)
+			return st->args[0].actor;
+	}
+	for (int k = 0; k < st->nargs; k++)
+		if (is_actor_value(c, &st->args[k]) && c->actors[st->args[k].actor].state == ACTOR_UNBORN)
+			return st->args[k].actor;
+	if (st->outcome.has_value && is_actor_value(c, &st->outcome.value) &&
+	    c->actors[st->outcome.value.actor].state == ACTOR_UNBORN)
+		return st->outcome.value.actor;
+	if (st->op != SL_OP_EXPECT)
+		return -1;
+	if ((st->target == SL_TARGET_PROCESS || st->target == SL_TARGET_MAPS) && st->subject.actor >= 0 &&
+	    st->subject.actor < c->s->nactors && c->actors[st->subject.actor].state == ACTOR_UNBORN)
+		return st->subject.actor;
+	for (int k = 0; k < st->npreds; k++)
+		if (is_actor_value(c, &st->preds[k].value) && c->actors[st->preds[k].value.actor].state == ACTOR_UNBORN)
+			return st->preds[k].value.actor;
+	return -1;
+}
+
+/* A step that names an actor without a process is an error of that step: no
+ * pid 0 (kill(0) is the whole process group) or -1 ever reaches the kernel
+ * or a comparison.  1 if so (e is judged). */
+static int refuse_actor_without_process(struct conductor *c, const struct sl_step *st, struct sl_trace_entry *e)
+{
+	int idx = actor_without_process(c, st);
+	if (idx < 0)
+		return 0;
+	const struct conductor_actor *a = &c->actors[idx];
+	e->verdict = c->s->keep_going ? SL_SKIP : SL_FAIL; /* keep-going: as explored */
+	if (a->state == ACTOR_UNBORN)
+		snprintf(e->detail, sizeof(e->detail), "actor %s was never born: it has no pid for this step",
+			 conductor_actor_name(c, idx));
+	else
+		snprintf(e->detail, sizeof(e->detail),
+			 "actor %s has ended (it was pid %d): there is no process to signal",
+			 conductor_actor_name(c, idx), (int)a->pid);
+	return 1;
 }
 
 #ifdef SHMLIFE_COVERAGE
@@ -494,7 +596,10 @@ static void run_step(struct conductor *c, int i)
 	e.t_ns = start - c->t0;
 	struct op_answer ans;
 	memset(&ans, 0, sizeof(ans));
-	if (st->op == SL_OP_EXPECT)
+	c->current_step = i;
+	if (refuse_actor_without_process(c, st, &e))
+		ans.answered = 0; /* nothing was asked of the kernel */
+	else if (st->op == SL_OP_EXPECT)
 		conductor_expect(c, i, &e);
 	else if (st->actor == SL_CONDUCTOR)
 		perform_conductor_step(c, i, &e, &ans);
@@ -520,6 +625,7 @@ static void run_step(struct conductor *c, int i)
 	    observe_segment(e.brief.shmid, &e.obs.seg) == 0)
 		e.obs_kind = SL_OBS_SEGMENT; /* `shmlife show`: a full snapshot after every step */
 	c->phases.observe_ns += sl_now_ns() - done;
+	c->current_step = -1;
 	if (decides_outcome(c, st, e.verdict))
 		fail(c, e.verdict, i, "line %d: %s: %s", st->line, st->text ? st->text : sl_op_name(st->op),
 		     e.detail);
@@ -553,10 +659,10 @@ static void check_leaks(struct conductor *c)
 		fclose(f);
 	}
 	if (c->s->leak_expected) {
-		event(c, SL_PASS, "%d segment(s) left at the end, as the scenario expects:%s", left, ids);
+		conductor_event(c, SL_PASS, "%d segment(s) left at the end, as the scenario expects:%s", left, ids);
 		return;
 	}
-	event(c, SL_FAIL, "leaked segment(s): %d left in the namespace after every actor ended:%s", left, ids);
+	conductor_event(c, SL_FAIL, "leaked segment(s): %d left in the namespace after every actor ended:%s", left, ids);
 	fail(c, SL_FAIL, -1, "leaked segment(s): %d left after every actor ended:%s", left, ids);
 }
 
@@ -584,7 +690,7 @@ static void report_found_at_end(struct conductor *c, const char *alive)
 			continue;
 		int st = c->actors[i].wait_status;
 		const char *sig = st != -1 && WIFSIGNALED(st) ? sigabbrev_np(WTERMSIG(st)) : NULL;
-		event(c, SL_PASS, "teardown: %s (pid %d), found by 'find', was alive after the last step; %s%s",
+		conductor_event(c, SL_PASS, "teardown: %s (pid %d), found by 'find', was alive after the last step; %s%s",
 		      conductor_actor_name(c, i), c->actors[i].pid, sig ? "killed by SIG" : "ended with the namespace",
 		      sig ? sig : "");
 	}
@@ -617,7 +723,7 @@ static void announce_namespaces(struct conductor *c)
 	n = readlink("/proc/self/ns/pid", pid, sizeof(pid) - 1);
 	if (n > 0)
 		pid[n] = '\0';
-	event(c, SL_PASS, "namespaces: %s %s", ipc, pid);
+	conductor_event(c, SL_PASS, "namespaces: %s %s", ipc, pid);
 }
 
 static int alloc_state(struct conductor *c)
@@ -646,11 +752,17 @@ static void free_state(struct conductor *c)
 	free(c->step_wall);
 	free(c->slot_segment);
 	free(c->reaped);
+	if (c->reaper_fd >= 0)
+		close(c->reaper_fd);
 }
 
 /* The scenario's sysctls, and its terminal if it asks for one. */
 static int set_up_namespace(struct conductor *c)
 {
+	if (conductor_reaper_start(c) < 0) {
+		fail(c, SL_BROK, -1, "cannot set up the reaping of orphans (SIGCHLD): %s", strerror(errno));
+		return -1;
+	}
 	if (set_sysctls(c) < 0)
 		return -1;
 	if (c->s->terminal && open_terminal(c) < 0) {
@@ -670,6 +782,8 @@ int sl_conductor_main(const struct sl_scenario *s, const struct sl_run_options *
 	c.t0 = sl_now_ns();
 	c.failed_step = -1;
 	c.pty_master = c.pty_slave = -1;
+	c.reaper_fd = -1;
+	c.current_step = -1;
 	c.outcome = SL_PASS;
 	c.step_timeout_ms = s->timeout_ms > 0 ? s->timeout_ms : (o->step_timeout_ms > 0 ? o->step_timeout_ms : 5000);
 	c.auto_key = auto_key_for(s->name);

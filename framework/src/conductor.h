@@ -5,6 +5,7 @@
 #ifndef SHMLIFE_CONDUCTOR_H
 #define SHMLIFE_CONDUCTOR_H
 
+#include <poll.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -18,10 +19,15 @@ enum actor_state { ACTOR_UNBORN, ACTOR_RUNNING, ACTOR_ENDED };
 struct conductor_actor {
 	enum actor_state state;
 	pid_t pid;                       /* its pid in the scenario's namespace */
+	pid_t started_pid;               /* the conductor forked it: not an orphan */
 	int chan;                        /* the conductor's end of its channel  */
+	int chan_fd;                     /* the actor's end: its fd number there */
 	int pidfd;
 	int wait_status;                 /* once ENDED                          */
 	int died_at_step;
+	uint32_t busy_seq;               /* a command that timed out, still being
+					  * performed (its answer will be late), or 0 */
+	int busy_step;                   /* its step, -1 if not a step's        */
 };
 
 struct reaped { pid_t pid; int status; };
@@ -42,6 +48,9 @@ struct conductor {
 	int pty_master, pty_slave;       /* -1 without `terminal: pty`         */
 	struct reaped *reaped;           /* statuses of processes we reaped    */
 	int nreaped, capreaped;
+	int reaper_fd;                   /* readable after a SIGCHLD, -1 none  */
+	int current_step;                /* the step in progress, -1 between   */
+	uint32_t next_seq;               /* the last command's number (wire.h) */
 	struct sl_phase_times phases;
 	enum sl_outcome outcome;
 	char reason[512];
@@ -57,20 +66,36 @@ int conductor_start_actor(struct conductor *c, int idx);
 int conductor_adopt_actor(struct conductor *c, int idx, pid_t pid, int chan);
 /* Starts actor idx as a child of actor `parent` (in its session and group). */
 int conductor_fork_actor(struct conductor *c, int parent, int idx);
-/* Sends the command of a step to its actor and waits, bounded, for the answer
- * or for the actor's end.  Returns 1 answered, 0 the actor ended (its
- * wait status in the actor), -1 timed out, -2 harness error (errno). */
+/* Sends the command of a step to its actor, numbered, and waits, bounded,
+ * for the answer to it or for the actor's end; an actor still busy with a
+ * command that timed out is first awaited (within the same bound), and any
+ * answer to another command is recorded as late and discarded.  Returns 1
+ * answered, 0 the actor ended (its wait status in the actor), -1 timed out
+ * (busy_seq says which command the actor is still busy with), -2 harness
+ * error (errno), -3 shmlife could not set the actor up (r->setup says why;
+ * it has ended). */
 int conductor_call(struct conductor *c, int idx, const struct sl_wire_cmd *cmd,
 		   const void *payload, size_t len, struct sl_wire_reply *r, int *passed_fd);
 /* Waits, bounded, until a new actor serves its channel, so that it has
  * finished setting itself up (descriptors, signals, session) before the next
- * step observes it; an actor that ends meanwhile is marked ended. */
-void conductor_await_ready(struct conductor *c, int idx);
+ * step observes it.  0, or -1 with why it could not set itself up (it said
+ * so, it ended, it hung): a failure of shmlife's own set-up, BROK. */
+int conductor_await_ready(struct conductor *c, int idx, char *why, size_t len);
 /* Waits, bounded, until the actor has ended.  1 ended, 0 timed out. */
 int conductor_wait_end(struct conductor *c, int idx, int timeout_ms);
 /* Marks actors whose process has ended, collecting their status. */
 void conductor_poll_ends(struct conductor *c);
+/* PID 1's duty: reaps every child that has ended, now, remembering its
+ * status; an orphan's end (pid, comm, status or signal) goes into the trace. */
 void conductor_reap(struct conductor *c);
+/* At teardown: waits for and reaps every child left (orphans included). */
+void conductor_reap_all(struct conductor *c);
+void conductor_remember_status(struct conductor *c, pid_t pid, int status);
+/* Makes SIGCHLD wake the conductor's waits (conductor_poll); 0 or -1. */
+int conductor_reaper_start(struct conductor *c);
+/* inject_poll() (answering injected calls meanwhile) that also reaps ended
+ * children as they end.  Returns as inject_poll: ready fds, 0, -1. */
+int conductor_poll(struct conductor *c, struct pollfd *fds, int nfds, int timeout_ms);
 void conductor_kill_all(struct conductor *c);
 
 /* conductor_expect.c: performs an SL_OP_EXPECT step; fills e. */
@@ -85,6 +110,9 @@ pid_t conductor_find(struct conductor *c, int idx, const char *comm, char *why, 
 /* conductor.c */
 long long conductor_value(const struct conductor *c, const struct sl_value *v);
 void conductor_emit(struct conductor *c, const struct sl_trace_entry *e);
+/* An EVENT entry with this verdict and text (no step, no actor). */
+void conductor_event(struct conductor *c, enum sl_outcome verdict, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 const char *conductor_actor_name(const struct conductor *c, int idx);
 
 #endif

@@ -3,10 +3,11 @@
  * status, reaping, and killing everything at the end.
  *
  * An actor has ended when its channel reads end-of-file and its pidfd says
- * it exited.  Its status comes from waitpid() when it is the conductor's
- * child (or an orphan, since the conductor is PID 1), and otherwise from the
- * exit_code field of /proc/PID/stat while it is a zombie of its parent actor
- * (actors never reap).
+ * it exited.  Its status comes from what the reaper remembered
+ * (conductor_reap.c) or waitpid() when it is the conductor's child (or an
+ * orphan, since the conductor is PID 1), and otherwise from the exit_code
+ * field of /proc/PID/stat while it is a zombie of its parent actor (actors
+ * never reap).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -24,29 +25,6 @@
 #include "conductor.h"
 #include "inject.h"
 #include "util.h"
-
-static void remember_status(struct conductor *c, pid_t pid, int status)
-{
-	if (c->nreaped == c->capreaped) {
-		int ncap = c->capreaped ? c->capreaped * 2 : 16;
-		struct reaped *n = realloc(c->reaped, (size_t)ncap * sizeof(*n));
-		if (!n)
-			return;
-		c->reaped = n;
-		c->capreaped = ncap;
-	}
-	c->reaped[c->nreaped].pid = pid;
-	c->reaped[c->nreaped].status = status;
-	c->nreaped++;
-}
-
-void conductor_reap(struct conductor *c)
-{
-	int st;
-	pid_t pid;
-	while ((pid = waitpid(-1, &st, WNOHANG | __WALL)) > 0)
-		remember_status(c, pid, st);
-}
 
 /* exit_code, the last field of /proc/PID/stat, of a zombie. */
 static int zombie_status(pid_t pid, int *status)
@@ -79,7 +57,7 @@ static int ended_status(struct conductor *c, pid_t pid, int *status)
 		}
 	pid_t w = waitpid(pid, status, WNOHANG | __WALL);
 	if (w == pid) {
-		remember_status(c, pid, *status);
+		conductor_remember_status(c, pid, *status);
 		return 0;
 	}
 	if (w < 0 && errno == ECHILD)
@@ -91,6 +69,7 @@ static void mark_ended(struct conductor *c, struct conductor_actor *a, int statu
 {
 	a->state = ACTOR_ENDED;
 	a->wait_status = status;
+	a->busy_seq = 0; /* no answer will come */
 	if (a->chan >= 0)
 		close(a->chan);
 	if (a->pidfd >= 0)
@@ -107,6 +86,9 @@ int conductor_adopt_actor(struct conductor *c, int idx, pid_t pid, int chan)
 	a->pidfd = sl_pidfd_open(pid);
 	a->state = ACTOR_RUNNING;
 	a->died_at_step = -1;
+	a->busy_seq = 0;
+	a->busy_step = -1;
+	a->chan_fd = SL_CHANNEL_FD; /* until its first answer says where */
 	/* without pidfds (valgrind does not know pidfd_open), ends are polled */
 	return a->pidfd < 0 && errno != ENOSYS ? -1 : 0;
 }
@@ -118,7 +100,7 @@ static int wait_process_end(struct conductor *c, struct conductor_actor *a, int 
 	int status;
 	if (a->pidfd >= 0) {
 		struct pollfd p = { .fd = a->pidfd, .events = POLLIN };
-		return inject_poll(&p, 1, timeout_ms) > 0; /* answering injected calls meanwhile */
+		return conductor_poll(c, &p, 1, timeout_ms) > 0; /* reaping, answering injected calls */
 	}
 	int64_t deadline = sl_now_ms() + timeout_ms;
 	for (;;) {
@@ -126,7 +108,7 @@ static int wait_process_end(struct conductor *c, struct conductor_actor *a, int 
 			return 1;
 		if (sl_now_ms() >= deadline)
 			return 0;
-		inject_poll(NULL, 0, 10);
+		conductor_poll(c, NULL, 0, 10);
 	}
 }
 
@@ -154,6 +136,7 @@ int conductor_start_actor(struct conductor *c, int idx)
 		sl_actor_serve(c->auto_key);
 	}
 	close(sv[1]);
+	c->actors[idx].started_pid = pid;
 	return conductor_adopt_actor(c, idx, pid, sv[0]);
 }
 
@@ -165,7 +148,8 @@ int conductor_fork_actor(struct conductor *c, int parent, int idx)
 	cmd.step = -1;
 	struct sl_wire_reply r;
 	int chan = -1;
-	if (conductor_call(c, parent, &cmd, NULL, 0, &r, &chan) != 1 || r.err || chan < 0) {
+	memset(&r, 0, sizeof(r));
+	if (conductor_call(c, parent, &cmd, NULL, 0, &r, &chan) != 1 || r.err || r.setup[0] || chan < 0) {
 		if (chan >= 0)
 			close(chan);
 		errno = r.err ? r.err : ECHILD;
@@ -184,6 +168,7 @@ static void take_announcement(struct conductor *c, int idx, const struct sl_wire
 	memset(&ack, 0, sizeof(ack));
 	ack.op = SL_WIRE_ACK;
 	ack.step = -1;
+	ack.seq = r->seq; /* the command during which it announced itself */
 	sl_wire_send_cmd(a->chan, &ack, NULL, 0); /* if it is gone, its end is seen next */
 }
 
@@ -206,22 +191,56 @@ static void collect_end(struct conductor *c, int idx, int timeout_ms)
 	mark_ended(c, a, status);
 }
 
-int conductor_call(struct conductor *c, int idx, const struct sl_wire_cmd *cmd,
-		   const void *payload, size_t len, struct sl_wire_reply *r, int *passed_fd)
+/* An answer that does not answer the command in progress: one that came
+ * after its step timed out.  It goes into the trace, and is discarded. */
+static void record_late(struct conductor *c, int idx, const struct sl_wire_reply *r, int passed_fd)
 {
 	struct conductor_actor *a = &c->actors[idx];
-	*passed_fd = -1;
-	if (sl_wire_send_cmd(a->chan, cmd, payload, len) < 0) {
-		if (errno != EPIPE && errno != ECONNRESET)
-			return -2;
-		collect_end(c, idx, c->step_timeout_ms);
-		return 0;
-	}
-	int64_t deadline = sl_now_ms() + c->step_timeout_ms;
+	struct sl_trace_entry e;
+	memset(&e, 0, sizeof(e));
+	e.kind = SL_ENTRY_EVENT;
+	e.step = -1;
+	e.actor = idx;
+	e.pid = r->pid;
+	e.verdict = SL_SKIP;
+	e.ret = r->ret;
+	e.err = r->err;
+	e.t_ns = sl_now_ns() - c->t0;
+	e.brief.slot = -1;
+	snprintf(e.detail, sizeof(e.detail), "late answer of %s to ", conductor_actor_name(c, idx));
+	if (r->seq == a->busy_seq && a->busy_step >= 0 && a->busy_step < c->s->nsteps)
+		sl_appendf(e.detail, sizeof(e.detail), "line %d, which had timed out",
+			   c->s->steps[a->busy_step].line);
+	else if (r->seq == a->busy_seq)
+		sl_appendf(e.detail, sizeof(e.detail), "a question of the conductor's, which had timed out");
+	else
+		sl_appendf(e.detail, sizeof(e.detail), "no question in progress (seq %u)", (unsigned)r->seq);
+	sl_appendf(e.detail, sizeof(e.detail), ": returned %lld", (long long)r->ret);
+	if (r->err)
+		sl_appendf(e.detail, sizeof(e.detail), ", %s", sl_errno_name(r->err));
+	if (r->child_pid > 0 && WIFEXITED(r->status))
+		sl_appendf(e.detail, sizeof(e.detail), ", its program exited %d", WEXITSTATUS(r->status));
+	else if (r->child_pid > 0 && WIFSIGNALED(r->status))
+		sl_appendf(e.detail, sizeof(e.detail), ", its program was killed by %s", sl_signal_name(WTERMSIG(r->status)));
+	sl_appendf(e.detail, sizeof(e.detail), "; discarded");
+	conductor_emit(c, &e);
+	if (passed_fd >= 0)
+		close(passed_fd); /* a late fork's channel: the child sees its end and exits */
+}
+
+/* Waits until `deadline` for the answer to command `seq`: 1 answered, 0 the
+ * actor ended, -1 timed out, -2 harness error, -3 shmlife could not set the
+ * actor up (r->setup says why; it has ended).  Announcements (of any
+ * command: their process waits for the go-ahead) are taken; answers to
+ * other commands are recorded as late and discarded. */
+static int await_answer(struct conductor *c, int idx, uint32_t seq, int64_t deadline, struct sl_wire_reply *r,
+			int *passed_fd)
+{
+	struct conductor_actor *a = &c->actors[idx];
 	for (;;) {
 		struct pollfd p = { .fd = a->chan, .events = POLLIN };
 		int64_t left = deadline - sl_now_ms();
-		int n = left > 0 ? inject_poll(&p, 1, (int)left) : 0; /* answering injected calls meanwhile */
+		int n = left > 0 ? conductor_poll(c, &p, 1, (int)left) : 0; /* reaping, answering injected calls */
 		if (n < 0)
 			return -2;
 		if (n == 0)
@@ -232,8 +251,19 @@ int conductor_call(struct conductor *c, int idx, const struct sl_wire_cmd *cmd,
 			*passed_fd = -1;
 			continue;
 		}
-		if (got == 1)
+		if (got == 1 && r->kind == SL_WIRE_REPLY_BROKEN) {
+			collect_end(c, idx, c->step_timeout_ms); /* it _exits after saying so */
+			return -3;
+		}
+		if (got == 1 && r->seq == seq) {
+			a->chan_fd = r->chan_fd;
 			return 1;
+		}
+		if (got == 1) {
+			record_late(c, idx, r, *passed_fd);
+			*passed_fd = -1;
+			continue;
+		}
 		if (got < 0 && errno != ECONNRESET)
 			return -2;
 		collect_end(c, idx, c->step_timeout_ms);
@@ -241,19 +271,78 @@ int conductor_call(struct conductor *c, int idx, const struct sl_wire_cmd *cmd,
 	}
 }
 
-void conductor_await_ready(struct conductor *c, int idx)
+/* An actor still busy with a command that timed out reads nothing else
+ * until it is done: its late answer is awaited (until `deadline`), recorded
+ * and discarded before it is sent anything new.  1 it is free now. */
+static int await_late_answer(struct conductor *c, int idx, int64_t deadline)
+{
+	struct conductor_actor *a = &c->actors[idx];
+	struct sl_wire_reply late;
+	memset(&late, 0, sizeof(late));
+	int fd = -1;
+	int got = await_answer(c, idx, a->busy_seq, deadline, &late, &fd);
+	if (got == 1) {
+		record_late(c, idx, &late, fd);
+		a->busy_seq = 0;
+		a->busy_step = -1;
+	}
+	return got;
+}
+
+int conductor_call(struct conductor *c, int idx, const struct sl_wire_cmd *cmd,
+		   const void *payload, size_t len, struct sl_wire_reply *r, int *passed_fd)
+{
+	struct conductor_actor *a = &c->actors[idx];
+	*passed_fd = -1;
+	int64_t deadline = sl_now_ms() + c->step_timeout_ms;
+	if (a->busy_seq) {
+		int free_now = await_late_answer(c, idx, deadline);
+		if (free_now != 1)
+			return free_now;
+	}
+	struct sl_wire_cmd numbered = *cmd;
+	numbered.seq = ++c->next_seq;
+	if (sl_wire_send_cmd(a->chan, &numbered, payload, len) < 0) {
+		if (errno != EPIPE && errno != ECONNRESET)
+			return -2;
+		collect_end(c, idx, c->step_timeout_ms);
+		return 0;
+	}
+	int got = await_answer(c, idx, numbered.seq, deadline, r, passed_fd);
+	if (got == -1) { /* its answer, if it ever comes, is late */
+		a->busy_seq = numbered.seq;
+		a->busy_step = cmd->step;
+	}
+	return got;
+}
+
+int conductor_await_ready(struct conductor *c, int idx, char *why, size_t len)
 {
 	struct conductor_actor *a = &c->actors[idx];
 	if (a->state != ACTOR_RUNNING || a->chan < 0)
-		return;
+		return 0;
 	struct sl_wire_cmd ping; /* a question without side effects: which signals it caught */
 	memset(&ping, 0, sizeof(ping));
 	ping.op = SL_WIRE_SIGNALS;
 	ping.step = -1;
 	struct sl_wire_reply r;
+	memset(&r, 0, sizeof(r));
 	int fd = -1;
-	if (conductor_call(c, idx, &ping, NULL, 0, &r, &fd) == 1 && fd >= 0)
+	int got = conductor_call(c, idx, &ping, NULL, 0, &r, &fd);
+	if (fd >= 0)
 		close(fd);
+	switch (got) {
+	case 1: return 0;
+	case -3: snprintf(why, len, "%s", r.setup); break;
+	case 0: snprintf(why, len, "it ended while setting itself up (%s %d)",
+			 a->wait_status != -1 && WIFSIGNALED(a->wait_status) ? "signal" : "status",
+			 a->wait_status == -1 ? -1 : WIFSIGNALED(a->wait_status) ? WTERMSIG(a->wait_status)
+										 : WEXITSTATUS(a->wait_status));
+		break;
+	case -1: snprintf(why, len, "it did not finish setting itself up within %d ms", c->step_timeout_ms); break;
+	default: snprintf(why, len, "its channel failed: %s", strerror(errno)); break;
+	}
+	return -1;
 }
 
 int conductor_wait_end(struct conductor *c, int idx, int timeout_ms)
@@ -289,14 +378,11 @@ static int quit_first(const struct conductor *c)
 }
 
 /* 1 if actor i can be asked: it has a channel (found processes have none)
- * and is not still busy with the step that timed out (it would not read a
+ * and is not still busy with a command that timed out (it would not read a
  * quit, and waiting for it would only make the TIMEOUT later). */
 static int can_quit(const struct conductor *c, int i)
 {
-	if (c->actors[i].state != ACTOR_RUNNING || c->actors[i].chan < 0)
-		return 0;
-	return !(c->outcome == SL_TIMEOUT && c->failed_step >= 0 && c->failed_step < c->s->nsteps &&
-		 c->s->steps[c->failed_step].actor == i);
+	return c->actors[i].state == ACTOR_RUNNING && c->actors[i].chan >= 0 && !c->actors[i].busy_seq;
 }
 
 static void ask_actors_to_quit(struct conductor *c)
@@ -315,12 +401,9 @@ void conductor_kill_all(struct conductor *c)
 {
 	if (quit_first(c))
 		ask_actors_to_quit(c);
+	conductor_reap(c); /* orphans that ended by themselves, before the kill */
 	kill(-1, SIGKILL); /* from PID 1: every other process of the namespace */
-	int st;
-	pid_t pid;
-	while ((pid = waitpid(-1, &st, __WALL)) > 0 || (pid < 0 && errno == EINTR))
-		if (pid > 0)
-			remember_status(c, pid, st);
+	conductor_reap_all(c);
 	for (int i = 0; i < c->s->nactors; i++)
 		if (c->actors[i].state == ACTOR_RUNNING) {
 			int status = -1;

@@ -230,7 +230,7 @@ static void expect_maps(struct conductor *c, const struct sl_step *st, struct sl
 {
 	struct conductor_actor *a = &c->actors[st->subject.actor];
 	e->obs_kind = SL_OBS_MAPS;
-	e->pid = a->pid;
+	e->pid = getpid(); /* the conductor observes; the maps say whose they are */
 	/* the segments and keys asked about are kept whatever the number of mappings */
 	size_t n = (size_t)st->npreds + 1;
 	int *shmids = calloc(n, sizeof(*shmids));
@@ -258,6 +258,7 @@ static void expect_maps(struct conductor *c, const struct sl_step *st, struct sl
 	}
 	if (!observed) {
 		errno = saved;
+		e->obs.maps.pid = a->pid;
 		e->verdict = SL_FAIL;
 		snprintf(e->detail, sizeof(e->detail), "cannot read the maps of %s: %s",
 			 conductor_actor_name(c, st->subject.actor),
@@ -317,7 +318,9 @@ static int is_valgrinds(int dirfd_, const char *name, long from, const char *vgd
 	return strncmp(target, vgdir, len) == 0 && target[len] == '/';
 }
 
-static void drop_valgrind_fds(const char *valgrind_dir, pid_t pid, struct sl_process_obs *o)
+/* The actor's channel (chan_fd) is not valgrind's even when it is among
+ * valgrind's reserved numbers: it is left out once, by drop_channel_fd. */
+static void drop_valgrind_fds(const char *valgrind_dir, pid_t pid, int chan_fd, struct sl_process_obs *o)
 {
 	char path[64], vgdir[PATH_MAX];
 	long soft = fd_soft_limit(pid);
@@ -327,7 +330,7 @@ static void drop_valgrind_fds(const char *valgrind_dir, pid_t pid, struct sl_pro
 	const char *dir = realpath(valgrind_dir, vgdir) ? vgdir : NULL;
 	const struct dirent *de;
 	while (d && (de = readdir(d)) != NULL && ndropped < VALGRIND_MAX_DROPPED)
-		if (de->d_name[0] >= '0' && de->d_name[0] <= '9' &&
+		if (de->d_name[0] >= '0' && de->d_name[0] <= '9' && atoi(de->d_name) != chan_fd &&
 		    is_valgrinds(dirfd(d), de->d_name, soft - VALGRIND_RESERVED_FDS, dir))
 			dropped[ndropped++] = atoi(de->d_name);
 	if (d)
@@ -347,6 +350,20 @@ static void drop_valgrind_fds(const char *valgrind_dir, pid_t pid, struct sl_pro
 	o->nfds = o->nfds > ndropped ? o->nfds - ndropped : 0;
 }
 
+/* Leaves the actor's channel out of the count and the list of its fds. */
+static void drop_channel_fd(int chan_fd, struct sl_process_obs *o)
+{
+	int listed = o->nfds < SL_MAX_FDS ? o->nfds : SL_MAX_FDS, kept = 0;
+	for (int i = 0; i < listed; i++)
+		if (o->fds[i].fd != chan_fd)
+			o->fds[kept++] = o->fds[i];
+	for (int i = kept; i < listed; i++) {
+		o->fds[i].fd = -1;
+		o->fds[i].target[0] = '\0';
+	}
+	o->nfds--;
+}
+
 static void expect_process(struct conductor *c, const struct sl_step *st, struct sl_trace_entry *e)
 {
 	int idx = st->subject.actor;
@@ -360,18 +377,18 @@ static void expect_process(struct conductor *c, const struct sl_step *st, struct
 	if (awaited)
 		ask_signals(c, idx, awaited, &got); /* the event first, then the snapshot */
 	e->obs_kind = SL_OBS_PROCESS;
-	e->pid = a->pid;
+	e->pid = getpid(); /* the conductor observes; the observation says whom */
 	struct sl_process_obs *o = &e->obs.proc;
 	if (a->state == ACTOR_RUNNING && observe_process(a->pid, o) == 0) {
 		char path[64];
-		snprintf(path, sizeof(path), "/proc/%d/fd/%d", a->pid, SL_CHANNEL_FD);
+		snprintf(path, sizeof(path), "/proc/%d/fd/%d", a->pid, a->chan_fd);
 		if (c->o && c->o->valgrind)
-			drop_valgrind_fds(c->o->valgrind, a->pid, o);
+			drop_valgrind_fds(c->o->valgrind, a->pid, a->chan >= 0 ? a->chan_fd : -1, o);
 		for (int i = 0; i < st->npreds; i++) /* fdN=...: kept whatever the number of fds */
 			if (st->preds[i].field == SL_F_FD)
 				observe_process_keep_fd(a->pid, st->preds[i].fd, o);
-		if (access(path, F_OK) == 0 && o->nfds > 0)
-			o->nfds--; /* the actor's channel to the conductor is not the scenario's */
+		if (a->chan >= 0 && access(path, F_OK) == 0 && o->nfds > 0)
+			drop_channel_fd(a->chan_fd, o); /* the actor's channel to the conductor is not the scenario's */
 		if ((wants(st, SL_F_DEVTTY_ERRNO, 0) || wants(st, SL_F_DEVTTY_ERRNO, 1)) && a->chan >= 0)
 			probe_devtty(c, idx, o);
 	} else {

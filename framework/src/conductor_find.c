@@ -14,7 +14,6 @@
 #include <unistd.h>
 
 #include "conductor.h"
-#include "inject.h"
 #include "shmlife/observe.h"
 #include "util.h"
 
@@ -96,7 +95,7 @@ pid_t conductor_find(struct conductor *c, int idx, const char *comm, char *why, 
 	/* A daemon that is still forking has two processes of its name for a
 	 * moment, and one that is starting none yet: look again, bounded. */
 	while ((n = scan(c, comm, pids)) != 1 && n >= 0 && sl_now_ms() < deadline)
-		inject_poll(NULL, 0, 5);
+		conductor_poll(c, NULL, 0, 5);
 	if (n != 1) {
 		say_why(n, pids, comm, c->step_timeout_ms, why, len);
 		return -1;

@@ -17,6 +17,7 @@
 #include "shmlife/run.h"
 #include "shmlife/valgrind.h"
 #include "util.h"
+#include "wire.h"
 
 struct sl_job {
 	const struct sl_scenario *s;
@@ -27,12 +28,16 @@ struct sl_job {
 	uint64_t t0;
 	int ended;                       /* the END entry arrived                */
 	struct sl_result r;
-	size_t have;                     /* bytes of a partial entry in buf      */
+	size_t have;                     /* bytes of a partial record in buf     */
 	char vg_dir[4096];               /* memcheck's files for this job, or "" */
 	union {
-		struct sl_trace_entry e;
-		char bytes[sizeof(struct sl_trace_entry)];
+		struct {
+			struct sl_trace_frame f;
+			struct sl_trace_entry e;
+		} rec;
+		char bytes[sizeof(struct sl_trace_frame) + sizeof(struct sl_trace_entry)];
 	} buf;
+	char corrupt[96];                /* what was wrong with the stream, or "" */
 };
 
 void sl_run_options_default(struct sl_run_options *o)
@@ -206,7 +211,14 @@ int sl_job_pump(struct sl_job *j)
 		}
 		j->have += (size_t)n;
 		if (j->have == sizeof(j->buf)) {
-			take_entry(j, &j->buf.e);
+			const char *problem = sl_trace_frame_problem(&j->buf.rec.f);
+			if (problem) { /* nothing after it can be trusted */
+				snprintf(j->corrupt, sizeof(j->corrupt), "%s", problem);
+				close(j->fd);
+				j->fd = -1;
+				return 0;
+			}
+			take_entry(j, &j->buf.rec.e);
 			j->have = 0;
 		}
 		struct pollfd p = { .fd = j->fd, .events = POLLIN };
@@ -279,8 +291,13 @@ void sl_job_finish(struct sl_job *j, struct sl_result *r)
 			;
 		stop_conductor(j, &status);
 	}
-	if (!j->ended)
+	if (j->corrupt[0]) {
+		char why[256];
+		snprintf(why, sizeof(why), "the conductor's trace stream is corrupt: %s", j->corrupt);
+		settle(j, SL_BROK, why);
+	} else if (!j->ended) {
 		explain_missing_end(j, timed_out, status);
+	}
 	if (j->vg_dir[0])
 		sl_vg_apply(j->vg_dir, j->s, &j->r);
 	j->r.duration_ns = sl_now_ns() - j->t0;

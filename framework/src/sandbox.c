@@ -6,8 +6,16 @@
  * that /proc/PID means the scenario's PIDs.  Killing it (the harness does,
  * on a timeout or a stop) makes the kernel kill every process of the
  * namespace.  It dies with the harness (PR_SET_PDEATHSIG), so a harness
- * killed by SIGKILL leaves nothing behind.  (There used to be a keeper
- * process between the two: one fork, one exit and one wake-up less now.)
+ * killed by SIGKILL leaves nothing behind.
+ *
+ * A raw clone() skips libc's fork handlers: the child gets a copy of every
+ * lock as it was at that instant, and a lock that another thread of the
+ * caller held (malloc's, stdio's) stays locked in it forever.  So the raw
+ * clone is made only by a single-threaded process: the caller itself when it
+ * has one thread (the harness: fast, one process less), else a *keeper*
+ * forked with fork(), which runs libc's handlers, that clones the conductor
+ * and then waits for it and ends as it ended.  Killing the keeper kills the
+ * conductor (PR_SET_PDEATHSIG), and so the scenario.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -17,6 +25,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
@@ -31,6 +40,7 @@
 #include "sandbox.h"
 #include "shmlife/valgrind.h"
 #include "util.h"
+#include "wire.h"
 
 /* The conductor's last word when something failed before it could speak. */
 void sl_send_verdict(int fd, enum sl_outcome o, const char *fmt, ...)
@@ -45,7 +55,7 @@ void sl_send_verdict(int fd, enum sl_outcome o, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(e.detail, sizeof(e.detail), fmt, ap);
 	va_end(ap);
-	sl_write_all(fd, &e, sizeof(e));
+	sl_trace_send(fd, &e);
 }
 
 static int write_file(const char *path, const char *text)
@@ -75,6 +85,8 @@ static int map_user_namespace(uid_t uid, gid_t gid)
 }
 
 static void conductor_process(const struct sl_scenario *s, const struct sl_run_options *o, int fd)
+	__attribute__((noreturn));
+static void conductor_process(const struct sl_scenario *s, const struct sl_run_options *o, int fd)
 {
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	signal(SIGTERM, SIG_DFL);
@@ -94,11 +106,35 @@ static void conductor_process(const struct sl_scenario *s, const struct sl_run_o
 	_exit(rc);
 }
 
+/* Closes every descriptor above stderr but `a` and `b` (-1: none): a
+ * conductor or keeper must not hold what other threads of the caller have
+ * open (another scenario's trace pipe would never see its end). */
+static void close_other_fds(int a, int b)
+{
+	int lo = a < b ? a : b, hi = a < b ? b : a;
+	unsigned from = 3;
+	if (lo >= 3) {
+		if ((unsigned)lo > from)
+			close_range(from, (unsigned)lo - 1, 0);
+		from = (unsigned)lo + 1;
+	}
+	if (hi >= 3 && hi != lo) {
+		if ((unsigned)hi > from)
+			close_range(from, (unsigned)hi - 1, 0);
+		from = (unsigned)hi + 1;
+	}
+	close_range(from, ~0U, 0);
+}
+
 /* The child of the clone: maps its user namespace (not root), ties itself
  * to the harness, leaves the harness's session, and becomes the conductor. */
 static void conductor_enter(const struct sl_scenario *s, const struct sl_run_options *o, int fd,
 			    int harness_pidfd, int user_ns, uid_t uid, gid_t gid)
+	__attribute__((noreturn));
+static void conductor_enter(const struct sl_scenario *s, const struct sl_run_options *o, int fd,
+			    int harness_pidfd, int user_ns, uid_t uid, gid_t gid)
 {
+	close_other_fds(fd, harness_pidfd);
 	if (user_ns && map_user_namespace(uid, gid) < 0) {
 		sl_send_verdict(fd, SL_SKIP, "not root and no user namespace to be root in: %s", strerror(errno));
 		_exit(0);
@@ -114,31 +150,115 @@ static void conductor_enter(const struct sl_scenario *s, const struct sl_run_opt
 	conductor_process(s, o, fd);
 }
 
+/* What the scenario's result is when the conductor could not be cloned. */
+static enum sl_outcome clone_failure(int err, int user_ns, char *why, size_t len)
+{
+	if (err == EAGAIN || err == ENOMEM) {
+		snprintf(why, len, "cannot start the conductor: %s", strerror(err));
+		return SL_BROK;
+	}
+	if (user_ns)
+		snprintf(why, len, "not root and no user namespace to be root in: %s", strerror(err));
+	else
+		snprintf(why, len, "cannot create IPC, PID and mount namespaces: %s", strerror(err));
+	return SL_SKIP;
+}
+
+/* 1 if the calling process has one thread (no other can start one now). */
+static int single_threaded(void)
+{
+	char buf[4096];
+	if (sl_read_text("/proc/self/status", buf, sizeof(buf)) < 0)
+		return 0;
+	const char *t = strstr(buf, "\nThreads:");
+	return t && strtol(t + 9, NULL, 10) == 1;
+}
+
+struct sandbox_req {
+	const struct sl_scenario *s;
+	const struct sl_run_options *o;
+	int fd;                          /* the trace pipe's write end           */
+	long flags;                      /* CLONE_NEW*                           */
+	int user_ns;
+	uid_t uid;
+	gid_t gid;
+};
+
+/* The raw clone into the namespaces, from a single-threaded process: the
+ * child becomes the conductor.  Its pid, or -1 with errno. */
+static pid_t clone_conductor(const struct sandbox_req *q)
+{
+	int parent_pidfd = sl_pidfd_open(getpid());
+	fflush(NULL); /* no buffered output may be written twice */
+	/* a fork (no new stack, SIGCHLD at the end) that enters the namespaces */
+	pid_t pid = (pid_t)syscall(SYS_clone, q->flags | SIGCHLD, NULL, NULL, NULL, NULL);
+	if (pid == 0)
+		conductor_enter(q->s, q->o, q->fd, parent_pidfd, q->user_ns, q->uid, q->gid);
+	int saved = errno;
+	if (parent_pidfd >= 0)
+		close(parent_pidfd);
+	errno = saved;
+	return pid;
+}
+
+/* The keeper: out of the caller's session (its terminal's signals are not
+ * the scenario's), clones the conductor, and ends as it ends. */
+static void keeper_main(const struct sandbox_req *q, int harness_pidfd) __attribute__((noreturn));
+static void keeper_main(const struct sandbox_req *q, int harness_pidfd)
+{
+	close_other_fds(q->fd, harness_pidfd);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (harness_pidfd >= 0) { /* the caller may have died before the line above */
+		struct pollfd p = { .fd = harness_pidfd, .events = POLLIN };
+		if (poll(&p, 1, 0) != 0)
+			_exit(1);
+		close(harness_pidfd);
+	}
+	setsid();
+	pid_t pid = clone_conductor(q);
+	if (pid < 0) {
+		char why[256];
+		enum sl_outcome outcome = clone_failure(errno, q->user_ns, why, sizeof(why));
+		sl_send_verdict(q->fd, outcome, "%s", why);
+		_exit(outcome == SL_BROK ? 3 : 0);
+	}
+	close(q->fd);
+	int st;
+	while (waitpid(pid, &st, __WALL) < 0)
+		if (errno != EINTR)
+			_exit(3);
+	sl_flush_coverage();
+	if (WIFSIGNALED(st)) {
+		signal(WTERMSIG(st), SIG_DFL);
+		raise(WTERMSIG(st));
+	}
+	_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 3);
+}
+
 pid_t sl_sandbox_start(const struct sl_scenario *s, const struct sl_run_options *o, int fd,
 		       enum sl_outcome *outcome, char *why, size_t len)
 {
-	uid_t uid = geteuid();
-	gid_t gid = getegid();
-	int user_ns = uid != 0;
-	long flags = CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWNS | (user_ns ? CLONE_NEWUSER : 0);
-	int harness_pidfd = sl_pidfd_open(getpid());
-	fflush(NULL); /* no buffered output may be written twice */
-	/* a fork (no new stack, SIGCHLD at the end) that enters the namespaces */
-	pid_t pid = (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
-	if (pid == 0)
-		conductor_enter(s, o, fd, harness_pidfd, user_ns, uid, gid);
-	int saved = errno;
-	if (harness_pidfd >= 0)
-		close(harness_pidfd);
+	struct sandbox_req q = { .s = s, .o = o, .fd = fd, .uid = geteuid(), .gid = getegid() };
+	q.user_ns = q.uid != 0;
+	q.flags = CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWNS | (q.user_ns ? CLONE_NEWUSER : 0);
+	pid_t pid;
+	if (single_threaded()) {
+		pid = clone_conductor(&q);
+	} else {
+		int harness_pidfd = sl_pidfd_open(getpid());
+		fflush(NULL);
+		pid = fork(); /* libc's handlers: malloc and stdio are sound in the child */
+		if (pid == 0)
+			keeper_main(&q, harness_pidfd);
+		int saved = errno;
+		if (harness_pidfd >= 0)
+			close(harness_pidfd);
+		errno = saved;
+	}
 	if (pid > 0)
 		return pid;
-	*outcome = saved == EAGAIN || saved == ENOMEM ? SL_BROK : SL_SKIP;
-	if (*outcome == SL_BROK)
-		snprintf(why, len, "cannot start the conductor: %s", strerror(saved));
-	else if (user_ns)
-		snprintf(why, len, "not root and no user namespace to be root in: %s", strerror(saved));
-	else
-		snprintf(why, len, "cannot create IPC, PID and mount namespaces: %s", strerror(saved));
+	int saved = errno;
+	*outcome = clone_failure(saved, q.user_ns, why, len);
 	errno = saved;
 	return -1;
 }

@@ -1,16 +1,22 @@
-/* wire.c - sending and receiving conductor <-> actor messages (wire.h). */
+/* wire.c - sending and receiving conductor <-> actor messages, and framing
+ * the trace entries streamed to the harness (wire.h). */
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/uio.h>
+#include <unistd.h>
 
+#include "util.h"
 #include "wire.h"
 
 int sl_wire_send_cmd(int fd, const struct sl_wire_cmd *cmd, const void *payload, size_t len)
 {
+	struct sl_wire_cmd head = *cmd;
+	head.magic = SL_WIRE_MAGIC;
+	head.version = SL_WIRE_VERSION;
 	struct iovec iov[2] = {
-		{ .iov_base = (void *)cmd, .iov_len = sizeof(*cmd) },
+		{ .iov_base = &head, .iov_len = sizeof(head) },
 		{ .iov_base = (void *)payload, .iov_len = len },
 	};
 	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = len ? 2 : 1 };
@@ -20,7 +26,7 @@ int sl_wire_send_cmd(int fd, const struct sl_wire_cmd *cmd, const void *payload,
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return -1;
-	if ((size_t)n != sizeof(*cmd) + len) {
+	if ((size_t)n != sizeof(head) + len) {
 		errno = EMSGSIZE;
 		return -1;
 	}
@@ -29,7 +35,10 @@ int sl_wire_send_cmd(int fd, const struct sl_wire_cmd *cmd, const void *payload,
 
 int sl_wire_send_reply(int fd, const struct sl_wire_reply *r, int pass_fd)
 {
-	struct iovec iov = { .iov_base = (void *)r, .iov_len = sizeof(*r) };
+	struct sl_wire_reply head = *r;
+	head.magic = SL_WIRE_MAGIC;
+	head.version = SL_WIRE_VERSION;
+	struct iovec iov = { .iov_base = &head, .iov_len = sizeof(head) };
 	union {
 		char buf[CMSG_SPACE(sizeof(int))];
 		struct cmsghdr align;
@@ -49,7 +58,11 @@ int sl_wire_send_reply(int fd, const struct sl_wire_reply *r, int pass_fd)
 	do
 		n = sendmsg(fd, &mh, MSG_NOSIGNAL);
 	while (n < 0 && errno == EINTR);
-	return n == (ssize_t)sizeof(*r) ? 0 : -1;
+	if (n >= 0 && n != (ssize_t)sizeof(head)) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	return n < 0 ? -1 : 0;
 }
 
 ssize_t sl_wire_recv_cmd(int fd, struct sl_wire_cmd *cmd, char *payload, size_t cap)
@@ -65,7 +78,8 @@ ssize_t sl_wire_recv_cmd(int fd, struct sl_wire_cmd *cmd, char *payload, size_t 
 	while (n < 0 && errno == EINTR);
 	if (n <= 0)
 		return n;
-	if ((size_t)n < sizeof(*cmd) || (mh.msg_flags & MSG_TRUNC)) {
+	if ((size_t)n < sizeof(*cmd) || (mh.msg_flags & MSG_TRUNC) || cmd->magic != SL_WIRE_MAGIC ||
+	    cmd->version != SL_WIRE_VERSION) {
 		errno = EPROTO;
 		return -1;
 	}
@@ -91,9 +105,38 @@ int sl_wire_recv_reply(int fd, struct sl_wire_reply *r, int *passed_fd)
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
 		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
 			memcpy(passed_fd, CMSG_DATA(c), sizeof(int));
-	if (n != (ssize_t)sizeof(*r)) {
+	if (n != (ssize_t)sizeof(*r) || (mh.msg_flags & MSG_TRUNC) || r->magic != SL_WIRE_MAGIC ||
+	    r->version != SL_WIRE_VERSION) {
+		if (*passed_fd >= 0)
+			close(*passed_fd);
+		*passed_fd = -1;
 		errno = EPROTO;
 		return -1;
 	}
 	return 1;
+}
+
+int sl_trace_send(int fd, const struct sl_trace_entry *e)
+{
+	struct {
+		struct sl_trace_frame f;
+		struct sl_trace_entry e;
+	} msg;
+	memset(&msg.f, 0, sizeof(msg.f));
+	msg.f.magic = SL_TRACE_MAGIC;
+	msg.f.version = SL_TRACE_VERSION;
+	msg.f.size = (uint32_t)sizeof(*e);
+	msg.e = *e;
+	return sl_write_all(fd, &msg, sizeof(msg));
+}
+
+const char *sl_trace_frame_problem(const struct sl_trace_frame *f)
+{
+	if (f->magic != SL_TRACE_MAGIC)
+		return "not a trace record (bad magic)";
+	if (f->version != SL_TRACE_VERSION)
+		return "a trace record of another version of shmlife";
+	if (f->size != sizeof(struct sl_trace_entry))
+		return "a trace record of another size";
+	return NULL;
 }

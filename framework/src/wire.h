@@ -6,20 +6,37 @@
  * the conductor sees the end of the channel and the process's pidfd.
  * A reply to `fork` carries the new actor's channel as SCM_RIGHTS; an
  * announcement (fault injection) carries a seccomp listener the same way.
+ *
+ * Every message starts with a magic and the protocol's version (checked on
+ * receipt: a mismatch is EPROTO) and a sequence number: a reply or an
+ * announcement carries the number of the command it answers, so that an
+ * answer that comes after its step timed out is known as late and is never
+ * taken for the answer to a later command.
+ *
+ * The trace entries the conductor streams to the harness through a pipe are
+ * framed the same way (struct sl_trace_frame): magic, version and size.
  */
 #ifndef SHMLIFE_WIRE_H
 #define SHMLIFE_WIRE_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
+#include "shmlife/result.h"
 #include "shmlife/scenario.h"
 
 /* Where every actor keeps its end of the channel: out of the way of the
- * descriptors that scenarios open, close and count. */
+ * descriptors that scenarios open, close and count; under a lower
+ * RLIMIT_NOFILE, the highest free descriptor below it (a reply says where). */
 #define SL_CHANNEL_FD 1023
 
 #define SL_WIRE_MAX_PAYLOAD (128 * 1024)
+
+#define SL_WIRE_MAGIC 0x534c5743u    /* "SLWC": a command or a reply          */
+#define SL_WIRE_VERSION 2            /* 2: sequence numbers                    */
+#define SL_TRACE_MAGIC 0x534c5452u   /* "SLTR": a trace entry to the harness   */
+#define SL_TRACE_VERSION 1
 
 /* Operations that are not steps of a script. */
 enum sl_wire_op {
@@ -40,9 +57,15 @@ enum sl_wire_reply_kind {
 				     * attached, or none if inherited; err if it could
 				     * not be): the conductor answers SL_WIRE_ACK and
 				     * keeps waiting for the answer                  */
+	SL_WIRE_REPLY_BROKEN,       /* unasked, before the actor _exits: shmlife could
+				     * not set it up (setup says why); BROK         */
 };
 
 struct sl_wire_cmd {
+	uint32_t magic;          /* SL_WIRE_MAGIC, set by sl_wire_send_cmd       */
+	uint16_t version;        /* SL_WIRE_VERSION, likewise                    */
+	uint16_t reserved;
+	uint32_t seq;            /* the conductor's number for this command      */
 	int32_t op;              /* enum sl_op or enum sl_wire_op                */
 	int32_t step;
 	int64_t a[SL_MAX_ARGS];  /* arguments, resolved to numbers               */
@@ -57,6 +80,10 @@ struct sl_wire_cmd {
 };
 
 struct sl_wire_reply {
+	uint32_t magic;          /* SL_WIRE_MAGIC, set by sl_wire_send_reply     */
+	uint16_t version;        /* SL_WIRE_VERSION, likewise                    */
+	uint16_t reserved;
+	uint32_t seq;            /* the seq of the command it answers            */
 	int64_t ret;
 	int32_t err;             /* errno, 0 on success                          */
 	int32_t pid;             /* the process that answered                    */
@@ -67,6 +94,11 @@ struct sl_wire_reply {
 	uint8_t got[16];         /* read: the bytes found there                  */
 	uint32_t ngot;
 	int32_t kind;            /* enum sl_wire_reply_kind                      */
+	int32_t chan_fd;         /* where the actor keeps its end of the channel */
+	int32_t exec_errno;      /* exec: the program could not be run (the exec's
+				  * errno; the status is then exit 127)          */
+	char setup[96];          /* shmlife's own set-up failed (not the step's
+				  * call): what and why; "" if it did not         */
 };
 
 /* A command with its payload, as the conductor builds it. */
@@ -76,15 +108,35 @@ struct sl_wire_msg {
 	size_t payload_len;
 };
 
-/* Both return 0, or -1 with errno (EPIPE / ECONNRESET: the peer is gone). */
+/* Both set magic and version, and return 0, or -1 with errno (EPIPE /
+ * ECONNRESET: the peer is gone). */
 int sl_wire_send_cmd(int fd, const struct sl_wire_cmd *cmd, const void *payload, size_t len);
 int sl_wire_send_reply(int fd, const struct sl_wire_reply *r, int pass_fd);
 
 /* Receives one command and its payload.  Returns the bytes received
- * (header included, so > 0), 0 at the end of the channel, -1 on error. */
+ * (header included, so > 0), 0 at the end of the channel, -1 on error
+ * (EPROTO: not a command of this version). */
 ssize_t sl_wire_recv_cmd(int fd, struct sl_wire_cmd *cmd, char *payload, size_t cap);
 /* Receives one reply; *passed_fd gets a descriptor sent with it, or -1.
- * Returns 1, 0 on end of channel, -1 on error. */
+ * Returns 1, 0 on end of channel, -1 on error (EPROTO: not a reply of this
+ * version; a descriptor sent with it is closed). */
 int sl_wire_recv_reply(int fd, struct sl_wire_reply *r, int *passed_fd);
+
+/* ---- the trace stream, conductor -> harness ------------------------------- */
+
+struct sl_trace_frame {
+	uint32_t magic;          /* SL_TRACE_MAGIC                               */
+	uint16_t version;        /* SL_TRACE_VERSION                             */
+	uint16_t reserved;
+	uint32_t size;           /* sizeof(struct sl_trace_entry) that follows   */
+	uint32_t reserved2;
+};
+
+/* One frame and its entry, in one write (smaller than PIPE_BUF: atomic).
+ * 0, or -1 with errno. */
+int sl_trace_send(int fd, const struct sl_trace_entry *e);
+/* NULL if the frame announces an entry of this build, else what is wrong
+ * with it, in words. */
+const char *sl_trace_frame_problem(const struct sl_trace_frame *f);
 
 #endif

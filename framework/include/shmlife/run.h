@@ -10,6 +10,22 @@
  * For parallel runs, sl_job_start() / sl_job_fd() / sl_job_pump() /
  * sl_job_finish() expose the same machinery one scenario at a time, so a
  * caller can poll() many jobs at once.
+ *
+ * Threads.  sl_run() and sl_job_start() may be called from a
+ * multi-threaded program (Criterion's workers have threads), and from
+ * several threads at once, each with its own scenario and job: the
+ * conductor is cloned straight from the caller only when the caller has a
+ * single thread; otherwise through a process forked with fork(), so that
+ * libc's fork handlers leave malloc and stdio sound in it whatever the
+ * other threads were doing.  Neither it nor the conductor keeps any
+ * descriptor of the caller's but its own trace pipe.  What is not safe:
+ * - the thread that started a job must live until sl_job_finish(): the
+ *   conductor (or its keeper) is killed when the thread that forked it ends
+ *   (PR_SET_PDEATHSIG);
+ * - one job is driven by one thread at a time (sl_job_* are not locked);
+ * - the caller must not reap children it did not start with waitpid(-1)
+ *   (a SIGCHLD handler doing so takes the conductor's status away: the
+ *   result is then BROK "ended without a verdict" if no END arrived).
  */
 #ifndef SHMLIFE_RUN_H
 #define SHMLIFE_RUN_H

@@ -1,0 +1,449 @@
+/* test_conductor.c - the conductor's duties and its protocols (issue 12):
+ * PID 1 reaps orphans and records their ends; unborn and ended actors are
+ * errors of the step, never pid 0 or -1; answers on an actor's channel are
+ * matched to their requests (a late one is recorded and discarded); set-up
+ * failures are BROK where they happen; starting a scenario is safe from a
+ * multi-threaded caller; found processes and programs not found are named as
+ * such.  Each test is the reproducer of one item, written from a script. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <malloc.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sys/socket.h>
+
+#include "../framework/src/wire.h" /* the protocols themselves, tested below */
+#include "engine_fixture.h"
+#include "shmlife/parse.h"
+
+/* ---- helpers ------------------------------------------------------------------ */
+
+static struct sl_scenario *parse_ok(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static struct sl_scenario *parse_ok(const char *fmt, ...)
+{
+	char *text = NULL;
+	va_list ap;
+	va_start(ap, fmt);
+	cr_assert_geq(vasprintf(&text, fmt, ap), 0);
+	va_end(ap);
+	struct sl_diags d = { 0 };
+	struct sl_scenario *s = sl_parse_string(text, "t.scn", &d);
+	if (!s)
+		sl_diags_print(&d, stderr);
+	sl_diags_free(&d);
+	free(text);
+	cr_assert_not_null(s, "the script parses");
+	return s;
+}
+
+/* A fresh directory for files the scenario's processes share with the test. */
+static char *scratch_dir(void)
+{
+	static char dir[] = "/tmp/shmlife-test-conductor-XXXXXX";
+	cr_assert_not_null(mkdtemp(dir), "mkdtemp: %s", strerror(errno));
+	return dir;
+}
+
+/* The first event of the trace whose detail contains `needle`, or NULL. */
+static const struct sl_trace_entry *event_with(const struct sl_result *r, const char *needle)
+{
+	for (int i = 0; i < r->ntrace; i++)
+		if (r->trace[i].kind == SL_ENTRY_EVENT && strstr(r->trace[i].detail, needle))
+			return &r->trace[i];
+	return NULL;
+}
+
+static void dump_trace(const struct sl_result *r)
+{
+	for (int i = 0; i < r->ntrace; i++)
+		fprintf(stderr, "  [%d] kind %d step %d verdict %s: %s\n", i, r->trace[i].kind, r->trace[i].step,
+			sl_outcome_name(r->trace[i].verdict), r->trace[i].detail);
+}
+
+/* ---- 1. PID 1 reaps orphans ------------------------------------------------------ */
+
+/* The issue's reproducer: a shell's background job outlives the shell, comes
+ * to PID 1 and ends; a zombie would still answer kill -0. */
+Test(orphans, an_orphan_that_ended_is_gone_not_a_zombie)
+{
+	char *dir = scratch_dir();
+	struct sl_scenario *s = parse_ok("scenario orphan-reaped\n"
+					 "actors: a\n"
+					 "a exec /bin/sh -c \"sleep 0.2 & echo $! > %s/orphan.pid\"\n"
+					 "a exec /bin/sleep 1\n"
+					 "a exec /bin/sh -c \"! kill -0 $(cat %s/orphan.pid)\"\n",
+					 dir, dir);
+	struct sl_result r = run_scenario(s, 5000);
+	if (r.outcome != SL_PASS)
+		dump_trace(&r);
+	assert_passed(r);
+	const struct sl_trace_entry *e = event_with(&r, "orphan");
+	cr_assert_not_null(e, "the orphan's end is in the trace");
+	cr_assert_gt(e->pid, 1);
+	cr_assert(strstr(e->detail, "(sleep)"), "its comm is named: %s", e->detail);
+	cr_assert(strstr(e->detail, "exited with status 0"), "its status is named: %s", e->detail);
+	cr_assert_eq(e->exited, 1);
+	cr_assert_eq(e->exit_status, 0);
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}
+
+/* start-stop-daemon --stop --retry: signal a daemon (an orphan), then wait
+ * until it is gone.  With a zombie left by PID 1 the wait never ends. */
+Test(orphans, a_killed_orphan_is_reaped_while_a_step_waits_for_it_and_its_signal_recorded)
+{
+	char *dir = scratch_dir();
+	struct sl_scenario *s = parse_ok("scenario orphan-killed\n"
+					 "actors: a\n"
+					 "a exec /bin/sh -c \"sleep 30 & echo $! > %s/daemon.pid\"\n"
+					 "a exec /bin/sh -c \"p=$(cat %s/daemon.pid); kill -TERM $p; "
+					 "while kill -0 $p 2>/dev/null; do sleep 0.01; done\"\n",
+					 dir, dir);
+	struct sl_result r = run_scenario(s, 5000);
+	if (r.outcome != SL_PASS)
+		dump_trace(&r);
+	assert_passed(r);
+	const struct sl_trace_entry *e = event_with(&r, "orphan");
+	cr_assert_not_null(e, "the orphan's end is in the trace");
+	cr_assert(strstr(e->detail, "(sleep)"), "its comm is named: %s", e->detail);
+	cr_assert(strstr(e->detail, "killed by SIGTERM"), "its signal is named: %s", e->detail);
+	cr_assert_eq(e->signal, SIGTERM);
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}
+
+/* ---- 3. an actor that was never born, or has ended, has no pid to give ---------- */
+
+/* The step of issue 12: the fork that would have made `kid` failed, and kill
+ * of kid was kill(0, SIGKILL): the whole process group, both actors. */
+#define UNBORN_KID "scenario unborn-kid\n" \
+		   "%s" \
+		   "actors: owner, killer\n" \
+		   "owner fork -> kid   inject errno=EAGAIN   any\n" \
+		   "killer kill kid SIGKILL   any\n" \
+		   "expect owner alive\n" \
+		   "expect killer alive\n"
+
+Test(unborn, kill_of_an_actor_never_born_is_an_error_of_that_step)
+{
+	struct sl_scenario *s = parse_ok(UNBORN_KID, "");
+	struct sl_result r = run_scenario(s, 5000);
+	cr_assert_eq(r.outcome, SL_FAIL, "outcome %s: %s", sl_outcome_name(r.outcome), r.reason);
+	cr_assert_eq(r.failed_step, 1, "the kill is the step in error, not %d: %s", r.failed_step, r.reason);
+	cr_assert(strstr(r.reason, "kid was never born"), "reason: %s", r.reason);
+	const struct sl_trace_entry *e = entry_of(&r, 1);
+	cr_assert_not_null(e);
+	cr_assert_eq(e->ret, 0, "nothing was sent to the kernel");
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}
+
+Test(unborn, in_keep_going_the_step_is_skipped_and_no_other_actor_is_harmed)
+{
+	struct sl_scenario *s = parse_ok(UNBORN_KID, "keep-going\n");
+	struct sl_result r = run_scenario(s, 5000);
+	const struct sl_trace_entry *e = entry_of(&r, 1);
+	cr_assert_not_null(e);
+	cr_assert_eq(e->verdict, SL_SKIP, "kill of kid: %s: %s", sl_outcome_name(e->verdict), e->detail);
+	cr_assert(strstr(e->detail, "never born"), "%s", e->detail);
+	for (int step = 2; step <= 3; step++) {
+		e = entry_of(&r, step);
+		cr_assert_not_null(e);
+		cr_assert_eq(e->verdict, SL_PASS, "step %d: %s", step, e->detail);
+	}
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}
+
+/* Waiting for, observing, or naming the pid of an actor never born: an error
+ * of the step saying so (it was a TIMEOUT, "dead" and pid 0). */
+Test(unborn, wait_expect_and_pid_values_of_an_actor_never_born_are_errors)
+{
+	static const char *const steps[] = {
+		"wait kid\n",
+		"expect kid dead\n",
+		"expect kid maps detached seg\n",
+		"expect seg cpid=kid\n",
+		"owner getsid kid\n",
+	};
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		struct sl_scenario *s = parse_ok("scenario unborn-kid-values\n"
+						 "actors: owner\n"
+						 "owner shmget key=auto size=4096 flags=IPC_CREAT|0600 -> seg\n"
+						 "owner fork -> kid   inject errno=EAGAIN   any\n"
+						 "%s"
+						 "owner shmctl seg IPC_RMID\n",
+						 steps[i]);
+		struct sl_result r = run_scenario(s, 1000);
+		cr_assert_eq(r.outcome, SL_FAIL, "%s: outcome %s: %s", steps[i], sl_outcome_name(r.outcome), r.reason);
+		cr_assert_eq(r.failed_step, 2, "%s: failed at %d: %s", steps[i], r.failed_step, r.reason);
+		cr_assert(strstr(r.reason, "kid was never born"), "%s: reason: %s", steps[i], r.reason);
+		sl_result_free(&r);
+		sl_scenario_free(s);
+	}
+}
+
+/* An ended actor is no process to signal: kill of it is an error of the
+ * step (its pid names nothing, a zombie, or once reaped, anyone); an
+ * expectation may still compare with the pid it had. */
+Test(unborn, a_step_on_the_pid_of_an_ended_actor_is_an_error_but_its_past_pid_can_be_expected)
+{
+	struct sl_scenario *s = parse_ok("scenario ended-kid\n"
+					 "actors: owner, other\n"
+					 "owner shmget key=auto size=4096 flags=IPC_CREAT|0600 -> seg\n"
+					 "owner fork -> kid\n"
+					 "kid shmat seg -> a\n"
+					 "kid exit 0\n"
+					 "expect seg lpid=kid nattch=0\n"
+					 "other kill kid SIGTERM   any\n"
+					 "owner shmctl seg IPC_RMID\n");
+	struct sl_result r = run_scenario(s, 5000);
+	cr_assert_eq(r.outcome, SL_FAIL, "outcome %s: %s", sl_outcome_name(r.outcome), r.reason);
+	cr_assert_eq(r.failed_step, 5, "failed at %d: %s", r.failed_step, r.reason);
+	cr_assert(strstr(r.reason, "kid has ended (it was pid"), "reason: %s", r.reason);
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}
+
+/* ---- 2. answers are matched to their requests -------------------------------------- */
+
+/* The issue's script: the exec's answer comes 200 ms after its step timed
+ * out; it was taken for the answer of the first umask, and every later answer
+ * was shifted by one (the invariant saw 63). */
+Test(sequence, a_late_answer_is_recorded_as_late_and_never_taken_for_the_next_one)
+{
+	struct sl_scenario *s = parse_ok("scenario stale-answers\n"
+					 "keep-going\n"
+					 "timeout: 500ms\n"
+					 "actors: a\n"
+					 "a exec /bin/sh -c \"sleep 0.7; exit 7\"   any\n"
+					 "a umask 0077                             = 18\n"
+					 "a umask 0022                             = 63\n"
+					 "invariant second-umask-returns-077: a umask 0022 = 18\n");
+	struct sl_result r = run_scenario(s, 0);
+	if (r.outcome != SL_PASS)
+		dump_trace(&r);
+	assert_passed(r);
+	cr_assert_eq(entry_of(&r, 0)->verdict, SL_TIMEOUT, "the exec timed out");
+	for (int step = 1; step <= 3; step++)
+		cr_assert_eq(entry_of(&r, step)->verdict, SL_PASS, "step %d: %s", step, entry_of(&r, step)->detail);
+	const struct sl_trace_entry *late = event_with(&r, "late answer");
+	cr_assert_not_null(late, "the late answer is in the trace");
+	cr_assert(strstr(late->detail, "line 5"), "it names the step it answers: %s", late->detail);
+	cr_assert(strstr(late->detail, "exited 7"), "and what it said: %s", late->detail);
+	cr_assert(strstr(late->detail, "discarded"), "%s", late->detail);
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}
+
+/* A reply carries the number of the command it answers; a message without
+ * the magic or of another version is a protocol error, never an answer. */
+Test(sequence, replies_carry_their_command_number_and_a_bad_magic_or_version_is_refused)
+{
+	int sv[2];
+	cr_assert_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	struct sl_wire_reply out, in;
+	memset(&out, 0, sizeof(out));
+	out.seq = 42;
+	out.ret = 7;
+	cr_assert_eq(sl_wire_send_reply(sv[0], &out, -1), 0);
+	int fd = -1;
+	cr_assert_eq(sl_wire_recv_reply(sv[1], &in, &fd), 1);
+	cr_assert_eq(in.seq, 42);
+	cr_assert_eq(in.magic, SL_WIRE_MAGIC);
+	cr_assert_eq(in.version, SL_WIRE_VERSION);
+
+	out.magic = SL_WIRE_MAGIC; /* sent raw: as another version would */
+	out.version = SL_WIRE_VERSION + 1;
+	cr_assert_eq(send(sv[0], &out, sizeof(out), 0), (ssize_t)sizeof(out));
+	cr_assert_eq(sl_wire_recv_reply(sv[1], &in, &fd), -1);
+	cr_assert_eq(errno, EPROTO);
+	out.magic = 0;
+	out.version = SL_WIRE_VERSION;
+	cr_assert_eq(send(sv[0], &out, sizeof(out), 0), (ssize_t)sizeof(out));
+	cr_assert_eq(sl_wire_recv_reply(sv[1], &in, &fd), -1);
+	cr_assert_eq(errno, EPROTO);
+
+	struct sl_wire_cmd cmd, got;
+	memset(&cmd, 0, sizeof(cmd));
+	cmd.seq = 9;
+	cmd.op = SL_WIRE_FLUSH;
+	char payload[8];
+	cr_assert_eq(sl_wire_send_cmd(sv[1], &cmd, NULL, 0), 0);
+	cr_assert_gt(sl_wire_recv_cmd(sv[0], &got, payload, sizeof(payload)), 0);
+	cr_assert_eq(got.seq, 9);
+	cr_assert_eq(send(sv[1], &cmd, sizeof(cmd), 0), (ssize_t)sizeof(cmd)); /* no magic */
+	cr_assert_eq(sl_wire_recv_cmd(sv[0], &got, payload, sizeof(payload)), -1);
+	cr_assert_eq(errno, EPROTO);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+/* Trace records streamed to the harness are framed: magic, version, size. */
+Test(sequence, trace_records_carry_a_magic_a_version_and_their_size)
+{
+	int p[2];
+	cr_assert_eq(pipe(p), 0);
+	struct sl_trace_entry e;
+	memset(&e, 0, sizeof(e));
+	e.kind = SL_ENTRY_EVENT;
+	snprintf(e.detail, sizeof(e.detail), "hello");
+	cr_assert_eq(sl_trace_send(p[1], &e), 0);
+	struct {
+		struct sl_trace_frame f;
+		struct sl_trace_entry e;
+	} rec;
+	cr_assert_eq(read(p[0], &rec, sizeof(rec)), (ssize_t)sizeof(rec));
+	cr_assert_null(sl_trace_frame_problem(&rec.f));
+	cr_assert_str_eq(rec.e.detail, "hello");
+	struct sl_trace_frame bad = rec.f;
+	bad.magic ^= 1;
+	cr_assert_not_null(sl_trace_frame_problem(&bad));
+	bad = rec.f;
+	bad.version++;
+	cr_assert_not_null(sl_trace_frame_problem(&bad));
+	bad = rec.f;
+	bad.size--;
+	cr_assert_not_null(sl_trace_frame_problem(&bad));
+	close(p[0]);
+	close(p[1]);
+}
+
+/* ---- 8. shmlife's own set-up: BROK where it fails; the channel within reach ------ */
+
+/* The channel was kept at fd 1023 only: a child forked under
+ * rlimit-nofile=16 could not put it there, _exited, and the scenario FAILed
+ * a step later ("actor kid has ended").  Now it is the highest free fd below
+ * the limit, and still not counted among the actor's descriptors. */
+Test(setup, a_fork_under_a_low_fd_limit_keeps_its_channel_within_reach)
+{
+	struct sl_scenario *s = parse_ok("scenario low-fd-limit\n"
+					 "actors: small(rlimit-nofile=16)\n"
+					 "small fork -> kid\n"
+					 "kid umask 022\n"
+					 "expect kid alive nfds=3\n"
+					 "kid open /dev/null flags=O_RDONLY = 3\n"
+					 "expect kid nfds=4 fd3=/dev/null\n");
+	struct sl_result r = run_scenario(s, 5000);
+	assert_passed(r);
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}
+
+/* No room for the new actor's channel is shmlife's failure, not the fork's:
+ * BROK at that step, with the reason (it was FAIL: "kernel said EMFILE"). */
+Test(setup, no_room_for_a_new_actors_channel_is_brok_at_that_step)
+{
+	struct sl_scenario *s = parse_ok("scenario no-room-for-the-channel\n"
+					 "actors: tiny(rlimit-nofile=4)\n"
+					 "tiny fork -> kid\n"
+					 "kid umask 022\n");
+	struct sl_result r = run_scenario(s, 5000);
+	cr_assert_eq(r.outcome, SL_BROK, "outcome %s: %s", sl_outcome_name(r.outcome), r.reason);
+	cr_assert_eq(r.failed_step, 0, "failed at %d: %s", r.failed_step, r.reason);
+	cr_assert(strstr(r.reason, "set-up failed") && strstr(r.reason, "socketpair"), "reason: %s", r.reason);
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}
+
+/* ---- 9. starting a scenario from a multi-threaded caller ---------------------------- */
+
+static volatile int hammer_stop;
+
+/* Another thread of the caller, always in malloc or free (one arena for
+ * all: its lock is held at almost any instant). */
+static void *hammer_malloc(void *arg)
+{
+	(void)arg;
+	void *keep[64] = { 0 };
+	for (unsigned i = 0; !__atomic_load_n(&hammer_stop, __ATOMIC_RELAXED); i++) {
+		free(keep[i % 64]);
+		keep[i % 64] = malloc(16 + (i * 37) % 4000);
+	}
+	for (int i = 0; i < 64; i++)
+		free(keep[i]);
+	return NULL;
+}
+
+/* sl_run() started the conductor with a raw clone(), which skips libc's
+ * fork handlers: the conductor inherited the malloc lock held by the other
+ * thread, and hung in calloc (TIMEOUT) in many of these runs. */
+Test(threads, scenarios_started_while_another_thread_is_in_malloc_all_run)
+{
+	cr_assert_eq(mallopt(M_ARENA_MAX, 1), 1);
+	struct sl_scenario *s = parse_ok("scenario threaded-caller\n"
+					 "actors: a\n"
+					 "a shmget key=IPC_PRIVATE size=4096 flags=0600 -> seg\n"
+					 "a shmctl seg IPC_RMID\n");
+	pthread_t t;
+	cr_assert_eq(pthread_create(&t, NULL, hammer_malloc, NULL), 0);
+	int passed = 0, runs = 40;
+	for (int i = 0; i < runs; i++) {
+		struct sl_run_options o;
+		sl_run_options_default(&o);
+		o.scenario_timeout_ms = 2000;
+		struct sl_result r;
+		cr_assert_eq(sl_run(s, &o, &r), 0);
+		if (r.outcome == SL_PASS)
+			passed++;
+		else
+			fprintf(stderr, "run %d: %s: %s\n", i, sl_outcome_name(r.outcome), r.reason);
+		sl_result_free(&r);
+	}
+	__atomic_store_n(&hammer_stop, 1, __ATOMIC_RELAXED);
+	pthread_join(t, NULL);
+	cr_assert_eq(passed, runs, "%d of %d runs passed", passed, runs);
+	sl_scenario_free(s);
+}
+
+/* ---- 16. names: the conductor's steps, programs not found ----------------------------- */
+
+/* Steps the conductor performs about another process (find, expect, wait)
+ * were labelled with that process's pid: "conductor (pid 7)".  The entry's
+ * pid is the conductor's (PID 1); the process is the step's result or its
+ * observation. */
+Test(names, steps_of_the_conductor_about_a_found_process_carry_the_conductors_pid)
+{
+	struct sl_scenario *s = parse_ok("scenario found-labels\n"
+					 "actors: a\n"
+					 "a exec shmlife-daemon --name label-daemon\n"
+					 "find comm=label-daemon -> d\n"
+					 "expect d alive\n"
+					 "a kill d SIGTERM\n"
+					 "wait d\n");
+	struct sl_result r = run_scenario(s, 5000);
+	assert_passed(r);
+	const struct sl_trace_entry *find = entry_of(&r, 1), *expect = entry_of(&r, 2), *kill_ = entry_of(&r, 3),
+				    *wait_ = entry_of(&r, 4);
+	cr_assert(find && expect && kill_ && wait_);
+	cr_assert_gt(find->ret, 1, "find returns the process found");
+	cr_assert_eq(find->pid, 1, "find is the conductor's, pid %d", find->pid);
+	cr_assert_eq(expect->pid, 1, "expect is the conductor's, pid %d", expect->pid);
+	cr_assert_eq(expect->obs.proc.pid, find->ret, "the observation is of d");
+	cr_assert_eq(wait_->pid, 1, "wait is the conductor's, pid %d", wait_->pid);
+	cr_assert_neq(kill_->pid, 1, "kill is a's");
+	cr_assert_neq(kill_->pid, find->ret, "kill is a's, not d's");
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}
+
+/* A program that is not found exits 127, as a shell says; the step says why. */
+Test(names, a_program_that_is_not_found_is_said_to_be_not_found)
+{
+	struct sl_scenario *s = parse_ok("scenario not-found\n"
+					 "actors: a\n"
+					 "a exec /no/such/program\n");
+	struct sl_result r = run_scenario(s, 5000);
+	cr_assert_eq(r.outcome, SL_FAIL, "outcome %s: %s", sl_outcome_name(r.outcome), r.reason);
+	cr_assert(strstr(r.reason, "exited 127"), "the kernel's status: %s", r.reason);
+	cr_assert(strstr(r.reason, "/no/such/program could not be run") && strstr(r.reason, "not found"),
+		  "and why: %s", r.reason);
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}
