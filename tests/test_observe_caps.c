@@ -10,6 +10,9 @@
  */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
+#include <errno.h>
+#include <sched.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,4 +178,61 @@ Test(observe_caps, a_negative_unsigned_value_is_a_script_error)
 	sl_diags_free(&d);
 	cr_assert(strstr(buf, "neg.scn:3:") && strstr(buf, "shmmax cannot be negative"), "%s", buf);
 	free(buf);
+}
+
+/* ---- writes and reads past the end of an attachment (issue 12 item 14) ------------- */
+
+#include <sys/mman.h>
+#include <sys/shm.h>
+#include <unistd.h>
+
+int conductor_check_access(pid_t pid, const char *what, uint64_t addr, uint64_t len, char *why, size_t wlen);
+
+/* The conductor's check, on this process: an attachment with anonymous
+ * memory right after it.  Before, the actor copied into that memory. */
+Test(observe_caps, a_write_running_into_other_memory_is_refused)
+{
+	cr_assert_eq(unshare(CLONE_NEWIPC), 0, "unshare: %s", strerror(errno));
+	long page = sysconf(_SC_PAGESIZE);
+	char *area = mmap(NULL, (size_t)page * 4, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	cr_assert_neq(area, MAP_FAILED);
+	cr_assert_eq(munmap(area, (size_t)page * 4), 0);
+	int id = shmget(IPC_PRIVATE, (size_t)page, IPC_CREAT | 0600);
+	cr_assert_geq(id, 0);
+	char *at = shmat(id, area, 0);
+	cr_assert_eq(at, area, "shmat at %p: %s", (void *)area, strerror(errno));
+	shmctl(id, IPC_RMID, NULL);
+	char why[256] = "";
+	uint64_t a = (uint64_t)(uintptr_t)at;
+	/* inside; and past the end into nothing: the copy would fault, as memory does */
+	cr_assert_eq(conductor_check_access(getpid(), "a write", a + 10, 100, why, sizeof(why)), 0, "%s", why);
+	cr_assert_eq(conductor_check_access(getpid(), "a write", a + (uint64_t)page - 8, 64, why, sizeof(why)), 0,
+		     "%s", why);
+	/* past the end into the actor's own memory: refused */
+	char *heap = mmap(at + page, (size_t)page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
+			  -1, 0);
+	cr_assert_eq(heap, at + page, "mmap after the attachment: %s", strerror(errno));
+	cr_assert_eq(conductor_check_access(getpid(), "a write", a + (uint64_t)page - 8, 64, why, sizeof(why)), -1);
+	cr_assert(strstr(why, "runs past the end of the attachment"), "%s", why);
+	/* an address in that memory itself: refused too */
+	cr_assert_eq(conductor_check_access(getpid(), "a read", a + (uint64_t)page + 8, 4, why, sizeof(why)), -1);
+	cr_assert(strstr(why, "is not in an attachment"), "%s", why);
+	munmap(heap, (size_t)page);
+	shmdt(at);
+}
+
+/* End to end: past the end of an attachment into unmapped memory the actor
+ * dies of SIGSEGV in that step, as the memory does. */
+Test(observe_caps, a_write_past_the_end_into_nothing_dies_of_sigsegv_in_that_step)
+{
+	char *reason;
+	enum sl_outcome o = run_text("scenario write-past-end\n"
+				     "actors: a\n"
+				     "a shmget key=IPC_PRIVATE size=4096 flags=IPC_CREAT|0600 -> seg\n"
+				     "a shmat seg addr=0x200000000000 -> p\n"
+				     "a shmctl seg IPC_RMID\n"
+				     "a write p+4000 bytes=200 fill=0xab dies SIGSEGV\n",
+				     &reason);
+	cr_assert_eq(o, SL_PASS, "outcome %s: %s", sl_outcome_name(o), reason);
+	free(reason);
 }

@@ -348,6 +348,15 @@ static void perform_actor_step(struct conductor *c, int i, struct sl_trace_entry
 	cmd.nargs = st->nargs;
 	for (int k = 0; k < st->nargs; k++)
 		cmd.a[k] = conductor_value(c, &st->args[k]);
+	if ((st->op == SL_OP_WRITE || st->op == SL_OP_READ) && st->nbytes > 0) {
+		char why[sizeof(e->detail)];
+		if (conductor_check_access(a->pid, st->op == SL_OP_WRITE ? "a write" : "a read",
+					   (uint64_t)(cmd.a[0] + cmd.a[1]), st->nbytes, why, sizeof(why)) < 0) {
+			e->verdict = SL_BROK;
+			snprintf(e->detail, sizeof(e->detail), "%s", why);
+			return;
+		}
+	}
 	size_t len = 0;
 	char *payload = build_payload(st, &cmd, &len);
 	if (!payload || len > SL_WIRE_MAX_PAYLOAD) {

@@ -109,6 +109,11 @@ pid_t conductor_find(struct conductor *c, int idx, const char *comm, char *why, 
 
 /* conductor.c */
 long long conductor_value(const struct conductor *c, const struct sl_value *v);
+/* conductor_memory.c: 0 if a `write`/`read` of len bytes at addr in pid may
+ * be sent (inside attachments, or running into unmapped memory, where it
+ * faults as memory does); -1 with why if it would touch other memory of the
+ * actor. */
+int conductor_check_access(pid_t pid, const char *what, uint64_t addr, uint64_t len, char *why, size_t wlen);
 void conductor_emit(struct conductor *c, const struct sl_trace_entry *e);
 /* An EVENT entry with this verdict and text (no step, no actor). */
 void conductor_event(struct conductor *c, enum sl_outcome verdict, const char *fmt, ...)

@@ -1,0 +1,83 @@
+/* conductor_memory.c - may an actor's `write`/`read` step touch this range?
+ *
+ * An actor copies a step's bytes to or from an address inside one of its
+ * attachments with memcpy.  A range that runs past the attachment must do
+ * what the memory does: where no memory follows, the copy faults and the
+ * actor dies of SIGSEGV in that very step.  But where other memory of the
+ * actor follows (its heap, its stack, a library), the copy would corrupt
+ * the actor and some unrelated later step would pay for it.  So before the
+ * step is sent the conductor reads the actor's /proc/PID/maps and refuses a
+ * range that would touch memory that is not a System V attachment
+ * (issue 12 item 14).
+ */
+#define _GNU_SOURCE
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/types.h>
+
+#include "conductor.h"
+
+struct mapping {
+	uint64_t start, end;
+	int sysv;       /* named /SYSV<key>: an attachment */
+	char name[64];  /* for the message: the path, or "anonymous memory" */
+};
+
+/* The mapping of pid that contains addr (want_start 0) or that starts at
+ * want_start; 1 if found, 0 if not, -1 if the maps cannot be read. */
+static int find_mapping(pid_t pid, uint64_t addr, int at_start, struct mapping *m)
+{
+	char path[64], line[512];
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return -1;
+	int found = 0;
+	while (!found && fgets(line, sizeof(line), f)) {
+		unsigned long long s, e;
+		int name_at = 0;
+		if (sscanf(line, "%llx-%llx %*s %*s %*s %*s %n", &s, &e, &name_at) != 2 || name_at <= 0)
+			continue;
+		if (at_start ? s != addr : (addr < s || addr >= e))
+			continue;
+		found = 1;
+		m->start = s;
+		m->end = e;
+		const char *name = line + name_at;
+		m->sysv = strncmp(name, "/SYSV", 5) == 0;
+		size_t n = strcspn(name, "\n");
+		snprintf(m->name, sizeof(m->name), "%.*s", n ? (int)(n < 60 ? n : 60) : 16,
+			 n ? name : "anonymous memory");
+	}
+	fclose(f);
+	return found;
+}
+
+int conductor_check_access(pid_t pid, const char *what, uint64_t addr, uint64_t len, char *why, size_t wlen)
+{
+	struct mapping m;
+	int rc = find_mapping(pid, addr, 0, &m);
+	if (rc <= 0)
+		return 0; /* nothing mapped there (the copy faults: SIGSEGV), or maps unreadable */
+	if (!m.sysv) {
+		snprintf(why, wlen, "refused: %s at 0x%" PRIx64 " is not in an attachment of the actor but in %s "
+			 "(0x%" PRIx64 "-0x%" PRIx64 "): shmlife does not touch the actor's own memory",
+			 what, addr, m.name, m.start, m.end);
+		return -1;
+	}
+	uint64_t end = addr + len;
+	while (end > m.end) {
+		uint64_t boundary = m.end;
+		rc = find_mapping(pid, boundary, 1, &m);
+		if (rc <= 0)
+			return 0; /* the copy faults at the boundary, as the memory does */
+		if (!m.sysv) {
+			snprintf(why, wlen, "refused: %s of %" PRIu64 " bytes at 0x%" PRIx64 " runs past the end of "
+				 "the attachment (0x%" PRIx64 ") into %s of the actor: shmlife does not touch the "
+				 "actor's own memory", what, len, addr, boundary, m.name);
+			return -1;
+		}
+	}
+	return 0;
+}
