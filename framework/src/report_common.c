@@ -314,7 +314,7 @@ static void print_process_obs(FILE *out, const struct sl_process_obs *o)
 	else if (o->ended)
 		fprintf(out, ", exited %d", o->exit_status);
 	fputc('\n', out);
-	char umask_text[8] = "?";
+	char umask_text[16] = "?";
 	if (o->umask >= 0)
 		snprintf(umask_text, sizeof(umask_text), "0%03o", (unsigned)o->umask);
 	fprintf(out, INDENT "  ppid %d pgid %d sid %d tty_nr %d tpgid %d uid %u gid %u umask %s\n",

@@ -78,6 +78,16 @@ static xmlNodePtr child(xmlNodePtr n, const char *name)
 	return NULL;
 }
 
+/* Ends a text that snprintf() had to cut (it wanted n bytes) with "...", so
+ * a reader sees it is not whole. */
+static void mark_cut(char *buf, size_t len, int n)
+{
+	if (n >= 0 && (size_t)n < len)
+		return;
+	if (len >= 4)
+		memcpy(buf + len - 4, "...", 4);
+}
+
 static void text_of(xmlNodePtr n, char *buf, size_t len)
 {
 	xmlChar *t = n ? xmlNodeGetContent(n) : NULL;
@@ -105,7 +115,9 @@ static void where_of(xmlNodePtr stack, char *buf, size_t len)
 		if (strstr(obj, "vgpreload") || strncmp(file, "vg_replace", 10) == 0)
 			continue; /* memcheck's malloc, not the program */
 		if (file[0] && line[0]) {
-			snprintf(buf, len, "%s:%s%s%s%s", file, line, fn[0] ? " (" : "", fn, fn[0] ? ")" : "");
+			int n = snprintf(buf, len, "%s:%s%s%s%s", file, line, fn[0] ? " (" : "", fn,
+					 fn[0] ? ")" : "");
+			mark_cut(buf, len, n);
 			return;
 		}
 		if (!fallback[0] && fn[0])
@@ -255,8 +267,9 @@ static void name_processes(struct sl_vg_report *rep, const struct sl_scenario *s
 		else if (actor >= 0)
 			snprintf(p->role, sizeof(p->role), "actor %s", s->actors[actor].name);
 		else if (p->exe[0] && strcmp(p->exe, harness) != 0)
-			snprintf(p->role, sizeof(p->role), "program %s%s%s", base_name(p->exe),
-				 parent >= 0 ? " run by actor " : "", parent >= 0 ? s->actors[parent].name : "");
+			mark_cut(p->role, sizeof(p->role),
+				 snprintf(p->role, sizeof(p->role), "program %s%s%s", base_name(p->exe),
+					  parent >= 0 ? " run by actor " : "", parent >= 0 ? s->actors[parent].name : ""));
 		else if (parent >= 0)
 			snprintf(p->role, sizeof(p->role), "a child of actor %s", s->actors[parent].name);
 		else
@@ -396,7 +409,7 @@ static void settle(struct sl_result *r, struct sl_trace_entry *end, int has_end,
 	if (r->outcome == SL_PASS) {
 		r->outcome = o;
 		r->failed_step = -1;
-		snprintf(r->reason, sizeof(r->reason), fmt, what);
+		mark_cut(r->reason, sizeof(r->reason), snprintf(r->reason, sizeof(r->reason), fmt, what));
 		if (has_end) {
 			end->verdict = o;
 			end->step = -1;
