@@ -466,6 +466,48 @@ Test(programs, an_actor_already_supervised_passes_its_listener_on_to_its_program
 	sl_scenario_free(s);
 }
 
+/* A signal before shmget that the program ignores, blocks, leaves at a
+ * default that ignores it, or catches in a second thread: the call is
+ * restarted (or let through) and succeeds; it never fails with the kernel's
+ * ERESTARTNOINTR (513, the program's exit status 200). */
+static void signal_before_shmget_of_sigmasked(const char *mode, int sig, const char *event)
+{
+	struct sl_scenario *s = sl_scenario_new("inject-signal-masked");
+	int app = sl_scenario_add_actor(s, "app");
+	char num[16];
+	snprintf(num, sizeof(num), "%d", sig);
+	const char *const argv[] = { "shmlife-test-sigmasked", mode, num, NULL };
+	struct sl_step *st = sl_add_exec(s, app, argv);
+	cr_assert_not_null(sl_step_add_fault(st, SL_FAULT_SIGNAL_BEFORE, "shmget", 1, 1, sig));
+	expect_exit(st, 0);
+	expect_segments(s, 0);
+	struct sl_result r = run_scenario(s, 0);
+	assert_passed(r);
+	assert_event(r, event);
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}
+
+Test(signals, an_ignored_signal_before_shmget_lets_the_call_run)
+{
+	signal_before_shmget_of_sigmasked("ignore", SIGUSR1, "shmget call 1: SIGUSR1 just before the call (ignored");
+}
+
+Test(signals, a_blocked_signal_before_shmget_stays_pending_and_the_call_runs)
+{
+	signal_before_shmget_of_sigmasked("block", SIGUSR1, "shmget call 1: SIGUSR1 just before the call (blocked");
+}
+
+Test(signals, a_signal_ignored_by_default_before_shmget_lets_the_call_run)
+{
+	signal_before_shmget_of_sigmasked("default", SIGURG, "shmget call 1: SIGURG just before the call (ignored");
+}
+
+Test(signals, a_signal_before_a_threads_call_goes_to_that_thread)
+{
+	signal_before_shmget_of_sigmasked("thread", SIGUSR1, "shmget call 1: SIGUSR1 just before the call");
+}
+
 /* ---- limits ------------------------------------------------------------------- */
 
 Test(limits, rlimit_as_makes_a_large_shmat_fail_with_enomem_for_that_actor_only)

@@ -12,15 +12,25 @@
  * supervisor has received a notification, only a fatal signal wakes the
  * caller before the answer):
  *   errno          answer error = -errno: the call never runs.
- *   signal before  kill(sig), then answer -ERESTARTNOINTR: a fatal signal
- *                  kills it before the call; a caught one runs its handler,
- *                  then the kernel restarts the call, which is let through
- *                  and not counted again; a blocked or ignored one stays
- *                  pending or vanishes and the call is restarted at once.
+ *   signal before  tgkill(sig) to the calling thread.  If the signal will
+ *                  interrupt it (not blocked in that thread, not ignored,
+ *                  explicitly or by default), answer -ERESTARTNOINTR: a
+ *                  fatal signal kills it before the call; a caught one runs
+ *                  its handler, then the kernel restarts the call, which is
+ *                  let through and not counted again.  A blocked or ignored
+ *                  one stays pending or vanishes, and nothing would take the
+ *                  kernel back through its restart (ERESTARTNOINTR would
+ *                  reach the program as errno 513): the answer is CONTINUE,
+ *                  the call runs at once, as a restart would.
  *   signal after   kill(SIGSTOP) (pending, it does not wake the caller),
  *                  answer CONTINUE: the call runs and the stop is taken on
  *                  the way back to user mode, before the next instruction;
- *                  once /proc says it is stopped, kill(sig) and SIGCONT.
+ *                  once /proc says it is stopped, tgkill(sig) and SIGCONT.
+ *
+ * What the supervisor reads in /proc about a caller (its thread group, its
+ * parent, its signal mask) is trusted only once SECCOMP_IOCTL_NOTIF_ID_VALID
+ * says the notification is still pending after the read: the caller is then
+ * still there, waiting, and its pid cannot have been reused.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -60,6 +70,14 @@
 #define INJECT_MAX_LISTENERS 32
 #define INJECT_MAX_FIRED 8
 #define INJECT_STOP_WAIT_MS 2000
+
+/* A call that reached the supervisor: the listener, the notification's id
+ * and the calling thread. */
+struct caller {
+	int listener;
+	uint64_t id;
+	pid_t tid;
+};
 
 /* ---- the filter ------------------------------------------------------------ */
 
@@ -164,6 +182,7 @@ struct fired {
 	enum sl_fault_kind kind;
 	int value;                       /* errno or signal                    */
 	int missed;                      /* the process was gone before the answer */
+	int held;                        /* signal before: 0 delivered, 'b' blocked, 'i' ignored */
 };
 
 struct plan {
@@ -269,6 +288,14 @@ void inject_announced(pid_t pid, pid_t actor_pid, int listener, int err)
 
 /* ---- whose call is it ------------------------------------------------------------ */
 
+/* 1 while the notification is pending: the caller still waits for the
+ * answer, so what was just read about its pid is about it. */
+static int still_waiting(const struct caller *c)
+{
+	uint64_t id = c->id;
+	return ioctl(c->listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0;
+}
+
 /* Tgid and PPid of a task, from /proc/TID/status. */
 static int task_ids(pid_t tid, pid_t *tgid, pid_t *ppid)
 {
@@ -294,19 +321,23 @@ static int programs_armed(void)
 
 /* The plan of the process a task belongs to: its own, its thread group's,
  * or (for processes an exec'd program started) a copy of its ancestor's
- * with fresh counts. */
-static struct plan *plan_for(pid_t tid)
+ * with fresh counts.  Whatever /proc said is used only if the caller still
+ * waits after the reads (still_waiting). */
+static struct plan *plan_for(const struct caller *who)
 {
+	pid_t tid = who->tid;
 	struct plan *p = find_plan(tid);
 	if (p || !programs_armed())
 		return p;
 	pid_t tgid, ppid;
 	if (task_ids(tid, &tgid, &ppid) < 0)
 		return NULL;
-	if (tgid != tid && (p = find_plan(tgid)) != NULL)
-		return p;
 	if (tgid != tid && task_ids(tgid, &tgid, &ppid) < 0)
 		return NULL;
+	if (!still_waiting(who))
+		return NULL; /* gone: its pid may be another's already */
+	if (tgid != tid && (p = find_plan(tgid)) != NULL)
+		return p;
 	for (int depth = 0; ppid > 1 && depth < 32; depth++) {
 		struct plan *a = find_plan(ppid);
 		if (a) {
@@ -326,7 +357,7 @@ static struct plan *plan_for(pid_t tid)
 			return c;
 		}
 		pid_t up;
-		if (task_ids(ppid, &up, &ppid) < 0)
+		if (task_ids(ppid, &up, &ppid) < 0 || !still_waiting(who))
 			return NULL;
 	}
 	return NULL;
@@ -379,6 +410,48 @@ static char task_state(pid_t pid)
 	return paren && paren[1] == ' ' ? paren[2] : '?';
 }
 
+/* A signal set of /proc/PID/status ("SigBlk:\t0000000000010000"). */
+static int status_sigset(const char *status, const char *field, uint64_t *set)
+{
+	const char *at = strstr(status, field);
+	if (!at)
+		return -1;
+	char *end;
+	errno = 0;
+	*set = strtoull(at + strlen(field), &end, 16);
+	return errno || end == at + strlen(field) ? -1 : 0;
+}
+
+static int ignored_by_default(int sig)
+{
+	return sig == SIGCHLD || sig == SIGCONT || sig == SIGURG || sig == SIGWINCH;
+}
+
+/* What `sig` sent to the calling thread now will do: 0 interrupt its call
+ * (deliver, or stop, or kill), 'b' stay pending (blocked in that thread),
+ * 'i' vanish (ignored, explicitly or by default); 0 too if /proc cannot
+ * be read.  -1: the caller is gone (killed), its tid may be another's. */
+static int signal_fate(const struct caller *c, pid_t tgid, int sig)
+{
+	char path[80], buf[2048];
+	uint64_t blocked, ignored, caught;
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/status", tgid, c->tid);
+	int read_ok = sl_read_text(path, buf, sizeof(buf)) >= 0 && status_sigset(buf, "\nSigBlk:", &blocked) == 0 &&
+		      status_sigset(buf, "\nSigIgn:", &ignored) == 0 && status_sigset(buf, "\nSigCgt:", &caught) == 0;
+	if (!still_waiting(c))
+		return -1;
+	if (!read_ok)
+		return 0;
+	if (sig == SIGKILL || sig == SIGSTOP || sig < 1 || sig > 64)
+		return 0;
+	uint64_t bit = 1ULL << (sig - 1);
+	if (blocked & bit)
+		return 'b';
+	if ((ignored & bit) || (!(caught & bit) && ignored_by_default(sig)))
+		return 'i';
+	return 0;
+}
+
 /* Bounded: the stop is taken microseconds after the answer. */
 static void wait_stopped(pid_t pid)
 {
@@ -398,7 +471,7 @@ static void wait_stopped(pid_t pid)
 	}
 }
 
-static void note_fired(struct plan *p, int call, unsigned nth, const struct sl_fault *f, int missed)
+static void note_fired(struct plan *p, int call, unsigned nth, const struct sl_fault *f, int missed, int held)
 {
 	if (p->nfired == INJECT_MAX_FIRED) {
 		p->more_fired++;
@@ -410,35 +483,58 @@ static void note_fired(struct plan *p, int call, unsigned nth, const struct sl_f
 	x->kind = f->kind;
 	x->value = f->kind == SL_FAULT_ERRNO ? f->err : f->signal;
 	x->missed = missed;
+	x->held = held;
 }
 
-static void inject_fault(int listener, const struct seccomp_notif *n, struct plan *p, int call,
+static int send_to_thread(pid_t tgid, pid_t tid, int sig)
+{
+	return (int)syscall(SYS_tgkill, tgid, tid, sig);
+}
+
+/* The signal, then the restart if the signal will take the caller through
+ * the kernel's signal path, or the call at once if it will not.  Returns
+ * what signal_fate() said: -1 the caller was gone. */
+static int signal_before(const struct caller *c, const struct seccomp_notif *n, struct plan *p, int sig)
+{
+	int fate = signal_fate(c, p->pid, sig);
+	if (fate < 0)
+		return -1; /* nothing waits, and nothing may be signalled by that tid */
+	send_to_thread(p->pid, c->tid, sig);
+	if (fate > 0) {
+		answer(c->listener, n->id, 0, SECCOMP_USER_NOTIF_FLAG_CONTINUE);
+		return fate;
+	}
+	answer(c->listener, n->id, INJECT_ERESTARTNOINTR, 0); /* ENOENT if it died: fine */
+	p->restart_pending = 1;
+	p->restart = n->data;
+	return 0;
+}
+
+static void inject_fault(const struct caller *c, const struct seccomp_notif *n, struct plan *p, int call,
 			 unsigned nth, const struct sl_fault *f)
 {
-	int rc = 0;
+	int rc = 0, held = 0;
 	switch (f->kind) {
 	case SL_FAULT_ERRNO:
-		rc = answer(listener, n->id, f->err, 0);
+		rc = answer(c->listener, n->id, f->err, 0);
 		break;
 	case SL_FAULT_SIGNAL_BEFORE:
-		kill(p->pid, f->signal);
-		answer(listener, n->id, INJECT_ERESTARTNOINTR, 0); /* ENOENT if it died: fine */
-		p->restart_pending = 1;
-		p->restart = n->data;
+		held = signal_before(c, n, p, f->signal);
+		rc = held < 0 ? -1 : 0;
 		break;
 	case SL_FAULT_SIGNAL_AFTER:
 		kill(p->pid, SIGSTOP);
-		rc = answer(listener, n->id, 0, SECCOMP_USER_NOTIF_FLAG_CONTINUE);
+		rc = answer(c->listener, n->id, 0, SECCOMP_USER_NOTIF_FLAG_CONTINUE);
 		if (rc == 0)
-			wait_stopped(p->pid);
-		kill(p->pid, f->signal);
+			wait_stopped(c->tid);
+		send_to_thread(p->pid, c->tid, f->signal);
 		if (f->signal != SIGKILL)
 			kill(p->pid, SIGCONT);
 		break;
 	case SL_FAULT_TRACE:
 		break;
 	}
-	note_fired(p, call, nth, f, rc < 0);
+	note_fired(p, call, nth, f, rc < 0, held);
 }
 
 static int same_call(const struct seccomp_data *a, const struct seccomp_data *b)
@@ -454,8 +550,9 @@ static void supervise(int listener)
 	memset(&n, 0, sizeof(n)); /* the kernel wants it zeroed */
 	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &n) < 0)
 		return; /* ENOENT: the caller was killed while we polled */
+	const struct caller c = { listener, n.id, (pid_t)n.pid };
 	int call = inject_call_of_syscall(n.data.nr);
-	struct plan *p = call >= 0 ? plan_for((pid_t)n.pid) : NULL;
+	struct plan *p = call >= 0 ? plan_for(&c) : NULL;
 	if (p && p->restart_pending && same_call(&p->restart, &n.data)) {
 		p->restart_pending = 0; /* the call a signal-before sent back */
 		p = NULL;
@@ -464,7 +561,7 @@ static void supervise(int listener)
 		unsigned nth = ++p->calls[call];
 		const struct sl_fault *f = fault_for(p, call, nth);
 		if (f) {
-			inject_fault(listener, &n, p, call, nth, f);
+			inject_fault(&c, &n, p, call, nth, f);
 			return;
 		}
 	}
@@ -527,7 +624,11 @@ static void describe_fired(const struct plan *p, const struct fired *x, char *bu
 			 sl_errno_name(x->value), x->missed ? " (the process was gone)" : "");
 		break;
 	case SL_FAULT_SIGNAL_BEFORE:
-		snprintf(buf + k, len - (size_t)k, "%s just before the call", sl_signal_name(x->value));
+		snprintf(buf + k, len - (size_t)k, "%s just before the call%s", sl_signal_name(x->value),
+			 x->missed	  ? " (the process was gone; nothing sent)"
+			 : x->held == 'b' ? " (blocked: left pending; the call ran)"
+			 : x->held == 'i' ? " (ignored: dropped; the call ran)"
+					  : "");
 		break;
 	case SL_FAULT_SIGNAL_AFTER:
 		snprintf(buf + k, len - (size_t)k, "%s just after the call%s", sl_signal_name(x->value),
