@@ -168,8 +168,10 @@ static int remaining_ms(int64_t deadline)
 	return left < 0 ? 0 : (int)left;
 }
 
-/* The caller's environment without LC_* / LANG / LANGUAGE, plus LC_ALL=C.
- * Built before fork: the child only execs. */
+/* The caller's environment without LC_* / LANG / LANGUAGE, plus LC_ALL=C,
+ * and without LD_PRELOAD: ipcs is the observer's tool, not a program under
+ * test, so a library preloaded into the actors (ci/mutants.sh) is not loaded
+ * into it.  Built before fork: the child only execs. */
 static char **c_locale_env(void)
 {
 	static char *const none[] = { NULL };
@@ -184,7 +186,7 @@ static char **c_locale_env(void)
 	for (size_t i = 0; i < n; i++) {
 		const char *e = from[i];
 		if (strncmp(e, "LC_", 3) == 0 || strncmp(e, "LANG=", 5) == 0 ||
-		    strncmp(e, "LANGUAGE=", 9) == 0)
+		    strncmp(e, "LANGUAGE=", 9) == 0 || strncmp(e, "LD_PRELOAD=", 11) == 0)
 			continue;
 		env[k++] = from[i];
 	}

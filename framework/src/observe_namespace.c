@@ -6,6 +6,9 @@
  * SHM_INFO is the main source: if it fails, -1.  A secondary source that
  * cannot be read is marked unknown: segments_proc / rmid_forced = -1,
  * shmmax / shmall / shmmni = 0.
+ *
+ * Everything is read with raw system calls (observe_raw.h), never through
+ * libc, which may be a lying one under test.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -16,28 +19,26 @@
 #include <sys/ipc.h>
 #include <sys/shm.h>
 
+#include "observe_raw.h"
 #include "shmlife/observe.h"
 
 /* Rows of /proc/sysvipc/shm that parse as segments, -1 if unreadable. */
 static int count_proc_rows(void)
 {
 	char line[512];
-	int rows = 0, overlong = 0;
-	FILE *f = fopen("/proc/sysvipc/shm", "re");
+	int rows = 0;
+	char *text = sl_raw_read_file("/proc/sysvipc/shm", NULL);
 
-	if (!f)
+	if (!text)
 		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		int whole = strchr(line, '\n') != NULL;
-		int skip = overlong;
-		overlong = !whole && !feof(f);
+	const char *pos = text;
+	while (sl_raw_next_line(&pos, line, sizeof(line))) {
 		struct sl_segment_view v;
-		if (!skip && !overlong && sl_parse_sysvipc_shm_line(line, &v) == 0)
+		if (sl_parse_sysvipc_shm_line(line, &v) == 0)
 			rows++;
 	}
-	int failed = ferror(f);
-	fclose(f);
-	return failed ? -1 : rows;
+	free(text);
+	return rows;
 }
 
 /* Segments found at indices 0..max_index by SHM_STAT_ANY (no permission
@@ -48,7 +49,7 @@ static int count_stat_any(int max_index)
 
 	for (int i = 0; i <= max_index; i++) {
 		struct shmid_ds ds;
-		if (shmctl(i, SHM_STAT_ANY, &ds) >= 0)
+		if (sl_raw_shmctl(i, SHM_STAT_ANY, &ds) >= 0)
 			found++;
 	}
 	return found;
@@ -58,13 +59,8 @@ static int count_stat_any(int max_index)
 static int read_sysctl(const char *path, uint64_t *out)
 {
 	char text[64];
-	FILE *f = fopen(path, "re");
 
-	if (!f)
-		return -1;
-	char *got = fgets(text, sizeof(text), f);
-	fclose(f);
-	if (!got || text[0] < '0' || text[0] > '9')
+	if (sl_raw_read_small(path, text, sizeof(text)) <= 0 || text[0] < '0' || text[0] > '9')
 		return -1;
 	char *end;
 	errno = 0;
@@ -86,7 +82,7 @@ int observe_namespace(struct sl_namespace_obs *out)
 	}
 	memset(out, 0, sizeof(*out));
 	memset(&info, 0, sizeof(info));
-	int max_index = shmctl(0, SHM_INFO, (struct shmid_ds *)(void *)&info);
+	int max_index = sl_raw_shmctl(0, SHM_INFO, (struct shmid_ds *)(void *)&info);
 	if (max_index == -1)
 		return -1;
 	out->segments_shm_info = info.used_ids;

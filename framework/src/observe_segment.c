@@ -6,6 +6,9 @@
  * mode, so the modes are compared whole.  The two views are read one after
  * the other, not atomically: a process acting on the segment between the two
  * reads can make them differ for a moment.
+ *
+ * Both are read with raw system calls (observe_raw.h), never through libc:
+ * a libc that lies to the actors lies to the conductor too.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -17,6 +20,7 @@
 #include <sys/ipc.h>
 #include <sys/shm.h>
 
+#include "observe_raw.h"
 #include "shmlife/observe.h"
 
 #define SYSVIPC_SHM_PATH "/proc/sysvipc/shm"
@@ -127,32 +131,20 @@ int sl_parse_sysvipc_shm_line(const char *line, struct sl_segment_view *v)
 static int proc_row(int shmid, struct sl_segment_view *v)
 {
 	char line[512];
-	int overlong = 0;
 
 	memset(v, 0, sizeof(*v));
-	FILE *f = fopen(SYSVIPC_SHM_PATH, "re");
-	if (!f)
+	char *text = sl_raw_read_file(SYSVIPC_SHM_PATH, NULL);
+	if (!text)
 		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		int whole = strchr(line, '\n') != NULL;
-		int skip = overlong; /* the tail of a line too long for the buffer */
-		overlong = !whole && !feof(f);
-		if (skip || overlong)
-			continue;
+	const char *pos = text;
+	while (sl_raw_next_line(&pos, line, sizeof(line))) {
 		struct sl_segment_view row;
 		if (sl_parse_sysvipc_shm_line(line, &row) == 0 && row.shmid == shmid) {
 			*v = row;
 			break;
 		}
 	}
-	int failed = ferror(f);
-	int saved = errno;
-	fclose(f);
-	if (failed) {
-		memset(v, 0, sizeof(*v));
-		errno = saved ? saved : EIO;
-		return -1;
-	}
+	free(text);
 	return 0;
 }
 
@@ -189,7 +181,7 @@ int observe_segment_brief(int shmid, struct sl_segment_brief *out)
 	memset(out, 0, sizeof(*out));
 	out->slot = -1;
 	out->shmid = shmid;
-	if (shmctl(shmid, IPC_STAT, &ds) == -1)
+	if (sl_raw_shmctl(shmid, IPC_STAT, &ds) == -1)
 		return 0; /* gone: present = 0 */
 	out->present = 1;
 	out->key = (int32_t)ds.shm_perm.__key;
@@ -208,7 +200,7 @@ int observe_segment(int shmid, struct sl_segment_obs *out)
 	}
 	memset(out, 0, sizeof(*out));
 	out->shmid = shmid;
-	if (shmctl(shmid, IPC_STAT, &ds) == -1)
+	if (sl_raw_shmctl(shmid, IPC_STAT, &ds) == -1)
 		out->stat_errno = errno;
 	else
 		view_from_stat(shmid, &ds, &out->stat);
