@@ -528,6 +528,9 @@ int cmd_fuzz(int argc, char **argv)
 	if (!z)
 		return EXIT_BROKEN;
 	z->a = &a;
+	const char *wrong = getenv("SHMLIFE_FUZZ_WRONG_MODEL"); /* tests only: docs/fuzz.md */
+	if (wrong)
+		sl_fuzz_set_wrong_model((unsigned)strtoul(wrong, NULL, 0));
 	sl_run_options_default(&z->run);
 	z->run.quiet = 1;
 	z->tty = isatty(STDERR_FILENO);

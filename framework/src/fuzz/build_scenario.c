@@ -231,6 +231,8 @@ static void emit_op(struct builder *b, const struct fz_op *op)
 	case FZ_CRASH: st = sl_add_crash(b->s, actor, op->sig); break;
 	case FZ_KILL:
 		st = kill_step(b, op, actor);
+		if (pr.verdict != FZ_OK)
+			break;
 		set_outcome(b, st, &pr);
 		st = sl_scenario_add_step(b->s, SL_CONDUCTOR, SL_OP_WAIT);
 		if (st) {
@@ -286,6 +288,8 @@ static void declare(struct builder *b)
 			b->s->needs_root = 1;
 		}
 	}
+	if (b->s->nactors == 0 && sl_scenario_add_actor(b->s, "p0") < 0) /* a scenario has an actor */
+		b->oom = 1;
 	static const char *const names[] = { "kernel.shmmni", "kernel.shmmax", "kernel.shmall", "kernel.shm_rmid_forced" };
 	long long values[] = { p->sysctls.shmmni, p->sysctls.shmmax, p->sysctls.shmall, p->sysctls.rmid_forced };
 	for (int i = 0; i < 4; i++) {
@@ -342,7 +346,7 @@ struct sl_scenario *sl_fuzz_build(const struct sl_fuzz_program *h)
 
 /* ---- the signature of a divergence --------------------------------------- */
 
-/* Numbers (and 0x numbers) become '#', so that ids, pids, addresses and
+/* Numbers (and 0x numbers) become 'N', so that ids, pids, addresses and
  * times do not tell two identical divergences apart. */
 static void normalise(const char *in, char *out, size_t len)
 {
@@ -353,7 +357,7 @@ static void normalise(const char *in, char *out, size_t len)
 				in += 2;
 			while (isxdigit((unsigned char)*in))
 				in++;
-			out[n++] = '#';
+			out[n++] = 'N';
 			continue;
 		}
 		out[n++] = *in++;

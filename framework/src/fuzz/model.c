@@ -475,7 +475,15 @@ void fz_model_apply(struct fz_model *m, const struct fz_op *op, struct fz_predic
 		pr->sig = op->sig;
 		proc_end(m, op->proc, FZ_KILLED, op->sig);
 		break;
-	case FZ_KILL: /* kill(2) returns 0; the target dies of the signal (default action) */
+	case FZ_KILL:
+		/* kernel/signal.c kill_ok_by_cred(): the sender's uid or euid must be
+		 * the target's uid or saved uid (actors set all three), or it needs
+		 * CAP_KILL: EPERM.  Otherwise the target dies of the signal (its
+		 * default action: actors reset every disposition). */
+		if (m->procs[op->proc].uid != 0 && m->procs[op->proc].uid != m->procs[op->target].uid) {
+			fails(pr, EPERM, 0);
+			break;
+		}
 		proc_end(m, op->target, FZ_KILLED, op->sig);
 		break;
 	default: break; /* checks change nothing */
