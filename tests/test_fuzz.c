@@ -501,3 +501,17 @@ Test(fuzz_cli, a_divergence_is_exit_1_with_a_script_run_reproduces, .timeout = 1
 	cli_result_free(&again);
 	cli_result_free(&r);
 }
+
+Test(fuzz_cli, help_says_usage_options_and_exit_statuses)
+{
+	struct cli_result r;
+	cli_run(&r, CLI_ARGS("fuzz", "--help"));
+	cr_assert_eq(r.status, 0);
+	cr_assert(strncmp(r.out, "Usage: shmlife fuzz ", 20) == 0, "%s", r.out);
+	cr_assert(strstr(r.out, "-h, --help") && strstr(r.out, "\nExit: "), "%s", r.out);
+	cli_result_free(&r);
+	cli_run(&r, CLI_ARGS("help", "fuzz"));
+	cr_assert_eq(r.status, 0);
+	cr_assert(strstr(r.out, "--seed N"), "%s", r.out);
+	cli_result_free(&r);
+}

@@ -126,7 +126,7 @@ static int pick_ref(struct gen *g)
 /* An attachment the process may use: attached (mostly) or safely dangling. */
 static int pick_att(struct gen *g, int proc, int want_attached)
 {
-	int v[FZ_MAX_ATTS], n = 0;
+	int v[FZ_MAX_ATTS] = { 0 }, n = 0;
 	struct fz_op probe = { .kind = FZ_SHMDT, .proc = proc };
 	for (int a = 0; a < g->p->natts; a++) {
 		probe.att = a;
