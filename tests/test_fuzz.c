@@ -223,6 +223,29 @@ Test(fuzz_model, sysctls_limit_and_rmid_forced_destroys)
 	fz_model_free(&w.m);
 }
 
+Test(fuzz_model, sessions_and_process_groups)
+{
+	struct world w;
+	world(&w, 1);
+	w.p.nprocs = 2;
+	cr_assert_eq(apply(&w, (struct fz_op){ .kind = FZ_GETSID, .proc = 0 }), FZ_OK);
+	cr_assert_eq(w.pr.returns_proc, -1, "actors start in the conductor's session");
+	cr_assert_eq(apply(&w, (struct fz_op){ .kind = FZ_SETSID, .proc = 0 }), FZ_OK);
+	cr_assert_eq(w.pr.returns_proc, 0);
+	apply(&w, (struct fz_op){ .kind = FZ_SETSID, .proc = 0 });
+	assert_fails(&w, EPERM, 0);                                      /* a group leader */
+	apply(&w, (struct fz_op){ .kind = FZ_SETPGID, .proc = 0 });
+	assert_fails(&w, EPERM, 0);                                      /* a session leader */
+	apply(&w, (struct fz_op){ .kind = FZ_FORK, .proc = 0, .target = 1 });
+	cr_assert_eq(w.m.procs[1].sid, 0);
+	cr_assert_eq(w.m.procs[1].pgid, 0);
+	cr_assert_eq(apply(&w, (struct fz_op){ .kind = FZ_SETPGID, .proc = 1 }), FZ_OK);
+	cr_assert_eq(w.m.procs[1].pgid, 1);
+	apply(&w, (struct fz_op){ .kind = FZ_SETSID, .proc = 1 });
+	assert_fails(&w, EPERM, 0);                                      /* it leads its group now */
+	fz_model_free(&w.m);
+}
+
 /* ---- the generator and the script writer --------------------------------------- */
 
 static char *script_of(const struct sl_scenario *s)

@@ -28,7 +28,8 @@ enum {
 	SL_FUZZ_PROCESS = 1u << 4,  /* fork, exit, crash, kill              */
 	SL_FUZZ_PERMS = 1u << 5,    /* actors with other uids (needs root)  */
 	SL_FUZZ_SYSCTL = 1u << 6,   /* shmmni, shmmax, shmall, shm_rmid_forced */
-	SL_FUZZ_ALL = (1u << 7) - 1,
+	SL_FUZZ_SESSION = 1u << 7,  /* setsid, setpgid, getsid              */
+	SL_FUZZ_ALL = (1u << 8) - 1,
 };
 
 struct sl_fuzz_options {
@@ -39,7 +40,7 @@ struct sl_fuzz_options {
 
 void sl_fuzz_options_default(struct sl_fuzz_options *o);
 /* "shmget,attach,ctl" -> families; 0 and *bad set to the unknown word's
- * start on error.  The names: shmget attach ctl memory process perms sysctl all. */
+ * start on error.  The names: shmget attach ctl memory process perms sysctl session all. */
 unsigned sl_fuzz_parse_ops(const char *list, const char **bad);
 const char *sl_fuzz_family_name(int bit);
 

@@ -157,6 +157,35 @@ static void check_process(struct builder *b, int proc)
 	}
 }
 
+static struct sl_value session_value(const struct builder *b, int proc)
+{
+	return proc < 0 ? sl_num(1) : pid_of(b, proc); /* -1: the conductor, PID 1 */
+}
+
+static void check_session(struct builder *b, int proc)
+{
+	const struct fz_proc *p = &b->m.procs[proc];
+	struct sl_step *st = sl_add_expect(b->s, SL_TARGET_PROCESS, sl_actor(b->actor[proc]));
+	pred(b, st, SL_F_SID, SL_CMP_EQ, session_value(b, p->sid));
+	pred(b, st, SL_F_PGID, SL_CMP_EQ, session_value(b, p->pgid));
+}
+
+static struct sl_step *session_step(struct builder *b, const struct fz_op *op, int actor,
+				    const struct fz_prediction *pr)
+{
+	enum sl_op o = op->kind == FZ_SETSID ? SL_OP_SETSID : op->kind == FZ_SETPGID ? SL_OP_SETPGID : SL_OP_GETSID;
+	struct sl_step *st = sl_scenario_add_step(b->s, actor, o);
+	if (!st)
+		return NULL;
+	st->nargs = o == SL_OP_SETSID ? 0 : o == SL_OP_SETPGID ? 2 : 1;
+	st->args[0] = st->args[1] = sl_num(0);
+	if (pr->verdict == FZ_OK && pr->returns_proc != -2) {
+		st->outcome.has_value = 1;
+		st->outcome.value = session_value(b, pr->returns_proc);
+	}
+	return st;
+}
+
 static void check_namespace(struct builder *b)
 {
 	struct sl_step *st = sl_add_expect(b->s, SL_TARGET_NAMESPACE, sl_num(0));
@@ -227,6 +256,9 @@ static void emit_op(struct builder *b, const struct fz_op *op)
 		break;
 	case FZ_WRITE:
 	case FZ_READ: st = memory_step(b, op, actor, &pr); break;
+	case FZ_SETSID:
+	case FZ_SETPGID:
+	case FZ_GETSID: st = session_step(b, op, actor, &pr); break;
 	case FZ_EXIT: st = sl_add_exit(b->s, actor, op->status); break;
 	case FZ_CRASH: st = sl_add_crash(b->s, actor, op->sig); break;
 	case FZ_KILL:
@@ -329,6 +361,7 @@ struct sl_scenario *sl_fuzz_build(const struct sl_fuzz_program *h)
 		case FZ_CHECK_SEG: check_segment(b, op->ref); break;
 		case FZ_CHECK_PROC: check_process(b, op->proc); break;
 		case FZ_CHECK_NS: check_namespace(b); break;
+		case FZ_CHECK_SESSION: check_session(b, op->proc); break;
 		default: emit_op(b, op); break;
 		}
 	}

@@ -15,7 +15,7 @@
 #include "model.h"
 #include "shmlife/fuzz.h"
 
-static const char *const family_names[] = { "shmget", "attach", "ctl", "memory", "process", "perms", "sysctl" };
+static const char *const family_names[] = { "shmget", "attach", "ctl", "memory", "process", "perms", "sysctl", "session" };
 #define NFAMILIES ((int)(sizeof(family_names) / sizeof(family_names[0])))
 
 void sl_fuzz_options_default(struct sl_fuzz_options *o)
@@ -221,7 +221,7 @@ static void draw_op(struct gen *g, struct fz_op *op, int nalive)
 {
 	static const struct { unsigned family; int weight; } table[] = {
 		{ SL_FUZZ_SHMGET, 18 }, { SL_FUZZ_ATTACH, 28 }, { SL_FUZZ_CTL, 16 },
-		{ SL_FUZZ_MEMORY, 16 }, { SL_FUZZ_PROCESS, 14 },
+		{ SL_FUZZ_MEMORY, 16 }, { SL_FUZZ_PROCESS, 14 }, { SL_FUZZ_SESSION, 8 },
 	};
 	int total = 0, which = -1;
 	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
@@ -235,7 +235,7 @@ static void draw_op(struct gen *g, struct fz_op *op, int nalive)
 		roll -= table[i].weight;
 	}
 	int has_ref = pick_ref(g) >= 0;
-	if (which != 0 && which != 4 && !has_ref && (g->ops & SL_FUZZ_SHMGET))
+	if (which >= 1 && which <= 3 && !has_ref && (g->ops & SL_FUZZ_SHMGET))
 		which = 0; /* nothing to work on yet */
 	switch (which) {
 	case 0: draw_shmget(g, op); return;
@@ -252,6 +252,11 @@ static void draw_op(struct gen *g, struct fz_op *op, int nalive)
 	case 2: draw_shmctl(g, op); return;
 	case 3: draw_memory(g, op, chance(&g->rng, 50) ? FZ_WRITE : FZ_READ); return;
 	case 4: draw_process(g, op, nalive); return;
+	case 5: {
+		int which_call = pick(&g->rng, 10);
+		op->kind = which_call < 4 ? FZ_SETSID : which_call < 7 ? FZ_SETPGID : FZ_GETSID;
+		return;
+	}
 	default: op->kind = FZ_CHECK_NS; return;
 	}
 }
@@ -278,6 +283,9 @@ static void append_checks(struct gen *g, const struct fz_op *op, const int *segs
 	    g->m.procs[op->proc].state != FZ_ALIVE ||
 	    ((op->kind == FZ_SHMAT || op->kind == FZ_SHMDT) && chance(&g->rng, 50)))
 		append(g, &c);
+	struct fz_op sess = { .kind = FZ_CHECK_SESSION, .proc = op->kind == FZ_FORK ? op->target : op->proc };
+	if (op->kind == FZ_SETSID || op->kind == FZ_SETPGID || (op->kind == FZ_FORK && (g->ops & SL_FUZZ_SESSION)))
+		append(g, &sess);
 	if (fz_model_segments(&g->m) != before && chance(&g->rng, 50)) {
 		struct fz_op n = { .kind = FZ_CHECK_NS };
 		append(g, &n);

@@ -32,6 +32,9 @@ void fz_model_init(struct fz_model *m, const struct fz_program *p, unsigned wron
 		m->procs[i].state = i < p->ninitial ? FZ_ALIVE : FZ_UNBORN;
 		m->procs[i].uid = i < p->ninitial ? p->uid[i] : 0;
 		m->procs[i].gid = i < p->ninitial ? p->gid[i] : 0;
+		/* the conductor, PID 1, leads the session and the process group
+		 * its actors are forked into (framework/src/sandbox.c) */
+		m->procs[i].sid = m->procs[i].pgid = -1;
 	}
 	for (int i = 0; i < FZ_MAX_REFS; i++)
 		m->ref_seg[i] = m->ref_from[i] = -1;
@@ -387,6 +390,37 @@ static void do_fork(struct fz_model *m, const struct fz_op *op)
 	}
 }
 
+/* Sessions and process groups.  setsid(2), kernel/sys.c ksys_setsid():
+ * EPERM if a process group with the caller's id exists (with these
+ * operations: the caller leads its group, since a process leaves a group
+ * only by setsid or setpgid of its own); otherwise a new session and group
+ * led by the caller, and its pid is returned.  setpgid(0, 0), kernel/sys.c
+ * setpgid(): EPERM for a session leader, otherwise the caller leads a new
+ * group.  getsid(0) returns the session's id.  fork(2): the child is in its
+ * parent's session and group (copied with the rest in do_fork). */
+static void do_session(struct fz_model *m, const struct fz_op *op, struct fz_prediction *pr)
+{
+	struct fz_proc *p = &m->procs[op->proc];
+	switch (op->kind) {
+	case FZ_SETSID:
+		if (p->pgid == op->proc) {
+			fails(pr, EPERM, 0);
+			return;
+		}
+		p->sid = p->pgid = pr->returns_proc = op->proc;
+		return;
+	case FZ_SETPGID:
+		if (p->sid == op->proc)
+			fails(pr, EPERM, 0);
+		else
+			p->pgid = op->proc;
+		return;
+	default:
+		pr->returns_proc = p->sid;
+		return;
+	}
+}
+
 /* An address is safe to use after its detach only in the process that had
  * it, and only while that process has attached nothing since: a later shmat
  * may be given the same address (mmap's choice, unspecified). */
@@ -425,6 +459,7 @@ int fz_model_applies(const struct fz_model *m, const struct fz_op *op)
 	case FZ_CHECK_PROC:
 		return op->proc >= 0 && op->proc < FZ_MAX_PROCS && m->procs[op->proc].state != FZ_UNBORN;
 	case FZ_CHECK_SEG: return ref_bound(m, op->ref);
+	case FZ_CHECK_SESSION: return alive(m, op->proc);
 	default: break;
 	}
 	if (!alive(m, op->proc))
@@ -440,7 +475,10 @@ int fz_model_applies(const struct fz_model *m, const struct fz_op *op)
 	case FZ_FORK:
 		return op->target >= 0 && op->target < FZ_MAX_PROCS && m->procs[op->target].state == FZ_UNBORN;
 	case FZ_EXIT:
-	case FZ_CRASH: return 1;
+	case FZ_CRASH:
+	case FZ_SETSID:
+	case FZ_SETPGID:
+	case FZ_GETSID: return 1;
 	case FZ_KILL: return op->target != op->proc && alive(m, op->target);
 	default: return 0;
 	}
@@ -451,7 +489,11 @@ void fz_model_apply(struct fz_model *m, const struct fz_op *op, struct fz_predic
 	memset(pr, 0, sizeof(*pr));
 	pr->verdict = FZ_OK;
 	pr->same_as_ref = -1;
+	pr->returns_proc = -2;
 	switch (op->kind) {
+	case FZ_SETSID:
+	case FZ_SETPGID:
+	case FZ_GETSID: do_session(m, op, pr); break;
 	case FZ_SHMGET: do_shmget(m, op, pr); break;
 	case FZ_SHMAT: do_shmat(m, op, pr); break;
 	case FZ_SHMDT:

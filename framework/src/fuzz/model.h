@@ -35,6 +35,10 @@ enum fz_kind {
 	FZ_CHECK_SEG,   /* expect ref ...: the segment's state as the model has it   */
 	FZ_CHECK_PROC,  /* expect proc ...: its attachments, or how it ended         */
 	FZ_CHECK_NS,    /* expect namespace segments=N                               */
+	FZ_SETSID,      /* proc: setsid()                                            */
+	FZ_SETPGID,     /* proc: setpgid(0, 0)                                       */
+	FZ_GETSID,      /* proc: getsid(0)                                           */
+	FZ_CHECK_SESSION, /* expect proc sid= pgid=                                  */
 	FZ_KIND__COUNT
 };
 
@@ -104,6 +108,7 @@ struct fz_proc {
 	enum fz_proc_state state;
 	int code;                       /* exit status, or the killing signal    */
 	int uid, gid;
+	int sid, pgid;                  /* processes; -1: the conductor (pid 1)  */
 	unsigned char att[FZ_MAX_ATTS]; /* 0 none, 1 read-write, 2 read-only     */
 	unsigned char had[FZ_MAX_ATTS]; /* the address was this process's own    */
 	int shmats;                     /* attachments it has made (address reuse) */
@@ -137,6 +142,8 @@ struct fz_prediction {
 	int sig;                        /* DIES                                  */
 	int status;                     /* EXITS                                 */
 	int same_as_ref;                /* SHMGET of an existing key: its id is this ref's (-1 none) */
+	int returns_proc;               /* SETSID, GETSID: the pid returned is this process's
+					 * (-1: the conductor's, 1); -2: nothing said */
 	unsigned char data[FZ_MAX_DATA];/* READ: what it reads                   */
 };
 

@@ -191,6 +191,13 @@ static int put_operation(char *buf, size_t len, const struct sl_scenario *s, con
 		sl_appendf(buf, len, " %s", sl_signal_name((int)st->args[1].num));
 		return 0;
 	case SL_OP_WAIT: return put_value(buf, len, s, &st->args[0]);
+	case SL_OP_SETSID: buf[strlen(buf) - 1] = '\0'; return st->nargs ? -1 : 0;
+	case SL_OP_SETPGID:
+		if (put_value(buf, len, s, &st->args[0]) < 0)
+			return -1;
+		sl_appendf(buf, len, " ");
+		return put_value(buf, len, s, &st->args[1]);
+	case SL_OP_GETSID: return st->nargs ? put_value(buf, len, s, &st->args[0]) : 0;
 	case SL_OP_SYSCTL:
 		if (!st->str || !st->str2)
 			return -1;
