@@ -21,7 +21,8 @@
 	X(list, "list scenarios: name, tags, description")                          \
 	X(show, "run one scenario and print its full trace")                         \
 	X(claims, "run scenarios; list each claim with this kernel's verdict")     \
-	X(explore, "re-run a scenario with a crash at each point; check its invariants")
+	X(explore, "re-run a scenario with a crash at each point; check its invariants") \
+	X(fuzz, "random scenarios from a reference model; divergences shrunk to scripts")
 
 #define DECLARE_COMMAND(name, summary) int cmd_##name(int argc, char **argv);
 SHMLIFE_COMMANDS(DECLARE_COMMAND)
