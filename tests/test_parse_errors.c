@@ -156,6 +156,42 @@ ERRORS(sysctl_value_not_number,
 	"x setsid\n",
 	"t.scn:2:25: sysctl value 'lots' is not a number\n")
 
+/* Issue 12 item 13: what `run` found out (BROK) is refused by `check`. */
+ERRORS(sysctl_out_of_the_kernels_range,
+	"scenario t\n"
+	"sysctl: kernel.shmmni = -5\n"
+	"sysctl: kernel.shm_rmid_forced = 2\n"
+	"sysctl: kernel.shmmax = 18446744073692774399\n"
+	"actors: x\n"
+	"x setsid\n",
+	"t.scn:2:25: kernel.shmmni = -5 is out of range: the kernel takes 0 to IPCMNI, 32768\n"
+	"t.scn:3:34: kernel.shm_rmid_forced = 2 is out of range: the kernel takes 0 or 1\n")
+
+ERRORS(sysctl_with_too_few_or_too_many_values,
+	"scenario t\n"
+	"sysctl: kernel.sem = 250 32000 32\n"
+	"sysctl: kernel.shmmni = 8 9\n"
+	"actors: x\n"
+	"x setsid\n",
+	"t.scn:2:9: kernel.sem takes 4 values (four numbers, semmsl semmns semopm semmni, each 0 to INT_MAX); 3 given\n"
+	"t.scn:3:27: kernel.shmmni takes 1 value (0 to IPCMNI, 32768); '9' is one too many\n")
+
+ERRORS(sysctl_unknown_mqueue_file,
+	"scenario t\n"
+	"sysctl: fs.mqueue.msg_maxx = 10\n"
+	"actors: x\n"
+	"x setsid\n",
+	"t.scn:2:9: fs.mqueue.msg_maxx is not a sysctl of the IPC namespace; setting it would change the host; did you mean 'fs.mqueue.msg_max'?\n")
+
+ERRORS(terminal_steps_need_a_terminal,
+	"scenario t\n"
+	"actors: x\n"
+	"x setsid\n"
+	"hangup\n"
+	"key ^C\n",
+	"t.scn:4:1: 'hangup' needs a terminal: add the header 'terminal: pty'\n"
+	"t.scn:5:1: 'key' needs a terminal: add the header 'terminal: pty'\n")
+
 ERRORS(requires_errors,
 	"scenario t\n"
 	"requires: rot\n"

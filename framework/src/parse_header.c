@@ -163,6 +163,67 @@ static int not_ipc_sysctl(struct slp_parser *p, const struct slp_token *t)
 			 t->text);
 }
 
+/* What the kernel accepts in each IPC sysctl (ipc/ipc_sysctl.c and
+ * ipc/mq_sysctl.c, Linux 6.x): how many numbers, and the range of each.
+ * A value outside is refused by `check`, not found out at run time. */
+struct ipc_sysctl_rule {
+	const char *name;
+	int nvalues;
+	unsigned long long min, max;
+	const char *why;       /* shown when a value is out of range */
+};
+
+#define IPC_MNI 32768ULL   /* IPCMNI: without the ipcmni_extend boot option */
+#define INT_MAX_ULL 2147483647ULL
+
+static const struct ipc_sysctl_rule ipc_sysctl_rules[] = {
+	{ "kernel.shmmax", 1, 0, ~0ULL, "an unsigned long" },
+	{ "kernel.shmall", 1, 0, ~0ULL, "an unsigned long" },
+	{ "kernel.shmmni", 1, 0, IPC_MNI, "0 to IPCMNI, 32768" },
+	{ "kernel.shm_rmid_forced", 1, 0, 1, "0 or 1" },
+	{ "kernel.shm_next_id", 1, 0, INT_MAX_ULL, "0 to INT_MAX (it reads -1 until set)" },
+	{ "kernel.msgmax", 1, 0, INT_MAX_ULL, "0 to INT_MAX" },
+	{ "kernel.msgmnb", 1, 0, INT_MAX_ULL, "0 to INT_MAX" },
+	{ "kernel.msgmni", 1, 0, IPC_MNI, "0 to IPCMNI, 32768" },
+	{ "kernel.msg_next_id", 1, 0, INT_MAX_ULL, "0 to INT_MAX (it reads -1 until set)" },
+	{ "kernel.sem", 4, 0, INT_MAX_ULL, "four numbers, semmsl semmns semopm semmni, each 0 to INT_MAX" },
+	{ "kernel.sem_next_id", 1, 0, INT_MAX_ULL, "0 to INT_MAX (it reads -1 until set)" },
+	{ "fs.mqueue.queues_max", 1, 0, INT_MAX_ULL, "0 to INT_MAX" },
+	{ "fs.mqueue.msg_max", 1, 1, 65536, "1 to HARD_MSGMAX, 65536" },
+	{ "fs.mqueue.msgsize_max", 1, 128, 16777216, "128 to HARD_MSGSIZEMAX, 16777216" },
+	{ "fs.mqueue.msg_default", 1, 1, 65536, "1 to HARD_MSGMAX, 65536" },
+	{ "fs.mqueue.msgsize_default", 1, 128, 16777216, "128 to HARD_MSGSIZEMAX, 16777216" },
+};
+
+static const struct ipc_sysctl_rule *ipc_sysctl_rule(const char *name)
+{
+	for (size_t i = 0; i < sizeof(ipc_sysctl_rules) / sizeof(ipc_sysctl_rules[0]); i++)
+		if (strcmp(ipc_sysctl_rules[i].name, name) == 0)
+			return &ipc_sysctl_rules[i];
+	return NULL;
+}
+
+/* Value number k (0-based) of rule r, as the token t: in range? */
+static int ipc_sysctl_value_ok(struct slp_parser *p, const struct ipc_sysctl_rule *r, int k,
+			       const struct slp_token *t)
+{
+	if (!r)
+		return 0;
+	if (k >= r->nvalues)
+		return slp_error(p, t->col, "%s takes %d value%s (%s); '%s' is one too many", r->name, r->nvalues,
+				 r->nvalues == 1 ? "" : "s", r->why, t->text);
+	int neg, dec;
+	unsigned long long mag;
+	if (slp_number_u(t->text, &neg, &mag, &dec) != 0)
+		return 0; /* reported by sysctl_number() */
+	/* no IPC sysctl takes a negative value (every rule's min is >= 0) */
+	int below = (neg && mag) || (mag < r->min);
+	if (below || (!neg && mag > r->max))
+		return slp_error(p, t->col, "%s = %s is out of range: the kernel takes %s", r->name, t->text,
+				 r->why);
+	return 0;
+}
+
 /* Appends one word of a sysctl value to buf (space-separated). */
 static int append_word(char **buf, size_t *len, const char *w)
 {
@@ -197,7 +258,7 @@ static int sysctl_number(struct slp_parser *p, const struct slp_token *t, char *
 	return 0;
 }
 
-int slp_sysctl_assignment(struct slp_parser *p, int ipc_only, int stop_at_comma, char **name,
+int slp_sysctl_assignment(struct slp_parser *p, int ipc_only, int stop_at_comma, int setup, char **name,
 			  char **value)
 {
 	const struct slp_token *t = slp_peek(p);
@@ -213,13 +274,17 @@ int slp_sysctl_assignment(struct slp_parser *p, int ipc_only, int stop_at_comma,
 	slp_next(p);
 	char *buf = NULL;
 	size_t len = 0;
+	/* the scenario's set-up must be what the kernel takes; a step may try
+	 * anything (`sysctl kernel.shm_rmid_forced = 2 fails EINVAL`) */
+	const struct ipc_sysctl_rule *rule = ipc_only && setup ? ipc_sysctl_rule(t->text) : NULL;
+	int nvalues = 0;
 	while (slp_peek(p)->kind != TK_EOL && !(stop_at_comma && slp_peek(p)->kind == TK_COMMA) &&
 	       !slp_is_clause_start(p, p->pos)) {
 		const struct slp_token *v = slp_peek(p);
 		char num[32];
 		const char *w = v->text;
 		if (ipc_only) {
-			if (sysctl_number(p, v, num, sizeof(num)))
+			if (sysctl_number(p, v, num, sizeof(num)) || ipc_sysctl_value_ok(p, rule, nvalues++, v))
 				goto fail;
 			w = num;
 		} else if (v->kind != TK_WORD && (v->kind != TK_STRING || memchr(v->text, 0, v->slen))) {
@@ -234,6 +299,11 @@ int slp_sysctl_assignment(struct slp_parser *p, int ipc_only, int stop_at_comma,
 	}
 	if (!buf)
 		return slp_expected(p, "a value after '='");
+	if (rule && nvalues < rule->nvalues) {
+		free(buf);
+		return slp_error(p, t->col, "%s takes %d values (%s); %d given", rule->name, rule->nvalues,
+				 rule->why, nvalues);
+	}
 	if (!(*name = strdup(t->text))) {
 		slp_report(p, 1, "out of memory");
 		goto fail;
@@ -282,7 +352,7 @@ static int require_kernel(struct slp_parser *p, const struct slp_token *key)
 static int require_sysctl(struct slp_parser *p)
 {
 	char *name, *value;
-	if (slp_sysctl_assignment(p, 0, 1, &name, &value))
+	if (slp_sysctl_assignment(p, 0, 1, 0, &name, &value))
 		return -1;
 	struct sl_scenario *s = p->s;
 	struct sl_sysctl_req *n = realloc(s->requires, (size_t)(s->nrequires + 1) * sizeof(*n));
@@ -334,7 +404,7 @@ static int header_requires(struct slp_parser *p)
 static int header_sysctl(struct slp_parser *p)
 {
 	char *name, *value;
-	if (slp_sysctl_assignment(p, 1, 0, &name, &value))
+	if (slp_sysctl_assignment(p, 1, 0, 1, &name, &value))
 		return -1;
 	int rc = sl_scenario_add_sysctl(p->s, name, value);
 	free(name);

@@ -146,9 +146,11 @@ void slp_pstep_free(struct slp_pstep *ps);
 int slp_is_header_line(const struct slp_parser *p);
 int slp_header_line(struct slp_parser *p);
 /* NAME = VALUE of a sysctl; ipc_only: the IPC-namespace whitelist and
- * numbers only.  Stops at the end of the line, a ',' (stop_at_comma) or an
- * outcome clause.  *name and *value are malloc'ed. */
-int slp_sysctl_assignment(struct slp_parser *p, int ipc_only, int stop_at_comma, char **name,
+ * numbers only; setup (the `sysctl:` header): the values must be what the
+ * kernel takes, their number and range.  Stops at the end of the line, a
+ * ',' (stop_at_comma) or an outcome clause.  *name and *value are
+ * malloc'ed. */
+int slp_sysctl_assignment(struct slp_parser *p, int ipc_only, int stop_at_comma, int setup, char **name,
 			  char **value);
 
 /* ---- steps (parse_step.c, parse_expect.c) ------------------------------ */

@@ -214,10 +214,7 @@ int slp_sysctl_in_ipc_ns(const char *name)
 	for (int i = 0; ipc_sysctls[i]; i++)
 		if (strcmp(ipc_sysctls[i], name) == 0)
 			return 1;
-	/* every file of fs.mqueue belongs to the mqueue of the IPC namespace */
-	const char *mq = "fs.mqueue.";
-	size_t mql = strlen(mq);
-	return strncmp(name, mq, mql) == 0 && name[mql] != '\0' && !strchr(name + mql, '.');
+	return 0; /* fs.mqueue has exactly the five files above (ipc/mq_sysctl.c) */
 }
 
 /* ---- suggestions -------------------------------------------------------- */

@@ -492,7 +492,7 @@ static int build_sysctl(struct slp_parser *p, struct slp_pstep *ps, struct slp_a
 	(void)a;
 	if (slp_peek(p)->kind == TK_EOL)
 		return slp_error(p, op_col, "sysctl needs NAME = VALUE: sysctl kernel.shmmni = 8");
-	return slp_sysctl_assignment(p, 1, 0, &ps->st.str, &ps->st.str2);
+	return slp_sysctl_assignment(p, 1, 0, 0, &ps->st.str, &ps->st.str2);
 }
 
 static int build_wait(struct slp_parser *p, struct slp_pstep *ps, struct slp_arg *a, int op_col)

@@ -436,6 +436,14 @@ static void finish(struct slp_parser *p)
 		p->ln.lineno = p->scenario_line;
 		slp_report(p, 1, "scenario '%s' has no steps", p->s->name);
 	}
+	for (int i = 0; i < p->s->nsteps && !p->s->terminal; i++) { /* known now, not at run time */
+		const struct sl_step *st = &p->s->steps[i];
+		if (st->op != SL_OP_HANGUP && st->op != SL_OP_TTY_KEY)
+			continue;
+		p->ln.lineno = st->line;
+		slp_report(p, st->col > 0 ? st->col : 1, "'%s' needs a terminal: add the header 'terminal: pty'",
+			   st->op == SL_OP_HANGUP ? "hangup" : "key");
+	}
 	slp_inject_finish(p); /* invariants after the last step: parse_inject.c */
 }
 
