@@ -162,7 +162,7 @@ int observe_maps_wanting(pid_t pid, const struct sl_maps_want *want, struct sl_m
 	if (!f)
 		return -1;
 	struct sl_map_entry *all = NULL;
-	int cap = 0, nomem = 0;
+	int n = 0, cap = 0, nomem = 0;
 	while (fgets(line, sizeof(line), f)) {
 		int whole = strchr(line, '\n') != NULL;
 		int skip = overlong; /* the tail of a line longer than the buffer */
@@ -170,7 +170,7 @@ int observe_maps_wanting(pid_t pid, const struct sl_maps_want *want, struct sl_m
 		struct sl_map_entry e;
 		if (skip || overlong || sl_parse_maps_line(line, &e))
 			continue;
-		if (out->n == cap) {
+		if (!all || n == cap) {
 			int grown = cap ? 2 * cap : 64;
 			struct sl_map_entry *more = realloc(all, (size_t)grown * sizeof(*all));
 			if (!more) {
@@ -180,12 +180,13 @@ int observe_maps_wanting(pid_t pid, const struct sl_maps_want *want, struct sl_m
 			all = more;
 			cap = grown;
 		}
-		all[out->n++] = e;
+		all[n++] = e;
 	}
+	out->n = n;
 	int failed = ferror(f) || nomem;
 	int saved = nomem ? ENOMEM : errno;
 	fclose(f);
-	if (!failed && keep_maps(all, out->n, want, out) < 0) {
+	if (!failed && n > 0 && keep_maps(all, n, want, out) < 0) {
 		failed = 1;
 		saved = ENOMEM;
 	}

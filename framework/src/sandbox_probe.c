@@ -45,10 +45,10 @@ static int probe_child(int err_fd)
 	gid_t gid = getegid();
 	int step = PROBE_OK;
 	if (uid != 0) {
-		char map[64];
 		if (unshare(CLONE_NEWUSER) < 0) {
 			step = PROBE_USERNS;
 		} else {
+			char map[64];
 			int denied = write_text("/proc/self/setgroups", "deny") < 0 && errno != ENOENT;
 			snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)uid);
 			if (denied || write_text("/proc/self/uid_map", map) < 0)

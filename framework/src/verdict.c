@@ -6,32 +6,33 @@
 #include "util.h"
 #include "verdict.h"
 
-int verdict_compare(long long got, enum sl_cmp cmp, long long want)
+/* order: -1, 0 or 1 as got is below, equal to or above want */
+static int holds(int order, enum sl_cmp cmp)
 {
 	switch (cmp) {
-	case SL_CMP_EQ: return got == want;
-	case SL_CMP_NE: return got != want;
-	case SL_CMP_LT: return got < want;
-	case SL_CMP_LE: return got <= want;
-	case SL_CMP_GT: return got > want;
-	case SL_CMP_GE: return got >= want;
-	case SL_CMP_TRUE: return got != 0;
+	case SL_CMP_EQ: return order == 0;
+	case SL_CMP_NE: return order != 0;
+	case SL_CMP_LT: return order < 0;
+	case SL_CMP_LE: return order <= 0;
+	case SL_CMP_GT: return order > 0;
+	case SL_CMP_GE: return order >= 0;
+	case SL_CMP_TRUE: return 0; /* the callers judge flags by got != 0 */
 	}
 	return 0;
 }
 
+int verdict_compare(long long got, enum sl_cmp cmp, long long want)
+{
+	if (cmp == SL_CMP_TRUE)
+		return got != 0;
+	return holds((got > want) - (got < want), cmp);
+}
+
 int verdict_compare_u64(unsigned long long got, enum sl_cmp cmp, unsigned long long want)
 {
-	switch (cmp) {
-	case SL_CMP_EQ: return got == want;
-	case SL_CMP_NE: return got != want;
-	case SL_CMP_LT: return got < want;
-	case SL_CMP_LE: return got <= want;
-	case SL_CMP_GT: return got > want;
-	case SL_CMP_GE: return got >= want;
-	case SL_CMP_TRUE: return got != 0;
-	}
-	return 0;
+	if (cmp == SL_CMP_TRUE)
+		return got != 0;
+	return holds((got > want) - (got < want), cmp);
 }
 
 const char *verdict_cmp_text(enum sl_cmp cmp)
