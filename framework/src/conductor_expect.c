@@ -38,6 +38,10 @@ static int is_flag_on_value(enum sl_field f)
 static int judge_string(const struct sl_predicate *p, const struct sl_process_obs *o, char *got, size_t len)
 {
 	const char *have = NULL;
+	if (p->field == SL_F_FD && o->nfds > SL_MAX_FDS && p->fd > o->fds[SL_MAX_FDS - 1].fd) {
+		snprintf(got, len, "nothing: more than %d fds open, not all observed", SL_MAX_FDS);
+		return p->negated; /* the lowest SL_MAX_FDS are kept: fd is beyond them; fails either way */
+	}
 	if (p->field == SL_F_CWD)
 		have = o->cwd;
 	if (p->field == SL_F_COMM && o->alive)
@@ -72,7 +76,11 @@ static void judge(struct conductor *c, const struct sl_step *st, struct sl_trace
 		char gotbuf[64];
 		if (p->str && p->value.kind == SL_VAL_NONE) {
 			ok = judge_string(p, &e->obs.proc, gotbuf, sizeof(gotbuf));
-		} else if (observed_value(c, e, p, want, &got) < 0) {
+		} else if ((ok = observed_value(c, e, p, want, &got)) == SL_OBS_NOT_ALL) {
+			snprintf(gotbuf, sizeof(gotbuf), "nothing: more than %d SysV mappings, not all observed",
+				 SL_MAX_MAPS);
+			ok = p->negated; /* unknown: fails either way */
+		} else if (ok < 0) {
 			ok = 0;
 			unobservable = 1; /* fails, `not` or not: nothing was seen to be so */
 			snprintf(gotbuf, sizeof(gotbuf), "nothing (not observable now)");

@@ -78,14 +78,20 @@ static int mapped_key(const struct sl_maps_obs *o, long long want, long long *v)
 		return -1;
 	*v = o->map[0].key;
 	for (int i = 0; i < n; i++)
-		if (o->map[i].key == (int32_t)want)
+		if (o->map[i].key == (int32_t)want) {
 			*v = want;
-	return 0;
+			return 0;
+		}
+	return o->n > SL_MAX_MAPS ? SL_OBS_NOT_ALL : 0;
 }
 
 static int maps_field(const struct sl_maps_obs *o, enum sl_field f, long long arg, long long *v)
 {
 	const struct sl_map_entry *m = find_map(o, (int)arg);
+	/* Not among the mappings kept: with more than were kept, nothing is known. */
+	if (!m && o->n > SL_MAX_MAPS &&
+	    (f == SL_F_ATTACHED || f == SL_F_DETACHED || f == SL_F_MAPPED_DELETED))
+		return SL_OBS_NOT_ALL;
 	switch (f) {
 	case SL_F_ATTACHED: *v = m != NULL; return 0;
 	case SL_F_DETACHED: *v = m == NULL; return 0;

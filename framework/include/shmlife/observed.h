@@ -18,7 +18,10 @@
  * `mapped-key`, the signal of `sig-ignored`.  Flags read 0 or 1.  Returns
  * -1 when the observation cannot say (the segment is gone, the process has
  * ended, the field belongs to another kind of observation, or it is
- * `sig-received`, which only the actor itself knows). */
+ * `sig-received`, which only the actor itself knows); SL_OBS_NOT_ALL when
+ * the answer lies beyond what the observation kept (more than SL_MAX_MAPS
+ * SysV mappings or SL_MAX_FDS descriptors): never judged as if complete. */
+#define SL_OBS_NOT_ALL (-2)
 int sl_observed_field(const struct sl_trace_entry *e, enum sl_field f, long long arg, long long *v);
 
 /* "nattch=2", "!dest", "key=0x00000000", "perms=0640", "killed=SIGSEGV". */

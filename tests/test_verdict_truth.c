@@ -1,0 +1,68 @@
+/* test_verdict_truth.c - verdicts that must not lie (issue 12): observations
+ * that kept only part of what the kernel showed, and unsigned 64-bit kernel
+ * values.  Each case is a script run against the real kernel. */
+#include <stdio.h>
+#include <string.h>
+
+#include "engine_fixture.h"
+#include "shmlife/parse.h"
+
+/* Parses and runs `text`; the result must be freed. */
+static struct sl_result run_text(const char *text)
+{
+	struct sl_diags d = { 0 };
+	struct sl_scenario *s = sl_parse_string(text, "t.scn", &d);
+	if (!s)
+		sl_diags_print(&d, stderr);
+	sl_diags_free(&d);
+	cr_assert_not_null(s, "the script does not parse");
+	struct sl_result r = run_scenario(s, 0);
+	sl_scenario_free(s);
+	return r;
+}
+
+#define ATTACH8(seg) \
+	"owner shmat " seg "\nowner shmat " seg "\nowner shmat " seg "\nowner shmat " seg "\n" \
+	"owner shmat " seg "\nowner shmat " seg "\nowner shmat " seg "\nowner shmat " seg "\n"
+
+/* Nine attachments, s1 among them: `detached s1` must not PASS. */
+Test(truth, ninth_mapping_is_not_judged_detached)
+{
+	struct sl_result r = run_text("scenario t\nactors: owner\n"
+		"owner shmget key=IPC_PRIVATE size=4096 flags=IPC_CREAT|0600 -> s0\n"
+		"owner shmget key=IPC_PRIVATE size=4096 flags=IPC_CREAT|0600 -> s1\n"
+		"owner shmat s1\n" ATTACH8("s0")
+		"expect owner maps attachments=9\n"
+		"expect owner maps detached s1\n");
+	cr_assert_eq(r.outcome, SL_FAIL, "outcome %s: %s", sl_outcome_name(r.outcome), r.reason);
+	cr_assert(strstr(r.reason, "detached") && (strstr(r.reason, "not all observed") ||
+		  strstr(r.reason, "kernel says 0")), "reason: %s", r.reason);
+	sl_result_free(&r);
+}
+
+/* The other order (s1 attached last): `detached s1` fails too. */
+Test(truth, ninth_mapping_attached_last_is_not_judged_detached)
+{
+	struct sl_result r = run_text("scenario t\nactors: owner\n"
+		"owner shmget key=IPC_PRIVATE size=4096 flags=IPC_CREAT|0600 -> s0\n"
+		"owner shmget key=IPC_PRIVATE size=4096 flags=IPC_CREAT|0600 -> s1\n"
+		ATTACH8("s0") "owner shmat s1\n"
+		"expect owner maps attachments=9\n"
+		"expect owner maps detached s1\n");
+	cr_assert_eq(r.outcome, SL_FAIL, "outcome %s: %s", sl_outcome_name(r.outcome), r.reason);
+	cr_assert(strstr(r.reason, "detached"), "reason: %s", r.reason);
+	sl_result_free(&r);
+}
+
+/* Eleven descriptors: fd 10 is /dev/null, `fd10!=/dev/null` must not PASS. */
+Test(truth, fd_beyond_the_kept_ones_is_not_judged)
+{
+	struct sl_result r = run_text("scenario t\nactors: owner\n"
+		"owner open /etc/passwd -> f3\nowner open /etc/passwd -> f4\nowner open /etc/passwd -> f5\n"
+		"owner open /etc/passwd -> f6\nowner open /etc/passwd -> f7\nowner open /etc/passwd -> f8\n"
+		"owner open /etc/passwd -> f9\nowner open /dev/null -> f10\n"
+		"expect owner fd10!=/dev/null\n");
+	cr_assert_eq(r.outcome, SL_FAIL, "outcome %s: %s", sl_outcome_name(r.outcome), r.reason);
+	cr_assert(strstr(r.reason, "not all observed"), "reason: %s", r.reason);
+	sl_result_free(&r);
+}
