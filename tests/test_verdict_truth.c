@@ -66,3 +66,38 @@ Test(truth, fd_beyond_the_kept_ones_is_not_judged)
 	cr_assert(strstr(r.reason, "not all observed"), "reason: %s", r.reason);
 	sl_result_free(&r);
 }
+
+/* A fresh IPC namespace's shmmax and shmall are 18446744073692774399: a
+ * `>` compares them unsigned, and the kernel's value can be written. */
+Test(truth, shmmax_and_shmall_are_unsigned_64_bit)
+{
+	struct sl_result r = run_text("scenario t\nactors: owner\n"
+		"expect namespace shmmax > 1, shmall > 1\n"
+		"expect namespace shmmax=18446744073692774399 shmall=18446744073692774399\n");
+	assert_passed(r);
+	sl_result_free(&r);
+}
+
+/* The signed reading of the same bits must not pass. */
+Test(truth, shmmax_is_not_its_signed_reading)
+{
+	struct sl_result r = run_text("scenario t\nactors: owner\n"
+		"expect namespace shmmax=18446744073692774399\n"
+		"expect namespace shmmax < 1\n");
+	cr_assert_eq(r.outcome, SL_FAIL, "outcome %s: %s", sl_outcome_name(r.outcome), r.reason);
+	cr_assert(strstr(r.reason, "expected <1, kernel says 18446744073692774399"), "reason: %s", r.reason);
+	sl_result_free(&r);
+}
+
+/* Numbers the kernel takes are written as the kernel takes them (issue 14
+ * item 5): setpgid with a negative pgid is the kernel's EINVAL, getsid of a
+ * negative pid its ESRCH, not the parser's refusal. */
+Test(truth, negative_pids_reach_the_kernel)
+{
+	struct sl_result r = run_text("scenario t\nactors: owner\n"
+		"owner setpgid 0 -1 fails EINVAL\n"
+		"owner setpgid -1 0 fails EINVAL|ESRCH\n"
+		"owner getsid -1 fails ESRCH\n");
+	assert_passed(r);
+	sl_result_free(&r);
+}

@@ -310,13 +310,14 @@ static int build_kill(struct slp_parser *p, struct slp_pstep *ps, struct slp_arg
 	return 0;
 }
 
-/* A pid argument: 0 (self), a number, an actor, or a bound pid. */
+/* A pid argument: 0 (self), a number, an actor, or a bound pid.  Any int,
+ * as the kernel takes it: a negative one is its EINVAL or ESRCH to judge. */
 static int pid_arg(struct slp_parser *p, const struct slp_arg *a, struct sl_value *v)
 {
 	*v = sl_num(0);
 	if (a->pos < 0)
 		return 0;
-	return arg_value(p, a, V_NUM | V_ACTOR | V_SLOT, 0, "a pid", 0, INT_MAX, v);
+	return arg_value(p, a, V_NUM | V_NEG | V_ACTOR | V_SLOT, 0, "a pid", INT_MIN, INT_MAX, v);
 }
 
 static int build_setpgid(struct slp_parser *p, struct slp_pstep *ps, struct slp_arg *a, int op_col)
