@@ -101,3 +101,36 @@ Test(truth, negative_pids_reach_the_kernel)
 	assert_passed(r);
 	sl_result_free(&r);
 }
+
+/* A write running off the end of an attachment: the second attachment is
+ * placed just below the first (mmap grows down), so the bytes past its end
+ * would land in the first.  It must die of SIGSEGV in that step and leave
+ * the first segment's bytes alone. */
+Test(truth, write_past_the_attachment_dies_in_that_step)
+{
+	struct sl_result r = run_text("scenario t\nactors: owner, other\n"
+		"owner shmget key=IPC_PRIVATE size=4096 flags=IPC_CREAT|0600 -> s1\n"
+		"owner shmget key=IPC_PRIVATE size=4096 flags=IPC_CREAT|0600 -> s2\n"
+		"owner shmat s1 -> a1\n"
+		"owner shmat s2 -> a2\n"
+		"owner write a2+4090 \"0123456789abcdef\" dies SIGSEGV\n"
+		"other shmat s1 -> b1\n"
+		"other read b1 \"\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\"\n"
+		"other shmctl s1 IPC_RMID\nother shmctl s2 IPC_RMID\n");
+	assert_passed(r);
+	sl_result_free(&r);
+}
+
+/* A read off the end of an attachment is SIGSEGV in that step too. */
+Test(truth, read_past_the_attachment_dies_in_that_step)
+{
+	struct sl_result r = run_text("scenario t\nactors: owner, other\n"
+		"owner shmget key=IPC_PRIVATE size=4096 flags=IPC_CREAT|0600 -> s1\n"
+		"owner shmget key=IPC_PRIVATE size=4096 flags=IPC_CREAT|0600 -> s2\n"
+		"owner shmat s1 -> a1\n"
+		"owner shmat s2 -> a2\n"
+		"owner read a2+4090 \"\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\" dies SIGSEGV\n"
+		"other shmctl s1 IPC_RMID\nother shmctl s2 IPC_RMID\n");
+	assert_passed(r);
+	sl_result_free(&r);
+}

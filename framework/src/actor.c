@@ -185,11 +185,73 @@ static void do_shmctl(const struct sl_wire_cmd *c, struct sl_wire_reply *r)
 	r->err = r->ret < 0 ? errno : 0;
 }
 
+/* How many of the len bytes from p lie in the mapping that holds p (from
+ * /proc/self/maps): 0 if none holds it, -1 if the maps cannot be read. */
+static long long mapped_bytes(uintptr_t p, size_t len)
+{
+	FILE *f = fopen("/proc/self/maps", "re");
+	if (!f)
+		return -1;
+	char *line = NULL;
+	size_t cap = 0;
+	long long fit = 0;
+	unsigned long lo, hi;
+	while (getline(&line, &cap, f) > 0)
+		if (sscanf(line, "%lx-%lx", &lo, &hi) == 2 && lo <= p && p < hi) {
+			fit = hi - p < len ? (long long)(hi - p) : (long long)len;
+			break;
+		}
+	free(line);
+	fclose(f);
+	return fit;
+}
+
+/* What a copy running off the end of its mapping meets: SIGSEGV, in this
+ * step, whatever the actor's handlers, and never the memory that follows. */
+static _Noreturn void die_of_sigsegv(void)
+{
+	sigset_t s;
+	signal(SIGSEGV, SIG_DFL);
+	sigemptyset(&s);
+	sigaddset(&s, SIGSEGV);
+	sigprocmask(SIG_UNBLOCK, &s, NULL);
+	raise(SIGSEGV);
+	_exit(128 + SIGSEGV);
+}
+
+/* write: the bytes that fit in the attachment's mapping, then SIGSEGV if
+ * some did not (the memory after it, another mapping or none, is never
+ * touched); -1 and errno if the actor's maps cannot be read. */
+static void do_write(const struct sl_wire_cmd *c, const char *data, struct sl_wire_reply *r)
+{
+	char *p = (char *)(intptr_t)(c->a[0] + c->a[1]);
+	long long fit = mapped_bytes((uintptr_t)p, c->data_len);
+	if (fit < 0) {
+		r->ret = -1;
+		r->err = errno;
+		return;
+	}
+	memcpy(p, data, (size_t)fit);
+	if ((size_t)fit < c->data_len)
+		die_of_sigsegv();
+	r->ret = c->data_len;
+}
+
+/* read: compares byte by byte as far as the mapping goes; running off its
+ * end is SIGSEGV, as for write. */
 static void do_read(const struct sl_wire_cmd *c, const char *want, size_t len,
 		    struct sl_wire_reply *r)
 {
 	const unsigned char *p = (const unsigned char *)(intptr_t)(c->a[0] + c->a[1]);
+	long long fit = mapped_bytes((uintptr_t)p, len);
+	if (fit < 0) {
+		r->ret = -1;
+		r->err = errno;
+		return;
+	}
 	for (size_t i = 0; i < len; i++) {
+		if (i == (size_t)fit)
+			die_of_sigsegv();
 		if (p[i] != (unsigned char)want[i]) {
 			r->mismatch = 1;
 			r->mismatch_at = (uint32_t)i;
@@ -546,10 +608,7 @@ static int perform(const struct sl_wire_cmd *c, const char *payload, long long a
 	case SL_OP_SHMDT: r->ret = shmdt((const void *)(intptr_t)c->a[0]); break;
 	case SL_OP_SHMCTL: do_shmctl(c, r); return 0;
 	case SL_OP_FTOK: r->ret = ftok(str, (int)c->a[0]); break;
-	case SL_OP_WRITE:
-		memcpy((char *)(intptr_t)(c->a[0] + c->a[1]), data, c->data_len);
-		r->ret = c->data_len;
-		break;
+	case SL_OP_WRITE: do_write(c, data, r); return 0;
 	case SL_OP_READ: do_read(c, data, c->data_len, r); return 0;
 	case SL_OP_FORK: return do_fork(r, pass_fd);
 	case SL_OP_FORK_DETACH:
