@@ -227,3 +227,50 @@ Test(command, explore_reports_the_careless_leak_with_a_script_that_reproduces_it
 	cr_assert(strstr(out, "careful-crash: 0 of 11 crash points break an invariant"), "%s", out);
 	remove_dir(dir);
 }
+
+/* Issue 12 item 15: a script that already says keep-going got a second
+ * `keep-going` in each reproducer ("given twice"): none of them parsed. */
+Test(command, every_reproducer_parses_when_the_script_already_keeps_going)
+{
+	char dir[] = "/tmp/shmlife-explore-XXXXXX";
+	cr_assert_not_null(mkdtemp(dir));
+	char script[600], reports[600];
+	snprintf(script, sizeof(script), "%s/keeps-going.scn", dir);
+	snprintf(reports, sizeof(reports), "%s/out", dir);
+	FILE *f = fopen(script, "we");
+	cr_assert_not_null(f);
+	fputs("scenario keeps-going\n"
+	      "keep-going\n"
+	      "actors: app, rescuer\n"
+	      "app exec shmlife-careless\n"
+	      "invariant restart-recovers: rescuer exec shmlife-careless\n",
+	      f);
+	cr_assert_eq(fclose(f), 0);
+	static char out[64 * 1024];
+	const char *const args[] = { "--calls", "shmget,shmat,shmdt,shmctl", "--report-dir", reports, script, NULL };
+	cr_assert_eq(run_explore(args, out, sizeof(out)), 1, "%s", out);
+	DIR *d = opendir(reports);
+	cr_assert_not_null(d, "explore wrote no reproducer into %s: %s", reports, out);
+	int scripts = 0;
+	const struct dirent *de;
+	while ((de = readdir(d))) {
+		size_t n = strlen(de->d_name);
+		if (n < 4 || strcmp(de->d_name + n - 4, ".scn") != 0)
+			continue;
+		char path[1200];
+		snprintf(path, sizeof(path), "%s/%s", reports, de->d_name);
+		struct sl_diags diags = { 0 };
+		struct sl_scenario *s = sl_parse_file(path, &diags);
+		sl_diags_print(&diags, stderr);
+		sl_diags_free(&diags);
+		cr_assert_not_null(s, "the reproducer %s does not parse", path);
+		cr_assert_eq(s->keep_going, 1);
+		sl_scenario_free(s);
+		scripts++;
+	}
+	closedir(d);
+	cr_assert_eq(scripts, 6, "one reproducer per breaking crash point, not %d: %s", scripts, out);
+	remove_dir(reports);
+	unlink(script);
+	cr_assert_eq(rmdir(dir), 0);
+}

@@ -450,8 +450,9 @@ static void put_header(FILE *out, const struct sl_scenario *s, const struct sl_e
 	fprintf(out, "\n#   ");
 	put_one_line(out, pt->detail);
 	fprintf(out, "# keep-going: what goes otherwise after the crash is recorded, not fatal;\n"
-		     "# the invariants and the leak check decide.\n"
-		     "keep-going\n");
+		     "# the invariants and the leak check decide.\n");
+	if (!s->keep_going) /* a script that says it already must not say it twice */
+		fprintf(out, "keep-going\n");
 }
 
 static void put_crash_line(FILE *out, const struct sl_scenario *s, const struct sl_crash_point *p,
