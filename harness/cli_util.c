@@ -34,15 +34,37 @@ void cli_usage_error(const char *cmd, const char *fmt, ...)
 	fprintf(stderr, "\nTry 'shmlife %s --help'.\n", cmd);
 }
 
+/* The value of text if it is only decimal digits (no sign, no space, no
+ * base prefix) and at most max: 0, or -1.  Overflow is refused, not wrapped. */
+static int whole_number(const char *text, unsigned long long max, unsigned long long *out)
+{
+	unsigned long long v = 0;
+
+	if (!*text)
+		return -1;
+	for (const char *c = text; *c; c++) {
+		if (*c < '0' || *c > '9')
+			return -1;
+		unsigned d = (unsigned)(*c - '0');
+		if (v > (max - d) / 10)
+			return -1;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return 0;
+}
+
+int cli_whole_u64(const char *text, unsigned long long *out)
+{
+	return whole_number(text, ULLONG_MAX, out);
+}
+
 int cli_positive_int(const char *cmd, const char *option, const char *text, int *out)
 {
-	char *end;
-	long v;
+	unsigned long long v;
 
-	errno = 0;
-	v = strtol(text, &end, 10);
-	if (errno || end == text || *end || v < 1 || v > INT_MAX) {
-		cli_usage_error(cmd, "%s wants a whole number of at least 1, not '%s'", option, text);
+	if (whole_number(text, INT_MAX, &v) || v < 1) {
+		cli_usage_error(cmd, "%s wants a whole number from 1 to %d, not '%s'", option, INT_MAX, text);
 		return -1;
 	}
 	*out = (int)v;
@@ -51,28 +73,59 @@ int cli_positive_int(const char *cmd, const char *option, const char *text, int 
 
 int cli_seconds_ms(const char *cmd, const char *option, const char *text, int *out_ms)
 {
-	char *end;
-	double v;
+	/* SECONDS[.FRACTION] in decimal digits: no sign, exponent, hex or space. */
+	const char *dot = strchr(text, '.');
+	size_t whole_len = dot ? (size_t)(dot - text) : strlen(text);
+	char whole[32];
+	unsigned long long secs = 0, ms = 0;
+	int ok = whole_len < sizeof(whole) && (whole_len > 0 || (dot && dot[1]));
 
-	errno = 0;
-	v = strtod(text, &end);
-	if (errno || end == text || *end || !isfinite(v) || v <= 0 || v * 1000 > INT_MAX) {
-		cli_usage_error(cmd, "%s wants a number of seconds above 0, not '%s'", option, text);
+	if (ok && whole_len) {
+		memcpy(whole, text, whole_len);
+		whole[whole_len] = '\0';
+		ok = whole_number(whole, INT_MAX / 1000, &secs) == 0;
+	}
+	if (ok && dot) { /* milliseconds from the first three digits; any further one rounds up */
+		const char *f = dot + 1;
+		int place = 0, below = 0;
+		ok = *f != '\0' && strspn(f, "0123456789") == strlen(f);
+		for (; ok && *f; f++, place++) {
+			if (place < 3)
+				ms = ms * 10 + (unsigned long long)(*f - '0');
+			else if (*f != '0')
+				below = 1;
+		}
+		for (; place < 3; place++)
+			ms *= 10;
+		ms += (unsigned long long)below;
+	}
+	unsigned long long total = secs * 1000 + ms;
+	if (!ok || total == 0 || total > INT_MAX) {
+		cli_usage_error(cmd, "%s wants a number of seconds above 0 (like 5 or 0.25), not '%s'", option, text);
 		return -1;
 	}
-	*out_ms = (int)ceil(v * 1000);
+	*out_ms = (int)total;
 	return 0;
 }
 
 int cli_shard(const char *cmd, const char *text, int *index, int *count)
 {
-	char tail;
+	const char *slash = strchr(text, '/');
+	char left[32];
+	unsigned long long i = 0, n = 0;
+	int ok = slash && (size_t)(slash - text) < sizeof(left);
 
-	if (sscanf(text, "%d/%d%c", index, count, &tail) != 2 || *count < 1 || *index < 1 ||
-	    *index > *count) {
-		cli_usage_error(cmd, "--shard wants I/N with 1 <= I <= N, not '%s'", text);
+	if (ok) {
+		memcpy(left, text, (size_t)(slash - text));
+		left[slash - text] = '\0';
+		ok = whole_number(left, INT_MAX, &i) == 0 && whole_number(slash + 1, INT_MAX, &n) == 0;
+	}
+	if (!ok || n < 1 || i < 1 || i > n) {
+		cli_usage_error(cmd, "--shard wants I/N with 1 <= I <= N <= %d, not '%s'", INT_MAX, text);
 		return -1;
 	}
+	*index = (int)i;
+	*count = (int)n;
 	return 0;
 }
 

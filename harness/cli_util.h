@@ -19,10 +19,14 @@ enum cli_exit {
  * flaky item, else 0. */
 int cli_exit_status(const struct sl_report_item *items, int n);
 
-/* Option values: 0, or -1 after printing `shmlife CMD: ...` to stderr. */
+/* Option values: 0, or -1 after printing `shmlife CMD: ...` to stderr.
+ * Numbers are taken whole: decimal digits only (no sign, space, base prefix
+ * or exponent), and a value out of range is refused, never wrapped. */
 int cli_positive_int(const char *cmd, const char *option, const char *text, int *out);
 int cli_seconds_ms(const char *cmd, const char *option, const char *text, int *out_ms);
 int cli_shard(const char *cmd, const char *text, int *index, int *count);
+/* Decimal digits only, up to 2^64-1: 0, or -1 (nothing printed). */
+int cli_whole_u64(const char *text, unsigned long long *out);
 /* --tap-version 13 or 14: sets SHMLIFE_TAP_VERSION, which the TAP writer reads. */
 int cli_tap_version(const char *cmd, const char *text);
 

@@ -67,17 +67,6 @@ static void usage(FILE *out)
 		DEFAULT_RUNS);
 }
 
-static int parse_u64(const char *text, uint64_t *out)
-{
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(text, &end, 0);
-	if (errno || end == text || *end || text[0] == '-')
-		return -1;
-	*out = v;
-	return 0;
-}
-
 static int range(const char *option, const char *text, int lo, int hi, int *out)
 {
 	if (cli_positive_int(CMD, option, text, out))
@@ -106,8 +95,11 @@ static int parse_one(struct fuzz_args *a, int c, const char *arg, int *runs_give
 	switch (c) {
 	case 's':
 		a->seed_given = 1;
-		if (parse_u64(arg, &a->seed) == 0)
+		unsigned long long seed;
+		if (cli_whole_u64(arg, &seed) == 0) {
+			a->seed = seed;
 			return 0;
+		}
 		cli_usage_error(CMD, "--seed wants a whole number, not '%s'", arg);
 		return -1;
 	case 'r':

@@ -4,9 +4,12 @@
  * `int cmd_<name>(int argc, char **argv)` (argv[0] is the subcommand's name;
  * it handles --help itself), and one line in SHMLIFE_COMMANDS below.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <poll.h>
+#include <unistd.h>
 
 #include "cli_util.h"
 #include "shmlife/valgrind.h"
@@ -57,13 +60,10 @@ static const struct command *find_command(const char *name)
 	return NULL;
 }
 
-int main(int argc, char **argv)
+static int dispatch(int argc, char **argv)
 {
 	const struct command *c;
 
-	/* A closed stdout must not kill the harness while it has children;
-	 * the runner catches SIGPIPE while scenarios run. */
-	signal(SIGPIPE, SIG_IGN);
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;
@@ -90,8 +90,6 @@ int main(int argc, char **argv)
 		fprintf(stderr, "shmlife: no command '%s'\n", argv[2]);
 		return EXIT_USAGE;
 	}
-	if (strcmp(argv[1], "__conductor") == 0) /* hidden: what valgrind runs (valgrind.h) */
-		return sl_vg_conductor_main(argc - 1, argv + 1);
 	c = find_command(argv[1]);
 	if (!c) {
 		fprintf(stderr, "shmlife: no command '%s'\n\n", argv[1]);
@@ -99,4 +97,34 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	return c->main(argc - 1, argv + 1);
+}
+
+/* What was printed must have reached standard output: a full device or a
+ * closed pipe is an error of the run (3), never a silent 0.  A reader that
+ * went away (EPIPE, as in `shmlife list | head`) ends it as SIGPIPE would,
+ * without a message. */
+static int stdout_written(int status)
+{
+	errno = 0;
+	int flushed = fflush(stdout) == 0;
+	if (flushed && !ferror(stdout))
+		return status;
+	struct pollfd out = { .fd = STDOUT_FILENO, .events = POLLOUT };
+	if ((!flushed && errno == EPIPE) || (flushed && poll(&out, 1, 0) == 1 && (out.revents & POLLERR)))
+		return 128 + SIGPIPE; /* POLLERR: a pipe whose reader has gone */
+	if (flushed) /* an earlier write failed; its errno is gone */
+		fprintf(stderr, "shmlife: writing standard output failed: what was printed is incomplete\n");
+	else
+		fprintf(stderr, "shmlife: writing standard output: %s\n", strerror(errno));
+	return status == EXIT_USAGE || status > EXIT_BROKEN ? status : EXIT_BROKEN;
+}
+
+int main(int argc, char **argv)
+{
+	/* A closed stdout must not kill the harness while it has children;
+	 * the runner catches SIGPIPE while scenarios run. */
+	signal(SIGPIPE, SIG_IGN);
+	if (argc >= 2 && strcmp(argv[1], "__conductor") == 0) /* hidden: what valgrind runs (valgrind.h) */
+		return sl_vg_conductor_main(argc - 1, argv + 1);
+	return stdout_written(dispatch(argc, argv));
 }

@@ -643,7 +643,7 @@ Test(cli, show_usage_errors)
 
 	cli_run(&r, CLI_ARGS("show", "--timeout", "soon", "rmid-ipcrm"));
 	assert_exit(r, 2);
-	cr_assert(cli_has_line(r.err, "shmlife show: --timeout wants a number of seconds above 0, not 'soon'"), "%s",
+	cr_assert(cli_has_line(r.err, "shmlife show: --timeout wants a number of seconds above 0 (like 5 or 0.25), not 'soon'"), "%s",
 		  r.err);
 	cli_result_free(&r);
 
@@ -1030,14 +1030,24 @@ Test(cli, run_bad_usage_is_exit_2_and_runs_nothing)
 		const char *args[4];
 		const char *message;
 	} cases[] = {
-		{ { "--jobs", "0" }, "shmlife run: --jobs wants a whole number of at least 1, not '0'" },
-		{ { "-j", "two" }, "shmlife run: --jobs wants a whole number of at least 1, not 'two'" },
-		{ { "--repeat", "-1" }, "shmlife run: --repeat wants a whole number of at least 1, not '-1'" },
-		{ { "--timeout", "0" }, "shmlife run: --timeout wants a number of seconds above 0, not '0'" },
-		{ { "--timeout", "1s" }, "shmlife run: --timeout wants a number of seconds above 0, not '1s'" },
-		{ { "--shard", "3/2" }, "shmlife run: --shard wants I/N with 1 <= I <= N, not '3/2'" },
-		{ { "--shard", "1/0" }, "shmlife run: --shard wants I/N with 1 <= I <= N, not '1/0'" },
-		{ { "--shard", "1/2x" }, "shmlife run: --shard wants I/N with 1 <= I <= N, not '1/2x'" },
+		{ { "--jobs", "0" }, "shmlife run: --jobs wants a whole number from 1 to 2147483647, not '0'" },
+		{ { "-j", "two" }, "shmlife run: --jobs wants a whole number from 1 to 2147483647, not 'two'" },
+		{ { "--repeat", "-1" }, "shmlife run: --repeat wants a whole number from 1 to 2147483647, not '-1'" },
+		{ { "--timeout", "0" }, "shmlife run: --timeout wants a number of seconds above 0 (like 5 or 0.25), not '0'" },
+		{ { "--timeout", "1s" }, "shmlife run: --timeout wants a number of seconds above 0 (like 5 or 0.25), not '1s'" },
+		{ { "--shard", "3/2" }, "shmlife run: --shard wants I/N with 1 <= I <= N <= 2147483647, not '3/2'" },
+		{ { "--shard", "1/0" }, "shmlife run: --shard wants I/N with 1 <= I <= N <= 2147483647, not '1/0'" },
+		{ { "--shard", "1/2x" }, "shmlife run: --shard wants I/N with 1 <= I <= N <= 2147483647, not '1/2x'" },
+		/* issue 12 item 16: numbers are taken whole, never wrapped or trimmed */
+		{ { "--shard", "4294967297/4294967298" },
+		  "shmlife run: --shard wants I/N with 1 <= I <= N <= 2147483647, not '4294967297/4294967298'" },
+		{ { "-j", " 2" }, "shmlife run: --jobs wants a whole number from 1 to 2147483647, not ' 2'" },
+		{ { "-j", "+2" }, "shmlife run: --jobs wants a whole number from 1 to 2147483647, not '+2'" },
+		{ { "--repeat", "4294967297" },
+		  "shmlife run: --repeat wants a whole number from 1 to 2147483647, not '4294967297'" },
+		{ { "--timeout", "0x10" }, "shmlife run: --timeout wants a number of seconds above 0 (like 5 or 0.25), not '0x10'" },
+		{ { "--timeout", "1e3" }, "shmlife run: --timeout wants a number of seconds above 0 (like 5 or 0.25), not '1e3'" },
+		{ { "--timeout", " 5" }, "shmlife run: --timeout wants a number of seconds above 0 (like 5 or 0.25), not ' 5'" },
 		{ { "--fast" }, "shmlife run: unknown option or missing value: '--fast'" },
 		{ { "--filter" }, "shmlife run: unknown option or missing value: '--filter'" },
 		{ { "scenarios/no-such-dir" }, "shmlife run: scenarios/no-such-dir: No such file or directory" },
@@ -1349,8 +1359,8 @@ Test(cli, claims_bad_usage)
 		const char *option, *value, *message;
 	} cases[] = {
 		{ "--format", "xml", "shmlife claims: --format is text, tsv or markdown, not 'xml'" },
-		{ "--jobs", "0", "shmlife claims: --jobs wants a whole number of at least 1, not '0'" },
-		{ "--timeout", "never", "shmlife claims: --timeout wants a number of seconds above 0, not 'never'" },
+		{ "--jobs", "0", "shmlife claims: --jobs wants a whole number from 1 to 2147483647, not '0'" },
+		{ "--timeout", "never", "shmlife claims: --timeout wants a number of seconds above 0 (like 5 or 0.25), not 'never'" },
 		{ "--verbose", NULL, "shmlife claims: unknown option or missing value: '--verbose'" },
 	};
 	struct cli_result r;
@@ -1476,7 +1486,7 @@ Test(cli, explore_bad_usage)
 		  "shmlife explore: --calls: 'write' is not a call shmlife intercepts" },
 		{ { "--calls", ",", "scenarios/programs/careful-crash.scn" }, "shmlife explore: --calls: no call given" },
 		{ { "--timeout", "-2", "scenarios/programs/careful-crash.scn" },
-		  "shmlife explore: --timeout wants a number of seconds above 0, not '-2'" },
+		  "shmlife explore: --timeout wants a number of seconds above 0 (like 5 or 0.25), not '-2'" },
 		{ { "--seed", "1", "scenarios/programs/careful-crash.scn" },
 		  "shmlife explore: unknown option or missing value: '--seed'" },
 		{ { "tests/data/bad/late-header.scn" },
@@ -1501,4 +1511,50 @@ Test(cli, explore_bad_usage)
 	assert_exit(r, 2);
 	cr_assert(strstr(r.err, "shmlife explore: cannot create "), "%s", r.err);
 	cli_result_free(&r);
+}
+
+/* Runs `shmlife ARGS` with stdout on /dev/full; its stderr in *err (the
+ * scratch file cli_path("full.err")); returns its exit status. */
+static int run_into_dev_full(const char *const *args, char **err)
+{
+	const char *bin = getenv("SHMLIFE_BIN");
+	cr_assert_not_null(bin, "SHMLIFE_BIN is not set (CTest sets it)");
+	int full = open("/dev/full", O_WRONLY | O_CLOEXEC);
+	int errfd = open(cli_path("full.err"), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	cr_assert(full >= 0 && errfd >= 0, "/dev/full: %s", strerror(errno));
+	fflush(NULL);
+	pid_t pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0)
+		cli_child(bin, args, NULL, NULL, full, errfd);
+	close(full);
+	close(errfd);
+	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	cr_assert_geq(pidfd, 0);
+	struct pollfd p = { pidfd, POLLIN, 0 };
+	int ended = poll(&p, 1, CLI_LIMIT_MS) == 1;
+	if (!ended)
+		kill(pid, SIGKILL);
+	int st;
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	close(pidfd);
+	cr_assert(ended, "shmlife did not end within %d ms", CLI_LIMIT_MS);
+	*err = cli_slurp(cli_path("full.err"));
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* Issue 12 item 16: `shmlife ... > /dev/full` exited 0, its output lost. */
+Test(cli, output_to_a_full_device_is_an_error_not_a_silent_pass)
+{
+	char *err;
+	cr_assert_eq(run_into_dev_full(CLI_ARGS("list", "scenarios/rmid"), &err), 3, "%s", err);
+	cr_assert(cli_has_line(err, "shmlife: writing standard output: No space left on device"), "%s", err);
+	free(err);
+	cr_assert_eq(run_into_dev_full(CLI_ARGS("run", "--report-dir", cli_path("out"), "scenarios/rmid/rmid-ipcrm.scn"),
+				       &err),
+		     3, "a passing run whose TAP was lost: %s", err);
+	cr_assert(strstr(err, "shmlife: writing standard output"), "%s", err);
+	free(err);
+	cr_assert_eq(run_into_dev_full(CLI_ARGS("--version"), &err), 3, "%s", err);
+	free(err);
 }

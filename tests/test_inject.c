@@ -59,7 +59,7 @@ Test(builtin, shmget_fails_with_the_injected_errno_and_creates_nothing)
 	struct sl_result r = run_scenario(s, 0);
 	assert_passed(r);
 	assert_event(r, "shmget call 1: failed with ENOSPC");
-	assert_event(r, "(actor of step 0): shmget=1 shmat=0");
+	assert_event(r, "(actor of step 1): shmget=1 shmat=0");
 	sl_result_free(&r);
 	sl_scenario_free(s);
 }
@@ -244,7 +244,7 @@ static void caught_signal_at_shmat(enum sl_fault_kind kind)
 	sl_add_shmctl(s, owner, seg, IPC_RMID);
 	struct sl_result r = run_scenario(s, 0);
 	assert_passed(r);
-	assert_event(r, "(actor of step 2): shmget=0 shmat=1 ");
+	assert_event(r, "(actor of step 3): shmget=0 shmat=1 ");
 	sl_result_free(&r);
 	sl_scenario_free(s);
 }
@@ -426,7 +426,7 @@ Test(programs, calls_n_to_m_and_every_call)
 	expect_segments(s, 0);
 	struct sl_result r = run_scenario(s, 0);
 	assert_passed(r);
-	assert_event(r, "(program of step 2): shmget=1 shmat=3 shmdt=3 shmctl=1 ftok=0 fork=0 setsid=0 open=0 mmap=0");
+	assert_event(r, "(program of step 3): shmget=1 shmat=3 shmdt=3 shmctl=1 ftok=0 fork=0 setsid=0 open=0 mmap=0");
 	sl_result_free(&r);
 	sl_scenario_free(s);
 }

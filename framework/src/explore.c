@@ -293,8 +293,9 @@ static void count_calls(const struct sl_result *r, int nsteps, unsigned (*counts
 		int pid, step, off = 0;
 		if (e->kind != SL_ENTRY_EVENT ||
 		    sscanf(e->detail, "inject: calls of pid %d (program of step %d):%n", &pid, &step, &off) != 2 ||
-		    off == 0 || step < 0 || step >= nsteps)
+		    off == 0 || step < 1 || step > nsteps)
 			continue;
+		step--; /* the trace numbers steps from 1 */
 		for (int c = 0; c < IC__COUNT; c++) {
 			char key[32];
 			snprintf(key, sizeof(key), " %s=", inject_call_name(c));

@@ -640,15 +640,16 @@ static void describe_fired(const struct plan *p, const struct fired *x, char *bu
 	}
 }
 
+/* Steps are numbered from 1 where a reader sees them (p->step counts from 0). */
 static void describe_calls(const struct plan *p, char *buf, size_t len)
 {
 	if (p->role == PLAN_ACTOR)
-		snprintf(buf, len, "inject: calls of pid %d (actor of step %d):", p->pid, p->step);
+		snprintf(buf, len, "inject: calls of pid %d (actor of step %d):", p->pid, p->step + 1);
 	else if (p->role == PLAN_PROGRAM)
-		snprintf(buf, len, "inject: calls of pid %d (program of step %d):", p->pid, p->step);
+		snprintf(buf, len, "inject: calls of pid %d (program of step %d):", p->pid, p->step + 1);
 	else
 		snprintf(buf, len, "inject: calls of pid %d (child of pid %d, step %d):", p->pid, p->parent,
-			 p->step);
+			 p->step + 1);
 	for (int c = 0; c < IC__COUNT; c++)
 		sl_appendf(buf, len, " %s=%u", inject_call_name(c), p->calls[c]);
 }
