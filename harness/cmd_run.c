@@ -281,17 +281,24 @@ static int run_items(const struct run_args *a, struct sl_report_item *items, int
 		fprintf(stderr, "shmlife run: out of memory\n");
 		return EXIT_BROKEN;
 	}
+	/* Stop signals are held from here until the reports are written: the
+	 * first one stops the run, and the reports of what ran are still
+	 * written, whole (runner.h). */
+	runner_catch_signals();
 	sl_tap_begin(stdout, n);
-	sig = runner_run(items, n, a->jobs, &o, &hooks);
+	runner_run(items, n, a->jobs, &o, &hooks);
 	progress_end(&s.progress);
 	mark_flaky(items, n, stdout);
 	sl_report_totals(items, n, &totals);
 	sl_tap_end(stdout, &totals);
 	status = cli_exit_status(items, n);
+	runner_test_raise("reports");
 	if (write_reports(a->report_dir, items, n))
 		status = EXIT_BROKEN;
 	if (write_page_reports(a->report_dir, o.valgrind, items, n))
 		status = EXIT_BROKEN;
+	sig = runner_stop_signal();
+	runner_release_signals();
 	free((char *)o.valgrind);
 	free(s.done);
 	return sig ? 128 + sig : status;

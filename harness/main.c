@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli_util.h"
+#include "runner.h"
 #include "shmlife/valgrind.h"
 
 #ifndef SHMLIFE_VERSION
@@ -121,6 +122,8 @@ static int stdout_written(int status)
 
 int main(int argc, char **argv)
 {
+	/* Which stop signals were ignored at start (nohup): they stay so. */
+	runner_note_start();
 	/* A closed stdout must not kill the harness while it has children;
 	 * the runner catches SIGPIPE while scenarios run. */
 	signal(SIGPIPE, SIG_IGN);

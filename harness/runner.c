@@ -33,20 +33,61 @@ static void on_stop(int sig)
 		stop_signal = sig;
 }
 
-static void catch_stop_signals(struct sigaction *saved)
+/* The stop signals that were ignored when the harness started (nohup):
+ * they stay ignored.  Noted by runner_note_start(), before main() changes
+ * any disposition. */
+static int ignored_at_start[NSTOP];
+static int catch_depth;
+static struct sigaction saved_actions[NSTOP];
+
+void runner_note_start(void)
 {
+	for (int i = 0; i < NSTOP; i++) {
+		struct sigaction sa;
+		ignored_at_start[i] = sigaction(stop_signals[i], NULL, &sa) == 0 && sa.sa_handler == SIG_IGN;
+	}
+}
+
+void runner_catch_signals(void)
+{
+	if (catch_depth++ > 0)
+		return;
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop;
 	sigemptyset(&sa.sa_mask);
+	stop_signal = 0;
 	for (int i = 0; i < NSTOP; i++)
-		sigaction(stop_signals[i], &sa, &saved[i]);
+		if (!ignored_at_start[i])
+			sigaction(stop_signals[i], &sa, &saved_actions[i]);
 }
 
-static void restore_signals(const struct sigaction *saved)
+void runner_release_signals(void)
 {
+	if (catch_depth <= 0 || --catch_depth > 0)
+		return;
 	for (int i = 0; i < NSTOP; i++)
-		sigaction(stop_signals[i], &saved[i], NULL);
+		if (!ignored_at_start[i])
+			sigaction(stop_signals[i], &saved_actions[i], NULL);
+}
+
+int runner_stop_signal(void)
+{
+	return stop_signal;
+}
+
+void runner_test_raise(const char *moment)
+{
+	/* SHMLIFE_TEST_RAISE=SIGNAME@MOMENT: raise SIGNAME at MOMENT (tests only) */
+	const char *v = getenv("SHMLIFE_TEST_RAISE"), *at = v ? strchr(v, '@') : NULL;
+	if (!at || strcmp(at + 1, moment) != 0)
+		return;
+	for (int i = 0; i < NSTOP; i++) {
+		const char *abbrev = sigabbrev_np(stop_signals[i]);
+		if (abbrev && (size_t)(at - v) == 3 + strlen(abbrev) && strncmp(v, "SIG", 3) == 0 &&
+		    strncmp(v + 3, abbrev, strlen(abbrev)) == 0)
+			raise(stop_signals[i]);
+	}
 }
 
 static int64_t now_ms(void)
@@ -196,7 +237,6 @@ static void stop_everything(struct pool *p, const char *why)
 int runner_run(struct sl_report_item *items, int n, int parallel, const struct sl_run_options *o,
 	       const struct runner_hooks *h)
 {
-	struct sigaction saved[NSTOP];
 	struct pool p = { .items = items, .n = n, .o = o, .h = h };
 	int sig;
 
@@ -213,8 +253,8 @@ int runner_run(struct sl_report_item *items, int n, int parallel, const struct s
 		}
 		p.nslots = 0;
 	}
-	stop_signal = 0;
-	catch_stop_signals(saved);
+	runner_catch_signals(); /* a signal already caught by the caller stops this run too */
+	runner_test_raise("run");
 	int poll_failed = 0;
 	while (p.nslots && !stop_signal && (p.next < n || p.running)) {
 		for (int i = 0; i < p.nslots && p.next < n && !stop_signal; i++)
@@ -239,7 +279,7 @@ int runner_run(struct sl_report_item *items, int n, int parallel, const struct s
 			snprintf(why, sizeof(why), "a failure of poll()");
 		stop_everything(&p, why);
 	}
-	restore_signals(saved);
+	runner_release_signals();
 	free(p.slots);
 	free(p.pfds);
 	free(p.pfd_slot);

@@ -1513,21 +1513,28 @@ Test(cli, explore_bad_usage)
 	cli_result_free(&r);
 }
 
-/* Runs `shmlife ARGS` with stdout on /dev/full; its stderr in *err (the
- * scratch file cli_path("full.err")); returns its exit status. */
-static int run_into_dev_full(const char *const *args, char **err)
+/* Runs `shmlife ARGS` with stdout on the file `out` (opened for writing),
+ * the environment entry env (NAME=VALUE or NULL) and, if ignore is not 0,
+ * that signal ignored as it starts (as nohup does); its stderr in *err (the
+ * scratch file cli_path("cmd.err")); returns its exit status, 128+N if it
+ * was killed by signal N. */
+static int run_with(const char *const *args, const char *out, const char *env, int ignore, char **err)
 {
 	const char *bin = getenv("SHMLIFE_BIN");
 	cr_assert_not_null(bin, "SHMLIFE_BIN is not set (CTest sets it)");
-	int full = open("/dev/full", O_WRONLY | O_CLOEXEC);
-	int errfd = open(cli_path("full.err"), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	cr_assert(full >= 0 && errfd >= 0, "/dev/full: %s", strerror(errno));
+	int outfd = open(out, O_WRONLY | O_CLOEXEC);
+	int errfd = open(cli_path("cmd.err"), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	cr_assert(outfd >= 0 && errfd >= 0, "%s: %s", out, strerror(errno));
 	fflush(NULL);
 	pid_t pid = fork();
 	cr_assert_geq(pid, 0);
-	if (pid == 0)
-		cli_child(bin, args, NULL, NULL, full, errfd);
-	close(full);
+	if (pid == 0) {
+		const char *const envs[] = { env, NULL };
+		if (ignore)
+			signal(ignore, SIG_IGN);
+		cli_child(bin, args, envs, NULL, outfd, errfd);
+	}
+	close(outfd);
 	close(errfd);
 	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	cr_assert_geq(pidfd, 0);
@@ -1539,8 +1546,13 @@ static int run_into_dev_full(const char *const *args, char **err)
 	cr_assert_eq(waitpid(pid, &st, 0), pid);
 	close(pidfd);
 	cr_assert(ended, "shmlife did not end within %d ms", CLI_LIMIT_MS);
-	*err = cli_slurp(cli_path("full.err"));
+	*err = cli_slurp(cli_path("cmd.err"));
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static int run_into_dev_full(const char *const *args, char **err)
+{
+	return run_with(args, "/dev/full", NULL, 0, err);
 }
 
 /* Issue 12 item 16: `shmlife ... > /dev/full` exited 0, its output lost. */
@@ -1557,4 +1569,94 @@ Test(cli, output_to_a_full_device_is_an_error_not_a_silent_pass)
 	free(err);
 	cr_assert_eq(run_into_dev_full(CLI_ARGS("--version"), &err), 3, "%s", err);
 	free(err);
+}
+
+/* The files of a report folder other than the three reports: a leftover
+ * temporary file, or anything else.  Their count; the first in *odd. */
+static int odd_files(const char *dir, char *odd, size_t len)
+{
+	DIR *d = opendir(dir);
+	cr_assert_not_null(d, "%s: %s", dir, strerror(errno));
+	int n = 0;
+	const struct dirent *de;
+	odd[0] = '\0';
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") && strcmp(de->d_name, "results.json") &&
+		    strcmp(de->d_name, "junit.xml") && strcmp(de->d_name, "index.html") && n++ == 0)
+			snprintf(odd, len, "%s", de->d_name);
+	closedir(d);
+	return n;
+}
+
+/* Issue 12 item 12: a ^C (SIGTERM, SIGHUP) while the reports were written
+ * killed the harness at once: results.json.tmp left, no results.json or
+ * index.html.  Now the first stop signal at any moment still leaves every
+ * report whole, and the exit status says which signal it was. */
+Test(cli, a_stop_signal_while_reports_are_written_still_leaves_them_whole)
+{
+	static const struct {
+		const char *env;
+		int status;
+	} cases[] = {
+		{ "SHMLIFE_TEST_RAISE=SIGINT@reports", 130 },
+		{ "SHMLIFE_TEST_RAISE=SIGTERM@reports", 143 },
+		{ "SHMLIFE_TEST_RAISE=SIGHUP@reports", 129 },
+		{ "SHMLIFE_TEST_RAISE=SIGINT@run", 130 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char dir[64], odd[256], *err;
+		snprintf(dir, sizeof(dir), "out%zu", i);
+		const char *reports = cli_path(dir);
+		int status = run_with(CLI_ARGS("run", "-q", "--report-dir", reports, "scenarios/rmid/rmid-ipcrm.scn"),
+				      "/dev/null", cases[i].env, 0, &err);
+		cr_assert_eq(status, cases[i].status, "%s: exit %d\n%s", cases[i].env, status, err);
+		char path[512];
+		snprintf(path, sizeof(path), "%s/results.json", reports);
+		json_object *doc = json_object_from_file(path);
+		cr_assert_not_null(doc, "%s: results.json is missing or not whole", cases[i].env);
+		json_object_put(doc);
+		snprintf(path, sizeof(path), "%s/junit.xml", reports);
+		xmlDocPtr x = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+		cr_assert_not_null(x, "%s: junit.xml is missing or not whole", cases[i].env);
+		xmlFreeDoc(x);
+		snprintf(path, sizeof(path), "%s/index.html", reports);
+		cr_assert_eq(access(path, F_OK), 0, "%s: index.html is missing", cases[i].env);
+		cr_assert_eq(odd_files(reports, odd, sizeof(odd)), 0, "%s: left behind: %s", cases[i].env, odd);
+		free(err);
+	}
+}
+
+/* Issue 12 item 12: `nohup shmlife run &` was stopped by a hangup, because
+ * the harness caught the SIGHUP that was ignored when it started. */
+Test(cli, a_stop_signal_ignored_at_start_stays_ignored)
+{
+	char *err;
+	int status = run_with(CLI_ARGS("run", "-q", "--report-dir", cli_path("out"), "scenarios/rmid/rmid-ipcrm.scn"),
+			      "/dev/null", "SHMLIFE_TEST_RAISE=SIGHUP@run", SIGHUP, &err);
+	cr_assert_eq(status, 0, "a hangup ignored at start stopped the run: exit %d\n%s", status, err);
+	free(err);
+}
+
+/* Issue 12 item 12: reports were written through one fixed temporary name
+ * (results.json.tmp): two runs into one folder raced on it, and a leftover
+ * of that name made a passing run exit 3. */
+Test(cli, reports_do_not_depend_on_a_fixed_temporary_name)
+{
+	const char *reports = cli_path("out");
+	char path[512], odd[256];
+	cr_assert_eq(mkdir(reports, 0755), 0);
+	static const char *const names[] = { "results.json.tmp", "junit.xml.tmp", "index.html.tmp" };
+	for (int i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "%s/%s", reports, names[i]);
+		cr_assert_eq(mkdir(path, 0755), 0);
+	}
+	struct cli_result r;
+	cli_run(&r, CLI_ARGS("run", "-q", "--report-dir", reports, "scenarios/rmid/rmid-ipcrm.scn"));
+	assert_exit(r, 0);
+	cli_result_free(&r);
+	for (int i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "%s/%s", reports, names[i]);
+		cr_assert_eq(rmdir(path), 0, "%s was someone else's: it is still there, untouched", path);
+	}
+	cr_assert_eq(odd_files(reports, odd, sizeof(odd)), 0, "left behind: %s", odd);
 }

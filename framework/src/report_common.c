@@ -8,7 +8,9 @@
 #include <inttypes.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <pthread.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 #ifdef __GLIBC__
@@ -510,39 +512,44 @@ static int write_all(int fd, const char *p, size_t len)
 
 int rc_write_file_atomic(const char *path, const void *data, size_t len)
 {
+	/* A name of its own (path.XXXXXX), so that two writers of one report
+	 * folder, or a leftover, never share it; and the signals that stop a
+	 * run held back until the file is complete and renamed or removed, so
+	 * that a ^C can never leave half a report or a temporary file. */
+	static const int held[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE };
 	size_t plen = strlen(path);
-	char *tmp = malloc(plen + sizeof(".tmp"));
-	int fd, saved;
+	char *tmp = malloc(plen + sizeof(".XXXXXX"));
+	sigset_t hold, was;
+	int fd, saved, rc = -1;
 
 	if (!tmp)
 		return -1;
 	memcpy(tmp, path, plen);
-	memcpy(tmp + plen, ".tmp", sizeof(".tmp"));
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		goto fail_open;
-	if (write_all(fd, data, len) || fsync(fd))
-		goto fail;
-	if (close(fd)) {
-		fd = -1;
-		goto fail;
+	memcpy(tmp + plen, ".XXXXXX", sizeof(".XXXXXX"));
+	sigemptyset(&hold);
+	for (size_t i = 0; i < sizeof(held) / sizeof(held[0]); i++)
+		sigaddset(&hold, held[i]);
+	pthread_sigmask(SIG_BLOCK, &hold, &was);
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd >= 0) {
+		if (fchmod(fd, 0644) == 0 && write_all(fd, data, len) == 0 && fsync(fd) == 0) {
+			rc = close(fd);
+			fd = -1;
+			if (rc == 0)
+				rc = rename(tmp, path);
+		}
+		saved = errno;
+		if (fd >= 0)
+			close(fd);
+		if (rc != 0)
+			unlink(tmp);
+		errno = saved;
 	}
-	fd = -1;
-	if (rename(tmp, path))
-		goto fail;
-	free(tmp);
-	return 0;
-fail:
 	saved = errno;
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
-	errno = saved;
-fail_open:
-	saved = errno;
+	pthread_sigmask(SIG_SETMASK, &was, NULL);
 	free(tmp);
 	errno = saved;
-	return -1;
+	return rc;
 }
 
 void rc_system(struct rc_system *sys)
