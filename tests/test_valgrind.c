@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -279,6 +281,58 @@ Test(memcheck, no_file_at_all_is_broken_not_clean)
 	cr_assert_not_null(strstr(r.reason, "memcheck wrote no XML file"));
 	sl_result_free(&r);
 	sl_scenario_free(s);
+}
+
+/* In a child with its own mount namespace: a 64 KiB tmpfs on tmpdir/full,
+ * a vg.2.xml cut short there (as memcheck's writes fail on a full disk),
+ * the rest of the file system filled; the verdict of sl_vg_apply() on it
+ * is the child's exit status (its outcome), 100 + errno if it could not set
+ * up, 99 without root. */
+static int verdict_on_a_full_disk(void)
+{
+	char full[128];
+	snprintf(full, sizeof(full), "%s/full", tmpdir);
+	cr_assert_eq(mkdir(full, 0700), 0);
+	fflush(NULL);
+	pid_t pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		if (unshare(CLONE_NEWNS) < 0)
+			_exit(errno == EPERM ? 99 : 100 + errno);
+		if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+		    mount("tmpfs", full, "tmpfs", 0, "size=64k,mode=0700") < 0 || chdir(full) < 0)
+			_exit(100 + errno);
+		int fd = open("vg.2.xml", O_WRONLY | O_CREAT, 0600);
+		if (fd < 0 || write(fd, "<?xml version=\"1.0\"?>\n<valgrindoutput>\n", 38) != 38)
+			_exit(100 + errno);
+		close(fd);
+		static const char block[4096];
+		fd = open("filler", O_WRONLY | O_CREAT, 0600);
+		while (fd >= 0 && write(fd, block, sizeof(block)) > 0)
+			;
+		if (fd < 0 || errno != ENOSPC)
+			_exit(100 + errno);
+		close(fd);
+		struct sl_result r;
+		struct sl_scenario *s = owner_scenario(&r);
+		sl_vg_apply(full, s, &r);
+		_exit((int)r.outcome);
+	}
+	int st;
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	cr_assert(WIFEXITED(st), "the child died of signal %d", WTERMSIG(st));
+	if (WEXITSTATUS(st) == 99)
+		cr_skip_test("needs root: unshare(CLONE_NEWNS): EPERM");
+	cr_assert_lt(WEXITSTATUS(st), 99, "set-up failed: %s", strerror(WEXITSTATUS(st) - 100));
+	return WEXITSTATUS(st);
+}
+
+/* Issue 12 item 11: on a full disk memcheck's files are cut short, which
+ * read as "process killed" (SKIP), so a leaky program's scenario PASSed. */
+Test(memcheck, a_file_cut_short_by_a_full_disk_is_broken_never_passed)
+{
+	int outcome = verdict_on_a_full_disk();
+	cr_assert_eq(outcome, SL_BROK, "outcome %d, not BROK", outcome);
 }
 
 Test(memcheck, each_scenario_gets_a_fresh_directory_and_clear_removes_only_ours)

@@ -7,7 +7,10 @@
  * A file that does not end with </valgrindoutput> belongs to a process that
  * was killed (SIGKILL cannot be caught, so memcheck could not finish it): it
  * is parsed in recovery mode, its errors up to the kill still count, and it
- * is reported as truncated, neither clean nor a parse error.
+ * is reported as truncated, neither clean nor a parse error.  Unless the
+ * directory cannot be written (a full disk, a quota): then a file without
+ * its end may have been cut by the disk, and the scenario is BROK, never
+ * PASS (what memcheck had to say is unknown).
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -19,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <libxml/parser.h>
@@ -420,6 +424,33 @@ static void settle(struct sl_result *r, struct sl_trace_entry *end, int has_end,
 	}
 }
 
+/* 1 if files in dir cannot be written now: no space, no inode (statvfs),
+ * or a probe write of one block fails with ENOSPC or EDQUOT (a quota).
+ * Then a file memcheck left without its end may have been cut by the disk,
+ * not by a kill: what it said is unknown.  The reason into why. */
+static int cannot_write_in(const char *dir, char *why, size_t len)
+{
+	struct statvfs v;
+	if (statvfs(dir, &v) == 0 && (v.f_bavail == 0 || (v.f_files && v.f_favail == 0))) {
+		snprintf(why, len, "its file system has no %s left", v.f_bavail == 0 ? "space" : "inodes");
+		return 1;
+	}
+	int fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600), full = 0;
+	if (fd < 0) {
+		full = errno == ENOSPC || errno == EDQUOT;
+	} else {
+		static const char block[4096];
+		ssize_t w = write(fd, block, sizeof(block));
+		full = w < 0 ? errno == ENOSPC || errno == EDQUOT : (size_t)w < sizeof(block);
+		if (!full && fsync(fd) < 0)
+			full = errno == ENOSPC || errno == EDQUOT;
+		close(fd);
+	}
+	if (full)
+		snprintf(why, len, "a write there fails: %s", strerror(errno ? errno : ENOSPC));
+	return full;
+}
+
 void sl_vg_apply(const char *dir, const struct sl_scenario *s, struct sl_result *r)
 {
 	struct sl_vg_report rep;
@@ -442,6 +473,14 @@ void sl_vg_apply(const char *dir, const struct sl_scenario *s, struct sl_result 
 			  "%d process%s checked: %d error%s, %d definite leak%s, %d truncated; XML files in %s", rep.n,
 			  rep.n == 1 ? "" : "es", t.errors, t.errors == 1 ? "" : "s", t.leaks, t.leaks == 1 ? "" : "s",
 			  t.truncated, dir);
+		char full[160];
+		if (t.truncated && cannot_write_in(dir, full, sizeof(full))) {
+			/* a cut file is a kill's only if the disk could take it */
+			add_event(r, at, SL_BROK, "%d XML file%s without an end, and %s: %s", t.truncated,
+				  t.truncated == 1 ? "" : "s", dir, full);
+			settle(r, &end, has_end, SL_BROK, "memcheck: its XML files could not be written whole (%s)",
+			       full);
+		}
 		if (dirty)
 			settle(r, &end, has_end, SL_FAIL, "memcheck: %s", t.reason);
 		else if (rep.n == 0)
