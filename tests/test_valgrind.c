@@ -6,6 +6,7 @@
  * both named; an actor killed on purpose is reported as truncated.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -505,4 +506,74 @@ Test(memcheck, actor_killed_on_purpose_is_reported_truncated, .timeout = 120)
 	cr_assert_eq(trace_has(s, "PASS", "memcheck: actor owner pid 2: clean"), 1);
 	cr_assert_eq(trace_has(s, "PASS", "3 processes checked: 0 errors, 0 definite leaks, 1 truncated"), 1);
 	json_object_put(results);
+}
+
+/* The names in /tmp that valgrind makes (vgdb's FIFOs, its /proc files)
+ * and that are not in `known` (a list of "/NAME/"): their count, the first
+ * in first.  With known NULL, every such name is appended to *list. */
+static int valgrinds_in_tmp(const char *known, char **list, char *first, size_t len)
+{
+	DIR *d = opendir("/tmp");
+	cr_assert_not_null(d);
+	int n = 0;
+	const struct dirent *de;
+	while ((de = readdir(d))) {
+		if (strncmp(de->d_name, "vgdb-pipe-", 10) != 0 && strncmp(de->d_name, "valgrind_proc_", 14) != 0)
+			continue;
+		char key[300];
+		snprintf(key, sizeof(key), "/%s/", de->d_name);
+		if (known && strstr(known, key))
+			continue;
+		if (list) {
+			char *grown = NULL;
+			cr_assert_neq(asprintf(&grown, "%s%s", *list ? *list : "", key), -1);
+			free(*list);
+			*list = grown;
+		}
+		if (n++ == 0)
+			snprintf(first, len, "/tmp/%s", de->d_name);
+	}
+	closedir(d);
+	return n;
+}
+
+/* Issue 12 item 10: scenarios have the same pids, each in its own PID
+ * namespace, and valgrind named its gdbserver FIFOs in the shared /tmp by
+ * pid: parallel runs clobbered each other's, and every one was left behind.
+ * Now valgrind runs without a gdbserver: four at once, eight times, all
+ * pass and nothing of valgrind's is left in /tmp. */
+Test(memcheck, parallel_runs_pass_and_leave_nothing_in_tmp, .timeout = 300)
+{
+	const char *bin = getenv("SHMLIFE_BIN"), *build = getenv("SHMLIFE_BUILD_DIR");
+	if (!bin || !build)
+		cr_skip_test("SHMLIFE_BIN and SHMLIFE_BUILD_DIR are not set: run this through ctest");
+	if (!have_valgrind())
+		cr_skip_test("valgrind is not installed (Debian: apt-get install valgrind)");
+	char first[300] = "", *before = NULL;
+	valgrinds_in_tmp(NULL, &before, first, sizeof(first)); /* someone else's, not ours */
+	char *reports = in_tmp("reports"), *out = in_tmp("tap.txt"), *path = NULL;
+	cr_assert_neq(asprintf(&path, "%s/bin:%s", build, getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin"), -1);
+	pid_t pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (fd < 0 || dup2(fd, 1) < 0)
+			_exit(126);
+		setenv("PATH", path, 1);
+		execl(bin, bin, "run", "--valgrind", "-q", "-j4", "--repeat", "8", "--report-dir", reports,
+		      "scenarios/daemon/daemon-program-skips.scn", (char *)NULL);
+		_exit(127);
+	}
+	int st;
+	while (waitpid(pid, &st, 0) < 0)
+		cr_assert_eq(errno, EINTR);
+	char cmd[600];
+	snprintf(cmd, sizeof(cmd), "grep -qx '8 passed, 0 failed, 0 skipped' '%s'", out);
+	cr_assert_eq(system(cmd), 0, "not all 8 passed (exit %d): see %s", WEXITSTATUS(st), out);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	cr_assert_eq(valgrinds_in_tmp(before ? before : "", NULL, first, sizeof(first)), 0, "left behind: %s", first);
+	free(before);
+	free(reports);
+	free(out);
+	free(path);
 }

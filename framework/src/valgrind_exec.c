@@ -11,6 +11,7 @@
  * file.  The text log goes to one shared file, valgrind.log, by descriptor.
  */
 #define _GNU_SOURCE
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -27,7 +28,7 @@
 #include "shmlife/valgrind.h"
 #include "util.h"
 
-#define NARGS 24
+#define NARGS 32 /* room for every argument below and the NULL */
 
 /* The suppressions: $SHMLIFE_VALGRIND_SUPP, ./reports/valgrind.supp, the
  * installed copy (<bindir>/SHMLIFE_DATA_REL/valgrind.supp), or the source
@@ -109,6 +110,7 @@ void sl_vg_exec_conductor(const struct sl_scenario *s, const struct sl_run_optio
 	argv[n++] = "--trace-children=yes";
 	argv[n++] = "--trace-children-skip=*/ipcs";   /* the observer's, not the scenario's */
 	argv[n++] = "--child-silent-after-fork=no";
+	argv[n++] = "--vgdb=no";                       /* no gdbserver: no FIFOs left in /tmp */
 	argv[n++] = "--xml=yes";
 	argv[n++] = arg("--xml-file=%s/vg.%%p.xml", o->valgrind);
 	argv[n++] = arg("--log-fd=%d", log_fd);
@@ -127,6 +129,7 @@ void sl_vg_exec_conductor(const struct sl_scenario *s, const struct sl_run_optio
 	argv[n++] = arg("%d", o->observe_every_step);
 	argv[n++] = (char *)o->valgrind;
 	argv[n++] = s->name;
+	assert(n < NARGS);
 	argv[n] = NULL;
 	for (int i = 0; i < n; i++)
 		if (!argv[i]) {
