@@ -5,7 +5,9 @@
  * On Linux both views carry SHM_DEST (01000) and SHM_LOCKED (02000) in the
  * mode, so the modes are compared whole.  The two views are read one after
  * the other, not atomically: a process acting on the segment between the two
- * reads can make them differ for a moment.
+ * reads can make them differ for a moment, so observe_segment() reads them
+ * in rounds until one is a consistent snapshot, and calls a disagreement only
+ * one the kernel keeps.
  *
  * Both are read with raw system calls (observe_raw.h), never through libc:
  * a libc that lies to the actors lies to the conductor too.
@@ -190,24 +192,67 @@ int observe_segment_brief(int shmid, struct sl_segment_brief *out)
 	return 0;
 }
 
-int observe_segment(int shmid, struct sl_segment_obs *out)
+static int same_fields(const struct sl_segment_view *a, const struct sl_segment_view *b);
+
+/* IPC_STAT of shmid into v (present = 0 and *err set if it failed). */
+static void stat_view(int shmid, struct sl_segment_view *v, int *err)
 {
 	struct shmid_ds ds;
+	*err = 0;
+	memset(v, 0, sizeof(*v));
+	if (sl_raw_shmctl(shmid, IPC_STAT, &ds) == -1)
+		*err = errno;
+	else
+		view_from_stat(shmid, &ds, v);
+}
+
+static int same_view(const struct sl_segment_view *a, const struct sl_segment_view *b)
+{
+	return a->present == b->present && (!a->present || same_fields(a, b));
+}
+
+/* The views are read one after the other, not atomically: a process that
+ * attaches or detaches between two reads changes nattch, lpid, atime and
+ * dtime (and shmat counts itself twice for a moment: do_shmat() holds an
+ * extra nattch while it maps).  So they are read in rounds until one is a
+ * consistent snapshot (result.h, SL_SNAPSHOT_ROUNDS). */
+int observe_segment(int shmid, struct sl_segment_obs *out)
+{
+	struct sl_segment_obs cur, last;
+	int kept = 0;
 
 	if (!out) {
 		errno = EINVAL;
 		return -1;
 	}
-	memset(out, 0, sizeof(*out));
-	out->shmid = shmid;
-	if (sl_raw_shmctl(shmid, IPC_STAT, &ds) == -1)
-		out->stat_errno = errno;
-	else
-		view_from_stat(shmid, &ds, &out->stat);
-	if (proc_row(shmid, &out->proc) == -1)
-		return -1;
-	out->disagree = sl_segment_views_differ(&out->stat, &out->proc, out->disagreement,
-						sizeof(out->disagreement));
+	memset(&last, 0, sizeof(last));
+	for (int round = 0; round < SL_SNAPSHOT_ROUNDS; round++) {
+		struct sl_segment_view again;
+		int again_errno;
+		memset(&cur, 0, sizeof(cur));
+		cur.shmid = shmid;
+		stat_view(shmid, &cur.stat, &cur.stat_errno);
+		if (proc_row(shmid, &cur.proc) == -1)
+			return -1;
+		cur.disagree = sl_segment_views_differ(&cur.stat, &cur.proc, cur.disagreement,
+						       sizeof(cur.disagreement));
+		if (!cur.disagree) {
+			*out = cur;
+			return 0;
+		}
+		stat_view(shmid, &again, &again_errno);
+		int held = same_view(&cur.stat, &again) && again_errno == cur.stat_errno;
+		int same_as_last = round > 0 && same_view(&cur.stat, &last.stat) && same_view(&cur.proc, &last.proc);
+		kept = held ? (same_as_last ? kept + 1 : 1) : 0;
+		last = cur;
+		if (kept >= SL_SNAPSHOT_KEPT) {
+			*out = cur; /* the kernel keeps this disagreement */
+			return 0;
+		}
+	}
+	*out = last;
+	out->disagree = 0;
+	out->unsettled = 1;
 	return 0;
 }
 
