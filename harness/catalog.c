@@ -52,6 +52,7 @@ static int parse_all(const char *cmd, const struct path_list *paths, struct cata
 		if (!s->file && !(s->file = strdup(paths->v[i]))) {
 			sl_scenario_free(s);
 			fprintf(stderr, "shmlife %s: out of memory\n", cmd);
+			diags.own_failure = 1;
 			failed = 1;
 			break;
 		}
@@ -61,8 +62,11 @@ static int parse_all(const char *cmd, const struct path_list *paths, struct cata
 		sl_diags_print(&diags, stderr);
 	if (failed && !diags.n)
 		fprintf(stderr, "shmlife %s: a script could not be read\n", cmd);
+	/* out of memory, a failed read, or a diagnostic that could not even be
+	 * recorded: the harness's failure, not the script's */
+	int own = diags.own_failure || (failed && !diags.n);
 	sl_diags_free(&diags);
-	return failed ? -1 : 0;
+	return failed ? (own ? -2 : -1) : 0;
 }
 
 int catalog_load(const char *cmd, char *const *args, int nargs, struct catalog *c)
@@ -70,13 +74,14 @@ int catalog_load(const char *cmd, char *const *args, int nargs, struct catalog *
 	struct path_list paths;
 
 	memset(c, 0, sizeof(*c));
-	if (discover_scripts(cmd, args, nargs, &paths))
-		return -1;
+	int found = discover_scripts(cmd, args, nargs, &paths);
+	if (found)
+		return found;
 	c->v = calloc((size_t)(paths.n ? paths.n : 1), sizeof(*c->v));
 	if (!c->v) {
 		fprintf(stderr, "shmlife %s: out of memory\n", cmd);
 		path_list_free(&paths);
-		return -1;
+		return -2;
 	}
 	int rc = parse_all(cmd, &paths, c);
 	if (rc == 0 && report_duplicates(c))
@@ -112,8 +117,13 @@ const struct sl_scenario *catalog_find(const struct catalog *c, const char *name
 int catalog_require_sandbox(const char *cmd)
 {
 	char why[256];
-	if (sl_sandbox_probe(why, sizeof(why)) == 0)
+	int rc = sl_sandbox_probe(why, sizeof(why));
+	if (rc == 0)
 		return 0;
+	if (rc == -2) { /* the harness's own failure, not the machine's */
+		fprintf(stderr, "shmlife %s: %s\n", cmd, why);
+		return -2;
+	}
 	fprintf(stderr, "shmlife %s: this machine cannot run scenarios: %s; run as root, in a "
 		"--privileged container, or allow unprivileged user namespaces "
 		"(sysctl user.max_user_namespaces > 0, kernel.unprivileged_userns_clone = 1)\n", cmd, why);
@@ -129,9 +139,10 @@ int catalog_run_selection(const char *cmd, struct sl_report_item *items, int n,
 	}
 	if (n == 0)
 		fprintf(stderr, "shmlife %s: no scenario selected\n", cmd);
-	if (n > 0 && catalog_require_sandbox(cmd)) {
+	int sandbox = n > 0 ? catalog_require_sandbox(cmd) : 0;
+	if (sandbox) {
 		free(items);
-		return EXIT_NO_SANDBOX;
+		return sandbox == -2 ? EXIT_BROKEN : EXIT_NO_SANDBOX;
 	}
 	int rc = run(args, items, n);
 	for (int i = 0; i < n; i++)

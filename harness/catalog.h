@@ -13,7 +13,9 @@ struct catalog {
 };
 
 /* Finds and parses the scripts args name (see discover_scripts).  Returns 0,
- * or -1 after printing every `file:line:col: message` to stderr. */
+ * or -1 after printing every `file:line:col: message` to stderr (the user's
+ * error: exit 2), or -2 when the harness itself failed (out of memory, a
+ * read error; said on stderr: exit 3). */
 int catalog_load(const char *cmd, char *const *args, int nargs, struct catalog *c);
 void catalog_free(struct catalog *c);
 
@@ -24,7 +26,8 @@ const struct sl_scenario *catalog_find(const struct catalog *c, const char *name
 
 /* 0 if this machine can make a scenario's sandbox; otherwise says on stderr,
  * in one line, what it lacks and what to do, and returns -1 (the caller
- * exits EXIT_NO_SANDBOX without running anything). */
+ * exits EXIT_NO_SANDBOX without running anything); -2 if the probe itself
+ * could not be made (said; the caller exits EXIT_BROKEN). */
 int catalog_require_sandbox(const char *cmd);
 
 /* Runs `run` over the selected items (NULL when selecting ran out of memory:

@@ -148,6 +148,12 @@ void cli_put_one_line(FILE *out, const char *s)
 		fputc(*p < 0x20 || *p == 0x7f ? '?' : *p, out);
 }
 
+int cli_errno_is_own(int err)
+{
+	return err == ENOMEM || err == EMFILE || err == ENFILE || err == EIO || err == ENOSPC || err == EDQUOT ||
+	       err == EAGAIN;
+}
+
 int cli_make_dirs(const char *path)
 {
 	char *copy;

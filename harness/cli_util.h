@@ -33,6 +33,11 @@ int cli_tap_version(const char *cmd, const char *text);
 /* Writes s with control bytes as '?', so that it stays on one line. */
 void cli_put_one_line(FILE *out, const char *s);
 
+/* 1 if a call that failed with err failed for the harness's own reasons
+ * (out of memory, descriptors, space, I/O: exit 3), not for what the user
+ * asked (a missing path, a file where a folder must be: exit 2). */
+int cli_errno_is_own(int err);
+
 /* mkdir -p: 0, or -1 with errno. */
 int cli_make_dirs(const char *path);
 

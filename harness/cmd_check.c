@@ -37,8 +37,9 @@ int cmd_check(int argc, char **argv)
 		cli_usage_error(CMD, "unknown option '%s'", argv[optind - 1]);
 		return EXIT_USAGE;
 	}
-	if (catalog_load(CMD, argv + optind, argc - optind, &cat))
-		return EXIT_USAGE;
+	int loaded = catalog_load(CMD, argv + optind, argc - optind, &cat);
+	if (loaded)
+		return loaded == -2 ? EXIT_BROKEN : EXIT_USAGE;
 	printf("ok %d script%s\n", cat.n, cat.n == 1 ? "" : "s");
 	catalog_free(&cat);
 	return EXIT_PASSED;

@@ -91,8 +91,10 @@ static int parse_args(int argc, char **argv, struct claims_args *a)
 	memset(a, 0, sizeof(*a));
 	a->jobs = cpus > 0 ? (int)cpus : 1;
 	a->filters = calloc((size_t)argc + 1, sizeof(*a->filters));
-	if (!a->filters)
-		return -1;
+	if (!a->filters) {
+		fprintf(stderr, "shmlife claims: out of memory\n");
+		return -2; /* the harness's failure, not the user's: 3 */
+	}
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "j:qh", longopts, NULL)) != -1) {
@@ -547,13 +549,14 @@ int cmd_claims(int argc, char **argv)
 
 	if (rc) {
 		free(a.filters);
-		return rc > 0 ? EXIT_PASSED : EXIT_USAGE;
+		return rc > 0 ? EXIT_PASSED : rc == -2 ? EXIT_BROKEN : EXIT_USAGE;
 	}
 	a.paths = argv + optind;
 	a.npaths = argc - optind;
-	if (catalog_load(CMD, a.paths, a.npaths, &cat)) {
+	int loaded = catalog_load(CMD, a.paths, a.npaths, &cat);
+	if (loaded) {
 		free(a.filters);
-		return EXIT_USAGE;
+		return loaded == -2 ? EXIT_BROKEN : EXIT_USAGE;
 	}
 	items = select_items(&cat, &a, &n);
 	rc = catalog_run_selection(CMD, items, n, run_and_list_of, &a);

@@ -118,9 +118,10 @@ int cmd_explore(int argc, char **argv)
 		sl_scenario_free(s);
 		return EXIT_USAGE;
 	}
-	if (catalog_require_sandbox("explore")) {
+	int sandbox = catalog_require_sandbox("explore");
+	if (sandbox) {
 		sl_scenario_free(s);
-		return EXIT_NO_SANDBOX;
+		return sandbox == -2 ? EXIT_BROKEN : EXIT_NO_SANDBOX;
 	}
 	o.progress = quiet ? NULL : stderr;
 	struct sl_explore_result r;

@@ -514,8 +514,9 @@ int cmd_fuzz(int argc, char **argv)
 		return rc > 0 ? EXIT_PASSED : EXIT_USAGE;
 	if (prepare_out(&a) < 0)
 		return EXIT_USAGE;
-	if (catalog_require_sandbox(CMD))
-		return EXIT_NO_SANDBOX;
+	int sandbox = catalog_require_sandbox(CMD);
+	if (sandbox)
+		return sandbox == -2 ? EXIT_BROKEN : EXIT_NO_SANDBOX;
 	struct session *z = calloc(1, sizeof(*z));
 	if (!z)
 		return EXIT_BROKEN;

@@ -89,8 +89,10 @@ int cmd_list(int argc, char **argv)
 	struct catalog cat;
 	int c, nfilters = 0;
 
-	if (!filters)
+	if (!filters) {
+		fprintf(stderr, "shmlife list: out of memory\n");
 		return EXIT_BROKEN;
+	}
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -106,9 +108,10 @@ int cmd_list(int argc, char **argv)
 		cli_usage_error(CMD, "unknown option or missing value: '%s'", argv[optind - 1]);
 		return EXIT_USAGE;
 	}
-	if (catalog_load(CMD, argv + optind, argc - optind, &cat)) {
+	int loaded = catalog_load(CMD, argv + optind, argc - optind, &cat);
+	if (loaded) {
 		free(filters);
-		return EXIT_USAGE;
+		return loaded == -2 ? EXIT_BROKEN : EXIT_USAGE;
 	}
 	print_list(&cat, filters, nfilters);
 	catalog_free(&cat);

@@ -90,8 +90,10 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 	a->report_dir = DEFAULT_REPORT_DIR;
 	a->filters = calloc((size_t)argc, sizeof(*a->filters));
 	a->excludes = calloc((size_t)argc, sizeof(*a->excludes));
-	if (!a->filters || !a->excludes)
-		return -1;
+	if (!a->filters || !a->excludes) {
+		fprintf(stderr, "shmlife run: out of memory\n");
+		return -2; /* the harness's failure, not the user's: 3 */
+	}
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "j:qh", longopts, NULL)) != -1) {
@@ -320,20 +322,22 @@ int cmd_run(int argc, char **argv)
 	if (rc) {
 		free(a.filters);
 		free(a.excludes);
-		return rc > 0 ? EXIT_PASSED : EXIT_USAGE;
+		return rc > 0 ? EXIT_PASSED : rc == -2 ? EXIT_BROKEN : EXIT_USAGE;
 	}
-	if (catalog_load(CMD, argv + optind, argc - optind, &cat)) {
+	int loaded = catalog_load(CMD, argv + optind, argc - optind, &cat);
+	if (loaded) {
 		free(a.filters);
 		free(a.excludes);
-		return EXIT_USAGE;
+		return loaded == -2 ? EXIT_BROKEN : EXIT_USAGE;
 	}
 	if (cli_make_dirs(a.report_dir)) {
+		int own = cli_errno_is_own(errno);
 		fprintf(stderr, "shmlife run: cannot create the report directory %s: %s\n", a.report_dir,
 			strerror(errno));
 		catalog_free(&cat);
 		free(a.filters);
 		free(a.excludes);
-		return EXIT_USAGE;
+		return own ? EXIT_BROKEN : EXIT_USAGE;
 	}
 	items = select_items(&cat, &a, &n);
 	rc = catalog_run_selection(CMD, items, n, run_items_of, &a);

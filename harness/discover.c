@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cli_util.h"
 #include "discover.h"
 
 #define MAX_DEPTH 32                     /* deeper directories are not searched */
@@ -171,10 +172,11 @@ int discover_scripts(const char *cmd, char *const *args, int nargs, struct path_
 	for (int i = 0; i < nargs && rc == 0; i++)
 		rc = add_arg(cmd, args[i], out);
 	if (rc) {
+		int own = cli_errno_is_own(errno);
 		if (errno == ENOMEM)
 			fprintf(stderr, "shmlife %s: out of memory\n", cmd);
 		path_list_free(out);
-		return -1;
+		return own ? -2 : -1;
 	}
 	sort_unique(out);
 	return 0;

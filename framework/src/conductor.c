@@ -8,6 +8,7 @@
  * scenario, daemons included.
  */
 #define _GNU_SOURCE
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -266,8 +267,10 @@ static void describe_read_mismatch(const struct sl_step *st, const struct sl_wir
 static int after_answer(struct conductor *c, const struct sl_step *st, const struct sl_wire_reply *r,
 			int passed_fd, char *why, size_t len)
 {
+	assert(st->actor >= 0 && st->actor < c->s->nactors);
 	struct conductor_actor *a = &c->actors[st->actor];
 	if (st->op == SL_OP_FORK && r->err == 0 && passed_fd >= 0 && st->new_actor >= 0) {
+		assert(st->new_actor < c->s->nactors && c->actors[st->new_actor].state == ACTOR_UNBORN);
 		if (conductor_adopt_actor(c, st->new_actor, r->child_pid, passed_fd) < 0) {
 			snprintf(why, len, "cannot follow its process %d: %s", (int)r->child_pid, strerror(errno));
 			return -1;
@@ -325,8 +328,11 @@ static int judged_without_answer(struct conductor *c, int i, int got, const stru
 
 static void perform_actor_step(struct conductor *c, int i, struct sl_trace_entry *e, struct op_answer *ans)
 {
+	assert(i >= 0 && i < c->s->nsteps);
 	const struct sl_step *st = &c->s->steps[i];
+	assert(st->actor >= 0 && st->actor < c->s->nactors);
 	struct conductor_actor *a = &c->actors[st->actor];
+	assert(a->state == ACTOR_UNBORN || a->state == ACTOR_RUNNING || a->state == ACTOR_ENDED);
 	if (a->state != ACTOR_RUNNING) {
 		e->verdict = c->s->keep_going ? SL_SKIP : SL_FAIL; /* keep-going: it crashed, as explored */
 		snprintf(e->detail, sizeof(e->detail), "actor %s %s; it cannot perform this step",
@@ -397,6 +403,7 @@ static void perform_actor_step(struct conductor *c, int i, struct sl_trace_entry
 		if (after_answer(c, st, &r, passed_fd, broke, sizeof(broke)) < 0 && !broke[0])
 			snprintf(broke, sizeof(broke), "unknown");
 		if (st->bind >= 0 && r.err == 0) {
+			assert(st->bind < c->s->nslots);
 			c->slots[st->bind] = r.ret;
 			c->slot_set[st->bind] = 1;
 			if (st->op == SL_OP_SHMAT && st->args[0].kind == SL_VAL_SLOT)

@@ -10,6 +10,7 @@
  * never reap).
  */
 #define _GNU_SOURCE
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -67,6 +68,8 @@ static int ended_status(struct conductor *c, pid_t pid, int *status)
 
 static void mark_ended(struct conductor *c, struct conductor_actor *a, int status)
 {
+	assert(a >= c->actors && a < c->actors + c->s->nactors);
+	assert(a->state == ACTOR_RUNNING); /* only a process that ran can end */
 	a->state = ACTOR_ENDED;
 	a->wait_status = status;
 	a->busy_seq = 0; /* no answer will come */
@@ -80,7 +83,10 @@ static void mark_ended(struct conductor *c, struct conductor_actor *a, int statu
 
 int conductor_adopt_actor(struct conductor *c, int idx, pid_t pid, int chan)
 {
+	assert(idx >= 0 && idx < c->s->nactors);
 	struct conductor_actor *a = &c->actors[idx];
+	assert(a->state == ACTOR_UNBORN); /* an actor is born once */
+	assert(pid > 0);
 	a->pid = pid;
 	a->chan = chan;
 	a->pidfd = sl_pidfd_open(pid);

@@ -292,7 +292,7 @@ int slp_sysctl_assignment(struct slp_parser *p, int ipc_only, int stop_at_comma,
 			goto fail;
 		}
 		if (append_word(&buf, &len, w)) {
-			slp_report(p, 1, "out of memory");
+			slp_report_oom(p);
 			goto fail;
 		}
 		slp_next(p);
@@ -305,7 +305,7 @@ int slp_sysctl_assignment(struct slp_parser *p, int ipc_only, int stop_at_comma,
 				 rule->why, nvalues);
 	}
 	if (!(*name = strdup(t->text))) {
-		slp_report(p, 1, "out of memory");
+		slp_report_oom(p);
 		goto fail;
 	}
 	*value = buf;
@@ -733,7 +733,7 @@ static int claim_body(struct slp_parser *p, const struct slp_token *id)
 	int c = sl_scenario_add_claim(p->s, id->text, text, source, agrees);
 	struct slp_sym *s = c < 0 ? NULL : slp_sym_add(&p->claims, id->text, SYM_CLAIM, p->ln.lineno);
 	if (!s) {
-		slp_report(p, 1, "out of memory");
+		slp_report_oom(p);
 		goto out;
 	}
 	s->index = c;

@@ -102,7 +102,8 @@ void slp_report(struct slp_parser *p, int col, const char *fmt, ...)
 /* An error already reported (a poisoned name): nothing more is said. */
 void slp_report_quiet(struct slp_parser *p);
 #define slp_quiet_fail(p) (slp_report_quiet(p), -1)
-#define slp_oom(p) (slp_report((p), 1, "out of memory"), -1)
+void slp_report_oom(struct slp_parser *p);
+#define slp_oom(p) (slp_report_oom(p), -1)
 /* "expected WHAT, found TOKEN" at the next token. */
 void slp_report_expected(struct slp_parser *p, const char *what);
 #define slp_expected(p, what) (slp_report_expected((p), (what)), -1)

@@ -412,7 +412,7 @@ static char *exec_word(struct slp_parser *p)
 		len += p->ln.tok[i].slen;
 	char *w = malloc(len + 1);
 	if (!w) {
-		slp_report(p, 1, "out of memory");
+		slp_report_oom(p);
 		return NULL;
 	}
 	size_t n = 0;

@@ -16,6 +16,13 @@
 
 /* ---- diagnostics and tokens ---------------------------------------------- */
 
+void slp_report_oom(struct slp_parser *p)
+{
+	if (p->d)
+		p->d->own_failure = 1;
+	slp_report(p, 1, "out of memory");
+}
+
 void slp_report(struct slp_parser *p, int col, const char *fmt, ...)
 {
 	char msg[512];
@@ -413,7 +420,7 @@ static void parse_one_line(struct slp_parser *p, const char *src, size_t len, in
 	int rc = slp_lex_line(&p->ln, src, len, lineno, &err);
 	if (rc == -2) {
 		p->ln.lineno = lineno;
-		slp_report(p, 1, "out of memory");
+		slp_report_oom(p);
 		return;
 	}
 	if (rc) {
@@ -469,6 +476,8 @@ static struct sl_scenario *parse_text(const char *text, size_t len, const char *
 	p->s = sl_scenario_new("");
 	if (!p->s || !(p->s->file = strdup(p->file))) {
 		sl_scenario_free(p->s);
+		if (d)
+			d->own_failure = 1;
 		slp_diag_add(d, p->file, 1, 1, "out of memory");
 		return NULL;
 	}
@@ -545,11 +554,17 @@ struct sl_scenario *sl_parse_file(const char *path, struct sl_diags *d)
 	size_t len = 0;
 	char *text = read_file(path, &len);
 	if (!text) {
-		if (errno == EFBIG)
+		int err = errno;
+		if (err == EFBIG)
 			slp_diag_addf(d, path, 1, 1, "cannot read: the script is larger than %d MiB",
 				      SLP_MAX_FILE >> 20);
 		else
-			slp_diag_addf(d, path, 1, 1, "cannot read: %s", strerror(errno));
+			slp_diag_addf(d, path, 1, 1, "cannot read: %s", strerror(err));
+		/* a script that is not there, or not readable, is the user's
+		 * error; a read that failed (EIO, EMFILE, ENOMEM) is shmlife's */
+		if (d && err != EFBIG && err != ENOENT && err != EACCES && err != EISDIR && err != ENOTDIR &&
+		    err != ELOOP && err != ENAMETOOLONG && err != EPERM)
+			d->own_failure = 1;
 		return NULL;
 	}
 	struct sl_scenario *s = parse_text(text, len, path, d);

@@ -72,7 +72,7 @@ int sl_sandbox_probe(char *why, size_t len)
 	int p[2];
 	if (pipe2(p, O_CLOEXEC) < 0) {
 		snprintf(why, len, "cannot probe the sandbox: pipe: %s", strerror(errno));
-		return -1;
+		return -2;
 	}
 	fflush(NULL);
 	pid_t pid = fork();
@@ -85,7 +85,7 @@ int sl_sandbox_probe(char *why, size_t len)
 	if (pid < 0) {
 		close(p[0]);
 		snprintf(why, len, "cannot probe the sandbox: fork: %s", strerror(saved));
-		return -1;
+		return -2;
 	}
 	int st = 0, e = 0;
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
@@ -99,9 +99,10 @@ int sl_sandbox_probe(char *why, size_t len)
 	int step = WIFEXITED(st) ? WEXITSTATUS(st) : PROBE_LAUNCH;
 	if (step == PROBE_OK)
 		return 0;
-	if (step > PROBE_NAMESPACES || step < PROBE_USERNS)
+	if (step > PROBE_NAMESPACES || step < PROBE_USERNS) {
 		snprintf(why, len, "the probe of the sandbox ended abnormally (status 0x%x)", st);
-	else
-		snprintf(why, len, "%s: %s", probe_lacks[step], e ? strerror(e) : "unknown error");
+		return -2;
+	}
+	snprintf(why, len, "%s: %s", probe_lacks[step], e ? strerror(e) : "unknown error");
 	return -1;
 }

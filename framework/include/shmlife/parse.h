@@ -20,6 +20,10 @@ struct sl_diag {
 struct sl_diags {
 	struct sl_diag *v;
 	int n, cap;
+	int own_failure;                 /* 1 if a diagnostic is shmlife's own
+	                                  * failure (out of memory, a read error
+	                                  * such as EIO or EMFILE), not the
+	                                  * script's: the harness exits 3, not 2 */
 };
 
 /* NULL on any error (diagnostics appended to `d`, which may already hold some). */

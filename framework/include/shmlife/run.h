@@ -55,8 +55,10 @@ const char *sl_requirements_unmet(const struct sl_scenario *s, char *buf, size_t
 /* Can this machine make a scenario's sandbox at all (IPC, PID and mount
  * namespaces; as a plain user, a user namespace to be root in)?  Tries it in
  * a child process, which exits at once.  Returns 0 if it can; -1 with what
- * the machine lacks in `why` (one line) if not.  Safe to call from any
- * thread; it forks.  The harness calls it once before running anything:
+ * the machine lacks in `why` (one line) if not; -2 with why if the probe
+ * itself could not be made (pipe, fork: the caller's own failure, which says
+ * nothing about the machine).  Safe to call from any thread; it forks.  The
+ * harness calls it once before running anything:
  *
  *     char why[256];
  *     if (sl_sandbox_probe(why, sizeof(why)) < 0)
