@@ -15,7 +15,7 @@
 # and `cpack -G DEB` in the build directory: shmlife_<version>_<arch>.deb.
 #
 # The harness finds the programs and the suppressions relative to its own
-# executable (SHMLIFE_PROGRAMS_REL, SHMLIFE_DATA_REL, framework/src/util.h), so
+# executable (SHMLIFE_PROGRAMS_REL, SHMLIFE_DATA_REL, framework/src/util/util.h), so
 # an install tree may be moved (DESTDIR, dpkg --root, a copied prefix).
 # Included by CMakeLists.txt after every target is defined.
 include_guard(GLOBAL)
@@ -31,11 +31,13 @@ file(RELATIVE_PATH _shmlife_programs_rel "${CMAKE_INSTALL_FULL_BINDIR}"
 	"${CMAKE_INSTALL_FULL_LIBEXECDIR}/shmlife")
 file(RELATIVE_PATH _shmlife_data_rel "${CMAKE_INSTALL_FULL_BINDIR}"
 	"${CMAKE_INSTALL_FULL_DATADIR}/shmlife")
-target_compile_definitions(shmlife_framework PRIVATE
-	SHMLIFE_PROGRAMS_REL="${_shmlife_programs_rel}"
-	SHMLIFE_DATA_REL="${_shmlife_data_rel}"
-	# the source tree's suppressions, for a harness run from the build tree
-	SHMLIFE_SOURCE_SUPP="${PROJECT_SOURCE_DIR}/reports/valgrind.supp")
+foreach(_shmlife_stage IN LISTS SHMLIFE_STAGES)
+	target_compile_definitions(stage_${_shmlife_stage} PRIVATE
+		SHMLIFE_PROGRAMS_REL="${_shmlife_programs_rel}"
+		SHMLIFE_DATA_REL="${_shmlife_data_rel}"
+		# the source tree's suppressions, for a harness run from the build tree
+		SHMLIFE_SOURCE_SUPP="${PROJECT_SOURCE_DIR}/reports/valgrind.supp")
+endforeach()
 
 if(NOT SHMLIFE_INSTALL)
 	return()

@@ -18,7 +18,7 @@
 
 #include <sys/socket.h>
 
-#include "../framework/src/wire.h" /* the protocols themselves, tested below */
+#include "../framework/src/engine/wire.h" /* the protocols themselves, tested below */
 #include "engine_fixture.h"
 #include "shmlife/parse.h"
 

@@ -5,7 +5,7 @@
  * lifecycle rule of System V shared memory or of sessions (ci/mutants.sh).
  * It is loaded in every process of a run: the harness, the conductor, the
  * actors and the programs they exec.  The observer reads the kernel with raw
- * system calls (framework/src/observe_raw.h), so the lie reaches the actors'
+ * system calls (framework/src/observe/observe_raw.h), so the lie reaches the actors'
  * calls only, as a buggy libc would.
  */
 #ifndef SHMLIFE_MUTANT_H

@@ -1,6 +1,6 @@
 /* tap_system.h - the system line of a TAP stream, for the tests that compare
  * streams exactly: every stream has `# kernel: <uname -srvm>; libc: glibc
- * <version>` right after its plan (framework/src/report_tap.c).
+ * <version>` right after its plan (framework/src/report/report_tap.c).
  * tap_without_system() checks that line against this machine and removes it. */
 #ifndef SHMLIFE_TEST_TAP_SYSTEM_H
 #define SHMLIFE_TEST_TAP_SYSTEM_H

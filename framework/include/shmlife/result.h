@@ -125,7 +125,21 @@ enum sl_entry_kind {
 };
 
 enum sl_obs_kind { SL_OBS_NONE, SL_OBS_SEGMENT, SL_OBS_NAMESPACE, SL_OBS_MAPS, SL_OBS_PROCESS,
-		   SL_OBS_PHASES /* the END entry: where the time went */ };
+		   SL_OBS_PHASES,  /* the END entry: where the time went */
+		   SL_OBS_SANDBOX, /* an EVENT at the start: the scenario's namespaces */
+		   SL_OBS_LEAK };  /* an EVENT at the end: segments left in the namespace */
+
+/* The scenario's namespaces, by inode number (as `ls -l /proc/PID/ns`
+ * shows them), so that anyone can check later that they are gone. */
+struct sl_sandbox_ids {
+	uint64_t ipc_ns, pid_ns;
+};
+
+/* Segments left in the scenario's IPC namespace once every actor ended. */
+struct sl_leak_obs {
+	int segments;
+	int expected;                /* the scenario says `leak: expected`     */
+};
 
 struct sl_trace_entry {
 	enum sl_entry_kind kind;
@@ -151,6 +165,8 @@ struct sl_trace_entry {
 		struct sl_maps_obs maps;
 		struct sl_process_obs proc;
 		struct sl_phase_times phases;
+		struct sl_sandbox_ids sandbox;
+		struct sl_leak_obs leak;
 	} obs;
 };
 

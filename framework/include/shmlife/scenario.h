@@ -307,4 +307,15 @@ const char *sl_field_name(enum sl_field f);
 int sl_field_is_u64(enum sl_field f);
 enum sl_target_kind sl_field_target(enum sl_field f);
 
+/* ---- invariants (model/invariants.c) ---- */
+
+/* Declares an invariant: returns its step (zeroed; bind = SL_NO_SLOT,
+ * claim = -1) to fill in, as an SL_OP_EXPECT (actor SL_CONDUCTOR) or as an
+ * operation of an actor; NULL when out of memory.  The pointer stays valid. */
+struct sl_step *sl_scenario_add_invariant(struct sl_scenario *s, const char *name, int actor, enum sl_op op);
+/* Appends a copy of each invariant's step after the last step, marked
+ * (sl_step.invariant), for a keep-going run.  Done once: 0, or -1 when out
+ * of memory.  The parser calls it for `keep-going` scripts. */
+int sl_scenario_materialize_invariants(struct sl_scenario *s);
+
 #endif

@@ -12,7 +12,7 @@
 #include <sys/ipc.h>
 #include <sys/shm.h>
 
-#include "../util.h"
+#include "util.h"
 #include "shmlife/fuzz.h"
 
 #define LINE_MAX_LEN 1024

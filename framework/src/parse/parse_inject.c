@@ -9,14 +9,14 @@
  * An invariant's body is parsed as a step line and then moved out of the
  * steps into the scenario's invariants; at the end of the script every
  * invariant is appended after the last step again, marked, so that every
- * run judges it after the last step (explore.h).
+ * run judges it after the last step (scenario.h, model/invariants.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "parse_internal.h"
-#include "shmlife/explore.h"
+#include "shmlife/scenario.h"
 
 /* ---- inject ------------------------------------------------------------------ */
 

@@ -239,18 +239,33 @@ static json_object *phases_json(struct jb *b, const struct sl_phase_times *p)
 static const char *const obs_kind_names[] = {
 	[SL_OBS_NONE] = "none", [SL_OBS_SEGMENT] = "segment", [SL_OBS_NAMESPACE] = "namespace",
 	[SL_OBS_MAPS] = "maps", [SL_OBS_PROCESS] = "process", [SL_OBS_PHASES] = "phases",
+	[SL_OBS_SANDBOX] = "sandbox", [SL_OBS_LEAK] = "leak",
 };
 
 static void add_obs(struct jb *b, json_object *o, const struct sl_trace_entry *e)
 {
 	unsigned k = (unsigned)e->obs_kind;
-	add_str(b, o, "obs_kind", k <= SL_OBS_PHASES ? obs_kind_names[k] : "unknown");
+	add_str(b, o, "obs_kind", k <= SL_OBS_LEAK ? obs_kind_names[k] : "unknown");
 	switch (e->obs_kind) {
 	case SL_OBS_SEGMENT: add(b, o, "obs", segment_json(b, &e->obs.seg)); break;
 	case SL_OBS_NAMESPACE: add(b, o, "obs", namespace_json(b, &e->obs.ns)); break;
 	case SL_OBS_MAPS: add(b, o, "obs", maps_json(b, &e->obs.maps)); break;
 	case SL_OBS_PROCESS: add(b, o, "obs", process_json(b, &e->obs.proc)); break;
 	case SL_OBS_PHASES: add(b, o, "obs", phases_json(b, &e->obs.phases)); break;
+	case SL_OBS_SANDBOX: {
+		json_object *x = json_object_new_object();
+		add_uint(b, x, "ipc_ns", e->obs.sandbox.ipc_ns);
+		add_uint(b, x, "pid_ns", e->obs.sandbox.pid_ns);
+		add(b, o, "obs", x);
+		break;
+	}
+	case SL_OBS_LEAK: {
+		json_object *x = json_object_new_object();
+		add_int(b, x, "segments", e->obs.leak.segments);
+		add_bool(b, x, "expected", e->obs.leak.expected);
+		add(b, o, "obs", x);
+		break;
+	}
 	default: add_null(b, o, "obs"); break;
 	}
 }
@@ -478,7 +493,7 @@ int sl_json_write(const char *path, const struct sl_report_item *items, int n)
 		if (doc) {
 			memcpy(doc, text, len);
 			memcpy(doc + len, "\n", 2);
-			rc = rc_write_file_atomic(path, doc, len + 1);
+			rc = sl_write_file_atomic(path, doc, len + 1);
 			int saved = errno;
 			free(doc);
 			errno = saved;

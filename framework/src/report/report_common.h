@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "shmlife/report.h"
+#include "util.h" /* sl_write_file_atomic: every report is written whole */
 
 #ifndef SHMLIFE_VERSION
 #define SHMLIFE_VERSION "0.1.0"
@@ -63,10 +64,5 @@ void rc_system(struct rc_system *sys);
 void rc_note_run_start(void);
 time_t rc_run_start(const struct sl_report_item *items, int n);
 
-/* Writes len bytes to a temporary file of its own beside path (path.XXXXXX,
- * mode 0644), fsyncs it and renames it to path: path is whole or untouched.
- * SIGINT, SIGTERM, SIGHUP, SIGQUIT and SIGPIPE are held back (in the calling
- * thread) until then.  0, or -1 with errno (the temporary file removed). */
-int rc_write_file_atomic(const char *path, const void *data, size_t len);
 
 #endif

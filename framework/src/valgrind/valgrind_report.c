@@ -28,7 +28,6 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
-#include "report_common.h"
 #include "shmlife/valgrind.h"
 #include "util.h"
 
@@ -563,46 +562,4 @@ int sl_vg_clear(const char *base)
 		unlink(summary);
 	free(summary);
 	return 0;
-}
-
-/* ---- summary.txt ---------------------------------------------------------------------------- */
-
-int sl_vg_write_summary(const char *path, const struct sl_report_item *items, int n)
-{
-	char *buf = NULL, name[300];
-	size_t len = 0;
-	int checked = 0, failing = 0;
-	FILE *out = open_memstream(&buf, &len);
-	if (!out)
-		return -1;
-	fprintf(out, "memcheck summary (shmlife run --valgrind)\n");
-	for (int i = 0; i < n; i++) {
-		const struct sl_result *r = &items[i].result;
-		int any = 0;
-		rc_item_name(&items[i], name, sizeof(name));
-		fprintf(out, "\n%s: %s\n", name, sl_outcome_name(r->outcome));
-		for (int k = 0; k < r->ntrace; k++) {
-			const struct sl_trace_entry *e = &r->trace[k];
-			if (e->kind != SL_ENTRY_EVENT || strncmp(e->detail, PREFIX, strlen(PREFIX)) != 0)
-				continue;
-			any = 1;
-			failing += e->verdict == SL_FAIL && strstr(e->detail, " checked: ");
-			fprintf(out, "  %-7s %.*s\n", sl_outcome_name(e->verdict), (int)(sizeof(e->detail) - strlen(PREFIX)),
-				e->detail + strlen(PREFIX));
-		}
-		checked += any;
-		if (!any)
-			fprintf(out, "  not run under memcheck%s%s\n", r->reason[0] ? ": " : "", r->reason);
-	}
-	fprintf(out, "\n%d scenario%s checked, %d with errors or definite leaks\n", checked, checked == 1 ? "" : "s",
-		failing);
-	if (fclose(out) != 0) {
-		free(buf);
-		return -1;
-	}
-	int rc = rc_write_file_atomic(path, buf, len);
-	int saved = errno;
-	free(buf);
-	errno = saved;
-	return rc;
 }

@@ -160,12 +160,9 @@ int64_t sl_job_deadline_ms(const struct sl_job *j)
 
 static void take_entry(struct sl_job *j, const struct sl_trace_entry *e)
 {
-	if (e->kind == SL_ENTRY_EVENT && strncmp(e->detail, "namespaces: ", 12) == 0) {
-		unsigned long long ipc = 0, pid = 0;
-		if (sscanf(e->detail, "namespaces: ipc:[%llu] pid:[%llu]", &ipc, &pid) == 2) {
-			j->r.ipc_ns = ipc;
-			j->r.pid_ns = pid;
-		}
+	if (e->kind == SL_ENTRY_EVENT && e->obs_kind == SL_OBS_SANDBOX) {
+		j->r.ipc_ns = e->obs.sandbox.ipc_ns;
+		j->r.pid_ns = e->obs.sandbox.pid_ns;
 	}
 	if (e->kind == SL_ENTRY_END) {
 		j->ended = 1;
@@ -184,8 +181,8 @@ static void take_entry(struct sl_job *j, const struct sl_trace_entry *e)
 		if (e->obs_kind == SL_OBS_PHASES)
 			j->r.phases = e->obs.phases;
 		for (int i = 0; i < j->r.ntrace; i++)
-			if (j->r.trace[i].kind == SL_ENTRY_EVENT && j->r.trace[i].verdict == SL_FAIL &&
-			    strncmp(j->r.trace[i].detail, "leaked", 6) == 0)
+			if (j->r.trace[i].kind == SL_ENTRY_EVENT && j->r.trace[i].obs_kind == SL_OBS_LEAK &&
+			    !j->r.trace[i].obs.leak.expected)
 				j->r.leaked_segments++;
 	}
 	sl_result_append(&j->r, e);

@@ -668,7 +668,7 @@ int sl_html_write(const char *path, const struct sl_report_item *items, int n, c
 		errno = ENOMEM;
 		return -1;
 	}
-	int rc = rc_write_file_atomic(path, buf, len);
+	int rc = sl_write_file_atomic(path, buf, len);
 	int saved = errno;
 	free(buf);
 	free(dir);

@@ -241,7 +241,7 @@ int sl_junit_write(const char *path, const struct sl_report_item *items, int n)
 		xmlFreeTextWriter(w);   /* flushes into buf */
 	}
 	if (rc == 0)
-		rc = rc_write_file_atomic(path, xmlBufferContent(buf), (size_t)xmlBufferLength(buf));
+		rc = sl_write_file_atomic(path, xmlBufferContent(buf), (size_t)xmlBufferLength(buf));
 	else
 		errno = ENOMEM;         /* the writer only fails to allocate (input is cleaned) */
 	int saved = errno;

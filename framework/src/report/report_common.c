@@ -494,63 +494,6 @@ time_t rc_run_start(const struct sl_report_item *items, int n)
 	return earliest ? (time_t)earliest : time(NULL);
 }
 
-/* ---- files ------------------------------------------------------------------------ */
-
-static int write_all(int fd, const char *p, size_t len)
-{
-	while (len) {
-		ssize_t w = write(fd, p, len);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -1;
-		p += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
-int rc_write_file_atomic(const char *path, const void *data, size_t len)
-{
-	/* A name of its own (path.XXXXXX), so that two writers of one report
-	 * folder, or a leftover, never share it; and the signals that stop a
-	 * run held back until the file is complete and renamed or removed, so
-	 * that a ^C can never leave half a report or a temporary file. */
-	static const int held[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE };
-	size_t plen = strlen(path);
-	char *tmp = malloc(plen + sizeof(".XXXXXX"));
-	sigset_t hold, was;
-	int fd, saved, rc = -1;
-
-	if (!tmp)
-		return -1;
-	memcpy(tmp, path, plen);
-	memcpy(tmp + plen, ".XXXXXX", sizeof(".XXXXXX"));
-	sigemptyset(&hold);
-	for (size_t i = 0; i < sizeof(held) / sizeof(held[0]); i++)
-		sigaddset(&hold, held[i]);
-	pthread_sigmask(SIG_BLOCK, &hold, &was);
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd >= 0) {
-		if (fchmod(fd, 0644) == 0 && write_all(fd, data, len) == 0 && fsync(fd) == 0) {
-			rc = close(fd);
-			fd = -1;
-			if (rc == 0)
-				rc = rename(tmp, path);
-		}
-		saved = errno;
-		if (fd >= 0)
-			close(fd);
-		if (rc != 0)
-			unlink(tmp);
-		errno = saved;
-	}
-	saved = errno;
-	pthread_sigmask(SIG_SETMASK, &was, NULL);
-	free(tmp);
-	errno = saved;
-	return rc;
-}
 
 void rc_system(struct rc_system *sys)
 {

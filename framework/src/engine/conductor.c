@@ -19,6 +19,7 @@
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/shm.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -72,15 +73,20 @@ static void fail(struct conductor *c, enum sl_outcome o, int step, const char *f
 	va_end(ap);
 }
 
+void conductor_event_init(const struct conductor *c, struct sl_trace_entry *e, enum sl_outcome verdict)
+{
+	memset(e, 0, sizeof(*e));
+	e->kind = SL_ENTRY_EVENT;
+	e->step = e->actor = -1;
+	e->verdict = verdict;
+	e->t_ns = sl_now_ns() - c->t0;
+	e->brief.slot = -1;
+}
+
 void conductor_event(struct conductor *c, enum sl_outcome verdict, const char *fmt, ...)
 {
 	struct sl_trace_entry e;
-	memset(&e, 0, sizeof(e));
-	e.kind = SL_ENTRY_EVENT;
-	e.step = e.actor = -1;
-	e.verdict = verdict;
-	e.t_ns = sl_now_ns() - c->t0;
-	e.brief.slot = -1;
+	conductor_event_init(c, &e, verdict);
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(e.detail, sizeof(e.detail), fmt, ap);
@@ -674,11 +680,24 @@ static void check_leaks(struct conductor *c)
 			}
 		fclose(f);
 	}
+	struct sl_trace_entry e;
+	conductor_event_init(c, &e, c->s->leak_expected ? SL_PASS : SL_FAIL);
+	e.obs_kind = SL_OBS_LEAK; /* the record the harness counts; the text is for people */
+	e.obs.leak.segments = left;
+	e.obs.leak.expected = c->s->leak_expected;
 	if (c->s->leak_expected) {
-		conductor_event(c, SL_PASS, "%d segment(s) left at the end, as the scenario expects:%s", left, ids);
+		int w = snprintf(e.detail, sizeof(e.detail), "%d segment(s) left at the end, as the scenario expects:%s",
+				 left, ids);
+		if (w >= (int)sizeof(e.detail)) /* the count is whole; the list of ids is cut, and says so */
+			memcpy(e.detail + sizeof(e.detail) - 4, "...", 4);
+		conductor_emit(c, &e);
 		return;
 	}
-	conductor_event(c, SL_FAIL, "leaked segment(s): %d left in the namespace after every actor ended:%s", left, ids);
+	int w = snprintf(e.detail, sizeof(e.detail),
+			 "leaked segment(s): %d left in the namespace after every actor ended:%s", left, ids);
+	if (w >= (int)sizeof(e.detail)) /* the count is whole; the list of ids is cut, and says so */
+		memcpy(e.detail + sizeof(e.detail) - 4, "...", 4);
+	conductor_emit(c, &e);
 	fail(c, SL_FAIL, -1, "leaked segment(s): %d left after every actor ended:%s", left, ids);
 }
 
@@ -739,7 +758,16 @@ static void announce_namespaces(struct conductor *c)
 	n = readlink("/proc/self/ns/pid", pid, sizeof(pid) - 1);
 	if (n > 0)
 		pid[n] = '\0';
-	conductor_event(c, SL_PASS, "namespaces: %s %s", ipc, pid);
+	struct sl_trace_entry e;
+	struct stat st;
+	conductor_event_init(c, &e, SL_PASS);
+	e.obs_kind = SL_OBS_SANDBOX;
+	if (stat("/proc/self/ns/ipc", &st) == 0)
+		e.obs.sandbox.ipc_ns = (uint64_t)st.st_ino;
+	if (stat("/proc/self/ns/pid", &st) == 0)
+		e.obs.sandbox.pid_ns = (uint64_t)st.st_ino;
+	snprintf(e.detail, sizeof(e.detail), "namespaces: %s %s", ipc, pid);
+	conductor_emit(c, &e);
 }
 
 static int alloc_state(struct conductor *c)

@@ -116,6 +116,8 @@ long long conductor_value(const struct conductor *c, const struct sl_value *v);
 int conductor_check_access(pid_t pid, const char *what, uint64_t addr, uint64_t len, char *why, size_t wlen);
 void conductor_emit(struct conductor *c, const struct sl_trace_entry *e);
 /* An EVENT entry with this verdict and text (no step, no actor). */
+/* An EVENT entry of now, with verdict, to fill in and conductor_emit(). */
+void conductor_event_init(const struct conductor *c, struct sl_trace_entry *e, enum sl_outcome verdict);
 void conductor_event(struct conductor *c, enum sl_outcome verdict, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 const char *conductor_actor_name(const struct conductor *c, int idx);

@@ -37,4 +37,10 @@ int sl_exe_relative(char *buf, size_t len, const char *rel, const char *name);
 #define SHMLIFE_DATA_REL "../share/shmlife"        /* valgrind.supp, scenarios/ */
 #endif
 
+/* Writes len bytes to a temporary file of its own beside path (path.XXXXXX,
+ * mode 0644), fsyncs it and renames it to path: path is whole or untouched.
+ * SIGINT, SIGTERM, SIGHUP, SIGQUIT and SIGPIPE are held back (in the calling
+ * thread) until then.  0, or -1 with errno (the temporary file removed). */
+int sl_write_file_atomic(const char *path, const void *data, size_t len);
+
 #endif

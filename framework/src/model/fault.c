@@ -1,7 +1,7 @@
 /* fault.c - the fault model's vocabulary: which calls a fault can target,
  * by name and by syscall number, which syscalls count as each of them, the
  * builder that appends a fault to a step, and the check of what can be
- * armed (scenario.h, inject.h).  Nothing here intercepts anything: that is
+ * armed (scenario.h, fault.h).  Nothing here intercepts anything: that is
  * inject.c. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -11,7 +11,7 @@
 #include <string.h>
 #include <sys/syscall.h>
 
-#include "inject.h"
+#include "fault.h"
 #include "shmlife/scenario.h"
 
 /* The name of each call, and the syscall number that stands for it in
