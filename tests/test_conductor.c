@@ -7,6 +7,7 @@
  * such.  Each test is the reproducer of one item, written from a script. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <ftw.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
@@ -17,6 +18,7 @@
 #include <unistd.h>
 
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include "../framework/src/engine/wire.h" /* the protocols themselves, tested below */
 #include "engine_fixture.h"
@@ -43,11 +45,32 @@ static struct sl_scenario *parse_ok(const char *fmt, ...)
 }
 
 /* A fresh directory for files the scenario's processes share with the test. */
+static char scratch[64];
+
+/* Removes the scratch directory and what the scenario wrote in it (the
+ * suite's .fini: after a failed assertion too). */
+static int remove_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw)
+{
+	(void)sb;
+	(void)type;
+	(void)ftw;
+	return remove(path);
+}
+
+static void remove_scratch(void)
+{
+	if (scratch[0])
+		nftw(scratch, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+	scratch[0] = '\0';
+}
+
+TestSuite(orphans, .fini = remove_scratch);
+
 static char *scratch_dir(void)
 {
-	static char dir[] = "/tmp/shmlife-test-conductor-XXXXXX";
-	cr_assert_not_null(mkdtemp(dir), "mkdtemp: %s", strerror(errno));
-	return dir;
+	snprintf(scratch, sizeof(scratch), "/tmp/shmlife-test-conductor-XXXXXX");
+	cr_assert_not_null(mkdtemp(scratch), "mkdtemp: %s", strerror(errno));
+	return scratch;
 }
 
 /* The first event of the trace whose detail contains `needle`, or NULL. */

@@ -2,6 +2,7 @@
  * process and no namespace behind, and scenarios run side by side. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -99,6 +100,33 @@ Test(sandbox, host_segment_with_the_same_key_is_untouched)
 	sl_scenario_free(s);
 }
 
+/* Opens the namespace `kind` of a process of the host that is in the one
+ * with inode `ino`; -1 if none is.  Held open, the namespace (and so its
+ * inode number) stays: the kernel hands a freed namespace's inode number to
+ * the next namespace made, by any test running beside this one, so a
+ * leftover check by number alone can count another scenario's processes. */
+static int hold_namespace(const char *kind, uint64_t ino)
+{
+	char want[64], path[300], link[64];
+	snprintf(want, sizeof(want), "%s:[%llu]", kind, (unsigned long long)ino);
+	DIR *d = opendir("/proc");
+	int fd = -1;
+	struct dirent *de;
+	while (d && fd < 0 && (de = readdir(d)))
+		if (de->d_name[0] >= '0' && de->d_name[0] <= '9') {
+			snprintf(path, sizeof(path), "/proc/%s/ns/%s", de->d_name, kind);
+			ssize_t len = readlink(path, link, sizeof(link) - 1);
+			if (len <= 0)
+				continue;
+			link[len] = '\0';
+			if (strcmp(link, want) == 0)
+				fd = open(path, O_RDONLY | O_CLOEXEC);
+		}
+	if (d)
+		closedir(d);
+	return fd;
+}
+
 Test(sandbox, nothing_is_left_after_fork_crash_and_timeout)
 {
 	struct sl_scenario *s = sl_scenario_new("leftovers");
@@ -111,11 +139,34 @@ Test(sandbox, nothing_is_left_after_fork_crash_and_timeout)
 	sl_add_crash(s, owner, SIGKILL);
 	const char *const hang[] = { "/bin/sleep", "600", NULL };
 	sl_add_exec(s, sleeper, hang);
-	struct sl_result r = run_scenario(s, 300);
+	struct sl_run_options o;
+	sl_run_options_default(&o);
+	o.step_timeout_ms = 300;
+	struct sl_job *j = sl_job_start(s, &o);
+	cr_assert_not_null(j);
+	/* the namespaces are held from the moment the conductor names them */
+	int ipc_fd = -1, pid_fd = -1;
+	while (sl_job_fd(j) >= 0) {
+		const struct sl_result *now = sl_job_peek(j);
+		if (now->ipc_ns && ipc_fd < 0) {
+			ipc_fd = hold_namespace("ipc", now->ipc_ns);
+			pid_fd = hold_namespace("pid", now->pid_ns);
+		}
+		int left = (int)(sl_job_deadline_ms(j) - sl_test_now_ms());
+		struct pollfd p = { .fd = sl_job_fd(j), .events = POLLIN };
+		if (left <= 0 || poll(&p, 1, left) <= 0 || !sl_job_pump(j))
+			break;
+	}
+	struct sl_result r;
+	sl_job_finish(j, &r);
 	cr_assert_eq(r.outcome, SL_TIMEOUT, "%s", r.reason);
 	cr_assert_neq(r.ipc_ns, 0, "the conductor named its namespaces");
+	cr_assert_geq(ipc_fd, 0, "the scenario's IPC namespace was held while it ran");
+	cr_assert_geq(pid_fd, 0, "the scenario's PID namespace was held while it ran");
 	cr_assert_eq(processes_in_namespace("ipc", r.ipc_ns), 0, "no process is left in its IPC namespace");
 	cr_assert_eq(processes_in_namespace("pid", r.pid_ns), 0, "no process is left in its PID namespace");
+	close(ipc_fd);
+	close(pid_fd);
 	sl_result_free(&r);
 	sl_scenario_free(s);
 }
