@@ -41,17 +41,12 @@ struct sl_segment_obs {
 	uint64_t ipcs_nattch;        /* the nattch column                      */
 	int ipcs_dest;               /* the status column says "dest"          */
 	char disagreement[160];      /* which fields, with both values         */
-	int unsettled;               /* the views changed during every round of
-	                              * reads (SL_SNAPSHOT_ROUNDS): no consistent
-	                              * snapshot; nothing may be judged on them */
 };
 
-/* A segment's views are read in rounds (IPC_STAT, its /proc row, IPC_STAT
- * again) until a round is consistent: the two views agree, or IPC_STAT held
- * still across the /proc read and the same disagreement came back in
- * SL_SNAPSHOT_KEPT such rounds (then the kernel keeps it: `disagree`). */
-#define SL_SNAPSHOT_ROUNDS 64
-#define SL_SNAPSHOT_KEPT 3
+/* A segment's views (IPC_STAT and its /proc/sysvipc/shm row), and the
+ * namespace's three counts, are read in rounds until one round agrees; a
+ * disagreement is one that every one of SL_SNAPSHOT_ROUNDS rounds shows. */
+#define SL_SNAPSHOT_ROUNDS 256
 
 /* The namespace as a whole. */
 struct sl_namespace_obs {
@@ -60,8 +55,6 @@ struct sl_namespace_obs {
 	int segments_stat_any;       /* segments SHM_STAT_ANY walks            */
 	uint64_t shmmax, shmall, shmmni;
 	int rmid_forced;
-	int unsettled;               /* the three counts changed during every one
-	                              * of SL_SNAPSHOT_ROUNDS rounds of reads    */
 };
 
 /* An actor's System V attachments, from /proc/PID/maps. */

@@ -36,7 +36,7 @@
 #define SL_WIRE_MAGIC 0x534c5743u    /* "SLWC": a command or a reply          */
 #define SL_WIRE_VERSION 2            /* 2: sequence numbers                    */
 #define SL_TRACE_MAGIC 0x534c5452u   /* "SLTR": a trace entry to the harness   */
-#define SL_TRACE_VERSION 2            /* 2: unsettled views in segment and namespace observations */
+#define SL_TRACE_VERSION 2            /* 2: the sandbox and leak records (SL_OBS_SANDBOX, SL_OBS_LEAK) */
 
 /* Operations that are not steps of a script. */
 enum sl_wire_op {

@@ -87,24 +87,15 @@ int observe_namespace(struct sl_namespace_obs *out)
 		return -1;
 	/* The three counts are read one after the other: with segments made or
 	 * removed meanwhile they differ for a moment.  Read in rounds until they
-	 * agree, or the same difference comes back in SL_SNAPSHOT_KEPT rounds in
-	 * a row (the kernel keeps it), as observe_segment() does (result.h). */
-	int kept = 0, last[3] = { -1, -1, -1 };
+	 * agree; only counts that differ in every one of SL_SNAPSHOT_ROUNDS
+	 * rounds are a disagreement the kernel keeps (result.h). */
 	for (int round = 0;; round++) {
 		out->segments_shm_info = info.used_ids;
 		out->segments_proc = count_proc_rows();
 		out->segments_stat_any = count_stat_any(max_index);
-		int now[3] = { out->segments_shm_info, out->segments_proc, out->segments_stat_any };
-		if (now[0] == now[1] && now[1] == now[2])
+		if ((out->segments_shm_info == out->segments_proc && out->segments_proc == out->segments_stat_any) ||
+		    round + 1 == SL_SNAPSHOT_ROUNDS)
 			break;
-		kept = memcmp(now, last, sizeof(now)) == 0 ? kept + 1 : 1;
-		memcpy(last, now, sizeof(now));
-		if (kept >= SL_SNAPSHOT_KEPT)
-			break;
-		if (round + 1 == SL_SNAPSHOT_ROUNDS) {
-			out->unsettled = 1;
-			break;
-		}
 		memset(&info, 0, sizeof(info));
 		if ((max_index = sl_raw_shmctl(0, SHM_INFO, (struct shmid_ds *)(void *)&info)) == -1)
 			return -1;

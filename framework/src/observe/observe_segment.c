@@ -6,8 +6,8 @@
  * mode, so the modes are compared whole.  The two views are read one after
  * the other, not atomically: a process acting on the segment between the two
  * reads can make them differ for a moment, so observe_segment() reads them
- * in rounds until one is a consistent snapshot, and calls a disagreement only
- * one the kernel keeps.
+ * in rounds until one agrees, and calls a disagreement only one the kernel
+ * keeps through every round.
  *
  * Both are read with raw system calls (observe_raw.h), never through libc:
  * a libc that lies to the actors lies to the conductor too.
@@ -192,8 +192,6 @@ int observe_segment_brief(int shmid, struct sl_segment_brief *out)
 	return 0;
 }
 
-static int same_fields(const struct sl_segment_view *a, const struct sl_segment_view *b);
-
 /* IPC_STAT of shmid into v (present = 0 and *err set if it failed). */
 static void stat_view(int shmid, struct sl_segment_view *v, int *err)
 {
@@ -206,53 +204,37 @@ static void stat_view(int shmid, struct sl_segment_view *v, int *err)
 		view_from_stat(shmid, &ds, v);
 }
 
-static int same_view(const struct sl_segment_view *a, const struct sl_segment_view *b)
-{
-	return a->present == b->present && (!a->present || same_fields(a, b));
-}
-
 /* The views are read one after the other, not atomically: a process that
  * attaches or detaches between two reads changes nattch, lpid, atime and
  * dtime (and shmat counts itself twice for a moment: do_shmat() holds an
- * extra nattch while it maps).  So they are read in rounds until one is a
- * consistent snapshot (result.h, SL_SNAPSHOT_ROUNDS). */
+ * extra nattch while it maps).  So they are read in rounds, the order of the
+ * two reads swapped each round, until one round agrees; only views that
+ * disagree in every one of SL_SNAPSHOT_ROUNDS rounds are a disagreement the
+ * kernel keeps (result.h).  Two rounds alike prove nothing: a process
+ * attaching in a loop can keep pace with the rounds. */
 int observe_segment(int shmid, struct sl_segment_obs *out)
 {
-	struct sl_segment_obs cur, last;
-	int kept = 0;
+	struct sl_segment_obs cur;
 
 	if (!out) {
 		errno = EINVAL;
 		return -1;
 	}
-	memset(&last, 0, sizeof(last));
 	for (int round = 0; round < SL_SNAPSHOT_ROUNDS; round++) {
-		struct sl_segment_view again;
-		int again_errno;
 		memset(&cur, 0, sizeof(cur));
 		cur.shmid = shmid;
-		stat_view(shmid, &cur.stat, &cur.stat_errno);
+		if (round % 2 == 0)
+			stat_view(shmid, &cur.stat, &cur.stat_errno);
 		if (proc_row(shmid, &cur.proc) == -1)
 			return -1;
+		if (round % 2 == 1)
+			stat_view(shmid, &cur.stat, &cur.stat_errno);
 		cur.disagree = sl_segment_views_differ(&cur.stat, &cur.proc, cur.disagreement,
 						       sizeof(cur.disagreement));
-		if (!cur.disagree) {
-			*out = cur;
-			return 0;
-		}
-		stat_view(shmid, &again, &again_errno);
-		int held = same_view(&cur.stat, &again) && again_errno == cur.stat_errno;
-		int same_as_last = round > 0 && same_view(&cur.stat, &last.stat) && same_view(&cur.proc, &last.proc);
-		kept = held ? (same_as_last ? kept + 1 : 1) : 0;
-		last = cur;
-		if (kept >= SL_SNAPSHOT_KEPT) {
-			*out = cur; /* the kernel keeps this disagreement */
-			return 0;
-		}
+		if (!cur.disagree)
+			break;
 	}
-	*out = last;
-	out->disagree = 0;
-	out->unsettled = 1;
+	*out = cur; /* the agreeing round, or the last of those that all disagreed */
 	return 0;
 }
 
