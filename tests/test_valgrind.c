@@ -392,7 +392,10 @@ static int have_valgrind(void)
 
 /* Runs `shmlife run --valgrind SCRIPT` with the build's bin/ on PATH;
  * returns its exit status and results.json. */
-static int run_harness(const char *script, int valgrind, json_object **results)
+/* Runs `shmlife run [--valgrind] -q EXTRA... --report-dir TMP/reports
+ * SCRIPT` with the build's bin/ on PATH and its stdout in TMP/tap.txt;
+ * returns its wait status.  Skips the test where it cannot run. */
+static int spawn_harness(const char *script, int valgrind, const char *const *extra)
 {
 	const char *bin = getenv("SHMLIFE_BIN"), *build = getenv("SHMLIFE_BUILD_DIR");
 	if (!bin || !build)
@@ -403,6 +406,16 @@ static int run_harness(const char *script, int valgrind, json_object **results)
 		cr_skip_test("valgrind is not installed (Debian: apt-get install valgrind)");
 	char *reports = in_tmp("reports"), *out = in_tmp("tap.txt"), *path = NULL;
 	cr_assert_neq(asprintf(&path, "%s/bin:%s", build, getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin"), -1);
+	const char *argv[16] = { bin, "run", "-q" };
+	int n = 3;
+	if (valgrind)
+		argv[n++] = "--valgrind";
+	for (int i = 0; extra && extra[i] && n < 12; i++)
+		argv[n++] = extra[i];
+	argv[n++] = "--report-dir";
+	argv[n++] = reports;
+	argv[n++] = script;
+	argv[n] = NULL;
 	pid_t pid = fork();
 	cr_assert_geq(pid, 0);
 	if (pid == 0) {
@@ -410,22 +423,27 @@ static int run_harness(const char *script, int valgrind, json_object **results)
 		if (fd < 0 || dup2(fd, 1) < 0)
 			_exit(126);
 		setenv("PATH", path, 1);
-		if (valgrind)
-			execl(bin, bin, "run", "--valgrind", "-q", "--report-dir", reports, script, (char *)NULL);
-		else
-			execl(bin, bin, "run", "-q", "--report-dir", reports, script, (char *)NULL);
+		execv(bin, (char *const *)argv);
 		_exit(127);
 	}
 	int st;
 	while (waitpid(pid, &st, 0) < 0)
 		cr_assert_eq(errno, EINTR);
+	free(reports);
+	free(out);
+	free(path);
+	return st;
+}
+
+/* Runs `shmlife run --valgrind SCRIPT` (see spawn_harness); returns its
+ * exit status and results.json. */
+static int run_harness(const char *script, int valgrind, json_object **results)
+{
+	int st = spawn_harness(script, valgrind, NULL);
 	char *json = in_tmp("reports/results.json");
 	*results = json_object_from_file(json);
 	cr_assert_not_null(*results, "no %s (harness status %d)", json, st);
 	free(json);
-	free(reports);
-	free(out);
-	free(path);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
@@ -544,36 +562,16 @@ static int valgrinds_in_tmp(const char *known, char **list, char *first, size_t 
  * pass and nothing of valgrind's is left in /tmp. */
 Test(memcheck, parallel_runs_pass_and_leave_nothing_in_tmp, .timeout = 300)
 {
-	const char *bin = getenv("SHMLIFE_BIN"), *build = getenv("SHMLIFE_BUILD_DIR");
-	if (!bin || !build)
-		cr_skip_test("SHMLIFE_BIN and SHMLIFE_BUILD_DIR are not set: run this through ctest");
-	if (!have_valgrind())
-		cr_skip_test("valgrind is not installed (Debian: apt-get install valgrind)");
 	char first[300] = "", *before = NULL;
 	valgrinds_in_tmp(NULL, &before, first, sizeof(first)); /* someone else's, not ours */
-	char *reports = in_tmp("reports"), *out = in_tmp("tap.txt"), *path = NULL;
-	cr_assert_neq(asprintf(&path, "%s/bin:%s", build, getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin"), -1);
-	pid_t pid = fork();
-	cr_assert_geq(pid, 0);
-	if (pid == 0) {
-		int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		if (fd < 0 || dup2(fd, 1) < 0)
-			_exit(126);
-		setenv("PATH", path, 1);
-		execl(bin, bin, "run", "--valgrind", "-q", "-j4", "--repeat", "8", "--report-dir", reports,
-		      "scenarios/daemon/daemon-program-skips.scn", (char *)NULL);
-		_exit(127);
-	}
-	int st;
-	while (waitpid(pid, &st, 0) < 0)
-		cr_assert_eq(errno, EINTR);
+	const char *const parallel[] = { "-j4", "--repeat", "8", NULL };
+	int st = spawn_harness("scenarios/daemon/daemon-program-skips.scn", 1, parallel);
+	char *out = in_tmp("tap.txt");
 	char cmd[600];
 	snprintf(cmd, sizeof(cmd), "grep -qx '8 passed, 0 failed, 0 skipped' '%s'", out);
 	cr_assert_eq(system(cmd), 0, "not all 8 passed (exit %d): see %s", WEXITSTATUS(st), out);
 	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 	cr_assert_eq(valgrinds_in_tmp(before ? before : "", NULL, first, sizeof(first)), 0, "left behind: %s", first);
 	free(before);
-	free(reports);
 	free(out);
-	free(path);
 }
