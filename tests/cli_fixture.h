@@ -25,7 +25,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#ifdef SHMLIFE_SANITIZE
+#define CLI_LIMIT_MS 180000 /* under ASan and UBSan everything is about 3 times slower */
+#else
 #define CLI_LIMIT_MS 60000 /* a command that takes longer is stuck: killed, the test fails */
+#endif
 
 /* What one command did. */
 struct cli_result {
