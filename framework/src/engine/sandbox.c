@@ -43,21 +43,6 @@
 #include "wire.h"
 
 /* The conductor's last word when something failed before it could speak. */
-void sl_send_verdict(int fd, enum sl_outcome o, const char *fmt, ...)
-{
-	struct sl_trace_entry e;
-	memset(&e, 0, sizeof(e));
-	e.kind = SL_ENTRY_END;
-	e.step = e.actor = -1;
-	e.brief.slot = -1;
-	e.verdict = o;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(e.detail, sizeof(e.detail), fmt, ap);
-	va_end(ap);
-	sl_trace_send(fd, &e);
-}
-
 static int write_file(const char *path, const char *text)
 {
 	int fd = open(path, O_WRONLY | O_CLOEXEC);

@@ -16,8 +16,5 @@
 pid_t sl_sandbox_start(const struct sl_scenario *s, const struct sl_run_options *o, int fd,
 		       enum sl_outcome *outcome, char *why, size_t len);
 
-/* Writes an END entry with this outcome and reason to the trace pipe: the
- * last word of a process that fails before the conductor can speak. */
-void sl_send_verdict(int fd, enum sl_outcome o, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #endif

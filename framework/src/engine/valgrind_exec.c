@@ -23,10 +23,10 @@
 #include <unistd.h>
 
 #include "conductor.h"
-#include "sandbox.h"
 #include "shmlife/parse.h"
 #include "shmlife/valgrind.h"
 #include "util.h"
+#include "wire.h"
 
 #define NARGS 32 /* room for every argument below and the NULL */
 

@@ -1,6 +1,8 @@
 /* wire.c - sending and receiving conductor <-> actor messages, and framing
  * the trace entries streamed to the harness (wire.h). */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/types.h>
@@ -139,4 +141,19 @@ const char *sl_trace_frame_problem(const struct sl_trace_frame *f)
 	if (f->size != sizeof(struct sl_trace_entry))
 		return "a trace record of another size";
 	return NULL;
+}
+
+void sl_send_verdict(int fd, enum sl_outcome o, const char *fmt, ...)
+{
+	struct sl_trace_entry e;
+	memset(&e, 0, sizeof(e));
+	e.kind = SL_ENTRY_END;
+	e.step = e.actor = -1;
+	e.brief.slot = -1;
+	e.verdict = o;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(e.detail, sizeof(e.detail), fmt, ap);
+	va_end(ap);
+	sl_trace_send(fd, &e);
 }

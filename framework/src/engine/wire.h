@@ -139,4 +139,8 @@ int sl_trace_send(int fd, const struct sl_trace_entry *e);
  * with it, in words. */
 const char *sl_trace_frame_problem(const struct sl_trace_frame *f);
 
+/* Writes an END entry with this outcome and reason to the trace pipe: the
+ * last word of a process that fails before the conductor can speak. */
+void sl_send_verdict(int fd, enum sl_outcome o, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 #endif
