@@ -1,6 +1,6 @@
 /* report_html_internal.h - what the parts of the HTML report share
- * (report_html.c: the page and escaping; report_html_svg.c: the sequence
- * diagram).  Not a public header.
+ * (report_html.c: the page; report_html_svg.c: the sequence diagram;
+ * report_html_text.c: the escaping both use).  Not a public header.
  */
 #ifndef SHMLIFE_REPORT_HTML_INTERNAL_H
 #define SHMLIFE_REPORT_HTML_INTERNAL_H
