@@ -188,9 +188,9 @@ static void remove_dir(const char *dir)
 	const struct dirent *de;
 	while ((de = readdir(d)))
 		if (de->d_name[0] != '.') {
-			char path[512];
-			snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-			unlink(path);
+			char path[1024];
+			if (snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) < (int)sizeof(path))
+				unlink(path);
 		}
 	closedir(d);
 	rmdir(dir);
