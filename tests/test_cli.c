@@ -1407,6 +1407,34 @@ static int count_files(const char *dir)
 	return n;
 }
 
+/* Issue 13 item 1: the segment is made by a grandchild reparented to PID 1;
+ * the baseline used to count only the program's calls, so no shmget crash
+ * point existed and the leak went unseen. */
+Test(cli, explore_crashes_a_reparented_grandchild_at_its_own_calls)
+{
+	struct cli_result r;
+	const char *dir = cli_path("explore");
+	cli_run(&r, CLI_ARGS("explore", "-q", "--calls", "shmget,shmctl", "--report-dir", dir,
+			     "tests/data/explore/orphan-leak.scn"));
+	assert_exit(r, 1);
+	cr_assert(cli_has_line(r.out, "  BROKEN   every process named shmlife-orphan in app's program (3 in the "
+				      "baseline) killed by SIGKILL just after its shmget call 1 (step 1, line 6)"),
+		  "%s", r.out);
+	cr_assert(cli_has_line(r.out, "           breaks: no-leak"), "%s", r.out);
+	char script[300];
+	snprintf(script, sizeof(script), "%s/orphan-leak.step1-shmlife-orphan-shmget1-after.scn", dir);
+	char *text = cli_slurp(script);
+	cr_assert_not_null(text, "%s\n%s", script, r.out);
+	cr_assert(strstr(text, " inject shmget call=1 comm=shmlife-orphan signal=SIGKILL after"), "%s", text);
+	free(text);
+	cli_result_free(&r);
+	/* the script reproduces it: the leak, every time */
+	cli_run(&r, CLI_ARGS("run", "-q", "--report-dir", cli_path("rep"), script));
+	assert_exit(r, 1);
+	cr_assert(strstr(r.out, "leak"), "%s", r.out);
+	cli_result_free(&r);
+}
+
 Test(cli, explore_finds_the_careless_leak_and_a_script_that_reproduces_it)
 {
 	struct cli_result r;

@@ -426,7 +426,19 @@ Test(programs, calls_n_to_m_and_every_call)
 	expect_segments(s, 0);
 	struct sl_result r = run_scenario(s, 0);
 	assert_passed(r);
-	assert_event(r, "(program of step 3): shmget=1 shmat=3 shmdt=3 shmctl=1 ftok=0 fork=0 setsid=0 open=0 mmap=0");
+	assert_event(r, "(shmlife-rawshm-, program of step 3): shmget=1 shmat=3 shmdt=3 shmctl=1 ftok=0 fork=0 setsid=0 "
+			"open=0 mmap=0");
+	/* and the record explore reads, field by field */
+	const struct sl_calls_obs *c = NULL;
+	for (int i = 0; i < r.ntrace; i++)
+		if (r.trace[i].obs_kind == SL_OBS_CALLS && r.trace[i].step == 2)
+			c = &r.trace[i].obs.calls;
+	cr_assert(c, "no calls record for step 3");
+	cr_expect_eq(c->role, SL_CALLS_PROGRAM);
+	cr_expect_str_eq(c->comm, "shmlife-rawshm-");
+	cr_expect_eq(c->calls[1], 3u, "shmat=%u", c->calls[1]);
+	cr_expect_str_eq(sl_fault_call_at(1), "shmat");
+	cr_expect_eq(c->calls[0] + c->calls[2] + c->calls[3], 1u + 3u + 1u);
 	sl_result_free(&r);
 	sl_scenario_free(s);
 }

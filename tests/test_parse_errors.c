@@ -717,3 +717,12 @@ Test(parse_errors, too_many_steps)
 		p += sprintf(p, "w setsid\n");
 	check(text, "t.scn:13:1: too many steps (the limit is 100000)\n");
 }
+
+/* inject ... comm=NAME: a process name as the kernel keeps it */
+ERRORS(inject_comm_too_long,
+	HEAD "owner exec prog inject shmget comm=a-very-long-program-name errno=EINVAL fails EINVAL\n",
+	"t.scn:3:36: a comm is 1 to 15 bytes (the kernel keeps the first 15 of a program's name), not 24: "
+	"comm=a-very-long-pro\n")
+ERRORS(inject_comm_without_name,
+	HEAD "owner exec prog inject shmget comm= errno=EINVAL\n",
+	"t.scn:3:37: expected a process name: comm=postgres, found 'errno'\n")

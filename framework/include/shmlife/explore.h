@@ -46,6 +46,14 @@ struct sl_crash_point {
 	int actor;
 	int syscall_nr;         /* CALL_*: the call (as in sl_fault)           */
 	int nth;                /* CALL_*: its number, from 1                  */
+	char comm[16];          /* CALL_*: in the processes of this name of the
+				 * program's tree ("": the program's and every
+				 * process it starts, as a fault without comm=) */
+	char parent_comm[16];   /* CALL_*: the parent of the first such process */
+	int in_child;           /* CALL_*: not the program itself but a process
+				 * it started (child, grandchild, reparented) */
+	int processes;          /* CALL_*: how many processes had that name in
+				 * the baseline (each dies at its own call N) */
 };
 
 struct sl_explore_point {

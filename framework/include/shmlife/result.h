@@ -120,7 +120,8 @@ enum sl_entry_kind {
 enum sl_obs_kind { SL_OBS_NONE, SL_OBS_SEGMENT, SL_OBS_NAMESPACE, SL_OBS_MAPS, SL_OBS_PROCESS,
 		   SL_OBS_PHASES,  /* the END entry: where the time went */
 		   SL_OBS_SANDBOX, /* an EVENT at the start: the scenario's namespaces */
-		   SL_OBS_LEAK };  /* an EVENT at the end: segments left in the namespace */
+		   SL_OBS_LEAK,    /* an EVENT at the end: segments left in the namespace */
+		   SL_OBS_CALLS }; /* an EVENT at a step's end: a supervised process's calls */
 
 /* The scenario's namespaces, by inode number (as `ls -l /proc/PID/ns`
  * shows them), so that anyone can check later that they are gone. */
@@ -132,6 +133,31 @@ struct sl_sandbox_ids {
 struct sl_leak_obs {
 	int segments;
 	int expected;                /* the scenario says `leak: expected`     */
+};
+
+/* The calls one process made while a step's faults were armed, counted by
+ * the fault-injection supervisor (docs/fault-injection.md).  `calls[i]`
+ * counts the call sl_fault_call_at(i) names ("shmget", ...). */
+#define SL_MAX_CALL_KINDS 12
+enum sl_calls_role {
+	SL_CALLS_ACTOR,              /* the actor performing a built-in operation */
+	SL_CALLS_PROGRAM,            /* the program `exec` ran                 */
+	SL_CALLS_CHILD,              /* a process the program started: its child,
+				      * grandchild ..., reparented or not       */
+};
+struct sl_calls_obs {
+	int pid;
+	enum sl_calls_role role;
+	int parent_pid;              /* SL_CALLS_CHILD: its parent when first seen,
+				      * 0 if it had been reparented already   */
+	char comm[16];               /* its name (/proc/PID/comm) at its last call */
+	char parent_comm[16];        /* the parent's, "" if unknown             */
+	char became[16];             /* "": these are its calls until the step's end;
+				      * else the name it took next (exec,
+				      * PR_SET_NAME), whose calls are counted
+				      * afresh in a record of their own         */
+	unsigned ncalls;             /* how many entries of calls[] are used   */
+	unsigned calls[SL_MAX_CALL_KINDS];
 };
 
 struct sl_trace_entry {
@@ -160,6 +186,7 @@ struct sl_trace_entry {
 		struct sl_phase_times phases;
 		struct sl_sandbox_ids sandbox;
 		struct sl_leak_obs leak;
+		struct sl_calls_obs calls;
 	} obs;
 };
 

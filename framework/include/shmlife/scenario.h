@@ -169,6 +169,8 @@ struct sl_fault {
 	int first, last;         /* calls first..last (1-based); last 0 = every */
 	int err;                 /* SL_FAULT_ERRNO                              */
 	int signal;              /* SL_FAULT_SIGNAL_*                           */
+	char comm[16];           /* only in a process of this name (its comm at
+				  * the call), "" in any process of the step  */
 };
 
 /* ---- steps, actors, the scenario --------------------------------------- */

@@ -564,7 +564,7 @@ static void flush_before_kills(struct conductor *c, const struct sl_step *st)
 
 struct fault_report { struct conductor *c; int step; };
 
-static void report_fault(void *ctx, const char *text)
+static void report_fault(void *ctx, const char *text, const struct sl_calls_obs *calls)
 {
 	const struct fault_report *fr = ctx;
 	struct sl_trace_entry e;
@@ -576,6 +576,11 @@ static void report_fault(void *ctx, const char *text)
 	e.t_ns = sl_now_ns() - fr->c->t0;
 	e.brief.slot = -1;
 	snprintf(e.detail, sizeof(e.detail), "%s", text);
+	if (calls) {
+		e.obs_kind = SL_OBS_CALLS; /* the record explore reads; the text is for people */
+		e.obs.calls = *calls;
+		e.pid = calls->pid;
+	}
 	conductor_emit(fr->c, &e);
 }
 

@@ -36,7 +36,8 @@
 #define SL_WIRE_MAGIC 0x534c5743u    /* "SLWC": a command or a reply          */
 #define SL_WIRE_VERSION 2            /* 2: sequence numbers                    */
 #define SL_TRACE_MAGIC 0x534c5452u   /* "SLTR": a trace entry to the harness   */
-#define SL_TRACE_VERSION 2            /* 2: the sandbox and leak records (SL_OBS_SANDBOX, SL_OBS_LEAK) */
+#define SL_TRACE_VERSION 3            /* 2: the sandbox and leak records (SL_OBS_SANDBOX, SL_OBS_LEAK);
+				       * 3: the calls record (SL_OBS_CALLS) */
 
 /* Operations that are not steps of a script. */
 enum sl_wire_op {

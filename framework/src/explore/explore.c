@@ -117,13 +117,14 @@ static int view_for(struct view *v, const struct sl_scenario *s, const struct sl
 		view_crash_step(v, p->step);
 	} else if (p->kind != SL_CRASH_NONE) {
 		struct sl_fault f = { p->kind == SL_CRASH_CALL_BEFORE ? SL_FAULT_SIGNAL_BEFORE : SL_FAULT_SIGNAL_AFTER,
-				      p->syscall_nr, p->nth, p->nth, 0, SIGKILL };
+				      p->syscall_nr, p->nth, p->nth, 0, SIGKILL, "" };
+		memcpy(f.comm, p->comm, sizeof(f.comm));
 		v->s.steps[p->step].outcome.kind = SL_EXPECT_ANY;
 		if (view_add_fault(v, p->step, &f) < 0)
 			return -1;
 	}
 	/* the baseline counts each program's calls: a fault that injects nothing */
-	struct sl_fault count = { SL_FAULT_TRACE, sl_fault_call_number("shmget"), 1, 0, 0, 0 };
+	struct sl_fault count = { SL_FAULT_TRACE, sl_fault_call_number("shmget"), 1, 0, 0, 0, "" };
 	for (int k = 0; trace_calls && k < s->nsteps; k++)
 		if (s->steps[k].op == SL_OP_EXEC && !s->steps[k].invariant && view_add_fault(v, k, &count) < 0)
 			return -1;
@@ -180,26 +181,65 @@ static int judge_run(const struct sl_scenario *s, const struct view *v, const st
 	return 0;
 }
 
-/* Calls of each step's program in the baseline, from the supervisor's
- * "inject: calls of pid P (program of step K): shmget=N ..." events. */
-static void count_calls(const struct sl_result *r, int nsteps, unsigned (*counts)[IC__COUNT])
+/* What the baseline saw of the processes of one step's program: per name
+ * (a process counted under each name it had, docs/fault-injection.md), the
+ * most calls of each kind any process of that name made; in the order the
+ * names were first seen, the program's own first. */
+struct tree_name {
+	int step;
+	char comm[16];
+	char parent_comm[16];
+	int in_child;                    /* no process of that name was the program itself */
+	int processes;                   /* how many had that name             */
+	unsigned calls[IC__COUNT];
+};
+struct tree_calls {
+	struct tree_name *v;
+	int n, cap;
+};
+
+static struct tree_name *tree_name_for(struct tree_calls *t, int step, const struct sl_calls_obs *o)
+{
+	for (int i = 0; i < t->n; i++)
+		if (t->v[i].step == step && strcmp(t->v[i].comm, o->comm) == 0)
+			return &t->v[i];
+	if (t->n == t->cap) {
+		int ncap = t->cap ? t->cap * 2 : 16;
+		struct tree_name *nv = realloc(t->v, (size_t)ncap * sizeof(*nv));
+		if (!nv)
+			return NULL;
+		t->v = nv;
+		t->cap = ncap;
+	}
+	struct tree_name *n = &t->v[t->n++];
+	memset(n, 0, sizeof(*n));
+	n->step = step;
+	n->in_child = 1;
+	memcpy(n->comm, o->comm, sizeof(n->comm));
+	memcpy(n->parent_comm, o->parent_comm, sizeof(n->parent_comm));
+	return n;
+}
+
+/* Calls of each step's program tree in the baseline, from the supervisor's
+ * records (SL_OBS_CALLS). */
+static int count_calls(const struct sl_result *r, int nsteps, struct tree_calls *t)
 {
 	for (int i = 0; i < r->ntrace; i++) {
 		const struct sl_trace_entry *e = &r->trace[i];
-		int pid, step, off = 0;
-		if (e->kind != SL_ENTRY_EVENT ||
-		    sscanf(e->detail, "inject: calls of pid %d (program of step %d):%n", &pid, &step, &off) != 2 ||
-		    off == 0 || step < 1 || step > nsteps)
+		if (e->kind != SL_ENTRY_EVENT || e->obs_kind != SL_OBS_CALLS || e->obs.calls.role == SL_CALLS_ACTOR ||
+		    e->step < 0 || e->step >= nsteps || !e->obs.calls.comm[0])
 			continue;
-		step--; /* the trace numbers steps from 1 */
-		for (int c = 0; c < IC__COUNT; c++) {
-			char key[32];
-			snprintf(key, sizeof(key), " %s=", inject_call_name(c));
-			const char *at = strstr(e->detail + off, key);
-			if (at)
-				counts[step][c] = (unsigned)strtoul(at + strlen(key), NULL, 10);
-		}
+		struct tree_name *n = tree_name_for(t, e->step, &e->obs.calls);
+		if (!n)
+			return -1;
+		if (e->obs.calls.role == SL_CALLS_PROGRAM)
+			n->in_child = 0;
+		n->processes++;
+		for (unsigned c = 0; c < e->obs.calls.ncalls && c < IC__COUNT; c++)
+			if (e->obs.calls.calls[c] > n->calls[c])
+				n->calls[c] = e->obs.calls.calls[c];
 	}
+	return 0;
 }
 
 /* ---- the crash points ------------------------------------------------------------------ */
@@ -218,8 +258,46 @@ static int push_point(struct sl_crash_point **v, int *n, int *cap, struct sl_cra
 	return 0;
 }
 
+/* 1 if step k's program was one process in the baseline (no child). */
+static int alone(const struct tree_calls *t, int k)
+{
+	int processes = 0;
+	for (int i = 0; i < t->n; i++)
+		if (t->v[i].step == k)
+			processes += t->v[i].processes;
+	return processes <= 1;
+}
+
+/* The crash points at each call of the processes named `n` of step k's
+ * tree: of that name only (comm=) unless the program was alone. */
+static int push_call_points(const struct sl_explore_options *o, struct sl_crash_point p, const struct tree_name *n,
+			    int named, struct sl_crash_point **out, int *np, int *cap)
+{
+	if (named) {
+		memcpy(p.comm, n->comm, sizeof(p.comm));
+		memcpy(p.parent_comm, n->parent_comm, sizeof(p.parent_comm));
+		p.in_child = n->in_child;
+		p.processes = n->processes;
+	}
+	for (int c = 0; c < IC__COUNT; c++) {
+		if (o->calls && !(o->calls & (1u << c)))
+			continue;
+		for (unsigned nth = 1; nth <= n->calls[c]; nth++) {
+			p.syscall_nr = sl_fault_call_number(inject_call_name(c));
+			p.nth = (int)nth;
+			p.kind = SL_CRASH_CALL_BEFORE;
+			if (push_point(out, np, cap, p) < 0)
+				return -1;
+			p.kind = SL_CRASH_CALL_AFTER;
+			if (c != IC_FORK && push_point(out, np, cap, p) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
 static int collect_points(const struct sl_scenario *s, const struct sl_explore_options *o,
-			  unsigned (*counts)[IC__COUNT], struct sl_crash_point **out)
+			  const struct tree_calls *t, struct sl_crash_point **out)
 {
 	int n = 0, cap = 0;
 	*out = NULL;
@@ -227,23 +305,12 @@ static int collect_points(const struct sl_scenario *s, const struct sl_explore_o
 		const struct sl_step *st = &s->steps[k];
 		if (st->actor < 0 || st->op == SL_OP_EXPECT || st->invariant)
 			continue;
-		struct sl_crash_point p = { SL_CRASH_STEP, k, st->actor, 0, 0 };
+		struct sl_crash_point p = { SL_CRASH_STEP, k, st->actor, 0, 0, "", "", 0, 0 };
 		if (push_point(out, &n, &cap, p) < 0)
 			return -1;
-		for (int c = 0; st->op == SL_OP_EXEC && !o->steps_only && c < IC__COUNT; c++) {
-			if (o->calls && !(o->calls & (1u << c)))
-				continue;
-			for (unsigned nth = 1; nth <= counts[k][c]; nth++) {
-				p.syscall_nr = sl_fault_call_number(inject_call_name(c));
-				p.nth = (int)nth;
-				p.kind = SL_CRASH_CALL_BEFORE;
-				if (push_point(out, &n, &cap, p) < 0)
-					return -1;
-				p.kind = SL_CRASH_CALL_AFTER;
-				if (c != IC_FORK && push_point(out, &n, &cap, p) < 0)
-					return -1;
-			}
-		}
+		for (int i = 0; st->op == SL_OP_EXEC && !o->steps_only && i < t->n; i++)
+			if (t->v[i].step == k && push_call_points(o, p, &t->v[i], !alone(t, k), out, &n, &cap) < 0)
+				return -1;
 	}
 	return n;
 }
@@ -263,9 +330,25 @@ void sl_crash_point_describe(const struct sl_scenario *s, const struct sl_crash_
 		break;
 	case SL_CRASH_CALL_BEFORE:
 	case SL_CRASH_CALL_AFTER:
-		snprintf(buf, len, "%s's program killed by SIGKILL just %s %s call %d (step %d, line %d)", actor,
-			 p->kind == SL_CRASH_CALL_BEFORE ? "before" : "after", sl_fault_call_name(p->syscall_nr),
-			 p->nth, p->step + 1, line);
+		if (!p->comm[0])
+			snprintf(buf, len, "%s's program killed by SIGKILL just %s %s call %d (step %d, line %d)", actor,
+				 p->kind == SL_CRASH_CALL_BEFORE ? "before" : "after", sl_fault_call_name(p->syscall_nr),
+				 p->nth, p->step + 1, line);
+		else if (p->processes > 1)
+			snprintf(buf, len, "every process named %s in %s's program (%d in the baseline) killed by SIGKILL "
+				 "just %s its %s call %d (step %d, line %d)", p->comm, actor, p->processes,
+				 p->kind == SL_CRASH_CALL_BEFORE ? "before" : "after", sl_fault_call_name(p->syscall_nr),
+				 p->nth, p->step + 1, line);
+		else if (!p->in_child)
+			snprintf(buf, len, "%s's program %s killed by SIGKILL just %s its %s call %d (step %d, line %d)",
+				 actor, p->comm, p->kind == SL_CRASH_CALL_BEFORE ? "before" : "after",
+				 sl_fault_call_name(p->syscall_nr), p->nth, p->step + 1, line);
+		else
+			snprintf(buf, len, "%s (%s of %s, in %s's program) killed by SIGKILL just %s its %s call %d "
+				 "(step %d, line %d)", p->comm, p->parent_comm[0] ? "child" : "descendant",
+				 p->parent_comm[0] ? p->parent_comm : "it", actor,
+				 p->kind == SL_CRASH_CALL_BEFORE ? "before" : "after", sl_fault_call_name(p->syscall_nr),
+				 p->nth, p->step + 1, line);
 		break;
 	}
 }
@@ -367,8 +450,8 @@ static void put_line_with_inject(FILE *out, const struct sl_crash_point *p, cons
 	size_t cut = comment_start(line, len);
 	while (cut > 0 && (line[cut - 1] == ' ' || line[cut - 1] == '\t'))
 		cut--;
-	fprintf(out, "%.*s   inject %s call=%d signal=SIGKILL %s", (int)cut, line, sl_fault_call_name(p->syscall_nr),
-		p->nth, p->kind == SL_CRASH_CALL_BEFORE ? "before" : "after");
+	fprintf(out, "%.*s   inject %s call=%d%s%s signal=SIGKILL %s", (int)cut, line, sl_fault_call_name(p->syscall_nr),
+		p->nth, p->comm[0] ? " comm=" : "", p->comm, p->kind == SL_CRASH_CALL_BEFORE ? "before" : "after");
 	if (cut < len)
 		fprintf(out, "   %.*s", (int)(len - cut), line + cut + (line[cut] == ' ' || line[cut] == '\t'));
 	fputc('\n', out);
@@ -380,8 +463,8 @@ static void script_name(const struct sl_scenario *s, const struct sl_crash_point
 	if (p->kind == SL_CRASH_STEP)
 		snprintf(label, sizeof(label), "crash-step%d-%s", p->step + 1, s->actors[p->actor].name);
 	else
-		snprintf(label, sizeof(label), "step%d-%s%d-%s", p->step + 1, sl_fault_call_name(p->syscall_nr), p->nth,
-			 p->kind == SL_CRASH_CALL_BEFORE ? "before" : "after");
+		snprintf(label, sizeof(label), "step%d-%s%s%s%d-%s", p->step + 1, p->comm, p->comm[0] ? "-" : "",
+			 sl_fault_call_name(p->syscall_nr), p->nth, p->kind == SL_CRASH_CALL_BEFORE ? "before" : "after");
 	for (char *c = label; *c; c++)
 		if (!isalnum((unsigned char)*c) && *c != '-' && *c != '_')
 			*c = '_';
@@ -460,7 +543,7 @@ static int invariant_names(const struct sl_scenario *s, struct sl_explore_result
 
 /* One run of the view for crash point `at`; judged into pt. */
 static int explore_one(const struct sl_scenario *s, const struct sl_explore_options *o, const struct sl_crash_point *at,
-		       struct sl_explore_result *x, struct sl_explore_point *pt, unsigned (*counts)[IC__COUNT])
+		       struct sl_explore_result *x, struct sl_explore_point *pt, struct tree_calls *counts)
 {
 	struct view v;
 	struct sl_result r;
@@ -472,8 +555,8 @@ static int explore_one(const struct sl_scenario *s, const struct sl_explore_opti
 		return -1;
 	}
 	int rc = judge_run(s, &v, &r, x, pt);
-	if (counts)
-		count_calls(&r, s->nsteps, counts);
+	if (rc == 0 && counts)
+		rc = count_calls(&r, s->nsteps, counts);
 	sl_result_free(&r);
 	view_free(&v);
 	if (rc == 0 && pt->broken && o->report_dir && at->kind != SL_CRASH_NONE)
@@ -491,12 +574,12 @@ static int explore_one(const struct sl_scenario *s, const struct sl_explore_opti
 int sl_explore(const struct sl_scenario *s, const struct sl_explore_options *o, struct sl_explore_result *r)
 {
 	memset(r, 0, sizeof(*r));
-	unsigned (*counts)[IC__COUNT] = calloc((size_t)s->nsteps + 1, sizeof(*counts));
+	struct tree_calls counts = { NULL, 0, 0 };
 	struct sl_crash_point *points = NULL;
-	struct sl_crash_point none = { SL_CRASH_NONE, -1, -1, 0, 0 };
+	struct sl_crash_point none = { SL_CRASH_NONE, -1, -1, 0, 0, "", "", 0, 0 };
 	int n = -1;
-	if (!counts || invariant_names(s, r) < 0 || explore_one(s, o, &none, r, &r->baseline, counts) < 0 ||
-	    (n = collect_points(s, o, counts, &points)) < 0)
+	if (invariant_names(s, r) < 0 || explore_one(s, o, &none, r, &r->baseline, &counts) < 0 ||
+	    (n = collect_points(s, o, &counts, &points)) < 0)
 		goto fail;
 	r->points = calloc((size_t)n + 1, sizeof(*r->points));
 	if (!r->points)
@@ -509,11 +592,11 @@ int sl_explore(const struct sl_scenario *s, const struct sl_explore_options *o, 
 		r->ninconclusive += !r->points[i].broken && (r->points[i].run == SL_BROK || r->points[i].run == SL_TIMEOUT);
 	}
 	free(points);
-	free(counts);
+	free(counts.v);
 	return 0;
 fail:
 	free(points);
-	free(counts);
+	free(counts.v);
 	int saved = errno ? errno : ENOMEM;
 	sl_explore_result_free(r);
 	errno = saved;

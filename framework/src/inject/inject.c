@@ -189,8 +189,16 @@ struct plan {
 	pid_t pid;                       /* the process (thread group id)      */
 	int step;
 	enum { PLAN_ACTOR, PLAN_PROGRAM, PLAN_CHILD, PLAN_WAITING } role;
-	pid_t parent;                    /* PLAN_CHILD: the process it came from;
+	int renamed;                     /* a closed record: the process took the
+					  * name `became` (exec, PR_SET_NAME) and
+					  * its plan goes on, counted afresh */
+	char became[16];
+	pid_t parent;                    /* PLAN_CHILD: its parent when first seen,
+					  * 0 if it had been reparented already;
 					  * PLAN_WAITING: the actor whose child is awaited */
+	char comm[16];                   /* PLAN_PROGRAM, PLAN_CHILD: its name at its last call */
+	char parent_comm[16];            /* PLAN_CHILD: the parent's, "" unknown */
+	int listener;                    /* PLAN_PROGRAM: the listener its calls came on, -1 none yet */
 	const struct sl_fault *faults;   /* the step's, owned by the scenario  */
 	int nfaults;
 	unsigned calls[IC__COUNT];
@@ -201,12 +209,23 @@ struct plan {
 	int nfired, more_fired;
 };
 
+/* A listener, and whose tree it is.  A program run by an actor that is not
+ * supervised itself installs its own listener, so every process under it
+ * (its children, grandchildren, reparented or not) is of that program's
+ * tree; an actor's own listener is shared by the programs it runs later. */
+struct listener {
+	int fd;
+	pid_t program;                   /* the program that installed it, 0: an actor */
+};
+
 static struct {
-	int listener[INJECT_MAX_LISTENERS];
+	struct listener listener[INJECT_MAX_LISTENERS];
 	int nlisteners;
 	struct plan *plans;
 	int nplans, capplans;
 	int failed_step, failed_err;     /* an announcement that could not be supervised */
+	unsigned untold_calls;           /* calls of processes that could not be told apart */
+	pid_t untold_pid;                /* the last of them                    */
 } sup = { .failed_step = -1 };
 
 int inject_listeners(void)
@@ -216,7 +235,7 @@ int inject_listeners(void)
 
 static void drop_listener(int i)
 {
-	close(sup.listener[i]);
+	close(sup.listener[i].fd);
 	sup.listener[i] = sup.listener[--sup.nlisteners];
 }
 
@@ -238,7 +257,7 @@ static struct plan *new_plan(void)
 static struct plan *find_plan(pid_t pid)
 {
 	for (int i = 0; i < sup.nplans; i++)
-		if (sup.plans[i].pid == pid && sup.plans[i].role != PLAN_WAITING)
+		if (sup.plans[i].pid == pid && sup.plans[i].role != PLAN_WAITING && !sup.plans[i].renamed)
 			return &sup.plans[i];
 	return NULL;
 }
@@ -256,6 +275,7 @@ int inject_arm(int step, pid_t pid, int exec, const struct sl_fault *faults, int
 	}
 	p->pid = exec ? 0 : pid;
 	p->parent = pid;
+	p->listener = -1;
 	p->role = exec ? PLAN_WAITING : PLAN_ACTOR;
 	p->step = step;
 	p->faults = faults;
@@ -267,7 +287,8 @@ void inject_announced(pid_t pid, pid_t actor_pid, int listener, int err)
 {
 	if (listener >= 0) {
 		if (sup.nlisteners < INJECT_MAX_LISTENERS)
-			sup.listener[sup.nlisteners++] = listener;
+			sup.listener[sup.nlisteners++] =
+				(struct listener){ listener, pid != actor_pid ? pid : 0 };
 		else {
 			close(listener); /* its calls then fail with ENOSYS: say so */
 			err = EMFILE;
@@ -296,19 +317,49 @@ static int still_waiting(const struct caller *c)
 	return ioctl(c->listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0;
 }
 
-/* Tgid and PPid of a task, from /proc/TID/status. */
-static int task_ids(pid_t tid, pid_t *tgid, pid_t *ppid)
+/* Tgid, PPid and (if comm) Name of a task, from /proc/TID/status. */
+static int task_ids(pid_t tid, pid_t *tgid, pid_t *ppid, char comm[16])
 {
 	char path[64], buf[1024];
 	snprintf(path, sizeof(path), "/proc/%d/status", tid);
 	if (sl_read_text(path, buf, sizeof(buf)) < 0)
 		return -1;
 	const char *t = strstr(buf, "\nTgid:"), *pp = strstr(buf, "\nPPid:");
-	if (!t || !pp)
+	if (!t || !pp || strncmp(buf, "Name:\t", 6) != 0)
 		return -1;
 	*tgid = (pid_t)atoi(t + 6);
 	*ppid = (pid_t)atoi(pp + 6);
+	if (comm) {
+		size_t n = strcspn(buf + 6, "\n");
+		if (n > 15)
+			n = 15;
+		memcpy(comm, buf + 6, n);
+		comm[n] = '\0';
+	}
 	return 0;
+}
+
+/* A process's name now (/proc/PID/comm), or "" if it cannot be read. */
+static void task_comm(pid_t pid, char comm[16])
+{
+	char path[64], buf[64];
+	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+	comm[0] = '\0';
+	if (sl_read_text(path, buf, sizeof(buf)) < 0)
+		return;
+	size_t n = strcspn(buf, "\n");
+	if (n > 15)
+		n = 15;
+	memcpy(comm, buf, n);
+	comm[n] = '\0';
+}
+
+static struct listener *listener_of(int fd)
+{
+	for (int i = 0; i < sup.nlisteners; i++)
+		if (sup.listener[i].fd == fd)
+			return &sup.listener[i];
+	return NULL;
 }
 
 static int programs_armed(void)
@@ -319,9 +370,62 @@ static int programs_armed(void)
 	return 0;
 }
 
+/* A new plan for process `tgid` of the tree of program plan `a` (index ai:
+ * new_plan may move the array), fresh counts, the same faults. */
+static struct plan *child_plan(int ai, pid_t tgid, pid_t parent, const char *comm)
+{
+	struct plan *c = new_plan();
+	if (!c)
+		return NULL;
+	const struct plan *a = &sup.plans[ai];
+	c->pid = tgid;
+	c->step = a->step;
+	c->role = PLAN_CHILD;
+	c->parent = parent;
+	c->listener = -1;
+	c->faults = a->faults;
+	c->nfaults = a->nfaults;
+	snprintf(c->comm, sizeof(c->comm), "%s", comm);
+	const struct plan *up = parent ? find_plan(parent) : NULL;
+	snprintf(c->parent_comm, sizeof(c->parent_comm), "%s", up ? up->comm : parent ? "" : a->comm);
+	return c;
+}
+
+/* The program whose tree a process that no parent pid leads back to (it
+ * was reparented to PID 1) belongs to, by the listener its call came on:
+ * the program that installed that listener, or the one program whose calls
+ * come on it (an actor's listener, shared by the programs it runs).  -1 if
+ * none, or if several programs share it: the caller cannot be told apart,
+ * and is counted as such. */
+static int program_of_listener(const struct caller *who, pid_t tgid)
+{
+	const struct listener *l = listener_of(who->listener);
+	int found = -1, n = 0;
+	for (int i = 0; i < sup.nplans; i++) {
+		const struct plan *p = &sup.plans[i];
+		if (p->role != PLAN_PROGRAM)
+			continue;
+		if (l && l->program && p->pid == l->program)
+			return i;
+		if (p->listener == who->listener) {
+			found = i;
+			n++;
+		}
+	}
+	if (n > 1) {
+		sup.untold_calls++;
+		sup.untold_pid = tgid;
+		return -1;
+	}
+	return found;
+}
+
 /* The plan of the process a task belongs to: its own, its thread group's,
- * or (for processes an exec'd program started) a copy of its ancestor's
- * with fresh counts.  Whatever /proc said is used only if the caller still
+ * or (for processes an exec'd program started) a copy of its program's
+ * with fresh counts: found by walking parent pids up to a process of the
+ * program's tree, or, when the walk ends at PID 1 (the process was
+ * reparented, as a daemon's is after its first fork), by the listener the
+ * call came on.  Whatever /proc said is used only if the caller still
  * waits after the reads (still_waiting). */
 static struct plan *plan_for(const struct caller *who)
 {
@@ -330,37 +434,68 @@ static struct plan *plan_for(const struct caller *who)
 	if (p || !programs_armed())
 		return p;
 	pid_t tgid, ppid;
-	if (task_ids(tid, &tgid, &ppid) < 0)
+	char comm[16];
+	if (task_ids(tid, &tgid, &ppid, comm) < 0)
 		return NULL;
-	if (tgid != tid && task_ids(tgid, &tgid, &ppid) < 0)
+	if (tgid != tid && task_ids(tgid, &tgid, &ppid, comm) < 0)
 		return NULL;
 	if (!still_waiting(who))
 		return NULL; /* gone: its pid may be another's already */
 	if (tgid != tid && (p = find_plan(tgid)) != NULL)
 		return p;
+	pid_t parent = ppid;
 	for (int depth = 0; ppid > 1 && depth < 32; depth++) {
 		struct plan *a = find_plan(ppid);
 		if (a) {
 			if (a->role != PLAN_PROGRAM && a->role != PLAN_CHILD)
-				return NULL;
-			int ai = (int)(a - sup.plans);
-			struct plan *c = new_plan(); /* may move the array */
-			if (!c)
-				return NULL;
-			a = &sup.plans[ai];
-			c->pid = tgid;
-			c->step = a->step;
-			c->role = PLAN_CHILD;
-			c->parent = a->pid;
-			c->faults = a->faults;
-			c->nfaults = a->nfaults;
-			return c;
+				return NULL; /* an actor's own child (daemon(), fork) */
+			return child_plan((int)(a - sup.plans), tgid, parent, comm);
 		}
 		pid_t up;
-		if (task_ids(ppid, &up, &ppid) < 0 || !still_waiting(who))
+		if (task_ids(ppid, &up, &ppid, NULL) < 0 || !still_waiting(who))
 			return NULL;
 	}
-	return NULL;
+	if (ppid > 1)
+		return NULL;
+	int ai = program_of_listener(who, tgid);
+	return ai < 0 ? NULL : child_plan(ai, tgid, parent > 1 ? parent : 0, comm);
+}
+
+static int made_calls(const struct plan *p)
+{
+	for (int c = 0; c < IC__COUNT; c++)
+		if (p->calls[c])
+			return 1;
+	return p->nfired > 0;
+}
+
+/* A program's process is counted under its name: once it takes another
+ * (it exec'd: "sh", then "postgres"; or PR_SET_NAME), what it did so far
+ * is closed as a record of its own and its calls are counted afresh, so
+ * that "postgres's shmget call 1" means the same in every run. */
+static struct plan *follow_name(struct plan *p)
+{
+	char now[16];
+	task_comm(p->pid, now);
+	if (!now[0] || strcmp(now, p->comm) == 0)
+		return p;
+	if (!p->comm[0] || !made_calls(p)) {
+		memcpy(p->comm, now, sizeof(now));
+		return p;
+	}
+	int pi = (int)(p - sup.plans);
+	struct plan *closed = new_plan(); /* may move the array */
+	if (!closed)
+		return &sup.plans[pi]; /* counted on under the old name */
+	p = &sup.plans[pi];
+	*closed = *p;
+	closed->renamed = 1;
+	memcpy(closed->became, now, sizeof(now));
+	closed->restart_pending = 0;
+	memset(p->calls, 0, sizeof(p->calls));
+	p->nfired = p->more_fired = 0;
+	memcpy(p->comm, now, sizeof(now));
+	return p;
 }
 
 /* The fault for call number `nth` of `call`: the last one written that matches. */
@@ -370,6 +505,8 @@ static const struct sl_fault *fault_for(const struct plan *p, int call, unsigned
 	for (int i = 0; i < p->nfaults; i++) {
 		const struct sl_fault *f = &p->faults[i];
 		if (f->kind == SL_FAULT_TRACE || inject_call_of_syscall(f->syscall_nr) != call)
+			continue;
+		if (f->comm[0] && strcmp(f->comm, p->comm) != 0)
 			continue;
 		if (nth >= (unsigned)f->first && (f->last == 0 || nth <= (unsigned)f->last))
 			hit = f;
@@ -553,6 +690,10 @@ static void supervise(int listener)
 	const struct caller c = { listener, n.id, (pid_t)n.pid };
 	int call = inject_call_of_syscall(n.data.nr);
 	struct plan *p = call >= 0 ? plan_for(&c) : NULL;
+	if (p && p->role == PLAN_PROGRAM)
+		p->listener = listener;
+	if (p && (p->role == PLAN_PROGRAM || p->role == PLAN_CHILD))
+		p = follow_name(p);
 	if (p && p->restart_pending && same_call(&p->restart, &n.data)) {
 		p->restart_pending = 0; /* the call a signal-before sent back */
 		p = NULL;
@@ -581,7 +722,7 @@ int inject_poll(struct pollfd *fds, int nfds, int timeout_ms)
 		if (nfds > 0)
 			memcpy(all, fds, (size_t)nfds * sizeof(*fds));
 		for (int i = 0; i < nl; i++)
-			all[nfds + i] = (struct pollfd){ .fd = sup.listener[i], .events = POLLIN };
+			all[nfds + i] = (struct pollfd){ .fd = sup.listener[i].fd, .events = POLLIN };
 		int left = -1;
 		if (deadline >= 0) {
 			int64_t l = deadline - sl_now_ms();
@@ -600,7 +741,7 @@ int inject_poll(struct pollfd *fds, int nfds, int timeout_ms)
 		for (int i = nl - 1; i >= 0; i--) { /* backwards: dropping moves the last one */
 			short ev = all[nfds + i].revents;
 			if (ev & POLLIN)
-				supervise(sup.listener[i]);
+				supervise(sup.listener[i].fd);
 			else if (ev & (POLLHUP | POLLERR | POLLNVAL))
 				drop_listener(i); /* every process under it has ended */
 		}
@@ -643,20 +784,59 @@ static void describe_fired(const struct plan *p, const struct fired *x, char *bu
 /* Steps are numbered from 1 where a reader sees them (p->step counts from 0). */
 static void describe_calls(const struct plan *p, char *buf, size_t len)
 {
+	char name[64];
+	if (p->renamed)
+		snprintf(name, sizeof(name), "%s, until it became %s", p->comm, p->became);
+	else
+		snprintf(name, sizeof(name), "%s", p->comm);
 	if (p->role == PLAN_ACTOR)
 		snprintf(buf, len, "inject: calls of pid %d (actor of step %d):", p->pid, p->step + 1);
 	else if (p->role == PLAN_PROGRAM)
-		snprintf(buf, len, "inject: calls of pid %d (program of step %d):", p->pid, p->step + 1);
+		snprintf(buf, len, "inject: calls of pid %d (%s, program of step %d):", p->pid, name, p->step + 1);
+	else if (p->parent)
+		snprintf(buf, len, "inject: calls of pid %d (%s, child of pid %d %s, step %d):", p->pid, name,
+			 p->parent, p->parent_comm, p->step + 1);
 	else
-		snprintf(buf, len, "inject: calls of pid %d (child of pid %d, step %d):", p->pid, p->parent,
-			 p->step + 1);
+		snprintf(buf, len, "inject: calls of pid %d (%s, reparented descendant of %s, step %d):", p->pid,
+			 name, p->parent_comm, p->step + 1);
 	for (int c = 0; c < IC__COUNT; c++)
 		sl_appendf(buf, len, " %s=%u", inject_call_name(c), p->calls[c]);
 }
 
-int inject_step_end(int step, void (*report)(void *ctx, const char *text), void *ctx)
+static void calls_record(const struct plan *p, struct sl_calls_obs *o)
+{
+	_Static_assert(IC__COUNT <= SL_MAX_CALL_KINDS, "sl_calls_obs holds every kind of call");
+	memset(o, 0, sizeof(*o));
+	o->pid = p->pid;
+	o->role = p->role == PLAN_ACTOR ? SL_CALLS_ACTOR : p->role == PLAN_PROGRAM ? SL_CALLS_PROGRAM : SL_CALLS_CHILD;
+	o->parent_pid = p->role == PLAN_CHILD ? p->parent : 0;
+	memcpy(o->comm, p->comm, sizeof(o->comm));
+	memcpy(o->parent_comm, p->parent_comm, sizeof(o->parent_comm));
+	if (p->renamed)
+		memcpy(o->became, p->became, sizeof(o->became));
+	o->ncalls = IC__COUNT;
+	for (int c = 0; c < IC__COUNT; c++)
+		o->calls[c] = p->calls[c];
+}
+
+static void report_untold(inject_report_fn report, void *ctx)
 {
 	char line[240];
+	if (!sup.untold_calls)
+		return;
+	snprintf(line, sizeof(line),
+		 "inject: %u calls (the last of pid %d) came from processes reparented to PID 1 on a listener "
+		 "that several programs share: they could not be told apart and were let through unfaulted",
+		 sup.untold_calls, sup.untold_pid);
+	if (report)
+		report(ctx, line, NULL);
+	sup.untold_calls = 0;
+}
+
+int inject_step_end(int step, inject_report_fn report, void *ctx)
+{
+	char line[240];
+	struct sl_calls_obs rec;
 	int w = 0;
 	for (int i = 0; i < sup.nplans; i++) {
 		struct plan *p = &sup.plans[i];
@@ -668,18 +848,20 @@ int inject_step_end(int step, void (*report)(void *ctx, const char *text), void 
 			continue; /* the program never announced itself */
 		for (int k = 0; k < p->nfired && report; k++) {
 			describe_fired(p, &p->fired[k], line, sizeof(line));
-			report(ctx, line);
+			report(ctx, line, NULL);
 		}
 		if (p->more_fired && report) {
 			snprintf(line, sizeof(line), "inject: pid %d: %d more faults injected", p->pid, p->more_fired);
-			report(ctx, line);
+			report(ctx, line, NULL);
 		}
 		if (report) {
 			describe_calls(p, line, sizeof(line));
-			report(ctx, line);
+			calls_record(p, &rec);
+			report(ctx, line, &rec);
 		}
 	}
 	sup.nplans = w;
+	report_untold(report, ctx);
 	int err = 0;
 	if (sup.failed_step == step) {
 		err = sup.failed_err;

@@ -9,6 +9,9 @@
  * it.  Filters survive fork and exec, so children, static binaries and raw
  * syscall() users are covered; a process has at most one listener above it,
  * so a child of a supervised process is announced, not filtered again.
+ * Every process a program starts is of its tree, with counts of its own,
+ * however it was reparented: by its parent pids, or by the listener its
+ * calls come on (docs/fault-injection.md).
  * docs/fault-injection.md says it all in prose.
  */
 #ifndef SHMLIFE_INJECT_H
@@ -19,6 +22,7 @@
 #include <sys/types.h>
 
 #include "fault.h"
+#include "shmlife/result.h"
 #include "shmlife/scenario.h"
 
 
@@ -43,10 +47,13 @@ void inject_announced(pid_t pid, pid_t actor_pid, int listener, int err);
  * Returns when one of fds is ready (their count), at the timeout (0), or
  * -1 with errno.  timeout_ms < 0: no timeout. */
 int inject_poll(struct pollfd *fds, int nfds, int timeout_ms);
+/* What inject_step_end() reports: a line for people, and with the calls of
+ * one process, their record (NULL for a fault that fired). */
+typedef void (*inject_report_fn)(void *ctx, const char *text, const struct sl_calls_obs *calls);
 /* Ends the faults of `step`: each thing to report (faults that fired, calls
  * counted) is passed to `report`.  Returns 0, or the errno that kept a
  * process of the step from being supervised. */
-int inject_step_end(int step, void (*report)(void *ctx, const char *text), void *ctx);
+int inject_step_end(int step, inject_report_fn report, void *ctx);
 /* Listeners being supervised (0: no process is supervised). */
 int inject_listeners(void);
 

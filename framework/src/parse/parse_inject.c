@@ -2,7 +2,7 @@
  * (docs/fault-injection.md), hooked into the grammar at three points:
  *
  *   a step's clause   inject [CALL] [call=N | calls=N..M | calls=N.. | every]
- *                            (errno=E | signal=S [before|after] | count)
+ *                            [comm=NAME] (errno=E | signal=S [before|after] | count)
  *   a line            invariant NAME: STEP-OR-EXPECTATION
  *   a header          keep-going
  *
@@ -92,6 +92,22 @@ static int inject_range(struct slp_parser *p, struct sl_fault *f)
 	return 0;
 }
 
+/* comm=NAME (after `comm =`): only in processes of that name, as
+ * /proc/PID/comm has it: 1 to 15 bytes. */
+static int inject_comm(struct slp_parser *p, struct sl_fault *f)
+{
+	const struct slp_token *t = slp_peek(p);
+	if ((t->kind != TK_WORD && t->kind != TK_STRING) || slp_peek_at(p, 1)->kind == TK_EQ)
+		return slp_expected(p, "a process name: comm=postgres");
+	size_t n = strlen(t->text);
+	if (n == 0 || n > 15)
+		return slp_error(p, t->col, "a comm is 1 to 15 bytes (the kernel keeps the first 15 of a "
+				 "program's name), not %zu: comm=%.15s", n, t->text);
+	memcpy(f->comm, t->text, n + 1);
+	slp_next(p);
+	return 0;
+}
+
 static int inject_effect(struct slp_parser *p, struct sl_fault *f)
 {
 	if (key_eq(p, "errno")) {
@@ -135,7 +151,11 @@ int slp_inject_clause(struct slp_parser *p, struct slp_pstep *ps)
 	const struct slp_token *at = slp_peek(p);
 	if ((slp_is_word(at, "call") || slp_is_word(at, "calls") || slp_is_word(at, "every")) && inject_range(p, &f))
 		return -1;
+	if (key_eq(p, "comm") && inject_comm(p, &f))
+		return -1;
 	if (inject_effect(p, &f))
+		return -1;
+	if (!f.comm[0] && key_eq(p, "comm") && inject_comm(p, &f))
 		return -1;
 	char why[200];
 	if (sl_fault_invalid(&f, why, sizeof(why)))

@@ -239,13 +239,32 @@ static json_object *phases_json(struct jb *b, const struct sl_phase_times *p)
 static const char *const obs_kind_names[] = {
 	[SL_OBS_NONE] = "none", [SL_OBS_SEGMENT] = "segment", [SL_OBS_NAMESPACE] = "namespace",
 	[SL_OBS_MAPS] = "maps", [SL_OBS_PROCESS] = "process", [SL_OBS_PHASES] = "phases",
-	[SL_OBS_SANDBOX] = "sandbox", [SL_OBS_LEAK] = "leak",
+	[SL_OBS_SANDBOX] = "sandbox", [SL_OBS_LEAK] = "leak", [SL_OBS_CALLS] = "calls",
 };
+
+/* A supervised process's calls (SL_OBS_CALLS): {"pid", "role", "comm", ..., "calls": {"shmget": N, ...}}. */
+static json_object *calls_json(struct jb *b, const struct sl_calls_obs *c)
+{
+	static const char *const roles[] = { [SL_CALLS_ACTOR] = "actor", [SL_CALLS_PROGRAM] = "program",
+					     [SL_CALLS_CHILD] = "child" };
+	json_object *x = json_object_new_object();
+	add_int(b, x, "pid", c->pid);
+	add_str(b, x, "role", (unsigned)c->role <= SL_CALLS_CHILD ? roles[c->role] : "unknown");
+	add_int(b, x, "parent_pid", c->parent_pid);
+	add_str(b, x, "comm", c->comm);
+	add_str(b, x, "parent_comm", c->parent_comm);
+	add_str(b, x, "became", c->became);
+	json_object *calls = json_object_new_object();
+	for (unsigned i = 0; i < c->ncalls && i < SL_MAX_CALL_KINDS && sl_fault_call_at((int)i); i++)
+		add_uint(b, calls, sl_fault_call_at((int)i), c->calls[i]);
+	add(b, x, "calls", calls);
+	return x;
+}
 
 static void add_obs(struct jb *b, json_object *o, const struct sl_trace_entry *e)
 {
 	unsigned k = (unsigned)e->obs_kind;
-	add_str(b, o, "obs_kind", k <= SL_OBS_LEAK ? obs_kind_names[k] : "unknown");
+	add_str(b, o, "obs_kind", k <= SL_OBS_CALLS ? obs_kind_names[k] : "unknown");
 	switch (e->obs_kind) {
 	case SL_OBS_SEGMENT: add(b, o, "obs", segment_json(b, &e->obs.seg)); break;
 	case SL_OBS_NAMESPACE: add(b, o, "obs", namespace_json(b, &e->obs.ns)); break;
@@ -266,6 +285,7 @@ static void add_obs(struct jb *b, json_object *o, const struct sl_trace_entry *e
 		add(b, o, "obs", x);
 		break;
 	}
+	case SL_OBS_CALLS: add(b, o, "obs", calls_json(b, &e->obs.calls)); break;
 	default: add_null(b, o, "obs"); break;
 	}
 }
