@@ -14,11 +14,13 @@
 #include "catalog.h"
 #include "cli_util.h"
 #include "progress.h"
+#include "recap.h"
 #include "runner.h"
 #include "shmlife/report.h"
 #include "shmlife/report_html.h"
 #include "shmlife/run.h"
 #include "shmlife/valgrind.h"
+#include "term.h"
 
 #define CMD "run"
 #define DEFAULT_REPORT_DIR "reports/out"
@@ -34,7 +36,9 @@ struct run_args {
 	int shard, shards;               /* 1-based shard of `shards`          */
 	const char *report_dir;
 	int valgrind;
-	int quiet;
+	int quiet;                       /* -q: no progress; -qq: no recap either */
+	int verbose;                     /* -v: a line per scenario, skips in the recap */
+	enum term_color_mode color;
 };
 
 static void usage(FILE *out)
@@ -56,10 +60,15 @@ static void usage(FILE *out)
 		"                        (default " DEFAULT_REPORT_DIR ")\n"
 		"      --valgrind        run actors under memcheck (XML into DIR/valgrind)\n"
 		"      --tap-version N   13 (default, what every prove reads) or 14\n"
-		"  -q, --quiet           no progress on stderr\n"
+		"      --color WHEN      auto (default: on a terminal, unless NO_COLOR is set),\n"
+		"                        always or never\n"
+		"  -v, --verbose         a line per scenario on a terminal too; skips in the recap\n"
+		"  -q, --quiet           no progress on stderr; -qq: no recap either\n"
 		"  -h, --help            this text\n\n"
 		"TAP on stdout, in catalog order, then a line such as\n"
-		"`12 passed, 1 failed, 2 skipped`.\n"
+		"`12 passed, 1 failed, 2 skipped`.  Then a recap of what did not pass\n"
+		"(outcome, name, file:line, reason): on stdout when it is a terminal, else\n"
+		"on stderr with the counts.\n"
 		"Exit: 0 all passed or skipped; 1 a FAIL, TIMEOUT or flaky scenario; 2 bad\n"
 		"usage or a script error; 3 a BROK (wins over 1) or reports not written;\n"
 		"128+N stopped by signal N.\n");
@@ -78,6 +87,9 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		{ "valgrind", no_argument, NULL, 'V' },
 		{ "tap-version", required_argument, NULL, 'T' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "color", required_argument, NULL, 'C' },
+		{ "colour", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -96,7 +108,7 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 	}
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "j:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "j:qvh", longopts, NULL)) != -1) {
 		int rc = 0;
 		switch (c) {
 		case 'j': rc = cli_positive_int(CMD, "--jobs", optarg, &a->jobs); break;
@@ -108,7 +120,9 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		case 'd': a->report_dir = optarg; break;
 		case 'V': a->valgrind = 1; break;
 		case 'T': rc = cli_tap_version(CMD, optarg); break;
-		case 'q': a->quiet = 1; break;
+		case 'q': a->quiet++; break;
+		case 'v': a->verbose = 1; break;
+		case 'C': rc = term_parse_color(CMD, optarg, &a->color); break;
 		case 'h': usage(stdout); return 1;
 		default:
 			cli_usage_error(CMD, "unknown option or missing value: '%s'", argv[optind - 1]);
@@ -176,8 +190,39 @@ struct stream {
 	struct sl_report_item *items;
 	char *done;
 	int n, printed;
+	int color;                       /* TAP on stdout in colour            */
 	struct progress progress;
 };
+
+/* One test point, its `ok` / `not ok` (and `# SKIP`) in its outcome's
+ * colour when stdout is coloured; the YAML block as it is. */
+static void put_tap_item(FILE *out, int number, const struct sl_report_item *it, int color)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = color ? open_memstream(&text, &len) : NULL;
+
+	if (!mem) {
+		sl_tap_item(out, number, it);
+		return;
+	}
+	sl_tap_item(mem, number, it);
+	fclose(mem);
+	enum sl_outcome o = it->result.outcome;
+	size_t word = strncmp(text, "not ok", 6) == 0 ? 6 : 2;
+	char *skip = o == SL_SKIP ? strstr(text, " # SKIP ") : NULL;
+	char *eol = strchr(text, '\n');
+	if (skip && eol && skip > eol)
+		skip = NULL;
+	fprintf(out, "%s%.*s%s", term_outcome_on(1, o), (int)word, text, term_off(1));
+	if (skip)
+		fprintf(out, "%.*s%s%.6s%s%s", (int)(skip + 1 - text - (long)word), text + word, term_outcome_on(1, o),
+			skip + 1, term_off(1), skip + 7);
+	else
+		fputs(text + word, out);
+	fflush(out);
+	free(text);
+}
 
 static void on_started(void *ctx, int index)
 {
@@ -191,7 +236,7 @@ static void on_finished(void *ctx, int index)
 	s->done[index] = 1;
 	progress_clear(&s->progress);
 	while (s->printed < s->n && s->done[s->printed]) {
-		sl_tap_item(stdout, s->printed + 1, &s->items[s->printed]);
+		put_tap_item(stdout, s->printed + 1, &s->items[s->printed], s->color);
 		s->printed++;
 	}
 	progress_finished(&s->progress, index);
@@ -264,6 +309,22 @@ static int write_page_reports(const char *dir, const char *valgrind, const struc
 	return rc;
 }
 
+/* What did not pass, last: on stdout when it is a terminal (below the
+ * closing line), else on stderr, with the counts, so that a run whose TAP
+ * went to a file still ends with what to look at. */
+static void print_recap(const struct run_args *a, const struct sl_report_item *items, int n)
+{
+	int tty = isatty(STDOUT_FILENO);
+	FILE *out = tty ? stdout : stderr;
+	struct recap_style st = {
+		.color = term_wants_color(a->color, out),
+		.verbose = a->verbose,
+		.counts = !tty && !a->quiet,
+	};
+	if (a->quiet < 2)
+		recap_print(out, items, n, &st);
+}
+
 static int run_items(const struct run_args *a, struct sl_report_item *items, int n)
 {
 	struct sl_run_options o;
@@ -283,6 +344,8 @@ static int run_items(const struct run_args *a, struct sl_report_item *items, int
 		fprintf(stderr, "shmlife run: out of memory\n");
 		return EXIT_BROKEN;
 	}
+	s.color = term_wants_color(a->color, stdout);
+	progress_style(&s.progress, term_wants_color(a->color, stderr), a->verbose);
 	/* Stop signals are held from here until the reports are written: the
 	 * first one stops the run, and the reports of what ran are still
 	 * written, whole (runner.h). */
@@ -299,6 +362,7 @@ static int run_items(const struct run_args *a, struct sl_report_item *items, int
 		status = EXIT_BROKEN;
 	if (write_page_reports(a->report_dir, o.valgrind, items, n))
 		status = EXIT_BROKEN;
+	print_recap(a, items, n);
 	sig = runner_stop_signal();
 	runner_release_signals();
 	free((char *)o.valgrind);

@@ -697,6 +697,82 @@ Test(cli, run_filter_selects_by_name_and_tag_in_catalog_order)
 	cli_result_free(&r);
 }
 
+static void open_pty(int fds[2], unsigned short columns);
+
+/* The end of a run says what did not pass: outcome, name, file:line and
+ * reason, on stderr with the counts when stdout is not a terminal; -v adds
+ * the skips, -qq says nothing; --color and NO_COLOR decide the colours. */
+Test(cli, run_ends_with_a_recap_of_what_did_not_pass)
+{
+	struct cli_result r;
+	cli_run(&r, CLI_ARGS("run", "-j", "2", "--report-dir", cli_path("out"), "--filter", "rmid-twice-succeeds",
+			     "--filter", "wrong-death", "tests/failing"));
+	assert_exit(r, 1);
+	const char *recap = strstr(r.err, "2 of 2 did not pass:\n");
+	cr_assert_not_null(recap, "%s", r.err);
+	cr_assert(cli_has_line(recap, "  FAIL     rmid-twice-succeeds  tests/failing/rmid-twice-succeeds.scn:10  "
+				      "line 10: owner shmctl seg IPC_RMID: expected success; kernel said -1 EINVAL"),
+		  "%s", r.err);
+	cr_assert(strstr(recap, "  FAIL     wrong-death  tests/failing/wrong-death.scn:7  line 7: "), "%s", r.err);
+	cr_assert(cli_has_line(recap, "0 passed, 2 failed, 0 skipped"), "the counts end stderr:\n%s", r.err);
+	cr_assert_null(strchr(r.err, '\033'), "no colour in a pipe: %s", r.err);
+	cr_assert_null(strchr(r.out, '\033'), "no colour in a pipe: %s", r.out);
+	cli_result_free(&r);
+
+	/* -q: no progress, no counts, the recap stays; -qq: nothing */
+	cli_run(&r, CLI_ARGS("run", "-q", "--report-dir", cli_path("out"), "--filter", "wrong-death", "tests/failing"));
+	assert_exit(r, 1);
+	cr_assert(starts_with(r.err, "1 of 1 did not pass:\n  FAIL     wrong-death  "), "%s", r.err);
+	cr_assert_null(strstr(r.err, "0 passed"), "%s", r.err);
+	cli_result_free(&r);
+	cli_run(&r, CLI_ARGS("run", "-qq", "--report-dir", cli_path("out"), "--filter", "wrong-death", "tests/failing"));
+	assert_exit(r, 1);
+	cr_assert_str_empty(r.err);
+	cli_result_free(&r);
+
+	/* -v: the skips too, with why */
+	cli_run(&r, CLI_ARGS("run", "-q", "-v", "--report-dir", cli_path("out"), "--filter", "claims-not-here",
+			     "tests/data/claims"));
+	assert_exit(r, 0);
+	cr_assert(strstr(r.err, "1 of 1 did not pass or were skipped:\n  SKIP     claims-not-here  "
+				"tests/data/claims/not-here.scn:"), "%s", r.err);
+	cr_assert(strstr(r.err, ":3  needs kernel >= 999.0"), "%s", r.err);
+	cli_result_free(&r);
+
+	/* --color=always: TAP's `not ok` and the recap's outcome in red */
+	cli_run(&r, CLI_ARGS("run", "--color=always", "--report-dir", cli_path("out"), "--filter", "wrong-death",
+			     "tests/failing"));
+	assert_exit(r, 1);
+	cr_assert(cli_has_line(r.out, "\033[1;31mnot ok\033[0m 1 - wrong-death"), "%s", r.out);
+	cr_assert(strstr(r.err, "  \033[1;31mFAIL\033[0m     wrong-death  "), "%s", r.err);
+	cli_result_free(&r);
+
+	/* auto on a terminal: colour, unless NO_COLOR says no */
+	for (int no_color = 0; no_color < 2; no_color++) {
+		int pty[2];
+		struct cli_proc c;
+		open_pty(pty, 200);
+		cli_start(&c, &r, CLI_ARGS("run", "--report-dir", cli_path("out"), "--filter", "wrong-death",
+					   "tests/failing"),
+			  no_color ? CLI_ARGS("NO_COLOR=1") : CLI_ARGS("TERM=xterm"), NULL, pty);
+		cli_finish(&c);
+		assert_exit(r, 1);
+		cr_assert(strstr(r.err, "1 of 1 did not pass:"), "%s", r.err);
+		if (no_color)
+			cr_assert_null(strstr(r.err, "\033[1;31m"), "NO_COLOR: %s", r.err);
+		else
+			cr_assert(strstr(r.err, "\033[1;31mFAIL\033[0m"), "%s", r.err);
+		cr_assert_null(strchr(r.out, '\033'), "stdout is a pipe: %s", r.out);
+		cli_result_free(&r);
+	}
+
+	cli_run(&r, CLI_ARGS("run", "--color=rainbow", "--report-dir", cli_path("out"), "tests/failing"));
+	assert_exit(r, 2);
+	cr_assert(cli_has_line(r.err, "shmlife run: --color wants auto, always or never, not 'rainbow'"), "%s", r.err);
+	cr_assert_str_empty(r.out, "nothing ran");
+	cli_result_free(&r);
+}
+
 /* Debian 12's prove (Test::Harness 3.44) reads the default stream straight
  * from a pipe with no environment variable; it rejects `TAP version 14`, which
  * --tap-version=14 or SHMLIFE_TAP_VERSION=14 still give. */
