@@ -190,3 +190,57 @@ int cli_make_dirs(const char *path)
 	}
 	return 0;
 }
+
+/* Edit distance with swaps of neighbours (optimal string alignment), or a
+ * number above cap once it must exceed it. */
+static int edit_distance(const char *a, const char *b, int cap)
+{
+	enum { MAX = 64 };
+	size_t la = strlen(a), lb = strlen(b);
+	int rows[3][MAX];               /* rows i-2, i-1 and i, by i % 3 */
+
+	if (lb >= MAX || (la > lb ? la - lb : lb - la) > (size_t)cap)
+		return cap + 1;
+	for (size_t j = 0; j <= lb; j++)
+		rows[0][j] = (int)j;
+	for (size_t i = 1; i <= la; i++) {
+		int *cur = rows[i % 3];
+		const int *up = rows[(i - 1) % 3], *up2 = rows[(i + 1) % 3];
+		cur[0] = (int)i;
+		for (size_t j = 1; j <= lb; j++) {
+			int best = up[j - 1] + (a[i - 1] != b[j - 1]);
+			if (up[j] + 1 < best)
+				best = up[j] + 1;
+			if (cur[j - 1] + 1 < best)
+				best = cur[j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && up2[j - 2] + 1 < best)
+				best = up2[j - 2] + 1;
+			cur[j] = best;
+		}
+	}
+	return rows[la % 3][lb];
+}
+
+const char *cli_closest(const char *word, const char *const *names, int n)
+{
+	const char *best = NULL, *prefixed = NULL;
+	int cap = (int)strlen(word) / 3, best_d, prefixes = 0;
+
+	if (cap < 1)
+		cap = 1;
+	best_d = cap + 1;
+	for (int i = 0; i < n; i++) {
+		int d = edit_distance(word, names[i], cap);
+		if (d < best_d) {
+			best_d = d;
+			best = names[i];
+		}
+		if (*word && strncmp(names[i], word, strlen(word)) == 0) {
+			prefixed = names[i];
+			prefixes++;
+		}
+	}
+	if (best)
+		return best;
+	return prefixes == 1 ? prefixed : NULL;
+}

@@ -30,6 +30,11 @@ int cli_whole_u64(const char *text, unsigned long long *out);
 /* --tap-version 13 or 14: sets SHMLIFE_TAP_VERSION, which the TAP writer reads. */
 int cli_tap_version(const char *cmd, const char *text);
 
+/* The name of names[0..n) closest to word (edit distance, at most a third
+ * of word's length and at least 1; or word is a prefix of one name only),
+ * or NULL when none is close: for "did you mean". */
+const char *cli_closest(const char *word, const char *const *names, int n);
+
 /* Writes s with control bytes as '?', so that it stays on one line. */
 void cli_put_one_line(FILE *out, const char *s);
 

@@ -61,6 +61,18 @@ static const struct command *find_command(const char *name)
 	return NULL;
 }
 
+/* `shmlife: no command 'runn'`, and the command meant, if one is close. */
+static void no_command(const char *name)
+{
+	const char *names[NCOMMANDS];
+	for (int i = 0; i < NCOMMANDS; i++)
+		names[i] = commands[i].name;
+	fprintf(stderr, "shmlife: no command '%s'\n", name);
+	const char *meant = cli_closest(name, names, NCOMMANDS);
+	if (meant)
+		fprintf(stderr, "  did you mean '%s'?\n", meant);
+}
+
 static int dispatch(int argc, char **argv)
 {
 	const struct command *c;
@@ -88,12 +100,13 @@ static int dispatch(int argc, char **argv)
 			char *args[] = { argv[2], help, NULL };
 			return c->main(2, args);
 		}
-		fprintf(stderr, "shmlife: no command '%s'\n", argv[2]);
+		no_command(argv[2]);
 		return EXIT_USAGE;
 	}
 	c = find_command(argv[1]);
 	if (!c) {
-		fprintf(stderr, "shmlife: no command '%s'\n\n", argv[1]);
+		no_command(argv[1]);
+		fputc('\n', stderr);
 		usage(stderr);
 		return EXIT_USAGE;
 	}

@@ -254,11 +254,29 @@ Test(cli, unknown_and_missing_commands_are_usage_errors)
 	cli_run(&r, CLI_ARGS("runn"));
 	assert_exit(r, 2);
 	cr_assert(cli_has_line(r.err, "shmlife: no command 'runn'"), "%s", r.err);
+	cr_assert(cli_has_line(r.err, "  did you mean 'run'?"), "%s", r.err);
 	cli_result_free(&r);
 
 	cli_run(&r, CLI_ARGS("help", "runn"));
 	assert_exit(r, 2);
 	cr_assert(cli_has_line(r.err, "shmlife: no command 'runn'"), "%s", r.err);
+	cr_assert(cli_has_line(r.err, "  did you mean 'run'?"), "%s", r.err);
+	cli_result_free(&r);
+
+	/* a letter swapped, a prefix of one command; nothing close: no guess */
+	const char *const meant[][2] = { { "cehck", "check" }, { "exp", "explore" }, { "lsit", "list" },
+					 { "shwo", "show" }, { "fuz", "fuzz" } };
+	for (size_t i = 0; i < sizeof(meant) / sizeof(meant[0]); i++) {
+		char want[64];
+		snprintf(want, sizeof(want), "  did you mean '%s'?", meant[i][1]);
+		cli_run(&r, CLI_ARGS(meant[i][0]));
+		assert_exit(r, 2);
+		cr_assert(cli_has_line(r.err, want), "%s: %s", meant[i][0], r.err);
+		cli_result_free(&r);
+	}
+	cli_run(&r, CLI_ARGS("frobnicate"));
+	assert_exit(r, 2);
+	cr_assert_null(strstr(r.err, "did you mean"), "%s", r.err);
 	cli_result_free(&r);
 
 	cli_run(&r, CLI_ARGS("__conductor", "x.scn"));
