@@ -38,6 +38,7 @@ struct run_args {
 	int valgrind;
 	int quiet;                       /* -q: no progress; -qq: no recap either */
 	int verbose;                     /* -v: a line per scenario, skips in the recap */
+	int fail_fast;                   /* start nothing after a failure      */
 	enum term_color_mode color;
 };
 
@@ -59,6 +60,8 @@ static void usage(FILE *out)
 		"      --report-dir DIR  write junit.xml, results.json and index.html there\n"
 		"                        (default " DEFAULT_REPORT_DIR ")\n"
 		"      --valgrind        run actors under memcheck (XML into DIR/valgrind)\n"
+		"      --fail-fast       after the first FAIL, BROK or TIMEOUT start nothing\n"
+		"                        more (the rest is SKIP, not run)\n"
 		"      --tap-version N   13 (default, what every prove reads) or 14\n"
 		"      --color WHEN      auto (default: on a terminal, unless NO_COLOR is set),\n"
 		"                        always or never\n"
@@ -85,6 +88,7 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		{ "shard", required_argument, NULL, 's' },
 		{ "report-dir", required_argument, NULL, 'd' },
 		{ "valgrind", no_argument, NULL, 'V' },
+		{ "fail-fast", no_argument, NULL, 'F' },
 		{ "tap-version", required_argument, NULL, 'T' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -119,6 +123,7 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		case 's': rc = cli_shard(CMD, optarg, &a->shard, &a->shards); break;
 		case 'd': a->report_dir = optarg; break;
 		case 'V': a->valgrind = 1; break;
+		case 'F': a->fail_fast = 1; break;
 		case 'T': rc = cli_tap_version(CMD, optarg); break;
 		case 'q': a->quiet++; break;
 		case 'v': a->verbose = 1; break;
@@ -191,6 +196,7 @@ struct stream {
 	char *done;
 	int n, printed;
 	int color;                       /* TAP on stdout in colour            */
+	int fail_fast;
 	struct progress progress;
 };
 
@@ -233,7 +239,14 @@ static void on_started(void *ctx, int index)
 static void on_finished(void *ctx, int index)
 {
 	struct stream *s = ctx;
+	enum sl_outcome o = s->items[index].result.outcome;
 	s->done[index] = 1;
+	if (s->fail_fast && (o == SL_FAIL || o == SL_BROK || o == SL_TIMEOUT)) {
+		char why[160], name[96];
+		snprintf(name, sizeof(name), "%s", s->items[index].scenario->name);
+		snprintf(why, sizeof(why), "--fail-fast: %s was %s", name, sl_outcome_name(o));
+		runner_stop_starting(why);
+	}
 	progress_clear(&s->progress);
 	while (s->printed < s->n && s->done[s->printed]) {
 		put_tap_item(stdout, s->printed + 1, &s->items[s->printed], s->color);
@@ -328,7 +341,7 @@ static void print_recap(const struct run_args *a, const struct sl_report_item *i
 static int run_items(const struct run_args *a, struct sl_report_item *items, int n)
 {
 	struct sl_run_options o;
-	struct stream s = { .items = items, .n = n };
+	struct stream s = { .items = items, .n = n, .fail_fast = a->fail_fast };
 	struct runner_hooks hooks = { on_started, on_finished, &s };
 	struct sl_report_totals totals;
 	int sig, status;

@@ -18,6 +18,7 @@
 #include "runner.h"
 
 static volatile sig_atomic_t stop_signal;
+static char stop_starting_why[200];     /* runner_stop_starting(): no new job */
 
 static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
 #define NSTOP ((int)(sizeof(stop_signals) / sizeof(stop_signals[0])))
@@ -69,6 +70,12 @@ void runner_release_signals(void)
 	for (int i = 0; i < NSTOP; i++)
 		if (!ignored_at_start[i])
 			sigaction(stop_signals[i], &saved_actions[i], NULL);
+}
+
+void runner_stop_starting(const char *why)
+{
+	if (!stop_starting_why[0])
+		snprintf(stop_starting_why, sizeof(stop_starting_why), "%s", why);
 }
 
 int runner_stop_signal(void)
@@ -255,9 +262,10 @@ int runner_run(struct sl_report_item *items, int n, int parallel, const struct s
 	}
 	runner_catch_signals(); /* a signal already caught by the caller stops this run too */
 	runner_test_raise("run");
+	stop_starting_why[0] = '\0';
 	int poll_failed = 0;
-	while (p.nslots && !stop_signal && (p.next < n || p.running)) {
-		for (int i = 0; i < p.nslots && p.next < n && !stop_signal; i++)
+	while (p.nslots && !stop_signal && ((p.next < n && !stop_starting_why[0]) || p.running)) {
+		for (int i = 0; i < p.nslots && p.next < n && !stop_signal && !stop_starting_why[0]; i++)
 			if (!p.slots[i].job)
 				start_next(&p, &p.slots[i]);
 		if (!p.running)
@@ -278,6 +286,10 @@ int runner_run(struct sl_report_item *items, int n, int parallel, const struct s
 		else
 			snprintf(why, sizeof(why), "a failure of poll()");
 		stop_everything(&p, why);
+	}
+	for (; p.nslots && p.next < n; p.next++) { /* runner_stop_starting() */
+		settle(&items[p.next].result, SL_SKIP, "not run: %s", stop_starting_why);
+		finished(&p, p.next);
 	}
 	runner_release_signals();
 	free(p.slots);

@@ -29,6 +29,9 @@ void runner_note_start(void);
 void runner_catch_signals(void);
 void runner_release_signals(void);
 int runner_stop_signal(void);
+/* From a hook of runner_run(): start nothing more; what runs finishes, what
+ * has not started is SKIP, `not run: WHY` (--fail-fast). */
+void runner_stop_starting(const char *why);
 void runner_test_raise(const char *moment);
 
 /* Runs items[0..n) (scenario and repeat set; result is filled), `parallel`

@@ -791,6 +791,29 @@ Test(cli, run_ends_with_a_recap_of_what_did_not_pass)
 	cli_result_free(&r);
 }
 
+/* --fail-fast: after the first scenario that did not pass, nothing new
+ * starts; the rest is SKIP, saying why; without it, everything runs. */
+Test(cli, run_fail_fast_starts_nothing_after_a_failure)
+{
+	struct cli_result r;
+	const char *const select[] = { "--filter", "rmid-twice*", "--filter", "wrong-death" };
+	cli_run(&r, CLI_ARGS("run", "-q", "-j", "1", "--fail-fast", "--report-dir", cli_path("out"), select[0],
+			     select[1], select[2], select[3], "scenarios", "tests/failing"));
+	assert_exit(r, 1);
+	cr_assert(cli_has_line(r.out, "ok 2 - rmid-twice-unattached"), "%s", r.out);
+	cr_assert(cli_has_line(r.out, "not ok 3 - rmid-twice-succeeds"), "%s", r.out);
+	cr_assert(cli_has_line(r.out, "ok 4 - wrong-death # SKIP not run: --fail-fast: rmid-twice-succeeds was FAIL"),
+		  "%s", r.out);
+	cr_assert(cli_has_line(r.out, "2 passed, 1 failed, 1 skipped"), "%s", r.out);
+	cli_result_free(&r);
+
+	cli_run(&r, CLI_ARGS("run", "-q", "-j", "1", "--report-dir", cli_path("out"), select[0], select[1], select[2],
+			     select[3], "scenarios", "tests/failing"));
+	assert_exit(r, 1);
+	cr_assert(cli_has_line(r.out, "not ok 4 - wrong-death"), "without --fail-fast it runs:\n%s", r.out);
+	cli_result_free(&r);
+}
+
 /* Debian 12's prove (Test::Harness 3.44) reads the default stream straight
  * from a pipe with no environment variable; it rejects `TAP version 14`, which
  * --tap-version=14 or SHMLIFE_TAP_VERSION=14 still give. */
