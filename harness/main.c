@@ -7,12 +7,14 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <poll.h>
 #include <unistd.h>
 
 #include "cli_util.h"
 #include "runner.h"
+#include "shmlife/run.h"
 #include "shmlife/valgrind.h"
 
 #ifndef SHMLIFE_VERSION
@@ -104,6 +106,12 @@ static int dispatch(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	c = find_command(argv[1]);
+	double mul;
+	if (c && sl_timeout_mul_from_env(&mul) < 0) {
+		fprintf(stderr, "shmlife %s: SHMLIFE_TIMEOUT_MUL wants a number from 1 to 1000 (like 2 or 1.5), "
+				"not '%s'\n", c->name, getenv("SHMLIFE_TIMEOUT_MUL"));
+		return EXIT_USAGE;
+	}
 	if (!c) {
 		no_command(argv[1]);
 		fputc('\n', stderr);

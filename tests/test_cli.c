@@ -814,6 +814,39 @@ Test(cli, run_fail_fast_starts_nothing_after_a_failure)
 	cli_result_free(&r);
 }
 
+/* SHMLIFE_TIMEOUT_MUL (as LTP's LTP_TIMEOUT_MUL) stretches every limit: a
+ * script's own step limit and --timeout; the reasons say the limit used.  A
+ * value that is not a number from 1 to 1000 is refused before anything runs. */
+Test(cli, run_timeout_mul_stretches_every_limit)
+{
+	struct cli_result r;
+	cli_run_in(&r, CLI_ARGS("run", "-q", "--report-dir", cli_path("out"), "tests/failing/hangs-in-exec.scn"),
+		   CLI_ARGS("SHMLIFE_TIMEOUT_MUL=1.5"), NULL);
+	assert_exit(r, 1);
+	cr_assert(cli_has_line(r.out, "  reason: \"line 9: owner exec /bin/sleep 100: actor owner did not answer "
+				      "within 1500 ms\""), "the script's 1 s step limit times 1.5:\n%s", r.out);
+	cli_result_free(&r);
+
+	cli_run_in(&r, CLI_ARGS("run", "-q", "--timeout", "0.25", "--report-dir", cli_path("out"),
+				"tests/data/signal/a-hangs.scn"), CLI_ARGS("SHMLIFE_TIMEOUT_MUL=2"), NULL);
+	assert_exit(r, 1);
+	cr_assert(cli_has_line(r.out, "  reason: \"scenario did not finish within 500 ms\""), "%s", r.out);
+	cli_result_free(&r);
+
+	const char *const bad[] = { "0.5", "0", "x", "2x", "1e3", "-2", "1001", "1..5", "." };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char env[64], want[160];
+		snprintf(env, sizeof(env), "SHMLIFE_TIMEOUT_MUL=%s", bad[i]);
+		snprintf(want, sizeof(want), "shmlife run: SHMLIFE_TIMEOUT_MUL wants a number from 1 to 1000 "
+					     "(like 2 or 1.5), not '%s'", bad[i]);
+		cli_run_in(&r, CLI_ARGS("run", "--report-dir", cli_path("out"), "tests/failing"), CLI_ARGS(env), NULL);
+		assert_exit(r, 2);
+		cr_assert(cli_has_line(r.err, want), "%s\nwanted: %s", r.err, want);
+		cr_assert_str_empty(r.out, "nothing ran");
+		cli_result_free(&r);
+	}
+}
+
 /* Debian 12's prove (Test::Harness 3.44) reads the default stream straight
  * from a pipe with no environment variable; it rejects `TAP version 14`, which
  * --tap-version=14 or SHMLIFE_TAP_VERSION=14 still give. */
