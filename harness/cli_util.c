@@ -24,6 +24,46 @@ int cli_exit_status(const struct sl_report_item *items, int n)
 	return failed ? EXIT_FAILED : EXIT_PASSED;
 }
 
+int cli_parse_exit_codes(const char *cmd, const char *text, enum cli_exit_codes *codes)
+{
+	if (strcmp(text, "shmlife") == 0)
+		*codes = CLI_CODES_SHMLIFE;
+	else if (strcmp(text, "ltp") == 0)
+		*codes = CLI_CODES_LTP;
+	else if (strcmp(text, "kselftest") == 0)
+		*codes = CLI_CODES_KSELFTEST;
+	else {
+		cli_usage_error(cmd, "--exit-codes wants shmlife, ltp or kselftest, not '%s'", text);
+		return -1;
+	}
+	return 0;
+}
+
+/* LTP's result bits (include/tst_res_flags.h) and kselftest's codes
+ * (tools/testing/selftests/kselftest.h). */
+enum { LTP_TFAIL = 1, LTP_TBROK = 2, LTP_TCONF = 32, KSFT_FAIL = 1, KSFT_SKIP = 4 };
+
+int cli_exit_in(enum cli_exit_codes codes, int status, const struct sl_report_item *items, int n)
+{
+	int failed = 0, broken = status == EXIT_BROKEN, ran = 0;
+
+	if (codes == CLI_CODES_SHMLIFE || status == EXIT_USAGE || status > EXIT_NO_SANDBOX)
+		return status;           /* bad usage is 2 (TBROK) in both; 128+N stays */
+	if (status == EXIT_NO_SANDBOX)
+		return codes == CLI_CODES_LTP ? LTP_TCONF : KSFT_SKIP;
+	for (int i = 0; items && i < n; i++) {
+		enum sl_outcome o = items[i].result.outcome;
+		failed |= o == SL_FAIL || o == SL_TIMEOUT || items[i].flaky;
+		broken |= o == SL_BROK;
+		ran |= o != SL_SKIP;
+	}
+	if (codes == CLI_CODES_LTP) {
+		int bits = (failed ? LTP_TFAIL : 0) | (broken ? LTP_TBROK : 0);
+		return bits ? bits : ran ? 0 : LTP_TCONF;
+	}
+	return failed || broken ? KSFT_FAIL : ran ? 0 : KSFT_SKIP;
+}
+
 void cli_usage_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;

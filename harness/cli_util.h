@@ -19,6 +19,18 @@ enum cli_exit {
  * flaky item, else 0. */
 int cli_exit_status(const struct sl_report_item *items, int n);
 
+/* --exit-codes: which runner reads the exit status. */
+enum cli_exit_codes {
+	CLI_CODES_SHMLIFE,               /* the table above                    */
+	CLI_CODES_LTP,                   /* LTP (kirk): TFAIL 1 | TBROK 2, TCONF 32 */
+	CLI_CODES_KSELFTEST,             /* kselftest: KSFT_FAIL 1, KSFT_SKIP 4 */
+};
+/* 0, or -1 after saying what is wrong. */
+int cli_parse_exit_codes(const char *cmd, const char *text, enum cli_exit_codes *codes);
+/* The exit status `status` (of the table above, from items[0..n) when they
+ * ran; items NULL when nothing ran) in the convention `codes`. */
+int cli_exit_in(enum cli_exit_codes codes, int status, const struct sl_report_item *items, int n);
+
 /* Option values: 0, or -1 after printing `shmlife CMD: ...` to stderr.
  * Numbers are taken whole: decimal digits only (no sign, space, base prefix
  * or exponent), and a value out of range is refused, never wrapped. */

@@ -39,6 +39,7 @@ struct run_args {
 	int quiet;                       /* -q: no progress; -qq: no recap either */
 	int verbose;                     /* -v: a line per scenario, skips in the recap */
 	int fail_fast;                   /* start nothing after a failure      */
+	enum cli_exit_codes codes;       /* --exit-codes                       */
 	enum term_color_mode color;
 };
 
@@ -63,6 +64,9 @@ static void usage(FILE *out)
 		"      --fail-fast       after the first FAIL, BROK or TIMEOUT start nothing\n"
 		"                        more (the rest is SKIP, not run)\n"
 		"      --tap-version N   13 (default, what every prove reads) or 14\n"
+		"      --exit-codes WHO  shmlife (default, below), ltp (kirk: TFAIL 1, TBROK 2,\n"
+		"                        TCONF 32 when nothing ran) or kselftest (KSFT_FAIL 1,\n"
+		"                        KSFT_SKIP 4 when nothing ran)\n"
 		"      --color WHEN      auto (default: on a terminal, unless NO_COLOR is set),\n"
 		"                        always or never\n"
 		"  -v, --verbose         a line per scenario on a terminal too; skips in the recap\n"
@@ -90,6 +94,7 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		{ "valgrind", no_argument, NULL, 'V' },
 		{ "fail-fast", no_argument, NULL, 'F' },
 		{ "tap-version", required_argument, NULL, 'T' },
+		{ "exit-codes", required_argument, NULL, 'E' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "color", required_argument, NULL, 'C' },
@@ -125,6 +130,7 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		case 'V': a->valgrind = 1; break;
 		case 'F': a->fail_fast = 1; break;
 		case 'T': rc = cli_tap_version(CMD, optarg); break;
+		case 'E': rc = cli_parse_exit_codes(CMD, optarg, &a->codes); break;
 		case 'q': a->quiet++; break;
 		case 'v': a->verbose = 1; break;
 		case 'C': rc = term_parse_color(CMD, optarg, &a->color); break;
@@ -380,7 +386,7 @@ static int run_items(const struct run_args *a, struct sl_report_item *items, int
 	runner_release_signals();
 	free((char *)o.valgrind);
 	free(s.done);
-	return sig ? 128 + sig : status;
+	return cli_exit_in(a->codes, sig ? 128 + sig : status, items, n);
 }
 
 /* run_items() as catalog_run_selection() calls it. */
@@ -418,6 +424,8 @@ int cmd_run(int argc, char **argv)
 	}
 	items = select_items(&cat, &a, &n);
 	rc = catalog_run_selection(CMD, items, n, run_items_of, &a);
+	if (rc == EXIT_NO_SANDBOX && n > 0)
+		rc = cli_exit_in(a.codes, rc, NULL, 0); /* nothing ran: the machine cannot */
 	catalog_free(&cat);
 	free(a.filters);
 	free(a.excludes);

@@ -304,6 +304,14 @@ Test(cli, no_sandbox_is_an_error_not_a_green_run)
 	cr_assert_null(strstr(r.out, "ok 1"), "a scenario was reported: %s", r.out);
 	cli_result_free(&r);
 
+	/* for LTP's kirk the machine is TCONF (32), for kselftest KSFT_SKIP (4) */
+	cli_run(&r, CLI_ARGS("run", "--exit-codes=ltp", "--report-dir", cli_path("reports"), "scenarios/rmid"));
+	assert_exit(r, 32);
+	cli_result_free(&r);
+	cli_run(&r, CLI_ARGS("run", "--exit-codes=kselftest", "--report-dir", cli_path("reports"), "scenarios/rmid"));
+	assert_exit(r, 4);
+	cli_result_free(&r);
+
 	cli_run(&r, CLI_ARGS("explore", "--report-dir", cli_path("explore"), "scenarios/rmid/rmid-ipcrm.scn"));
 	assert_exit(r, 4);
 	cr_assert(strstr(r.err, "shmlife explore: this machine cannot run scenarios"), "%s", r.err);
@@ -845,6 +853,46 @@ Test(cli, run_timeout_mul_stretches_every_limit)
 		cr_assert_str_empty(r.out, "nothing ran");
 		cli_result_free(&r);
 	}
+}
+
+/* --exit-codes=ltp|kselftest: the statuses LTP's kirk and the kselftest
+ * runner read: a pass 0, a failure 1 (TFAIL, KSFT_FAIL), a run in which
+ * nothing ran (all skipped, nothing selected) TCONF 32 or KSFT_SKIP 4. */
+Test(cli, run_exit_codes_for_ltp_and_kselftest)
+{
+	static const struct {
+		const char *codes, *filter, *dir;
+		int status;
+	} cases[] = {
+		{ "shmlife", "key-private-is-zero", "scenarios", 0 },
+		{ "ltp", "key-private-is-zero", "scenarios", 0 },
+		{ "kselftest", "key-private-is-zero", "scenarios", 0 },
+		{ "shmlife", "wrong-death", "tests/failing", 1 },
+		{ "ltp", "wrong-death", "tests/failing", 1 },
+		{ "kselftest", "wrong-death", "tests/failing", 1 },
+		{ "shmlife", "claims-not-here", "tests/data/claims", 0 },
+		{ "ltp", "claims-not-here", "tests/data/claims", 32 },
+		{ "kselftest", "claims-not-here", "tests/data/claims", 4 },
+		{ "ltp", "claims-*", "tests/data/claims", 1 },       /* a pass, a skip and a FAIL */
+		{ "ltp", "no-such-scenario", "scenarios", 32 },
+		{ "kselftest", "no-such-scenario", "scenarios", 4 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct cli_result r;
+		char codes[64];
+		snprintf(codes, sizeof(codes), "--exit-codes=%s", cases[i].codes);
+		cli_run(&r, CLI_ARGS("run", "-qq", codes, "--report-dir", cli_path("out"), "--filter", cases[i].filter,
+				     cases[i].dir));
+		cr_assert_eq(r.status, cases[i].status, "%s --filter %s %s: exit %d, not %d\n%s", codes,
+			     cases[i].filter, cases[i].dir, r.status, cases[i].status, r.err);
+		cli_result_free(&r);
+	}
+	struct cli_result r;
+	cli_run(&r, CLI_ARGS("run", "--exit-codes", "kirk", "--report-dir", cli_path("out"), "scenarios"));
+	assert_exit(r, 2);
+	cr_assert(cli_has_line(r.err, "shmlife run: --exit-codes wants shmlife, ltp or kselftest, not 'kirk'"), "%s",
+		  r.err);
+	cli_result_free(&r);
 }
 
 /* Debian 12's prove (Test::Harness 3.44) reads the default stream straight
