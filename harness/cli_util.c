@@ -18,7 +18,7 @@ int cli_exit_status(const struct sl_report_item *items, int n)
 		enum sl_outcome o = items[i].result.outcome;
 		if (o == SL_BROK)
 			return EXIT_BROKEN;
-		if (o == SL_FAIL || o == SL_TIMEOUT || items[i].flaky)
+		if (o == SL_FAIL || o == SL_TIMEOUT || (items[i].flaky && !sl_report_passed_on_retry(&items[i])))
 			failed = 1;
 	}
 	return failed ? EXIT_FAILED : EXIT_PASSED;
@@ -53,7 +53,7 @@ int cli_exit_in(enum cli_exit_codes codes, int status, const struct sl_report_it
 		return codes == CLI_CODES_LTP ? LTP_TCONF : KSFT_SKIP;
 	for (int i = 0; items && i < n; i++) {
 		enum sl_outcome o = items[i].result.outcome;
-		failed |= o == SL_FAIL || o == SL_TIMEOUT || items[i].flaky;
+		failed |= o == SL_FAIL || o == SL_TIMEOUT || (items[i].flaky && !sl_report_passed_on_retry(&items[i]));
 		broken |= o == SL_BROK;
 		ran |= o != SL_SKIP;
 	}
@@ -105,6 +105,18 @@ int cli_positive_int(const char *cmd, const char *option, const char *text, int 
 
 	if (whole_number(text, INT_MAX, &v) || v < 1) {
 		cli_usage_error(cmd, "%s wants a whole number from 1 to %d, not '%s'", option, INT_MAX, text);
+		return -1;
+	}
+	*out = (int)v;
+	return 0;
+}
+
+int cli_whole_int(const char *cmd, const char *option, const char *text, int min, int max, int *out)
+{
+	unsigned long long v;
+
+	if (whole_number(text, (unsigned long long)max, &v) || v < (unsigned long long)min) {
+		cli_usage_error(cmd, "%s wants a whole number from %d to %d, not '%s'", option, min, max, text);
 		return -1;
 	}
 	*out = (int)v;

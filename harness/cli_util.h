@@ -35,6 +35,7 @@ int cli_exit_in(enum cli_exit_codes codes, int status, const struct sl_report_it
  * Numbers are taken whole: decimal digits only (no sign, space, base prefix
  * or exponent), and a value out of range is refused, never wrapped. */
 int cli_positive_int(const char *cmd, const char *option, const char *text, int *out);
+int cli_whole_int(const char *cmd, const char *option, const char *text, int min, int max, int *out); /* min >= 0 */
 int cli_seconds_ms(const char *cmd, const char *option, const char *text, int *out_ms);
 int cli_shard(const char *cmd, const char *text, int *index, int *count);
 /* Decimal digits only, up to 2^64-1: 0, or -1 (nothing printed). */

@@ -39,6 +39,7 @@ struct run_args {
 	int quiet;                       /* -q: no progress; -qq: no recap either */
 	int verbose;                     /* -v: a line per scenario, skips in the recap */
 	int fail_fast;                   /* start nothing after a failure      */
+	int retries;                     /* --retries                          */
 	enum cli_exit_codes codes;       /* --exit-codes                       */
 	enum term_color_mode color;
 };
@@ -61,6 +62,8 @@ static void usage(FILE *out)
 		"      --report-dir DIR  write junit.xml, results.json and index.html there\n"
 		"                        (default " DEFAULT_REPORT_DIR ")\n"
 		"      --valgrind        run actors under memcheck (XML into DIR/valgrind)\n"
+		"      --retries N       run a scenario that did not pass again, up to N times;\n"
+		"                        a pass on a retry is flaky, counted apart (exit 0)\n"
 		"      --fail-fast       after the first FAIL, BROK or TIMEOUT start nothing\n"
 		"                        more (the rest is SKIP, not run)\n"
 		"      --tap-version N   13 (default, what every prove reads) or 14\n"
@@ -93,6 +96,7 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		{ "report-dir", required_argument, NULL, 'd' },
 		{ "valgrind", no_argument, NULL, 'V' },
 		{ "fail-fast", no_argument, NULL, 'F' },
+		{ "retries", required_argument, NULL, 'R' },
 		{ "tap-version", required_argument, NULL, 'T' },
 		{ "exit-codes", required_argument, NULL, 'E' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -129,6 +133,7 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		case 'd': a->report_dir = optarg; break;
 		case 'V': a->valgrind = 1; break;
 		case 'F': a->fail_fast = 1; break;
+		case 'R': rc = cli_whole_int(CMD, "--retries", optarg, 0, 100, &a->retries); break;
 		case 'T': rc = cli_tap_version(CMD, optarg); break;
 		case 'E': rc = cli_parse_exit_codes(CMD, optarg, &a->codes); break;
 		case 'q': a->quiet++; break;
@@ -370,6 +375,7 @@ static int run_items(const struct run_args *a, struct sl_report_item *items, int
 	 * written, whole (runner.h). */
 	runner_catch_signals();
 	sl_tap_begin(stdout, n);
+	runner_set_retries(a->retries);
 	runner_run(items, n, a->jobs, &o, &hooks);
 	progress_end(&s.progress);
 	mark_flaky(items, n, stdout);

@@ -3,7 +3,9 @@
  *   2 of 5 did not pass:
  *     FAIL     rmid-twice-succeeds  tests/failing/rmid-twice-succeeds.scn:10  line 10: ...
  *     TIMEOUT  hangs  tests/failing/hangs.scn:3  scenario did not finish within 300 ms
- *   3 passed, 1 failed, 0 skipped, 1 timed out
+ *   flaky:
+ *     FLAKY    fails-first  x.scn:4  passed on attempt 2; attempt 1: FAIL: ...
+ *   2 passed, 1 failed, 0 skipped, 1 timed out, 1 passed on a retry
  *
  * A repetition is `name#k`; a flaky scenario is listed with its outcomes.
  * The line is the failing step's, else the scenario header's. */
@@ -28,14 +30,13 @@ static int item_line(const struct sl_report_item *it)
 	return s ? s->line : 0;
 }
 
-static void put_item(FILE *out, const struct sl_report_item *it, int color)
+/* `  WORD     name  file:line  reason`, WORD in the colour of outcome o. */
+static void put_item(FILE *out, const struct sl_report_item *it, int color, const char *word, enum sl_outcome o)
 {
 	const struct sl_scenario *s = it->scenario;
-	enum sl_outcome o = it->result.outcome;
 	char reason[sizeof(it->result.reason) + 1];
 
-	fprintf(out, "  %s%s%s%*s ", term_outcome_on(color, o), sl_outcome_name(o), term_off(color),
-		8 - (int)strlen(sl_outcome_name(o)), "");
+	fprintf(out, "  %s%s%s%*s ", term_outcome_on(color, o), word, term_off(color), 8 - (int)strlen(word), "");
 	cli_put_one_line(out, s && s->name ? s->name : "?");
 	if (it->repeat > 0)
 		fprintf(out, "#%d", it->repeat + 1);
@@ -47,38 +48,61 @@ static void put_item(FILE *out, const struct sl_report_item *it, int color)
 	fputc('\n', out);
 }
 
-/* The flaky scenarios: `  FLAKY    name  PASS FAIL PASS`. */
+/* The flaky scenarios: `  FLAKY    name  PASS FAIL PASS` (--repeat), or
+ * `  FLAKY    name  file:line  passed on attempt 2; attempt 1: FAIL: ...`
+ * (--retries). */
 static int put_flaky(FILE *out, const struct sl_report_item *items, int n, int color)
 {
 	int count = 0;
 	for (int first = 0, end; first < n; first = end) {
 		for (end = first + 1; end < n && items[end].scenario == items[first].scenario; end++)
 			;
-		if (!items[first].flaky)
-			continue;
-		count++;
-		fprintf(out, "  %sFLAKY%s    ", term_outcome_on(color, SL_TIMEOUT), term_off(color));
-		cli_put_one_line(out, items[first].scenario->name);
-		fputc(' ', out);
-		for (int i = first; i < end; i++)
-			fprintf(out, " %s", sl_outcome_name(items[i].result.outcome));
-		fputc('\n', out);
+		int retried = 0, repeated = 0;
+		for (int i = first; i < end; i++) {
+			retried |= sl_report_passed_on_retry(&items[i]);
+			repeated |= items[i].flaky && !sl_report_passed_on_retry(&items[i]);
+		}
+		if (repeated) {
+			count++;
+			fprintf(out, "  %sFLAKY%s    ", term_outcome_on(color, SL_TIMEOUT), term_off(color));
+			cli_put_one_line(out, items[first].scenario->name);
+			fputc(' ', out);
+			for (int i = first; i < end; i++)
+				fprintf(out, " %s", sl_outcome_name(items[i].result.outcome));
+			fputc('\n', out);
+		}
+		for (int i = first; retried && i < end; i++)
+			if (sl_report_passed_on_retry(&items[i])) {
+				count++;
+				put_item(out, &items[i], color, "FLAKY", SL_TIMEOUT);
+			}
 	}
 	return count;
 }
 
+static int count_flaky(const struct sl_report_item *items, int n)
+{
+	int flaky = 0;
+	for (int i = 0; i < n; i++)
+		flaky += sl_report_passed_on_retry(&items[i]) ||
+			 (items[i].flaky && (i == 0 || items[i - 1].scenario != items[i].scenario));
+	return flaky;
+}
+
 int recap_print(FILE *out, const struct sl_report_item *items, int n, const struct recap_style *st)
 {
-	int bad = 0, flaky = 0;
-	for (int i = 0; i < n; i++) {
+	int bad = 0, flaky = count_flaky(items, n);
+	for (int i = 0; i < n; i++)
 		bad += listed(&items[i], st->verbose);
-		flaky += items[i].flaky && (i == 0 || items[i - 1].scenario != items[i].scenario);
-	}
-	if (bad + flaky) {
-		fprintf(out, "%d of %d did not pass%s:\n", bad + flaky, n, st->verbose ? " or were skipped" : "");
+	if (bad) {
+		fprintf(out, "%d of %d did not pass%s:\n", bad, n, st->verbose ? " or were skipped" : "");
 		for (int i = 0; i < n; i++)
 			if (listed(&items[i], st->verbose))
-				put_item(out, &items[i], st->color);
+				put_item(out, &items[i], st->color, sl_outcome_name(items[i].result.outcome),
+					 items[i].result.outcome);
+	}
+	if (flaky) {
+		fprintf(out, "flaky:\n");
 		put_flaky(out, items, n, st->color);
 	}
 	if (st->counts) {
@@ -91,8 +115,8 @@ int recap_print(FILE *out, const struct sl_report_item *items, int n, const stru
 			fprintf(out, ", %d broken", t.broken);
 		if (t.timedout)
 			fprintf(out, ", %d timed out", t.timedout);
-		if (flaky)
-			fprintf(out, ", %d flaky", flaky);
+		if (t.passed_on_retry)
+			fprintf(out, ", %d passed on a retry", t.passed_on_retry);
 		fputc('\n', out);
 	}
 	fflush(out);

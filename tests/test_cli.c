@@ -895,6 +895,74 @@ Test(cli, run_exit_codes_for_ltp_and_kselftest)
 	cli_result_free(&r);
 }
 
+/* --retries N: a scenario that did not pass runs again; a pass on a retry
+ * is flaky, counted apart, and the run passes; one that keeps failing
+ * fails after N+1 attempts. */
+Test(cli, run_retries_a_failure_and_counts_a_late_pass_as_flaky)
+{
+	char text[512], flag[256];
+	snprintf(flag, sizeof(flag), "%s/flag", cli_tmp);
+	snprintf(text, sizeof(text),
+		 "scenario fails-first\n"
+		 "description: fails the first time only: mkdir fails when the directory is there already\n"
+		 "actors: owner\n"
+		 "owner exec /bin/sh -c \"mkdir %s || exit 0; exit 1\"\n", flag);
+	write_file(cli_path("fails-first.scn"), text);
+	struct cli_result r;
+	cli_run_in(&r, CLI_ARGS("run", "-q", "--retries", "2", "--report-dir", "out", "fails-first.scn"), NULL,
+		   cli_tmp);
+	assert_exit(r, 0);
+	cr_assert(cli_has_line(r.out, "ok 1 - fails-first"), "%s", r.out);
+	cr_assert(cli_has_line(r.out, "  flaky: true"), "%s", r.out);
+	cr_assert(cli_has_line(r.out, "  attempts: 2"), "%s", r.out);
+	cr_assert(strstr(r.out, "  reason: \"passed on attempt 2; attempt 1: FAIL: line 4: owner exec "), "%s", r.out);
+	cr_assert(cli_has_line(r.out, "0 passed, 0 failed, 0 skipped, 1 passed on a retry"), "%s", r.out);
+	cr_assert(strstr(r.err, "flaky:\n  FLAKY    fails-first  fails-first.scn:"), "%s", r.err);
+	cli_result_free(&r);
+
+	struct json_object *j = json_file(cli_path("out/results.json"));
+	cr_assert_eq(jint(jget(j, "totals"), "passed_on_retry"), 1);
+	cr_assert_eq(jint(jget(j, "totals"), "passed"), 0);
+	cr_assert_eq(jint(jget(j, "totals"), "flaky"), 1);
+	cr_assert_eq(jint(json_scenario(j, "fails-first"), "attempts"), 2);
+	json_object_put(j);
+	xmlDocPtr doc = xml_file(cli_path("out/junit.xml"));
+	xmlNodePtr root = xmlDocGetRootElement(doc);
+	xmlNodePtr suite = xml_find(root->children, "testsuite", "name", "top");
+	xmlNodePtr tc = suite ? xml_find(suite->children, "testcase", "name", "fails-first") : NULL;
+	cr_assert_not_null(tc);
+	cr_assert_null(xml_find(tc->children, "failure", NULL, NULL), "a pass on a retry is a pass");
+	xmlNodePtr out = xml_find(tc->children, "system-out", NULL, NULL);
+	cr_assert_not_null(out);
+	char *body = xml_text(out);
+	cr_assert(strstr(body, "flaky: passed on attempt 2; attempt 1: FAIL: "), "%s", body);
+	free(body);
+	xmlFreeDoc(doc);
+
+	/* without --retries it fails (the flag is gone again) */
+	cr_assert_eq(rmdir(flag), 0, "%s: %s", flag, strerror(errno));
+	cli_run_in(&r, CLI_ARGS("run", "-q", "--report-dir", "out", "fails-first.scn"), NULL, cli_tmp);
+	assert_exit(r, 1);
+	cr_assert(cli_has_line(r.out, "not ok 1 - fails-first"), "%s", r.out);
+	cli_result_free(&r);
+	rmdir(flag);
+
+	/* a failure that stays: N+1 attempts, then FAIL */
+	cli_run(&r, CLI_ARGS("run", "-q", "--retries", "2", "--report-dir", cli_path("out"), "--filter", "wrong-death",
+			     "tests/failing"));
+	assert_exit(r, 1);
+	cr_assert(cli_has_line(r.out, "not ok 1 - wrong-death"), "%s", r.out);
+	cr_assert(cli_has_line(r.out, "  attempts: 3"), "%s", r.out);
+	cr_assert(cli_has_line(r.out, "0 passed, 1 failed, 0 skipped"), "%s", r.out);
+	cli_result_free(&r);
+
+	cli_run(&r, CLI_ARGS("run", "--retries", "-1", "--report-dir", cli_path("out"), "tests/failing"));
+	assert_exit(r, 2);
+	cr_assert(cli_has_line(r.err, "shmlife run: --retries wants a whole number from 0 to 100, not '-1'"), "%s",
+		  r.err);
+	cli_result_free(&r);
+}
+
 /* Debian 12's prove (Test::Harness 3.44) reads the default stream straight
  * from a pipe with no environment variable; it rejects `TAP version 14`, which
  * --tap-version=14 or SHMLIFE_TAP_VERSION=14 still give. */

@@ -15,10 +15,17 @@ struct sl_report_item {
 	const struct sl_scenario *scenario;
 	struct sl_result result;
 	int repeat;                      /* 0-based repetition (--repeat)      */
-	int flaky;                       /* outcome differed between repetitions */
+	int flaky;                       /* outcome differed between repetitions,
+					    or it passed only on a retry        */
+	int attempts;                    /* runs it took (--retries); 0 or 1: one */
 };
 
-struct sl_report_totals { int passed, failed, skipped, broken, timedout; };
+/* passed does not count the items that passed only on a retry (--retries):
+ * passed_on_retry does. */
+struct sl_report_totals { int passed, failed, skipped, broken, timedout, passed_on_retry; };
+
+/* 1 if the item passed, but only on a retry. */
+int sl_report_passed_on_retry(const struct sl_report_item *it);
 
 void sl_report_totals(const struct sl_report_item *items, int n, struct sl_report_totals *t);
 

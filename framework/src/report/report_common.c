@@ -19,12 +19,22 @@
 
 #include "report_common.h"
 
+int sl_report_passed_on_retry(const struct sl_report_item *it)
+{
+	return it->result.outcome == SL_PASS && it->attempts > 1;
+}
+
 void sl_report_totals(const struct sl_report_item *items, int n, struct sl_report_totals *t)
 {
 	memset(t, 0, sizeof(*t));
 	for (int i = 0; i < n; i++) {
 		switch (items[i].result.outcome) {
-		case SL_PASS: t->passed++; break;
+		case SL_PASS:
+			if (sl_report_passed_on_retry(&items[i]))
+				t->passed_on_retry++;
+			else
+				t->passed++;
+			break;
 		case SL_FAIL: t->failed++; break;
 		case SL_SKIP: t->skipped++; break;
 		case SL_BROK: t->broken++; break;

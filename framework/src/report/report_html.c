@@ -142,6 +142,8 @@ static void head(const struct page *p)
 	fputs("</h1><p>", out);
 	rh_textf(out, "Run of %s: %d scenario%s: %d passed, %d failed, %d skipped, %d broken, %d timed out.",
 		 when, p->n, p->n == 1 ? "" : "s", t.passed, t.failed, t.skipped, t.broken, t.timedout);
+	if (t.passed_on_retry)
+		rh_textf(out, " %d passed on a retry (flaky).", t.passed_on_retry);
 	fputs("</p><nav>", out);
 	link_if(p, p->o.json, "results.json");
 	link_if(p, p->o.junit, "JUnit XML");

@@ -407,6 +407,7 @@ static json_object *scenario_json(struct jb *b, const struct sl_report_item *it)
 	add_str(b, o, "display_name", name);
 	add_int(b, o, "repeat", it->repeat);
 	add_bool(b, o, "flaky", it->flaky);
+	add_int(b, o, "attempts", it->attempts > 1 ? it->attempts : 1);
 	add_str(b, o, "file", s ? s->file : NULL);
 	add_int(b, o, "line", s ? s->line : 0);
 	add_str(b, o, "description", s ? s->description : NULL);
@@ -466,6 +467,7 @@ static json_object *totals_json(struct jb *b, const struct sl_report_item *items
 	add_int(b, o, "broken", t.broken);
 	add_int(b, o, "timed_out", t.timedout);
 	add_int(b, o, "flaky", flaky);
+	add_int(b, o, "passed_on_retry", t.passed_on_retry);
 	return o;
 }
 

@@ -167,9 +167,18 @@ static int write_case(xmlTextWriterPtr w, const struct sl_report_item *it, const
 	    (it->scenario && it->scenario->file && attr(w, "file", it->scenario->file)) ||
 	    attr_seconds(w, "time", it->result.duration_ns) || write_outcome(w, it))
 		return -1;
-	if (it->flaky && xmlTextWriterWriteElement(w, BAD_CAST "system-out",
-			BAD_CAST "flaky: the outcome differed between repetitions") < 0)
-		return -1;
+	if (it->flaky) {
+		char said[sizeof(it->result.reason) + 64];
+		if (sl_report_passed_on_retry(it))
+			snprintf(said, sizeof(said), "flaky: %.*s", (int)sizeof(it->result.reason), it->result.reason);
+		else
+			snprintf(said, sizeof(said), "flaky: the outcome differed between repetitions");
+		char *clean = rc_clean_utf8(said, 0);
+		int rc = xmlTextWriterWriteElement(w, BAD_CAST "system-out", BAD_CAST(clean ? clean : said));
+		free(clean);
+		if (rc < 0)
+			return -1;
+	}
 	return xmlTextWriterEndElement(w) < 0 ? -1 : 0;
 }
 
