@@ -15,6 +15,7 @@
 #include "cli_util.h"
 #include "progress.h"
 #include "recap.h"
+#include "rerun.h"
 #include "runner.h"
 #include "shmlife/report.h"
 #include "shmlife/report_html.h"
@@ -40,6 +41,8 @@ struct run_args {
 	int verbose;                     /* -v: a line per scenario, skips in the recap */
 	int fail_fast;                   /* start nothing after a failure      */
 	int retries;                     /* --retries                          */
+	int rerun_failed;                /* only what did not pass last time   */
+	struct rerun rerun;              /* ... by name, from results.json     */
 	enum cli_exit_codes codes;       /* --exit-codes                       */
 	enum term_color_mode color;
 };
@@ -64,6 +67,8 @@ static void usage(FILE *out)
 		"      --valgrind        run actors under memcheck (XML into DIR/valgrind)\n"
 		"      --retries N       run a scenario that did not pass again, up to N times;\n"
 		"                        a pass on a retry is flaky, counted apart (exit 0)\n"
+		"      --rerun-failed    only the scenarios that did not pass in the last run\n"
+		"                        (DIR/results.json of --report-dir)\n"
 		"      --fail-fast       after the first FAIL, BROK or TIMEOUT start nothing\n"
 		"                        more (the rest is SKIP, not run)\n"
 		"      --tap-version N   13 (default, what every prove reads) or 14\n"
@@ -97,6 +102,7 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		{ "valgrind", no_argument, NULL, 'V' },
 		{ "fail-fast", no_argument, NULL, 'F' },
 		{ "retries", required_argument, NULL, 'R' },
+		{ "rerun-failed", no_argument, NULL, 'L' },
 		{ "tap-version", required_argument, NULL, 'T' },
 		{ "exit-codes", required_argument, NULL, 'E' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -133,6 +139,7 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		case 'd': a->report_dir = optarg; break;
 		case 'V': a->valgrind = 1; break;
 		case 'F': a->fail_fast = 1; break;
+		case 'L': a->rerun_failed = 1; break;
 		case 'R': rc = cli_whole_int(CMD, "--retries", optarg, 0, 100, &a->retries); break;
 		case 'T': rc = cli_tap_version(CMD, optarg); break;
 		case 'E': rc = cli_parse_exit_codes(CMD, optarg, &a->codes); break;
@@ -166,6 +173,8 @@ static struct sl_report_item *select_items(const struct catalog *cat, const stru
 		if (!catalog_matches(cat->v[i], a->filters, a->nfilters))
 			continue;
 		if (a->nexcludes && catalog_matches(cat->v[i], a->excludes, a->nexcludes))
+			continue;
+		if (a->rerun_failed && !rerun_has(&a->rerun, cat->v[i]->name))
 			continue;
 		for (int r = 0; r < a->repeat; r++) {
 			items[*n].scenario = cat->v[i];
@@ -419,11 +428,22 @@ int cmd_run(int argc, char **argv)
 		free(a.excludes);
 		return loaded == -2 ? EXIT_BROKEN : EXIT_USAGE;
 	}
+	/* read before this run writes its own results.json over it */
+	int last = a.rerun_failed ? rerun_load(CMD, a.report_dir, &a.rerun) : 0;
+	if (last) {
+		catalog_free(&cat);
+		free(a.filters);
+		free(a.excludes);
+		return last == -2 ? EXIT_BROKEN : EXIT_USAGE;
+	}
+	if (a.rerun_failed && a.rerun.n == 0)
+		fprintf(stderr, "shmlife run: --rerun-failed: every scenario of the last run passed or was skipped\n");
 	if (cli_make_dirs(a.report_dir)) {
 		int own = cli_errno_is_own(errno);
 		fprintf(stderr, "shmlife run: cannot create the report directory %s: %s\n", a.report_dir,
 			strerror(errno));
 		catalog_free(&cat);
+		rerun_free(&a.rerun);
 		free(a.filters);
 		free(a.excludes);
 		return own ? EXIT_BROKEN : EXIT_USAGE;
@@ -432,6 +452,7 @@ int cmd_run(int argc, char **argv)
 	rc = catalog_run_selection(CMD, items, n, run_items_of, &a);
 	if (rc == EXIT_NO_SANDBOX && n > 0)
 		rc = cli_exit_in(a.codes, rc, NULL, 0); /* nothing ran: the machine cannot */
+	rerun_free(&a.rerun);
 	catalog_free(&cat);
 	free(a.filters);
 	free(a.excludes);

@@ -963,6 +963,60 @@ Test(cli, run_retries_a_failure_and_counts_a_late_pass_as_flaky)
 	cli_result_free(&r);
 }
 
+/* --rerun-failed: only the scenarios that did not pass in the last run of
+ * the report directory; nothing when everything passed; an error when there
+ * was no run there, or the file is not shmlife's. */
+Test(cli, run_rerun_failed_runs_what_did_not_pass_last_time)
+{
+	struct cli_result r;
+	cli_run(&r, CLI_ARGS("run", "-qq", "-j", "2", "--report-dir", cli_path("out"), "--filter", "rmid-twice*",
+			     "--filter", "wrong-death", "scenarios", "tests/failing"));
+	assert_exit(r, 1);
+	cr_assert(cli_has_line(r.out, "1..4"), "%s", r.out);
+	cli_result_free(&r);
+
+	cli_run(&r, CLI_ARGS("run", "-qq", "--rerun-failed", "--report-dir", cli_path("out"), "scenarios",
+			     "tests/failing"));
+	assert_exit(r, 1);
+	tap_without_system(r.out);
+	cr_assert(starts_with(r.out, "TAP version 13\n1..2\nnot ok 1 - rmid-twice-succeeds\n"), "%s", r.out);
+	cr_assert(cli_has_line(r.out, "not ok 2 - wrong-death"), "%s", r.out);
+	cli_result_free(&r);
+
+	/* with --filter too: both must hold */
+	cli_run(&r, CLI_ARGS("run", "-qq", "--rerun-failed", "--filter", "wrong-*", "--report-dir", cli_path("out"),
+			     "scenarios", "tests/failing"));
+	assert_exit(r, 1);
+	tap_without_system(r.out);
+	cr_assert(starts_with(r.out, "TAP version 13\n1..1\nnot ok 1 - wrong-death\n"), "%s", r.out);
+	cli_result_free(&r);
+
+	/* the last run passed: nothing to run, and it says so */
+	cli_run(&r, CLI_ARGS("run", "-qq", "--report-dir", cli_path("pass"), "--filter", "key-private-is-zero",
+			     "scenarios"));
+	assert_exit(r, 0);
+	cli_result_free(&r);
+	cli_run(&r, CLI_ARGS("run", "-qq", "--rerun-failed", "--report-dir", cli_path("pass"), "scenarios"));
+	assert_exit(r, 0);
+	cr_assert(cli_has_line(r.out, "1..0"), "%s", r.out);
+	cr_assert(cli_has_line(r.err, "shmlife run: --rerun-failed: every scenario of the last run passed or was "
+				      "skipped"), "%s", r.err);
+	cli_result_free(&r);
+
+	/* no earlier run; not shmlife's file */
+	cli_run(&r, CLI_ARGS("run", "--rerun-failed", "--report-dir", cli_path("none"), "scenarios"));
+	assert_exit(r, 2);
+	cr_assert(strstr(r.err, "shmlife run: --rerun-failed: no earlier run to read: "), "%s", r.err);
+	cr_assert(strstr(r.err, "none/results.json: No such file or directory"), "%s", r.err);
+	cr_assert_str_empty(r.out);
+	cli_result_free(&r);
+	write_file(cli_path("pass/results.json"), "{\"format\": \"something-else\", \"scenarios\": []}\n");
+	cli_run(&r, CLI_ARGS("run", "--rerun-failed", "--report-dir", cli_path("pass"), "scenarios"));
+	assert_exit(r, 2);
+	cr_assert(strstr(r.err, "pass/results.json is not the results.json of a shmlife run"), "%s", r.err);
+	cli_result_free(&r);
+}
+
 /* Debian 12's prove (Test::Harness 3.44) reads the default stream straight
  * from a pipe with no environment variable; it rejects `TAP version 14`, which
  * --tap-version=14 or SHMLIFE_TAP_VERSION=14 still give. */
