@@ -127,8 +127,14 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 	}
 	opterr = 0;
 	optind = 1;
+	int bad = 0;
 	while ((c = getopt_long(argc, argv, "j:qvh", longopts, NULL)) != -1) {
 		int rc = 0;
+		if (bad) {               /* said; only where the reports go matters now */
+			if (c == 'd')
+				a->report_dir = optarg;
+			continue;
+		}
 		switch (c) {
 		case 'j': rc = cli_positive_int(CMD, "--jobs", optarg, &a->jobs); break;
 		case 'f': a->filters[a->nfilters++] = optarg; break;
@@ -149,12 +155,31 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		case 'h': usage(stdout); return 1;
 		default:
 			cli_usage_error(CMD, "unknown option or missing value: '%s'", argv[optind - 1]);
-			return -1;
+			rc = -1;
 		}
-		if (rc)
-			return -1;
+		bad = rc != 0;
 	}
-	return 0;
+	return bad ? -1 : 0;
+}
+
+/* The reports a run writes into its folder: an earlier run's are removed
+ * before anything else happens, so that the folder holds this run's reports
+ * or none, even when this run stops early (a script error, bad usage, no
+ * sandbox) or is killed.  0, or -1 after saying which could not go. */
+static int forget_last_reports(const char *dir)
+{
+	static const char *const names[] = { "junit.xml", "results.json", "index.html", "valgrind/summary.txt" };
+	int rc = 0;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		char path[4096];
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		/* EISDIR: not a report, and writing one there will say so */
+		if (unlink(path) < 0 && errno != ENOENT && errno != ENOTDIR && errno != EISDIR) {
+			fprintf(stderr, "shmlife run: cannot remove the last run's %s: %s\n", path, strerror(errno));
+			rc = -1;
+		}
+	}
+	return rc;
 }
 
 /* ---- what is run ---------------------------------------------------------- */
@@ -417,24 +442,29 @@ int cmd_run(int argc, char **argv)
 	struct sl_report_item *items;
 	int n, rc = parse_args(argc, argv, &a);
 
+	if (rc == -1)
+		forget_last_reports(a.report_dir); /* bad usage: this run has no reports */
 	if (rc) {
 		free(a.filters);
 		free(a.excludes);
 		return rc > 0 ? EXIT_PASSED : rc == -2 ? EXIT_BROKEN : EXIT_USAGE;
 	}
-	int loaded = catalog_load(CMD, argv + optind, argc - optind, &cat);
-	if (loaded) {
-		free(a.filters);
-		free(a.excludes);
-		return loaded == -2 ? EXIT_BROKEN : EXIT_USAGE;
-	}
-	/* read before this run writes its own results.json over it */
+	/* the last run's results.json, read before it is removed */
 	int last = a.rerun_failed ? rerun_load(CMD, a.report_dir, &a.rerun) : 0;
+	if (forget_last_reports(a.report_dir) && !last)
+		last = -2;
 	if (last) {
-		catalog_free(&cat);
+		rerun_free(&a.rerun);
 		free(a.filters);
 		free(a.excludes);
 		return last == -2 ? EXIT_BROKEN : EXIT_USAGE;
+	}
+	int loaded = catalog_load(CMD, argv + optind, argc - optind, &cat);
+	if (loaded) {
+		rerun_free(&a.rerun);
+		free(a.filters);
+		free(a.excludes);
+		return loaded == -2 ? EXIT_BROKEN : EXIT_USAGE;
 	}
 	if (a.rerun_failed && a.rerun.n == 0)
 		fprintf(stderr, "shmlife run: --rerun-failed: every scenario of the last run passed or was skipped\n");

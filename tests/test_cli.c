@@ -1017,6 +1017,50 @@ Test(cli, run_rerun_failed_runs_what_did_not_pass_last_time)
 	cli_result_free(&r);
 }
 
+/* A run's report folder holds that run's reports or none: a run that stops
+ * early (a script error, bad usage, no scenario there) leaves no report of
+ * an earlier run for CI to publish as if it were this one's. */
+Test(cli, run_that_stops_early_leaves_no_stale_reports)
+{
+	static const char *const reports[] = { "junit.xml", "results.json", "index.html" };
+	const char *const early[][4] = {
+		{ "tests/data/bad", NULL },                        /* script errors: 2 */
+		{ "--jobs", "0", "scenarios", NULL },              /* bad usage: 2 */
+		{ "--no-such-option", "scenarios", NULL },         /* bad usage before --report-dir */
+		{ "tests/data/no-such-dir", NULL },                /* a path that is not there: 2 */
+	};
+	for (size_t i = 0; i < sizeof(early) / sizeof(early[0]); i++) {
+		struct cli_result r;
+		cli_run(&r, CLI_ARGS("run", "-qq", "--report-dir", cli_path("out"), "--filter", "key-private-is-zero",
+				     "scenarios"));
+		assert_exit(r, 0);
+		cli_result_free(&r);
+		for (size_t k = 0; k < 3; k++) {
+			char name[64];
+			snprintf(name, sizeof(name), "out/%s", reports[k]);
+			cr_assert_eq(access(cli_path(name), F_OK), 0, "the passing run wrote %s", name);
+		}
+		const char *args[8] = { "run" };
+		int na = 1;
+		if (i == 2)
+			args[na++] = early[i][0];
+		args[na++] = "--report-dir";
+		args[na++] = cli_path("out");
+		for (int k = i == 2 ? 1 : 0; early[i][k]; k++)
+			args[na++] = early[i][k];
+		args[na] = NULL;
+		cli_run(&r, args);
+		assert_exit(r, 2);
+		for (size_t k = 0; k < 3; k++) {
+			char name[64];
+			snprintf(name, sizeof(name), "out/%s", reports[k]);
+			cr_assert_neq(access(cli_path(name), F_OK), 0, "case %zu: the earlier run's %s is still there", i,
+				      name);
+		}
+		cli_result_free(&r);
+	}
+}
+
 /* Debian 12's prove (Test::Harness 3.44) reads the default stream straight
  * from a pipe with no environment variable; it rejects `TAP version 14`, which
  * --tap-version=14 or SHMLIFE_TAP_VERSION=14 still give. */
