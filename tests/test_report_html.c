@@ -14,6 +14,8 @@
 #include <string.h>
 #include <sys/ipc.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
+#include <gnu/libc-version.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -508,6 +510,23 @@ Test(html, unwritable_path_fails_and_leaves_nothing)
 	free(tmp);
 	free(path);
 	fixture_free(&f);
+}
+
+/* The header names the system under test, as TAP's comment and JUnit's
+ * <properties> do: the kernel as `uname -srvm`, and the C library. */
+Test(html, header_names_the_kernel_and_libc_under_test)
+{
+	char *path = in_tmp("index.html");
+	struct utsname u;
+	cr_assert_eq(uname(&u), 0);
+	cr_assert_eq(sl_html_write(path, NULL, 0, NULL), 0);
+	xmlDocPtr doc = read_page(path);
+	char want[1400];
+	snprintf(want, sizeof(want), "//*[@class='system' and .='Kernel: %s %s %s %s; libc: glibc %s']", u.sysname,
+		 u.release, u.version, u.machine, gnu_get_libc_version());
+	cr_assert_eq(count_nodes(doc, want), 1, "no %s", want);
+	xmlFreeDoc(doc);
+	free(path);
 }
 
 Test(html, empty_run_still_makes_a_page)

@@ -144,6 +144,12 @@ static void head(const struct page *p)
 		 when, p->n, p->n == 1 ? "" : "s", t.passed, t.failed, t.skipped, t.broken, t.timedout);
 	if (t.passed_on_retry)
 		rh_textf(out, " %d passed on a retry (flaky).", t.passed_on_retry);
+	struct rc_system sys;             /* the system under test, as TAP and JUnit say it */
+	rc_system(&sys);
+	fputs("</p><p class=\"system\">Kernel: ", out);
+	rh_text(out, sys.kernel);
+	fputs("; libc: ", out);
+	rh_text(out, sys.libc);
 	fputs("</p><nav>", out);
 	link_if(p, p->o.json, "results.json");
 	link_if(p, p->o.junit, "JUnit XML");
