@@ -932,10 +932,10 @@ Test(cli, run_retries_a_failure_and_counts_a_late_pass_as_flaky)
 	xmlNodePtr tc = suite ? xml_find(suite->children, "testcase", "name", "fails-first") : NULL;
 	cr_assert_not_null(tc);
 	cr_assert_null(xml_find(tc->children, "failure", NULL, NULL), "a pass on a retry is a pass");
-	xmlNodePtr out = xml_find(tc->children, "system-out", NULL, NULL);
-	cr_assert_not_null(out);
+	xmlNodePtr out = xml_find(suite->children, "system-out", NULL, NULL);
+	cr_assert_not_null(out, "said in the suite's system-out");
 	char *body = xml_text(out);
-	cr_assert(strstr(body, "flaky: passed on attempt 2; attempt 1: FAIL: "), "%s", body);
+	cr_assert(strstr(body, "flaky: fails-first: passed on attempt 2; attempt 1: FAIL: "), "%s", body);
 	free(body);
 	xmlFreeDoc(doc);
 
@@ -1170,7 +1170,7 @@ Test(cli, run_repeat_names_the_repetitions_and_reports_each)
 
 	xmlDocPtr doc = xml_file(cli_path("rep/junit.xml"));
 	xmlNodePtr root = xmlDocGetRootElement(doc);
-	assert_attr(root, "tests", "2");
+	assert_attr(xml_find(root->children, "testsuite", "name", "rmid"), "tests", "2");
 	cr_assert_not_null(xml_find(root, "testcase", "name", "rmid-twice-unattached"));
 	cr_assert_not_null(xml_find(root, "testcase", "name", "rmid-twice-unattached#2"));
 	xmlFreeDoc(doc);
@@ -1223,19 +1223,18 @@ Test(cli, run_writes_junit_json_and_html_that_parse)
 	xmlDocPtr doc = xml_file(cli_path("a/b/reports/junit.xml"));
 	xmlNodePtr root = xmlDocGetRootElement(doc);
 	cr_assert_str_eq((const char *)root->name, "testsuites");
-	assert_attr(root, "name", "shmlife");
-	assert_attr(root, "tests", "2");
-	assert_attr(root, "failures", "0");
-	assert_attr(root, "errors", "0");
-	assert_attr(root, "skipped", "0");
+	cr_assert_null(root->properties, "the root has no attributes (the Ant JUnit schema allows none)");
 	xmlNodePtr suite = xml_find(root->children, "testsuite", "name", "rmid");
 	cr_assert_not_null(suite, "one suite per directory");
 	assert_attr(suite, "tests", "1");
+	assert_attr(suite, "failures", "0");
+	assert_attr(suite, "errors", "0");
+	assert_attr(suite, "skipped", "0");
 	cr_assert_not_null(xml_find(root->children, "testsuite", "name", "key"));
 	xmlNodePtr tc = xml_find(suite->children, "testcase", "name", "rmid-twice-unattached");
 	cr_assert_not_null(tc);
 	assert_attr(tc, "classname", "shmlife.rmid");
-	assert_attr(tc, "file", "scenarios/rmid/rmid-twice-unattached.scn");
+	cr_assert_null(xmlHasProp(tc, BAD_CAST "file"), "no file attribute: Jenkins xunit refuses it");
 	cr_assert_null(xml_find(root->children, "failure", NULL, NULL));
 	xmlFreeDoc(doc);
 
@@ -1372,8 +1371,8 @@ Test(cli, run_the_failing_scenarios_shows_the_step_expected_and_observed)
 
 	xmlDocPtr doc = xml_file(cli_path("out/junit.xml"));
 	xmlNodePtr root = xmlDocGetRootElement(doc);
-	assert_attr(root, "tests", "5");
-	assert_attr(root, "failures", "5");
+	assert_attr(xml_find(root->children, "testsuite", "name", "failing"), "tests", "5");
+	assert_attr(xml_find(root->children, "testsuite", "name", "failing"), "failures", "5");
 	for (size_t i = 0; i < sizeof(failing_cases) / sizeof(failing_cases[0]); i++)
 		assert_failing_junit(root, &failing_cases[i]);
 	xmlFreeDoc(doc);
@@ -1525,10 +1524,11 @@ Test(cli, run_repeat_marks_a_changing_outcome_flaky)
 	xmlNodePtr first = xml_find(suite->children, "testcase", "name", "flaky-once");
 	cr_assert_not_null(first);
 	assert_attr(first, "classname", "shmlife.top");
-	xmlNodePtr out = xml_find(first->children, "system-out", NULL, NULL);
-	cr_assert_not_null(out, "flaky: said in system-out");
+	xmlNodePtr out = xml_find(suite->children, "system-out", NULL, NULL);
+	cr_assert_not_null(out, "flaky: said in the suite's system-out");
 	char *body = xml_text(out);
-	cr_assert(strstr(body, "flaky: the outcome differed between repetitions"), "%s", body);
+	cr_assert(strstr(body, "flaky: flaky-once: the outcome differed between repetitions"), "%s", body);
+	cr_assert(strstr(body, "flaky: flaky-once#2: the outcome differed between repetitions"), "%s", body);
 	free(body);
 	xmlFreeDoc(doc);
 
@@ -1562,7 +1562,6 @@ Test(cli, junit_suites_are_the_scripts_directories)
 	xmlNodePtr one = xml_find(dotted->children, "testcase", NULL, NULL);
 	assert_attr(one, "classname", "shmlife.v1_2");
 	assert_attr(one, "name", "one");
-	assert_attr(one, "file", "v1.2/one.scn");
 	xmlFreeDoc(doc);
 }
 
