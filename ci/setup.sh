@@ -28,6 +28,7 @@ packages=(
 )
 if [ "${CI:-}" = true ] || [ "${SHMLIFE_WITH_BROWSER:-0}" = 1 ]; then
 	packages+=(chromium)             # renders index.html for the screenshot test
+	packages+=(fonts-wqy-microhei)   # CJK glyphs in that page (test html/screenshot_draws_cjk_text)
 fi
 
 log() { printf 'setup: %s\n' "$*"; }
