@@ -796,3 +796,49 @@ Test(write, empty_runs_are_valid_documents, .init = make_tmpdir, .fini = remove_
 	free(junit);
 	free(json);
 }
+
+/* --repeat N: the first run of a scenario and every run that differed from
+ * it are detailed; a run the same as the first is summarised (no trace, no
+ * claims), naming that first run, in results.json and junit.xml. */
+Test(write, repetitions_the_same_as_the_first_are_summarised, .init = make_tmpdir, .fini = remove_tmpdir)
+{
+	struct sl_scenario *a = scenario("double-rmid", "scenarios/lifecycle/double-rmid.scn");
+	struct sl_report_item items[4] = { item(a, SL_FAIL, ""), item(a, SL_FAIL, ""), item(a, SL_PASS, ""),
+					   item(a, SL_FAIL, "") };
+	for (int i = 0; i < 4; i++)
+		items[i].repeat = i;
+	char *json = path_in_tmp("results.json"), *junit = path_in_tmp("junit.xml");
+	cr_assert_eq(sl_json_write(json, items, 4), 0, "%s", strerror(errno));
+	cr_assert_eq(sl_junit_write(junit, items, 4), 0, "%s", strerror(errno));
+
+	json_object *root = json_object_from_file(json), *list = get(root, "scenarios");
+	const int detailed[4] = { 1, 0, 1, 0 };
+	for (int i = 0; i < 4; i++) {
+		json_object *s = json_object_array_get_idx(list, (size_t)i);
+		cr_assert_eq(json_object_get_boolean(get(s, "detailed")), detailed[i], "run %d", i + 1);
+		size_t trace = json_object_array_length(get(s, "trace"));
+		if (detailed[i]) {
+			cr_assert_gt(trace, 0, "run %d has its trace", i + 1);
+			cr_assert(json_object_is_type(get(s, "same_as"), json_type_null));
+		} else {
+			cr_assert_eq(trace, 0, "run %d is summarised", i + 1);
+			cr_assert_str_eq(json_object_get_string(get(s, "same_as")), "double-rmid");
+			cr_assert_str_eq(json_object_get_string(get(s, "outcome")), "FAIL", "its outcome stays");
+		}
+	}
+	json_object_put(root);
+
+	xmlDocPtr doc = xmlReadFile(junit, NULL, XML_PARSE_NONET);
+	cr_assert_not_null(doc);
+	assert_xpath(doc, "contains(//testcase[@name='double-rmid']/failure, 'trace:')", "true");
+	assert_xpath(doc, "contains(//testcase[@name='double-rmid#2']/failure, 'the same as double-rmid')", "true");
+	assert_xpath(doc, "contains(//testcase[@name='double-rmid#2']/failure, 'trace:')", "false");
+	assert_xpath(doc, "contains(//testcase[@name='double-rmid#4']/failure, 'the same as double-rmid')", "true");
+	xmlFreeDoc(doc);
+	free(json);
+	free(junit);
+	for (int i = 0; i < 4; i++)
+		sl_result_free(&items[i].result);
+	sl_scenario_free(a);
+}
+

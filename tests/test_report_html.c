@@ -650,6 +650,35 @@ Test(html, badges_are_readable_and_diagrams_scroll_by_keyboard)
 	fixture_free(&f);
 }
 
+/* Under --repeat, only the first run and the runs that differed get a
+ * diagram; the others say which run they are the same as, with a link. */
+Test(html, repetitions_the_same_as_the_first_are_summarised)
+{
+	struct sl_scenario *s = scenario();
+	struct sl_report_item items[4];
+	memset(items, 0, sizeof(items));
+	const enum sl_outcome outcomes[4] = { SL_PASS, SL_PASS, SL_FAIL, SL_PASS };
+	for (int i = 0; i < 4; i++) {
+		items[i].scenario = s;
+		items[i].repeat = i;
+		result(&items[i].result, outcomes[i]);
+	}
+	char *path = in_tmp("index.html");
+	cr_assert_eq(sl_html_write(path, items, 4, NULL), 0);
+	xmlDocPtr doc = read_page(path);
+	cr_assert_eq(count_nodes(doc, "//*[local-name()='svg'][contains(@class,'seq')]"), 2,
+		     "diagrams of the first run and of the run that failed");
+	cr_assert_eq(count_nodes(doc, SECTION(2) "//*[@class='same']/*[local-name()='a'][starts-with(@href,'#sc-rmid-')]"),
+		     1, "run 2 points to run 1");
+	cr_assert_eq(count_nodes(doc, SECTION(4) "//*[@class='same']"), 1);
+	cr_assert_eq(count_nodes(doc, SECTION(3) "//*[@class='same']"), 0, "the run that differed is detailed");
+	xmlFreeDoc(doc);
+	free(path);
+	for (int i = 0; i < 4; i++)
+		sl_result_free(&items[i].result);
+	sl_scenario_free(s);
+}
+
 /* The header names the system under test, as TAP's comment and JUnit's
  * <properties> do: the kernel as `uname -srvm`, and the C library. */
 Test(html, header_names_the_kernel_and_libc_under_test)

@@ -522,3 +522,17 @@ void rc_system(struct rc_system *sys)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			*p = ' ';
 }
+
+int rc_same_as_first(const struct sl_report_item *items, int n, int i)
+{
+	const struct sl_report_item *it = &items[i];
+	int first = i - it->repeat;
+	if (it->repeat <= 0 || first < 0 || first >= n || items[first].scenario != it->scenario ||
+	    items[first].repeat != 0)
+		return -1;
+	const struct sl_result *a = &items[first].result, *b = &it->result;
+	if (a->outcome != b->outcome || rc_failing_step(it->scenario, a) != rc_failing_step(it->scenario, b) ||
+	    a->leaked_segments != b->leaked_segments || sl_report_passed_on_retry(&items[first]) != sl_report_passed_on_retry(it))
+		return -1;
+	return first;
+}

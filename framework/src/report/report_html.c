@@ -592,6 +592,17 @@ static void scenario_section(const struct page *p, int i)
 		rh_text(out, it->result.reason);
 		fputs("</p>\n", out);
 	}
+	int first = rc_same_as_first(p->items, p->n, i);
+	if (first >= 0) { /* summarised: the first run has the detail */
+		char first_name[300];
+		rc_item_name(&p->items[first], first_name, sizeof(first_name));
+		fputs("<p class=\"same\">The same as the first run, <a href=\"#", out);
+		rh_anchor(out, &p->items[first]);
+		fputs("\">", out);
+		rh_text(out, first_name);
+		fputs("</a>: its sequence, claims and steps are there.</p>\n</section>\n", out);
+		return;
+	}
 	if (!s) {
 		fputs("</section>\n", out);
 		return;

@@ -140,7 +140,9 @@ static char *failure_body(const struct sl_report_item *it)
 	return clean;
 }
 
-static int write_outcome(xmlTextWriterPtr w, const struct sl_report_item *it)
+/* first: the run this one is the same as (its body names it instead of
+ * repeating the trace), or NULL. */
+static int write_outcome(xmlTextWriterPtr w, const struct sl_report_item *it, const char *first)
 {
 	const struct sl_result *r = &it->result;
 	char reason[sizeof(r->reason) + 1];
@@ -164,7 +166,13 @@ static int write_outcome(xmlTextWriterPtr w, const struct sl_report_item *it)
 	if (xmlTextWriterStartElement(w, BAD_CAST element) < 0 || attr(w, "message", reason) ||
 	    attr(w, "type", sl_outcome_name(r->outcome)))
 		return -1;
-	body = failure_body(it);
+	if (first) {
+		char said[sizeof(r->reason) + 700];
+		snprintf(said, sizeof(said), "%s\n(the same as %s: its trace is there)", reason, first);
+		body = rc_clean_utf8(said, 1);
+	} else {
+		body = failure_body(it);
+	}
 	rc = body ? xmlTextWriterWriteString(w, BAD_CAST body) : -1;
 	free(body);
 	if (rc < 0)
@@ -172,13 +180,14 @@ static int write_outcome(xmlTextWriterPtr w, const struct sl_report_item *it)
 	return xmlTextWriterEndElement(w) < 0 ? -1 : 0;
 }
 
-static int write_case(xmlTextWriterPtr w, const struct sl_report_item *it, const struct case_info *c)
+static int write_case(xmlTextWriterPtr w, const struct sl_report_item *it, const struct case_info *c,
+		      const char *first)
 {
 	char classname[sizeof(c->suite) + 8];
 
 	snprintf(classname, sizeof(classname), "shmlife.%s", c->suite);
 	if (xmlTextWriterStartElement(w, BAD_CAST "testcase") < 0 || attr(w, "classname", classname) ||
-	    attr(w, "name", c->name) || attr_seconds(w, "time", it->result.duration_ns) || write_outcome(w, it))
+	    attr(w, "name", c->name) || attr_seconds(w, "time", it->result.duration_ns) || write_outcome(w, it, first))
 		return -1;
 	return xmlTextWriterEndElement(w) < 0 ? -1 : 0;
 }
@@ -238,9 +247,11 @@ static int write_suite(xmlTextWriterPtr w, const struct sl_report_item *items, i
 	    attr(w, "package", package) || attr_int(w, "id", id) || counts(w, items, n, c, suite) ||
 	    attr(w, "timestamp", stamp) || attr(w, "hostname", host) || write_properties(w, sys))
 		return -1;
-	for (int i = 0; i < n; i++)
-		if (strcmp(c[i].suite, suite) == 0 && write_case(w, &items[i], &c[i]))
+	for (int i = 0; i < n; i++) {
+		int first = rc_same_as_first(items, n, i);
+		if (strcmp(c[i].suite, suite) == 0 && write_case(w, &items[i], &c[i], first >= 0 ? c[first].name : NULL))
 			return -1;
+	}
 	if (write_flaky_notes(w, items, n, c, suite) || xmlTextWriterWriteElement(w, BAD_CAST "system-err", BAD_CAST "") < 0)
 		return -1;
 	return xmlTextWriterEndElement(w) < 0 ? -1 : 0;
