@@ -15,6 +15,7 @@
 #include "cli_util.h"
 #include "progress.h"
 #include "recap.h"
+#include "reports.h"
 #include "rerun.h"
 #include "runner.h"
 #include "shmlife/report.h"
@@ -162,26 +163,6 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 	return bad ? -1 : 0;
 }
 
-/* The reports a run writes into its folder: an earlier run's are removed
- * before anything else happens, so that the folder holds this run's reports
- * or none, even when this run stops early (a script error, bad usage, no
- * sandbox) or is killed.  0, or -1 after saying which could not go. */
-static int forget_last_reports(const char *dir)
-{
-	static const char *const names[] = { "junit.xml", "results.json", "index.html", "valgrind/summary.txt" };
-	int rc = 0;
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		char path[4096];
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		/* EISDIR: not a report, and writing one there will say so */
-		if (unlink(path) < 0 && errno != ENOENT && errno != ENOTDIR && errno != EISDIR) {
-			fprintf(stderr, "shmlife run: cannot remove the last run's %s: %s\n", path, strerror(errno));
-			rc = -1;
-		}
-	}
-	return rc;
-}
-
 /* ---- what is run ---------------------------------------------------------- */
 
 /* The selection, each scenario `repeat` times in a row: items of one
@@ -210,9 +191,10 @@ static struct sl_report_item *select_items(const struct catalog *cat, const stru
 	return items;
 }
 
-/* Marks every repetition of a scenario whose outcome changed; prints each
- * as a TAP comment.  Returns how many scenarios were flaky. */
-static int mark_flaky(struct sl_report_item *items, int n, FILE *out)
+/* Marks every repetition of a scenario whose outcome changed (each is then
+ * a TAP comment, reports_flaky_comments).  Returns how many scenarios were
+ * flaky. */
+static int mark_flaky(struct sl_report_item *items, int n)
 {
 	int flaky = 0;
 	for (int first = 0, end; first < n; first = end) {
@@ -222,14 +204,8 @@ static int mark_flaky(struct sl_report_item *items, int n, FILE *out)
 		if (!differs)
 			continue;
 		flaky++;
-		fputs("# flaky: ", out);
-		cli_put_one_line(out, items[first].scenario->name);
-		fputc(':', out);
-		for (int i = first; i < end; i++) {
+		for (int i = first; i < end; i++)
 			items[i].flaky = 1;
-			fprintf(out, " %s", sl_outcome_name(items[i].result.outcome));
-		}
-		fputc('\n', out);
 	}
 	return flaky;
 }
@@ -300,29 +276,6 @@ static void on_finished(void *ctx, int index)
 	progress_finished(&s->progress, index);
 }
 
-static int write_reports(const char *dir, const struct sl_report_item *items, int n)
-{
-	char *junit = NULL, *json = NULL;
-	int rc = 0;
-
-	if (asprintf(&junit, "%s/junit.xml", dir) < 0 || asprintf(&json, "%s/results.json", dir) < 0) {
-		fprintf(stderr, "shmlife run: out of memory\n");
-		free(junit);
-		return -1;
-	}
-	if (sl_junit_write(junit, items, n)) {
-		fprintf(stderr, "shmlife run: cannot write %s: %s\n", junit, strerror(errno));
-		rc = -1;
-	}
-	if (sl_json_write(json, items, n)) {
-		fprintf(stderr, "shmlife run: cannot write %s: %s\n", json, strerror(errno));
-		rc = -1;
-	}
-	free(junit);
-	free(json);
-	return rc;
-}
-
 /* ---- memcheck and the HTML report (docs/reports.md) ---------------------------- */
 
 /* <report dir>/valgrind, emptied of an earlier run's files; NULL after
@@ -340,31 +293,6 @@ static char *memcheck_dir(const char *report_dir)
 		return NULL;
 	}
 	return dir;
-}
-
-/* valgrind/summary.txt (under --valgrind), then index.html, which links to
- * every other report. */
-static int write_page_reports(const char *dir, const char *valgrind, const struct sl_report_item *items, int n)
-{
-	char *summary = NULL, *html = NULL;
-	int rc = 0;
-	if ((valgrind && asprintf(&summary, "%s/summary.txt", valgrind) < 0) ||
-	    asprintf(&html, "%s/index.html", dir) < 0) {
-		fprintf(stderr, "shmlife run: out of memory\n");
-		free(summary);
-		return -1;
-	}
-	if (summary && sl_vg_write_summary(summary, items, n)) {
-		fprintf(stderr, "shmlife run: cannot write %s: %s\n", summary, strerror(errno));
-		rc = -1;
-	}
-	if (sl_html_write(html, items, n, NULL)) {
-		fprintf(stderr, "shmlife run: cannot write %s: %s\n", html, strerror(errno));
-		rc = -1;
-	}
-	free(summary);
-	free(html);
-	return rc;
 }
 
 /* What did not pass, last: on stdout when it is a terminal (below the
@@ -412,14 +340,15 @@ static int run_items(const struct run_args *a, struct sl_report_item *items, int
 	runner_set_retries(a->retries);
 	runner_run(items, n, a->jobs, &o, &hooks);
 	progress_end(&s.progress);
-	mark_flaky(items, n, stdout);
+	mark_flaky(items, n);
+	reports_flaky_comments(stdout, items, n);
 	sl_report_totals(items, n, &totals);
 	sl_tap_end(stdout, &totals);
 	status = cli_exit_status(items, n);
 	runner_test_raise("reports");
-	if (write_reports(a->report_dir, items, n))
+	if (reports_write_data("run", a->report_dir, items, n))
 		status = EXIT_BROKEN;
-	if (write_page_reports(a->report_dir, o.valgrind, items, n))
+	if (reports_write_pages("run", a->report_dir, o.valgrind, items, n))
 		status = EXIT_BROKEN;
 	print_recap(a, items, n);
 	sig = runner_stop_signal();
@@ -443,7 +372,7 @@ int cmd_run(int argc, char **argv)
 	int n, rc = parse_args(argc, argv, &a);
 
 	if (rc == -1)
-		forget_last_reports(a.report_dir); /* bad usage: this run has no reports */
+		reports_forget(CMD, a.report_dir); /* bad usage: this run has no reports */
 	if (rc) {
 		free(a.filters);
 		free(a.excludes);
@@ -451,7 +380,7 @@ int cmd_run(int argc, char **argv)
 	}
 	/* the last run's results.json, read before it is removed */
 	int last = a.rerun_failed ? rerun_load(CMD, a.report_dir, &a.rerun) : 0;
-	if (forget_last_reports(a.report_dir) && !last)
+	if (reports_forget(CMD, a.report_dir) && !last)
 		last = -2;
 	if (last) {
 		rerun_free(&a.rerun);

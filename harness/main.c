@@ -28,7 +28,8 @@
 	X(show, "run one scenario and print its full trace")                         \
 	X(claims, "run scenarios; list each claim with this kernel's verdict")     \
 	X(explore, "re-run a scenario with a crash at each point; check its invariants") \
-	X(fuzz, "random scenarios from a reference model; divergences shrunk to scripts")
+	X(fuzz, "random scenarios from a reference model; divergences shrunk to scripts") \
+	X(merge, "join the results.json of shards into one set of reports")
 
 #define DECLARE_COMMAND(name, summary) int cmd_##name(int argc, char **argv);
 SHMLIFE_COMMANDS(DECLARE_COMMAND)

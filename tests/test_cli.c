@@ -31,7 +31,7 @@
 
 TestSuite(cli, .init = cli_setup, .fini = cli_teardown);
 
-static const char *const commands[] = { "run", "check", "list", "show", "claims", "explore" };
+static const char *const commands[] = { "run", "check", "list", "show", "claims", "explore", "merge" };
 #define NCOMMANDS ((int)(sizeof(commands) / sizeof(commands[0])))
 
 /* ---- helpers ------------------------------------------------------------------ */
@@ -1059,6 +1059,123 @@ Test(cli, run_that_stops_early_leaves_no_stale_reports)
 		}
 		cli_result_free(&r);
 	}
+}
+
+/* Appends `classname/name:outcome-element` of every test case below n. */
+static void junit_cases(xmlNodePtr n, char *buf, size_t len)
+{
+	for (xmlNodePtr c = n; c; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		if (strcmp((const char *)c->name, "testcase") == 0) {
+			char *cls = xml_attr(c, "classname"), *name = xml_attr(c, "name");
+			const char *kind = xml_find(c->children, "failure", NULL, NULL)  ? "failure"
+					   : xml_find(c->children, "error", NULL, NULL)   ? "error"
+					   : xml_find(c->children, "skipped", NULL, NULL) ? "skipped"
+											  : "pass";
+			size_t used = strlen(buf);
+			snprintf(buf + used, len - used, "%s/%s:%s\n", cls, name, kind);
+			free(cls);
+			free(name);
+			continue;
+		}
+		junit_cases(c->children, buf, len);
+	}
+}
+
+/* Drops the lines of TAP that say how long a scenario took. */
+static void drop_durations(char *tap)
+{
+	char *w = tap;
+	for (char *line = tap; *line;) {
+		char *end = strchr(line, '\n');
+		size_t len = end ? (size_t)(end - line + 1) : strlen(line);
+		if (strncmp(line, "  duration_ms: ", 15) != 0) {
+			memmove(w, line, len);
+			w += len;
+		}
+		line += len;
+	}
+	*w = '\0';
+}
+
+/* `shmlife merge`: the catalog split into three shards, each run apart, then
+ * merged, gives what one unsharded run gives (TAP but for the durations, the
+ * JUnit test cases and outcomes, the exit status), and the merged
+ * results.json holds every shard's scenarios exactly as the shard wrote
+ * them.  Overlapping shards and files that are not results are refused. */
+Test(cli, merge_of_shards_is_the_unsharded_run)
+{
+	const char *sel[] = { "--filter", "rmid-*", "--filter", "key-*", "--filter", "wrong-death", "--filter",
+			      "leaks-a-segment" };
+	struct cli_result all, merged, r;
+	cli_run(&all, CLI_ARGS("run", "-qq", "-j", "2", "--report-dir", cli_path("all"), sel[0], sel[1], sel[2], sel[3],
+			       sel[4], sel[5], sel[6], sel[7], "scenarios", "tests/failing"));
+	assert_exit(all, 1);
+	for (int i = 1; i <= 3; i++) {
+		char shard[16], dir[16];
+		snprintf(shard, sizeof(shard), "%d/3", i);
+		snprintf(dir, sizeof(dir), "s%d", i);
+		cli_run(&r, CLI_ARGS("run", "-qq", "-j", "2", "--shard", shard, "--report-dir", cli_path(dir), sel[0],
+				     sel[1], sel[2], sel[3], sel[4], sel[5], sel[6], sel[7], "scenarios", "tests/failing"));
+		cr_assert(r.status == 0 || r.status == 1, "shard %s: exit %d\n%s", shard, r.status, r.err);
+		cli_result_free(&r);
+	}
+	cli_run(&merged, CLI_ARGS("merge", "--report-dir", cli_path("merged"), cli_path("s1/results.json"),
+				  cli_path("s2/results.json"), cli_path("s3/results.json")));
+	assert_exit(merged, 1);
+	drop_durations(all.out);
+	drop_durations(merged.out);
+	cr_assert_str_eq(merged.out, all.out, "merged TAP:\n%s\nunsharded:\n%s", merged.out, all.out);
+	cr_assert(strstr(merged.err, "3 of 16 did not pass:"), "the recap: %s", merged.err);
+	cli_result_free(&all);
+	cli_result_free(&merged);
+
+	/* results.json: each shard's scenario objects, unchanged, in catalog order */
+	struct json_object *m = json_file(cli_path("merged/results.json")), *list = jget(m, "scenarios");
+	cr_assert_eq(json_object_array_length(list), 16);
+	cr_assert_eq(jint(jget(m, "totals"), "failed"), 3);
+	int found = 0;
+	for (int i = 1; i <= 3; i++) {
+		char path[32];
+		snprintf(path, sizeof(path), "s%d/results.json", i);
+		struct json_object *s = json_file(cli_path(path)), *mine = jget(s, "scenarios");
+		for (size_t k = 0; k < json_object_array_length(mine); k++) {
+			struct json_object *one = json_object_array_get_idx(mine, k);
+			struct json_object *same = json_scenario(m, jstr(one, "display_name"));
+			cr_assert_not_null(same, "%s is not in the merge", jstr(one, "display_name"));
+			cr_assert(json_object_equal(one, same), "%s differs after the merge", jstr(one, "display_name"));
+			found++;
+		}
+		json_object_put(s);
+	}
+	cr_assert_eq(found, 16);
+	json_object_put(m);
+
+	/* junit.xml: the unsharded run's test cases and outcomes, in order */
+	xmlDocPtr a = xml_file(cli_path("all/junit.xml")), b = xml_file(cli_path("merged/junit.xml"));
+	char cases_a[2048] = "", cases_b[2048] = "";
+	junit_cases(xmlDocGetRootElement(a), cases_a, sizeof(cases_a));
+	junit_cases(xmlDocGetRootElement(b), cases_b, sizeof(cases_b));
+	cr_assert(strstr(cases_a, "shmlife.failing/wrong-death:failure"), "%s", cases_a);
+	cr_assert_str_eq(cases_b, cases_a);
+	xmlFreeDoc(a);
+	xmlFreeDoc(b);
+
+	/* overlapping shards; not a results.json; nothing to merge */
+	cli_run(&r, CLI_ARGS("merge", "--report-dir", cli_path("bad"), cli_path("s1/results.json"),
+			     cli_path("s1/results.json")));
+	assert_exit(r, 2);
+	cr_assert(strstr(r.err, "is in two of the files: the shards overlap"), "%s", r.err);
+	cli_result_free(&r);
+	cli_run(&r, CLI_ARGS("merge", "--report-dir", cli_path("bad"), cli_path("s1/junit.xml")));
+	assert_exit(r, 2);
+	cr_assert(strstr(r.err, "s1/junit.xml: not JSON that can be read"), "%s", r.err);
+	cli_result_free(&r);
+	cli_run(&r, CLI_ARGS("merge"));
+	assert_exit(r, 2);
+	cr_assert(cli_has_line(r.err, "shmlife merge: which results.json files?"), "%s", r.err);
+	cli_result_free(&r);
 }
 
 /* Debian 12's prove (Test::Harness 3.44) reads the default stream straight
