@@ -24,6 +24,7 @@ packages=(
 	libpng-dev                       # the screenshot test decodes its PNG
 	perl                             # prove, which a test feeds the TAP stream to
 	python3-yaml                     # tests/ci/workflow.sh reads the GitHub workflow
+	python3-jsonschema               # tests/docs/results_schema.sh: results.json against its schema
 	dpkg-dev                         # dpkg-shlibdeps: cpack -G DEB's Depends (tests/consumer)
 	file                             # CPack's DEB generator runs file(1) on what it packs
 )
