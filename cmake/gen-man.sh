@@ -2,8 +2,9 @@
 # cmake/gen-man.sh SHMLIFE OUTDIR VERSION - writes the manual pages of the
 # shmlife command from its --help texts, the one source (harness/): OUTDIR/
 # man1/shmlife.1 (the commands) and man1/shmlife-COMMAND.1 for each command
-# `shmlife --help` lists, through cmake/help2roff.awk.  Run by the build
-# (the `man` target); installed to share/man.
+# `shmlife --help` lists, through cmake/help2roff.awk; and man5/
+# shmlife-script.5 from docs/script-language.md (cmake/md2roff.awk).  Run by
+# the build (the `man` target); installed to share/man.
 set -eu
 bin=$1
 out=$2
@@ -28,3 +29,9 @@ for c in $commands; do
 		-f "$here/help2roff.awk" > "$out/man1/shmlife-$c.1.tmp"
 	mv "$out/man1/shmlife-$c.1.tmp" "$out/man1/shmlife-$c.1"
 done
+# The script language, from its doc.
+mkdir -p "$out/man5"
+awk -v page=shmlife-script -v section=5 -v version="$version" -v date="$date" \
+	-v summary="the language of shmlife's scenario scripts (*.scn)" \
+	-f "$here/md2roff.awk" "$here/../docs/script-language.md" > "$out/man5/shmlife-script.5.tmp"
+mv "$out/man5/shmlife-script.5.tmp" "$out/man5/shmlife-script.5"

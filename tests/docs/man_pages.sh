@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # tests/docs/man_pages.sh BUILD_DIR - the manual pages the build generates
-# (cmake/gen-man.sh, from each command's --help) render without a warning of
-# man/groff, and each shmlife-COMMAND(1) has every option of
-# `shmlife COMMAND --help`, so the page cannot fall behind the command.
+# (cmake/gen-man.sh, from each command's --help and from
+# docs/script-language.md) render without a warning of man/groff, each
+# shmlife-COMMAND(1) has every option of `shmlife COMMAND --help`, and
+# shmlife-script(5) every section of the doc, so no page falls behind.
 # CTest test docs/man_pages_follow_the_help.
 set -euo pipefail
 build=$1
@@ -28,4 +29,14 @@ for c in $commands; do
 	done
 	grep -q '^EXIT STATUS' "$tmp/$c.txt" || fail "shmlife-$c(1) has no EXIT STATUS"
 done
+# the script language, from docs/script-language.md
+page="$man_dir/man5/shmlife-script.5"
+[ -f "$page" ] || fail "no shmlife-script(5)"
+render "$page" >"$tmp/script.txt"
+[ ! -s "$tmp/warnings" ] || fail "shmlife-script.5: $(cat "$tmp/warnings")"
+for section in $(grep '^## ' docs/script-language.md | sed 's/^## //' | tr 'a-z ' 'A-Z_'); do
+	grep -q "^${section//_/ }" "$tmp/script.txt" || fail "shmlife-script(5) lacks the section ${section//_/ }"
+done
+grep -q 'keep-going' "$tmp/script.txt" || fail "shmlife-script(5) lacks keep-going"
+echo "man pages: shmlife-script(5) has every section of docs/script-language.md"
 echo "man pages: shmlife(1) and $(echo "$commands" | wc -w) command pages, every option there, no warning"
