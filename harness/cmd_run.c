@@ -350,9 +350,11 @@ static int run_items(const struct run_args *a, struct sl_report_item *items, int
 		status = EXIT_BROKEN;
 	if (reports_write_pages("run", a->report_dir, o.valgrind, items, n))
 		status = EXIT_BROKEN;
-	print_recap(a, items, n);
 	sig = runner_stop_signal();
 	runner_release_signals();
+	/* after the stop signals are released: a closed stderr (EPIPE, its
+	 * SIGPIPE ignored) loses the recap but does not stop the run */
+	print_recap(a, items, n);
 	free((char *)o.valgrind);
 	free(s.done);
 	return cli_exit_in(a->codes, sig ? 128 + sig : status, items, n);
