@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "engine_fixture.h"
+#include "shmlife/parse.h"
 
 static struct sl_scenario *one_actor(const char *name, int *actor, int *seg)
 {
@@ -244,4 +245,29 @@ Test(operations, sysctl_in_the_scenario_namespace_limits_it_and_not_the_host)
 	cr_assert_str_eq(before, after, "the host's shmmni is untouched");
 	sl_result_free(&r);
 	sl_scenario_free(s);
+}
+
+/* Issue 13 item 2: a program's stdout and stderr are caught, apart, the
+ * first SL_OUTPUT_MAX bytes kept with the count of all it wrote. */
+Test(outcomes, program_output_is_caught_and_cut_at_its_limit_with_the_total)
+{
+	const char *script = "scenario big-output\n"
+			     "actors: a\n"
+			     "a exec sh -c \"head -c 100000 /dev/zero | tr -c x x; echo done >&2\"\n"
+			     "expect a stdout ~ \"^x+$\" stderr = \"done\\n\"\n";
+	struct sl_diags d;
+	memset(&d, 0, sizeof(d));
+	struct sl_scenario *s = sl_parse_string(script, "big.scn", &d);
+	cr_assert_not_null(s, "%s", d.n ? d.v[0].msg : "?");
+	struct sl_result r = run_scenario(s, 0);
+	cr_expect_eq(r.outcome, SL_PASS, "%s", r.reason);
+	const struct sl_output *out = sl_result_output(&r, 0, 1), *err = sl_result_output(&r, 0, 2);
+	cr_assert(out && err, "both streams caught");
+	cr_expect_eq(out->total, 100000u);
+	cr_expect_eq(out->len, (size_t)SL_OUTPUT_MAX);
+	cr_expect_eq(strspn(out->data, "x"), (size_t)SL_OUTPUT_MAX, "every byte kept is the program's");
+	cr_expect_str_eq(err->data, "done\n");
+	sl_result_free(&r);
+	sl_scenario_free(s);
+	sl_diags_free(&d);
 }

@@ -726,3 +726,15 @@ ERRORS(inject_comm_too_long,
 ERRORS(inject_comm_without_name,
 	HEAD "owner exec prog inject shmget comm= errno=EINVAL\n",
 	"t.scn:3:37: expected a process name: comm=postgres, found 'errno'\n")
+
+/* expect ACTOR stdout|stderr: a program's output (issue 13 item 2) */
+ERRORS(output_needs_a_text_comparison,
+	HEAD "expect owner stdout < \"x\"\n",
+	"t.scn:3:21: 'stdout' is a program's output: write stdout ~ \"regex\", stdout !~ \"regex\", "
+	"stdout = \"text\" or stdout != \"text\"\n")
+ERRORS(output_regex_must_compile,
+	HEAD "expect owner stderr ~ \"(a\"\n",
+	"t.scn:3:23: not a POSIX extended regular expression: Unmatched ( or \\(\n")
+ERRORS(output_regex_missing,
+	HEAD "expect owner stdout ~\n",
+	"t.scn:3:22: expected a regular expression in quotes, found the end of the line\n")

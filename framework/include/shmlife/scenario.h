@@ -136,10 +136,15 @@ enum sl_field {
 	SL_F_SIG_PENDING,    /* the signal is pending (SigPnd | ShdPnd); sig-received is
 			      * what the actor's `catch` handler recorded */
 	SL_F_COMM,           /* text: the process's name, as /proc/PID/comm has it */
+	/* the actor's last program (issue 13) */
+	SL_F_STDOUT,         /* text: what the program `exec` ran last wrote on stdout */
+	SL_F_STDERR,         /* text: ... on stderr                             */
 	SL_F__COUNT
 };
 
-enum sl_cmp { SL_CMP_EQ, SL_CMP_NE, SL_CMP_LT, SL_CMP_LE, SL_CMP_GT, SL_CMP_GE, SL_CMP_TRUE };
+enum sl_cmp { SL_CMP_EQ, SL_CMP_NE, SL_CMP_LT, SL_CMP_LE, SL_CMP_GT, SL_CMP_GE, SL_CMP_TRUE,
+	      SL_CMP_MATCH,      /* text ~ "regex": a POSIX extended regex matches it */
+	      SL_CMP_NOMATCH };  /* text !~ "regex": it does not                */
 
 struct sl_predicate {
 	enum sl_field field;

@@ -406,6 +406,8 @@ static void perform_actor_step(struct conductor *c, int i, struct sl_trace_entry
 		e->pid = r.pid;
 		if (st->op == SL_OP_EXEC && r.err == 0)
 			answer_from_status(r.status, ans);
+		if (st->op == SL_OP_EXEC)
+			conductor_collect_output(c, st->actor, i, (pid_t)r.child_pid);
 		if (after_answer(c, st, &r, passed_fd, broke, sizeof(broke)) < 0 && !broke[0])
 			snprintf(broke, sizeof(broke), "unknown");
 		if (st->bind >= 0 && r.err == 0) {
@@ -788,13 +790,22 @@ static int alloc_state(struct conductor *c)
 	for (int i = 0; i < s->nslots; i++)
 		c->slot_segment[i] = -1;
 	c->last_segment = -1;
-	for (int i = 0; i < s->nactors; i++)
+	for (int i = 0; i < s->nactors; i++) {
 		c->actors[i].chan = c->actors[i].pidfd = -1;
+		c->actors[i].out_fd[0] = c->actors[i].out_fd[1] = -1;
+		c->actors[i].out[0].step = c->actors[i].out[1].step = -1;
+	}
 	return 0;
 }
 
 static void free_state(struct conductor *c)
 {
+	for (int i = 0; c->actors && i < c->s->nactors; i++)
+		for (int k = 0; k < 2; k++) {
+			free(c->actors[i].out[k].data);
+			if (c->actors[i].out_fd[k] >= 0)
+				close(c->actors[i].out_fd[k]);
+		}
 	free(c->actors);
 	free(c->slots);
 	free(c->slot_set);

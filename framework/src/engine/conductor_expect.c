@@ -71,8 +71,10 @@ static void judge(struct conductor *c, const struct sl_step *st, struct sl_trace
 		const struct sl_predicate *p = &st->preds[i];
 		long long want = conductor_value(c, &p->value), got = 0;
 		int ok, unobservable = 0;
-		char gotbuf[64];
-		if (p->str && p->value.kind == SL_VAL_NONE) {
+		char gotbuf[160];
+		if (p->field == SL_F_STDOUT || p->field == SL_F_STDERR) {
+			ok = conductor_judge_output(c, st->subject.actor, p, gotbuf, sizeof(gotbuf));
+		} else if (p->str && p->value.kind == SL_VAL_NONE) {
 			ok = judge_string(p, &e->obs.proc, gotbuf, sizeof(gotbuf));
 		} else if ((ok = observed_value(c, e, p, want, &got)) == SL_OBS_NOT_ALL) {
 			snprintf(gotbuf, sizeof(gotbuf), "nothing: more than %d SysV mappings, not all observed",
@@ -104,6 +106,9 @@ static void judge(struct conductor *c, const struct sl_step *st, struct sl_trace
 				   sl_field_name(p->field), verdict_cmp_text(p->cmp),
 				   sigabbrev_np((int)want) ? sigabbrev_np((int)want) : "?",
 				   signal_set_answer(p->field, gotbuf));
+		else if (p->field == SL_F_STDOUT || p->field == SL_F_STDERR)
+			sl_appendf(e->detail, sizeof(e->detail), "%s%s%s\"%s\": the program wrote %s", e->detail[0] ? "; " : "",
+				   sl_field_name(p->field), verdict_cmp_text(p->cmp), p->str, gotbuf);
 		else if (p->cmp == SL_CMP_TRUE || is_flag_on_value(p->field) || p->str)
 			sl_appendf(e->detail, sizeof(e->detail), "%s%s%s%s%s: kernel says %s", e->detail[0] ? "; " : "",
 				   p->negated ? "not " : "", sl_field_name(p->field),

@@ -160,6 +160,13 @@ int64_t sl_job_deadline_ms(const struct sl_job *j)
 
 static void take_entry(struct sl_job *j, const struct sl_trace_entry *e)
 {
+	if (e->kind == SL_ENTRY_EVENT && e->obs_kind == SL_OBS_OUTPUT) { /* joined, not a trace entry */
+		if (e->step >= 0 && e->step < j->s->nsteps &&
+		    sl_result_add_output(&j->r, e->step, e->actor, e->pid, &e->obs.output) < 0)
+			snprintf(j->corrupt, sizeof(j->corrupt), "a program's output could not be kept: %s",
+				 strerror(errno));
+		return;
+	}
 	if (e->kind == SL_ENTRY_EVENT && e->obs_kind == SL_OBS_SANDBOX) {
 		j->r.ipc_ns = e->obs.sandbox.ipc_ns;
 		j->r.pid_ns = e->obs.sandbox.pid_ns;

@@ -1,4 +1,5 @@
 /* scenario.c - building, naming and freeing the scenario model (scenario.h). */
+#include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -318,6 +319,8 @@ static const struct {
 	[SL_F_MAPPED_KEY] = { "mapped-key", SL_TARGET_MAPS },
 	[SL_F_SIG_PENDING] = { "sig-pending", SL_TARGET_PROCESS },
 	[SL_F_COMM] = { "comm", SL_TARGET_PROCESS },
+	[SL_F_STDOUT] = { "stdout", SL_TARGET_PROCESS },
+	[SL_F_STDERR] = { "stderr", SL_TARGET_PROCESS },
 };
 
 int sl_field_is_u64(enum sl_field f)
@@ -363,6 +366,57 @@ void sl_result_free(struct sl_result *r)
 	free(r->trace);
 	r->trace = NULL;
 	r->ntrace = r->captrace = 0;
+	for (int i = 0; i < r->noutputs; i++)
+		free(r->outputs[i].data);
+	free(r->outputs);
+	r->outputs = NULL;
+	r->noutputs = r->capoutputs = 0;
+}
+
+const struct sl_output *sl_result_output(const struct sl_result *r, int step, int stream)
+{
+	for (int i = 0; i < r->noutputs; i++)
+		if (r->outputs[i].step == step && r->outputs[i].stream == stream)
+			return &r->outputs[i];
+	return NULL;
+}
+
+int sl_result_add_output(struct sl_result *r, int step, int actor, int pid, const struct sl_output_chunk *c)
+{
+	if (c->stream < 1 || c->stream > 2 || c->len > SL_OUTPUT_CHUNK || c->offset > SL_OUTPUT_MAX ||
+	    c->len > SL_OUTPUT_MAX - c->offset) {
+		errno = EINVAL;
+		return -1;
+	}
+	struct sl_output *o = (struct sl_output *)sl_result_output(r, step, c->stream);
+	if (!o) {
+		if (grow((void **)&r->outputs, r->noutputs, &r->capoutputs, sizeof(*o)))
+			return -1;
+		o = &r->outputs[r->noutputs++];
+		memset(o, 0, sizeof(*o));
+		o->step = step;
+		o->actor = actor;
+		o->pid = pid;
+		o->stream = c->stream;
+	}
+	size_t end = (size_t)c->offset + c->len;
+	if (end > o->len) {
+		char *d = realloc(o->data, end + 1);
+		if (!d)
+			return -1;
+		if (c->offset > o->len) /* a chunk lost: never happens on one pipe, but stay defined */
+			memset(d + o->len, 0, c->offset - o->len);
+		o->data = d;
+		o->len = end;
+		o->data[end] = '\0';
+	}
+	if (!o->data) {
+		if (!(o->data = calloc(1, 1)))
+			return -1;
+	}
+	memcpy(o->data + c->offset, c->data, c->len);
+	o->total = c->total;
+	return 0;
 }
 
 int sl_result_append(struct sl_result *r, const struct sl_trace_entry *e)

@@ -157,6 +157,33 @@ static int write_outcome(xmlTextWriterPtr w, const struct sl_report_item *it)
 	return xmlTextWriterEndElement(w) < 0 ? -1 : 0;
 }
 
+/* <system-out> (stream 1: the flaky note and the programs' stdout) or
+ * <system-err> (2: their stderr), if there is anything to say. */
+static int write_system_stream(xmlTextWriterPtr w, const struct sl_report_item *it, int stream)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+	if (!m)
+		return -1;
+	if (stream == 1 && it->flaky)
+		fputs("flaky: the outcome differed between repetitions\n", m);
+	rc_outputs_text(m, it->scenario, &it->result, -1, stream, "", 0);
+	if (fclose(m) != 0) {
+		free(text);
+		return -1;
+	}
+	int rc = 0;
+	if (len) {
+		char *clean = rc_clean_utf8(text, 0);
+		rc = !clean || xmlTextWriterWriteElement(w, BAD_CAST(stream == 1 ? "system-out" : "system-err"),
+							  BAD_CAST clean) < 0 ? -1 : 0;
+		free(clean);
+	}
+	free(text);
+	return rc;
+}
+
 static int write_case(xmlTextWriterPtr w, const struct sl_report_item *it, const struct case_info *c)
 {
 	char classname[sizeof(c->suite) + 8];
@@ -167,8 +194,7 @@ static int write_case(xmlTextWriterPtr w, const struct sl_report_item *it, const
 	    (it->scenario && it->scenario->file && attr(w, "file", it->scenario->file)) ||
 	    attr_seconds(w, "time", it->result.duration_ns) || write_outcome(w, it))
 		return -1;
-	if (it->flaky && xmlTextWriterWriteElement(w, BAD_CAST "system-out",
-			BAD_CAST "flaky: the outcome differed between repetitions") < 0)
+	if (write_system_stream(w, it, 1) < 0 || write_system_stream(w, it, 2) < 0)
 		return -1;
 	return xmlTextWriterEndElement(w) < 0 ? -1 : 0;
 }
