@@ -34,6 +34,7 @@ struct run_args {
 	int shard, shards;               /* 1-based shard of `shards`          */
 	const char *report_dir;
 	int valgrind;
+	int keep_scratch;                /* sl_run_options.keep_scratch         */
 	int quiet;
 };
 
@@ -55,6 +56,8 @@ static void usage(FILE *out)
 		"      --report-dir DIR  write junit.xml, results.json and index.html there\n"
 		"                        (default " DEFAULT_REPORT_DIR ")\n"
 		"      --valgrind        run actors under memcheck (XML into DIR/valgrind)\n"
+		"      --keep-scratch[=all] keep the scratch folder (SHMLIFE_TMP) of each scenario\n"
+		"                        that did not pass (all: of every one); the report names it\n"
 		"      --tap-version N   13 (default, what every prove reads) or 14\n"
 		"  -q, --quiet           no progress on stderr\n"
 		"  -h, --help            this text\n\n"
@@ -76,6 +79,7 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		{ "shard", required_argument, NULL, 's' },
 		{ "report-dir", required_argument, NULL, 'd' },
 		{ "valgrind", no_argument, NULL, 'V' },
+		{ "keep-scratch", optional_argument, NULL, 'K' },
 		{ "tap-version", required_argument, NULL, 'T' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -107,6 +111,13 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		case 's': rc = cli_shard(CMD, optarg, &a->shard, &a->shards); break;
 		case 'd': a->report_dir = optarg; break;
 		case 'V': a->valgrind = 1; break;
+		case 'K':
+			a->keep_scratch = !optarg ? 1 : strcmp(optarg, "all") == 0 ? 2 : strcmp(optarg, "failed") == 0 ? 1 : -1;
+			if (a->keep_scratch < 0) {
+				cli_usage_error(CMD, "--keep-scratch takes 'failed' (the default) or 'all', not '%s'", optarg);
+				return -1;
+			}
+			break;
 		case 'T': rc = cli_tap_version(CMD, optarg); break;
 		case 'q': a->quiet = 1; break;
 		case 'h': usage(stdout); return 1;
@@ -275,6 +286,7 @@ static int run_items(const struct run_args *a, struct sl_report_item *items, int
 	sl_run_options_default(&o);
 	if (a->timeout_ms)
 		o.scenario_timeout_ms = a->timeout_ms;
+	o.keep_scratch = a->keep_scratch;
 	if (a->valgrind && !(o.valgrind = memcheck_dir(a->report_dir)))
 		return EXIT_BROKEN;
 	s.done = calloc((size_t)n + 1, 1);

@@ -738,3 +738,7 @@ ERRORS(output_regex_must_compile,
 ERRORS(output_regex_missing,
 	HEAD "expect owner stdout ~\n",
 	"t.scn:3:22: expected a regular expression in quotes, found the end of the line\n")
+
+ERRORS(network_header_is_private_or_host,
+	"scenario t\nnetwork: none\nactors: a\n",
+	"t.scn:2:10: unknown network 'none': 'private' (the default: its own, loopback only) or 'host'\n")

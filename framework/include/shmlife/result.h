@@ -226,6 +226,8 @@ struct sl_result {
 	uint64_t ipc_ns, pid_ns;     /* inodes of the scenario's namespaces    */
 	struct sl_output *outputs;   /* programs' stdout and stderr, by step   */
 	int noutputs, capoutputs;
+	char scratch[216];           /* the scenario's scratch folder, if it was
+				      * kept (sl_run_options.keep_scratch); "" */
 };
 
 void sl_result_init(struct sl_result *r);

@@ -243,6 +243,8 @@ struct sl_scenario {
 	int min_kernel_major, min_kernel_minor;
 	struct sl_sysctl_req *requires; int nrequires; /* host values required */
 	int terminal;                    /* 1: a pty is the session's controlling tty */
+	int host_network;                /* 1 (`network: host`): the host's network
+					  * namespace; 0: one of its own, loopback up */
 	/* set inside the scenario's IPC namespace before the first step */
 	struct sl_sysctl_req *sysctls; int nsysctls;
 	struct sl_actor_def *actors; int nactors;

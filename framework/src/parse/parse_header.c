@@ -11,7 +11,7 @@
 #define MAX_TAGS 64
 
 static const char *const header_keys[] = {
-	"scenario", "description", "tags", "requires", "terminal", "sysctl", "timeout", "leak",
+	"scenario", "description", "tags", "requires", "terminal", "network", "sysctl", "timeout", "leak",
 	"actors", "claim", NULL,
 };
 
@@ -429,6 +429,23 @@ static int header_terminal(struct slp_parser *p)
 	return 0;
 }
 
+/* network: host | private (the default: a network namespace of its own,
+ * with loopback up) */
+static int header_network(struct slp_parser *p)
+{
+	const struct slp_token *t = slp_peek(p);
+	if (!slp_is_word(t, "host") && !slp_is_word(t, "private")) {
+		char show[SLP_SHOW];
+		return slp_error(p, t->col, "unknown network %s: 'private' (the default: its own, loopback only) "
+				 "or 'host'", slp_tok_show(t, show, sizeof(show)));
+	}
+	if (once(p, &p->network_line, "network", p->ln.tok[0].col))
+		return -1;
+	p->s->host_network = slp_is_word(t, "host");
+	slp_next(p);
+	return 0;
+}
+
 static int header_timeout(struct slp_parser *p)
 {
 	const struct slp_token *t = slp_peek(p);
@@ -789,6 +806,8 @@ int slp_header_line(struct slp_parser *p)
 		rc = header_requires(p);
 	else if (strcmp(key->text, "terminal") == 0)
 		rc = header_terminal(p);
+	else if (strcmp(key->text, "network") == 0)
+		rc = header_network(p);
 	else if (strcmp(key->text, "sysctl") == 0)
 		rc = header_sysctl(p);
 	else if (strcmp(key->text, "timeout") == 0)

@@ -85,7 +85,7 @@ struct slp_parser {
 	int first_step_line;           /* 0 until the first step             */
 	int seen_content;              /* a non-blank line was seen          */
 	int limit_reported;            /* "too many steps" said once         */
-	int description_line, timeout_line, terminal_line, leak_line, kernel_line;
+	int description_line, timeout_line, terminal_line, leak_line, kernel_line, network_line;
 	int actor;                     /* actor of the step being parsed, or SL_CONDUCTOR */
 	struct slp_member m;
 	struct slp_pline pl;

@@ -455,6 +455,10 @@ static json_object *scenario_json(struct jb *b, const struct sl_report_item *it)
 		push(b, trace, entry_json(b, s, &r->trace[i]));
 	add(b, o, "trace", trace);
 	add(b, o, "outputs", outputs_json(b, s, r));
+	if (r->scratch[0])
+		add(b, o, "scratch", jstrn(r->scratch, sizeof(r->scratch)));
+	else
+		add_null(b, o, "scratch");
 	return o;
 }
 

@@ -117,6 +117,11 @@ static void put_yaml_block(FILE *out, const struct sl_report_item *it)
 	}
 	if (s && s->file)
 		put_yaml_field(out, "  ", "file", s->file);
+	if (r->scratch[0]) {
+		char kept[sizeof(r->scratch) + 1];
+		snprintf(kept, sizeof(kept), "%.*s", (int)sizeof(r->scratch), r->scratch);
+		put_yaml_field(out, "  ", "scratch", kept);
+	}
 	fprintf(out, "  duration_ms: %.3f\n", (double)r->duration_ns / 1e6);
 	if (it->flaky)
 		fputs("  flaky: true\n", out);
