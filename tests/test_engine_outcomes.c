@@ -271,3 +271,27 @@ Test(outcomes, program_output_is_caught_and_cut_at_its_limit_with_the_total)
 	sl_scenario_free(s);
 	sl_diags_free(&d);
 }
+
+/* A {{NAME}} whose step did not bind it: the exec step fails and says so,
+ * the program is never run with a made-up value. */
+Test(outcomes, a_value_given_to_a_program_that_was_never_bound_fails_the_step)
+{
+	const char *script = "scenario unbound\n"
+			     "keep-going\n"
+			     "actors: a\n"
+			     "a shmget key=IPC_PRIVATE size=4k flags=IPC_CREAT|0600 -> seg   inject errno=ENOSPC\n"
+			     "a exec echo {{seg}}\n";
+	struct sl_diags d;
+	memset(&d, 0, sizeof(d));
+	struct sl_scenario *s = sl_parse_string(script, "u.scn", &d);
+	cr_assert_not_null(s, "%s", d.n ? d.v[0].msg : "?");
+	struct sl_result r = run_scenario(s, 0);
+	const struct sl_trace_entry *e = entry_of(&r, 1);
+	cr_assert_not_null(e);
+	cr_expect_eq(e->verdict, SL_FAIL);
+	cr_expect(strstr(e->detail, "{{seg}} has no value now"), "%s", e->detail);
+	cr_expect_null(sl_result_output(&r, 1, 1), "the program did not run");
+	sl_result_free(&r);
+	sl_scenario_free(s);
+	sl_diags_free(&d);
+}

@@ -742,3 +742,20 @@ ERRORS(output_regex_missing,
 ERRORS(network_header_is_private_or_host,
 	"scenario t\nnetwork: none\nactors: a\n",
 	"t.scn:2:10: unknown network 'none': 'private' (the default: its own, loopback only) or 'host'\n")
+
+/* {{NAME}} in exec arguments, find segment (issue 13 item 3) */
+ERRORS(exec_value_unknown_name,
+	HEAD "owner exec prog --id {{sge}}\n",
+	"t.scn:3:22: unknown name 'sge'\n")
+ERRORS(exec_value_unknown_format,
+	HEAD SEG "owner exec prog {{seg:oct}}\n",
+	"t.scn:4:17: unknown format ':oct' in {{seg}}: dec (the default), hex or key\n")
+ERRORS(exec_value_unclosed,
+	HEAD SEG "owner exec prog {{seg\n",
+	"t.scn:4:17: '{{' without '}}': a value is written {{NAME}}, {{NAME:hex}} or {{NAME:key}}\n")
+ERRORS(find_segment_needs_a_key_or_creator,
+	HEAD "find segment -> s\n",
+	"t.scn:3:1: find segment needs key=KEY or cpid=PID (or both): find segment key=0x1234 -> seg\n")
+ERRORS(find_process_takes_no_key,
+	HEAD "find comm=x key=1 -> d\n",
+	"t.scn:3:13: key= and cpid= find a segment: find segment key=0x1234 -> seg\n")

@@ -59,6 +59,8 @@ enum sl_op {
 	SL_OP_FIND,        /* conductor: str = comm; the one live process of the
 			    * namespace with that comm that is not an actor yet
 			    * becomes new_actor, a found actor (observed, never driven) */
+	SL_OP_FIND_SEGMENT,/* conductor: args[0] key, args[1] cpid (SL_VAL_NONE: any);
+			    * the one segment of the namespace that matches -> shmid */
 	SL_OP__COUNT
 };
 
@@ -178,6 +180,20 @@ struct sl_fault {
 				  * the call), "" in any process of the step  */
 };
 
+/* ---- values given to a program ------------------------------------------ */
+
+/* `{{NAME}}` in an `exec` argument or `env` value: replaced, when the step
+ * runs, by the value NAME is bound to then (a shmid, a key, an address, an
+ * actor's pid ...), as a decimal number, or as `{{NAME:hex}}` 0x..., or
+ * `{{NAME:key}}` 0x%08x (a key as ipcs shows it). */
+enum sl_subst_format { SL_SUBST_DEC, SL_SUBST_HEX, SL_SUBST_KEY };
+struct sl_subst {
+	int word;                /* argv[word], or envp[-1 - word]             */
+	unsigned at, len;        /* the `{{...}}` in that string               */
+	struct sl_value value;
+	enum sl_subst_format format;
+};
+
 /* ---- steps, actors, the scenario --------------------------------------- */
 
 struct sl_step {
@@ -206,6 +222,8 @@ struct sl_step {
 	char *text;                      /* the script line, for reports       */
 	int invariant;                   /* keep-going runs: 1 + the index of the
 					  * invariant this step judges; 0 if none */
+	struct sl_subst *substs;         /* exec: values put into argv/envp, in order */
+	int nsubsts;
 };
 
 struct sl_actor_def {

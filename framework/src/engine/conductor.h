@@ -117,6 +117,10 @@ void conductor_expect(struct conductor *c, int step, struct sl_trace_entry *e);
  * found actor idx (no channel: observed, waited for, signalled, not driven).
  * Returns its pid, or -1 with why it was not found in why. */
 pid_t conductor_find(struct conductor *c, int idx, const char *comm, char *why, size_t len);
+/* `find segment key=K cpid=P -> seg`: waits, bounded, until exactly one
+ * segment of the namespace has key K (if by_key) and creator P (if cpid >
+ * 0).  Returns its shmid, or -1 with why. */
+int conductor_find_segment(struct conductor *c, int by_key, int32_t key, pid_t cpid, char *why, size_t len);
 
 /* conductor_output.c: a caught stdout or stderr handed over by the actor
  * (SL_WIRE_REPLY_OUTPUT) is kept until the answer; then collected (read,

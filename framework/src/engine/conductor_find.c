@@ -1,6 +1,7 @@
 /* conductor_find.c - `find comm=NAME -> d`: naming a process that shmlife
  * did not start, such as the daemon a user's program leaves behind after a
- * double fork.  The conductor is PID 1 of the scenario's PID namespace with a
+ * double fork; and `find segment key=K cpid=P -> seg`: naming a segment a
+ * program made, by what it is rather than by the kernel's index.  The conductor is PID 1 of the scenario's PID namespace with a
  * /proc of its own, so every process of the scenario is in its /proc, and an
  * orphaned daemon is its child.  The process found becomes an actor without a
  * channel: it can be observed, waited for and signalled, never driven. */
@@ -105,4 +106,59 @@ pid_t conductor_find(struct conductor *c, int idx, const char *comm, char *why, 
 		return -1;
 	}
 	return pids[0];
+}
+
+/* ---- find segment ------------------------------------------------------------ */
+
+/* Segments of the namespace matching; their ids in ids (up to FIND_MAX). */
+static int scan_segments(int by_key, int32_t key, pid_t cpid, int *ids)
+{
+	FILE *f = fopen("/proc/sysvipc/shm", "re");
+	if (!f)
+		return -1;
+	char line[512];
+	int n = 0;
+	if (!fgets(line, sizeof(line), f)) { /* the header */
+		fclose(f);
+		return 0;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		struct sl_segment_view v;
+		if (sl_parse_sysvipc_shm_line(line, &v) < 0)
+			continue;
+		if ((by_key && v.key != key) || (cpid > 0 && v.cpid != cpid))
+			continue;
+		if (n < FIND_MAX)
+			ids[n] = v.shmid;
+		n++;
+	}
+	fclose(f);
+	return n;
+}
+
+int conductor_find_segment(struct conductor *c, int by_key, int32_t key, pid_t cpid, char *why, size_t len)
+{
+	int ids[FIND_MAX];
+	int64_t deadline = sl_now_ms() + c->step_timeout_ms;
+	int n;
+	while ((n = scan_segments(by_key, key, cpid, ids)) != 1 && n >= 0 && sl_now_ms() < deadline)
+		conductor_poll(c, NULL, 0, 5);
+	if (n == 1)
+		return ids[0];
+	char what[64] = "";
+	if (by_key)
+		snprintf(what, sizeof(what), "key 0x%08x", (unsigned)key);
+	if (cpid > 0)
+		sl_appendf(what, sizeof(what), "%screator pid %d", by_key ? " and " : "", (int)cpid);
+	if (n < 0)
+		snprintf(why, len, "cannot read /proc/sysvipc/shm: %s", strerror(errno));
+	else if (n == 0)
+		snprintf(why, len, "no segment with %s within %d ms", what, c->step_timeout_ms);
+	else {
+		snprintf(why, len, "%d segments with %s: shmid", n, what);
+		for (int i = 0; i < n && i < FIND_MAX; i++)
+			sl_appendf(why, len, " %d", ids[i]);
+		sl_appendf(why, len, "%s; find names one", n > FIND_MAX ? " ..." : "");
+	}
+	return -1;
 }

@@ -62,6 +62,7 @@ void sl_step_release(struct sl_step *st)
 	free(st->preds);
 	free(st->faults);
 	free(st->text);
+	free(st->substs);
 	memset(st, 0, sizeof(*st));
 }
 
@@ -251,7 +252,7 @@ static const char *const op_names[SL_OP__COUNT] = {
 	[SL_OP_FORK_DETACH] = "fork-detach", [SL_OP_DAEMON] = "daemon",
 	[SL_OP_SYSCTL] = "sysctl", [SL_OP_WAIT] = "wait", [SL_OP_HANGUP] = "hangup",
 	[SL_OP_TTY_KEY] = "key", [SL_OP_EXPECT] = "expect",
-	[SL_OP_CATCH] = "catch", [SL_OP_FIND] = "find",
+	[SL_OP_CATCH] = "catch", [SL_OP_FIND] = "find", [SL_OP_FIND_SEGMENT] = "find segment",
 };
 
 const char *sl_op_name(enum sl_op op)

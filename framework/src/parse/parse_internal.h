@@ -257,6 +257,11 @@ struct slp_ref {
 	int index_col;
 };
 int slp_parse_ref(struct slp_parser *p, struct slp_ref *r);
+/* A name written inside other text (`{{seg}}`, `{{a[2]}}` in an exec
+ * argument): resolved as a value of the kinds `accept` allows, errors at
+ * column `col`. */
+int slp_text_name_value(struct slp_parser *p, const char *name, int has_index, long long index, int col,
+			unsigned accept, struct sl_value *out);
 /* "unknown name 'x'; did you mean 'y'?" for names of the given kinds. */
 void slp_report_unknown_name(struct slp_parser *p, const struct slp_token *t, const char *noun,
 			     unsigned accept, unsigned cls);
