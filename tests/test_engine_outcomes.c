@@ -295,3 +295,25 @@ Test(outcomes, a_value_given_to_a_program_that_was_never_bound_fails_the_step)
 	sl_scenario_free(s);
 	sl_diags_free(&d);
 }
+
+/* expect ... within: a state never reached fails after the bound, with the
+ * last observation and how long it waited. */
+Test(outcomes, an_expectation_within_a_time_that_never_holds_says_what_it_last_saw)
+{
+	const char *script = "scenario never\n"
+			     "actors: a\n"
+			     "expect namespace segments=1 within 150ms\n";
+	struct sl_diags d;
+	memset(&d, 0, sizeof(d));
+	struct sl_scenario *s = sl_parse_string(script, "n.scn", &d);
+	cr_assert_not_null(s, "%s", d.n ? d.v[0].msg : "?");
+	cr_expect_eq(s->steps[0].within_ms, 150);
+	struct sl_result r = run_scenario(s, 0);
+	const struct sl_trace_entry *e = entry_of(&r, 0);
+	cr_assert_not_null(e);
+	cr_expect_eq(e->verdict, SL_FAIL);
+	cr_expect(strstr(e->detail, "segments: expected =1, kernel says 0 (still so after 150 ms,"), "%s", e->detail);
+	sl_result_free(&r);
+	sl_scenario_free(s);
+	sl_diags_free(&d);
+}

@@ -759,3 +759,14 @@ ERRORS(find_segment_needs_a_key_or_creator,
 ERRORS(find_process_takes_no_key,
 	HEAD "find comm=x key=1 -> d\n",
 	"t.scn:3:13: key= and cpid= find a segment: find segment key=0x1234 -> seg\n")
+
+ERRORS(within_needs_a_duration,
+	HEAD "expect namespace segments=1 within 2x\n",
+	"t.scn:3:36: bad within '2x': write a duration such as 2s or 500ms\n")
+
+ERRORS(find_pick_is_oldest_or_newest,
+	HEAD "find comm=x pick=first -> d\n",
+	"t.scn:3:13: pick=oldest or pick=newest: which of several to take\n")
+ERRORS(find_args_regex_must_compile,
+	HEAD "find comm=x args=\"(\" -> d\n",
+	"t.scn:3:13: not a POSIX extended regular expression: Unmatched ( or \\(\n")

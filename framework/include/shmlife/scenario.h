@@ -194,6 +194,18 @@ struct sl_subst {
 	enum sl_subst_format format;
 };
 
+/* `find comm=NAME ... -> d`: what else the process must be (all that is
+ * given must hold), and which to take when several are. */
+enum sl_find_pick { SL_FIND_ONE, SL_FIND_OLDEST, SL_FIND_NEWEST };
+struct sl_find_filter {
+	struct sl_value ppid;    /* its parent (a pid, an actor), SL_VAL_NONE any */
+	char *exe;               /* /proc/PID/exe, NULL any                      */
+	char *args;              /* a regex its command line (arguments joined by
+				  * blanks) matches, NULL any                    */
+	char *pidfile;           /* its pid is the first line of this file      */
+	enum sl_find_pick pick;
+};
+
 /* ---- steps, actors, the scenario --------------------------------------- */
 
 struct sl_step {
@@ -224,6 +236,10 @@ struct sl_step {
 					  * invariant this step judges; 0 if none */
 	struct sl_subst *substs;         /* exec: values put into argv/envp, in order */
 	int nsubsts;
+	struct sl_find_filter *find;     /* SL_OP_FIND: the filters besides comm, or NULL */
+	int within_ms;                   /* expect ... within 2s: observed again until
+					  * every condition holds, at most this long;
+					  * 0: once */
 };
 
 struct sl_actor_def {

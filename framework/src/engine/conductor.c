@@ -530,7 +530,7 @@ static void perform_conductor_step(struct conductor *c, int i, struct sl_trace_e
 		break;
 	}
 	case SL_OP_FIND:
-		ans->ret = conductor_find(c, st->new_actor, st->str, e->detail, sizeof(e->detail));
+		ans->ret = conductor_find(c, st->new_actor, st->str, st->find, e->detail, sizeof(e->detail));
 		if (ans->ret < 0) {
 			e->verdict = SL_FAIL;
 			return;

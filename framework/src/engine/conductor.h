@@ -116,7 +116,8 @@ void conductor_expect(struct conductor *c, int step, struct sl_trace_entry *e);
  * namespace that is not a running actor has this comm, and adopts it as the
  * found actor idx (no channel: observed, waited for, signalled, not driven).
  * Returns its pid, or -1 with why it was not found in why. */
-pid_t conductor_find(struct conductor *c, int idx, const char *comm, char *why, size_t len);
+pid_t conductor_find(struct conductor *c, int idx, const char *comm, const struct sl_find_filter *f, char *why,
+		     size_t len);
 /* `find segment key=K cpid=P -> seg`: waits, bounded, until exactly one
  * segment of the namespace has key K (if by_key) and creator P (if cpid >
  * 0).  Returns its shmid, or -1 with why. */

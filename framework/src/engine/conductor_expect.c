@@ -415,9 +415,8 @@ static void expect_process(struct conductor *c, const struct sl_step *st, struct
 	judge(c, st, e);
 }
 
-void conductor_expect(struct conductor *c, int step, struct sl_trace_entry *e)
+static void expect_once(struct conductor *c, const struct sl_step *st, struct sl_trace_entry *e)
 {
-	const struct sl_step *st = &c->s->steps[step];
 	e->verdict = SL_PASS;
 	switch (st->target) {
 	case SL_TARGET_SEGMENT: expect_segment(c, st, e); break;
@@ -425,4 +424,32 @@ void conductor_expect(struct conductor *c, int step, struct sl_trace_entry *e)
 	case SL_TARGET_MAPS: expect_maps(c, st, e); break;
 	case SL_TARGET_PROCESS: expect_process(c, st, e); break;
 	}
+}
+
+/* `expect ... within 2s`: observed again (1 ms after, then twice as long
+ * each time, at most 50 ms apart; reaping and answering injected calls
+ * meanwhile) until every condition holds or the time is up; a failure
+ * says what the last observation saw, and how long it was waited for. */
+void conductor_expect(struct conductor *c, int step, struct sl_trace_entry *e)
+{
+	const struct sl_step *st = &c->s->steps[step];
+	if (st->within_ms <= 0) {
+		expect_once(c, st, e);
+		return;
+	}
+	const struct sl_trace_entry fresh = *e;
+	int64_t deadline = sl_now_ms() + st->within_ms;
+	int pause = 1, tries = 0;
+	for (;;) {
+		*e = fresh;
+		expect_once(c, st, e);
+		tries++;
+		int64_t left = deadline - sl_now_ms();
+		if (e->verdict != SL_FAIL || left <= 0)
+			break;
+		conductor_poll(c, NULL, 0, pause < left ? pause : (int)left);
+		pause = pause < 25 ? pause * 2 : 50;
+	}
+	if (e->verdict == SL_FAIL)
+		sl_appendf(e->detail, sizeof(e->detail), " (still so after %d ms, %d observations)", st->within_ms, tries);
 }

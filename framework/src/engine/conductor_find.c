@@ -28,8 +28,9 @@ static int is_running_actor(const struct conductor *c, pid_t pid)
 	return 0;
 }
 
-/* 1 if /proc/PID/stat says the process is alive (not a zombie) with this comm. */
-static int has_comm(pid_t pid, const char *comm)
+/* 1 if /proc/PID/stat says the process is alive (not a zombie) with this
+ * comm; its parent and start time (clock ticks since boot) too. */
+static int has_comm(pid_t pid, const char *comm, pid_t *ppid, unsigned long long *start)
 {
 	char path[64], buf[1024];
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
@@ -45,29 +46,103 @@ static int has_comm(pid_t pid, const char *comm)
 	memset(&o, 0, sizeof(o));
 	if (sl_parse_proc_stat(buf, &o) < 0)
 		return 0;
+	*ppid = o.ppid;
+	*start = 0;
+	const char *f = strrchr(buf, ')');
+	for (int field = 2; f && *f && field < 22; field++) /* after ')' is field 3; starttime is 22 */
+		f = strchr(f + 1, ' ');
+	if (f)
+		*start = strtoull(f + 1, NULL, 10);
 	return o.state != 'Z' && o.state != 'X' && o.state != 'x' && strcmp(o.comm, comm) == 0;
 }
 
-/* The candidates now: their number (all of them), the first FIND_MAX in pids. */
-static int scan(const struct conductor *c, const char *comm, pid_t *pids)
+/* The pid a pid file names (its first line), or -1. */
+static pid_t pid_in_file(const char *path)
+{
+	char buf[64];
+	if (sl_read_text(path, buf, sizeof(buf)) < 0)
+		return -1;
+	char *end;
+	long pid = strtol(buf, &end, 10);
+	return end != buf && (*end == '\n' || *end == '\0' || *end == ' ') && pid > 0 ? (pid_t)pid : -1;
+}
+
+/* 1 if the process passes the filters besides its name. */
+static int passes(const struct conductor *c, pid_t pid, pid_t ppid, const struct sl_find_filter *f, pid_t pidfile)
+{
+	if (!f)
+		return 1;
+	if (f->ppid.kind != SL_VAL_NONE && ppid != (pid_t)conductor_value(c, &f->ppid))
+		return 0;
+	if (f->pidfile && pid != pidfile)
+		return 0;
+	char path[64];
+	if (f->exe) {
+		char exe[4096];
+		snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
+		ssize_t n = readlink(path, exe, sizeof(exe) - 1);
+		if (n < 0)
+			return 0;
+		exe[n] = '\0';
+		if (strcmp(exe, f->exe) != 0)
+			return 0;
+	}
+	if (f->args) {
+		char cmd[4096];
+		snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		ssize_t n = fd < 0 ? -1 : read(fd, cmd, sizeof(cmd) - 1);
+		if (fd >= 0)
+			close(fd);
+		if (n <= 0)
+			return 0;
+		for (ssize_t i = 0; i < n; i++)
+			if (cmd[i] == '\0')
+				cmd[i] = ' ';
+		cmd[n] = '\0';
+		while (n > 0 && cmd[n - 1] == ' ')
+			cmd[--n] = '\0';
+		if (sl_regex_match(f->args, cmd) != 1)
+			return 0;
+	}
+	return 1;
+}
+
+/* The candidates now: their number (all of them), the first FIND_MAX in
+ * pids; with pick=oldest or newest, the one it picks, alone. */
+static int scan(const struct conductor *c, const char *comm, const struct sl_find_filter *f, pid_t *pids)
 {
 	DIR *d = opendir("/proc");
 	if (!d)
 		return -1;
 	int n = 0;
+	pid_t pidfile = f && f->pidfile ? pid_in_file(f->pidfile) : -1;
+	pid_t picked = 0;
+	unsigned long long picked_start = 0;
 	const struct dirent *de;
 	while ((de = readdir(d)) != NULL) {
 		char *end;
 		long pid = strtol(de->d_name, &end, 10);
 		if (end == de->d_name || *end || pid <= 1 || pid == getpid() || is_running_actor(c, (pid_t)pid))
 			continue;
-		if (!has_comm((pid_t)pid, comm))
+		pid_t ppid;
+		unsigned long long start;
+		if (!has_comm((pid_t)pid, comm, &ppid, &start) || !passes(c, (pid_t)pid, ppid, f, pidfile))
 			continue;
 		if (n < FIND_MAX)
 			pids[n] = (pid_t)pid;
 		n++;
+		if (!picked || (f && f->pick == SL_FIND_OLDEST && start < picked_start) ||
+		    (f && f->pick == SL_FIND_NEWEST && start > picked_start)) {
+			picked = (pid_t)pid;
+			picked_start = start;
+		}
 	}
 	closedir(d);
+	if (n > 1 && f && f->pick != SL_FIND_ONE) {
+		pids[0] = picked;
+		return 1;
+	}
 	return n;
 }
 
@@ -88,14 +163,15 @@ static void say_why(int n, const pid_t *pids, const char *comm, int timeout_ms, 
 	sl_appendf(why, len, "%s; find names one", n > FIND_MAX ? " ..." : "");
 }
 
-pid_t conductor_find(struct conductor *c, int idx, const char *comm, char *why, size_t len)
+pid_t conductor_find(struct conductor *c, int idx, const char *comm, const struct sl_find_filter *f, char *why,
+		     size_t len)
 {
 	pid_t pids[FIND_MAX];
 	int64_t deadline = sl_now_ms() + c->step_timeout_ms;
 	int n;
 	/* A daemon that is still forking has two processes of its name for a
 	 * moment, and one that is starting none yet: look again, bounded. */
-	while ((n = scan(c, comm, pids)) != 1 && n >= 0 && sl_now_ms() < deadline)
+	while ((n = scan(c, comm, f, pids)) != 1 && n >= 0 && sl_now_ms() < deadline)
 		conductor_poll(c, NULL, 0, 5);
 	if (n != 1) {
 		say_why(n, pids, comm, c->step_timeout_ms, why, len);

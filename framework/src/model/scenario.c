@@ -63,6 +63,12 @@ void sl_step_release(struct sl_step *st)
 	free(st->faults);
 	free(st->text);
 	free(st->substs);
+	if (st->find) {
+		free(st->find->exe);
+		free(st->find->args);
+		free(st->find->pidfile);
+		free(st->find);
+	}
 	memset(st, 0, sizeof(*st));
 }
 

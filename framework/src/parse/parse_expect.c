@@ -390,6 +390,14 @@ int slp_expect_body(struct slp_parser *p, struct slp_pstep *ps)
 	if (subject(p, ps))
 		return -1;
 	while (slp_peek(p)->kind != TK_EOL && !at_claim(p)) {
+		if (slp_is_word(slp_peek(p), "within") && slp_peek_at(p, 1)->kind != TK_EQ) {
+			const struct slp_token *w = slp_next(p);
+			if (ps->st.within_ms)
+				return slp_error(p, w->col, "one 'within' an expectation");
+			if (slp_duration_ms(p, "within", &ps->st.within_ms))
+				return -1;
+			continue;
+		}
 		if (predicate(p, ps))
 			return -1;
 		if (slp_peek(p)->kind == TK_COMMA) {

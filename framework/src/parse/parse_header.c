@@ -446,7 +446,7 @@ static int header_network(struct slp_parser *p)
 	return 0;
 }
 
-static int header_timeout(struct slp_parser *p)
+int slp_duration_ms(struct slp_parser *p, const char *what, int *out)
 {
 	const struct slp_token *t = slp_peek(p);
 	char show[SLP_SHOW];
@@ -457,16 +457,25 @@ static int header_timeout(struct slp_parser *p)
 	long long ms = 0;
 	int scale = strcmp(unit, "ms") == 0 ? 1 : strcmp(unit, "s") == 0 ? 1000 : 0;
 	if (n == 0 || n > 9 || !scale)
-		return slp_error(p, t->col, "bad timeout %s: write a duration such as 2s or 500ms",
+		return slp_error(p, t->col, "bad %s %s: write a duration such as 2s or 500ms", what,
 				 slp_tok_show(t, show, sizeof(show)));
 	ms = strtoll(t->text, NULL, 10) * scale;
 	if (ms < 1 || ms > SLP_MAX_TIMEOUT_MS)
-		return slp_error(p, t->col, "timeout %s is out of range (1ms to %ds)",
+		return slp_error(p, t->col, "%s %s is out of range (1ms to %ds)", what,
 				 slp_tok_show(t, show, sizeof(show)), SLP_MAX_TIMEOUT_MS / 1000);
+	*out = (int)ms;
+	slp_next(p);
+	return 0;
+}
+
+static int header_timeout(struct slp_parser *p)
+{
+	int ms;
+	if (slp_duration_ms(p, "timeout", &ms))
+		return -1;
 	if (once(p, &p->timeout_line, "timeout", p->ln.tok[0].col))
 		return -1;
-	p->s->timeout_ms = (int)ms;
-	slp_next(p);
+	p->s->timeout_ms = ms;
 	return 0;
 }
 

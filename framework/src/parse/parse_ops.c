@@ -9,6 +9,7 @@
 #include <sys/ipc.h>
 
 #include "parse_internal.h"
+#include "util.h"
 
 /* ---- reading one argument ---------------------------------------------------- */
 
@@ -566,6 +567,9 @@ static int build_wait(struct slp_parser *p, struct slp_pstep *ps, struct slp_arg
 static int build_find_segment(struct slp_parser *p, struct slp_pstep *ps, struct slp_arg *a, int op_col)
 {
 	ps->st.op = SL_OP_FIND_SEGMENT;
+	for (int k = 3; k < 8; k++)
+		if (a[k].pos >= 0)
+			return slp_error(p, a[k].col, "find segment takes key= and cpid=; the other filters are a process's");
 	struct sl_value key = { SL_VAL_NONE, 0, 0, 0 }, cpid = { SL_VAL_NONE, 0, 0, 0 };
 	if (a[1].pos < 0 && a[2].pos < 0)
 		return slp_error(p, op_col, "find segment needs key=KEY or cpid=PID (or both): "
@@ -583,7 +587,50 @@ static int build_find_segment(struct slp_parser *p, struct slp_pstep *ps, struct
 	return 0;
 }
 
-/* find comm=NAME -> d: NAME as /proc/PID/comm has it (at most 15 bytes). */
+static struct sl_find_filter *find_filter(struct slp_parser *p, struct slp_pstep *ps)
+{
+	if (!ps->st.find && !(ps->st.find = calloc(1, sizeof(*ps->st.find))))
+		slp_report_oom(p);
+	return ps->st.find;
+}
+
+/* The filters after comm=NAME: ppid=PID, exe=PATH, args="regex",
+ * pidfile=PATH, oldest | newest. */
+static int find_filters(struct slp_parser *p, struct slp_pstep *ps, struct slp_arg *a)
+{
+	struct sl_find_filter *f = NULL;
+	if ((a[3].pos >= 0 || a[4].pos >= 0 || a[5].pos >= 0 || a[6].pos >= 0 || a[7].pos >= 0) &&
+	    !(f = find_filter(p, ps)))
+		return -1;
+	if (a[3].pos >= 0 && arg_value(p, &a[3], V_NUM | V_ACTOR | V_SLOT, 0, "a pid or an actor", 1, INT32_MAX, &f->ppid))
+		return -1;
+	if (a[4].pos >= 0 && arg_text(p, &a[4], "a path", &f->exe))
+		return -1;
+	if (a[5].pos >= 0) {
+		int col = a[5].col;
+		char why[160];
+		if (arg_text(p, &a[5], "a regular expression", &f->args))
+			return -1;
+		if (sl_regex_check(f->args, why, sizeof(why)) < 0)
+			return slp_error(p, col, "not a POSIX extended regular expression: %s", why);
+	}
+	if (a[6].pos >= 0 && arg_text(p, &a[6], "a path", &f->pidfile))
+		return -1;
+	if (a[7].pos >= 0) {
+		char *pick = NULL;
+		int col = a[7].col;
+		if (arg_text(p, &a[7], "oldest or newest", &pick))
+			return -1;
+		f->pick = strcmp(pick, "oldest") == 0 ? SL_FIND_OLDEST : strcmp(pick, "newest") == 0 ? SL_FIND_NEWEST : -1;
+		free(pick);
+		if ((int)f->pick < 0)
+			return slp_error(p, col, "pick=oldest or pick=newest: which of several to take");
+	}
+	return 0;
+}
+
+/* find comm=NAME [ppid=] [exe=] [args=] [pidfile=] [pick=] -> d: NAME as
+ * /proc/PID/comm has it (at most 15 bytes). */
 static int build_find(struct slp_parser *p, struct slp_pstep *ps, struct slp_arg *a, int op_col)
 {
 	if (a[0].pos >= 0 && slp_is_word(&p->ln.tok[a[0].pos], "segment") && a[0].end == a[0].pos + 1)
@@ -593,6 +640,8 @@ static int build_find(struct slp_parser *p, struct slp_pstep *ps, struct slp_arg
 				 "find segment key=0x1234 -> seg");
 	if (a[0].pos < 0)
 		return slp_error(p, op_col, "find needs a process name: find comm=mydaemon -> d");
+	if (find_filters(p, ps, a))
+		return -1;
 	int col = a[0].col;
 	if (arg_text(p, &a[0], "a process name", &ps->st.str))
 		return -1;
@@ -681,8 +730,10 @@ static const struct slp_op_def ops[SL_OP__COUNT] = {
 	[SL_OP_TTY_KEY] = { 0, { P("key") }, build_key },
 	[SL_OP_EXPECT] = { OPF_RAW, { { 0, 0 } }, NULL },
 	[SL_OP_CATCH] = { OPF_CALL, { P("signal") }, build_catch },
-	[SL_OP_FIND] = { OPF_BINDS, { P("comm"), KW("key"), KW("cpid") }, build_find },
-	[SL_OP_FIND_SEGMENT] = { OPF_BINDS, { P("comm"), KW("key"), KW("cpid") }, build_find },
+	[SL_OP_FIND] = { OPF_BINDS, { P("comm"), KW("key"), KW("cpid"), KW("ppid"), KW("exe"), KW("args"), KW("pidfile"),
+				       KW("pick") }, build_find },
+	[SL_OP_FIND_SEGMENT] = { OPF_BINDS, { P("comm"), KW("key"), KW("cpid"), KW("ppid"), KW("exe"), KW("args"),
+					       KW("pidfile"), KW("pick") }, build_find },
 };
 #undef P
 #undef KW
