@@ -25,6 +25,7 @@ packages=(
 	perl                             # prove, which a test feeds the TAP stream to
 	dpkg-dev                         # dpkg-shlibdeps: cpack -G DEB's Depends (tests/consumer)
 	file                             # CPack's DEB generator runs file(1) on what it packs
+	postgresql-15                    # a real server for scenarios/real (its stale-segment check)
 )
 if [ "${CI:-}" = true ] || [ "${SHMLIFE_WITH_BROWSER:-0}" = 1 ]; then
 	packages+=(chromium)             # renders index.html for the screenshot test

@@ -317,3 +317,20 @@ Test(outcomes, an_expectation_within_a_time_that_never_holds_says_what_it_last_s
 	sl_scenario_free(s);
 	sl_diags_free(&d);
 }
+
+/* requires: program: a program that is absent is a SKIP that says what to install. */
+Test(outcomes, a_required_program_that_is_absent_skips_with_what_to_install)
+{
+	struct sl_diags d;
+	memset(&d, 0, sizeof(d));
+	struct sl_scenario *s = sl_parse_string("scenario absent\n"
+						"requires: program no-such-program-4711 package nothing-4711, program sh\n"
+						"actors: a\na exec no-such-program-4711\n", "a.scn", &d);
+	cr_assert_not_null(s, "%s", d.n ? d.v[0].msg : "?");
+	struct sl_result r = run_scenario(s, 0);
+	cr_expect_eq(r.outcome, SL_SKIP);
+	cr_expect_str_eq(r.reason, "needs the program no-such-program-4711 (apt-get install nothing-4711)");
+	sl_result_free(&r);
+	sl_scenario_free(s);
+	sl_diags_free(&d);
+}

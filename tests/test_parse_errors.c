@@ -753,9 +753,6 @@ ERRORS(exec_value_unknown_format,
 ERRORS(exec_value_unclosed,
 	HEAD SEG "owner exec prog {{seg\n",
 	"t.scn:4:17: '{{' without '}}': a value is written {{NAME}}, {{NAME:hex}} or {{NAME:key}}\n")
-ERRORS(find_segment_needs_a_key_or_creator,
-	HEAD "find segment -> s\n",
-	"t.scn:3:1: find segment needs key=KEY or cpid=PID (or both): find segment key=0x1234 -> seg\n")
 ERRORS(find_process_takes_no_key,
 	HEAD "find comm=x key=1 -> d\n",
 	"t.scn:3:13: key= and cpid= find a segment: find segment key=0x1234 -> seg\n")
@@ -770,3 +767,8 @@ ERRORS(find_pick_is_oldest_or_newest,
 ERRORS(find_args_regex_must_compile,
 	HEAD "find comm=x args=\"(\" -> d\n",
 	"t.scn:3:13: not a POSIX extended regular expression: Unmatched ( or \\(\n")
+
+ERRORS(requires_program_needs_a_name,
+	"scenario t\nrequires: program\nactors: a\n",
+	"t.scn:2:18: expected a program, as exec takes it: program ipcmk, program /usr/lib/postgresql/15/bin/pg_ctl, "
+	"found the end of the line\n")

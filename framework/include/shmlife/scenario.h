@@ -275,6 +275,9 @@ struct sl_scenario {
 	/* requirements: unmet means SKIP with the reason */
 	int needs_root;
 	int min_kernel_major, min_kernel_minor;
+	char **programs; int nprograms;  /* requires: program NAME [-- package P]: SKIP
+					  * unless each is found in PATH (or beside
+					  * shmlife); programs[i] "NAME\0PACKAGE" */
 	struct sl_sysctl_req *requires; int nrequires; /* host values required */
 	int terminal;                    /* 1: a pty is the session's controlling tty */
 	int host_network;                /* 1 (`network: host`): the host's network
@@ -305,6 +308,8 @@ int sl_scenario_add_slot(struct sl_scenario *s, const char *name);
 int sl_scenario_find_actor(const struct sl_scenario *s, const char *name);
 int sl_scenario_find_slot(const struct sl_scenario *s, const char *name);
 int sl_scenario_add_sysctl(struct sl_scenario *s, const char *name, const char *value);
+/* requires: program NAME [package P]; 0, or -1 out of memory. */
+int sl_scenario_add_program(struct sl_scenario *s, const char *name, const char *package);
 int sl_scenario_add_claim(struct sl_scenario *s, const char *id, const char *text,
 			  const char *source, int kernel_agrees);
 /* Appends a step (zeroed, bind = SL_NO_SLOT, claim = -1) and returns it; the

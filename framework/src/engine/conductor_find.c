@@ -59,7 +59,10 @@ static int has_comm(pid_t pid, const char *comm, pid_t *ppid, unsigned long long
 /* The pid a pid file names (its first line), or -1. */
 static pid_t pid_in_file(const char *path)
 {
-	char buf[64];
+	char buf[64], full[4096];
+	const char *tmp = getenv("SHMLIFE_TMP");
+	if (path[0] != '/' && tmp && snprintf(full, sizeof(full), "%s/%s", tmp, path) < (int)sizeof(full))
+		path = full;
 	if (sl_read_text(path, buf, sizeof(buf)) < 0)
 		return -1;
 	char *end;
@@ -116,7 +119,7 @@ static int scan(const struct conductor *c, const char *comm, const struct sl_fin
 	if (!d)
 		return -1;
 	int n = 0;
-	pid_t pidfile = f && f->pidfile ? pid_in_file(f->pidfile) : -1;
+	pid_t pidfile = f && f->pidfile ? pid_in_file(f->pidfile) : -1; /* relative: in the scratch folder */
 	pid_t picked = 0;
 	unsigned long long picked_start = 0;
 	const struct dirent *de;
@@ -221,7 +224,7 @@ int conductor_find_segment(struct conductor *c, int by_key, int32_t key, pid_t c
 		conductor_poll(c, NULL, 0, 5);
 	if (n == 1)
 		return ids[0];
-	char what[64] = "";
+	char what[64] = "any key";
 	if (by_key)
 		snprintf(what, sizeof(what), "key 0x%08x", (unsigned)key);
 	if (cpid > 0)

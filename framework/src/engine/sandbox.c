@@ -305,6 +305,27 @@ static int kernel_older_than(int major, int minor, char *release, size_t len)
 	return ma < major || (ma == major && mi < minor);
 }
 
+/* 1 if exec would find the program: a path, or a name in PATH, beside
+ * shmlife, or in the installed programs' folder (actor.c, exec_program). */
+static int program_found(const char *name)
+{
+	if (strchr(name, '/'))
+		return access(name, X_OK) == 0;
+	char path[4096];
+	const char *env = getenv("PATH");
+	char *dirs = strdup(env ? env : "/usr/local/bin:/usr/bin:/bin");
+	for (char *save = NULL, *d = dirs ? strtok_r(dirs, ":", &save) : NULL; d; d = strtok_r(NULL, ":", &save)) {
+		snprintf(path, sizeof(path), "%s/%s", *d ? d : ".", name);
+		if (access(path, X_OK) == 0) {
+			free(dirs);
+			return 1;
+		}
+	}
+	free(dirs);
+	return (sl_exe_relative(path, sizeof(path), "", name) == 0 && access(path, X_OK) == 0) ||
+	       (sl_exe_relative(path, sizeof(path), SHMLIFE_PROGRAMS_REL, name) == 0 && access(path, X_OK) == 0);
+}
+
 const char *sl_requirements_unmet(const struct sl_scenario *s, char *buf, size_t len)
 {
 	char release[128] = "";
@@ -334,6 +355,16 @@ const char *sl_requirements_unmet(const struct sl_scenario *s, char *buf, size_t
 				 s->requires[i].value, have);
 			return buf;
 		}
+	}
+	for (int i = 0; i < s->nprograms; i++) {
+		const char *name = s->programs[i], *package = name + strlen(name) + 1;
+		if (program_found(name))
+			continue;
+		if (*package)
+			snprintf(buf, len, "needs the program %s (apt-get install %s)", name, package);
+		else
+			snprintf(buf, len, "needs the program %s, which is not installed", name);
+		return buf;
 	}
 	if (s->terminal && access("/dev/ptmx", R_OK | W_OK) < 0) {
 		snprintf(buf, len, "needs a pseudo-terminal: /dev/ptmx: %s", strerror(errno));

@@ -72,6 +72,22 @@ void sl_step_release(struct sl_step *st)
 	memset(st, 0, sizeof(*st));
 }
 
+int sl_scenario_add_program(struct sl_scenario *s, const char *name, const char *package)
+{
+	char **v = realloc(s->programs, (size_t)(s->nprograms + 1) * sizeof(*v));
+	if (!v)
+		return -1;
+	s->programs = v;
+	size_t a = strlen(name) + 1, b = package ? strlen(package) + 1 : 1;
+	char *e = malloc(a + b);
+	if (!e)
+		return -1;
+	memcpy(e, name, a);
+	memcpy(e + a, package ? package : "", b);
+	v[s->nprograms++] = e;
+	return 0;
+}
+
 void sl_scenario_free(struct sl_scenario *s)
 {
 	if (!s)
@@ -87,6 +103,9 @@ void sl_scenario_free(struct sl_scenario *s)
 		free(s->requires[i].value);
 	}
 	free(s->requires);
+	for (int i = 0; i < s->nprograms; i++)
+		free(s->programs[i]);
+	free(s->programs);
 	for (int i = 0; i < s->nsysctls; i++) {
 		free(s->sysctls[i].name);
 		free(s->sysctls[i].value);

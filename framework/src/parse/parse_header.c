@@ -368,9 +368,27 @@ static int require_sysctl(struct slp_parser *p)
 	return 0;
 }
 
+/* requires: program NAME [package PACKAGE]: SKIP, saying what to install,
+ * when NAME is not found. */
+static int require_program(struct slp_parser *p)
+{
+	const struct slp_token *t = slp_peek(p);
+	if (t->kind != TK_WORD)
+		return slp_expected(p, "a program, as exec takes it: program ipcmk, program /usr/lib/postgresql/15/bin/pg_ctl");
+	const char *name = t->text, *package = NULL;
+	slp_next(p);
+	if (slp_is_word(slp_peek(p), "package")) {
+		slp_next(p);
+		if (slp_peek(p)->kind != TK_WORD)
+			return slp_expected(p, "the Debian package that has it: package postgresql");
+		package = slp_next(p)->text;
+	}
+	return sl_scenario_add_program(p->s, name, package) < 0 ? slp_oom(p) : 0;
+}
+
 static int header_requires(struct slp_parser *p)
 {
-	static const char *const kinds[] = { "root", "kernel", "sysctl", NULL };
+	static const char *const kinds[] = { "root", "kernel", "sysctl", "program", NULL };
 	for (;;) {
 		const struct slp_token *t = slp_peek(p);
 		if (t->kind != TK_WORD)
@@ -384,6 +402,9 @@ static int header_requires(struct slp_parser *p)
 		} else if (strcmp(t->text, "sysctl") == 0) {
 			if (require_sysctl(p))
 				return -1;
+		} else if (strcmp(t->text, "program") == 0) {
+			if (require_program(p))
+				return -1;
 		} else {
 			struct slp_suggest sg;
 			slp_suggest_init(&sg, t->text);
@@ -392,7 +413,8 @@ static int header_requires(struct slp_parser *p)
 				return slp_error(p, t->col, "unknown requirement '%.40s'; did you mean '%s'?",
 						 t->text, slp_suggest_best(&sg));
 			return slp_error(p, t->col,
-					 "unknown requirement '%.40s': write root, kernel >= N.N or sysctl NAME = VALUE",
+					 "unknown requirement '%.40s': write root, kernel >= N.N, sysctl NAME = VALUE "
+					 "or program NAME [package P]",
 					 t->text);
 		}
 		if (slp_peek(p)->kind != TK_COMMA)

@@ -571,9 +571,7 @@ static int build_find_segment(struct slp_parser *p, struct slp_pstep *ps, struct
 		if (a[k].pos >= 0)
 			return slp_error(p, a[k].col, "find segment takes key= and cpid=; the other filters are a process's");
 	struct sl_value key = { SL_VAL_NONE, 0, 0, 0 }, cpid = { SL_VAL_NONE, 0, 0, 0 };
-	if (a[1].pos < 0 && a[2].pos < 0)
-		return slp_error(p, op_col, "find segment needs key=KEY or cpid=PID (or both): "
-				 "find segment key=0x1234 -> seg");
+	(void)op_col; /* neither key= nor cpid=: the one segment of the namespace */
 	if (a[1].pos >= 0 && arg_value(p, &a[1], V_NUM | V_NEG | V_SLOT | V_AUTO, SLC_KEY, "a key", INT32_MIN,
 				       UINT32_MAX, &key))
 		return -1;
