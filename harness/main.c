@@ -26,7 +26,8 @@
 	X(show, "run one scenario and print its full trace")                         \
 	X(claims, "run scenarios; list each claim with this kernel's verdict")     \
 	X(explore, "re-run a scenario with a crash at each point; check its invariants") \
-	X(fuzz, "random scenarios from a reference model; divergences shrunk to scripts")
+	X(fuzz, "random scenarios from a reference model; divergences shrunk to scripts") \
+	X(daemon_check, "start a daemon from a terminal session; check daemon(7)'s rules")
 
 #define DECLARE_COMMAND(name, summary) int cmd_##name(int argc, char **argv);
 SHMLIFE_COMMANDS(DECLARE_COMMAND)
@@ -41,6 +42,15 @@ struct command {
 static const struct command commands[] = { SHMLIFE_COMMANDS(COMMAND_ENTRY) };
 #define NCOMMANDS ((int)(sizeof(commands) / sizeof(commands[0])))
 
+/* The name a user types: daemon_check is `daemon-check`. */
+static void command_name(const char *ident, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", ident);
+	for (char *c = buf; *c; c++)
+		if (*c == '_')
+			*c = '-';
+}
+
 static void usage(FILE *out)
 {
 	fprintf(out, "Usage: shmlife COMMAND [OPTIONS] [ARGS]\n"
@@ -48,16 +58,22 @@ static void usage(FILE *out)
 		     "Tests the lifecycle of System V shared memory segments and daemon processes\n"
 		     "against the running kernel, one scenario script at a time, each in its own\n"
 		     "namespaces.\n\nCommands:\n");
-	for (int i = 0; i < NCOMMANDS; i++)
-		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+	for (int i = 0; i < NCOMMANDS; i++) {
+		char name[32];
+		command_name(commands[i].name, name, sizeof(name));
+		fprintf(out, "  %-12s %s\n", name, commands[i].summary);
+	}
 	fprintf(out, "\n`shmlife COMMAND --help` describes a command.  Manual: docs/cli.md.\n");
 }
 
 static const struct command *find_command(const char *name)
 {
-	for (int i = 0; i < NCOMMANDS; i++)
-		if (strcmp(commands[i].name, name) == 0)
+	for (int i = 0; i < NCOMMANDS; i++) {
+		char typed[32];
+		command_name(commands[i].name, typed, sizeof(typed));
+		if (strcmp(typed, name) == 0)
 			return &commands[i];
+	}
 	return NULL;
 }
 

@@ -1696,3 +1696,41 @@ Test(cli, reports_do_not_depend_on_a_fixed_temporary_name)
 	}
 	cr_assert_eq(odd_files(reports, odd, sizeof(odd)), 0, "left behind: %s", odd);
 }
+
+/* ---- daemon-check (issue 13) ------------------------------------------------------------ */
+
+Test(cli, daemon_check_start_stop_daemon_rule_by_rule)
+{
+	struct cli_result r;
+	cli_run(&r, CLI_ARGS("daemon-check", "--name", "sleep", "--pidfile", "d.pid", "--", "start-stop-daemon", "--start",
+			     "--background", "--umask", "022", "--make-pidfile", "--pidfile", "d.pid", "--exec",
+			     "/usr/bin/sleep", "--", "300"));
+	assert_exit(r, 1);
+	cr_assert(cli_has_line(r.out, "  ok    no-reacquire     it cannot acquire one: it is not a session leader "
+				      "(second fork)"), "%s", r.out);
+	cr_assert(cli_has_line(r.out, "  ok    stdio-null       stdin, stdout and stderr are /dev/null"), "%s", r.out);
+	cr_assert(cli_has_line(r.out, "  ok    pidfile          the pid file holds the daemon's pid"), "%s", r.out);
+	cr_assert(cli_has_line(r.out, "  ok    survives-hangup  it survives the terminal's hangup"), "%s", r.out);
+	/* start-stop-daemon leaves signal dispositions as they were: SIG_IGN stays */
+	cr_assert(cli_has_line(r.out, "  NO    signals-reset    a signal ignored by the shell (SIGUSR2) is no longer "
+				      "ignored"), "%s", r.out);
+	cr_assert(cli_has_line(r.out, "12 of 13 rules hold"), "%s", r.out);
+	cli_result_free(&r);
+
+	cli_run(&r, CLI_ARGS("daemon-check", "--name", "sleep", "--json", "--", "start-stop-daemon", "--start",
+			     "--background", "--exec", "/usr/bin/sleep", "--", "300"));
+	assert_exit(r, 1);
+	cr_assert(strstr(r.out, "{\"rule\": \"umask-reset\", \"text\": \"the umask is not the shell's (027)\", "
+				"\"holds\": false"), "%s", r.out);
+	cr_assert(strstr(r.out, "\"held\": 10, \"rules_total\": 12}"), "%s", r.out);
+	cli_result_free(&r);
+}
+
+Test(cli, daemon_check_needs_to_know_which_process_is_the_daemon)
+{
+	struct cli_result r;
+	cli_run(&r, CLI_ARGS("daemon-check", "--", "start-stop-daemon", "--start"));
+	assert_exit(r, 2);
+	cr_assert(strstr(r.err, "say which process is the daemon: --name COMM or --pidfile PATH"), "%s", r.err);
+	cli_result_free(&r);
+}

@@ -53,7 +53,7 @@ static int has_comm(pid_t pid, const char *comm, pid_t *ppid, unsigned long long
 		f = strchr(f + 1, ' ');
 	if (f)
 		*start = strtoull(f + 1, NULL, 10);
-	return o.state != 'Z' && o.state != 'X' && o.state != 'x' && strcmp(o.comm, comm) == 0;
+	return o.state != 'Z' && o.state != 'X' && o.state != 'x' && (strcmp(comm, "*") == 0 || strcmp(o.comm, comm) == 0);
 }
 
 /* The pid a pid file names (its first line), or -1. */
