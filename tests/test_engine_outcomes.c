@@ -8,6 +8,8 @@
 
 #include "engine_fixture.h"
 #include "shmlife/parse.h"
+#include <grp.h>
+#include <pwd.h>
 
 static struct sl_scenario *one_actor(const char *name, int *actor, int *seg)
 {
@@ -330,6 +332,42 @@ Test(outcomes, a_required_program_that_is_absent_skips_with_what_to_install)
 	struct sl_result r = run_scenario(s, 0);
 	cr_expect_eq(r.outcome, SL_SKIP);
 	cr_expect_str_eq(r.reason, "needs the program no-such-program-4711 (apt-get install nothing-4711)");
+	sl_result_free(&r);
+	sl_scenario_free(s);
+	sl_diags_free(&d);
+}
+
+/* user=NAME: the actor is that user, as login(1) makes it: uid, gid and
+ * every group the user is in (issue 13 item 6).  postgres if there is one
+ * (groups: postgres, ssl-cert), else nobody. */
+Test(outcomes, an_actor_with_user_has_its_uid_gid_and_groups)
+{
+	if (geteuid() != 0)
+		cr_skip_test("needs root to be another user");
+	const char *name = getpwnam("postgres") ? "postgres" : "nobody";
+	const struct passwd *pw = getpwnam(name);
+	cr_assert_not_null(pw);
+	gid_t groups[64];
+	int ngroups = 64;
+	cr_assert_geq(getgrouplist(name, pw->pw_gid, groups, &ngroups), 0);
+	char want[512];
+	int k = snprintf(want, sizeof(want), "%u %u", (unsigned)pw->pw_uid, (unsigned)pw->pw_gid);
+	for (int i = 0; i < ngroups; i++)
+		if (groups[i] != pw->pw_gid)
+			k += snprintf(want + k, sizeof(want) - (size_t)k, " %u", (unsigned)groups[i]);
+	char script[512];
+	snprintf(script, sizeof(script), "scenario user\nactors: u(user=%s)\nu exec sh -c \"echo $(id -u) $(id -G)\"\n",
+		 name);
+	struct sl_diags d;
+	memset(&d, 0, sizeof(d));
+	struct sl_scenario *s = sl_parse_string(script, "u.scn", &d);
+	cr_assert_not_null(s, "%s", d.n ? d.v[0].msg : "?");
+	struct sl_result r = run_scenario(s, 0);
+	cr_expect_eq(r.outcome, SL_PASS, "%s", r.reason);
+	const struct sl_output *o = sl_result_output(&r, 0, 1);
+	cr_assert_not_null(o);
+	cr_expect(strncmp(o->data, want, strlen(want)) == 0 && o->data[strlen(want)] == '\n', "id says '%s', wanted '%s'",
+		  o->data, want);
 	sl_result_free(&r);
 	sl_scenario_free(s);
 	sl_diags_free(&d);

@@ -772,3 +772,7 @@ ERRORS(requires_program_needs_a_name,
 	"scenario t\nrequires: program\nactors: a\n",
 	"t.scn:2:18: expected a program, as exec takes it: program ipcmk, program /usr/lib/postgresql/15/bin/pg_ctl, "
 	"found the end of the line\n")
+
+ERRORS(actor_user_not_with_uid,
+	"scenario t\nactors: db(user=postgres, uid=1, gid=1)\n",
+	"t.scn:2:9: user= gives the uid and the gids: not with uid= and gid=\n")

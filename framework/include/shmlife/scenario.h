@@ -250,6 +250,9 @@ struct sl_actor_def {
 	long rlimit_as, rlimit_nofile;   /* 0 = inherit                        */
 	int found;                       /* 1: named by `find`, not started by shmlife:
 					  * observed and signalled, it performs no steps */
+	char *user;                      /* user=NAME: that user's uid, gid and
+					  * supplementary groups (initgroups), looked
+					  * up when the actor starts; NULL: none */
 };
 
 struct sl_sysctl_req {

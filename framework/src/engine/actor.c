@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <pwd.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
@@ -84,6 +85,20 @@ static int apply_limits_and_ids(const struct sl_actor_def *def, char *why, size_
 		if (setrlimit(RLIMIT_NOFILE, &rl) < 0) {
 			snprintf(why, len, "setrlimit(RLIMIT_NOFILE, %lld): %s", (long long)def->rlimit_nofile,
 				 strerror(errno));
+			return -1;
+		}
+	}
+	if (def->user) { /* as login(1) does: the user's gid and every group it is in */
+		const struct passwd *pw = getpwnam(def->user);
+		if (!pw) {
+			snprintf(why, len, "no user %s on this machine", def->user);
+			return -1;
+		}
+		uid_t uid = pw->pw_uid;
+		gid_t gid = pw->pw_gid;
+		if (initgroups(def->user, gid) < 0 || setgid(gid) < 0 || setuid(uid) < 0) {
+			snprintf(why, len, "cannot become user %s (uid %u gid %u): %s", def->user, (unsigned)uid,
+				 (unsigned)gid, strerror(errno));
 			return -1;
 		}
 	}

@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pwd.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -333,12 +334,22 @@ const char *sl_requirements_unmet(const struct sl_scenario *s, char *buf, size_t
 		snprintf(buf, len, "needs root (running as uid %u)", (unsigned)geteuid());
 		return buf;
 	}
-	for (int i = 0; i < s->nactors; i++)
+	for (int i = 0; i < s->nactors; i++) {
+		if (s->actors[i].user && !getpwnam(s->actors[i].user)) {
+			snprintf(buf, len, "actor %s runs as user %s, which this machine does not have", s->actors[i].name,
+				 s->actors[i].user);
+			return buf;
+		}
+		if (s->actors[i].user && geteuid() != 0) {
+			snprintf(buf, len, "actor %s runs as user %s: needs root", s->actors[i].name, s->actors[i].user);
+			return buf;
+		}
 		if (s->actors[i].has_ids && geteuid() != 0) {
 			snprintf(buf, len, "actor %s runs as uid %u: needs root", s->actors[i].name,
 				 (unsigned)s->actors[i].uid);
 			return buf;
 		}
+	}
 	if (s->min_kernel_major && kernel_older_than(s->min_kernel_major, s->min_kernel_minor, release, sizeof(release))) {
 		snprintf(buf, len, "needs kernel >= %d.%d (this is %s)", s->min_kernel_major, s->min_kernel_minor,
 			 release);

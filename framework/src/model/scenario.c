@@ -111,8 +111,10 @@ void sl_scenario_free(struct sl_scenario *s)
 		free(s->sysctls[i].value);
 	}
 	free(s->sysctls);
-	for (int i = 0; i < s->nactors; i++)
+	for (int i = 0; i < s->nactors; i++) {
 		free(s->actors[i].name);
+		free(s->actors[i].user);
+	}
 	free(s->actors);
 	for (int i = 0; i < s->nsteps; i++)
 		sl_step_release(&s->steps[i]);

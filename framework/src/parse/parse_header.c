@@ -521,14 +521,35 @@ static int header_leak(struct slp_parser *p)
 struct actor_attrs {
 	long long uid, gid, rlimit_as, rlimit_nofile;
 	int has_uid, has_gid, has_as, has_nofile;
+	char user[64];
 };
+
+/* user=NAME: a user of the machine (looked up when the actor starts). */
+static int actor_user(struct slp_parser *p, struct actor_attrs *at, const struct slp_token *key)
+{
+	if (at->user[0])
+		return slp_error(p, key->col, "'user' is given twice");
+	slp_next(p);
+	if (slp_peek(p)->kind != TK_EQ)
+		return slp_expected(p, "'='");
+	slp_next(p);
+	const struct slp_token *v = slp_peek(p);
+	if (v->kind != TK_WORD || strlen(v->text) >= sizeof(at->user) || strspn(v->text, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") != strlen(v->text))
+		return slp_expected(p, "a user's name: user=postgres");
+	memcpy(at->user, v->text, strlen(v->text) + 1);
+	slp_next(p);
+	return 0;
+}
 
 static int actor_attr(struct slp_parser *p, struct actor_attrs *at)
 {
-	static const char *const keys[] = { "uid", "gid", "rlimit-as", "rlimit-nofile", NULL };
+	static const char *const keys[] = { "uid", "gid", "user", "rlimit-as", "rlimit-nofile", NULL };
 	const struct slp_token *t = slp_peek(p);
 	if (t->kind != TK_WORD)
-		return slp_expected(p, "uid=, gid=, rlimit-as= or rlimit-nofile=");
+		return slp_expected(p, "uid=, gid=, user=, rlimit-as= or rlimit-nofile=");
+	if (strcmp(t->text, "user") == 0)
+		return actor_user(p, at, t);
 	long long *val;
 	int *has;
 	long long max;
@@ -549,7 +570,7 @@ static int actor_attr(struct slp_parser *p, struct actor_attrs *at)
 			return slp_error(p, t->col, "unknown actor setting '%.40s'; did you mean '%s'?",
 					 t->text, slp_suggest_best(&sg));
 		return slp_error(p, t->col,
-				 "unknown actor setting '%.40s': uid=, gid=, rlimit-as= or rlimit-nofile=",
+				 "unknown actor setting '%.40s': uid=, gid=, user=, rlimit-as= or rlimit-nofile=",
 				 t->text);
 	}
 	if (*has)
@@ -587,11 +608,15 @@ static int actor_attrs(struct slp_parser *p, struct actor_attrs *at, int name_co
 	slp_next(p); /* ) */
 	if (at->has_uid != at->has_gid)
 		return slp_error(p, name_col, "give uid= and gid= together");
+	if (at->user[0] && at->has_uid)
+		return slp_error(p, name_col, "user= gives the uid and the gids: not with uid= and gid=");
 	return 0;
 }
 
-static void apply_attrs(struct sl_actor_def *a, const struct actor_attrs *at)
+static int apply_attrs(struct sl_actor_def *a, const struct actor_attrs *at)
 {
+	if (at->user[0] && !(a->user = strdup(at->user)))
+		return -1;
 	if (at->has_uid) {
 		a->uid = (uid_t)at->uid;
 		a->gid = (gid_t)at->gid;
@@ -601,6 +626,7 @@ static void apply_attrs(struct sl_actor_def *a, const struct actor_attrs *at)
 		a->rlimit_as = (long)at->rlimit_as;
 	if (at->has_nofile)
 		a->rlimit_nofile = (long)at->rlimit_nofile;
+	return 0;
 }
 
 static int group_size(struct slp_parser *p, long long *count)
@@ -629,7 +655,8 @@ static int declare_actors(struct slp_parser *p, const struct slp_token *t, long 
 		int a = slp_add_actor(p, t->text, t->col);
 		if (a < 0)
 			return -1;
-		apply_attrs(&p->s->actors[a], at);
+		if (apply_attrs(&p->s->actors[a], at) < 0)
+			return slp_oom(p);
 		struct slp_sym *s = slp_sym_add(&p->names, t->text, SYM_ACTOR, p->ln.lineno);
 		if (!s)
 			return slp_oom(p);
@@ -651,7 +678,10 @@ static int declare_actors(struct slp_parser *p, const struct slp_token *t, long 
 			return -1;
 		}
 		p->s->actors[a].group = first;
-		apply_attrs(&p->s->actors[a], at);
+		if (apply_attrs(&p->s->actors[a], at) < 0) {
+			free(name);
+			return slp_oom(p);
+		}
 	}
 	free(name);
 	p->ai[first].count = (int)count;
