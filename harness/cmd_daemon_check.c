@@ -3,6 +3,10 @@
  * foreground), finds the daemon it leaves, and says for each rule of
  * daemon(7)'s SysV list that the kernel can show whether it holds.
  *
+ * The daemon's state is judged once it has settled: each rule is an
+ * expectation `within 2s` (a launcher such as start-stop-daemon returns
+ * before its daemon has finished starting).
+ *
  * It is a scenario under the hood: the script is written here (print it
  * with --script), parsed by the same parser and run by the same engine;
  * each rule is one step of it, and its verdict is that step's.  The shell
@@ -203,14 +207,14 @@ static char *write_script(const struct dc_args *a, struct rule *rules, int *nrul
 	L("%s", "");
 	RULE("found", "the daemon is found once COMMAND has returned", "find comm=%s%s%s -> d", a->name ? a->name : "*",
 	     a->pidfile ? " pidfile=" : "", a->pidfile ? a->pidfile : "");
-	RULE("no-ctty", "it has no controlling terminal", "expect d tty_nr=0 tpgid=-1");
-	RULE("no-reacquire", "it cannot acquire one: it is not a session leader (second fork)", "expect d sid!=d");
-	RULE("own-session", "its session and process group are not the terminal's", "expect d sid!=shell pgid!=shell");
-	RULE("stdio-null", "stdin, stdout and stderr are /dev/null", "expect d fd0=/dev/null fd1=/dev/null fd2=/dev/null");
-	RULE("fds-closed", "the descriptor the shell had open (fd 3) was closed", "expect d fd3!=/etc/passwd");
-	RULE("signals-reset", "a signal ignored by the shell (SIGUSR2) is no longer ignored", "expect d sig-ignored!=SIGUSR2");
-	RULE("umask-reset", "the umask is not the shell's (027)", "expect d umask!=027");
-	RULE("cwd-root", "the working directory is /", "expect d cwd=/");
+	RULE("no-ctty", "it has no controlling terminal", "expect d tty_nr=0 tpgid=-1 within 2s");
+	RULE("no-reacquire", "it cannot acquire one: it is not a session leader (second fork)", "expect d sid!=d within 2s");
+	RULE("own-session", "its session and process group are not the terminal's", "expect d sid!=shell pgid!=shell within 2s");
+	RULE("stdio-null", "stdin, stdout and stderr are /dev/null", "expect d fd0=/dev/null fd1=/dev/null fd2=/dev/null within 2s");
+	RULE("fds-closed", "the descriptor the shell had open (fd 3) was closed", "expect d fd3!=/etc/passwd within 2s");
+	RULE("signals-reset", "a signal ignored by the shell (SIGUSR2) is no longer ignored", "expect d sig-ignored!=SIGUSR2 within 2s");
+	RULE("umask-reset", "the umask is not the shell's (027)", "expect d umask!=027 within 2s");
+	RULE("cwd-root", "the working directory is /", "expect d cwd=/ within 2s");
 	if (a->pidfile)
 		RULE("pidfile", "the pid file holds the daemon's pid",
 		     "shell exec sh -c \"cd \\\"$SHMLIFE_TMP\\\" && test \\\"$(head -n 1 '%s')\\\" = {{d}}\"", a->pidfile);
