@@ -152,11 +152,15 @@ static const char *program_path(const char *name, char *buf, size_t len)
 	return name;
 }
 
-/* A word of COMMAND as the script's exec takes it: quoted, \ and " escaped.
- * -1 for what the script cannot carry: a newline, or {{ (a value). */
+/* A word of COMMAND as the script's exec takes it: quoted, \ and " escaped;
+ * {{$SHMLIFE_TMP}} is the scratch folder's path when it runs.  -1 for what
+ * the script cannot carry: a newline, or another {{ (a bound value). */
 static int put_word(FILE *f, const char *w)
 {
-	if (strchr(w, '\n') || strstr(w, "{{"))
+	for (const char *b = strstr(w, "{{"); b; b = strstr(b + 2, "{{"))
+		if (b[2] != '$')
+			return -1; /* {{$SHMLIFE_TMP}} is the one form a command may use */
+	if (strchr(w, '\n'))
 		return -1;
 	fputc('"', f);
 	for (const char *c = w; *c; c++) {

@@ -372,3 +372,25 @@ Test(outcomes, an_actor_with_user_has_its_uid_gid_and_groups)
 	sl_scenario_free(s);
 	sl_diags_free(&d);
 }
+
+/* {{$NAME}}: an environment variable of the scenario in an argument, so a
+ * program is given the scratch folder without a shell to expand it. */
+Test(outcomes, an_environment_variable_reaches_a_program_argument)
+{
+	const char *script = "scenario env-arg\n"
+			     "actors: a\n"
+			     "a exec sh -c \"test \\\"$1\\\" = \\\"$SHMLIFE_TMP/x\\\" && printf %s \\\"$1\\\"\" sh {{$SHMLIFE_TMP}}/x\n";
+	struct sl_diags d;
+	memset(&d, 0, sizeof(d));
+	struct sl_scenario *s = sl_parse_string(script, "e.scn", &d);
+	cr_assert_not_null(s, "%s", d.n ? d.v[0].msg : "?");
+	struct sl_result r = run_scenario(s, 0);
+	cr_expect_eq(r.outcome, SL_PASS, "%s", r.reason);
+	const struct sl_output *o = sl_result_output(&r, 0, 1);
+	cr_assert_not_null(o);
+	cr_expect(o->data[0] == '/' && strstr(o->data, "/shmlife-") && strcmp(o->data + strlen(o->data) - 2, "/x") == 0,
+		  "%s", o->data);
+	sl_result_free(&r);
+	sl_scenario_free(s);
+	sl_diags_free(&d);
+}

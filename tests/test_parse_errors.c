@@ -776,3 +776,6 @@ ERRORS(requires_program_needs_a_name,
 ERRORS(actor_user_not_with_uid,
 	"scenario t\nactors: db(user=postgres, uid=1, gid=1)\n",
 	"t.scn:2:9: user= gives the uid and the gids: not with uid= and gid=\n")
+ERRORS(exec_env_value_name,
+	HEAD "owner exec prog {{$a-b}}\n",
+	"t.scn:3:17: {{$NAME}} names an environment variable: {{$SHMLIFE_TMP}}\n")

@@ -192,6 +192,8 @@ struct sl_subst {
 	unsigned at, len;        /* the `{{...}}` in that string               */
 	struct sl_value value;
 	enum sl_subst_format format;
+	char env[40];            /* `{{$NAME}}`: the scenario's environment
+				  * variable NAME (SHMLIFE_TMP ...), "" if a value */
 };
 
 /* `find comm=NAME ... -> d`: what else the process must be (all that is

@@ -217,9 +217,15 @@ static void brief_after(struct conductor *c, const struct sl_step *st, struct sl
 	e->brief.slot = slot;
 }
 
-/* The value of a {{NAME}} now, as the program gets it. */
+/* The value of a {{NAME}} now, as the program gets it (an environment
+ * variable's may be long: the caller's buffer is PATH_MAX). */
 static void subst_text(const struct conductor *c, const struct sl_subst *x, char *buf, size_t len)
 {
+	if (x->env[0]) {
+		const char *v = getenv(x->env);
+		snprintf(buf, len, "%s", v ? v : "");
+		return;
+	}
 	long long v = conductor_value(c, &x->value);
 	if (x->format == SL_SUBST_KEY)
 		snprintf(buf, len, "0x%08x", (unsigned)(int32_t)v);
@@ -238,7 +244,7 @@ static size_t put_word(const struct conductor *c, const struct sl_step *st, cons
 		const struct sl_subst *x = &st->substs[k];
 		if (x->word != index || x->at < from || x->at + x->len > strlen(word))
 			continue;
-		char v[32];
+		char v[4096];
 		subst_text(c, x, v, sizeof(v));
 		if (w) {
 			memcpy(w + n, word + from, x->at - from);

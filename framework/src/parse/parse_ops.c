@@ -470,6 +470,22 @@ static int exec_substs(struct slp_parser *p, struct slp_pstep *ps, const char *w
 			return slp_error(p, col, "{{...}} holds a bound name or an actor, as {{seg}} or {{key:hex}}");
 		memcpy(inner, at + 2, n);
 		inner[n] = '\0';
+		if (inner[0] == '$') { /* {{$SHMLIFE_TMP}}: an environment variable of the scenario */
+			if (n < 2 || n - 1 >= sizeof(((struct sl_subst *)0)->env) ||
+			    strspn(inner + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") != n - 1)
+				return slp_error(p, col, "{{$NAME}} names an environment variable: {{$SHMLIFE_TMP}}");
+			struct sl_subst *ns = realloc(ps->st.substs, (size_t)(ps->st.nsubsts + 1) * sizeof(*ns));
+			if (!ns)
+				return slp_oom(p);
+			ps->st.substs = ns;
+			struct sl_subst *x = &ns[ps->st.nsubsts++];
+			memset(x, 0, sizeof(*x));
+			x->word = word;
+			x->at = (unsigned)(at - w);
+			x->len = (unsigned)(end + 2 - at);
+			memcpy(x->env, inner + 1, n);
+			continue;
+		}
 		enum sl_subst_format fmt = SL_SUBST_DEC;
 		char *colon = strchr(inner, ':');
 		if (colon) {
@@ -500,7 +516,7 @@ static int exec_substs(struct slp_parser *p, struct slp_pstep *ps, const char *w
 		if (!ns)
 			return slp_oom(p);
 		ps->st.substs = ns;
-		ns[ps->st.nsubsts++] = (struct sl_subst){ word, (unsigned)(at - w), (unsigned)(end + 2 - at), v, fmt };
+		ns[ps->st.nsubsts++] = (struct sl_subst){ word, (unsigned)(at - w), (unsigned)(end + 2 - at), v, fmt, "" };
 	}
 	return 0;
 }
