@@ -27,6 +27,7 @@ packages=(
 	python3-jsonschema               # tests/docs/results_schema.sh: results.json against its schema
 	dpkg-dev                         # dpkg-shlibdeps: cpack -G DEB's Depends (tests/consumer)
 	file                             # CPack's DEB generator runs file(1) on what it packs
+	postgresql-15                    # a real server for scenarios/real (its stale-segment check)
 )
 if [ "${CI:-}" = true ] || [ "${SHMLIFE_WITH_BROWSER:-0}" = 1 ]; then
 	packages+=(chromium)             # renders index.html for the screenshot test

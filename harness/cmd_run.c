@@ -38,6 +38,7 @@ struct run_args {
 	int shard, shards;               /* 1-based shard of `shards`          */
 	const char *report_dir;
 	int valgrind;
+	int keep_scratch;                /* sl_run_options.keep_scratch         */
 	int quiet;                       /* -q: no progress; -qq: no recap either */
 	int verbose;                     /* -v: a line per scenario, skips in the recap */
 	int fail_fast;                   /* start nothing after a failure      */
@@ -72,6 +73,8 @@ static void usage(FILE *out)
 		"                        (DIR/results.json of --report-dir)\n"
 		"      --fail-fast       after the first FAIL, BROK or TIMEOUT start nothing\n"
 		"                        more (the rest is SKIP, not run)\n"
+		"      --keep-scratch[=all] keep the scratch folder (SHMLIFE_TMP) of each scenario\n"
+		"                        that did not pass (all: of every one); the report names it\n"
 		"      --tap-version N   13 (default, what every prove reads) or 14\n"
 		"      --exit-codes WHO  shmlife (default, below), ltp (kirk: TFAIL 1, TBROK 2,\n"
 		"                        TCONF 32 when nothing ran) or kselftest (KSFT_FAIL 1,\n"
@@ -104,6 +107,7 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		{ "fail-fast", no_argument, NULL, 'F' },
 		{ "retries", required_argument, NULL, 'R' },
 		{ "rerun-failed", no_argument, NULL, 'L' },
+		{ "keep-scratch", optional_argument, NULL, 'K' },
 		{ "tap-version", required_argument, NULL, 'T' },
 		{ "exit-codes", required_argument, NULL, 'E' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -148,6 +152,13 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		case 'F': a->fail_fast = 1; break;
 		case 'L': a->rerun_failed = 1; break;
 		case 'R': rc = cli_whole_int(CMD, "--retries", optarg, 0, 100, &a->retries); break;
+		case 'K':
+			a->keep_scratch = !optarg ? 1 : strcmp(optarg, "all") == 0 ? 2 : strcmp(optarg, "failed") == 0 ? 1 : -1;
+			if (a->keep_scratch < 0) {
+				cli_usage_error(CMD, "--keep-scratch takes 'failed' (the default) or 'all', not '%s'", optarg);
+				rc = -1;
+			}
+			break;
 		case 'T': rc = cli_tap_version(CMD, optarg); break;
 		case 'E': rc = cli_parse_exit_codes(CMD, optarg, &a->codes); break;
 		case 'q': a->quiet++; break;
@@ -322,6 +333,7 @@ static int run_items(const struct run_args *a, struct sl_report_item *items, int
 	sl_run_options_default(&o);
 	if (a->timeout_ms)
 		o.scenario_timeout_ms = a->timeout_ms;
+	o.keep_scratch = a->keep_scratch;
 	if (a->valgrind && !(o.valgrind = memcheck_dir(a->report_dir)))
 		return EXIT_BROKEN;
 	s.done = calloc((size_t)n + 1, 1);

@@ -29,6 +29,7 @@
 	X(claims, "run scenarios; list each claim with this kernel's verdict")     \
 	X(explore, "re-run a scenario with a crash at each point; check its invariants") \
 	X(fuzz, "random scenarios from a reference model; divergences shrunk to scripts") \
+	X(daemon_check, "start a daemon from a terminal session; check daemon(7)'s rules") \
 	X(merge, "join the results.json of shards into one set of reports")
 
 #define DECLARE_COMMAND(name, summary) int cmd_##name(int argc, char **argv);
@@ -44,6 +45,15 @@ struct command {
 static const struct command commands[] = { SHMLIFE_COMMANDS(COMMAND_ENTRY) };
 #define NCOMMANDS ((int)(sizeof(commands) / sizeof(commands[0])))
 
+/* The name a user types: daemon_check is `daemon-check`. */
+static void command_name(const char *ident, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", ident);
+	for (char *c = buf; *c; c++)
+		if (*c == '_')
+			*c = '-';
+}
+
 static void usage(FILE *out)
 {
 	fprintf(out, "Usage: shmlife COMMAND [OPTIONS] [ARGS]\n"
@@ -51,25 +61,34 @@ static void usage(FILE *out)
 		     "Tests the lifecycle of System V shared memory segments and daemon processes\n"
 		     "against the running kernel, one scenario script at a time, each in its own\n"
 		     "namespaces.\n\nCommands:\n");
-	for (int i = 0; i < NCOMMANDS; i++)
-		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+	for (int i = 0; i < NCOMMANDS; i++) {
+		char name[32];
+		command_name(commands[i].name, name, sizeof(name));
+		fprintf(out, "  %-12s %s\n", name, commands[i].summary);
+	}
 	fprintf(out, "\n`shmlife COMMAND --help` describes a command.  Manual: docs/cli.md.\n");
 }
 
 static const struct command *find_command(const char *name)
 {
-	for (int i = 0; i < NCOMMANDS; i++)
-		if (strcmp(commands[i].name, name) == 0)
+	for (int i = 0; i < NCOMMANDS; i++) {
+		char typed[32];
+		command_name(commands[i].name, typed, sizeof(typed));
+		if (strcmp(typed, name) == 0)
 			return &commands[i];
+	}
 	return NULL;
 }
 
 /* `shmlife: no command 'runn'`, and the command meant, if one is close. */
 static void no_command(const char *name)
 {
+	char typed[NCOMMANDS][32];
 	const char *names[NCOMMANDS];
-	for (int i = 0; i < NCOMMANDS; i++)
-		names[i] = commands[i].name;
+	for (int i = 0; i < NCOMMANDS; i++) {
+		command_name(commands[i].name, typed[i], sizeof(typed[i]));
+		names[i] = typed[i];
+	}
 	fprintf(stderr, "shmlife: no command '%s'\n", name);
 	const char *meant = cli_closest(name, names, NCOMMANDS);
 	if (meant)
@@ -110,7 +129,7 @@ static int dispatch(int argc, char **argv)
 	double mul;
 	if (c && sl_timeout_mul_from_env(&mul) < 0) {
 		fprintf(stderr, "shmlife %s: SHMLIFE_TIMEOUT_MUL wants a number from 1 to 1000 (like 2 or 1.5), "
-				"not '%s'\n", c->name, getenv("SHMLIFE_TIMEOUT_MUL"));
+				"not '%s'\n", argv[1], getenv("SHMLIFE_TIMEOUT_MUL"));
 		return EXIT_USAGE;
 	}
 	if (!c) {

@@ -1107,17 +1107,18 @@ static void drop_durations(char *tap)
 Test(cli, merge_of_shards_is_the_unsharded_run)
 {
 	const char *sel[] = { "--filter", "rmid-*", "--filter", "key-*", "--filter", "wrong-death", "--filter",
-			      "leaks-a-segment" };
+			      "leaks-a-segment", "--filter", "program-output" }; /* programs' output too */
 	struct cli_result all, merged, r;
 	cli_run(&all, CLI_ARGS("run", "-qq", "-j", "2", "--report-dir", cli_path("all"), sel[0], sel[1], sel[2], sel[3],
-			       sel[4], sel[5], sel[6], sel[7], "scenarios", "tests/failing"));
+			       sel[4], sel[5], sel[6], sel[7], sel[8], sel[9], "scenarios", "tests/failing"));
 	assert_exit(all, 1);
 	for (int i = 1; i <= 3; i++) {
 		char shard[16], dir[16];
 		snprintf(shard, sizeof(shard), "%d/3", i);
 		snprintf(dir, sizeof(dir), "s%d", i);
 		cli_run(&r, CLI_ARGS("run", "-qq", "-j", "2", "--shard", shard, "--report-dir", cli_path(dir), sel[0],
-				     sel[1], sel[2], sel[3], sel[4], sel[5], sel[6], sel[7], "scenarios", "tests/failing"));
+				     sel[1], sel[2], sel[3], sel[4], sel[5], sel[6], sel[7], sel[8], sel[9], "scenarios",
+				     "tests/failing"));
 		cr_assert(r.status == 0 || r.status == 1, "shard %s: exit %d\n%s", shard, r.status, r.err);
 		cli_result_free(&r);
 	}
@@ -1127,13 +1128,13 @@ Test(cli, merge_of_shards_is_the_unsharded_run)
 	drop_durations(all.out);
 	drop_durations(merged.out);
 	cr_assert_str_eq(merged.out, all.out, "merged TAP:\n%s\nunsharded:\n%s", merged.out, all.out);
-	cr_assert(strstr(merged.err, "3 of 16 did not pass:"), "the recap: %s", merged.err);
+	cr_assert(strstr(merged.err, "3 of 17 did not pass:"), "the recap: %s", merged.err);
 	cli_result_free(&all);
 	cli_result_free(&merged);
 
 	/* results.json: each shard's scenario objects, unchanged, in catalog order */
 	struct json_object *m = json_file(cli_path("merged/results.json")), *list = jget(m, "scenarios");
-	cr_assert_eq(json_object_array_length(list), 16);
+	cr_assert_eq(json_object_array_length(list), 17);
 	cr_assert_eq(jint(jget(m, "totals"), "failed"), 3);
 	int found = 0;
 	for (int i = 1; i <= 3; i++) {
@@ -1149,7 +1150,9 @@ Test(cli, merge_of_shards_is_the_unsharded_run)
 		}
 		json_object_put(s);
 	}
-	cr_assert_eq(found, 16);
+	cr_assert_eq(found, 17);
+	cr_assert_gt(json_object_array_length(jget(json_scenario(m, "program-output"), "outputs")), 0,
+		     "the programs' output came through the merge");
 	json_object_put(m);
 
 	/* junit.xml: the unsharded run's test cases and outcomes, in order */
@@ -2175,4 +2178,42 @@ Test(cli, reports_do_not_depend_on_a_fixed_temporary_name)
 		cr_assert_eq(rmdir(path), 0, "%s was someone else's: it is still there, untouched", path);
 	}
 	cr_assert_eq(odd_files(reports, odd, sizeof(odd)), 0, "left behind: %s", odd);
+}
+
+/* ---- daemon-check (issue 13) ------------------------------------------------------------ */
+
+Test(cli, daemon_check_start_stop_daemon_rule_by_rule)
+{
+	struct cli_result r;
+	cli_run(&r, CLI_ARGS("daemon-check", "--name", "sleep", "--pidfile", "d.pid", "--", "start-stop-daemon", "--start",
+			     "--background", "--umask", "022", "--make-pidfile", "--pidfile", "d.pid", "--exec",
+			     "/usr/bin/sleep", "--", "300"));
+	assert_exit(r, 1);
+	cr_assert(cli_has_line(r.out, "  ok    no-reacquire     it cannot acquire one: it is not a session leader "
+				      "(second fork)"), "%s", r.out);
+	cr_assert(cli_has_line(r.out, "  ok    stdio-null       stdin, stdout and stderr are /dev/null"), "%s", r.out);
+	cr_assert(cli_has_line(r.out, "  ok    pidfile          the pid file holds the daemon's pid"), "%s", r.out);
+	cr_assert(cli_has_line(r.out, "  ok    survives-hangup  it survives the terminal's hangup"), "%s", r.out);
+	/* start-stop-daemon leaves signal dispositions as they were: SIG_IGN stays */
+	cr_assert(cli_has_line(r.out, "  NO    signals-reset    a signal ignored by the shell (SIGUSR2) is no longer "
+				      "ignored"), "%s", r.out);
+	cr_assert(cli_has_line(r.out, "12 of 13 rules hold"), "%s", r.out);
+	cli_result_free(&r);
+
+	cli_run(&r, CLI_ARGS("daemon-check", "--name", "sleep", "--json", "--", "start-stop-daemon", "--start",
+			     "--background", "--exec", "/usr/bin/sleep", "--", "300"));
+	assert_exit(r, 1);
+	cr_assert(strstr(r.out, "{\"rule\": \"umask-reset\", \"text\": \"the umask is not the shell's (027)\", "
+				"\"holds\": false"), "%s", r.out);
+	cr_assert(strstr(r.out, "\"held\": 10, \"rules_total\": 12}"), "%s", r.out);
+	cli_result_free(&r);
+}
+
+Test(cli, daemon_check_needs_to_know_which_process_is_the_daemon)
+{
+	struct cli_result r;
+	cli_run(&r, CLI_ARGS("daemon-check", "--", "start-stop-daemon", "--start"));
+	assert_exit(r, 2);
+	cr_assert(strstr(r.err, "say which process is the daemon: --name COMM or --pidfile PATH"), "%s", r.err);
+	cli_result_free(&r);
 }

@@ -7,6 +7,9 @@
 #include <unistd.h>
 
 #include "engine_fixture.h"
+#include "shmlife/parse.h"
+#include <grp.h>
+#include <pwd.h>
 
 static struct sl_scenario *one_actor(const char *name, int *actor, int *seg)
 {
@@ -244,4 +247,150 @@ Test(operations, sysctl_in_the_scenario_namespace_limits_it_and_not_the_host)
 	cr_assert_str_eq(before, after, "the host's shmmni is untouched");
 	sl_result_free(&r);
 	sl_scenario_free(s);
+}
+
+/* Issue 13 item 2: a program's stdout and stderr are caught, apart, the
+ * first SL_OUTPUT_MAX bytes kept with the count of all it wrote. */
+Test(outcomes, program_output_is_caught_and_cut_at_its_limit_with_the_total)
+{
+	const char *script = "scenario big-output\n"
+			     "actors: a\n"
+			     "a exec sh -c \"head -c 100000 /dev/zero | tr -c x x; echo done >&2\"\n"
+			     "expect a stdout ~ \"^x+$\" stderr = \"done\\n\"\n";
+	struct sl_diags d;
+	memset(&d, 0, sizeof(d));
+	struct sl_scenario *s = sl_parse_string(script, "big.scn", &d);
+	cr_assert_not_null(s, "%s", d.n ? d.v[0].msg : "?");
+	struct sl_result r = run_scenario(s, 0);
+	cr_expect_eq(r.outcome, SL_PASS, "%s", r.reason);
+	const struct sl_output *out = sl_result_output(&r, 0, 1), *err = sl_result_output(&r, 0, 2);
+	cr_assert(out && err, "both streams caught");
+	cr_expect_eq(out->total, 100000u);
+	cr_expect_eq(out->len, (size_t)SL_OUTPUT_MAX);
+	cr_expect_eq(strspn(out->data, "x"), (size_t)SL_OUTPUT_MAX, "every byte kept is the program's");
+	cr_expect_str_eq(err->data, "done\n");
+	sl_result_free(&r);
+	sl_scenario_free(s);
+	sl_diags_free(&d);
+}
+
+/* A {{NAME}} whose step did not bind it: the exec step fails and says so,
+ * the program is never run with a made-up value. */
+Test(outcomes, a_value_given_to_a_program_that_was_never_bound_fails_the_step)
+{
+	const char *script = "scenario unbound\n"
+			     "keep-going\n"
+			     "actors: a\n"
+			     "a shmget key=IPC_PRIVATE size=4k flags=IPC_CREAT|0600 -> seg   inject errno=ENOSPC\n"
+			     "a exec echo {{seg}}\n";
+	struct sl_diags d;
+	memset(&d, 0, sizeof(d));
+	struct sl_scenario *s = sl_parse_string(script, "u.scn", &d);
+	cr_assert_not_null(s, "%s", d.n ? d.v[0].msg : "?");
+	struct sl_result r = run_scenario(s, 0);
+	const struct sl_trace_entry *e = entry_of(&r, 1);
+	cr_assert_not_null(e);
+	cr_expect_eq(e->verdict, SL_FAIL);
+	cr_expect(strstr(e->detail, "{{seg}} has no value now"), "%s", e->detail);
+	cr_expect_null(sl_result_output(&r, 1, 1), "the program did not run");
+	sl_result_free(&r);
+	sl_scenario_free(s);
+	sl_diags_free(&d);
+}
+
+/* expect ... within: a state never reached fails after the bound, with the
+ * last observation and how long it waited. */
+Test(outcomes, an_expectation_within_a_time_that_never_holds_says_what_it_last_saw)
+{
+	const char *script = "scenario never\n"
+			     "actors: a\n"
+			     "expect namespace segments=1 within 150ms\n";
+	struct sl_diags d;
+	memset(&d, 0, sizeof(d));
+	struct sl_scenario *s = sl_parse_string(script, "n.scn", &d);
+	cr_assert_not_null(s, "%s", d.n ? d.v[0].msg : "?");
+	cr_expect_eq(s->steps[0].within_ms, 150);
+	struct sl_result r = run_scenario(s, 0);
+	const struct sl_trace_entry *e = entry_of(&r, 0);
+	cr_assert_not_null(e);
+	cr_expect_eq(e->verdict, SL_FAIL);
+	cr_expect(strstr(e->detail, "segments: expected =1, kernel says 0 (still so after 150 ms,"), "%s", e->detail);
+	sl_result_free(&r);
+	sl_scenario_free(s);
+	sl_diags_free(&d);
+}
+
+/* requires: program: a program that is absent is a SKIP that says what to install. */
+Test(outcomes, a_required_program_that_is_absent_skips_with_what_to_install)
+{
+	struct sl_diags d;
+	memset(&d, 0, sizeof(d));
+	struct sl_scenario *s = sl_parse_string("scenario absent\n"
+						"requires: program no-such-program-4711 package nothing-4711, program sh\n"
+						"actors: a\na exec no-such-program-4711\n", "a.scn", &d);
+	cr_assert_not_null(s, "%s", d.n ? d.v[0].msg : "?");
+	struct sl_result r = run_scenario(s, 0);
+	cr_expect_eq(r.outcome, SL_SKIP);
+	cr_expect_str_eq(r.reason, "needs the program no-such-program-4711 (apt-get install nothing-4711)");
+	sl_result_free(&r);
+	sl_scenario_free(s);
+	sl_diags_free(&d);
+}
+
+/* user=NAME: the actor is that user, as login(1) makes it: uid, gid and
+ * every group the user is in (issue 13 item 6).  postgres if there is one
+ * (groups: postgres, ssl-cert), else nobody. */
+Test(outcomes, an_actor_with_user_has_its_uid_gid_and_groups)
+{
+	if (geteuid() != 0)
+		cr_skip_test("needs root to be another user");
+	const char *name = getpwnam("postgres") ? "postgres" : "nobody";
+	const struct passwd *pw = getpwnam(name);
+	cr_assert_not_null(pw);
+	gid_t groups[64];
+	int ngroups = 64;
+	cr_assert_geq(getgrouplist(name, pw->pw_gid, groups, &ngroups), 0);
+	char want[512];
+	int k = snprintf(want, sizeof(want), "%u %u", (unsigned)pw->pw_uid, (unsigned)pw->pw_gid);
+	for (int i = 0; i < ngroups; i++)
+		if (groups[i] != pw->pw_gid)
+			k += snprintf(want + k, sizeof(want) - (size_t)k, " %u", (unsigned)groups[i]);
+	char script[512];
+	snprintf(script, sizeof(script), "scenario user\nactors: u(user=%s)\nu exec sh -c \"echo $(id -u) $(id -G)\"\n",
+		 name);
+	struct sl_diags d;
+	memset(&d, 0, sizeof(d));
+	struct sl_scenario *s = sl_parse_string(script, "u.scn", &d);
+	cr_assert_not_null(s, "%s", d.n ? d.v[0].msg : "?");
+	struct sl_result r = run_scenario(s, 0);
+	cr_expect_eq(r.outcome, SL_PASS, "%s", r.reason);
+	const struct sl_output *o = sl_result_output(&r, 0, 1);
+	cr_assert_not_null(o);
+	cr_expect(strncmp(o->data, want, strlen(want)) == 0 && o->data[strlen(want)] == '\n', "id says '%s', wanted '%s'",
+		  o->data, want);
+	sl_result_free(&r);
+	sl_scenario_free(s);
+	sl_diags_free(&d);
+}
+
+/* {{$NAME}}: an environment variable of the scenario in an argument, so a
+ * program is given the scratch folder without a shell to expand it. */
+Test(outcomes, an_environment_variable_reaches_a_program_argument)
+{
+	const char *script = "scenario env-arg\n"
+			     "actors: a\n"
+			     "a exec sh -c \"test \\\"$1\\\" = \\\"$SHMLIFE_TMP/x\\\" && printf %s \\\"$1\\\"\" sh {{$SHMLIFE_TMP}}/x\n";
+	struct sl_diags d;
+	memset(&d, 0, sizeof(d));
+	struct sl_scenario *s = sl_parse_string(script, "e.scn", &d);
+	cr_assert_not_null(s, "%s", d.n ? d.v[0].msg : "?");
+	struct sl_result r = run_scenario(s, 0);
+	cr_expect_eq(r.outcome, SL_PASS, "%s", r.reason);
+	const struct sl_output *o = sl_result_output(&r, 0, 1);
+	cr_assert_not_null(o);
+	cr_expect(o->data[0] == '/' && strstr(o->data, "/shmlife-") && strcmp(o->data + strlen(o->data) - 2, "/x") == 0,
+		  "%s", o->data);
+	sl_result_free(&r);
+	sl_scenario_free(s);
+	sl_diags_free(&d);
 }

@@ -726,3 +726,56 @@ ERRORS(inject_comm_too_long,
 ERRORS(inject_comm_without_name,
 	HEAD "owner exec prog inject shmget comm= errno=EINVAL\n",
 	"t.scn:3:37: expected a process name: comm=postgres, found 'errno'\n")
+
+/* expect ACTOR stdout|stderr: a program's output (issue 13 item 2) */
+ERRORS(output_needs_a_text_comparison,
+	HEAD "expect owner stdout < \"x\"\n",
+	"t.scn:3:21: 'stdout' is a program's output: write stdout ~ \"regex\", stdout !~ \"regex\", "
+	"stdout = \"text\" or stdout != \"text\"\n")
+ERRORS(output_regex_must_compile,
+	HEAD "expect owner stderr ~ \"(a\"\n",
+	"t.scn:3:23: not a POSIX extended regular expression: Unmatched ( or \\(\n")
+ERRORS(output_regex_missing,
+	HEAD "expect owner stdout ~\n",
+	"t.scn:3:22: expected a regular expression in quotes, found the end of the line\n")
+
+ERRORS(network_header_is_private_or_host,
+	"scenario t\nnetwork: none\nactors: a\n",
+	"t.scn:2:10: unknown network 'none': 'private' (the default: its own, loopback only) or 'host'\n")
+
+/* {{NAME}} in exec arguments, find segment (issue 13 item 3) */
+ERRORS(exec_value_unknown_name,
+	HEAD "owner exec prog --id {{sge}}\n",
+	"t.scn:3:22: unknown name 'sge'\n")
+ERRORS(exec_value_unknown_format,
+	HEAD SEG "owner exec prog {{seg:oct}}\n",
+	"t.scn:4:17: unknown format ':oct' in {{seg}}: dec (the default), hex or key\n")
+ERRORS(exec_value_unclosed,
+	HEAD SEG "owner exec prog {{seg\n",
+	"t.scn:4:17: '{{' without '}}': a value is written {{NAME}}, {{NAME:hex}} or {{NAME:key}}\n")
+ERRORS(find_process_takes_no_key,
+	HEAD "find comm=x key=1 -> d\n",
+	"t.scn:3:13: key= and cpid= find a segment: find segment key=0x1234 -> seg\n")
+
+ERRORS(within_needs_a_duration,
+	HEAD "expect namespace segments=1 within 2x\n",
+	"t.scn:3:36: bad within '2x': write a duration such as 2s or 500ms\n")
+
+ERRORS(find_pick_is_oldest_or_newest,
+	HEAD "find comm=x pick=first -> d\n",
+	"t.scn:3:13: pick=oldest or pick=newest: which of several to take\n")
+ERRORS(find_args_regex_must_compile,
+	HEAD "find comm=x args=\"(\" -> d\n",
+	"t.scn:3:13: not a POSIX extended regular expression: Unmatched ( or \\(\n")
+
+ERRORS(requires_program_needs_a_name,
+	"scenario t\nrequires: program\nactors: a\n",
+	"t.scn:2:18: expected a program, as exec takes it: program ipcmk, program /usr/lib/postgresql/15/bin/pg_ctl, "
+	"found the end of the line\n")
+
+ERRORS(actor_user_not_with_uid,
+	"scenario t\nactors: db(user=postgres, uid=1, gid=1)\n",
+	"t.scn:2:9: user= gives the uid and the gids: not with uid= and gid=\n")
+ERRORS(exec_env_value_name,
+	HEAD "owner exec prog {{$a-b}}\n",
+	"t.scn:3:17: {{$NAME}} names an environment variable: {{$SHMLIFE_TMP}}\n")

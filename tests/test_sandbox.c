@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include "engine_fixture.h"
+#include "shmlife/parse.h"
+#include <sys/stat.h>
 
 /* Processes on the host whose namespace `kind` has inode `ino`. */
 static int processes_in_namespace(const char *kind, uint64_t ino)
@@ -263,4 +265,122 @@ Test(sandbox, harness_killed_by_sigkill_takes_the_scenario_with_it)
 	cr_assert_eq(waitpid(harness, &st, 0), harness);
 	cr_assert_eq(wait_namespace_empty("pid", ns[1], 10000), 0, "no process is left");
 	cr_assert_eq(processes_in_namespace("ipc", ns[0]), 0, "the IPC namespace is gone with them");
+}
+
+/* ---- the scratch folder and the network (issue 13 item 5) ------------------- */
+
+static struct sl_scenario *parse_text(const char *text)
+{
+	struct sl_diags d;
+	memset(&d, 0, sizeof(d));
+	struct sl_scenario *s = sl_parse_string(text, "t.scn", &d);
+	cr_assert_not_null(s, "%s", d.n ? d.v[0].msg : "?");
+	sl_diags_free(&d);
+	return s;
+}
+
+static const char *const scratch_script =
+	"scenario scratch\n"
+	"actors: a\n"
+	"a exec sh -c \"echo x > \\\"$SHMLIFE_TMP/f\\\"; printf %s \\\"$SHMLIFE_TMP\\\"\"\n";
+
+static struct sl_result run_with(const struct sl_scenario *s, const char *root, int keep)
+{
+	struct sl_run_options o;
+	sl_run_options_default(&o);
+	o.scratch_root = root;
+	o.keep_scratch = keep;
+	struct sl_result r;
+	cr_assert_eq(sl_run(s, &o, &r), 0);
+	return r;
+}
+
+Test(sandbox, the_scratch_folder_is_removed_with_what_the_scenario_wrote)
+{
+	char root[] = "/tmp/shmlife-test-scratch-XXXXXX";
+	cr_assert_not_null(mkdtemp(root));
+	struct sl_scenario *s = parse_text(scratch_script);
+	struct sl_result r = run_with(s, root, 0);
+	cr_expect_eq(r.outcome, SL_PASS, "%s", r.reason);
+	const struct sl_output *o = sl_result_output(&r, 0, 1);
+	cr_assert(o && o->len > strlen(root), "the program named its scratch folder");
+	cr_expect(strncmp(o->data, root, strlen(root)) == 0, "%s is in %s", o->data, root);
+	struct stat st;
+	cr_expect(stat(o->data, &st) < 0 && errno == ENOENT, "%s is gone", o->data);
+	cr_expect_eq(r.scratch[0], '\0');
+	sl_result_free(&r);
+
+	r = run_with(s, root, 2); /* kept: renamed, named in the result, with the file */
+	cr_assert_neq(r.scratch[0], '\0');
+	char f[300];
+	snprintf(f, sizeof(f), "%s/f", r.scratch);
+	cr_expect_eq(stat(f, &st), 0, "%s kept", f);
+	cr_expect(strstr(r.scratch, "/shmlife-kept-scratch-"), "%s", r.scratch);
+	char cmd[400];
+	snprintf(cmd, sizeof(cmd), "rm -r '%s' && rmdir '%s'", r.scratch, root);
+	cr_expect_eq(system(cmd), 0);
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}
+
+Test(sandbox, scratch_folders_of_a_harness_killed_before_are_swept)
+{
+	char root[] = "/tmp/shmlife-test-sweep-XXXXXX";
+	cr_assert_not_null(mkdtemp(root));
+	pid_t dead = fork();
+	if (dead == 0)
+		_exit(0);
+	cr_assert_eq(waitpid(dead, NULL, 0), dead);
+	char left[300], other[300];
+	snprintf(left, sizeof(left), "%s/shmlife-%d-old-AbCdEf", root, (int)dead);
+	snprintf(other, sizeof(other), "%s/shmlife-kept-old-AbCdEf", root);
+	cr_assert_eq(mkdir(left, 0700), 0);
+	cr_assert_eq(mkdir(other, 0700), 0);
+	char file[320];
+	snprintf(file, sizeof(file), "%s/data", left);
+	FILE *fp = fopen(file, "w");
+	cr_assert_not_null(fp);
+	fclose(fp);
+	struct sl_scenario *s = parse_text(scratch_script);
+	struct sl_result r = run_with(s, root, 0);
+	cr_expect_eq(r.outcome, SL_PASS, "%s", r.reason);
+	struct stat st;
+	cr_expect(stat(left, &st) < 0 && errno == ENOENT, "%s swept", left);
+	cr_expect_eq(stat(other, &st), 0, "a kept folder stays");
+	rmdir(other);
+	cr_expect_eq(rmdir(root), 0, "nothing else left in %s", root);
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}
+
+/* "net: net:[4026531840]" from shmlife-netns's stdout */
+static void net_of_program(const struct sl_result *r, char *buf, size_t len)
+{
+	const struct sl_output *o = sl_result_output(r, 0, 1);
+	cr_assert(o, "%s", r->reason);
+	cr_assert(sscanf(o->data, "net: %63s", buf) == 1 && len >= 64, "%s", o->data);
+}
+
+Test(sandbox, a_scenario_has_a_network_of_its_own_unless_it_says_host)
+{
+	char mine[64], theirs[64];
+	ssize_t n = readlink("/proc/self/ns/net", mine, sizeof(mine) - 1);
+	cr_assert_gt(n, 0);
+	mine[n] = '\0';
+	struct sl_scenario *s = parse_text("scenario net\nactors: a\na exec shmlife-netns\n"
+					   "expect a stdout ~ \"^loopback: up$\"\n");
+	struct sl_result r = run_scenario(s, 0);
+	cr_expect_eq(r.outcome, SL_PASS, "%s", r.reason);
+	net_of_program(&r, theirs, sizeof(theirs));
+	cr_expect_str_neq(theirs, mine);
+	sl_result_free(&r);
+	sl_scenario_free(s);
+
+	s = parse_text("scenario net\nnetwork: host\nactors: a\na exec shmlife-netns\n");
+	r = run_scenario(s, 0);
+	cr_expect_eq(r.outcome, SL_PASS, "%s", r.reason);
+	net_of_program(&r, theirs, sizeof(theirs));
+	cr_expect_str_eq(theirs, mine);
+	sl_result_free(&r);
+	sl_scenario_free(s);
 }

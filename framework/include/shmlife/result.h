@@ -121,7 +121,8 @@ enum sl_obs_kind { SL_OBS_NONE, SL_OBS_SEGMENT, SL_OBS_NAMESPACE, SL_OBS_MAPS, S
 		   SL_OBS_PHASES,  /* the END entry: where the time went */
 		   SL_OBS_SANDBOX, /* an EVENT at the start: the scenario's namespaces */
 		   SL_OBS_LEAK,    /* an EVENT at the end: segments left in the namespace */
-		   SL_OBS_CALLS }; /* an EVENT at a step's end: a supervised process's calls */
+		   SL_OBS_CALLS,   /* an EVENT at a step's end: a supervised process's calls */
+		   SL_OBS_OUTPUT };/* a piece of a program's output (joined into outputs) */
 
 /* The scenario's namespaces, by inode number (as `ls -l /proc/PID/ns`
  * shows them), so that anyone can check later that they are gone. */
@@ -160,6 +161,28 @@ struct sl_calls_obs {
 	unsigned calls[SL_MAX_CALL_KINDS];
 };
 
+/* A program's output (issue 13): what the program an `exec` step ran wrote
+ * on its stdout or stderr, the first SL_OUTPUT_MAX bytes of it.  The
+ * conductor streams it to the harness in chunks (SL_OBS_OUTPUT events,
+ * which the harness joins into sl_result.outputs, not into the trace). */
+#define SL_OUTPUT_MAX (64 * 1024)
+#define SL_OUTPUT_CHUNK 600
+struct sl_output_chunk {
+	int stream;                  /* 1 stdout, 2 stderr                     */
+	uint32_t offset, len;        /* where these bytes go in the output     */
+	uint64_t total;              /* bytes the program wrote in all          */
+	char data[SL_OUTPUT_CHUNK];
+};
+struct sl_output {
+	int step;                    /* the exec step                          */
+	int actor;
+	int pid;                     /* the program's                          */
+	int stream;                  /* 1 stdout, 2 stderr                     */
+	uint64_t total;              /* bytes it wrote; more than len: cut      */
+	size_t len;                  /* bytes kept                             */
+	char *data;                  /* len bytes and a NUL                    */
+};
+
 struct sl_trace_entry {
 	enum sl_entry_kind kind;
 	int step;                    /* index in scenario->steps, -1 if none  */
@@ -187,6 +210,7 @@ struct sl_trace_entry {
 		struct sl_sandbox_ids sandbox;
 		struct sl_leak_obs leak;
 		struct sl_calls_obs calls;
+		struct sl_output_chunk output;
 	} obs;
 };
 
@@ -200,10 +224,19 @@ struct sl_result {
 	int ntrace, captrace;
 	int leaked_segments;
 	uint64_t ipc_ns, pid_ns;     /* inodes of the scenario's namespaces    */
+	struct sl_output *outputs;   /* programs' stdout and stderr, by step   */
+	int noutputs, capoutputs;
+	char scratch[216];           /* the scenario's scratch folder, if it was
+				      * kept (sl_run_options.keep_scratch); "" */
 };
 
 void sl_result_init(struct sl_result *r);
 void sl_result_free(struct sl_result *r);
 int sl_result_append(struct sl_result *r, const struct sl_trace_entry *e);
+/* Adds a chunk of a program's output (an SL_OBS_OUTPUT event of step
+ * `step`, actor `actor`, process `pid`) to r->outputs.  0, or -1 (ENOMEM). */
+int sl_result_add_output(struct sl_result *r, int step, int actor, int pid, const struct sl_output_chunk *c);
+/* The output `stream` (1, 2) of step `step`'s program, or NULL. */
+const struct sl_output *sl_result_output(const struct sl_result *r, int step, int stream);
 
 #endif

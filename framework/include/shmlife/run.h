@@ -39,6 +39,13 @@ struct sl_run_options {
 	int observe_every_step;      /* take a full segment snapshot after each step */
 	const char *valgrind;        /* non-NULL: run actors under memcheck, XML files here */
 	int quiet;
+	/* Every scenario gets an empty scratch folder of its own, SHMLIFE_TMP
+	 * and TMPDIR in its processes' environment, made in scratch_root
+	 * (NULL: $TMPDIR, else /tmp) and removed with everything in it when
+	 * the scenario ends, unless kept: keep_scratch 1 keeps it when the
+	 * scenario did not pass (sl_result.scratch names it), 2 always. */
+	const char *scratch_root;
+	int keep_scratch;
 	double timeout_mul;          /* every limit times this (SHMLIFE_TIMEOUT_MUL); 0 = 1 */
 };
 

@@ -59,6 +59,8 @@ enum sl_op {
 	SL_OP_FIND,        /* conductor: str = comm; the one live process of the
 			    * namespace with that comm that is not an actor yet
 			    * becomes new_actor, a found actor (observed, never driven) */
+	SL_OP_FIND_SEGMENT,/* conductor: args[0] key, args[1] cpid (SL_VAL_NONE: any);
+			    * the one segment of the namespace that matches -> shmid */
 	SL_OP__COUNT
 };
 
@@ -136,10 +138,15 @@ enum sl_field {
 	SL_F_SIG_PENDING,    /* the signal is pending (SigPnd | ShdPnd); sig-received is
 			      * what the actor's `catch` handler recorded */
 	SL_F_COMM,           /* text: the process's name, as /proc/PID/comm has it */
+	/* the actor's last program (issue 13) */
+	SL_F_STDOUT,         /* text: what the program `exec` ran last wrote on stdout */
+	SL_F_STDERR,         /* text: ... on stderr                             */
 	SL_F__COUNT
 };
 
-enum sl_cmp { SL_CMP_EQ, SL_CMP_NE, SL_CMP_LT, SL_CMP_LE, SL_CMP_GT, SL_CMP_GE, SL_CMP_TRUE };
+enum sl_cmp { SL_CMP_EQ, SL_CMP_NE, SL_CMP_LT, SL_CMP_LE, SL_CMP_GT, SL_CMP_GE, SL_CMP_TRUE,
+	      SL_CMP_MATCH,      /* text ~ "regex": a POSIX extended regex matches it */
+	      SL_CMP_NOMATCH };  /* text !~ "regex": it does not                */
 
 struct sl_predicate {
 	enum sl_field field;
@@ -173,6 +180,34 @@ struct sl_fault {
 				  * the call), "" in any process of the step  */
 };
 
+/* ---- values given to a program ------------------------------------------ */
+
+/* `{{NAME}}` in an `exec` argument or `env` value: replaced, when the step
+ * runs, by the value NAME is bound to then (a shmid, a key, an address, an
+ * actor's pid ...), as a decimal number, or as `{{NAME:hex}}` 0x..., or
+ * `{{NAME:key}}` 0x%08x (a key as ipcs shows it). */
+enum sl_subst_format { SL_SUBST_DEC, SL_SUBST_HEX, SL_SUBST_KEY };
+struct sl_subst {
+	int word;                /* argv[word], or envp[-1 - word]             */
+	unsigned at, len;        /* the `{{...}}` in that string               */
+	struct sl_value value;
+	enum sl_subst_format format;
+	char env[40];            /* `{{$NAME}}`: the scenario's environment
+				  * variable NAME (SHMLIFE_TMP ...), "" if a value */
+};
+
+/* `find comm=NAME ... -> d`: what else the process must be (all that is
+ * given must hold), and which to take when several are. */
+enum sl_find_pick { SL_FIND_ONE, SL_FIND_OLDEST, SL_FIND_NEWEST };
+struct sl_find_filter {
+	struct sl_value ppid;    /* its parent (a pid, an actor), SL_VAL_NONE any */
+	char *exe;               /* /proc/PID/exe, NULL any                      */
+	char *args;              /* a regex its command line (arguments joined by
+				  * blanks) matches, NULL any                    */
+	char *pidfile;           /* its pid is the first line of this file      */
+	enum sl_find_pick pick;
+};
+
 /* ---- steps, actors, the scenario --------------------------------------- */
 
 struct sl_step {
@@ -201,6 +236,12 @@ struct sl_step {
 	char *text;                      /* the script line, for reports       */
 	int invariant;                   /* keep-going runs: 1 + the index of the
 					  * invariant this step judges; 0 if none */
+	struct sl_subst *substs;         /* exec: values put into argv/envp, in order */
+	int nsubsts;
+	struct sl_find_filter *find;     /* SL_OP_FIND: the filters besides comm, or NULL */
+	int within_ms;                   /* expect ... within 2s: observed again until
+					  * every condition holds, at most this long;
+					  * 0: once */
 };
 
 struct sl_actor_def {
@@ -211,6 +252,9 @@ struct sl_actor_def {
 	long rlimit_as, rlimit_nofile;   /* 0 = inherit                        */
 	int found;                       /* 1: named by `find`, not started by shmlife:
 					  * observed and signalled, it performs no steps */
+	char *user;                      /* user=NAME: that user's uid, gid and
+					  * supplementary groups (initgroups), looked
+					  * up when the actor starts; NULL: none */
 };
 
 struct sl_sysctl_req {
@@ -236,8 +280,13 @@ struct sl_scenario {
 	/* requirements: unmet means SKIP with the reason */
 	int needs_root;
 	int min_kernel_major, min_kernel_minor;
+	char **programs; int nprograms;  /* requires: program NAME [-- package P]: SKIP
+					  * unless each is found in PATH (or beside
+					  * shmlife); programs[i] "NAME\0PACKAGE" */
 	struct sl_sysctl_req *requires; int nrequires; /* host values required */
 	int terminal;                    /* 1: a pty is the session's controlling tty */
+	int host_network;                /* 1 (`network: host`): the host's network
+					  * namespace; 0: one of its own, loopback up */
 	/* set inside the scenario's IPC namespace before the first step */
 	struct sl_sysctl_req *sysctls; int nsysctls;
 	struct sl_actor_def *actors; int nactors;
@@ -264,6 +313,8 @@ int sl_scenario_add_slot(struct sl_scenario *s, const char *name);
 int sl_scenario_find_actor(const struct sl_scenario *s, const char *name);
 int sl_scenario_find_slot(const struct sl_scenario *s, const char *name);
 int sl_scenario_add_sysctl(struct sl_scenario *s, const char *name, const char *value);
+/* requires: program NAME [package P]; 0, or -1 out of memory. */
+int sl_scenario_add_program(struct sl_scenario *s, const char *name, const char *package);
 int sl_scenario_add_claim(struct sl_scenario *s, const char *id, const char *text,
 			  const char *source, int kernel_agrees);
 /* Appends a step (zeroed, bind = SL_NO_SLOT, claim = -1) and returns it; the

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <pwd.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
@@ -15,10 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/shm.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -82,6 +85,20 @@ static int apply_limits_and_ids(const struct sl_actor_def *def, char *why, size_
 		if (setrlimit(RLIMIT_NOFILE, &rl) < 0) {
 			snprintf(why, len, "setrlimit(RLIMIT_NOFILE, %lld): %s", (long long)def->rlimit_nofile,
 				 strerror(errno));
+			return -1;
+		}
+	}
+	if (def->user) { /* as login(1) does: the user's gid and every group it is in */
+		const struct passwd *pw = getpwnam(def->user);
+		if (!pw) {
+			snprintf(why, len, "no user %s on this machine", def->user);
+			return -1;
+		}
+		uid_t uid = pw->pw_uid;
+		gid_t gid = pw->pw_gid;
+		if (initgroups(def->user, gid) < 0 || setgid(gid) < 0 || setuid(uid) < 0) {
+			snprintf(why, len, "cannot become user %s (uid %u gid %u): %s", def->user, (unsigned)uid,
+				 (unsigned)gid, strerror(errno));
 			return -1;
 		}
 	}
@@ -417,7 +434,7 @@ static void exec_program(char **argv)
 /* What the child of `exec` says on its error pipe when it cannot run the
  * program: the exec failed (not found, not executable), or shmlife's own
  * set-up did (out of memory, fault injection). */
-enum exec_failure { EXEC_FAILED = 1, EXEC_SETUP_SUPERVISION, EXEC_SETUP_MEMORY };
+enum exec_failure { EXEC_FAILED = 1, EXEC_SETUP_SUPERVISION, EXEC_SETUP_MEMORY, EXEC_SETUP_OUTPUT };
 struct exec_report { int32_t what, err; };
 
 static void exec_fail(int report_fd, enum exec_failure what, int err) __attribute__((noreturn));
@@ -429,8 +446,12 @@ static void exec_fail(int report_fd, enum exec_failure what, int err)
 	_exit(127);
 }
 
-static void exec_child(const struct sl_wire_cmd *c, const char *strings, long long auto_key, int report_fd)
+static void exec_child(const struct sl_wire_cmd *c, const char *strings, long long auto_key, int report_fd,
+		       const int capture[2])
 {
+	for (int s = 0; s < 2; s++)
+		if (capture[s] >= 0 && dup2(capture[s], s + 1) < 0)
+			exec_fail(report_fd, EXEC_SETUP_OUTPUT, errno);
 	const char *end = strings;
 	char **argv = split_strings(strings, c->argc, &end);
 	char **extra = split_strings(end, c->envc, &end);
@@ -461,25 +482,85 @@ static void take_exec_report(int report_fd, struct sl_wire_reply *r)
 	else
 		snprintf(r->setup, sizeof(r->setup), "%s: %s",
 			 rep.what == EXEC_SETUP_SUPERVISION ? "the program's process could not come under fault injection"
+			 : rep.what == EXEC_SETUP_OUTPUT    ? "the program's stdout or stderr could not be caught"
 							    : "no memory for the program's arguments",
 			 strerror(rep.err));
+}
+
+static int is_dev_null(int fd)
+{
+	struct stat st;
+	return fstat(fd, &st) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3);
+}
+
+/* The program's stdout and stderr are caught where the actor's are
+ * /dev/null (not a terminal a scenario set up, nor a descriptor it closed
+ * or opened): each in an anonymous file (memfd) whose descriptor goes to
+ * the conductor once the program has ended.  -1 where not caught.  Returns
+ * 0, or -1 with errno (no descriptors or memory left: set-up failed). */
+static int open_capture(int capture[2])
+{
+	capture[0] = capture[1] = -1;
+	for (int s = 0; s < 2; s++) {
+		if (!is_dev_null(s + 1))
+			continue;
+		capture[s] = memfd_create(s ? "shmlife-stderr" : "shmlife-stdout", MFD_CLOEXEC);
+		if (capture[s] < 0) {
+			int saved = errno;
+			if (s && capture[0] >= 0)
+				close(capture[0]);
+			capture[0] = capture[1] = -1;
+			errno = saved;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Hands each caught output to the conductor (before the step's answer). */
+static void send_capture(int capture[2])
+{
+	for (int s = 0; s < 2; s++) {
+		if (capture[s] < 0)
+			continue;
+		struct sl_wire_reply o;
+		memset(&o, 0, sizeof(o));
+		o.kind = SL_WIRE_REPLY_OUTPUT;
+		o.seq = current_seq;
+		o.pid = getpid();
+		o.ret = s + 1;
+		sl_wire_send_reply(channel_fd, &o, capture[s]); /* if the conductor is gone, so is the output */
+		close(capture[s]);
+		capture[s] = -1;
+	}
 }
 
 static void do_exec(const struct sl_wire_cmd *c, const char *strings, long long auto_key,
 		    struct sl_wire_reply *r)
 {
 	int report[2] = { -1, -1 }; /* without one (no descriptors left), the run goes on, unexplained */
+	int capture[2];
+	if (open_capture(capture) < 0) {
+		snprintf(r->setup, sizeof(r->setup), "the program's stdout or stderr could not be caught: %s",
+			 strerror(errno));
+		r->ret = -1;
+		r->err = errno;
+		return;
+	}
 	if (pipe2(report, O_CLOEXEC) < 0)
 		report[0] = report[1] = -1;
 	pid_t pid = fork();
 	if (pid == 0)
-		exec_child(c, strings, auto_key, report[1]);
+		exec_child(c, strings, auto_key, report[1], capture);
 	int saved = errno;
 	if (report[1] >= 0)
 		close(report[1]);
 	if (pid < 0) {
 		if (report[0] >= 0)
 			close(report[0]);
+		for (int s = 0; s < 2; s++)
+			if (capture[s] >= 0)
+				close(capture[s]);
 		r->ret = -1;
 		r->err = saved;
 		return;
@@ -491,12 +572,14 @@ static void do_exec(const struct sl_wire_cmd *c, const char *strings, long long 
 			r->err = errno;
 			if (report[0] >= 0)
 				close(report[0]);
+			send_capture(capture);
 			return;
 		}
 	if (report[0] >= 0) {
 		take_exec_report(report[0], r);
 		close(report[0]);
 	}
+	send_capture(capture);
 	r->ret = pid;
 	r->child_pid = pid;
 	r->status = st;

@@ -217,17 +217,72 @@ static void brief_after(struct conductor *c, const struct sl_step *st, struct sl
 	e->brief.slot = slot;
 }
 
-/* Serialises strings, data, argv and env of a step into one payload. */
-static char *build_payload(const struct sl_step *st, struct sl_wire_cmd *cmd, size_t *len)
+/* The value of a {{NAME}} now, as the program gets it (an environment
+ * variable's may be long: the caller's buffer is PATH_MAX). */
+static void subst_text(const struct conductor *c, const struct sl_subst *x, char *buf, size_t len)
+{
+	if (x->env[0]) {
+		const char *v = getenv(x->env);
+		snprintf(buf, len, "%s", v ? v : "");
+		return;
+	}
+	long long v = conductor_value(c, &x->value);
+	if (x->format == SL_SUBST_KEY)
+		snprintf(buf, len, "0x%08x", (unsigned)(int32_t)v);
+	else if (x->format == SL_SUBST_HEX)
+		snprintf(buf, len, "0x%llx", (unsigned long long)v);
+	else
+		snprintf(buf, len, "%lld", v);
+}
+
+/* Writes argv[word] (or envp[-1 - word]) with its {{...}} replaced into w
+ * (NULL: only measures); returns its length without the NUL. */
+static size_t put_word(const struct conductor *c, const struct sl_step *st, const char *word, int index, char *w)
+{
+	size_t n = 0, from = 0;
+	for (int k = 0; k < st->nsubsts; k++) {
+		const struct sl_subst *x = &st->substs[k];
+		if (x->word != index || x->at < from || x->at + x->len > strlen(word))
+			continue;
+		char v[4096];
+		subst_text(c, x, v, sizeof(v));
+		if (w) {
+			memcpy(w + n, word + from, x->at - from);
+			memcpy(w + n + (x->at - from), v, strlen(v));
+		}
+		n += (x->at - from) + strlen(v);
+		from = x->at + x->len;
+	}
+	if (w)
+		memcpy(w + n, word + from, strlen(word + from) + 1);
+	return n + strlen(word + from);
+}
+
+/* The first {{NAME}} of the step whose name is not bound now (its step
+ * failed, or was skipped), or NULL. */
+static const struct sl_subst *unbound_subst(const struct conductor *c, const struct sl_step *st)
+{
+	for (int k = 0; k < st->nsubsts; k++) {
+		const struct sl_value *v = &st->substs[k].value;
+		if ((v->kind == SL_VAL_SLOT && (v->slot < 0 || v->slot >= c->s->nslots || !c->slot_set[v->slot])) ||
+		    (v->kind == SL_VAL_ACTOR && c->actors[v->actor].pid <= 0))
+			return &st->substs[k];
+	}
+	return NULL;
+}
+
+/* Serialises strings, data, argv and env of a step into one payload, the
+ * values of {{NAME}} put in. */
+static char *build_payload(const struct conductor *c, const struct sl_step *st, struct sl_wire_cmd *cmd, size_t *len)
 {
 	size_t n = 0;
 	cmd->str_len = st->str ? (uint32_t)strlen(st->str) + 1 : 0;
 	cmd->data_len = (uint32_t)st->nbytes;
 	n = cmd->str_len + cmd->data_len;
 	for (char **p = st->argv; p && *p; p++, cmd->argc++)
-		n += strlen(*p) + 1;
+		n += put_word(c, st, *p, (int)(p - st->argv), NULL) + 1;
 	for (char **p = st->envp; p && *p; p++, cmd->envc++)
-		n += strlen(*p) + 1;
+		n += put_word(c, st, *p, -1 - (int)(p - st->envp), NULL) + 1;
 	cmd->strings_len = (uint32_t)(n - cmd->str_len - cmd->data_len);
 	char *buf = malloc(n ? n : 1);
 	if (!buf)
@@ -238,9 +293,9 @@ static char *build_payload(const struct sl_step *st, struct sl_wire_cmd *cmd, si
 	if (st->nbytes)
 		w = (char *)memcpy(w, st->bytes, st->nbytes) + st->nbytes;
 	for (char **p = st->argv; p && *p; p++)
-		w = stpcpy(w, *p) + 1;
+		w += put_word(c, st, *p, (int)(p - st->argv), w) + 1;
 	for (char **p = st->envp; p && *p; p++)
-		w = stpcpy(w, *p) + 1;
+		w += put_word(c, st, *p, -1 - (int)(p - st->envp), w) + 1;
 	*len = n;
 	return buf;
 }
@@ -370,7 +425,15 @@ static void perform_actor_step(struct conductor *c, int i, struct sl_trace_entry
 		}
 	}
 	size_t len = 0;
-	char *payload = build_payload(st, &cmd, &len);
+	const struct sl_subst *unbound = unbound_subst(c, st);
+	if (unbound) {
+		e->verdict = SL_FAIL;
+		snprintf(e->detail, sizeof(e->detail), "a value given to the program is not there: %.*s has no value now "
+			 "(the step that binds it did not succeed)", (int)unbound->len, 
+			 unbound->word >= 0 ? st->argv[unbound->word] + unbound->at : st->envp[-1 - unbound->word] + unbound->at);
+		return;
+	}
+	char *payload = build_payload(c, st, &cmd, &len);
 	if (!payload || len > SL_WIRE_MAX_PAYLOAD) {
 		free(payload);
 		e->verdict = SL_BROK;
@@ -406,6 +469,8 @@ static void perform_actor_step(struct conductor *c, int i, struct sl_trace_entry
 		e->pid = r.pid;
 		if (st->op == SL_OP_EXEC && r.err == 0)
 			answer_from_status(r.status, ans);
+		if (st->op == SL_OP_EXEC)
+			conductor_collect_output(c, st->actor, i, (pid_t)r.child_pid);
 		if (after_answer(c, st, &r, passed_fd, broke, sizeof(broke)) < 0 && !broke[0])
 			snprintf(broke, sizeof(broke), "unknown");
 		if (st->bind >= 0 && r.err == 0) {
@@ -471,13 +536,27 @@ static void perform_conductor_step(struct conductor *c, int i, struct sl_trace_e
 		break;
 	}
 	case SL_OP_FIND:
-		ans->ret = conductor_find(c, st->new_actor, st->str, e->detail, sizeof(e->detail));
+		ans->ret = conductor_find(c, st->new_actor, st->str, st->find, e->detail, sizeof(e->detail));
 		if (ans->ret < 0) {
 			e->verdict = SL_FAIL;
 			return;
 		}
 		/* e->pid stays the conductor's: the process found is the step's result */
 		break;
+	case SL_OP_FIND_SEGMENT: {
+		long long key = st->args[0].kind == SL_VAL_NONE ? 0 : conductor_value(c, &st->args[0]);
+		pid_t cpid = st->args[1].kind == SL_VAL_NONE ? 0 : (pid_t)conductor_value(c, &st->args[1]);
+		ans->ret = conductor_find_segment(c, st->args[0].kind != SL_VAL_NONE, (int32_t)key, cpid, e->detail,
+						  sizeof(e->detail));
+		if (ans->ret < 0) {
+			e->verdict = SL_FAIL;
+			return;
+		}
+		assert(st->bind >= 0 && st->bind < c->s->nslots);
+		c->slots[st->bind] = ans->ret;
+		c->slot_set[st->bind] = 1;
+		break;
+	}
 	default:
 		e->verdict = SL_BROK;
 		snprintf(e->detail, sizeof(e->detail), "%s is not a conductor step", sl_op_name(st->op));
@@ -788,13 +867,22 @@ static int alloc_state(struct conductor *c)
 	for (int i = 0; i < s->nslots; i++)
 		c->slot_segment[i] = -1;
 	c->last_segment = -1;
-	for (int i = 0; i < s->nactors; i++)
+	for (int i = 0; i < s->nactors; i++) {
 		c->actors[i].chan = c->actors[i].pidfd = -1;
+		c->actors[i].out_fd[0] = c->actors[i].out_fd[1] = -1;
+		c->actors[i].out[0].step = c->actors[i].out[1].step = -1;
+	}
 	return 0;
 }
 
 static void free_state(struct conductor *c)
 {
+	for (int i = 0; c->actors && i < c->s->nactors; i++)
+		for (int k = 0; k < 2; k++) {
+			free(c->actors[i].out[k].data);
+			if (c->actors[i].out_fd[k] >= 0)
+				close(c->actors[i].out_fd[k]);
+		}
 	free(c->actors);
 	free(c->slots);
 	free(c->slot_set);

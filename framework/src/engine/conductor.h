@@ -16,6 +16,14 @@
 
 enum actor_state { ACTOR_UNBORN, ACTOR_RUNNING, ACTOR_ENDED };
 
+/* What the actor's last program wrote on stdout or stderr (conductor_output.c). */
+struct conductor_output {
+	int step;                        /* its exec step, -1 none             */
+	uint64_t total;                  /* bytes written                      */
+	size_t len;                      /* bytes kept (at most SL_OUTPUT_MAX) */
+	char *data;                      /* len bytes and a NUL                */
+};
+
 struct conductor_actor {
 	enum actor_state state;
 	pid_t pid;                       /* its pid in the scenario's namespace */
@@ -28,6 +36,9 @@ struct conductor_actor {
 	uint32_t busy_seq;               /* a command that timed out, still being
 					  * performed (its answer will be late), or 0 */
 	int busy_step;                   /* its step, -1 if not a step's        */
+	int out_fd[2];                   /* the program's caught stdout, stderr
+					  * (handed over before the answer), -1 */
+	struct conductor_output out[2];  /* and what was read of them          */
 };
 
 struct reaped { pid_t pid; int status; };
@@ -105,7 +116,21 @@ void conductor_expect(struct conductor *c, int step, struct sl_trace_entry *e);
  * namespace that is not a running actor has this comm, and adopts it as the
  * found actor idx (no channel: observed, waited for, signalled, not driven).
  * Returns its pid, or -1 with why it was not found in why. */
-pid_t conductor_find(struct conductor *c, int idx, const char *comm, char *why, size_t len);
+pid_t conductor_find(struct conductor *c, int idx, const char *comm, const struct sl_find_filter *f, char *why,
+		     size_t len);
+/* `find segment key=K cpid=P -> seg`: waits, bounded, until exactly one
+ * segment of the namespace has key K (if by_key) and creator P (if cpid >
+ * 0).  Returns its shmid, or -1 with why. */
+int conductor_find_segment(struct conductor *c, int by_key, int32_t key, pid_t cpid, char *why, size_t len);
+
+/* conductor_output.c: a caught stdout or stderr handed over by the actor
+ * (SL_WIRE_REPLY_OUTPUT) is kept until the answer; then collected (read,
+ * streamed to the harness, kept for `expect ACTOR stdout ...`). */
+void conductor_output_fd(struct conductor *c, int idx, const struct sl_wire_reply *r, int fd);
+void conductor_collect_output(struct conductor *c, int idx, int step, pid_t pid);
+/* 1 if predicate p (stdout/stderr ~ !~ = !=) holds for actor idx's last
+ * program's output; what was found, in words, in got. */
+int conductor_judge_output(const struct conductor *c, int idx, const struct sl_predicate *p, char *got, size_t len);
 
 /* conductor.c */
 long long conductor_value(const struct conductor *c, const struct sl_value *v);

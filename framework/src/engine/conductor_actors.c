@@ -95,6 +95,8 @@ int conductor_adopt_actor(struct conductor *c, int idx, pid_t pid, int chan)
 	a->busy_seq = 0;
 	a->busy_step = -1;
 	a->chan_fd = SL_CHANNEL_FD; /* until its first answer says where */
+	a->out_fd[0] = a->out_fd[1] = -1;
+	a->out[0].step = a->out[1].step = -1;
 	/* without pidfds (valgrind does not know pidfd_open), ends are polled */
 	return a->pidfd < 0 && errno != ENOSYS ? -1 : 0;
 }
@@ -254,6 +256,11 @@ static int await_answer(struct conductor *c, int idx, uint32_t seq, int64_t dead
 		int got = sl_wire_recv_reply(a->chan, r, passed_fd);
 		if (got == 1 && r->kind == SL_WIRE_REPLY_ANNOUNCE) {
 			take_announcement(c, idx, r, *passed_fd);
+			*passed_fd = -1;
+			continue;
+		}
+		if (got == 1 && r->kind == SL_WIRE_REPLY_OUTPUT) {
+			conductor_output_fd(c, idx, r, *passed_fd);
 			*passed_fd = -1;
 			continue;
 		}

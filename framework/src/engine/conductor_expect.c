@@ -71,8 +71,10 @@ static void judge(struct conductor *c, const struct sl_step *st, struct sl_trace
 		const struct sl_predicate *p = &st->preds[i];
 		long long want = conductor_value(c, &p->value), got = 0;
 		int ok, unobservable = 0;
-		char gotbuf[64];
-		if (p->str && p->value.kind == SL_VAL_NONE) {
+		char gotbuf[160];
+		if (p->field == SL_F_STDOUT || p->field == SL_F_STDERR) {
+			ok = conductor_judge_output(c, st->subject.actor, p, gotbuf, sizeof(gotbuf));
+		} else if (p->str && p->value.kind == SL_VAL_NONE) {
 			ok = judge_string(p, &e->obs.proc, gotbuf, sizeof(gotbuf));
 		} else if ((ok = observed_value(c, e, p, want, &got)) == SL_OBS_NOT_ALL) {
 			snprintf(gotbuf, sizeof(gotbuf), "nothing: more than %d SysV mappings, not all observed",
@@ -104,6 +106,9 @@ static void judge(struct conductor *c, const struct sl_step *st, struct sl_trace
 				   sl_field_name(p->field), verdict_cmp_text(p->cmp),
 				   sigabbrev_np((int)want) ? sigabbrev_np((int)want) : "?",
 				   signal_set_answer(p->field, gotbuf));
+		else if (p->field == SL_F_STDOUT || p->field == SL_F_STDERR)
+			sl_appendf(e->detail, sizeof(e->detail), "%s%s%s\"%s\": the program wrote %s", e->detail[0] ? "; " : "",
+				   sl_field_name(p->field), verdict_cmp_text(p->cmp), p->str, gotbuf);
 		else if (p->cmp == SL_CMP_TRUE || is_flag_on_value(p->field) || p->str)
 			sl_appendf(e->detail, sizeof(e->detail), "%s%s%s%s%s: kernel says %s", e->detail[0] ? "; " : "",
 				   p->negated ? "not " : "", sl_field_name(p->field),
@@ -112,6 +117,10 @@ static void judge(struct conductor *c, const struct sl_step *st, struct sl_trace
 			sl_appendf(e->detail, sizeof(e->detail), "%s%s: expected %s%llu, kernel says %s",
 				   e->detail[0] ? "; " : "", sl_field_name(p->field), verdict_cmp_text(p->cmp),
 				   (unsigned long long)want, gotbuf);
+		else if (p->field == SL_F_UMASK || p->field == SL_F_PERMS || p->field == SL_F_MODE)
+			sl_appendf(e->detail, sizeof(e->detail), "%s%s: expected %s%04llo, kernel says %04llo",
+				   e->detail[0] ? "; " : "", sl_field_name(p->field), verdict_cmp_text(p->cmp),
+				   want, got);
 		else
 			sl_appendf(e->detail, sizeof(e->detail), "%s%s: expected %s%lld, kernel says %s",
 				   e->detail[0] ? "; " : "", sl_field_name(p->field), verdict_cmp_text(p->cmp),
@@ -410,9 +419,8 @@ static void expect_process(struct conductor *c, const struct sl_step *st, struct
 	judge(c, st, e);
 }
 
-void conductor_expect(struct conductor *c, int step, struct sl_trace_entry *e)
+static void expect_once(struct conductor *c, const struct sl_step *st, struct sl_trace_entry *e)
 {
-	const struct sl_step *st = &c->s->steps[step];
 	e->verdict = SL_PASS;
 	switch (st->target) {
 	case SL_TARGET_SEGMENT: expect_segment(c, st, e); break;
@@ -420,4 +428,32 @@ void conductor_expect(struct conductor *c, int step, struct sl_trace_entry *e)
 	case SL_TARGET_MAPS: expect_maps(c, st, e); break;
 	case SL_TARGET_PROCESS: expect_process(c, st, e); break;
 	}
+}
+
+/* `expect ... within 2s`: observed again (1 ms after, then twice as long
+ * each time, at most 50 ms apart; reaping and answering injected calls
+ * meanwhile) until every condition holds or the time is up; a failure
+ * says what the last observation saw, and how long it was waited for. */
+void conductor_expect(struct conductor *c, int step, struct sl_trace_entry *e)
+{
+	const struct sl_step *st = &c->s->steps[step];
+	if (st->within_ms <= 0) {
+		expect_once(c, st, e);
+		return;
+	}
+	const struct sl_trace_entry fresh = *e;
+	int64_t deadline = sl_now_ms() + st->within_ms;
+	int pause = 1, tries = 0;
+	for (;;) {
+		*e = fresh;
+		expect_once(c, st, e);
+		tries++;
+		int64_t left = deadline - sl_now_ms();
+		if (e->verdict != SL_FAIL || left <= 0)
+			break;
+		conductor_poll(c, NULL, 0, pause < left ? pause : (int)left);
+		pause = pause < 25 ? pause * 2 : 50;
+	}
+	if (e->verdict == SL_FAIL)
+		sl_appendf(e->detail, sizeof(e->detail), " (still so after %d ms, %d observations)", st->within_ms, tries);
 }

@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include "sandbox.h"
+#include "scratch.h"
 #include "shmlife/run.h"
 #include "shmlife/valgrind.h"
 #include "util.h"
@@ -31,6 +33,8 @@ struct sl_job {
 	struct sl_result r;
 	size_t have;                     /* bytes of a partial record in buf     */
 	char vg_dir[4096];               /* memcheck's files for this job, or "" */
+	char scratch[200];               /* the scenario's scratch folder, or "" (a
+					  * longer root is refused: ENAMETOOLONG) */
 	union {
 		struct {
 			struct sl_trace_frame f;
@@ -133,6 +137,50 @@ static const char *memcheck_unfit(const struct sl_scenario *s, char *buf, size_t
 	return NULL;
 }
 
+static pthread_once_t swept = PTHREAD_ONCE_INIT;
+static const char *sweep_root;
+
+static void sweep_once(void)
+{
+	sl_scratch_sweep(sweep_root);
+}
+
+/* The scenario's scratch folder; -1 (the job settled BROK) if none can be made. */
+static int start_scratch(struct sl_job *j)
+{
+	sweep_root = j->o.scratch_root;
+	pthread_once(&swept, sweep_once); /* what harnesses killed before left */
+	if (sl_scratch_make(j->o.scratch_root, j->s->name, j->scratch, sizeof(j->scratch)) == 0)
+		return 0;
+	char why[sizeof(j->scratch) + 128];
+	snprintf(why, sizeof(why), "cannot make the scenario's scratch folder %s: %s", j->scratch, strerror(errno));
+	j->scratch[0] = '\0';
+	settle(j, SL_BROK, why);
+	return -1;
+}
+
+/* After the conductor has ended: the scratch folder is removed, or kept. */
+static void end_scratch(struct sl_job *j)
+{
+	if (!j->scratch[0])
+		return;
+	int failed = j->r.outcome != SL_PASS && j->r.outcome != SL_SKIP;
+	if (j->o.keep_scratch >= 2 || (j->o.keep_scratch == 1 && failed)) {
+		char kept[sizeof(j->scratch) + 8];
+		if (sl_scratch_keep(j->scratch, kept, sizeof(kept)) == 0)
+			snprintf(j->r.scratch, sizeof(j->r.scratch), "%s", kept);
+		else
+			snprintf(j->r.scratch, sizeof(j->r.scratch), "%s", j->scratch);
+		return;
+	}
+	if (sl_scratch_remove(j->scratch) < 0 && j->r.outcome != SL_BROK) {
+		char why[sizeof(j->scratch) + 128];
+		snprintf(why, sizeof(why), "the scenario's scratch folder %s could not be removed: %s", j->scratch,
+			 strerror(errno));
+		settle(j, SL_BROK, why);
+	}
+}
+
 struct sl_job *sl_job_start(const struct sl_scenario *s, const struct sl_run_options *opt)
 {
 	struct sl_job *j = calloc(1, sizeof(*j));
@@ -157,17 +205,23 @@ struct sl_job *sl_job_start(const struct sl_scenario *s, const struct sl_run_opt
 	}
 	if (j->o.valgrind && start_memcheck(j) < 0)
 		return j;
+	if (start_scratch(j) < 0)
+		return j;
 	int p[2];
 	if (pipe2(p, O_CLOEXEC) < 0) {
+		int saved = errno;
+		sl_scratch_remove(j->scratch);
 		free(j);
+		errno = saved;
 		return NULL;
 	}
 	enum sl_outcome outcome = SL_BROK;
-	pid_t pid = sl_sandbox_start(s, &j->o, p[1], &outcome, why, sizeof(why));
+	pid_t pid = sl_sandbox_start(s, &j->o, p[1], j->scratch, &outcome, why, sizeof(why));
 	int saved = errno;
 	close(p[1]); /* the conductor is the only writer: its end means EOF */
 	if (pid < 0 && outcome == SL_BROK) {
 		close(p[0]);
+		sl_scratch_remove(j->scratch);
 		free(j);
 		errno = saved;
 		return NULL;
@@ -199,6 +253,13 @@ int64_t sl_job_deadline_ms(const struct sl_job *j)
 
 static void take_entry(struct sl_job *j, const struct sl_trace_entry *e)
 {
+	if (e->kind == SL_ENTRY_EVENT && e->obs_kind == SL_OBS_OUTPUT) { /* joined, not a trace entry */
+		if (e->step >= 0 && e->step < j->s->nsteps &&
+		    sl_result_add_output(&j->r, e->step, e->actor, e->pid, &e->obs.output) < 0)
+			snprintf(j->corrupt, sizeof(j->corrupt), "a program's output could not be kept: %s",
+				 strerror(errno));
+		return;
+	}
 	if (e->kind == SL_ENTRY_EVENT && e->obs_kind == SL_OBS_SANDBOX) {
 		j->r.ipc_ns = e->obs.sandbox.ipc_ns;
 		j->r.pid_ns = e->obs.sandbox.pid_ns;
@@ -337,6 +398,7 @@ void sl_job_finish(struct sl_job *j, struct sl_result *r)
 	}
 	if (j->vg_dir[0])
 		sl_vg_apply(j->vg_dir, j->s, &j->r);
+	end_scratch(j);
 	j->r.duration_ns = sl_now_ns() - j->t0;
 	*r = j->r;
 	free(j);

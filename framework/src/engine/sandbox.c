@@ -1,7 +1,8 @@
 /* sandbox.c - putting a scenario in its own namespaces.
  *
- * The harness clone()s the conductor straight into new IPC, PID and mount
- * namespaces (and a user namespace when not root): it is PID 1 of the new
+ * The harness clone()s the conductor straight into new IPC, PID, mount and
+ * network namespaces (not network with `network: host`; and a user
+ * namespace when not root): it brings loopback up, is PID 1 of the new
  * PID namespace, leads a session of its own, and mounts a private /proc so
  * that /proc/PID means the scenario's PIDs.  Killing it (the harness does,
  * on a timeout or a stop) makes the kernel kill every process of the
@@ -21,13 +22,17 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pwd.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -69,15 +74,66 @@ static int map_user_namespace(uid_t uid, gid_t gid)
 	return write_file("/proc/self/gid_map", map);
 }
 
-static void conductor_process(const struct sl_scenario *s, const struct sl_run_options *o, int fd)
-	__attribute__((noreturn));
-static void conductor_process(const struct sl_scenario *s, const struct sl_run_options *o, int fd)
+struct sandbox_req {
+	const struct sl_scenario *s;
+	const struct sl_run_options *o;
+	int fd;                          /* the trace pipe's write end           */
+	long flags;                      /* CLONE_NEW*                           */
+	int user_ns;
+	uid_t uid;
+	gid_t gid;
+	const char *scratch;             /* the scenario's scratch folder, or NULL */
+};
+
+/* Loopback up in the scenario's own network namespace (it starts down). */
+static int loopback_up(void)
 {
+	int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (sock < 0)
+		return -1;
+	struct ifreq ifr;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
+	int rc = ioctl(sock, SIOCGIFFLAGS, &ifr);
+	if (rc == 0 && !(ifr.ifr_flags & IFF_UP)) {
+		ifr.ifr_flags |= IFF_UP;
+		rc = ioctl(sock, SIOCSIFFLAGS, &ifr);
+	}
+	int saved = errno;
+	close(sock);
+	errno = saved;
+	return rc;
+}
+
+/* What every process of the scenario finds in its environment: the
+ * scratch folder (SHMLIFE_TMP, and TMPDIR for programs that honour it). */
+static int scenario_environment(const char *scratch)
+{
+	if (!scratch)
+		return 0;
+	return setenv("SHMLIFE_TMP", scratch, 1) < 0 || setenv("TMPDIR", scratch, 1) < 0 ? -1 : 0;
+}
+
+static void conductor_process(const struct sandbox_req *q) __attribute__((noreturn));
+static void conductor_process(const struct sandbox_req *q)
+{
+	const struct sl_scenario *s = q->s;
+	const struct sl_run_options *o = q->o;
+	int fd = q->fd;
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	signal(SIGTERM, SIG_DFL);
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
 	    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
 		sl_send_verdict(fd, SL_BROK, "cannot mount /proc in the scenario's namespaces: %s", strerror(errno));
+		_exit(3);
+	}
+	if ((q->flags & CLONE_NEWNET) && loopback_up() < 0) {
+		sl_send_verdict(fd, SL_BROK, "cannot bring loopback up in the scenario's network namespace: %s",
+				strerror(errno));
+		_exit(3);
+	}
+	if (scenario_environment(q->scratch) < 0) {
+		sl_send_verdict(fd, SL_BROK, "cannot set the scenario's environment: %s", strerror(errno));
 		_exit(3);
 	}
 	if (o->valgrind) { /* the conductor, and so its actors, under memcheck (valgrind.h) */
@@ -113,14 +169,12 @@ static void close_other_fds(int a, int b)
 
 /* The child of the clone: maps its user namespace (not root), ties itself
  * to the harness, leaves the harness's session, and becomes the conductor. */
-static void conductor_enter(const struct sl_scenario *s, const struct sl_run_options *o, int fd,
-			    int harness_pidfd, int user_ns, uid_t uid, gid_t gid)
-	__attribute__((noreturn));
-static void conductor_enter(const struct sl_scenario *s, const struct sl_run_options *o, int fd,
-			    int harness_pidfd, int user_ns, uid_t uid, gid_t gid)
+static void conductor_enter(const struct sandbox_req *q, int harness_pidfd) __attribute__((noreturn));
+static void conductor_enter(const struct sandbox_req *q, int harness_pidfd)
 {
+	int fd = q->fd;
 	close_other_fds(fd, harness_pidfd);
-	if (user_ns && map_user_namespace(uid, gid) < 0) {
+	if (q->user_ns && map_user_namespace(q->uid, q->gid) < 0) {
 		sl_send_verdict(fd, SL_SKIP, "not root and no user namespace to be root in: %s", strerror(errno));
 		_exit(0);
 	}
@@ -132,7 +186,7 @@ static void conductor_enter(const struct sl_scenario *s, const struct sl_run_opt
 		close(harness_pidfd);
 	}
 	setsid(); /* no controlling terminal: the harness's terminal is not the scenario's */
-	conductor_process(s, o, fd);
+	conductor_process(q);
 }
 
 /* What the scenario's result is when the conductor could not be cloned. */
@@ -159,15 +213,6 @@ static int single_threaded(void)
 	return t && strtol(t + 9, NULL, 10) == 1;
 }
 
-struct sandbox_req {
-	const struct sl_scenario *s;
-	const struct sl_run_options *o;
-	int fd;                          /* the trace pipe's write end           */
-	long flags;                      /* CLONE_NEW*                           */
-	int user_ns;
-	uid_t uid;
-	gid_t gid;
-};
 
 /* The raw clone into the namespaces, from a single-threaded process: the
  * child becomes the conductor.  Its pid, or -1 with errno. */
@@ -178,7 +223,7 @@ static pid_t clone_conductor(const struct sandbox_req *q)
 	/* a fork (no new stack, SIGCHLD at the end) that enters the namespaces */
 	pid_t pid = (pid_t)syscall(SYS_clone, q->flags | SIGCHLD, NULL, NULL, NULL, NULL);
 	if (pid == 0)
-		conductor_enter(q->s, q->o, q->fd, parent_pidfd, q->user_ns, q->uid, q->gid);
+		conductor_enter(q, parent_pidfd);
 	int saved = errno;
 	if (parent_pidfd >= 0)
 		close(parent_pidfd);
@@ -220,12 +265,13 @@ static void keeper_main(const struct sandbox_req *q, int harness_pidfd)
 	_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 3);
 }
 
-pid_t sl_sandbox_start(const struct sl_scenario *s, const struct sl_run_options *o, int fd,
+pid_t sl_sandbox_start(const struct sl_scenario *s, const struct sl_run_options *o, int fd, const char *scratch,
 		       enum sl_outcome *outcome, char *why, size_t len)
 {
-	struct sandbox_req q = { .s = s, .o = o, .fd = fd, .uid = geteuid(), .gid = getegid() };
+	struct sandbox_req q = { .s = s, .o = o, .fd = fd, .uid = geteuid(), .gid = getegid(), .scratch = scratch };
 	q.user_ns = q.uid != 0;
-	q.flags = CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWNS | (q.user_ns ? CLONE_NEWUSER : 0);
+	q.flags = CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWNS | (q.user_ns ? CLONE_NEWUSER : 0) |
+		  (s->host_network ? 0 : CLONE_NEWNET);
 	pid_t pid;
 	if (single_threaded()) {
 		pid = clone_conductor(&q);
@@ -260,6 +306,27 @@ static int kernel_older_than(int major, int minor, char *release, size_t len)
 	return ma < major || (ma == major && mi < minor);
 }
 
+/* 1 if exec would find the program: a path, or a name in PATH, beside
+ * shmlife, or in the installed programs' folder (actor.c, exec_program). */
+static int program_found(const char *name)
+{
+	if (strchr(name, '/'))
+		return access(name, X_OK) == 0;
+	char path[4096];
+	const char *env = getenv("PATH");
+	char *dirs = strdup(env ? env : "/usr/local/bin:/usr/bin:/bin");
+	for (char *save = NULL, *d = dirs ? strtok_r(dirs, ":", &save) : NULL; d; d = strtok_r(NULL, ":", &save)) {
+		snprintf(path, sizeof(path), "%s/%s", *d ? d : ".", name);
+		if (access(path, X_OK) == 0) {
+			free(dirs);
+			return 1;
+		}
+	}
+	free(dirs);
+	return (sl_exe_relative(path, sizeof(path), "", name) == 0 && access(path, X_OK) == 0) ||
+	       (sl_exe_relative(path, sizeof(path), SHMLIFE_PROGRAMS_REL, name) == 0 && access(path, X_OK) == 0);
+}
+
 const char *sl_requirements_unmet(const struct sl_scenario *s, char *buf, size_t len)
 {
 	char release[128] = "";
@@ -267,12 +334,22 @@ const char *sl_requirements_unmet(const struct sl_scenario *s, char *buf, size_t
 		snprintf(buf, len, "needs root (running as uid %u)", (unsigned)geteuid());
 		return buf;
 	}
-	for (int i = 0; i < s->nactors; i++)
+	for (int i = 0; i < s->nactors; i++) {
+		if (s->actors[i].user && !getpwnam(s->actors[i].user)) {
+			snprintf(buf, len, "actor %s runs as user %s, which this machine does not have", s->actors[i].name,
+				 s->actors[i].user);
+			return buf;
+		}
+		if (s->actors[i].user && geteuid() != 0) {
+			snprintf(buf, len, "actor %s runs as user %s: needs root", s->actors[i].name, s->actors[i].user);
+			return buf;
+		}
 		if (s->actors[i].has_ids && geteuid() != 0) {
 			snprintf(buf, len, "actor %s runs as uid %u: needs root", s->actors[i].name,
 				 (unsigned)s->actors[i].uid);
 			return buf;
 		}
+	}
 	if (s->min_kernel_major && kernel_older_than(s->min_kernel_major, s->min_kernel_minor, release, sizeof(release))) {
 		snprintf(buf, len, "needs kernel >= %d.%d (this is %s)", s->min_kernel_major, s->min_kernel_minor,
 			 release);
@@ -289,6 +366,16 @@ const char *sl_requirements_unmet(const struct sl_scenario *s, char *buf, size_t
 				 s->requires[i].value, have);
 			return buf;
 		}
+	}
+	for (int i = 0; i < s->nprograms; i++) {
+		const char *name = s->programs[i], *package = name + strlen(name) + 1;
+		if (program_found(name))
+			continue;
+		if (*package)
+			snprintf(buf, len, "needs the program %s (apt-get install %s)", name, package);
+		else
+			snprintf(buf, len, "needs the program %s, which is not installed", name);
+		return buf;
 	}
 	if (s->terminal && access("/dev/ptmx", R_OK | W_OK) < 0) {
 		snprintf(buf, len, "needs a pseudo-terminal: /dev/ptmx: %s", strerror(errno));

@@ -60,6 +60,9 @@ enum sl_wire_reply_kind {
 				     * keeps waiting for the answer                  */
 	SL_WIRE_REPLY_BROKEN,       /* unasked, before the actor _exits: shmlife could
 				     * not set it up (setup says why); BROK         */
+	SL_WIRE_REPLY_OUTPUT,       /* exec, before its answer: the file that caught the
+				     * program's stdout (ret 1) or stderr (ret 2) is
+				     * attached; the conductor reads it            */
 };
 
 struct sl_wire_cmd {

@@ -101,6 +101,8 @@ static void view_crash_step(struct view *v, int k)
 	st->bytes = NULL;
 	st->nbytes = 0;
 	st->argv = st->envp = NULL;
+	st->substs = NULL;
+	st->nsubsts = 0;
 	st->faults = NULL;
 	st->nfaults = 0;
 	st->bind = SL_NO_SLOT;

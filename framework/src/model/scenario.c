@@ -1,4 +1,5 @@
 /* scenario.c - building, naming and freeing the scenario model (scenario.h). */
+#include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,7 +62,30 @@ void sl_step_release(struct sl_step *st)
 	free(st->preds);
 	free(st->faults);
 	free(st->text);
+	free(st->substs);
+	if (st->find) {
+		free(st->find->exe);
+		free(st->find->args);
+		free(st->find->pidfile);
+		free(st->find);
+	}
 	memset(st, 0, sizeof(*st));
+}
+
+int sl_scenario_add_program(struct sl_scenario *s, const char *name, const char *package)
+{
+	char **v = realloc(s->programs, (size_t)(s->nprograms + 1) * sizeof(*v));
+	if (!v)
+		return -1;
+	s->programs = v;
+	size_t a = strlen(name) + 1, b = package ? strlen(package) + 1 : 1;
+	char *e = malloc(a + b);
+	if (!e)
+		return -1;
+	memcpy(e, name, a);
+	memcpy(e + a, package ? package : "", b);
+	v[s->nprograms++] = e;
+	return 0;
 }
 
 void sl_scenario_free(struct sl_scenario *s)
@@ -79,13 +103,18 @@ void sl_scenario_free(struct sl_scenario *s)
 		free(s->requires[i].value);
 	}
 	free(s->requires);
+	for (int i = 0; i < s->nprograms; i++)
+		free(s->programs[i]);
+	free(s->programs);
 	for (int i = 0; i < s->nsysctls; i++) {
 		free(s->sysctls[i].name);
 		free(s->sysctls[i].value);
 	}
 	free(s->sysctls);
-	for (int i = 0; i < s->nactors; i++)
+	for (int i = 0; i < s->nactors; i++) {
 		free(s->actors[i].name);
+		free(s->actors[i].user);
+	}
 	free(s->actors);
 	for (int i = 0; i < s->nsteps; i++)
 		sl_step_release(&s->steps[i]);
@@ -250,7 +279,7 @@ static const char *const op_names[SL_OP__COUNT] = {
 	[SL_OP_FORK_DETACH] = "fork-detach", [SL_OP_DAEMON] = "daemon",
 	[SL_OP_SYSCTL] = "sysctl", [SL_OP_WAIT] = "wait", [SL_OP_HANGUP] = "hangup",
 	[SL_OP_TTY_KEY] = "key", [SL_OP_EXPECT] = "expect",
-	[SL_OP_CATCH] = "catch", [SL_OP_FIND] = "find",
+	[SL_OP_CATCH] = "catch", [SL_OP_FIND] = "find", [SL_OP_FIND_SEGMENT] = "find segment",
 };
 
 const char *sl_op_name(enum sl_op op)
@@ -318,6 +347,8 @@ static const struct {
 	[SL_F_MAPPED_KEY] = { "mapped-key", SL_TARGET_MAPS },
 	[SL_F_SIG_PENDING] = { "sig-pending", SL_TARGET_PROCESS },
 	[SL_F_COMM] = { "comm", SL_TARGET_PROCESS },
+	[SL_F_STDOUT] = { "stdout", SL_TARGET_PROCESS },
+	[SL_F_STDERR] = { "stderr", SL_TARGET_PROCESS },
 };
 
 int sl_field_is_u64(enum sl_field f)
@@ -363,6 +394,57 @@ void sl_result_free(struct sl_result *r)
 	free(r->trace);
 	r->trace = NULL;
 	r->ntrace = r->captrace = 0;
+	for (int i = 0; i < r->noutputs; i++)
+		free(r->outputs[i].data);
+	free(r->outputs);
+	r->outputs = NULL;
+	r->noutputs = r->capoutputs = 0;
+}
+
+const struct sl_output *sl_result_output(const struct sl_result *r, int step, int stream)
+{
+	for (int i = 0; i < r->noutputs; i++)
+		if (r->outputs[i].step == step && r->outputs[i].stream == stream)
+			return &r->outputs[i];
+	return NULL;
+}
+
+int sl_result_add_output(struct sl_result *r, int step, int actor, int pid, const struct sl_output_chunk *c)
+{
+	if (c->stream < 1 || c->stream > 2 || c->len > SL_OUTPUT_CHUNK || c->offset > SL_OUTPUT_MAX ||
+	    c->len > SL_OUTPUT_MAX - c->offset) {
+		errno = EINVAL;
+		return -1;
+	}
+	struct sl_output *o = (struct sl_output *)sl_result_output(r, step, c->stream);
+	if (!o) {
+		if (grow((void **)&r->outputs, r->noutputs, &r->capoutputs, sizeof(*o)))
+			return -1;
+		o = &r->outputs[r->noutputs++];
+		memset(o, 0, sizeof(*o));
+		o->step = step;
+		o->actor = actor;
+		o->pid = pid;
+		o->stream = c->stream;
+	}
+	size_t end = (size_t)c->offset + c->len;
+	if (end > o->len) {
+		char *d = realloc(o->data, end + 1);
+		if (!d)
+			return -1;
+		if (c->offset > o->len) /* a chunk lost: never happens on one pipe, but stay defined */
+			memset(d + o->len, 0, c->offset - o->len);
+		o->data = d;
+		o->len = end;
+		o->data[end] = '\0';
+	}
+	if (!o->data) {
+		if (!(o->data = calloc(1, 1)))
+			return -1;
+	}
+	memcpy(o->data + c->offset, c->data, c->len);
+	o->total = c->total;
+	return 0;
 }
 
 int sl_result_append(struct sl_result *r, const struct sl_trace_entry *e)

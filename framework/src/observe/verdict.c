@@ -17,6 +17,8 @@ static int holds(int order, enum sl_cmp cmp)
 	case SL_CMP_GT: return order > 0;
 	case SL_CMP_GE: return order >= 0;
 	case SL_CMP_TRUE: return 0; /* the callers judge flags by got != 0 */
+	case SL_CMP_MATCH:
+	case SL_CMP_NOMATCH: return 0; /* text only: conductor_expect.c */
 	}
 	return 0;
 }
@@ -37,8 +39,8 @@ int verdict_compare_u64(unsigned long long got, enum sl_cmp cmp, unsigned long l
 
 const char *verdict_cmp_text(enum sl_cmp cmp)
 {
-	static const char *const t[] = { "=", "!=", "<", "<=", ">", ">=", "" };
-	return (unsigned)cmp <= SL_CMP_TRUE ? t[cmp] : "?";
+	static const char *const t[] = { "=", "!=", "<", "<=", ">", ">=", "", " ~ ", " !~ " };
+	return (unsigned)cmp <= SL_CMP_NOMATCH ? t[cmp] : "?";
 }
 
 void verdict_describe(const struct op_answer *a, char *buf, size_t len)

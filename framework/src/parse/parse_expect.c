@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "parse_internal.h"
+#include "util.h"
 
 /* What a field's value is. */
 enum fclass {
@@ -22,6 +23,7 @@ enum fclass {
 	FC_SIGNAL,  /* a signal name or number                      */
 	FC_ERRNO,   /* 0 or an errno name                           */
 	FC_STRING,  /* text: cwd=/, fd0=/dev/null                   */
+	FC_OUTPUT,  /* a program's output: stdout ~ "regex", stderr = "" */
 };
 
 static enum fclass field_class(enum sl_field f)
@@ -50,6 +52,8 @@ static enum fclass field_class(enum sl_field f)
 		return FC_ERRNO;
 	case SL_F_CWD: case SL_F_FD: case SL_F_COMM:
 		return FC_STRING;
+	case SL_F_STDOUT: case SL_F_STDERR:
+		return FC_OUTPUT;
 	default:
 		return sl_field_is_u64(f) ? FC_U64 : FC_NUM;
 	}
@@ -292,6 +296,41 @@ static int add_pred(struct slp_parser *p, struct slp_pstep *ps, enum sl_field f,
 	return 0;
 }
 
+/* stdout ~ "regex", stdout !~ "regex", stdout = "text", stdout != "text":
+ * the regex is compiled now, so that a bad one is an error of the script. */
+static int output_predicate(struct slp_parser *p, struct slp_pstep *ps, enum sl_field f,
+			    const struct slp_token *name)
+{
+	const struct slp_token *c = slp_peek(p);
+	enum sl_cmp cmp;
+	if (slp_is_word(c, "~"))
+		cmp = SL_CMP_MATCH;
+	else if (c->kind == TK_BANG && slp_is_word(slp_peek_at(p, 1), "~") && !slp_peek_at(p, 1)->spaced) {
+		cmp = SL_CMP_NOMATCH;
+		slp_next(p); /* the '!' */
+	}
+	else if (c->kind == TK_EQ || c->kind == TK_NE)
+		cmp = c->kind == TK_EQ ? SL_CMP_EQ : SL_CMP_NE;
+	else
+		return slp_error(p, c->col, "'%s' is a program's output: write %s ~ \"regex\", %s !~ \"regex\", "
+				 "%s = \"text\" or %s != \"text\"", name->text, name->text, name->text, name->text,
+				 name->text);
+	slp_next(p);
+	const struct slp_token *v = slp_peek(p);
+	if (v->kind != TK_STRING && v->kind != TK_WORD)
+		return slp_expected(p, cmp >= SL_CMP_MATCH ? "a regular expression in quotes" : "text in quotes");
+	if (cmp >= SL_CMP_MATCH) {
+		char why[160];
+		if (sl_regex_check(v->text, why, sizeof(why)) < 0)
+			return slp_error(p, v->col, "not a POSIX extended regular expression: %s", why);
+	}
+	char *str = strdup(v->text);
+	if (!str)
+		return slp_oom(p);
+	slp_next(p);
+	return add_pred(p, ps, f, cmp, (struct sl_value){ SL_VAL_NONE, 0, 0, 0 }, 0, name->col, 0, str);
+}
+
 static int predicate(struct slp_parser *p, struct slp_pstep *ps)
 {
 	const struct slp_token *t = slp_peek(p);
@@ -324,6 +363,8 @@ static int predicate(struct slp_parser *p, struct slp_pstep *ps)
 	if (neg_col)
 		return slp_error(p, neg_col, "'%s' is not a flag; '!' and 'not' apply to flags only",
 				 t->text);
+	if (cls == FC_OUTPUT)
+		return output_predicate(p, ps, f, t);
 	if (!is_cmp(c->kind))
 		return slp_error(p, c->col, "'%s' needs a comparison: = != < <= > >=", t->text);
 	if (cls == FC_STRING && c->kind != TK_EQ && c->kind != TK_NE)
@@ -349,6 +390,14 @@ int slp_expect_body(struct slp_parser *p, struct slp_pstep *ps)
 	if (subject(p, ps))
 		return -1;
 	while (slp_peek(p)->kind != TK_EOL && !at_claim(p)) {
+		if (slp_is_word(slp_peek(p), "within") && slp_peek_at(p, 1)->kind != TK_EQ) {
+			const struct slp_token *w = slp_next(p);
+			if (ps->st.within_ms)
+				return slp_error(p, w->col, "one 'within' an expectation");
+			if (slp_duration_ms(p, "within", &ps->st.within_ms))
+				return -1;
+			continue;
+		}
 		if (predicate(p, ps))
 			return -1;
 		if (slp_peek(p)->kind == TK_COMMA) {

@@ -11,7 +11,7 @@
 #define MAX_TAGS 64
 
 static const char *const header_keys[] = {
-	"scenario", "description", "tags", "requires", "terminal", "sysctl", "timeout", "leak",
+	"scenario", "description", "tags", "requires", "terminal", "network", "sysctl", "timeout", "leak",
 	"actors", "claim", NULL,
 };
 
@@ -368,9 +368,27 @@ static int require_sysctl(struct slp_parser *p)
 	return 0;
 }
 
+/* requires: program NAME [package PACKAGE]: SKIP, saying what to install,
+ * when NAME is not found. */
+static int require_program(struct slp_parser *p)
+{
+	const struct slp_token *t = slp_peek(p);
+	if (t->kind != TK_WORD)
+		return slp_expected(p, "a program, as exec takes it: program ipcmk, program /usr/lib/postgresql/15/bin/pg_ctl");
+	const char *name = t->text, *package = NULL;
+	slp_next(p);
+	if (slp_is_word(slp_peek(p), "package")) {
+		slp_next(p);
+		if (slp_peek(p)->kind != TK_WORD)
+			return slp_expected(p, "the Debian package that has it: package postgresql");
+		package = slp_next(p)->text;
+	}
+	return sl_scenario_add_program(p->s, name, package) < 0 ? slp_oom(p) : 0;
+}
+
 static int header_requires(struct slp_parser *p)
 {
-	static const char *const kinds[] = { "root", "kernel", "sysctl", NULL };
+	static const char *const kinds[] = { "root", "kernel", "sysctl", "program", NULL };
 	for (;;) {
 		const struct slp_token *t = slp_peek(p);
 		if (t->kind != TK_WORD)
@@ -384,6 +402,9 @@ static int header_requires(struct slp_parser *p)
 		} else if (strcmp(t->text, "sysctl") == 0) {
 			if (require_sysctl(p))
 				return -1;
+		} else if (strcmp(t->text, "program") == 0) {
+			if (require_program(p))
+				return -1;
 		} else {
 			struct slp_suggest sg;
 			slp_suggest_init(&sg, t->text);
@@ -392,7 +413,8 @@ static int header_requires(struct slp_parser *p)
 				return slp_error(p, t->col, "unknown requirement '%.40s'; did you mean '%s'?",
 						 t->text, slp_suggest_best(&sg));
 			return slp_error(p, t->col,
-					 "unknown requirement '%.40s': write root, kernel >= N.N or sysctl NAME = VALUE",
+					 "unknown requirement '%.40s': write root, kernel >= N.N, sysctl NAME = VALUE "
+					 "or program NAME [package P]",
 					 t->text);
 		}
 		if (slp_peek(p)->kind != TK_COMMA)
@@ -429,7 +451,24 @@ static int header_terminal(struct slp_parser *p)
 	return 0;
 }
 
-static int header_timeout(struct slp_parser *p)
+/* network: host | private (the default: a network namespace of its own,
+ * with loopback up) */
+static int header_network(struct slp_parser *p)
+{
+	const struct slp_token *t = slp_peek(p);
+	if (!slp_is_word(t, "host") && !slp_is_word(t, "private")) {
+		char show[SLP_SHOW];
+		return slp_error(p, t->col, "unknown network %s: 'private' (the default: its own, loopback only) "
+				 "or 'host'", slp_tok_show(t, show, sizeof(show)));
+	}
+	if (once(p, &p->network_line, "network", p->ln.tok[0].col))
+		return -1;
+	p->s->host_network = slp_is_word(t, "host");
+	slp_next(p);
+	return 0;
+}
+
+int slp_duration_ms(struct slp_parser *p, const char *what, int *out)
 {
 	const struct slp_token *t = slp_peek(p);
 	char show[SLP_SHOW];
@@ -440,16 +479,25 @@ static int header_timeout(struct slp_parser *p)
 	long long ms = 0;
 	int scale = strcmp(unit, "ms") == 0 ? 1 : strcmp(unit, "s") == 0 ? 1000 : 0;
 	if (n == 0 || n > 9 || !scale)
-		return slp_error(p, t->col, "bad timeout %s: write a duration such as 2s or 500ms",
+		return slp_error(p, t->col, "bad %s %s: write a duration such as 2s or 500ms", what,
 				 slp_tok_show(t, show, sizeof(show)));
 	ms = strtoll(t->text, NULL, 10) * scale;
 	if (ms < 1 || ms > SLP_MAX_TIMEOUT_MS)
-		return slp_error(p, t->col, "timeout %s is out of range (1ms to %ds)",
+		return slp_error(p, t->col, "%s %s is out of range (1ms to %ds)", what,
 				 slp_tok_show(t, show, sizeof(show)), SLP_MAX_TIMEOUT_MS / 1000);
+	*out = (int)ms;
+	slp_next(p);
+	return 0;
+}
+
+static int header_timeout(struct slp_parser *p)
+{
+	int ms;
+	if (slp_duration_ms(p, "timeout", &ms))
+		return -1;
 	if (once(p, &p->timeout_line, "timeout", p->ln.tok[0].col))
 		return -1;
-	p->s->timeout_ms = (int)ms;
-	slp_next(p);
+	p->s->timeout_ms = ms;
 	return 0;
 }
 
@@ -473,14 +521,35 @@ static int header_leak(struct slp_parser *p)
 struct actor_attrs {
 	long long uid, gid, rlimit_as, rlimit_nofile;
 	int has_uid, has_gid, has_as, has_nofile;
+	char user[64];
 };
+
+/* user=NAME: a user of the machine (looked up when the actor starts). */
+static int actor_user(struct slp_parser *p, struct actor_attrs *at, const struct slp_token *key)
+{
+	if (at->user[0])
+		return slp_error(p, key->col, "'user' is given twice");
+	slp_next(p);
+	if (slp_peek(p)->kind != TK_EQ)
+		return slp_expected(p, "'='");
+	slp_next(p);
+	const struct slp_token *v = slp_peek(p);
+	if (v->kind != TK_WORD || strlen(v->text) >= sizeof(at->user) || strspn(v->text, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") != strlen(v->text))
+		return slp_expected(p, "a user's name: user=postgres");
+	memcpy(at->user, v->text, strlen(v->text) + 1);
+	slp_next(p);
+	return 0;
+}
 
 static int actor_attr(struct slp_parser *p, struct actor_attrs *at)
 {
-	static const char *const keys[] = { "uid", "gid", "rlimit-as", "rlimit-nofile", NULL };
+	static const char *const keys[] = { "uid", "gid", "user", "rlimit-as", "rlimit-nofile", NULL };
 	const struct slp_token *t = slp_peek(p);
 	if (t->kind != TK_WORD)
-		return slp_expected(p, "uid=, gid=, rlimit-as= or rlimit-nofile=");
+		return slp_expected(p, "uid=, gid=, user=, rlimit-as= or rlimit-nofile=");
+	if (strcmp(t->text, "user") == 0)
+		return actor_user(p, at, t);
 	long long *val;
 	int *has;
 	long long max;
@@ -501,7 +570,7 @@ static int actor_attr(struct slp_parser *p, struct actor_attrs *at)
 			return slp_error(p, t->col, "unknown actor setting '%.40s'; did you mean '%s'?",
 					 t->text, slp_suggest_best(&sg));
 		return slp_error(p, t->col,
-				 "unknown actor setting '%.40s': uid=, gid=, rlimit-as= or rlimit-nofile=",
+				 "unknown actor setting '%.40s': uid=, gid=, user=, rlimit-as= or rlimit-nofile=",
 				 t->text);
 	}
 	if (*has)
@@ -539,11 +608,15 @@ static int actor_attrs(struct slp_parser *p, struct actor_attrs *at, int name_co
 	slp_next(p); /* ) */
 	if (at->has_uid != at->has_gid)
 		return slp_error(p, name_col, "give uid= and gid= together");
+	if (at->user[0] && at->has_uid)
+		return slp_error(p, name_col, "user= gives the uid and the gids: not with uid= and gid=");
 	return 0;
 }
 
-static void apply_attrs(struct sl_actor_def *a, const struct actor_attrs *at)
+static int apply_attrs(struct sl_actor_def *a, const struct actor_attrs *at)
 {
+	if (at->user[0] && !(a->user = strdup(at->user)))
+		return -1;
 	if (at->has_uid) {
 		a->uid = (uid_t)at->uid;
 		a->gid = (gid_t)at->gid;
@@ -553,6 +626,7 @@ static void apply_attrs(struct sl_actor_def *a, const struct actor_attrs *at)
 		a->rlimit_as = (long)at->rlimit_as;
 	if (at->has_nofile)
 		a->rlimit_nofile = (long)at->rlimit_nofile;
+	return 0;
 }
 
 static int group_size(struct slp_parser *p, long long *count)
@@ -581,7 +655,8 @@ static int declare_actors(struct slp_parser *p, const struct slp_token *t, long 
 		int a = slp_add_actor(p, t->text, t->col);
 		if (a < 0)
 			return -1;
-		apply_attrs(&p->s->actors[a], at);
+		if (apply_attrs(&p->s->actors[a], at) < 0)
+			return slp_oom(p);
 		struct slp_sym *s = slp_sym_add(&p->names, t->text, SYM_ACTOR, p->ln.lineno);
 		if (!s)
 			return slp_oom(p);
@@ -603,7 +678,10 @@ static int declare_actors(struct slp_parser *p, const struct slp_token *t, long 
 			return -1;
 		}
 		p->s->actors[a].group = first;
-		apply_attrs(&p->s->actors[a], at);
+		if (apply_attrs(&p->s->actors[a], at) < 0) {
+			free(name);
+			return slp_oom(p);
+		}
 	}
 	free(name);
 	p->ai[first].count = (int)count;
@@ -789,6 +867,8 @@ int slp_header_line(struct slp_parser *p)
 		rc = header_requires(p);
 	else if (strcmp(key->text, "terminal") == 0)
 		rc = header_terminal(p);
+	else if (strcmp(key->text, "network") == 0)
+		rc = header_network(p);
 	else if (strcmp(key->text, "sysctl") == 0)
 		rc = header_sysctl(p);
 	else if (strcmp(key->text, "timeout") == 0)

@@ -85,7 +85,7 @@ struct slp_parser {
 	int first_step_line;           /* 0 until the first step             */
 	int seen_content;              /* a non-blank line was seen          */
 	int limit_reported;            /* "too many steps" said once         */
-	int description_line, timeout_line, terminal_line, leak_line, kernel_line;
+	int description_line, timeout_line, terminal_line, leak_line, kernel_line, network_line;
 	int actor;                     /* actor of the step being parsed, or SL_CONDUCTOR */
 	struct slp_member m;
 	struct slp_pline pl;
@@ -190,7 +190,7 @@ int slp_inject_finish(struct slp_parser *p);
 #define OPF_RAW     0x40 /* parses its own arguments (exec, sysctl)      */
 #define OPF_CALL    (OPF_RETURNS | OPF_FAILS | OPF_DIES | OPF_ANY)
 
-#define SLP_MAX_PARAMS 6
+#define SLP_MAX_PARAMS 8
 
 struct slp_param {
 	const char *name;
@@ -257,6 +257,14 @@ struct slp_ref {
 	int index_col;
 };
 int slp_parse_ref(struct slp_parser *p, struct slp_ref *r);
+/* A duration (2s, 500ms; 1ms to SLP_MAX_TIMEOUT_MS) at the parser's
+ * position, consumed; `what` names it in errors ("timeout"). */
+int slp_duration_ms(struct slp_parser *p, const char *what, int *out);
+/* A name written inside other text (`{{seg}}`, `{{a[2]}}` in an exec
+ * argument): resolved as a value of the kinds `accept` allows, errors at
+ * column `col`. */
+int slp_text_name_value(struct slp_parser *p, const char *name, int has_index, long long index, int col,
+			unsigned accept, struct sl_value *out);
 /* "unknown name 'x'; did you mean 'y'?" for names of the given kinds. */
 void slp_report_unknown_name(struct slp_parser *p, const struct slp_token *t, const char *noun,
 			     unsigned accept, unsigned cls);

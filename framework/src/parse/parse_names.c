@@ -169,7 +169,7 @@ const char *slp_shmctl_cmd_name(long long cmd)
 int slp_op_is_conductor(enum sl_op op)
 {
 	/* sysctl .. expect, and the conductor's steps added after them */
-	return (op >= SL_OP_SYSCTL && op <= SL_OP_EXPECT) || op == SL_OP_FIND;
+	return (op >= SL_OP_SYSCTL && op <= SL_OP_EXPECT) || op == SL_OP_FIND || op == SL_OP_FIND_SEGMENT;
 }
 
 int slp_op_by_name(const char *name)

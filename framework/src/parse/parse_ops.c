@@ -9,6 +9,7 @@
 #include <sys/ipc.h>
 
 #include "parse_internal.h"
+#include "util.h"
 
 /* ---- reading one argument ---------------------------------------------------- */
 
@@ -455,6 +456,71 @@ static int env_entry_ok(const char *w)
 	return 1;
 }
 
+/* The `{{NAME[N][:hex|:key]}}` in word w (argv[word], or envp[-1 - word]),
+ * written at column col: each becomes a substitution of the step. */
+static int exec_substs(struct slp_parser *p, struct slp_pstep *ps, const char *w, int word, int col)
+{
+	for (const char *at = strstr(w, "{{"); at; at = strstr(at + 2, "{{")) {
+		const char *end = strstr(at + 2, "}}");
+		if (!end)
+			return slp_error(p, col, "'{{' without '}}': a value is written {{NAME}}, {{NAME:hex}} or {{NAME:key}}");
+		char inner[96];
+		size_t n = (size_t)(end - at - 2);
+		if (n == 0 || n >= sizeof(inner))
+			return slp_error(p, col, "{{...}} holds a bound name or an actor, as {{seg}} or {{key:hex}}");
+		memcpy(inner, at + 2, n);
+		inner[n] = '\0';
+		if (inner[0] == '$') { /* {{$SHMLIFE_TMP}}: an environment variable of the scenario */
+			if (n < 2 || n - 1 >= sizeof(((struct sl_subst *)0)->env) ||
+			    strspn(inner + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") != n - 1)
+				return slp_error(p, col, "{{$NAME}} names an environment variable: {{$SHMLIFE_TMP}}");
+			struct sl_subst *ns = realloc(ps->st.substs, (size_t)(ps->st.nsubsts + 1) * sizeof(*ns));
+			if (!ns)
+				return slp_oom(p);
+			ps->st.substs = ns;
+			struct sl_subst *x = &ns[ps->st.nsubsts++];
+			memset(x, 0, sizeof(*x));
+			x->word = word;
+			x->at = (unsigned)(at - w);
+			x->len = (unsigned)(end + 2 - at);
+			memcpy(x->env, inner + 1, n);
+			continue;
+		}
+		enum sl_subst_format fmt = SL_SUBST_DEC;
+		char *colon = strchr(inner, ':');
+		if (colon) {
+			*colon = '\0';
+			if (strcmp(colon + 1, "hex") == 0)
+				fmt = SL_SUBST_HEX;
+			else if (strcmp(colon + 1, "key") == 0)
+				fmt = SL_SUBST_KEY;
+			else if (strcmp(colon + 1, "dec") != 0)
+				return slp_error(p, col, "unknown format ':%s' in {{%s}}: dec (the default), hex or key",
+						 colon + 1, inner);
+		}
+		int has_index = 0;
+		long long index = 0;
+		char *br = strchr(inner, '[');
+		if (br) {
+			char *e;
+			index = strtoll(br + 1, &e, 10);
+			if (e == br + 1 || strcmp(e, "]") != 0)
+				return slp_error(p, col, "write a member's value as {{NAME[N]}}, N a number");
+			*br = '\0';
+			has_index = 1;
+		}
+		struct sl_value v;
+		if (slp_text_name_value(p, inner, has_index, index, col, V_SLOT | V_ACTOR, &v))
+			return -1;
+		struct sl_subst *ns = realloc(ps->st.substs, (size_t)(ps->st.nsubsts + 1) * sizeof(*ns));
+		if (!ns)
+			return slp_oom(p);
+		ps->st.substs = ns;
+		ns[ps->st.nsubsts++] = (struct sl_subst){ word, (unsigned)(at - w), (unsigned)(end + 2 - at), v, fmt, "" };
+	}
+	return 0;
+}
+
 static int build_exec(struct slp_parser *p, struct slp_pstep *ps, struct slp_arg *a, int op_col)
 {
 	(void)a;
@@ -473,6 +539,10 @@ static int build_exec(struct slp_parser *p, struct slp_pstep *ps, struct slp_arg
 		if (env_col && !env_entry_ok(w)) {
 			free(w);
 			return slp_error(p, t->col, "env takes NAME=VALUE, not '%.40s'", t->text);
+		}
+		if (exec_substs(p, ps, w, env_col ? -1 - (int)envc : (int)argc, t->col)) {
+			free(w);
+			return -1;
 		}
 		if (push_word(env_col ? &ps->st.envp : &ps->st.argv, env_col ? &envc : &argc, w)) {
 			free(w);
@@ -508,11 +578,84 @@ static int build_wait(struct slp_parser *p, struct slp_pstep *ps, struct slp_arg
 	return 0;
 }
 
-/* find comm=NAME -> d: NAME as /proc/PID/comm has it (at most 15 bytes). */
+/* find segment [key=KEY] [cpid=PID] -> seg: the one segment of the
+ * namespace with that key and creator (a program made it). */
+static int build_find_segment(struct slp_parser *p, struct slp_pstep *ps, struct slp_arg *a, int op_col)
+{
+	ps->st.op = SL_OP_FIND_SEGMENT;
+	for (int k = 3; k < 8; k++)
+		if (a[k].pos >= 0)
+			return slp_error(p, a[k].col, "find segment takes key= and cpid=; the other filters are a process's");
+	struct sl_value key = { SL_VAL_NONE, 0, 0, 0 }, cpid = { SL_VAL_NONE, 0, 0, 0 };
+	(void)op_col; /* neither key= nor cpid=: the one segment of the namespace */
+	if (a[1].pos >= 0 && arg_value(p, &a[1], V_NUM | V_NEG | V_SLOT | V_AUTO, SLC_KEY, "a key", INT32_MIN,
+				       UINT32_MAX, &key))
+		return -1;
+	if (key.kind == SL_VAL_NUM)
+		key.num = (int32_t)(uint32_t)key.num;
+	if (a[2].pos >= 0 && arg_value(p, &a[2], V_NUM | V_ACTOR | V_SLOT, 0, "a pid or an actor", 1, INT32_MAX, &cpid))
+		return -1;
+	ps->st.args[0] = key;
+	ps->st.args[1] = cpid;
+	ps->st.nargs = 2;
+	return 0;
+}
+
+static struct sl_find_filter *find_filter(struct slp_parser *p, struct slp_pstep *ps)
+{
+	if (!ps->st.find && !(ps->st.find = calloc(1, sizeof(*ps->st.find))))
+		slp_report_oom(p);
+	return ps->st.find;
+}
+
+/* The filters after comm=NAME: ppid=PID, exe=PATH, args="regex",
+ * pidfile=PATH, oldest | newest. */
+static int find_filters(struct slp_parser *p, struct slp_pstep *ps, struct slp_arg *a)
+{
+	struct sl_find_filter *f = NULL;
+	if ((a[3].pos >= 0 || a[4].pos >= 0 || a[5].pos >= 0 || a[6].pos >= 0 || a[7].pos >= 0) &&
+	    !(f = find_filter(p, ps)))
+		return -1;
+	if (a[3].pos >= 0 && arg_value(p, &a[3], V_NUM | V_ACTOR | V_SLOT, 0, "a pid or an actor", 1, INT32_MAX, &f->ppid))
+		return -1;
+	if (a[4].pos >= 0 && arg_text(p, &a[4], "a path", &f->exe))
+		return -1;
+	if (a[5].pos >= 0) {
+		int col = a[5].col;
+		char why[160];
+		if (arg_text(p, &a[5], "a regular expression", &f->args))
+			return -1;
+		if (sl_regex_check(f->args, why, sizeof(why)) < 0)
+			return slp_error(p, col, "not a POSIX extended regular expression: %s", why);
+	}
+	if (a[6].pos >= 0 && arg_text(p, &a[6], "a path", &f->pidfile))
+		return -1;
+	if (a[7].pos >= 0) {
+		char *pick = NULL;
+		int col = a[7].col;
+		if (arg_text(p, &a[7], "oldest or newest", &pick))
+			return -1;
+		f->pick = strcmp(pick, "oldest") == 0 ? SL_FIND_OLDEST : strcmp(pick, "newest") == 0 ? SL_FIND_NEWEST : -1;
+		free(pick);
+		if ((int)f->pick < 0)
+			return slp_error(p, col, "pick=oldest or pick=newest: which of several to take");
+	}
+	return 0;
+}
+
+/* find comm=NAME [ppid=] [exe=] [args=] [pidfile=] [pick=] -> d: NAME as
+ * /proc/PID/comm has it (at most 15 bytes). */
 static int build_find(struct slp_parser *p, struct slp_pstep *ps, struct slp_arg *a, int op_col)
 {
+	if (a[0].pos >= 0 && slp_is_word(&p->ln.tok[a[0].pos], "segment") && a[0].end == a[0].pos + 1)
+		return build_find_segment(p, ps, a, op_col);
+	if (a[1].pos >= 0 || a[2].pos >= 0)
+		return slp_error(p, a[1].pos >= 0 ? a[1].col : a[2].col, "key= and cpid= find a segment: "
+				 "find segment key=0x1234 -> seg");
 	if (a[0].pos < 0)
 		return slp_error(p, op_col, "find needs a process name: find comm=mydaemon -> d");
+	if (find_filters(p, ps, a))
+		return -1;
 	int col = a[0].col;
 	if (arg_text(p, &a[0], "a process name", &ps->st.str))
 		return -1;
@@ -601,7 +744,10 @@ static const struct slp_op_def ops[SL_OP__COUNT] = {
 	[SL_OP_TTY_KEY] = { 0, { P("key") }, build_key },
 	[SL_OP_EXPECT] = { OPF_RAW, { { 0, 0 } }, NULL },
 	[SL_OP_CATCH] = { OPF_CALL, { P("signal") }, build_catch },
-	[SL_OP_FIND] = { OPF_BINDS, { P("comm") }, build_find },
+	[SL_OP_FIND] = { OPF_BINDS, { P("comm"), KW("key"), KW("cpid"), KW("ppid"), KW("exe"), KW("args"), KW("pidfile"),
+				       KW("pick") }, build_find },
+	[SL_OP_FIND_SEGMENT] = { OPF_BINDS, { P("comm"), KW("key"), KW("cpid"), KW("ppid"), KW("exe"), KW("args"),
+					       KW("pidfile"), KW("pick") }, build_find },
 };
 #undef P
 #undef KW

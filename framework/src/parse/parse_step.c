@@ -377,6 +377,10 @@ static int finish_step(struct slp_parser *p, struct slp_pstep *ps, int op_col)
 		if (!ps->bind)
 			return slp_error(p, op_col, "find needs '-> NAME' to name the process it finds");
 		break;
+	case SL_OP_FIND_SEGMENT:
+		if (!ps->bind)
+			return slp_error(p, op_col, "find segment needs '-> NAME' to name the segment it finds");
+		break;
 	default:
 		break;
 	}

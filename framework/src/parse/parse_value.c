@@ -329,6 +329,39 @@ static int name_value(struct slp_parser *p, unsigned accept, unsigned cls, const
 	}
 }
 
+int slp_text_name_value(struct slp_parser *p, const char *name, int has_index, long long index, int col,
+			unsigned accept, struct sl_value *out)
+{
+	struct slp_token t;
+	memset(&t, 0, sizeof(t));
+	t.kind = TK_WORD;
+	t.col = col;
+	t.len = (int)strlen(name);
+	t.text = (char *)name;
+	t.slen = strlen(name);
+	struct slp_ref r = { &t, has_index, index, col };
+	const struct slp_sym *s = slp_sym_find(&p->names, name);
+	if (!s)
+		return unbound_name(p, &t, NULL, accept, 0);
+	int k = -1;
+	switch (s->kind) {
+	case SYM_ACTOR:
+	case SYM_GROUP:
+		if (resolve_actor(p, s, &r, &k))
+			return -1;
+		*out = sl_actor(k);
+		return 0;
+	case SYM_SLOT:
+	case SYM_GROUP_SLOT:
+		if (resolve_slot(p, s, &r, &k))
+			return -1;
+		*out = sl_slot(k);
+		return 0;
+	default:
+		return slp_quiet_fail(p);
+	}
+}
+
 int slp_name_value(struct slp_parser *p, unsigned accept, const char *what, struct sl_value *out)
 {
 	const struct slp_token *t = slp_peek(p);

@@ -423,8 +423,38 @@ static void print_entry(FILE *out, const struct sl_scenario *s, const struct sl_
 void sl_report_trace_text(FILE *out, const struct sl_report_item *it, int snapshots)
 {
 	const struct sl_result *r = &it->result;
-	for (int i = 0; i < r->ntrace; i++)
-		print_entry(out, it->scenario, &r->trace[i], snapshots);
+	for (int i = 0; i < r->ntrace; i++) {
+		const struct sl_trace_entry *e = &r->trace[i];
+		print_entry(out, it->scenario, e, snapshots);
+		if (e->kind == SL_ENTRY_STEP)
+			rc_outputs_text(out, it->scenario, r, e->step, 3, INDENT, 0);
+	}
+}
+
+void rc_outputs_text(FILE *out, const struct sl_scenario *s, const struct sl_result *r, int step, int streams,
+		     const char *indent, size_t max)
+{
+	for (int i = 0; i < r->noutputs; i++) {
+		const struct sl_output *o = &r->outputs[i];
+		if ((step >= 0 && o->step != step) || !(streams & o->stream) || !o->total)
+			continue;
+		const struct sl_step *st = s && o->step >= 0 && o->step < s->nsteps ? &s->steps[o->step] : NULL;
+		size_t show = max && o->len > max ? max : o->len;
+		fprintf(out, "%s%s of line %d (%s: %s), %llu bytes", indent,
+			o->stream == 1 ? "stdout" : "stderr", st ? st->line : 0, rc_actor_name(s, o->actor),
+			st ? rc_step_text(st) : "?", (unsigned long long)o->total);
+		if (o->total > show)
+			fprintf(out, ", the first %zu shown%s", show,
+				o->total > o->len ? " (shmlife keeps the first 65536)" : " (all of it in results.json)");
+		fputs(":\n", out);
+		const char *p = o->data, *end = o->data + show;
+		while (p < end) {
+			const char *nl = memchr(p, '\n', (size_t)(end - p));
+			size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+			fprintf(out, "%s  %.*s\n", indent, (int)n, p);
+			p += n + (nl != NULL);
+		}
+	}
 }
 
 /* ---- strings ------------------------------------------------------------------- */

@@ -67,6 +67,13 @@ struct rc_system {
 	char libc[64];
 };
 void rc_system(struct rc_system *sys);
+/* Writes the programs' output of step `step` (every step's if step < 0),
+ * of the streams in `streams` (bit 1 stdout, bit 2 stderr): for each, a
+ * line "stdout of line 3 (a: exec prog ...), 40 bytes:" after `indent` and
+ * its text, each line after `indent` and two blanks; at most `max` bytes of each (0: all that was kept),
+ * and where anything is left out, how much and where the rest is. */
+void rc_outputs_text(FILE *out, const struct sl_scenario *s, const struct sl_result *r, int step, int streams,
+		     const char *indent, size_t max);
 
 void rc_note_run_start(void);
 time_t rc_run_start(const struct sl_report_item *items, int n);

@@ -529,6 +529,20 @@ static void notes_list(const struct page *p, const struct sl_report_item *it, in
 		fprintf(out, "<p class=\"none\">%s</p>\n", memcheck ? "Not run under valgrind." : "None.");
 }
 
+/* What the step's program wrote, each stream folded under its size. */
+static void program_output(FILE *out, const struct sl_result *r, int step)
+{
+	for (int s = 1; s <= 2; s++) {
+		const struct sl_output *o = sl_result_output(r, step, s);
+		if (!o || !o->total)
+			continue;
+		fprintf(out, "<details class=\"output\"><summary>%s, %llu bytes%s</summary><pre>", s == 1 ? "stdout" : "stderr",
+			(unsigned long long)o->total, o->total > o->len ? " (the first 65536 kept)" : "");
+		rh_text(out, o->data);
+		fputs("</pre></details>", out);
+	}
+}
+
 static void steps_table(FILE *out, const struct sl_report_item *it)
 {
 	const struct sl_scenario *s = it->scenario;
@@ -556,6 +570,7 @@ static void steps_table(FILE *out, const struct sl_report_item *it)
 			fputs("<br/>", out);
 			rh_textn(out, e->detail, sizeof(e->detail));
 		}
+		program_output(out, &it->result, e->step);
 		fprintf(out, "</td><td>%s</td></tr>\n", sl_outcome_name(e->verdict));
 	}
 	fputs("</table></details>\n", out);

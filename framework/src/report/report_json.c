@@ -394,6 +394,28 @@ static json_object *strings_json(struct jb *b, char *const *v, int n)
 	return a;
 }
 
+/* The programs' stdout and stderr: [{"step", "line", "actor", "pid", "stream", "bytes", "kept", "text"}]. */
+static json_object *outputs_json(struct jb *b, const struct sl_scenario *s, const struct sl_result *r)
+{
+	json_object *a = json_object_new_array();
+	for (int i = 0; i < r->noutputs; i++) {
+		const struct sl_output *out = &r->outputs[i];
+		json_object *x = json_object_new_object();
+		add_int(b, x, "step", out->step + 1);
+		add_int(b, x, "line", s && out->step >= 0 && out->step < s->nsteps ? s->steps[out->step].line : 0);
+		add_str(b, x, "actor", rc_actor_name(s, out->actor));
+		add_int(b, x, "pid", out->pid);
+		add_str(b, x, "stream", out->stream == 1 ? "stdout" : "stderr");
+		add_uint(b, x, "bytes", out->total);
+		add_uint(b, x, "kept", out->len);
+		char *clean = rc_clean_utf8(out->data ? out->data : "", 0);
+		add(b, x, "text", clean ? json_object_new_string(clean) : NULL);
+		free(clean);
+		push(b, a, x);
+	}
+	return a;
+}
+
 /* same_as: the index of the first run this one is the same as (its trace
  * is left out: "trace": [], "same_as": that run's display name), or -1. */
 static json_object *scenario_json(struct jb *b, const struct sl_report_item *it, const struct sl_report_item *same_as)
@@ -436,6 +458,11 @@ static json_object *scenario_json(struct jb *b, const struct sl_report_item *it,
 	for (int i = 0; !same_as && i < r->ntrace; i++)
 		push(b, trace, entry_json(b, s, &r->trace[i]));
 	add(b, o, "trace", trace);
+	add(b, o, "outputs", same_as ? json_object_new_array() : outputs_json(b, s, r));
+	if (r->scratch[0])
+		add(b, o, "scratch", jstrn(r->scratch, sizeof(r->scratch)));
+	else
+		add_null(b, o, "scratch");
 	add_bool(b, o, "detailed", !same_as);
 	if (same_as) {
 		char first[512];

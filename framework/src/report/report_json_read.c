@@ -257,6 +257,38 @@ static int read_entry(json_object *o, struct sl_trace_entry *e)
 	return 0;
 }
 
+/* The programs' outputs ("outputs": step from 1, actor by name, stream,
+ * bytes written, text kept) back into r->outputs, in chunks as the
+ * conductor sends them.  0, or -1 (ENOMEM). */
+static int read_outputs(json_object *list, const struct sl_scenario *s, struct sl_result *r)
+{
+	for (size_t i = 0; list && i < json_object_array_length(list); i++) {
+		json_object *o = json_object_array_get_idx(list, i);
+		const char *stream = text(o, "stream"), *data = text(o, "text"), *actor = text(o, "actor");
+		int a = -1;
+		for (int k = 0; s && actor && k < s->nactors; k++)
+			if (strcmp(s->actors[k].name, actor) == 0)
+				a = k;
+		struct sl_output_chunk c;
+		memset(&c, 0, sizeof(c));
+		c.stream = stream && strcmp(stream, "stderr") == 0 ? 2 : 1;
+		c.total = unum(o, "bytes");
+		size_t len = data ? strlen(data) : 0;
+		if (len > SL_OUTPUT_MAX)
+			len = SL_OUTPUT_MAX;
+		for (size_t off = 0; off < len || (off == 0 && len == 0); off += SL_OUTPUT_CHUNK) {
+			c.offset = (uint32_t)off;
+			c.len = (uint32_t)(len - off < SL_OUTPUT_CHUNK ? len - off : SL_OUTPUT_CHUNK);
+			memcpy(c.data, data ? data + off : "", c.len);
+			if (sl_result_add_output(r, (int)num(o, "step") - 1, a, (int)num(o, "pid"), &c))
+				return -1;
+			if (len == 0)
+				break;
+		}
+	}
+	return 0;
+}
+
 static void say(char *why, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void say(char *why, size_t len, const char *fmt, ...)
 {
@@ -295,6 +327,11 @@ static int read_item(json_object *o, sl_scenario_finder find, void *ctx, struct 
 	r->leaked_segments = (int)num(o, "leaked_segments");
 	r->ipc_ns = unum(o, "ipc_ns");
 	r->pid_ns = unum(o, "pid_ns");
+	copy_text(r->scratch, sizeof(r->scratch), o, "scratch");
+	if (read_outputs(field(o, "outputs"), it->scenario, r)) {
+		say(why, len, "out of memory");
+		return -2;
+	}
 	for (size_t i = 0; i < json_object_array_length(trace); i++) {
 		struct sl_trace_entry e;
 		if (read_entry(json_object_array_get_idx(trace, i), &e)) {

@@ -15,7 +15,8 @@
  * which is what the intersection allows: no attributes on <testsuites>; a
  * suite has package, id, tests, failures, errors, skipped, time, timestamp
  * (no zone) and hostname, then <properties>, its <testcase>s, <system-out>
- * (the flaky notes) and <system-err>; a test case has classname, name and
+ * (the flaky notes, the programs' stdout) and <system-err> (their stderr);
+ * a test case has classname, name and
  * time (no file) and at most one child.  tests/data/junit/ states both
  * schemas' rules; tests/test_report.c validates against them.
  */
@@ -192,17 +193,19 @@ static int write_case(xmlTextWriterPtr w, const struct sl_report_item *it, const
 	return xmlTextWriterEndElement(w) < 0 ? -1 : 0;
 }
 
-/* The suite's <system-out>: a line for each of its flaky test cases (a test
- * case may not hold one of its own in the Ant schema). */
-static int write_flaky_notes(xmlTextWriterPtr w, const struct sl_report_item *items, int n,
-			     const struct case_info *c, const char *suite)
+/* The suite's <system-out> (stream 1: a line for each of its flaky test
+ * cases, then the programs' stdout of each case) or <system-err> (2: their
+ * stderr); a test case may not hold them itself in the Ant schema.  A
+ * repetition the same as the first run (rc_same_as_first) says nothing. */
+static int write_suite_stream(xmlTextWriterPtr w, const struct sl_report_item *items, int n,
+			      const struct case_info *c, const char *suite, int stream)
 {
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
 	if (!f)
 		return -1;
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; stream == 1 && i < n; i++) {
 		const struct sl_report_item *it = &items[i];
 		if (strcmp(c[i].suite, suite) || !it->flaky)
 			continue;
@@ -211,12 +214,30 @@ static int write_flaky_notes(xmlTextWriterPtr w, const struct sl_report_item *it
 		else
 			fprintf(f, "flaky: %s: the outcome differed between repetitions\n", c[i].name);
 	}
+	for (int i = 0; i < n; i++) {
+		const struct sl_report_item *it = &items[i];
+		if (strcmp(c[i].suite, suite) || rc_same_as_first(items, n, i) >= 0 || !it->result.noutputs)
+			continue;
+		char *one = NULL;
+		size_t one_len = 0;
+		FILE *m = open_memstream(&one, &one_len);
+		if (!m) {
+			fclose(f);
+			free(text);
+			return -1;
+		}
+		rc_outputs_text(m, it->scenario, &it->result, -1, stream, "  ", 0);
+		if (fclose(m) == 0 && one_len)
+			fprintf(f, "%s:\n%s", c[i].name, one);
+		free(one);
+	}
 	if (fclose(f)) {
 		free(text);
 		return -1;
 	}
-	char *clean = rc_clean_utf8(text, 1);
-	int rc = clean ? xmlTextWriterWriteElement(w, BAD_CAST "system-out", BAD_CAST clean) : -1;
+	char *clean = rc_clean_utf8(text, 0);
+	int rc = clean ? xmlTextWriterWriteElement(w, BAD_CAST(stream == 1 ? "system-out" : "system-err"),
+						   BAD_CAST clean) : -1;
 	free(clean);
 	free(text);
 	return rc < 0 ? -1 : 0;
@@ -252,7 +273,7 @@ static int write_suite(xmlTextWriterPtr w, const struct sl_report_item *items, i
 		if (strcmp(c[i].suite, suite) == 0 && write_case(w, &items[i], &c[i], first >= 0 ? c[first].name : NULL))
 			return -1;
 	}
-	if (write_flaky_notes(w, items, n, c, suite) || xmlTextWriterWriteElement(w, BAD_CAST "system-err", BAD_CAST "") < 0)
+	if (write_suite_stream(w, items, n, c, suite, 1) || write_suite_stream(w, items, n, c, suite, 2))
 		return -1;
 	return xmlTextWriterEndElement(w) < 0 ? -1 : 0;
 }

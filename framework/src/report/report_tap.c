@@ -111,8 +111,17 @@ static void put_yaml_block(FILE *out, const struct sl_report_item *it)
 	}
 	if (r->outcome != SL_PASS && r->outcome != SL_SKIP)
 		put_failed_step(out, it, rc_failing_entry(r));
+	if (r->outcome != SL_PASS && r->outcome != SL_SKIP && r->noutputs) {
+		fputs("  output: |\n", out); /* a literal block: every line indented below the key */
+		rc_outputs_text(out, s, r, -1, 3, "    ", 2048);
+	}
 	if (s && s->file)
 		put_yaml_field(out, "  ", "file", s->file);
+	if (r->scratch[0]) {
+		char kept[sizeof(r->scratch) + 1];
+		snprintf(kept, sizeof(kept), "%.*s", (int)sizeof(r->scratch), r->scratch);
+		put_yaml_field(out, "  ", "scratch", kept);
+	}
 	fprintf(out, "  duration_ms: %.3f\n", (double)r->duration_ns / 1e6);
 	if (it->flaky)
 		fputs("  flaky: true\n", out);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <regex.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -228,4 +229,28 @@ int sl_write_file_atomic(const char *path, const void *data, size_t len)
 	free(tmp);
 	errno = saved;
 	return rc;
+}
+
+/* ---- regular expressions ---------------------------------------------------- */
+
+int sl_regex_check(const char *re, char *why, size_t len)
+{
+	regex_t rx;
+	int rc = regcomp(&rx, re, REG_EXTENDED | REG_NOSUB | REG_NEWLINE);
+	if (rc != 0) {
+		regerror(rc, &rx, why, len);
+		return -1;
+	}
+	regfree(&rx);
+	return 0;
+}
+
+int sl_regex_match(const char *re, const char *text)
+{
+	regex_t rx;
+	if (regcomp(&rx, re, REG_EXTENDED | REG_NOSUB | REG_NEWLINE) != 0)
+		return -1;
+	int rc = regexec(&rx, text, 0, NULL, 0);
+	regfree(&rx);
+	return rc == 0 ? 1 : rc == REG_NOMATCH ? 0 : -1;
 }

@@ -43,4 +43,12 @@ int sl_exe_relative(char *buf, size_t len, const char *rel, const char *name);
  * thread) until then.  0, or -1 with errno (the temporary file removed). */
 int sl_write_file_atomic(const char *path, const void *data, size_t len);
 
+/* POSIX extended regular expressions (regcomp(3)), for `stdout ~ "re"`;
+ * ^ and $ match at the start and end of every line (REG_NEWLINE).
+ * sl_regex_check: 0 if `re` compiles, else -1 and why.  sl_regex_match: 1
+ * if it matches somewhere in text (up to its first NUL), 0 if not, -1 if it
+ * does not compile or out of memory. */
+int sl_regex_check(const char *re, char *why, size_t len);
+int sl_regex_match(const char *re, const char *text);
+
 #endif

@@ -1,0 +1,124 @@
+/* conductor_output.c - the output of the programs `exec` runs: the actor
+ * catches a program's stdout and stderr in anonymous files (actor.c) and
+ * hands them over before the step's answer; here the conductor keeps the
+ * first SL_OUTPUT_MAX bytes of each (with how many were written in all),
+ * streams them to the harness as SL_OBS_OUTPUT chunks, and judges
+ * `expect ACTOR stdout ~ "regex"` against the actor's last program's. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "conductor.h"
+#include "util.h"
+#include "verdict.h"
+
+void conductor_output_fd(struct conductor *c, int idx, const struct sl_wire_reply *r, int fd)
+{
+	struct conductor_actor *a = &c->actors[idx];
+	int s = (int)r->ret - 1;
+	if (fd < 0)
+		return;
+	if (s < 0 || s > 1 || r->seq != c->next_seq) { /* not this command's: nothing to keep */
+		close(fd);
+		return;
+	}
+	if (a->out_fd[s] >= 0)
+		close(a->out_fd[s]);
+	a->out_fd[s] = fd;
+}
+
+/* The first SL_OUTPUT_MAX bytes of the file, and its size. */
+static int read_caught(int fd, struct conductor_output *o)
+{
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return -1;
+	o->total = (uint64_t)st.st_size;
+	size_t want = o->total < SL_OUTPUT_MAX ? (size_t)o->total : SL_OUTPUT_MAX;
+	char *d = malloc(want + 1);
+	if (!d)
+		return -1;
+	size_t got = 0;
+	while (got < want) {
+		ssize_t n = pread(fd, d + got, want - got, (off_t)got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break; /* shrunk meanwhile (a daemon truncated it): keep what was read */
+		got += (size_t)n;
+	}
+	d[got] = '\0';
+	free(o->data);
+	o->data = d;
+	o->len = got;
+	return 0;
+}
+
+static void emit_output(struct conductor *c, int idx, int step, pid_t pid, int stream, const struct conductor_output *o)
+{
+	struct sl_trace_entry e;
+	size_t off = 0;
+	do {
+		conductor_event_init(c, &e, SL_PASS);
+		e.step = step;
+		e.actor = idx;
+		e.pid = pid;
+		e.obs_kind = SL_OBS_OUTPUT;
+		size_t n = o->len - off < SL_OUTPUT_CHUNK ? o->len - off : SL_OUTPUT_CHUNK;
+		e.obs.output.stream = stream;
+		e.obs.output.offset = (uint32_t)off;
+		e.obs.output.len = (uint32_t)n;
+		e.obs.output.total = o->total;
+		memcpy(e.obs.output.data, o->data + off, n);
+		conductor_emit(c, &e);
+		off += n;
+	} while (off < o->len);
+}
+
+void conductor_collect_output(struct conductor *c, int idx, int step, pid_t pid)
+{
+	struct conductor_actor *a = &c->actors[idx];
+	for (int s = 0; s < 2; s++) {
+		struct conductor_output *o = &a->out[s];
+		o->step = -1;
+		if (a->out_fd[s] < 0)
+			continue;
+		if (read_caught(a->out_fd[s], o) == 0) {
+			o->step = step;
+			emit_output(c, idx, step, pid, s + 1, o);
+		} else {
+			conductor_event(c, SL_PASS, "the output of %s's program (%s) could not be read: %s",
+					conductor_actor_name(c, idx), s ? "stderr" : "stdout", strerror(errno));
+		}
+		close(a->out_fd[s]);
+		a->out_fd[s] = -1;
+	}
+}
+
+int conductor_judge_output(const struct conductor *c, int idx, const struct sl_predicate *p, char *got, size_t len)
+{
+	const struct conductor_output *o = &c->actors[idx].out[p->field == SL_F_STDERR ? 1 : 0];
+	if (o->step < 0) {
+		snprintf(got, len, "no output: %s has run no program whose %s was caught", conductor_actor_name(c, idx),
+			 p->field == SL_F_STDERR ? "stderr" : "stdout");
+		return 0;
+	}
+	int ok;
+	if (p->cmp == SL_CMP_MATCH || p->cmp == SL_CMP_NOMATCH) {
+		int m = sl_regex_match(p->str, o->data);
+		ok = m < 0 ? 0 : (p->cmp == SL_CMP_MATCH) == (m == 1);
+	} else {
+		ok = (p->cmp == SL_CMP_EQ) == (strlen(o->data) == o->len && strcmp(o->data, p->str) == 0);
+	}
+	/* what it wrote, quoted, its first line or so */
+	size_t n = strcspn(o->data, "\n");
+	int more = n > 60 || (n < o->len && n + 1 < o->len);
+	snprintf(got, len, "\"%.*s%s\"%s (%llu bytes, line %d)", n > 60 ? 60 : (int)n, o->data,
+		 n < o->len && !more ? "\\n" : "", more ? " ..." : "", (unsigned long long)o->total,
+		 c->s->steps[o->step].line);
+	return ok;
+}
