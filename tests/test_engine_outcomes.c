@@ -370,3 +370,21 @@ Test(outcomes, an_environment_variable_reaches_a_program_argument)
 	sl_result_free(&r);
 	sl_scenario_free(s);
 }
+
+/* A program that writes more than a terminal holds, in a `terminal: pty`
+ * scenario: nobody read the terminal, so it blocked and the step timed out.
+ * The conductor drains it, and keeps each step's share (stream 3). */
+Test(outcomes, a_program_writing_much_to_its_terminal_does_not_block)
+{
+	struct sl_scenario *s = parse_scenario("scenario tty-flood\nterminal: pty\ntimeout: 10s\nactors: a\n"
+					       "a exec sh -c \"head -c 200000 /dev/zero | tr -c x x\"\n");
+	struct sl_result r = run_scenario(s, 0);
+	cr_expect_eq(r.outcome, SL_PASS, "%s", r.reason);
+	const struct sl_output *t = sl_result_output(&r, 0, 3);
+	cr_assert_not_null(t, "the terminal's output of step 1");
+	cr_expect_eq(t->total, 200000u);
+	cr_expect_eq(t->len, (size_t)SL_OUTPUT_MAX);
+	cr_expect_eq(strspn(t->data, "x"), (size_t)SL_OUTPUT_MAX);
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}

@@ -168,7 +168,7 @@ static int write_system_stream(xmlTextWriterPtr w, const struct sl_report_item *
 		return -1;
 	if (stream == 1 && it->flaky)
 		fputs("flaky: the outcome differed between repetitions\n", m);
-	rc_outputs_text(m, it->scenario, &it->result, -1, stream, "", 0);
+	rc_outputs_text(m, it->scenario, &it->result, -1, stream == 1 ? 1 | 4 : 2, "", 0); /* the terminal with stdout */
 	if (fclose(m) != 0) {
 		free(text);
 		return -1;
