@@ -388,3 +388,23 @@ Test(outcomes, a_program_writing_much_to_its_terminal_does_not_block)
 	sl_result_free(&r);
 	sl_scenario_free(s);
 }
+
+/* time(c) of an actor born of `fork -> c` is the time of that fork; and a
+ * key that differs is said in hex, as it is written (issue 14's messages). */
+Test(outcomes, time_of_a_forked_actor_and_keys_in_hex)
+{
+	struct sl_scenario *s = parse_scenario("scenario t\nactors: a\n"
+					       "a shmget key=0x5eed size=4k flags=IPC_CREAT|0600 -> seg\n"
+					       "a fork -> c\nc shmat seg -> x\n"
+					       "expect seg atime >= time(c) nattch=1\n"
+					       "expect seg key=0x5eee\n");
+	struct sl_result r = run_scenario(s, 0);
+	const struct sl_trace_entry *e = entry_of(&r, 3);
+	cr_assert_not_null(e);
+	cr_expect_eq(e->verdict, SL_PASS, "%s", e->detail);
+	e = entry_of(&r, 4);
+	cr_assert_not_null(e);
+	cr_expect_str_eq(e->detail, "key: expected =0x00005eee, kernel says 0x00005eed");
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}
