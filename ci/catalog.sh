@@ -6,6 +6,8 @@
 # sandbox at all).  The catalog runs an optimised build (RelWithDebInfo,
 # -O2 -g, warnings as errors) in build-relwithdebinfo/; the tests keep build/.
 # SHMLIFE_BUILD_DIR overrides the build directory (default: build-relwithdebinfo).
+# SHMLIFE_SHARD=I/N runs only shard I of N (`run --shard`; a CI matrix runs
+# the shards side by side, ci/merge.sh joins their results.json).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -20,8 +22,12 @@ if [ ! -x "$harness" ]; then
 	exit 1
 fi
 mkdir -p reports/out
-echo "catalog: ${harness} run scenarios --report-dir reports/out"
+shard=()
+if [ -n "${SHMLIFE_SHARD:-}" ]; then
+	shard=(--shard "$SHMLIFE_SHARD")
+fi
+echo "catalog: ${harness} run ${shard[*]} scenarios --report-dir reports/out"
 status=0
-"$harness" run scenarios --report-dir reports/out || status=$?
+"$harness" run "${shard[@]}" scenarios --report-dir reports/out || status=$?
 echo "catalog: the harness exited with ${status}; reports in reports/out"
 exit "$status"

@@ -23,12 +23,15 @@ packages=(
 	util-linux procps                # ipcs, ps
 	libpng-dev                       # the screenshot test decodes its PNG
 	perl                             # prove, which a test feeds the TAP stream to
+	python3-yaml                     # tests/ci/workflow.sh reads the GitHub workflow
+	python3-jsonschema               # tests/docs/results_schema.sh: results.json against its schema
 	dpkg-dev                         # dpkg-shlibdeps: cpack -G DEB's Depends (tests/consumer)
 	file                             # CPack's DEB generator runs file(1) on what it packs
 	postgresql-15                    # a real server for scenarios/real (its stale-segment check)
 )
 if [ "${CI:-}" = true ] || [ "${SHMLIFE_WITH_BROWSER:-0}" = 1 ]; then
 	packages+=(chromium)             # renders index.html for the screenshot test
+	packages+=(fonts-wqy-microhei)   # CJK glyphs in that page (test html/screenshot_draws_cjk_text)
 fi
 
 log() { printf 'setup: %s\n' "$*"; }

@@ -70,10 +70,24 @@ install(DIRECTORY "${PROJECT_SOURCE_DIR}/scenarios"
 		PATTERN "*.sh" PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE
 			GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
 install(FILES "${PROJECT_SOURCE_DIR}/reports/valgrind.supp" DESTINATION "${SHMLIFE_INSTALL_DATADIR}")
-install(FILES "${PROJECT_SOURCE_DIR}/docs/shmlife.1" DESTINATION "${CMAKE_INSTALL_MANDIR}/man1")
+# The manual pages, generated from the commands' --help texts (one source):
+# shmlife(1) and shmlife-COMMAND(1) (cmake/gen-man.sh), and the script
+# language, shmlife-script(5), from docs/script-language.md.
+set(SHMLIFE_MAN_DIR "${PROJECT_BINARY_DIR}/man")
+add_custom_command(OUTPUT "${SHMLIFE_MAN_DIR}/man1/shmlife.1" "${SHMLIFE_MAN_DIR}/man5/shmlife-script.5"
+	COMMAND sh "${PROJECT_SOURCE_DIR}/cmake/gen-man.sh" "$<TARGET_FILE:shmlife>" "${SHMLIFE_MAN_DIR}"
+		"${PROJECT_VERSION}"
+	DEPENDS shmlife "${PROJECT_SOURCE_DIR}/cmake/gen-man.sh" "${PROJECT_SOURCE_DIR}/cmake/help2roff.awk"
+		"${PROJECT_SOURCE_DIR}/cmake/md2roff.awk" "${PROJECT_SOURCE_DIR}/docs/script-language.md"
+	COMMENT "manual pages from shmlife --help and docs/script-language.md")
+add_custom_target(man ALL DEPENDS "${SHMLIFE_MAN_DIR}/man1/shmlife.1" "${SHMLIFE_MAN_DIR}/man5/shmlife-script.5")
+install(DIRECTORY "${SHMLIFE_MAN_DIR}/" DESTINATION "${CMAKE_INSTALL_MANDIR}")
+install(FILES "${PROJECT_SOURCE_DIR}/completion/shmlife.bash"
+	DESTINATION "${CMAKE_INSTALL_DATAROOTDIR}/bash-completion/completions" RENAME shmlife)
 file(GLOB _shmlife_docs "${PROJECT_SOURCE_DIR}/docs/*.md")
 list(FILTER _shmlife_docs EXCLUDE REGEX "/HELPERS\\.md$")    # the project's own working rules
-install(FILES "${PROJECT_SOURCE_DIR}/README.md" ${_shmlife_docs} DESTINATION "${CMAKE_INSTALL_DOCDIR}")
+install(FILES "${PROJECT_SOURCE_DIR}/README.md" ${_shmlife_docs} "${PROJECT_SOURCE_DIR}/docs/results.schema.json"
+	DESTINATION "${CMAKE_INSTALL_DOCDIR}")
 
 # ---- pkg-config: shmlife.pc ---------------------------------------------------
 # libshmlife.a is static only, so what it links is in Requires, not .private:

@@ -18,10 +18,50 @@ int cli_exit_status(const struct sl_report_item *items, int n)
 		enum sl_outcome o = items[i].result.outcome;
 		if (o == SL_BROK)
 			return EXIT_BROKEN;
-		if (o == SL_FAIL || o == SL_TIMEOUT || items[i].flaky)
+		if (o == SL_FAIL || o == SL_TIMEOUT || (items[i].flaky && !sl_report_passed_on_retry(&items[i])))
 			failed = 1;
 	}
 	return failed ? EXIT_FAILED : EXIT_PASSED;
+}
+
+int cli_parse_exit_codes(const char *cmd, const char *text, enum cli_exit_codes *codes)
+{
+	if (strcmp(text, "shmlife") == 0)
+		*codes = CLI_CODES_SHMLIFE;
+	else if (strcmp(text, "ltp") == 0)
+		*codes = CLI_CODES_LTP;
+	else if (strcmp(text, "kselftest") == 0)
+		*codes = CLI_CODES_KSELFTEST;
+	else {
+		cli_usage_error(cmd, "--exit-codes wants shmlife, ltp or kselftest, not '%s'", text);
+		return -1;
+	}
+	return 0;
+}
+
+/* LTP's result bits (include/tst_res_flags.h) and kselftest's codes
+ * (tools/testing/selftests/kselftest.h). */
+enum { LTP_TFAIL = 1, LTP_TBROK = 2, LTP_TCONF = 32, KSFT_FAIL = 1, KSFT_SKIP = 4 };
+
+int cli_exit_in(enum cli_exit_codes codes, int status, const struct sl_report_item *items, int n)
+{
+	int failed = 0, broken = status == EXIT_BROKEN, ran = 0;
+
+	if (codes == CLI_CODES_SHMLIFE || status == EXIT_USAGE || status > EXIT_NO_SANDBOX)
+		return status;           /* bad usage is 2 (TBROK) in both; 128+N stays */
+	if (status == EXIT_NO_SANDBOX)
+		return codes == CLI_CODES_LTP ? LTP_TCONF : KSFT_SKIP;
+	for (int i = 0; items && i < n; i++) {
+		enum sl_outcome o = items[i].result.outcome;
+		failed |= o == SL_FAIL || o == SL_TIMEOUT || (items[i].flaky && !sl_report_passed_on_retry(&items[i]));
+		broken |= o == SL_BROK;
+		ran |= o != SL_SKIP;
+	}
+	if (codes == CLI_CODES_LTP) {
+		int bits = (failed ? LTP_TFAIL : 0) | (broken ? LTP_TBROK : 0);
+		return bits ? bits : ran ? 0 : LTP_TCONF;
+	}
+	return failed || broken ? KSFT_FAIL : ran ? 0 : KSFT_SKIP;
 }
 
 void cli_usage_error(const char *cmd, const char *fmt, ...)
@@ -65,6 +105,18 @@ int cli_positive_int(const char *cmd, const char *option, const char *text, int 
 
 	if (whole_number(text, INT_MAX, &v) || v < 1) {
 		cli_usage_error(cmd, "%s wants a whole number from 1 to %d, not '%s'", option, INT_MAX, text);
+		return -1;
+	}
+	*out = (int)v;
+	return 0;
+}
+
+int cli_whole_int(const char *cmd, const char *option, const char *text, int min, int max, int *out)
+{
+	unsigned long long v;
+
+	if (whole_number(text, (unsigned long long)max, &v) || v < (unsigned long long)min) {
+		cli_usage_error(cmd, "%s wants a whole number from %d to %d, not '%s'", option, min, max, text);
 		return -1;
 	}
 	*out = (int)v;
@@ -189,4 +241,58 @@ int cli_make_dirs(const char *path)
 		return -1;
 	}
 	return 0;
+}
+
+/* Edit distance with swaps of neighbours (optimal string alignment), or a
+ * number above cap once it must exceed it. */
+static int edit_distance(const char *a, const char *b, int cap)
+{
+	enum { MAX = 64 };
+	size_t la = strlen(a), lb = strlen(b);
+	int rows[3][MAX];               /* rows i-2, i-1 and i, by i % 3 */
+
+	if (lb >= MAX || (la > lb ? la - lb : lb - la) > (size_t)cap)
+		return cap + 1;
+	for (size_t j = 0; j <= lb; j++)
+		rows[0][j] = (int)j;
+	for (size_t i = 1; i <= la; i++) {
+		int *cur = rows[i % 3];
+		const int *up = rows[(i - 1) % 3], *up2 = rows[(i + 1) % 3];
+		cur[0] = (int)i;
+		for (size_t j = 1; j <= lb; j++) {
+			int best = up[j - 1] + (a[i - 1] != b[j - 1]);
+			if (up[j] + 1 < best)
+				best = up[j] + 1;
+			if (cur[j - 1] + 1 < best)
+				best = cur[j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && up2[j - 2] + 1 < best)
+				best = up2[j - 2] + 1;
+			cur[j] = best;
+		}
+	}
+	return rows[la % 3][lb];
+}
+
+const char *cli_closest(const char *word, const char *const *names, int n)
+{
+	const char *best = NULL, *prefixed = NULL;
+	int cap = (int)strlen(word) / 3, best_d, prefixes = 0;
+
+	if (cap < 1)
+		cap = 1;
+	best_d = cap + 1;
+	for (int i = 0; i < n; i++) {
+		int d = edit_distance(word, names[i], cap);
+		if (d < best_d) {
+			best_d = d;
+			best = names[i];
+		}
+		if (*word && strncmp(names[i], word, strlen(word)) == 0) {
+			prefixed = names[i];
+			prefixes++;
+		}
+	}
+	if (best)
+		return best;
+	return prefixes == 1 ? prefixed : NULL;
 }

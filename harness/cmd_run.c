@@ -14,11 +14,15 @@
 #include "catalog.h"
 #include "cli_util.h"
 #include "progress.h"
+#include "recap.h"
+#include "reports.h"
+#include "rerun.h"
 #include "runner.h"
 #include "shmlife/report.h"
 #include "shmlife/report_html.h"
 #include "shmlife/run.h"
 #include "shmlife/valgrind.h"
+#include "term.h"
 
 #define CMD "run"
 #define DEFAULT_REPORT_DIR "reports/out"
@@ -35,7 +39,14 @@ struct run_args {
 	const char *report_dir;
 	int valgrind;
 	int keep_scratch;                /* sl_run_options.keep_scratch         */
-	int quiet;
+	int quiet;                       /* -q: no progress; -qq: no recap either */
+	int verbose;                     /* -v: a line per scenario, skips in the recap */
+	int fail_fast;                   /* start nothing after a failure      */
+	int retries;                     /* --retries                          */
+	int rerun_failed;                /* only what did not pass last time   */
+	struct rerun rerun;              /* ... by name, from results.json     */
+	enum cli_exit_codes codes;       /* --exit-codes                       */
+	enum term_color_mode color;
 };
 
 static void usage(FILE *out)
@@ -56,13 +67,27 @@ static void usage(FILE *out)
 		"      --report-dir DIR  write junit.xml, results.json and index.html there\n"
 		"                        (default " DEFAULT_REPORT_DIR ")\n"
 		"      --valgrind        run actors under memcheck (XML into DIR/valgrind)\n"
+		"      --retries N       run a scenario that did not pass again, up to N times;\n"
+		"                        a pass on a retry is flaky, counted apart (exit 0)\n"
+		"      --rerun-failed    only the scenarios that did not pass in the last run\n"
+		"                        (DIR/results.json of --report-dir)\n"
+		"      --fail-fast       after the first FAIL, BROK or TIMEOUT start nothing\n"
+		"                        more (the rest is SKIP, not run)\n"
 		"      --keep-scratch[=all] keep the scratch folder (SHMLIFE_TMP) of each scenario\n"
 		"                        that did not pass (all: of every one); the report names it\n"
 		"      --tap-version N   13 (default, what every prove reads) or 14\n"
-		"  -q, --quiet           no progress on stderr\n"
+		"      --exit-codes WHO  shmlife (default, below), ltp (kirk: TFAIL 1, TBROK 2,\n"
+		"                        TCONF 32 when nothing ran) or kselftest (KSFT_FAIL 1,\n"
+		"                        KSFT_SKIP 4 when nothing ran)\n"
+		"      --color WHEN      auto (default: on a terminal, unless NO_COLOR is set),\n"
+		"                        always or never\n"
+		"  -v, --verbose         a line per scenario on a terminal too; skips in the recap\n"
+		"  -q, --quiet           no progress on stderr; -qq: no recap either\n"
 		"  -h, --help            this text\n\n"
 		"TAP on stdout, in catalog order, then a line such as\n"
-		"`12 passed, 1 failed, 2 skipped`.\n"
+		"`12 passed, 1 failed, 2 skipped`.  Then a recap of what did not pass\n"
+		"(outcome, name, file:line, reason): on stdout when it is a terminal, else\n"
+		"on stderr with the counts.\n"
 		"Exit: 0 all passed or skipped; 1 a FAIL, TIMEOUT or flaky scenario; 2 bad\n"
 		"usage or a script error; 3 a BROK (wins over 1) or reports not written;\n"
 		"128+N stopped by signal N.\n");
@@ -79,9 +104,16 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		{ "shard", required_argument, NULL, 's' },
 		{ "report-dir", required_argument, NULL, 'd' },
 		{ "valgrind", no_argument, NULL, 'V' },
+		{ "fail-fast", no_argument, NULL, 'F' },
+		{ "retries", required_argument, NULL, 'R' },
+		{ "rerun-failed", no_argument, NULL, 'L' },
 		{ "keep-scratch", optional_argument, NULL, 'K' },
 		{ "tap-version", required_argument, NULL, 'T' },
+		{ "exit-codes", required_argument, NULL, 'E' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "color", required_argument, NULL, 'C' },
+		{ "colour", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -100,8 +132,14 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 	}
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "j:qh", longopts, NULL)) != -1) {
+	int bad = 0;
+	while ((c = getopt_long(argc, argv, "j:qvh", longopts, NULL)) != -1) {
 		int rc = 0;
+		if (bad) {               /* said; only where the reports go matters now */
+			if (c == 'd')
+				a->report_dir = optarg;
+			continue;
+		}
 		switch (c) {
 		case 'j': rc = cli_positive_int(CMD, "--jobs", optarg, &a->jobs); break;
 		case 'f': a->filters[a->nfilters++] = optarg; break;
@@ -111,24 +149,29 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		case 's': rc = cli_shard(CMD, optarg, &a->shard, &a->shards); break;
 		case 'd': a->report_dir = optarg; break;
 		case 'V': a->valgrind = 1; break;
+		case 'F': a->fail_fast = 1; break;
+		case 'L': a->rerun_failed = 1; break;
+		case 'R': rc = cli_whole_int(CMD, "--retries", optarg, 0, 100, &a->retries); break;
 		case 'K':
 			a->keep_scratch = !optarg ? 1 : strcmp(optarg, "all") == 0 ? 2 : strcmp(optarg, "failed") == 0 ? 1 : -1;
 			if (a->keep_scratch < 0) {
 				cli_usage_error(CMD, "--keep-scratch takes 'failed' (the default) or 'all', not '%s'", optarg);
-				return -1;
+				rc = -1;
 			}
 			break;
 		case 'T': rc = cli_tap_version(CMD, optarg); break;
-		case 'q': a->quiet = 1; break;
+		case 'E': rc = cli_parse_exit_codes(CMD, optarg, &a->codes); break;
+		case 'q': a->quiet++; break;
+		case 'v': a->verbose = 1; break;
+		case 'C': rc = term_parse_color(CMD, optarg, &a->color); break;
 		case 'h': usage(stdout); return 1;
 		default:
 			cli_usage_error(CMD, "unknown option or missing value: '%s'", argv[optind - 1]);
-			return -1;
+			rc = -1;
 		}
-		if (rc)
-			return -1;
+		bad = rc != 0;
 	}
-	return 0;
+	return bad ? -1 : 0;
 }
 
 /* ---- what is run ---------------------------------------------------------- */
@@ -148,6 +191,8 @@ static struct sl_report_item *select_items(const struct catalog *cat, const stru
 			continue;
 		if (a->nexcludes && catalog_matches(cat->v[i], a->excludes, a->nexcludes))
 			continue;
+		if (a->rerun_failed && !rerun_has(&a->rerun, cat->v[i]->name))
+			continue;
 		for (int r = 0; r < a->repeat; r++) {
 			items[*n].scenario = cat->v[i];
 			items[*n].repeat = r;
@@ -157,9 +202,10 @@ static struct sl_report_item *select_items(const struct catalog *cat, const stru
 	return items;
 }
 
-/* Marks every repetition of a scenario whose outcome changed; prints each
- * as a TAP comment.  Returns how many scenarios were flaky. */
-static int mark_flaky(struct sl_report_item *items, int n, FILE *out)
+/* Marks every repetition of a scenario whose outcome changed (each is then
+ * a TAP comment, reports_flaky_comments).  Returns how many scenarios were
+ * flaky. */
+static int mark_flaky(struct sl_report_item *items, int n)
 {
 	int flaky = 0;
 	for (int first = 0, end; first < n; first = end) {
@@ -169,14 +215,8 @@ static int mark_flaky(struct sl_report_item *items, int n, FILE *out)
 		if (!differs)
 			continue;
 		flaky++;
-		fputs("# flaky: ", out);
-		cli_put_one_line(out, items[first].scenario->name);
-		fputc(':', out);
-		for (int i = first; i < end; i++) {
+		for (int i = first; i < end; i++)
 			items[i].flaky = 1;
-			fprintf(out, " %s", sl_outcome_name(items[i].result.outcome));
-		}
-		fputc('\n', out);
 	}
 	return flaky;
 }
@@ -187,8 +227,40 @@ struct stream {
 	struct sl_report_item *items;
 	char *done;
 	int n, printed;
+	int color;                       /* TAP on stdout in colour            */
+	int fail_fast;
 	struct progress progress;
 };
+
+/* One test point, its `ok` / `not ok` (and `# SKIP`) in its outcome's
+ * colour when stdout is coloured; the YAML block as it is. */
+static void put_tap_item(FILE *out, int number, const struct sl_report_item *it, int color)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = color ? open_memstream(&text, &len) : NULL;
+
+	if (!mem) {
+		sl_tap_item(out, number, it);
+		return;
+	}
+	sl_tap_item(mem, number, it);
+	fclose(mem);
+	enum sl_outcome o = it->result.outcome;
+	size_t word = strncmp(text, "not ok", 6) == 0 ? 6 : 2;
+	char *skip = o == SL_SKIP ? strstr(text, " # SKIP ") : NULL;
+	char *eol = strchr(text, '\n');
+	if (skip && eol && skip > eol)
+		skip = NULL;
+	fprintf(out, "%s%.*s%s", term_outcome_on(1, o), (int)word, text, term_off(1));
+	if (skip)
+		fprintf(out, "%.*s%s%.6s%s%s", (int)(skip + 1 - text - (long)word), text + word, term_outcome_on(1, o),
+			skip + 1, term_off(1), skip + 7);
+	else
+		fputs(text + word, out);
+	fflush(out);
+	free(text);
+}
 
 static void on_started(void *ctx, int index)
 {
@@ -199,36 +271,20 @@ static void on_started(void *ctx, int index)
 static void on_finished(void *ctx, int index)
 {
 	struct stream *s = ctx;
+	enum sl_outcome o = s->items[index].result.outcome;
 	s->done[index] = 1;
+	if (s->fail_fast && (o == SL_FAIL || o == SL_BROK || o == SL_TIMEOUT)) {
+		char why[160], name[96];
+		snprintf(name, sizeof(name), "%s", s->items[index].scenario->name);
+		snprintf(why, sizeof(why), "--fail-fast: %s was %s", name, sl_outcome_name(o));
+		runner_stop_starting(why);
+	}
 	progress_clear(&s->progress);
 	while (s->printed < s->n && s->done[s->printed]) {
-		sl_tap_item(stdout, s->printed + 1, &s->items[s->printed]);
+		put_tap_item(stdout, s->printed + 1, &s->items[s->printed], s->color);
 		s->printed++;
 	}
 	progress_finished(&s->progress, index);
-}
-
-static int write_reports(const char *dir, const struct sl_report_item *items, int n)
-{
-	char *junit = NULL, *json = NULL;
-	int rc = 0;
-
-	if (asprintf(&junit, "%s/junit.xml", dir) < 0 || asprintf(&json, "%s/results.json", dir) < 0) {
-		fprintf(stderr, "shmlife run: out of memory\n");
-		free(junit);
-		return -1;
-	}
-	if (sl_junit_write(junit, items, n)) {
-		fprintf(stderr, "shmlife run: cannot write %s: %s\n", junit, strerror(errno));
-		rc = -1;
-	}
-	if (sl_json_write(json, items, n)) {
-		fprintf(stderr, "shmlife run: cannot write %s: %s\n", json, strerror(errno));
-		rc = -1;
-	}
-	free(junit);
-	free(json);
-	return rc;
 }
 
 /* ---- memcheck and the HTML report (docs/reports.md) ---------------------------- */
@@ -250,35 +306,26 @@ static char *memcheck_dir(const char *report_dir)
 	return dir;
 }
 
-/* valgrind/summary.txt (under --valgrind), then index.html, which links to
- * every other report. */
-static int write_page_reports(const char *dir, const char *valgrind, const struct sl_report_item *items, int n)
+/* What did not pass, last: on stdout when it is a terminal (below the
+ * closing line), else on stderr, with the counts, so that a run whose TAP
+ * went to a file still ends with what to look at. */
+static void print_recap(const struct run_args *a, const struct sl_report_item *items, int n)
 {
-	char *summary = NULL, *html = NULL;
-	int rc = 0;
-	if ((valgrind && asprintf(&summary, "%s/summary.txt", valgrind) < 0) ||
-	    asprintf(&html, "%s/index.html", dir) < 0) {
-		fprintf(stderr, "shmlife run: out of memory\n");
-		free(summary);
-		return -1;
-	}
-	if (summary && sl_vg_write_summary(summary, items, n)) {
-		fprintf(stderr, "shmlife run: cannot write %s: %s\n", summary, strerror(errno));
-		rc = -1;
-	}
-	if (sl_html_write(html, items, n, NULL)) {
-		fprintf(stderr, "shmlife run: cannot write %s: %s\n", html, strerror(errno));
-		rc = -1;
-	}
-	free(summary);
-	free(html);
-	return rc;
+	int tty = isatty(STDOUT_FILENO);
+	FILE *out = tty ? stdout : stderr;
+	struct recap_style st = {
+		.color = term_wants_color(a->color, out),
+		.verbose = a->verbose,
+		.counts = !tty && !a->quiet,
+	};
+	if (a->quiet < 2)
+		recap_print(out, items, n, &st);
 }
 
 static int run_items(const struct run_args *a, struct sl_report_item *items, int n)
 {
 	struct sl_run_options o;
-	struct stream s = { .items = items, .n = n };
+	struct stream s = { .items = items, .n = n, .fail_fast = a->fail_fast };
 	struct runner_hooks hooks = { on_started, on_finished, &s };
 	struct sl_report_totals totals;
 	int sig, status;
@@ -295,27 +342,34 @@ static int run_items(const struct run_args *a, struct sl_report_item *items, int
 		fprintf(stderr, "shmlife run: out of memory\n");
 		return EXIT_BROKEN;
 	}
+	s.color = term_wants_color(a->color, stdout);
+	progress_style(&s.progress, term_wants_color(a->color, stderr), a->verbose);
 	/* Stop signals are held from here until the reports are written: the
 	 * first one stops the run, and the reports of what ran are still
 	 * written, whole (runner.h). */
 	runner_catch_signals();
 	sl_tap_begin(stdout, n);
+	runner_set_retries(a->retries);
 	runner_run(items, n, a->jobs, &o, &hooks);
 	progress_end(&s.progress);
-	mark_flaky(items, n, stdout);
+	mark_flaky(items, n);
+	reports_flaky_comments(stdout, items, n);
 	sl_report_totals(items, n, &totals);
 	sl_tap_end(stdout, &totals);
 	status = cli_exit_status(items, n);
 	runner_test_raise("reports");
-	if (write_reports(a->report_dir, items, n))
+	if (reports_write_data("run", a->report_dir, items, n))
 		status = EXIT_BROKEN;
-	if (write_page_reports(a->report_dir, o.valgrind, items, n))
+	if (reports_write_pages("run", a->report_dir, o.valgrind, items, n))
 		status = EXIT_BROKEN;
 	sig = runner_stop_signal();
 	runner_release_signals();
+	/* after the stop signals are released: a closed stderr (EPIPE, its
+	 * SIGPIPE ignored) loses the recap but does not stop the run */
+	print_recap(a, items, n);
 	free((char *)o.valgrind);
 	free(s.done);
-	return sig ? 128 + sig : status;
+	return cli_exit_in(a->codes, sig ? 128 + sig : status, items, n);
 }
 
 /* run_items() as catalog_run_selection() calls it. */
@@ -331,28 +385,47 @@ int cmd_run(int argc, char **argv)
 	struct sl_report_item *items;
 	int n, rc = parse_args(argc, argv, &a);
 
+	if (rc == -1)
+		reports_forget(CMD, a.report_dir); /* bad usage: this run has no reports */
 	if (rc) {
 		free(a.filters);
 		free(a.excludes);
 		return rc > 0 ? EXIT_PASSED : rc == -2 ? EXIT_BROKEN : EXIT_USAGE;
 	}
+	/* the last run's results.json, read before it is removed */
+	int last = a.rerun_failed ? rerun_load(CMD, a.report_dir, &a.rerun) : 0;
+	if (reports_forget(CMD, a.report_dir) && !last)
+		last = -2;
+	if (last) {
+		rerun_free(&a.rerun);
+		free(a.filters);
+		free(a.excludes);
+		return last == -2 ? EXIT_BROKEN : EXIT_USAGE;
+	}
 	int loaded = catalog_load(CMD, argv + optind, argc - optind, &cat);
 	if (loaded) {
+		rerun_free(&a.rerun);
 		free(a.filters);
 		free(a.excludes);
 		return loaded == -2 ? EXIT_BROKEN : EXIT_USAGE;
 	}
+	if (a.rerun_failed && a.rerun.n == 0)
+		fprintf(stderr, "shmlife run: --rerun-failed: every scenario of the last run passed or was skipped\n");
 	if (cli_make_dirs(a.report_dir)) {
 		int own = cli_errno_is_own(errno);
 		fprintf(stderr, "shmlife run: cannot create the report directory %s: %s\n", a.report_dir,
 			strerror(errno));
 		catalog_free(&cat);
+		rerun_free(&a.rerun);
 		free(a.filters);
 		free(a.excludes);
 		return own ? EXIT_BROKEN : EXIT_USAGE;
 	}
 	items = select_items(&cat, &a, &n);
 	rc = catalog_run_selection(CMD, items, n, run_items_of, &a);
+	if (rc == EXIT_NO_SANDBOX && n > 0)
+		rc = cli_exit_in(a.codes, rc, NULL, 0); /* nothing ran: the machine cannot */
+	rerun_free(&a.rerun);
 	catalog_free(&cat);
 	free(a.filters);
 	free(a.excludes);

@@ -7,12 +7,14 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <poll.h>
 #include <unistd.h>
 
 #include "cli_util.h"
 #include "runner.h"
+#include "shmlife/run.h"
 #include "shmlife/valgrind.h"
 
 #ifndef SHMLIFE_VERSION
@@ -27,7 +29,8 @@
 	X(claims, "run scenarios; list each claim with this kernel's verdict")     \
 	X(explore, "re-run a scenario with a crash at each point; check its invariants") \
 	X(fuzz, "random scenarios from a reference model; divergences shrunk to scripts") \
-	X(daemon_check, "start a daemon from a terminal session; check daemon(7)'s rules")
+	X(daemon_check, "start a daemon from a terminal session; check daemon(7)'s rules") \
+	X(merge, "join the results.json of shards into one set of reports")
 
 #define DECLARE_COMMAND(name, summary) int cmd_##name(int argc, char **argv);
 SHMLIFE_COMMANDS(DECLARE_COMMAND)
@@ -77,6 +80,21 @@ static const struct command *find_command(const char *name)
 	return NULL;
 }
 
+/* `shmlife: no command 'runn'`, and the command meant, if one is close. */
+static void no_command(const char *name)
+{
+	char typed[NCOMMANDS][32];
+	const char *names[NCOMMANDS];
+	for (int i = 0; i < NCOMMANDS; i++) {
+		command_name(commands[i].name, typed[i], sizeof(typed[i]));
+		names[i] = typed[i];
+	}
+	fprintf(stderr, "shmlife: no command '%s'\n", name);
+	const char *meant = cli_closest(name, names, NCOMMANDS);
+	if (meant)
+		fprintf(stderr, "  did you mean '%s'?\n", meant);
+}
+
 static int dispatch(int argc, char **argv)
 {
 	const struct command *c;
@@ -104,12 +122,19 @@ static int dispatch(int argc, char **argv)
 			char *args[] = { argv[2], help, NULL };
 			return c->main(2, args);
 		}
-		fprintf(stderr, "shmlife: no command '%s'\n", argv[2]);
+		no_command(argv[2]);
 		return EXIT_USAGE;
 	}
 	c = find_command(argv[1]);
+	double mul;
+	if (c && sl_timeout_mul_from_env(&mul) < 0) {
+		fprintf(stderr, "shmlife %s: SHMLIFE_TIMEOUT_MUL wants a number from 1 to 1000 (like 2 or 1.5), "
+				"not '%s'\n", argv[1], getenv("SHMLIFE_TIMEOUT_MUL"));
+		return EXIT_USAGE;
+	}
 	if (!c) {
-		fprintf(stderr, "shmlife: no command '%s'\n\n", argv[1]);
+		no_command(argv[1]);
+		fputc('\n', stderr);
 		usage(stderr);
 		return EXIT_USAGE;
 	}

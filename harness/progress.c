@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "progress.h"
+#include "term.h"
 
 int progress_init(struct progress *p, FILE *out, int quiet, const struct sl_report_item *items,
 		  int total)
@@ -20,6 +21,12 @@ int progress_init(struct progress *p, FILE *out, int quiet, const struct sl_repo
 	p->total = total;
 	p->running = calloc((size_t)(total > 0 ? total : 1), sizeof(*p->running));
 	return p->running ? 0 : -1;
+}
+
+void progress_style(struct progress *p, int color, int verbose)
+{
+	p->color = color;
+	p->verbose = verbose;
 }
 
 static int columns(const struct progress *p)
@@ -92,14 +99,17 @@ void progress_finished(struct progress *p, int index)
 	p->done++;
 	if (p->quiet)
 		return;
-	if (p->tty) {
+	if (p->tty && !p->verbose) {
 		progress_redraw(p);
 		return;
 	}
+	progress_clear(p);
 	item_name(p, index, name, sizeof(name));
-	fprintf(p->out, "[%d/%d] %s %s (%.2f s)\n", p->done, p->total, sl_outcome_name(r->outcome),
-		name, (double)r->duration_ns / 1e9);
+	fprintf(p->out, "[%d/%d] %s%s%s %s (%.2f s)\n", p->done, p->total, term_outcome_on(p->color, r->outcome),
+		sl_outcome_name(r->outcome), term_off(p->color), name, (double)r->duration_ns / 1e9);
 	fflush(p->out);
+	if (p->tty)
+		progress_redraw(p);
 }
 
 void progress_end(struct progress *p)

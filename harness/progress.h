@@ -17,11 +17,16 @@ struct progress {
 	int *running;                    /* item indices, in start order       */
 	int nrunning;
 	int shown;                       /* a line is on the screen            */
+	int color;                       /* outcomes in colour (term.h)        */
+	int verbose;                     /* on a terminal too, a line as each ends */
 };
 
 /* 0, or -1 when out of memory. */
 int progress_init(struct progress *p, FILE *out, int quiet, const struct sl_report_item *items,
 		  int total);
+/* Colour of the outcomes, and (verbose) a line per finished scenario on a
+ * terminal too, above the line rewritten in place. */
+void progress_style(struct progress *p, int color, int verbose);
 void progress_started(struct progress *p, int index);
 void progress_finished(struct progress *p, int index);
 /* Takes the line off the screen before something else is printed... */

@@ -18,6 +18,8 @@
 #include "runner.h"
 
 static volatile sig_atomic_t stop_signal;
+static char stop_starting_why[200];     /* runner_stop_starting(): no new job */
+static int retries;                     /* runner_set_retries()               */
 
 static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
 #define NSTOP ((int)(sizeof(stop_signals) / sizeof(stop_signals[0])))
@@ -71,6 +73,17 @@ void runner_release_signals(void)
 			sigaction(stop_signals[i], &saved_actions[i], NULL);
 }
 
+void runner_set_retries(int n)
+{
+	retries = n > 0 ? n : 0;
+}
+
+void runner_stop_starting(const char *why)
+{
+	if (!stop_starting_why[0])
+		snprintf(stop_starting_why, sizeof(stop_starting_why), "%s", why);
+}
+
 int runner_stop_signal(void)
 {
 	return stop_signal;
@@ -102,6 +115,7 @@ static int64_t now_ms(void)
 struct slot {
 	struct sl_job *job;              /* NULL: free                          */
 	int index;                       /* the item it runs                    */
+	char first[440];                 /* its first attempt's outcome and reason */
 };
 
 struct pool {
@@ -142,15 +156,46 @@ static void start_next(struct pool *p, struct slot *s)
 		return;
 	}
 	s->index = index;
+	s->first[0] = '\0';
 	p->running++;
+}
+
+/* --retries: runs a scenario that did not pass again in its slot, up to
+ * `retries` more times.  1 if it was started again. */
+static int retry(struct pool *p, struct slot *s)
+{
+	struct sl_report_item *it = &p->items[s->index];
+	enum sl_outcome o = it->result.outcome;
+
+	if (it->attempts > retries || stop_signal || (o != SL_FAIL && o != SL_BROK && o != SL_TIMEOUT))
+		return 0;
+	if (it->attempts == 1)
+		snprintf(s->first, sizeof(s->first), "%s: %.400s", sl_outcome_name(o), it->result.reason);
+	struct sl_job *job = sl_job_start(it->scenario, p->o);
+	if (!job)
+		return 0;                /* this attempt's result stands */
+	sl_result_free(&it->result);
+	sl_result_init(&it->result);
+	s->job = job;
+	p->running++;
+	return 1;
 }
 
 static void finish_slot(struct pool *p, struct slot *s)
 {
 	int index = s->index;
-	sl_job_finish(s->job, &p->items[index].result);
+	struct sl_report_item *it = &p->items[index];
+	sl_job_finish(s->job, &it->result);
 	s->job = NULL;
 	p->running--;
+	it->attempts++;
+	if (retry(p, s))
+		return;
+	if (it->attempts > 1 && it->result.outcome == SL_PASS) {
+		it->flaky = 1;
+		snprintf(it->result.reason, sizeof(it->result.reason), "passed on attempt %d; attempt 1: %s",
+			 it->attempts, s->first);
+	}
 	finished(p, index);
 }
 
@@ -255,9 +300,10 @@ int runner_run(struct sl_report_item *items, int n, int parallel, const struct s
 	}
 	runner_catch_signals(); /* a signal already caught by the caller stops this run too */
 	runner_test_raise("run");
+	stop_starting_why[0] = '\0';
 	int poll_failed = 0;
-	while (p.nslots && !stop_signal && (p.next < n || p.running)) {
-		for (int i = 0; i < p.nslots && p.next < n && !stop_signal; i++)
+	while (p.nslots && !stop_signal && ((p.next < n && !stop_starting_why[0]) || p.running)) {
+		for (int i = 0; i < p.nslots && p.next < n && !stop_signal && !stop_starting_why[0]; i++)
 			if (!p.slots[i].job)
 				start_next(&p, &p.slots[i]);
 		if (!p.running)
@@ -278,6 +324,10 @@ int runner_run(struct sl_report_item *items, int n, int parallel, const struct s
 		else
 			snprintf(why, sizeof(why), "a failure of poll()");
 		stop_everything(&p, why);
+	}
+	for (; p.nslots && p.next < n; p.next++) { /* runner_stop_starting() */
+		settle(&items[p.next].result, SL_SKIP, "not run: %s", stop_starting_why);
+		finished(&p, p.next);
 	}
 	runner_release_signals();
 	free(p.slots);

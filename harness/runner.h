@@ -29,6 +29,13 @@ void runner_note_start(void);
 void runner_catch_signals(void);
 void runner_release_signals(void);
 int runner_stop_signal(void);
+/* From a hook of runner_run(): start nothing more; what runs finishes, what
+ * has not started is SKIP, `not run: WHY` (--fail-fast). */
+void runner_stop_starting(const char *why);
+/* --retries N: a scenario that FAILs, is BROK or TIMEs OUT is run again, up
+ * to N more times, before it is finished; one that then passes is PASS with
+ * flaky set, attempts, and the reason `passed on attempt K; attempt 1: ...`. */
+void runner_set_retries(int n);
 void runner_test_raise(const char *moment);
 
 /* Runs items[0..n) (scenario and repeat set; result is filled), `parallel`

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <sys/ipc.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
+#include <gnu/libc-version.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -21,6 +23,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xpath.h>
+#include <math.h>
 #include <png.h>
 
 #include "shmlife/report.h"
@@ -270,7 +273,9 @@ static xmlDocPtr read_page(const char *path)
 }
 
 /* The first (failing) scenario's diagram. */
-#define SVG0 "//*[local-name()='section'][@id='s0']//*[local-name()='svg']"
+/* The i-th scenario's section (from 1), in catalog order. */
+#define SECTION(i) "(//*[local-name()='section'][contains(@class,'scenario')])[" #i "]"
+#define SVG0 SECTION(1) "//*[local-name()='svg']"
 
 /* ---- the page ----------------------------------------------------------------- */
 
@@ -288,7 +293,7 @@ Test(html, page_is_well_formed_with_a_lane_per_actor_and_a_row_per_step)
 	 * a clean process), nor memcheck's summary */
 	cr_assert_eq(count_nodes(doc, SVG0 "//*[@data-row]"), 10);
 	cr_assert_eq(count_nodes(doc, SVG0 "//*[contains(@class,'row step')]"), 8);
-	cr_assert_eq(count_nodes(doc, "//*[local-name()='section'][@id='s2']//*[local-name()='svg']"), 0,
+	cr_assert_eq(count_nodes(doc, SECTION(3) "//*[local-name()='svg']"), 0,
 		     "a skipped scenario has no trace to draw");
 	/* peer died at its crash: its lifeline ends with an X */
 	cr_assert_eq(count_nodes(doc, SVG0 "//*[@data-lane='2']//*[contains(@class,'death')]"), 1);
@@ -419,17 +424,17 @@ Test(html, claims_table_says_what_the_kernel_did)
 	fixture(&f);
 	char *path = write_page(&f, 3);
 	xmlDocPtr doc = read_page(path);
-#define CLAIMS(i) "//*[local-name()='section'][@id='s" #i "']//*[local-name()='table'][@class='claims']"
-	cr_assert_eq(count_nodes(doc, CLAIMS(0) "//*[local-name()='tr']"), 3, "a header and two claims");
-	cr_assert_eq(count_nodes(doc, CLAIMS(0) "//*[local-name()='span'][starts-with(.,'the kernel did something else: line 12')]"), 2);
-	cr_assert_eq(count_nodes(doc, CLAIMS(1) "//*[@class='agree'][.='agrees']"), 1);
-	cr_assert_eq(count_nodes(doc, CLAIMS(1) "//*[@class='disagree'][.='disagrees']"), 1);
-	cr_assert_eq(count_nodes(doc, CLAIMS(2) "//*[local-name()='span'][.='not checked here: needs kernel >= 9.9']"), 2);
+#define CLAIMS_OF(i) SECTION(i) "//*[local-name()='table'][@class='claims']"
+	cr_assert_eq(count_nodes(doc, CLAIMS_OF(1) "//*[local-name()='tr']"), 3, "a header and two claims");
+	cr_assert_eq(count_nodes(doc, CLAIMS_OF(1) "//*[local-name()='span'][starts-with(.,'the kernel did something else: line 12')]"), 2);
+	cr_assert_eq(count_nodes(doc, CLAIMS_OF(2) "//*[@class='agree'][.='agrees']"), 1);
+	cr_assert_eq(count_nodes(doc, CLAIMS_OF(2) "//*[@class='disagree'][.='disagrees']"), 1);
+	cr_assert_eq(count_nodes(doc, CLAIMS_OF(3) "//*[local-name()='span'][.='not checked here: needs kernel >= 9.9']"), 2);
 	/* evidence: the steps linked to each claim, with the kernel's answers */
-	cr_assert_eq(count_nodes(doc, CLAIMS(1) "//*[local-name()='li']"), 3);
-	cr_assert_eq(count_nodes(doc, CLAIMS(1) "//*[local-name()='li'][contains(.,'line 12') and "
+	cr_assert_eq(count_nodes(doc, CLAIMS_OF(2) "//*[local-name()='li']"), 3);
+	cr_assert_eq(count_nodes(doc, CLAIMS_OF(2) "//*[local-name()='li'][contains(.,'line 12') and "
 						 "contains(.,'failed with EINVAL')]"), 1);
-	cr_assert_eq(count_nodes(doc, CLAIMS(0) "//*[local-name()='li'][contains(.,'line 12') and "
+	cr_assert_eq(count_nodes(doc, CLAIMS_OF(1) "//*[local-name()='li'][contains(.,'line 12') and "
 						 "contains(.,'returned 0 (FAIL)')]"), 1);
 	xmlFreeDoc(doc);
 	free(path);
@@ -445,9 +450,9 @@ Test(html, memcheck_findings_are_listed)
 	cr_assert_eq(count_nodes(doc, "//*[@id='memcheck']//*[local-name()='tr']"), 3, "header + 2 run items");
 	cr_assert_eq(count_nodes(doc, "//*[@id='memcheck']//*[local-name()='tr'][@class='fail']/*[.='1']"), 2,
 		     "one finding in each run item");
-	cr_assert_eq(count_nodes(doc, "//*[local-name()='section'][@id='s0']//*[local-name()='li'][@class='fail']"
+	cr_assert_eq(count_nodes(doc, SECTION(1) "//*[local-name()='li'][@class='fail']"
 				      "[contains(.,'Leak_DefinitelyLost 64 bytes')]"), 1);
-	cr_assert_eq(count_nodes(doc, "//*[local-name()='section'][@id='s0']//*[local-name()='li']"
+	cr_assert_eq(count_nodes(doc, SECTION(1) "//*[local-name()='li']"
 				      "[starts-with(.,'memcheck: ')]"), 3, "every memcheck note is listed");
 	xmlFreeDoc(doc);
 	free(path);
@@ -510,6 +515,187 @@ Test(html, unwritable_path_fails_and_leaves_nothing)
 	fixture_free(&f);
 }
 
+/* What did not pass comes first, before the list, each linked to its
+ * section by the scenario's name (not its place: the id is the same when
+ * the catalog changes); the tab's title starts with the counts. */
+Test(html, what_did_not_pass_comes_first_linked_by_name)
+{
+	struct fixture f;
+	fixture(&f);
+	char *path = write_page(&f, 3);
+	xmlDocPtr doc = read_page(path);
+	cr_assert_eq(count_nodes(doc, "//*[local-name()='title'][starts-with(., '1 failed, 1 passed, 1 skipped - ')]"), 1);
+	cr_assert_eq(count_nodes(doc, "(//*[local-name()='main']/*[local-name()='section'])[1][@id='not-passed']"), 1,
+		     "the first section of the page is what did not pass");
+	cr_assert_eq(count_nodes(doc, "//*[@id='not-passed']//*[local-name()='li']"), 1, "one item did not pass");
+	cr_assert_eq(count_nodes(doc, "//*[@id='not-passed']//*[local-name()='li'][contains(., 'scenarios/rmid.scn:12')]"),
+		     1, "file:line of the failing step");
+	/* its link leads to a section of that id, named after the scenario */
+	xmlXPathContextPtr ctx = xmlXPathNewContext(doc);
+	xmlXPathObjectPtr o = xmlXPathEvalExpression(
+		BAD_CAST "string(//*[@id='not-passed']//*[local-name()='a']/@href)", ctx);
+	const char *href = (const char *)o->stringval;
+	cr_assert(href && strncmp(href, "#sc-rmid-_3cscript_3e", 21) == 0, "link by name: %s", href);
+	char want[600];
+	snprintf(want, sizeof(want), "//*[local-name()='section'][@id='%s'][contains(@class,'fail')]", href + 1);
+	cr_assert_eq(count_nodes(doc, want), 1, "no section %s", href + 1);
+	char first[512];
+	snprintf(first, sizeof(first), "%s", href);
+	xmlXPathFreeObject(o);
+	xmlXPathFreeContext(ctx);
+	xmlFreeDoc(doc);
+
+	/* the same item at another place of another run: the same id */
+	struct sl_report_item moved[2] = { f.items[1], f.items[0] };
+	cr_assert_eq(sl_html_write(path, moved, 2, NULL), 0);
+	doc = read_page(path);
+	snprintf(want, sizeof(want), "//*[local-name()='section'][@id='%s']", first + 1);
+	cr_assert_eq(count_nodes(doc, want), 1, "%s moved", first);
+	xmlFreeDoc(doc);
+	free(path);
+	fixture_free(&f);
+}
+
+/* A step's label is cut to its room, but blanks that align a script's
+ * columns do not count, and an injected fault and the expected outcome are
+ * never cut away: the head of the operation is. */
+Test(html, a_cut_label_keeps_the_injected_fault_and_the_outcome)
+{
+	struct sl_scenario *s = sl_scenario_new("inject-eperm");
+	cr_assert_not_null(s);
+	s->file = strdup("scenarios/inject.scn");
+	int owner = sl_scenario_add_actor(s, "owner");
+	for (int a = 1; a < 6; a++) { /* narrow lanes */
+		char name[16];
+		snprintf(name, sizeof(name), "a%d", a);
+		sl_scenario_add_actor(s, name);
+	}
+	cr_assert_eq(sl_scenario_add_slot(s, "seg"), 0);
+	struct sl_step *st = step(s, owner, SL_OP_SHMCTL, 7,
+				  "owner  shmctl seg IPC_RMID                  inject errno=EPERM   fails EPERM");
+	sl_step_expect_errno(st, EPERM);
+	struct sl_report_item it;
+	memset(&it, 0, sizeof(it));
+	it.scenario = s;
+	sl_result_init(&it.result);
+	it.result.outcome = SL_PASS;
+	append(&it.result, entry(0, owner, SL_PASS, -1, EPERM));
+	char *path = in_tmp("index.html");
+	cr_assert_eq(sl_html_write(path, &it, 1, NULL), 0);
+	xmlDocPtr doc = read_page(path);
+	xmlXPathContextPtr ctx = xmlXPathNewContext(doc);
+	/* the label's own text, without its <title> */
+	xmlXPathObjectPtr o = xmlXPathEvalExpression(
+		BAD_CAST "string(//*[local-name()='text'][@class='label'][*[local-name()='title']]/text()[last()])", ctx);
+	const char *shown = (const char *)o->stringval;
+	cr_assert(shown && shown[0], "the label was not cut: make the lanes narrower");
+	size_t n = strlen(shown), tail = strlen(" inject errno=EPERM fails EPERM");
+	cr_assert(n > tail && strcmp(shown + n - tail, " inject errno=EPERM fails EPERM") == 0, "drawn: '%s'", shown);
+	cr_assert(strstr(shown, "\xe2\x80\xa6"), "the head is cut, and says so: '%s'", shown);
+	xmlXPathFreeObject(o);
+	xmlXPathFreeContext(ctx);
+	xmlFreeDoc(doc);
+	free(path);
+	sl_result_free(&it.result);
+	sl_scenario_free(s);
+}
+
+/* WCAG 2 contrast ratio of two "#rrggbb" colours. */
+static double contrast(const char *a, const char *b)
+{
+	double l[2];
+	const char *c[2] = { a, b };
+	for (int k = 0; k < 2; k++) {
+		unsigned v = (unsigned)strtoul(c[k] + 1, NULL, 16);
+		double ch[3] = { (v >> 16 & 255) / 255.0, (v >> 8 & 255) / 255.0, (v & 255) / 255.0 };
+		for (int i = 0; i < 3; i++)
+			ch[i] = ch[i] <= 0.03928 ? ch[i] / 12.92 : pow((ch[i] + 0.055) / 1.055, 2.4);
+		l[k] = 0.2126 * ch[0] + 0.7152 * ch[1] + 0.0722 * ch[2];
+	}
+	double hi = l[0] > l[1] ? l[0] : l[1], lo = l[0] > l[1] ? l[1] : l[0];
+	return (hi + 0.05) / (lo + 0.05);
+}
+
+/* Every outcome's badge has its text at least 4.5:1 against its background
+ * (WCAG AA); every diagram can be focused, so the keyboard scrolls one wider
+ * than the window. */
+Test(html, badges_are_readable_and_diagrams_scroll_by_keyboard)
+{
+	struct fixture f;
+	fixture(&f);
+	char *path = write_page(&f, 3);
+	char *page = slurp(path);
+	static const char *const badges[] = { "pass", "fail", "brok", "timeout", "skip", "flaky" };
+	for (size_t i = 0; i < sizeof(badges) / sizeof(badges[0]); i++) {
+		char rule[64], bg[8] = "", fg[8] = "#ffffff";
+		snprintf(rule, sizeof(rule), ".badge.%s{", badges[i]);
+		const char *r = strstr(page, rule);
+		cr_assert_not_null(r, "no rule %s", rule);
+		const char *end = strchr(r, '}'), *b = strstr(r, "background:#"), *c = strstr(r, ";color:#");
+		cr_assert(b && b < end, "%s has no background", rule);
+		snprintf(bg, sizeof(bg), "%.7s", b + 11);
+		if (c && c < end)
+			snprintf(fg, sizeof(fg), "%.7s", c + 7);
+		double ratio = contrast(fg, bg);
+		cr_assert_geq(ratio, 4.5, "%s: %s on %s is %.2f:1", badges[i], fg, bg, ratio);
+	}
+	free(page);
+	xmlDocPtr doc = read_page(path);
+	int diagrams = count_nodes(doc, "//*[local-name()='div'][@class='diagram']");
+	cr_assert_gt(diagrams, 0);
+	cr_assert_eq(count_nodes(doc, "//*[local-name()='div'][@class='diagram'][@tabindex='0'][@role='region']"),
+		     diagrams, "every diagram is focusable");
+	xmlFreeDoc(doc);
+	free(path);
+	fixture_free(&f);
+}
+
+/* Under --repeat, only the first run and the runs that differed get a
+ * diagram; the others say which run they are the same as, with a link. */
+Test(html, repetitions_the_same_as_the_first_are_summarised)
+{
+	struct sl_scenario *s = scenario();
+	struct sl_report_item items[4];
+	memset(items, 0, sizeof(items));
+	const enum sl_outcome outcomes[4] = { SL_PASS, SL_PASS, SL_FAIL, SL_PASS };
+	for (int i = 0; i < 4; i++) {
+		items[i].scenario = s;
+		items[i].repeat = i;
+		result(&items[i].result, outcomes[i]);
+	}
+	char *path = in_tmp("index.html");
+	cr_assert_eq(sl_html_write(path, items, 4, NULL), 0);
+	xmlDocPtr doc = read_page(path);
+	cr_assert_eq(count_nodes(doc, "//*[local-name()='svg'][contains(@class,'seq')]"), 2,
+		     "diagrams of the first run and of the run that failed");
+	cr_assert_eq(count_nodes(doc, SECTION(2) "//*[@class='same']/*[local-name()='a'][starts-with(@href,'#sc-rmid-')]"),
+		     1, "run 2 points to run 1");
+	cr_assert_eq(count_nodes(doc, SECTION(4) "//*[@class='same']"), 1);
+	cr_assert_eq(count_nodes(doc, SECTION(3) "//*[@class='same']"), 0, "the run that differed is detailed");
+	xmlFreeDoc(doc);
+	free(path);
+	for (int i = 0; i < 4; i++)
+		sl_result_free(&items[i].result);
+	sl_scenario_free(s);
+}
+
+/* The header names the system under test, as TAP's comment and JUnit's
+ * <properties> do: the kernel as `uname -srvm`, and the C library. */
+Test(html, header_names_the_kernel_and_libc_under_test)
+{
+	char *path = in_tmp("index.html");
+	struct utsname u;
+	cr_assert_eq(uname(&u), 0);
+	cr_assert_eq(sl_html_write(path, NULL, 0, NULL), 0);
+	xmlDocPtr doc = read_page(path);
+	char want[1400];
+	snprintf(want, sizeof(want), "//*[@class='system' and .='Kernel: %s %s %s %s; libc: glibc %s']", u.sysname,
+		 u.release, u.version, u.machine, gnu_get_libc_version());
+	cr_assert_eq(count_nodes(doc, want), 1, "no %s", want);
+	xmlFreeDoc(doc);
+	free(path);
+}
+
 Test(html, empty_run_still_makes_a_page)
 {
 	char *path = in_tmp("index.html");
@@ -541,12 +727,17 @@ static char *find_chromium(void)
 	return NULL;
 }
 
-/* Runs headless Chromium on the page; its stderr goes to a log file. */
-static int screenshot(const char *chromium, const char *page, const char *png)
+/* Runs headless Chromium on the page, a window of `size` ("1200,900");
+ * its stderr goes to a log file. */
+static int screenshot_sized(const char *chromium, const char *page, const char *png, const char *size)
 {
-	char *profile = in_tmp("profile"), *log = in_tmp("chromium.log");
-	char *shot = NULL, *url = NULL, *datadir = NULL;
+	static int runs;
+	char name[32];
+	snprintf(name, sizeof(name), "profile%d", runs++);
+	char *profile = in_tmp(name), *log = in_tmp("chromium.log");
+	char *shot = NULL, *url = NULL, *datadir = NULL, *window = NULL;
 	cr_assert_eq(mkdir(profile, 0700), 0);
+	cr_assert_neq(asprintf(&window, "--window-size=%s", size), -1);
 	cr_assert_neq(asprintf(&shot, "--screenshot=%s", png), -1);
 	cr_assert_neq(asprintf(&url, "file://%s", page), -1);
 	cr_assert_neq(asprintf(&datadir, "--user-data-dir=%s", profile), -1);
@@ -559,7 +750,7 @@ static int screenshot(const char *chromium, const char *page, const char *png)
 		setenv("HOME", profile, 1);
 		execl("/usr/bin/timeout", "timeout", "50", chromium, "--headless", "--no-sandbox", "--disable-gpu",
 		      "--disable-quic", "--no-first-run", "--disable-background-networking",
-		      "--disable-component-update", "--disable-sync", datadir, shot, "--window-size=1200,900",
+		      "--disable-component-update", "--disable-sync", datadir, shot, window,
 		      "--hide-scrollbars", url, (char *)NULL);
 		_exit(127);
 	}
@@ -576,7 +767,13 @@ static int screenshot(const char *chromium, const char *page, const char *png)
 	free(shot);
 	free(url);
 	free(datadir);
+	free(window);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static int screenshot(const char *chromium, const char *page, const char *png)
+{
+	return screenshot_sized(chromium, page, png, "1200,900");
 }
 
 struct colours {
@@ -584,6 +781,7 @@ struct colours {
 	long non_white;
 	long pixels;
 	long bar_live, fail_red;         /* pixels of two of the diagram's colours */
+	long fail_badge;                 /* the FAIL badge's and the summary's red, #c62828 */
 };
 
 static void count_colours(const char *png, struct colours *c)
@@ -607,6 +805,8 @@ static void count_colours(const char *png, struct colours *c)
 			c->bar_live++;
 		if (rgb == 0xfdecea)
 			c->fail_red++;
+		if (rgb == 0xc62828)
+			c->fail_badge++;
 		int known = 0;
 		for (int k = 0; k < c->distinct && !known; k++)
 			known = seen[k] == rgb;
@@ -648,3 +848,94 @@ Test(html, screenshot_in_headless_chromium_is_not_blank, .timeout = 55)
 	free(chromium);
 	fixture_free(&f);
 }
+
+/* Keeps a screenshot where $SHMLIFE_SCREENSHOT_DIR says (to look at it). */
+static void keep_shot(const char *png, const char *name)
+{
+	const char *dir = getenv("SHMLIFE_SCREENSHOT_DIR");
+	if (!dir)
+		return;
+	char cmd[1024];
+	snprintf(cmd, sizeof(cmd), "cp '%s' '%s/%s'", png, dir, name);
+	cr_expect_eq(system(cmd), 0);
+}
+
+/* A run of 40 passing scenarios and one failing last: in the first screen
+ * of the page (1200x900, no scrolling), the failure is there, in red, at the
+ * top; before, the list in catalog order put it below the fold. */
+Test(html, screenshot_shows_the_failure_in_the_first_screen, .timeout = 55)
+{
+	char *chromium = find_chromium();
+	if (!chromium)
+		cr_skip_test("chromium is not installed (Debian: apt-get install chromium; ci/setup.sh does it)");
+	enum { N = 41 };
+	struct sl_scenario *s = scenario();
+	struct sl_report_item items[N];
+	memset(items, 0, sizeof(items));
+	for (int i = 0; i < N; i++) {
+		items[i].scenario = s;
+		items[i].repeat = i;
+		result(&items[i].result, i == N - 1 ? SL_FAIL : SL_PASS);
+		/* no memcheck events: their red would be on screen too */
+		items[i].result.ntrace -= 4;
+		append(&items[i].result, items[i].result.trace[items[i].result.ntrace + 3]);
+	}
+	char *path = in_tmp("index.html"), *png = in_tmp("first-screen.png");
+	cr_assert_eq(sl_html_write(path, items, N, NULL), 0);
+	cr_assert_eq(screenshot(chromium, path, png), 0);
+	struct colours c;
+	count_colours(png, &c);
+	keep_shot(png, "first-screen.png");
+	cr_assert_gt(c.fail_badge, 300, "the failure's red (#c62828) is in the first screen: %ld pixels", c.fail_badge);
+	for (int i = 0; i < N; i++)
+		sl_result_free(&items[i].result);
+	sl_scenario_free(s);
+	free(path);
+	free(png);
+	free(chromium);
+}
+
+/* Text in Chinese (the study's claims quote it) is drawn with a CJK font,
+ * not as boxes: the same page with CJK text and with characters no font has
+ * (U+E000..) renders differently only if the CJK glyphs are real. */
+Test(html, screenshot_draws_cjk_text, .timeout = 55)
+{
+	char *chromium = find_chromium();
+	if (!chromium)
+		cr_skip_test("chromium is not installed (Debian: apt-get install chromium; ci/setup.sh does it)");
+	const char *texts[2] = { "\xe6\x80\xbb\xe7\xbb\x93 \xe5\x85\xb1\xe4\xba\xab\xe5\x86\x85\xe5\xad\x98",
+				 "\xee\x80\x80\xee\x80\x81 \xee\x80\x82\xee\x80\x83\xee\x80\x84\xee\x80\x85" };
+	struct colours c[2];
+	for (int k = 0; k < 2; k++) {
+		/* the name is in the first screen, in the list and the summary */
+		struct sl_scenario *s = sl_scenario_new(texts[k]);
+		cr_assert_not_null(s);
+		s->file = strdup("scenarios/cjk.scn");
+		int a = sl_scenario_add_actor(s, "owner");
+		step(s, a, SL_OP_SHMCTL, 3, "owner shmctl seg IPC_RMID");
+		struct sl_report_item it;
+		memset(&it, 0, sizeof(it));
+		it.scenario = s;
+		sl_result_init(&it.result);
+		it.result.outcome = SL_FAIL;
+		snprintf(it.result.reason, sizeof(it.result.reason), "%s", texts[k]);
+		append(&it.result, entry(0, a, SL_FAIL, 0, 0)); /* the run's time: the same for both pages */
+		char name[32], *path, *png;
+		snprintf(name, sizeof(name), "cjk%d.html", k);
+		path = in_tmp(name);
+		snprintf(name, sizeof(name), "cjk%d.png", k);
+		png = in_tmp(name);
+		cr_assert_eq(sl_html_write(path, &it, 1, NULL), 0);
+		cr_assert_eq(screenshot_sized(chromium, path, png, "800,600"), 0);
+		count_colours(png, &c[k]);
+		keep_shot(png, name);
+		sl_result_free(&it.result);
+		sl_scenario_free(s);
+		free(path);
+		free(png);
+	}
+	cr_assert_neq(c[0].non_white, c[1].non_white,
+		      "CJK text drew as the boxes of missing glyphs: no CJK font (Debian: fonts-wqy-microhei)");
+	free(chromium);
+}
+

@@ -51,7 +51,8 @@ pc=$(find "$prefix" -name shmlife.pc -path '*/pkgconfig/*')
 for f in bin/shmlife include/shmlife/run.h include/shmlife/parse.h \
 	libexec/shmlife/shmlife-producer libexec/shmlife/shmlife-daemon libexec/shmlife/shmlife-scn-shm-info \
 	share/shmlife/valgrind.supp share/shmlife/scenarios/rmid/rmid-twice-unattached.scn \
-	share/shmlife/scenarios/segment/programs/run.sh share/man/man1/shmlife.1 share/doc/shmlife/cli.md; do
+	share/shmlife/scenarios/segment/programs/run.sh share/man/man1/shmlife.1 share/man/man1/shmlife-run.1 \
+	share/bash-completion/completions/shmlife share/doc/shmlife/cli.md; do
 	[ -e "$prefix/$f" ] || fail "not installed: $f"
 done
 [ -z "$(find "$prefix" -name 'shmlife-test-*')" ] || fail "a test program was installed"

@@ -15,10 +15,17 @@ struct sl_report_item {
 	const struct sl_scenario *scenario;
 	struct sl_result result;
 	int repeat;                      /* 0-based repetition (--repeat)      */
-	int flaky;                       /* outcome differed between repetitions */
+	int flaky;                       /* outcome differed between repetitions,
+					    or it passed only on a retry        */
+	int attempts;                    /* runs it took (--retries); 0 or 1: one */
 };
 
-struct sl_report_totals { int passed, failed, skipped, broken, timedout; };
+/* passed does not count the items that passed only on a retry (--retries):
+ * passed_on_retry does. */
+struct sl_report_totals { int passed, failed, skipped, broken, timedout, passed_on_retry; };
+
+/* 1 if the item passed, but only on a retry. */
+int sl_report_passed_on_retry(const struct sl_report_item *it);
 
 void sl_report_totals(const struct sl_report_item *items, int n, struct sl_report_totals *t);
 
@@ -32,6 +39,17 @@ void sl_tap_end(FILE *out, const struct sl_report_totals *t);
  * to a temporary name and rename). */
 int sl_junit_write(const char *path, const struct sl_report_item *items, int n);
 int sl_json_write(const char *path, const struct sl_report_item *items, int n);
+
+/* results.json read back (shmlife merge): for each scenario of the file,
+ * find(ctx, name, file) gives the scenario its results are of (the caller
+ * parses the script the file names), or NULL (an error).  Returns 0 with
+ * *items and *n (in the file's order; free with sl_report_items_free), -1
+ * when the file is not a results.json this shmlife reads or names a
+ * scenario that cannot be found, -2 out of memory; why says it. */
+typedef const struct sl_scenario *(*sl_scenario_finder)(void *ctx, const char *name, const char *file);
+int sl_json_read(const char *path, sl_scenario_finder find, void *ctx, struct sl_report_item **items, int *n,
+		 char *why, size_t why_len);
+void sl_report_items_free(struct sl_report_item *items, int n);
 
 /* The trace of one item as text, a few lines an entry (JUnit failure bodies,
  * `shmlife show`).  snapshots: 0 none, 1 those of entries that did not pass,

@@ -46,9 +46,21 @@ struct sl_run_options {
 	 * scenario did not pass (sl_result.scratch names it), 2 always. */
 	const char *scratch_root;
 	int keep_scratch;
+	double timeout_mul;          /* every limit times this (SHMLIFE_TIMEOUT_MUL); 0 = 1 */
 };
 
+/* The defaults; timeout_mul from $SHMLIFE_TIMEOUT_MUL (1 when unset or not
+ * valid: the harness refuses a value that is not valid before it runs). */
 void sl_run_options_default(struct sl_run_options *o);
+
+/* $SHMLIFE_TIMEOUT_MUL, as LTP's LTP_TIMEOUT_MUL: a number from 1 to 1000,
+ * decimals allowed (`2`, `1.5`).  Sets *mul (1 when unset or empty) and
+ * returns 0, or -1 when the value is not such a number. */
+int sl_timeout_mul_from_env(double *mul);
+
+/* ms times o->timeout_mul (at least 1 ms, at most INT_MAX): what every step
+ * and scenario limit is, declared by a script or by the options. */
+int sl_run_scaled_ms(const struct sl_run_options *o, int ms);
 
 /* Runs `s` to its end.  Returns 0 and fills `r` (sl_result_init'ed by the
  * callee; free with sl_result_free) whatever the outcome; -1 only if the

@@ -923,7 +923,8 @@ int sl_conductor_main(const struct sl_scenario *s, const struct sl_run_options *
 	c.reaper_fd = -1;
 	c.current_step = -1;
 	c.outcome = SL_PASS;
-	c.step_timeout_ms = s->timeout_ms > 0 ? s->timeout_ms : (o->step_timeout_ms > 0 ? o->step_timeout_ms : 5000);
+	c.step_timeout_ms = sl_run_scaled_ms(o, s->timeout_ms > 0 ? s->timeout_ms
+							     : (o->step_timeout_ms > 0 ? o->step_timeout_ms : 5000));
 	c.auto_key = auto_key_for(s->name);
 	ignore_terminal_signals();
 	raise_fd_limit();

@@ -4,6 +4,7 @@
  * many with poll(). */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
@@ -44,11 +45,49 @@ struct sl_job {
 	char corrupt[96];                /* what was wrong with the stream, or "" */
 };
 
+int sl_timeout_mul_from_env(double *mul)
+{
+	const char *v = getenv("SHMLIFE_TIMEOUT_MUL");
+	double value = 0, scale = 1;
+	int digits = 0, dot = 0;
+
+	*mul = 1;
+	if (!v || !*v)
+		return 0;
+	for (const char *c = v; *c; c++) {
+		if (*c == '.' && !dot) {
+			dot = 1;
+			continue;
+		}
+		if (*c < '0' || *c > '9' || digits > 12)
+			return -1;
+		digits++;
+		if (dot)
+			value += (scale /= 10) * (*c - '0');
+		else
+			value = value * 10 + (*c - '0');
+	}
+	if (!digits || value < 1 || value > 1000)
+		return -1;
+	*mul = value;
+	return 0;
+}
+
+int sl_run_scaled_ms(const struct sl_run_options *o, int ms)
+{
+	double mul = o && o->timeout_mul > 0 ? o->timeout_mul : 1;
+	double scaled = (double)ms * mul;
+	if (scaled >= (double)INT_MAX)
+		return INT_MAX;
+	return scaled < 1 ? 1 : (int)scaled;
+}
+
 void sl_run_options_default(struct sl_run_options *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->step_timeout_ms = 5000;
 	o->scenario_timeout_ms = 30000;
+	sl_timeout_mul_from_env(&o->timeout_mul);
 }
 
 static void settle(struct sl_job *j, enum sl_outcome o, const char *reason)
@@ -74,7 +113,7 @@ static int start_memcheck(struct sl_job *j)
 	j->o.valgrind = j->vg_dir;
 	j->o.step_timeout_ms = (j->o.step_timeout_ms > 0 ? j->o.step_timeout_ms : 5000) * SL_VG_SLOWDOWN;
 	j->o.scenario_timeout_ms *= SL_VG_SLOWDOWN;
-	j->deadline_ms = sl_now_ms() + j->o.scenario_timeout_ms;
+	j->deadline_ms = sl_now_ms() + sl_run_scaled_ms(&j->o, j->o.scenario_timeout_ms);
 	return 0;
 }
 
@@ -156,7 +195,7 @@ struct sl_job *sl_job_start(const struct sl_scenario *s, const struct sl_run_opt
 		j->o.scenario_timeout_ms = 30000;
 	sl_result_init(&j->r);
 	j->t0 = sl_now_ns();
-	j->deadline_ms = sl_now_ms() + j->o.scenario_timeout_ms;
+	j->deadline_ms = sl_now_ms() + sl_run_scaled_ms(&j->o, j->o.scenario_timeout_ms);
 	j->fd = -1;
 	j->conductor = -1;
 	char why[256];
@@ -319,7 +358,8 @@ static void explain_missing_end(struct sl_job *j, int timed_out, int status)
 	char why[512];
 	const struct sl_trace_entry *last = j->r.ntrace ? &j->r.trace[j->r.ntrace - 1] : NULL;
 	if (timed_out) {
-		snprintf(why, sizeof(why), "scenario did not finish within %d ms", j->o.scenario_timeout_ms);
+		snprintf(why, sizeof(why), "scenario did not finish within %d ms",
+			 sl_run_scaled_ms(&j->o, j->o.scenario_timeout_ms));
 		if (last && last->step >= 0 && last->step < j->s->nsteps)
 			sl_appendf(why, sizeof(why), "; last step done: line %d: %s", j->s->steps[last->step].line,
 				   j->s->steps[last->step].text ? j->s->steps[last->step].text : "");

@@ -19,12 +19,22 @@
 
 #include "report_common.h"
 
+int sl_report_passed_on_retry(const struct sl_report_item *it)
+{
+	return it->result.outcome == SL_PASS && it->attempts > 1;
+}
+
 void sl_report_totals(const struct sl_report_item *items, int n, struct sl_report_totals *t)
 {
 	memset(t, 0, sizeof(*t));
 	for (int i = 0; i < n; i++) {
 		switch (items[i].result.outcome) {
-		case SL_PASS: t->passed++; break;
+		case SL_PASS:
+			if (sl_report_passed_on_retry(&items[i]))
+				t->passed_on_retry++;
+			else
+				t->passed++;
+			break;
 		case SL_FAIL: t->failed++; break;
 		case SL_SKIP: t->skipped++; break;
 		case SL_BROK: t->broken++; break;
@@ -542,4 +552,18 @@ void rc_system(struct rc_system *sys)
 	for (char *p = sys->kernel; *p; p++)   /* one line, whatever uname says */
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			*p = ' ';
+}
+
+int rc_same_as_first(const struct sl_report_item *items, int n, int i)
+{
+	const struct sl_report_item *it = &items[i];
+	int first = i - it->repeat;
+	if (it->repeat <= 0 || first < 0 || first >= n || items[first].scenario != it->scenario ||
+	    items[first].repeat != 0)
+		return -1;
+	const struct sl_result *a = &items[first].result, *b = &it->result;
+	if (a->outcome != b->outcome || rc_failing_step(it->scenario, a) != rc_failing_step(it->scenario, b) ||
+	    a->leaked_segments != b->leaked_segments || sl_report_passed_on_retry(&items[first]) != sl_report_passed_on_retry(it))
+		return -1;
+	return first;
 }

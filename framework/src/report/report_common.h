@@ -37,6 +37,13 @@ const struct sl_trace_entry *rc_failing_entry(const struct sl_result *r);
  * scenario passed or was skipped. */
 int rc_failing_step(const struct sl_scenario *s, const struct sl_result *r);
 
+/* Reports detail the first run of each scenario and every repetition that
+ * differed from it (another outcome, or another failing step); the others
+ * are summarised, so that --repeat N does not make reports N times larger.
+ * Returns -1 when items[i] is to be detailed, else the index of the first
+ * run it is the same as.  Repetitions of a scenario are adjacent. */
+int rc_same_as_first(const struct sl_report_item *items, int n, int i);
+
 /* What the script expected of a step: "fails with EIDRM or EINVAL". */
 void rc_expected_text(const struct sl_scenario *s, const struct sl_step *st, char *buf, size_t len);
 /* What the kernel answered: "returned 32769", "failed with EINVAL",

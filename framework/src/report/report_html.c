@@ -28,7 +28,9 @@
 /* ---- the page's frame --------------------------------------------------------- */
 
 static const char style[] =
-	"body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:0;color:#1d2433;background:#f5f6f8}"
+	/* CJK text (claims quote their sources) falls back to a CJK font */
+	"body{font-family:system-ui,-apple-system,'Segoe UI','Noto Sans CJK SC','WenQuanYi Micro Hei',"
+	"'Source Han Sans SC','PingFang SC','Microsoft YaHei',sans-serif;margin:0;color:#1d2433;background:#f5f6f8}"
 	"header{background:#1d2433;color:#fff;padding:14px 24px}"
 	"header h1{margin:0 0 4px;font-size:22px}"
 	"header a{color:#9cc4ff;margin-right:14px}"
@@ -47,12 +49,19 @@ static const char style[] =
 	".badge{display:inline-block;min-width:58px;text-align:center;border-radius:4px;padding:1px 6px;"
 	"font-weight:bold;font-size:12px;color:#fff;margin-right:6px}"
 	".badge.pass{background:#2e7d32}.badge.fail{background:#c62828}.badge.brok{background:#6a1b9a}"
-	".badge.timeout{background:#e65100}.badge.skip{background:#757575}.badge.flaky{background:#f9a825}"
+	/* every badge's text against its background at least 4.5:1 (WCAG AA) */
+	".badge.timeout{background:#bf360c}.badge.skip{background:#757575}.badge.flaky{background:#f9a825;color:#1d2433}"
+	".notpassed{border-left:6px solid #c62828}.notpassed ul{margin:4px 0;padding-left:18px}"
+	".notpassed li{margin:3px 0}.notpassed .where{color:#555}"
+	".allpassed{border-left:6px solid #2e7d32}"
 	".reason{font-family:monospace;background:#fdecea;padding:6px 8px;border-radius:4px;white-space:pre-wrap}"
 	".reason.skip{background:#eeeeee}"
 	".desc{margin:2px 0 6px;color:#444}"
 	".facts{font-size:13px;color:#555}"
-	".diagram{overflow-x:auto;border:1px solid #e3e6eb;border-radius:4px;background:#fcfcfd}"
+	/* a wide diagram scrolls inside its box, by mouse and (focused) by keyboard */
+	".diagram{overflow-x:auto;max-width:100%;border:1px solid #e3e6eb;border-radius:4px;background:#fcfcfd}"
+	".diagram:focus{outline:3px solid #1565c0;outline-offset:2px}"
+	"main{min-width:0}section{min-width:0}"
 	"code,.mono{font-family:monospace;font-size:12px}"
 	".agree{color:#2e7d32;font-weight:bold}.disagree{color:#1565c0;font-weight:bold}"
 	".unsettled{color:#c62828}.unchecked{color:#757575}"
@@ -60,7 +69,8 @@ static const char style[] =
 	"li.fail{color:#c62828}li.skip{color:#757575}"
 	".pct{font-weight:bold}.low{color:#c62828}.ok{color:#2e7d32}"
 	/* the sequence diagram */
-	"svg.seq{font-family:'DejaVu Sans Mono',monospace;font-size:11px}"
+	"svg.seq{font-family:'DejaVu Sans Mono','Noto Sans Mono CJK SC','WenQuanYi Micro Hei Mono',monospace;"
+	"font-size:11px}"
 	"svg.seq .lanehead{fill:#e8eef8;stroke:#5c6f91}"
 	"svg.seq .lanehead.spawned{stroke-dasharray:4 3}"
 	"svg.seq .kernel .lanehead{fill:#fff4dd;stroke:#a0782a}"
@@ -123,6 +133,19 @@ static void badge(FILE *out, enum sl_outcome o)
 	fprintf(out, "<span class=\"badge %s\">%s</span>", rh_outcome_class(o), sl_outcome_name(o));
 }
 
+/* The tab's title starts with the counts, what did not pass first:
+ * `2 failed, 1 timed out, 45 passed - shmlife report`. */
+static void title_counts(FILE *out, const struct sl_report_totals *t)
+{
+	const int counts[] = { t->failed, t->timedout, t->broken, t->passed, t->passed_on_retry, t->skipped };
+	const char *const words[] = { "failed", "timed out", "broken", "passed", "passed on a retry", "skipped" };
+	int said = 0;
+	for (int i = 0; i < 6; i++)
+		if (counts[i])
+			rh_textf(out, "%s%d %s", said++ ? ", " : "", counts[i], words[i]);
+	fputs(said ? " - " : "nothing run - ", out);
+}
+
 static void head(const struct page *p)
 {
 	FILE *out = p->out;
@@ -136,12 +159,21 @@ static void head(const struct page *p)
 	fputs("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n"
 	      "<meta charset=\"utf-8\"/>\n"
 	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n<title>", out);
+	title_counts(out, &t);
 	rh_text(out, p->o.title);
 	fprintf(out, "</title>\n<style>%s</style>\n</head>\n<body>\n<header><h1>", style);
 	rh_text(out, p->o.title);
 	fputs("</h1><p>", out);
 	rh_textf(out, "Run of %s: %d scenario%s: %d passed, %d failed, %d skipped, %d broken, %d timed out.",
 		 when, p->n, p->n == 1 ? "" : "s", t.passed, t.failed, t.skipped, t.broken, t.timedout);
+	if (t.passed_on_retry)
+		rh_textf(out, " %d passed on a retry (flaky).", t.passed_on_retry);
+	struct rc_system sys;             /* the system under test, as TAP and JUnit say it */
+	rc_system(&sys);
+	fputs("</p><p class=\"system\">Kernel: ", out);
+	rh_text(out, sys.kernel);
+	fputs("; libc: ", out);
+	rh_text(out, sys.libc);
 	fputs("</p><nav>", out);
 	link_if(p, p->o.json, "results.json");
 	link_if(p, p->o.junit, "JUnit XML");
@@ -149,6 +181,57 @@ static void head(const struct page *p)
 	link_if(p, p->o.coverage_xml, "Cobertura XML");
 	link_if(p, p->o.valgrind_summary, "memcheck summary");
 	fputs("</nav></header>\n<main>\n", out);
+}
+
+/* ---- what did not pass, first ------------------------------------------------------ */
+
+static int not_passed(const struct sl_report_item *it)
+{
+	enum sl_outcome o = it->result.outcome;
+	return o == SL_FAIL || o == SL_BROK || o == SL_TIMEOUT || (it->flaky && o == SL_PASS);
+}
+
+/* At the top of the page: each scenario that did not pass (and each flaky
+ * one), with where and why, linked to its section by name. */
+static void not_passed_summary(const struct page *p)
+{
+	FILE *out = p->out;
+	int bad = 0;
+	char name[300];
+	for (int i = 0; i < p->n; i++)
+		bad += not_passed(&p->items[i]);
+	if (!bad) {
+		if (p->n)
+			fprintf(out, "<section class=\"allpassed\" id=\"not-passed\"><h2>Every scenario passed "
+				     "or was skipped</h2></section>\n");
+		return;
+	}
+	fprintf(out, "<section class=\"notpassed\" id=\"not-passed\"><h2>Did not pass: %d of %d</h2>\n<ul>\n", bad,
+		p->n);
+	for (int i = 0; i < p->n; i++) {
+		const struct sl_report_item *it = &p->items[i];
+		const struct sl_scenario *s = it->scenario;
+		if (!not_passed(it))
+			continue;
+		rc_item_name(it, name, sizeof(name));
+		fprintf(out, "<li class=\"%s\">", rh_outcome_class(it->result.outcome));
+		badge(out, it->result.outcome);
+		if (it->flaky)
+			fputs("<span class=\"badge flaky\">FLAKY</span>", out);
+		fputs("<a href=\"#", out);
+		rh_anchor(out, it);
+		fputs("\">", out);
+		rh_text(out, name);
+		fputs("</a> <span class=\"where mono\">", out);
+		int step = it->result.failed_step;
+		int line = s && step >= 0 && step < s->nsteps ? s->steps[step].line : s ? s->line : 0;
+		if (s && s->file)
+			rh_textf(out, "%s:%d", s->file, line);
+		fputs("</span> <span class=\"mono\">", out);
+		rh_text_cut(out, it->result.reason, 240);
+		fputs("</span></li>\n", out);
+	}
+	fputs("</ul></section>\n", out);
 }
 
 /* ---- the list of scenarios ------------------------------------------------------ */
@@ -170,7 +253,9 @@ static void scenario_list(const struct page *p)
 		badge(out, it->result.outcome);
 		if (it->flaky)
 			fputs("<span class=\"badge flaky\">FLAKY</span>", out);
-		fprintf(out, "</td><td><a href=\"#s%d\">", i);
+		fputs("</td><td><a href=\"#", out);
+		rh_anchor(out, it);
+		fputs("\">", out);
 		rh_text(out, name);
 		fprintf(out, "</a></td><td class=\"num\">%.1f ms</td><td class=\"mono\">",
 			(double)it->result.duration_ns / 1e6);
@@ -310,7 +395,9 @@ static void memcheck_summary(const struct page *p)
 		if (!count_memcheck(&p->items[i], &findings, &truncated))
 			continue;
 		rc_item_name(&p->items[i], name, sizeof(name));
-		fprintf(out, "<tr class=\"%s\"><td><a href=\"#s%d\">", findings ? "fail" : "pass", i);
+		fprintf(out, "<tr class=\"%s\"><td><a href=\"#", findings ? "fail" : "pass");
+		rh_anchor(out, &p->items[i]);
+		fputs("\">", out);
 		rh_text(out, name);
 		fprintf(out, "</a></td><td>%d</td><td>%d</td></tr>\n", findings, truncated);
 	}
@@ -497,7 +584,9 @@ static void scenario_section(const struct page *p, int i)
 	const struct sl_scenario *s = it->scenario;
 	char name[300];
 	rc_item_name(it, name, sizeof(name));
-	fprintf(out, "<section class=\"scenario %s\" id=\"s%d\">\n<h2>", rh_outcome_class(it->result.outcome), i);
+	fprintf(out, "<section class=\"scenario %s\" id=\"", rh_outcome_class(it->result.outcome));
+	rh_anchor(out, it);
+	fputs("\">\n<h2>", out);
 	badge(out, it->result.outcome);
 	rh_text(out, name);
 	fputs("</h2>\n", out);
@@ -519,11 +608,26 @@ static void scenario_section(const struct page *p, int i)
 		rh_text(out, it->result.reason);
 		fputs("</p>\n", out);
 	}
+	int first = rc_same_as_first(p->items, p->n, i);
+	if (first >= 0) { /* summarised: the first run has the detail */
+		char first_name[300];
+		rc_item_name(&p->items[first], first_name, sizeof(first_name));
+		fputs("<p class=\"same\">The same as the first run, <a href=\"#", out);
+		rh_anchor(out, &p->items[first]);
+		fputs("\">", out);
+		rh_text(out, first_name);
+		fputs("</a>: its sequence, claims and steps are there.</p>\n</section>\n", out);
+		return;
+	}
 	if (!s) {
 		fputs("</section>\n", out);
 		return;
 	}
-	fputs("<h3>Sequence</h3>\n<div class=\"diagram\">\n", out);
+	/* focusable, so that the keyboard can scroll a diagram wider than the window */
+	fputs("<h3>Sequence</h3>\n<div class=\"diagram\" tabindex=\"0\" role=\"region\" aria-label=\"sequence diagram of ",
+	      out);
+	rh_text(out, name);
+	fputs(" (scrolls sideways)\">\n", out);
 	rh_sequence_svg(out, it, i);
 	fputs("</div>\n", out);
 	claims_table(out, it);
@@ -579,6 +683,7 @@ int sl_html_write(const char *path, const struct sl_report_item *items, int n, c
 		return -1;
 	}
 	head(&p);
+	not_passed_summary(&p);
 	scenario_list(&p);
 	fputs("<div class=\"summaries\">\n", p.out);
 	coverage(&p);

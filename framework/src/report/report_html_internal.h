@@ -23,6 +23,11 @@ void rh_text_cut(FILE *out, const char *s, size_t max_chars);
 /* printf into a text that is then escaped. */
 void rh_textf(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* The id of an item's section, by its name, not its place, so that a link
+ * to it survives a change of the catalog: "sc-" and the name (with "#k" for
+ * a repetition), each byte other than [A-Za-z0-9.-] written as _XX (`_` too). */
+void rh_anchor(FILE *out, const struct sl_report_item *it);
+
 /* 1 if the trace entry is a memcheck finding or summary. */
 int rh_is_memcheck(const struct sl_trace_entry *e);
 /* 1 if it is memcheck's summary of a scenario ("N processes checked: ..."). */

@@ -181,6 +181,60 @@ static void text_el(FILE *out, int x, int y, const char *cls, const char *anchor
 	fputs("</text>\n", out);
 }
 
+/* A step's label, to be drawn in max_chars characters: its blanks collapsed
+ * (scripts align their columns), then, if still too long, its head cut and
+ * its tail kept whole from the first of `->`, `inject`, `fails`, `dies`,
+ * `exits`, `returns` and `=`: the name bound, an injected fault and the
+ * expected outcome are never hidden, even when that takes more room than
+ * max_chars. */
+static void step_label(FILE *out, int x, int y, const char *anchor, const char *text, int max_chars)
+{
+	static const char *const keep[] = { " -> ", " inject ", " fails", " dies", " exits ", " returns ", " = " };
+	char *flat = malloc(strlen(text) + 2);
+	if (!flat)
+		return;
+	size_t n = 0;
+	for (const char *c = text; *c; c++) {
+		int blank = *c == ' ' || *c == '\t';
+		if (!blank || (n > 0 && flat[n - 1] != ' '))
+			flat[n++] = blank ? ' ' : *c;
+	}
+	while (n > 0 && flat[n - 1] == ' ')
+		n--;
+	flat[n] = '\0';
+	fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"label\"", x, y);
+	if (anchor)
+		fprintf(out, " text-anchor=\"%s\"", anchor);
+	fputs(">", out);
+	const char *tail = NULL;
+	flat[n] = ' ';               /* so that " fails" at the very end is found too */
+	flat[n + 1] = '\0';
+	for (size_t k = 0; k < sizeof(keep) / sizeof(keep[0]); k++) {
+		const char *at = strstr(flat, keep[k]);
+		if (at && (!tail || at < tail))
+			tail = at;
+	}
+	flat[n] = '\0';
+	if (strlen(flat) > (size_t)max_chars) {
+		fputs("<title>", out);
+		rh_text(out, text);
+		fputs("</title>", out);
+	}
+	if (strlen(flat) <= (size_t)max_chars || !tail || tail == flat) {
+		rh_text_cut(out, flat, (size_t)max_chars);
+	} else {
+		int room = max_chars - (int)strlen(tail);
+		if (room < 8)
+			room = 8;
+		flat[tail - flat] = '\0';   /* tail[0] was the blank before it */
+		rh_text_cut(out, flat, (size_t)room);
+		fputs(" ", out);
+		rh_text(out, tail + 1);
+	}
+	fputs("</text>\n", out);
+	free(flat);
+}
+
 /* ---- pieces ------------------------------------------------------------- */
 
 static void draw_defs(FILE *out, const struct layout *L)
@@ -246,8 +300,7 @@ static void draw_actor_step(FILE *out, const struct layout *L, int row, const st
 	fprintf(out, "<circle cx=\"%d\" cy=\"%d\" r=\"4\" class=\"caller\"/>", xa, y + 20);
 	fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"call\" marker-end=\"url(#arrow-%d)\"/>\n",
 		xa - 5, y + 20, xk + 3, y + 20, L->id);
-	text_el(out, (xa + xk) / 2, y + 15, "label", "middle", label_of(L->s, st, e->actor),
-		fits(xa - xk - 10));
+	step_label(out, (xa + xk) / 2, y + 15, "middle", label_of(L->s, st, e->actor), fits(xa - xk - 10));
 	text_el(out, xk + 8, y + 33, e->verdict == SL_PASS ? "answer" : "answer bad", NULL, ans,
 		fits(L->state_x - xk - 16));
 }
@@ -269,7 +322,7 @@ static void draw_conductor_step(FILE *out, const struct layout *L, int row, cons
 		}
 	}
 	fprintf(out, "<path d=\"M%d,%d l6,6 l-6,6 l-6,-6 z\" class=\"check\"/>", xk, y + 6);
-	text_el(out, xk + 12, y + 15, "label", NULL, rc_step_text(st), fits(L->state_x - xk - 20));
+	step_label(out, xk + 12, y + 15, NULL, rc_step_text(st), fits(L->state_x - xk - 20));
 	text_el(out, xk + 12, y + 33, e->verdict == SL_PASS ? "answer" : "answer bad", NULL, res,
 		fits(L->state_x - xk - 20));
 }

@@ -100,3 +100,16 @@ const char *rh_outcome_class(enum sl_outcome o)
 	}
 }
 
+void rh_anchor(FILE *out, const struct sl_report_item *it)
+{
+	char name[600];
+	rc_item_name(it, name, sizeof(name));
+	fputs("sc-", out);
+	for (const unsigned char *c = (const unsigned char *)name; *c; c++) {
+		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '.' ||
+		    *c == '-')
+			fputc(*c, out);
+		else
+			fprintf(out, "_%02x", *c);
+	}
+}

@@ -416,7 +416,9 @@ static json_object *outputs_json(struct jb *b, const struct sl_scenario *s, cons
 	return a;
 }
 
-static json_object *scenario_json(struct jb *b, const struct sl_report_item *it)
+/* same_as: the index of the first run this one is the same as (its trace
+ * is left out: "trace": [], "same_as": that run's display name), or -1. */
+static json_object *scenario_json(struct jb *b, const struct sl_report_item *it, const struct sl_report_item *same_as)
 {
 	const struct sl_scenario *s = it->scenario;
 	const struct sl_result *r = &it->result;
@@ -429,6 +431,7 @@ static json_object *scenario_json(struct jb *b, const struct sl_report_item *it)
 	add_str(b, o, "display_name", name);
 	add_int(b, o, "repeat", it->repeat);
 	add_bool(b, o, "flaky", it->flaky);
+	add_int(b, o, "attempts", it->attempts > 1 ? it->attempts : 1);
 	add_str(b, o, "file", s ? s->file : NULL);
 	add_int(b, o, "line", s ? s->line : 0);
 	add_str(b, o, "description", s ? s->description : NULL);
@@ -446,19 +449,28 @@ static json_object *scenario_json(struct jb *b, const struct sl_report_item *it)
 		add(b, o, "failed_step", failed);
 	else
 		add_null(b, o, "failed_step");
-	add(b, o, "claims", claims_json(b, s, r));
-	for (int i = 0; s && i < s->nactors; i++)
+	/* a summarised run: claims, actors, slots and trace are its first run's */
+	add(b, o, "claims", same_as ? json_object_new_array() : claims_json(b, s, r));
+	for (int i = 0; !same_as && s && i < s->nactors; i++)
 		push(b, actors, jstr(s->actors[i].name));
 	add(b, o, "actors", actors);
-	add(b, o, "slots", strings_json(b, s ? s->slots : NULL, s ? s->nslots : 0));
-	for (int i = 0; i < r->ntrace; i++)
+	add(b, o, "slots", strings_json(b, s && !same_as ? s->slots : NULL, s && !same_as ? s->nslots : 0));
+	for (int i = 0; !same_as && i < r->ntrace; i++)
 		push(b, trace, entry_json(b, s, &r->trace[i]));
 	add(b, o, "trace", trace);
-	add(b, o, "outputs", outputs_json(b, s, r));
+	add(b, o, "outputs", same_as ? json_object_new_array() : outputs_json(b, s, r));
 	if (r->scratch[0])
 		add(b, o, "scratch", jstrn(r->scratch, sizeof(r->scratch)));
 	else
 		add_null(b, o, "scratch");
+	add_bool(b, o, "detailed", !same_as);
+	if (same_as) {
+		char first[512];
+		rc_item_name(same_as, first, sizeof(first));
+		add_str(b, o, "same_as", first);
+	} else {
+		add_null(b, o, "same_as");
+	}
 	return o;
 }
 
@@ -493,6 +505,7 @@ static json_object *totals_json(struct jb *b, const struct sl_report_item *items
 	add_int(b, o, "broken", t.broken);
 	add_int(b, o, "timed_out", t.timedout);
 	add_int(b, o, "flaky", flaky);
+	add_int(b, o, "passed_on_retry", t.passed_on_retry);
 	return o;
 }
 
@@ -518,8 +531,10 @@ static json_object *document_json(struct jb *b, const struct sl_report_item *ite
 	add_int(b, root, "started_at_unix", start);
 	add_time(b, root, "written_at", time(NULL));
 	add(b, root, "totals", totals_json(b, items, n));
-	for (int i = 0; i < n; i++)
-		push(b, list, scenario_json(b, &items[i]));
+	for (int i = 0; i < n; i++) {
+		int first = rc_same_as_first(items, n, i);
+		push(b, list, scenario_json(b, &items[i], first >= 0 ? &items[first] : NULL));
+	}
 	add(b, root, "scenarios", list);
 	return root;
 }

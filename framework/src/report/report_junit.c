@@ -5,9 +5,20 @@
  * suite `daemons`), dots made underscores, `top` for scripts given in the
  * current directory.  Test cases are `shmlife.<suite>` / `<name>[#k]`, made
  * unique within a suite by ` (2)`, ` (3)` ... if names clash.  FAIL and
- * TIMEOUT are <failure type=...>, BROK is <error>, SKIP is <skipped>; bodies
- * hold the trace as text.  Strings are made valid XML 1.0 first: control
- * bytes and bytes that are not UTF-8 are written as the text \xNN.
+ * TIMEOUT are <failure type=...>, BROK is <error>, SKIP is <skipped> with
+ * the reason as its message and its text; bodies hold the trace as text.
+ * Strings are made valid XML 1.0 first: control bytes and bytes that are not
+ * UTF-8 are written as the text \xNN.
+ *
+ * The document is valid against both Jenkins xunit-plugin's JUnit schema
+ * (junit-10.xsd) and the Apache Ant JUnit schema (windyroad's JUnit.xsd),
+ * which is what the intersection allows: no attributes on <testsuites>; a
+ * suite has package, id, tests, failures, errors, skipped, time, timestamp
+ * (no zone) and hostname, then <properties>, its <testcase>s, <system-out>
+ * (the flaky notes, the programs' stdout) and <system-err> (their stderr);
+ * a test case has classname, name and
+ * time (no file) and at most one child.  tests/data/junit/ states both
+ * schemas' rules; tests/test_report.c validates against them.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -84,8 +95,8 @@ static int attr_seconds(xmlTextWriterPtr w, const char *name, uint64_t ns)
 	return xmlTextWriterWriteFormatAttribute(w, BAD_CAST name, "%.3f", (double)ns / 1e9) < 0 ? -1 : 0;
 }
 
-static int counts(xmlTextWriterPtr w, const struct sl_report_item *items, int n,
-		  const struct case_info *c, const char *suite)
+static int counts(xmlTextWriterPtr w, const struct sl_report_item *items, int n, const struct case_info *c,
+		  const char *suite)
 {
 	struct sl_report_totals t = { 0 };
 	uint64_t ns = 0;
@@ -130,7 +141,9 @@ static char *failure_body(const struct sl_report_item *it)
 	return clean;
 }
 
-static int write_outcome(xmlTextWriterPtr w, const struct sl_report_item *it)
+/* first: the run this one is the same as (its body names it instead of
+ * repeating the trace), or NULL. */
+static int write_outcome(xmlTextWriterPtr w, const struct sl_report_item *it, const char *first)
 {
 	const struct sl_result *r = &it->result;
 	char reason[sizeof(r->reason) + 1];
@@ -142,14 +155,25 @@ static int write_outcome(xmlTextWriterPtr w, const struct sl_report_item *it)
 	if (r->outcome == SL_PASS)
 		return 0;
 	if (r->outcome == SL_SKIP) {
-		if (xmlTextWriterStartElement(w, BAD_CAST "skipped") < 0 || attr(w, "message", reason))
-			return -1;
-		return xmlTextWriterEndElement(w) < 0 ? -1 : 0;
+		/* the reason as text too: GitLab shows the text, not the attribute */
+		char *text = rc_clean_utf8(reason, 1);
+		rc = -1;
+		if (text && xmlTextWriterStartElement(w, BAD_CAST "skipped") >= 0 && attr(w, "message", reason) == 0 &&
+		    xmlTextWriterWriteString(w, BAD_CAST text) >= 0)
+			rc = xmlTextWriterEndElement(w) < 0 ? -1 : 0;
+		free(text);
+		return rc;
 	}
 	if (xmlTextWriterStartElement(w, BAD_CAST element) < 0 || attr(w, "message", reason) ||
 	    attr(w, "type", sl_outcome_name(r->outcome)))
 		return -1;
-	body = failure_body(it);
+	if (first) {
+		char said[sizeof(r->reason) + 700];
+		snprintf(said, sizeof(said), "%s\n(the same as %s: its trace is there)", reason, first);
+		body = rc_clean_utf8(said, 1);
+	} else {
+		body = failure_body(it);
+	}
 	rc = body ? xmlTextWriterWriteString(w, BAD_CAST body) : -1;
 	free(body);
 	if (rc < 0)
@@ -157,46 +181,66 @@ static int write_outcome(xmlTextWriterPtr w, const struct sl_report_item *it)
 	return xmlTextWriterEndElement(w) < 0 ? -1 : 0;
 }
 
-/* <system-out> (stream 1: the flaky note and the programs' stdout) or
- * <system-err> (2: their stderr), if there is anything to say. */
-static int write_system_stream(xmlTextWriterPtr w, const struct sl_report_item *it, int stream)
-{
-	char *text = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&text, &len);
-	if (!m)
-		return -1;
-	if (stream == 1 && it->flaky)
-		fputs("flaky: the outcome differed between repetitions\n", m);
-	rc_outputs_text(m, it->scenario, &it->result, -1, stream == 1 ? 1 | 4 : 2, "", 0); /* the terminal with stdout */
-	if (fclose(m) != 0) {
-		free(text);
-		return -1;
-	}
-	int rc = 0;
-	if (len) {
-		char *clean = rc_clean_utf8(text, 0);
-		rc = !clean || xmlTextWriterWriteElement(w, BAD_CAST(stream == 1 ? "system-out" : "system-err"),
-							  BAD_CAST clean) < 0 ? -1 : 0;
-		free(clean);
-	}
-	free(text);
-	return rc;
-}
-
-static int write_case(xmlTextWriterPtr w, const struct sl_report_item *it, const struct case_info *c)
+static int write_case(xmlTextWriterPtr w, const struct sl_report_item *it, const struct case_info *c,
+		      const char *first)
 {
 	char classname[sizeof(c->suite) + 8];
 
 	snprintf(classname, sizeof(classname), "shmlife.%s", c->suite);
 	if (xmlTextWriterStartElement(w, BAD_CAST "testcase") < 0 || attr(w, "classname", classname) ||
-	    attr(w, "name", c->name) ||
-	    (it->scenario && it->scenario->file && attr(w, "file", it->scenario->file)) ||
-	    attr_seconds(w, "time", it->result.duration_ns) || write_outcome(w, it))
-		return -1;
-	if (write_system_stream(w, it, 1) < 0 || write_system_stream(w, it, 2) < 0)
+	    attr(w, "name", c->name) || attr_seconds(w, "time", it->result.duration_ns) || write_outcome(w, it, first))
 		return -1;
 	return xmlTextWriterEndElement(w) < 0 ? -1 : 0;
+}
+
+/* The suite's <system-out> (stream 1: a line for each of its flaky test
+ * cases, then the programs' stdout of each case) or <system-err> (2: their
+ * stderr); a test case may not hold them itself in the Ant schema.  A
+ * repetition the same as the first run (rc_same_as_first) says nothing. */
+static int write_suite_stream(xmlTextWriterPtr w, const struct sl_report_item *items, int n,
+			      const struct case_info *c, const char *suite, int stream)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	if (!f)
+		return -1;
+	for (int i = 0; stream == 1 && i < n; i++) {
+		const struct sl_report_item *it = &items[i];
+		if (strcmp(c[i].suite, suite) || !it->flaky)
+			continue;
+		if (sl_report_passed_on_retry(it))
+			fprintf(f, "flaky: %s: %.*s\n", c[i].name, (int)sizeof(it->result.reason), it->result.reason);
+		else
+			fprintf(f, "flaky: %s: the outcome differed between repetitions\n", c[i].name);
+	}
+	for (int i = 0; i < n; i++) {
+		const struct sl_report_item *it = &items[i];
+		if (strcmp(c[i].suite, suite) || rc_same_as_first(items, n, i) >= 0 || !it->result.noutputs)
+			continue;
+		char *one = NULL;
+		size_t one_len = 0;
+		FILE *m = open_memstream(&one, &one_len);
+		if (!m) {
+			fclose(f);
+			free(text);
+			return -1;
+		}
+		rc_outputs_text(m, it->scenario, &it->result, -1, stream == 1 ? 1 | 4 : 2, "  ", 0); /* the terminal with stdout */
+		if (fclose(m) == 0 && one_len)
+			fprintf(f, "%s:\n%s", c[i].name, one);
+		free(one);
+	}
+	if (fclose(f)) {
+		free(text);
+		return -1;
+	}
+	char *clean = rc_clean_utf8(text, 0);
+	int rc = clean ? xmlTextWriterWriteElement(w, BAD_CAST(stream == 1 ? "system-out" : "system-err"),
+						   BAD_CAST clean) : -1;
+	free(clean);
+	free(text);
+	return rc < 0 ? -1 : 0;
 }
 
 /* The system under test, as the suite's <properties> (its first child). */
@@ -214,16 +258,23 @@ static int write_properties(xmlTextWriterPtr w, const struct rc_system *sys)
 }
 
 static int write_suite(xmlTextWriterPtr w, const struct sl_report_item *items, int n,
-		       const struct case_info *c, const char *suite, const char *stamp,
+		       const struct case_info *c, const char *suite, int id, const char *stamp,
 		       const char *host, const struct rc_system *sys)
 {
+	char package[sizeof(c->suite) + 8];
+
+	snprintf(package, sizeof(package), "shmlife.%s", suite);
 	if (xmlTextWriterStartElement(w, BAD_CAST "testsuite") < 0 || attr(w, "name", suite) ||
-	    counts(w, items, n, c, suite) || attr(w, "timestamp", stamp) || attr(w, "hostname", host) ||
-	    write_properties(w, sys))
+	    attr(w, "package", package) || attr_int(w, "id", id) || counts(w, items, n, c, suite) ||
+	    attr(w, "timestamp", stamp) || attr(w, "hostname", host) || write_properties(w, sys))
 		return -1;
-	for (int i = 0; i < n; i++)
-		if (strcmp(c[i].suite, suite) == 0 && write_case(w, &items[i], &c[i]))
+	for (int i = 0; i < n; i++) {
+		int first = rc_same_as_first(items, n, i);
+		if (strcmp(c[i].suite, suite) == 0 && write_case(w, &items[i], &c[i], first >= 0 ? c[first].name : NULL))
 			return -1;
+	}
+	if (write_suite_stream(w, items, n, c, suite, 1) || write_suite_stream(w, items, n, c, suite, 2))
+		return -1;
 	return xmlTextWriterEndElement(w) < 0 ? -1 : 0;
 }
 
@@ -242,14 +293,13 @@ static int write_document(xmlTextWriterPtr w, const struct sl_report_item *items
 		snprintf(host, sizeof(host), "localhost");
 	if (xmlTextWriterSetIndent(w, 1) < 0 ||
 	    xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL) < 0 ||
-	    xmlTextWriterStartElement(w, BAD_CAST "testsuites") < 0 || attr(w, "name", "shmlife") ||
-	    counts(w, items, n, c, NULL))
+	    xmlTextWriterStartElement(w, BAD_CAST "testsuites") < 0)
 		return -1;
-	for (int i = 0; i < n; i++) {
+	for (int i = 0, id = 0; i < n; i++) {
 		int seen = 0;
 		for (int j = 0; j < i && !seen; j++)
 			seen = strcmp(c[j].suite, c[i].suite) == 0;
-		if (!seen && write_suite(w, items, n, c, c[i].suite, stamp, host, &sys))
+		if (!seen && write_suite(w, items, n, c, c[i].suite, id++, stamp, host, &sys))
 			return -1;
 	}
 	return xmlTextWriterEndDocument(w) < 0 ? -1 : 0;

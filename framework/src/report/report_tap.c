@@ -125,6 +125,8 @@ static void put_yaml_block(FILE *out, const struct sl_report_item *it)
 	fprintf(out, "  duration_ms: %.3f\n", (double)r->duration_ns / 1e6);
 	if (it->flaky)
 		fputs("  flaky: true\n", out);
+	if (it->attempts > 1)
+		fprintf(out, "  attempts: %d\n", it->attempts);
 	fputs("  ...\n", out);
 }
 
@@ -153,6 +155,8 @@ void sl_tap_end(FILE *out, const struct sl_report_totals *t)
 		fprintf(out, ", %d broken", t->broken);
 	if (t->timedout)
 		fprintf(out, ", %d timed out", t->timedout);
+	if (t->passed_on_retry)
+		fprintf(out, ", %d passed on a retry", t->passed_on_retry);
 	fputc('\n', out);
 	fflush(out);
 }
