@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "shmlife/build.h"
+#include "shmlife/parse.h"
 #include "shmlife/run.h"
 
 /* Runs s with a short step timeout; the result must be freed. */
@@ -31,6 +32,18 @@ static inline const struct sl_trace_entry *entry_of(const struct sl_result *r, i
 		if (r->trace[i].kind == SL_ENTRY_STEP && r->trace[i].step == step)
 			return &r->trace[i];
 	return NULL;
+}
+
+/* Parses a script given as text; it must parse (the first diagnostic is
+ * the failure's message).  Free with sl_scenario_free. */
+static inline struct sl_scenario *parse_scenario(const char *text)
+{
+	struct sl_diags d;
+	memset(&d, 0, sizeof(d));
+	struct sl_scenario *s = sl_parse_string(text, "t.scn", &d);
+	cr_assert_not_null(s, "%s", d.n ? d.v[0].msg : "?");
+	sl_diags_free(&d);
+	return s;
 }
 
 /* Index of the step added last (step pointers move when steps are added). */

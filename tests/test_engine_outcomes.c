@@ -257,10 +257,7 @@ Test(outcomes, program_output_is_caught_and_cut_at_its_limit_with_the_total)
 			     "actors: a\n"
 			     "a exec sh -c \"head -c 100000 /dev/zero | tr -c x x; echo done >&2\"\n"
 			     "expect a stdout ~ \"^x+$\" stderr = \"done\\n\"\n";
-	struct sl_diags d;
-	memset(&d, 0, sizeof(d));
-	struct sl_scenario *s = sl_parse_string(script, "big.scn", &d);
-	cr_assert_not_null(s, "%s", d.n ? d.v[0].msg : "?");
+	struct sl_scenario *s = parse_scenario(script);
 	struct sl_result r = run_scenario(s, 0);
 	cr_expect_eq(r.outcome, SL_PASS, "%s", r.reason);
 	const struct sl_output *out = sl_result_output(&r, 0, 1), *err = sl_result_output(&r, 0, 2);
@@ -271,7 +268,6 @@ Test(outcomes, program_output_is_caught_and_cut_at_its_limit_with_the_total)
 	cr_expect_str_eq(err->data, "done\n");
 	sl_result_free(&r);
 	sl_scenario_free(s);
-	sl_diags_free(&d);
 }
 
 /* A {{NAME}} whose step did not bind it: the exec step fails and says so,
@@ -283,10 +279,7 @@ Test(outcomes, a_value_given_to_a_program_that_was_never_bound_fails_the_step)
 			     "actors: a\n"
 			     "a shmget key=IPC_PRIVATE size=4k flags=IPC_CREAT|0600 -> seg   inject errno=ENOSPC\n"
 			     "a exec echo {{seg}}\n";
-	struct sl_diags d;
-	memset(&d, 0, sizeof(d));
-	struct sl_scenario *s = sl_parse_string(script, "u.scn", &d);
-	cr_assert_not_null(s, "%s", d.n ? d.v[0].msg : "?");
+	struct sl_scenario *s = parse_scenario(script);
 	struct sl_result r = run_scenario(s, 0);
 	const struct sl_trace_entry *e = entry_of(&r, 1);
 	cr_assert_not_null(e);
@@ -295,7 +288,6 @@ Test(outcomes, a_value_given_to_a_program_that_was_never_bound_fails_the_step)
 	cr_expect_null(sl_result_output(&r, 1, 1), "the program did not run");
 	sl_result_free(&r);
 	sl_scenario_free(s);
-	sl_diags_free(&d);
 }
 
 /* expect ... within: a state never reached fails after the bound, with the
@@ -305,10 +297,7 @@ Test(outcomes, an_expectation_within_a_time_that_never_holds_says_what_it_last_s
 	const char *script = "scenario never\n"
 			     "actors: a\n"
 			     "expect namespace segments=1 within 150ms\n";
-	struct sl_diags d;
-	memset(&d, 0, sizeof(d));
-	struct sl_scenario *s = sl_parse_string(script, "n.scn", &d);
-	cr_assert_not_null(s, "%s", d.n ? d.v[0].msg : "?");
+	struct sl_scenario *s = parse_scenario(script);
 	cr_expect_eq(s->steps[0].within_ms, 150);
 	struct sl_result r = run_scenario(s, 0);
 	const struct sl_trace_entry *e = entry_of(&r, 0);
@@ -317,24 +306,19 @@ Test(outcomes, an_expectation_within_a_time_that_never_holds_says_what_it_last_s
 	cr_expect(strstr(e->detail, "segments: expected =1, kernel says 0 (still so after 150 ms,"), "%s", e->detail);
 	sl_result_free(&r);
 	sl_scenario_free(s);
-	sl_diags_free(&d);
 }
 
 /* requires: program: a program that is absent is a SKIP that says what to install. */
 Test(outcomes, a_required_program_that_is_absent_skips_with_what_to_install)
 {
-	struct sl_diags d;
-	memset(&d, 0, sizeof(d));
-	struct sl_scenario *s = sl_parse_string("scenario absent\n"
+	struct sl_scenario *s = parse_scenario("scenario absent\n"
 						"requires: program no-such-program-4711 package nothing-4711, program sh\n"
-						"actors: a\na exec no-such-program-4711\n", "a.scn", &d);
-	cr_assert_not_null(s, "%s", d.n ? d.v[0].msg : "?");
+						"actors: a\na exec no-such-program-4711\n");
 	struct sl_result r = run_scenario(s, 0);
 	cr_expect_eq(r.outcome, SL_SKIP);
 	cr_expect_str_eq(r.reason, "needs the program no-such-program-4711 (apt-get install nothing-4711)");
 	sl_result_free(&r);
 	sl_scenario_free(s);
-	sl_diags_free(&d);
 }
 
 /* user=NAME: the actor is that user, as login(1) makes it: uid, gid and
@@ -358,10 +342,7 @@ Test(outcomes, an_actor_with_user_has_its_uid_gid_and_groups)
 	char script[512];
 	snprintf(script, sizeof(script), "scenario user\nactors: u(user=%s)\nu exec sh -c \"echo $(id -u) $(id -G)\"\n",
 		 name);
-	struct sl_diags d;
-	memset(&d, 0, sizeof(d));
-	struct sl_scenario *s = sl_parse_string(script, "u.scn", &d);
-	cr_assert_not_null(s, "%s", d.n ? d.v[0].msg : "?");
+	struct sl_scenario *s = parse_scenario(script);
 	struct sl_result r = run_scenario(s, 0);
 	cr_expect_eq(r.outcome, SL_PASS, "%s", r.reason);
 	const struct sl_output *o = sl_result_output(&r, 0, 1);
@@ -370,7 +351,6 @@ Test(outcomes, an_actor_with_user_has_its_uid_gid_and_groups)
 		  o->data, want);
 	sl_result_free(&r);
 	sl_scenario_free(s);
-	sl_diags_free(&d);
 }
 
 /* {{$NAME}}: an environment variable of the scenario in an argument, so a
@@ -380,10 +360,7 @@ Test(outcomes, an_environment_variable_reaches_a_program_argument)
 	const char *script = "scenario env-arg\n"
 			     "actors: a\n"
 			     "a exec sh -c \"test \\\"$1\\\" = \\\"$SHMLIFE_TMP/x\\\" && printf %s \\\"$1\\\"\" sh {{$SHMLIFE_TMP}}/x\n";
-	struct sl_diags d;
-	memset(&d, 0, sizeof(d));
-	struct sl_scenario *s = sl_parse_string(script, "e.scn", &d);
-	cr_assert_not_null(s, "%s", d.n ? d.v[0].msg : "?");
+	struct sl_scenario *s = parse_scenario(script);
 	struct sl_result r = run_scenario(s, 0);
 	cr_expect_eq(r.outcome, SL_PASS, "%s", r.reason);
 	const struct sl_output *o = sl_result_output(&r, 0, 1);
@@ -392,5 +369,42 @@ Test(outcomes, an_environment_variable_reaches_a_program_argument)
 		  "%s", o->data);
 	sl_result_free(&r);
 	sl_scenario_free(s);
-	sl_diags_free(&d);
+}
+
+/* A program that writes more than a terminal holds, in a `terminal: pty`
+ * scenario: nobody read the terminal, so it blocked and the step timed out.
+ * The conductor drains it, and keeps each step's share (stream 3). */
+Test(outcomes, a_program_writing_much_to_its_terminal_does_not_block)
+{
+	struct sl_scenario *s = parse_scenario("scenario tty-flood\nterminal: pty\ntimeout: 10s\nactors: a\n"
+					       "a exec sh -c \"head -c 200000 /dev/zero | tr -c x x\"\n");
+	struct sl_result r = run_scenario(s, 0);
+	cr_expect_eq(r.outcome, SL_PASS, "%s", r.reason);
+	const struct sl_output *t = sl_result_output(&r, 0, 3);
+	cr_assert_not_null(t, "the terminal's output of step 1");
+	cr_expect_eq(t->total, 200000u);
+	cr_expect_eq(t->len, (size_t)SL_OUTPUT_MAX);
+	cr_expect_eq(strspn(t->data, "x"), (size_t)SL_OUTPUT_MAX);
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}
+
+/* time(c) of an actor born of `fork -> c` is the time of that fork; and a
+ * key that differs is said in hex, as it is written (issue 14's messages). */
+Test(outcomes, time_of_a_forked_actor_and_keys_in_hex)
+{
+	struct sl_scenario *s = parse_scenario("scenario t\nactors: a\n"
+					       "a shmget key=0x5eed size=4k flags=IPC_CREAT|0600 -> seg\n"
+					       "a fork -> c\nc shmat seg -> x\n"
+					       "expect seg atime >= time(c) nattch=1\n"
+					       "expect seg key=0x5eee\n");
+	struct sl_result r = run_scenario(s, 0);
+	const struct sl_trace_entry *e = entry_of(&r, 3);
+	cr_assert_not_null(e);
+	cr_expect_eq(e->verdict, SL_PASS, "%s", e->detail);
+	e = entry_of(&r, 4);
+	cr_assert_not_null(e);
+	cr_expect_str_eq(e->detail, "key: expected =0x00005eee, kernel says 0x00005eed");
+	sl_result_free(&r);
+	sl_scenario_free(s);
 }

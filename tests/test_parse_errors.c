@@ -779,3 +779,21 @@ ERRORS(actor_user_not_with_uid,
 ERRORS(exec_env_value_name,
 	HEAD "owner exec prog {{$a-b}}\n",
 	"t.scn:3:17: {{$NAME}} names an environment variable: {{$SHMLIFE_TMP}}\n")
+
+/* Messages that misled (issue 14): each says what is so now. */
+ERRORS(shmmin_is_a_real_field_not_a_typo,
+	HEAD "expect namespace shmmin=1\n",
+	"t.scn:3:18: 'shmmin' (IPC_INFO's shminfo.shmmin) is not observed; the namespace's fields are segments, "
+	"shmmni, shmmax, shmall, shm_rmid_forced\n")
+ERRORS(getpgid_is_observed_not_called,
+	HEAD "owner getpgid\n",
+	"t.scn:3:7: 'getpgid' is not an operation: a process group is observed, expect ACTOR pgid=... (getsid binds "
+	"a session's id)\n")
+ERRORS(address_plus_offset_only_in_write_and_read,
+	HEAD SEG "owner shmat seg -> a\npeer shmat seg addr=a+4096\n",
+	"t.scn:5:22: unexpected '+': an address plus an offset is written only in write and read (write a+8 ...); "
+	"here give the address itself, or a number\n")
+ERRORS(time_of_an_actor_of_the_actors_line,
+	HEAD SEG "expect seg atime >= time(peer)\n",
+	"t.scn:4:26: 'peer' is an actor of the actors: line, not a step's result: time() takes a bound name, an "
+	"actor born of fork or find, or 'line N'\n")

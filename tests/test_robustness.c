@@ -10,7 +10,8 @@
  *                         one second (the result's own duration), with its
  *                         trace, and the run goes on;
  *   repeat_catalog        the catalog --repeat N times at -j 2, less the
- *                         scenarios tagged slow, waits or timeout: every
+ *                         scenarios tagged slow, waits, timeout or real
+ *                         (PostgreSQL's take seconds each): every
  *                         scenario's outcome is the same every time (N is
  *                         $SHMLIFE_REPEAT, 5 by default; the `long` CTest
  *                         test long/repeat-catalog-200 sets 200);
@@ -470,7 +471,8 @@ Test(robustness, repeat_catalog, .timeout = 1800)
 	/* the scenarios that wait on purpose (seconds each) are left out: what
 	 * this checks is the same outcome every time, not how long a wait takes */
 	char *argv[] = { (char *)bin, "run", "-q", "-j", "2", "--repeat", reps, "--report-dir", reports,
-			 "--exclude", "slow", "--exclude", "waits", "--exclude", "timeout", (char *)catalog, NULL };
+			 "--exclude", "slow", "--exclude", "waits", "--exclude", "timeout", "--exclude", "real",
+			 (char *)catalog, NULL };
 	int st = wait_exit(start_harness(argv, NULL, NULL));
 	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) != 2, "the harness refused the catalog (status 0x%x)", st);
 

@@ -269,16 +269,6 @@ Test(sandbox, harness_killed_by_sigkill_takes_the_scenario_with_it)
 
 /* ---- the scratch folder and the network (issue 13 item 5) ------------------- */
 
-static struct sl_scenario *parse_text(const char *text)
-{
-	struct sl_diags d;
-	memset(&d, 0, sizeof(d));
-	struct sl_scenario *s = sl_parse_string(text, "t.scn", &d);
-	cr_assert_not_null(s, "%s", d.n ? d.v[0].msg : "?");
-	sl_diags_free(&d);
-	return s;
-}
-
 static const char *const scratch_script =
 	"scenario scratch\n"
 	"actors: a\n"
@@ -299,7 +289,7 @@ Test(sandbox, the_scratch_folder_is_removed_with_what_the_scenario_wrote)
 {
 	char root[] = "/tmp/shmlife-test-scratch-XXXXXX";
 	cr_assert_not_null(mkdtemp(root));
-	struct sl_scenario *s = parse_text(scratch_script);
+	struct sl_scenario *s = parse_scenario(scratch_script);
 	struct sl_result r = run_with(s, root, 0);
 	cr_expect_eq(r.outcome, SL_PASS, "%s", r.reason);
 	const struct sl_output *o = sl_result_output(&r, 0, 1);
@@ -341,7 +331,7 @@ Test(sandbox, scratch_folders_of_a_harness_killed_before_are_swept)
 	FILE *fp = fopen(file, "w");
 	cr_assert_not_null(fp);
 	fclose(fp);
-	struct sl_scenario *s = parse_text(scratch_script);
+	struct sl_scenario *s = parse_scenario(scratch_script);
 	struct sl_result r = run_with(s, root, 0);
 	cr_expect_eq(r.outcome, SL_PASS, "%s", r.reason);
 	struct stat st;
@@ -367,7 +357,7 @@ Test(sandbox, a_scenario_has_a_network_of_its_own_unless_it_says_host)
 	ssize_t n = readlink("/proc/self/ns/net", mine, sizeof(mine) - 1);
 	cr_assert_gt(n, 0);
 	mine[n] = '\0';
-	struct sl_scenario *s = parse_text("scenario net\nactors: a\na exec shmlife-netns\n"
+	struct sl_scenario *s = parse_scenario("scenario net\nactors: a\na exec shmlife-netns\n"
 					   "expect a stdout ~ \"^loopback: up$\"\n");
 	struct sl_result r = run_scenario(s, 0);
 	cr_expect_eq(r.outcome, SL_PASS, "%s", r.reason);
@@ -376,7 +366,7 @@ Test(sandbox, a_scenario_has_a_network_of_its_own_unless_it_says_host)
 	sl_result_free(&r);
 	sl_scenario_free(s);
 
-	s = parse_text("scenario net\nnetwork: host\nactors: a\na exec shmlife-netns\n");
+	s = parse_scenario("scenario net\nnetwork: host\nactors: a\na exec shmlife-netns\n");
 	r = run_scenario(s, 0);
 	cr_expect_eq(r.outcome, SL_PASS, "%s", r.reason);
 	net_of_program(&r, theirs, sizeof(theirs));

@@ -168,7 +168,7 @@ struct sl_calls_obs {
 #define SL_OUTPUT_MAX (64 * 1024)
 #define SL_OUTPUT_CHUNK 600
 struct sl_output_chunk {
-	int stream;                  /* 1 stdout, 2 stderr                     */
+	int stream;                  /* 1 stdout, 2 stderr, 3 the terminal     */
 	uint32_t offset, len;        /* where these bytes go in the output     */
 	uint64_t total;              /* bytes the program wrote in all          */
 	char data[SL_OUTPUT_CHUNK];
@@ -176,8 +176,9 @@ struct sl_output_chunk {
 struct sl_output {
 	int step;                    /* the exec step                          */
 	int actor;
-	int pid;                     /* the program's                          */
-	int stream;                  /* 1 stdout, 2 stderr                     */
+	int pid;                     /* the program's (0: the terminal's)      */
+	int stream;                  /* 1 stdout, 2 stderr, 3 what was written to the
+				      * terminal (`terminal: pty`) during the step */
 	uint64_t total;              /* bytes it wrote; more than len: cut      */
 	size_t len;                  /* bytes kept                             */
 	char *data;                  /* len bytes and a NUL                    */

@@ -731,6 +731,7 @@ static void run_step(struct conductor *c, int i)
 	    observe_segment(e.brief.shmid, &e.obs.seg) == 0)
 		e.obs_kind = SL_OBS_SEGMENT; /* `shmlife show`: a full snapshot after every step */
 	c->phases.observe_ns += sl_now_ns() - done;
+	conductor_flush_terminal(c, i);
 	c->current_step = -1;
 	if (decides_outcome(c, st, e.verdict))
 		fail(c, e.verdict, i, "line %d: %s: %s", st->line, st->text ? st->text : sl_op_name(st->op),

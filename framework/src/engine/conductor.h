@@ -57,6 +57,9 @@ struct conductor {
 	int last_segment;                /* slot of the segment last touched   */
 	int64_t *step_wall;              /* wall second each step began        */
 	int pty_master, pty_slave;       /* -1 without `terminal: pty`         */
+	int pty_quiet;                   /* the master hung up (no slave open): not polled */
+	struct conductor_output tty;     /* what was written to the terminal since the
+					  * last step ended (conductor_output.c)   */
 	struct reaped *reaped;           /* statuses of processes we reaped    */
 	int nreaped, capreaped;
 	int reaper_fd;                   /* readable after a SIGCHLD, -1 none  */
@@ -128,6 +131,12 @@ int conductor_find_segment(struct conductor *c, int by_key, int32_t key, pid_t c
  * streamed to the harness, kept for `expect ACTOR stdout ...`). */
 void conductor_output_fd(struct conductor *c, int idx, const struct sl_wire_reply *r, int fd);
 void conductor_collect_output(struct conductor *c, int idx, int step, pid_t pid);
+/* The terminal (`terminal: pty`): what the scenario's processes write to it
+ * is read whenever the conductor waits (conductor_poll), so that none of
+ * them blocks on a full terminal, the first SL_OUTPUT_MAX bytes of each
+ * step kept; at the step's end it goes to the trace as stream 3. */
+void conductor_drain_terminal(struct conductor *c, short revents);
+void conductor_flush_terminal(struct conductor *c, int step);
 /* 1 if predicate p (stdout/stderr ~ !~ = !=) holds for actor idx's last
  * program's output; what was found, in words, in got. */
 int conductor_judge_output(const struct conductor *c, int idx, const struct sl_predicate *p, char *got, size_t len);

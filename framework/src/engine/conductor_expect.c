@@ -117,6 +117,10 @@ static void judge(struct conductor *c, const struct sl_step *st, struct sl_trace
 			sl_appendf(e->detail, sizeof(e->detail), "%s%s: expected %s%llu, kernel says %s",
 				   e->detail[0] ? "; " : "", sl_field_name(p->field), verdict_cmp_text(p->cmp),
 				   (unsigned long long)want, gotbuf);
+		else if (p->field == SL_F_KEY || p->field == SL_F_IPCS_KEY || p->field == SL_F_MAPPED_KEY)
+			sl_appendf(e->detail, sizeof(e->detail), "%s%s: expected %s0x%08x, kernel says 0x%08x",
+				   e->detail[0] ? "; " : "", sl_field_name(p->field), verdict_cmp_text(p->cmp),
+				   (unsigned)(int32_t)want, (unsigned)(int32_t)got);
 		else if (p->field == SL_F_UMASK || p->field == SL_F_PERMS || p->field == SL_F_MODE)
 			sl_appendf(e->detail, sizeof(e->detail), "%s%s: expected %s%04llo, kernel says %04llo",
 				   e->detail[0] ? "; " : "", sl_field_name(p->field), verdict_cmp_text(p->cmp),

@@ -3,9 +3,12 @@
  * hands them over before the step's answer; here the conductor keeps the
  * first SL_OUTPUT_MAX bytes of each (with how many were written in all),
  * streams them to the harness as SL_OBS_OUTPUT chunks, and judges
- * `expect ACTOR stdout ~ "regex"` against the actor's last program's. */
+ * `expect ACTOR stdout ~ "regex"` against the actor's last program's.
+ * In a `terminal: pty` scenario it also drains the terminal, whatever
+ * writes to it, and records each step's share as stream 3. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,7 +76,8 @@ static void emit_output(struct conductor *c, int idx, int step, pid_t pid, int s
 		e.obs.output.offset = (uint32_t)off;
 		e.obs.output.len = (uint32_t)n;
 		e.obs.output.total = o->total;
-		memcpy(e.obs.output.data, o->data + off, n);
+		if (n)
+			memcpy(e.obs.output.data, o->data + off, n);
 		conductor_emit(c, &e);
 		off += n;
 	} while (off < o->len);
@@ -121,4 +125,49 @@ int conductor_judge_output(const struct conductor *c, int idx, const struct sl_p
 		 n < o->len && !more ? "\\n" : "", more ? " ..." : "", (unsigned long long)o->total,
 		 c->s->steps[o->step].line);
 	return ok;
+}
+
+/* ---- the terminal ---------------------------------------------------------- */
+
+void conductor_drain_terminal(struct conductor *c, short revents)
+{
+	struct conductor_output *t = &c->tty;
+	if (revents & POLLIN) {
+		char buf[4096];
+		ssize_t n = read(c->pty_master, buf, sizeof(buf));
+		if (n > 0) {
+			t->total += (uint64_t)n;
+			size_t keep = t->len >= SL_OUTPUT_MAX ? 0 : SL_OUTPUT_MAX - t->len;
+			if ((size_t)n < keep)
+				keep = (size_t)n;
+			char *d = keep ? realloc(t->data, t->len + keep + 1) : t->data;
+			if (d) {
+				memcpy(d + t->len, buf, keep);
+				t->len += keep;
+				d[t->len] = '\0';
+				t->data = d;
+			} /* out of memory: counted, not kept */
+			return;
+		}
+	}
+	if (revents & (POLLHUP | POLLERR | POLLNVAL))
+		c->pty_quiet = 1; /* no slave open: it would be "ready" for ever */
+}
+
+void conductor_flush_terminal(struct conductor *c, int step)
+{
+	struct conductor_output *t = &c->tty;
+	for (int k = 0; c->pty_master >= 0 && !c->pty_quiet && k < 64; k++) { /* what is there now */
+		struct pollfd p = { .fd = c->pty_master, .events = POLLIN };
+		if (poll(&p, 1, 0) != 1)
+			break;
+		conductor_drain_terminal(c, p.revents);
+	}
+	if (!t->total)
+		return;
+	int idx = step >= 0 && step < c->s->nsteps ? c->s->steps[step].actor : -1;
+	emit_output(c, idx, step, 0, 3, t);
+	free(t->data);
+	memset(t, 0, sizeof(*t));
+	t->step = -1;
 }

@@ -166,7 +166,7 @@ void conductor_reap_all(struct conductor *c)
 
 int conductor_poll(struct conductor *c, struct pollfd *fds, int nfds, int timeout_ms)
 {
-	struct pollfd all[8];
+	struct pollfd all[9];
 	if (nfds < 0 || nfds > 7) {
 		errno = EINVAL;
 		return -1;
@@ -179,6 +179,11 @@ int conductor_poll(struct conductor *c, struct pollfd *fds, int nfds, int timeou
 		int nall = nfds;
 		if (c->reaper_fd >= 0)
 			all[nall++] = (struct pollfd){ .fd = c->reaper_fd, .events = POLLIN };
+		int tty = -1; /* the terminal's output is drained, or a program writing to it would block */
+		if (c->pty_master >= 0 && !c->pty_quiet) {
+			tty = nall;
+			all[nall++] = (struct pollfd){ .fd = c->pty_master, .events = POLLIN };
+		}
 		int left = -1;
 		if (deadline >= 0) {
 			int64_t l = deadline - sl_now_ms();
@@ -187,6 +192,8 @@ int conductor_poll(struct conductor *c, struct pollfd *fds, int nfds, int timeou
 		int n = inject_poll(all, nall, left);
 		if (n < 0)
 			return -1;
+		if (tty >= 0 && all[tty].revents)
+			conductor_drain_terminal(c, all[tty].revents);
 		int ready = 0;
 		for (int i = 0; i < nfds; i++) {
 			fds[i].revents = all[i].revents;

@@ -711,8 +711,8 @@ static void supervise(int listener)
 
 int inject_poll(struct pollfd *fds, int nfds, int timeout_ms)
 {
-	struct pollfd all[8 + INJECT_MAX_LISTENERS];
-	if (nfds > 8) {
+	struct pollfd all[10 + INJECT_MAX_LISTENERS];
+	if (nfds > 10) {
 		errno = EINVAL;
 		return -1;
 	}

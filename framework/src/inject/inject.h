@@ -43,7 +43,7 @@ int inject_arm(int step, pid_t pid, int exec, const struct sl_fault *faults, int
  * actor `actor_pid`: `listener` is its new listener (taken over) or -1 when
  * it inherited one; err is why it could not be supervised (0: it is). */
 void inject_announced(pid_t pid, pid_t actor_pid, int listener, int err);
-/* poll() over fds, answering the listeners' notifications meanwhile.
+/* poll() over fds (at most 10), answering the listeners' notifications meanwhile.
  * Returns when one of fds is ready (their count), at the timeout (0), or
  * -1 with errno.  timeout_ms < 0: no timeout. */
 int inject_poll(struct pollfd *fds, int nfds, int timeout_ms);

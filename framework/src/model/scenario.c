@@ -411,7 +411,7 @@ const struct sl_output *sl_result_output(const struct sl_result *r, int step, in
 
 int sl_result_add_output(struct sl_result *r, int step, int actor, int pid, const struct sl_output_chunk *c)
 {
-	if (c->stream < 1 || c->stream > 2 || c->len > SL_OUTPUT_CHUNK || c->offset > SL_OUTPUT_MAX ||
+	if (c->stream < 1 || c->stream > 3 || c->len > SL_OUTPUT_CHUNK || c->offset > SL_OUTPUT_MAX ||
 	    c->len > SL_OUTPUT_MAX - c->offset) {
 		errno = EINVAL;
 		return -1;

@@ -162,6 +162,11 @@ static int fd_field(const char *w, int *fd)
 
 static int unknown_field(struct slp_parser *p, const struct slp_token *t, enum sl_target_kind target)
 {
+	static const char *const unobserved[] = { "shmmin", "shmseg", NULL }; /* real shminfo fields */
+	for (int i = 0; unobserved[i]; i++)
+		if (strcmp(t->text, unobserved[i]) == 0)
+			return slp_error(p, t->col, "'%s' (IPC_INFO's shminfo.%s) is not observed; the namespace's fields "
+					 "are segments, shmmni, shmmax, shmall, shm_rmid_forced", t->text, t->text);
 	struct slp_suggest sg;
 	slp_suggest_init(&sg, t->text);
 	slp_suggest_fields(&sg, target);

@@ -19,6 +19,9 @@ static int arg_end(struct slp_parser *p, const struct slp_arg *a)
 		return 0;
 	char show[SLP_SHOW];
 	const struct slp_token *t = slp_peek(p);
+	if (t->kind == TK_PLUS)
+		return slp_error(p, t->col, "unexpected '+': an address plus an offset is written only in write and "
+				 "read (write a+8 ...); here give the address itself, or a number");
 	return slp_error(p, t->col, "unexpected %s", slp_tok_show(t, show, sizeof(show)));
 }
 

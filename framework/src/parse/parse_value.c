@@ -430,12 +430,25 @@ static int call_time(struct slp_parser *p, struct sl_value *out)
 	} else {
 		if (t->kind != TK_WORD || slp_is_number_word(t->text))
 			return slp_expected(p, "a bound name or 'line N'");
-		struct sl_value v;
-		if (name_value(p, V_SLOT, 0, "a bound name", &v))
-			return -1;
-		step = p->slot_step[v.slot];
-		if (step < 0)
-			return slp_quiet_fail(p);
+		const struct slp_sym *sym = slp_sym_find(&p->names, t->text);
+		if (sym && sym->kind == SYM_ACTOR && sym->index >= 0 && sym->index < p->s->nactors &&
+		    (p->s->actors[sym->index].spawned || p->s->actors[sym->index].found) && sym->line < p->ln.lineno) {
+			/* an actor born of `fork -> c` or named by `find -> d`: the time of that step */
+			step = first_step_of_line(p, sym->line);
+			if (step < 0)
+				return slp_error(p, t->col, "line %d has no step", sym->line);
+			slp_next(p);
+		} else if (sym && (sym->kind == SYM_ACTOR || sym->kind == SYM_GROUP)) {
+			return slp_error(p, t->col, "'%s' is an actor of the actors: line, not a step's result: time() takes "
+					 "a bound name, an actor born of fork or find, or 'line N'", t->text);
+		} else {
+			struct sl_value v;
+			if (name_value(p, V_SLOT, 0, "a bound name", &v))
+				return -1;
+			step = p->slot_step[v.slot];
+			if (step < 0)
+				return slp_quiet_fail(p);
+		}
 	}
 	if (slp_peek(p)->kind != TK_RPAREN)
 		return slp_expected(p, "')'");

@@ -427,7 +427,7 @@ void sl_report_trace_text(FILE *out, const struct sl_report_item *it, int snapsh
 		const struct sl_trace_entry *e = &r->trace[i];
 		print_entry(out, it->scenario, e, snapshots);
 		if (e->kind == SL_ENTRY_STEP)
-			rc_outputs_text(out, it->scenario, r, e->step, 3, INDENT, 0);
+			rc_outputs_text(out, it->scenario, r, e->step, 7, INDENT, 0);
 	}
 }
 
@@ -436,12 +436,13 @@ void rc_outputs_text(FILE *out, const struct sl_scenario *s, const struct sl_res
 {
 	for (int i = 0; i < r->noutputs; i++) {
 		const struct sl_output *o = &r->outputs[i];
-		if ((step >= 0 && o->step != step) || !(streams & o->stream) || !o->total)
+		if ((step >= 0 && o->step != step) || !(streams & (1 << (o->stream - 1))) || !o->total)
 			continue;
 		const struct sl_step *st = s && o->step >= 0 && o->step < s->nsteps ? &s->steps[o->step] : NULL;
 		size_t show = max && o->len > max ? max : o->len;
 		fprintf(out, "%s%s of line %d (%s: %s), %llu bytes", indent,
-			o->stream == 1 ? "stdout" : "stderr", st ? st->line : 0, rc_actor_name(s, o->actor),
+			o->stream == 1 ? "stdout" : o->stream == 2 ? "stderr" : "the terminal", st ? st->line : 0,
+			rc_actor_name(s, o->actor),
 			st ? rc_step_text(st) : "?", (unsigned long long)o->total);
 		if (o->total > show)
 			fprintf(out, ", the first %zu shown%s", show,

@@ -68,7 +68,7 @@ struct rc_system {
 };
 void rc_system(struct rc_system *sys);
 /* Writes the programs' output of step `step` (every step's if step < 0),
- * of the streams in `streams` (bit 1 stdout, bit 2 stderr): for each, a
+ * of the streams in `streams` (1 stdout, 2 stderr, 4 the terminal): for each, a
  * line "stdout of line 3 (a: exec prog ...), 40 bytes:" after `indent` and
  * its text, each line after `indent` and two blanks; at most `max` bytes of each (0: all that was kept),
  * and where anything is left out, how much and where the rest is. */

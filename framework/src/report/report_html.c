@@ -532,11 +532,12 @@ static void notes_list(const struct page *p, const struct sl_report_item *it, in
 /* What the step's program wrote, each stream folded under its size. */
 static void program_output(FILE *out, const struct sl_result *r, int step)
 {
-	for (int s = 1; s <= 2; s++) {
+	for (int s = 1; s <= 3; s++) {
 		const struct sl_output *o = sl_result_output(r, step, s);
 		if (!o || !o->total)
 			continue;
-		fprintf(out, "<details class=\"output\"><summary>%s, %llu bytes%s</summary><pre>", s == 1 ? "stdout" : "stderr",
+		fprintf(out, "<details class=\"output\"><summary>%s, %llu bytes%s</summary><pre>",
+			s == 1 ? "stdout" : s == 2 ? "stderr" : "the terminal",
 			(unsigned long long)o->total, o->total > o->len ? " (the first 65536 kept)" : "");
 		rh_text(out, o->data);
 		fputs("</pre></details>", out);

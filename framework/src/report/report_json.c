@@ -405,7 +405,7 @@ static json_object *outputs_json(struct jb *b, const struct sl_scenario *s, cons
 		add_int(b, x, "line", s && out->step >= 0 && out->step < s->nsteps ? s->steps[out->step].line : 0);
 		add_str(b, x, "actor", rc_actor_name(s, out->actor));
 		add_int(b, x, "pid", out->pid);
-		add_str(b, x, "stream", out->stream == 1 ? "stdout" : "stderr");
+		add_str(b, x, "stream", out->stream == 1 ? "stdout" : out->stream == 2 ? "stderr" : "terminal");
 		add_uint(b, x, "bytes", out->total);
 		add_uint(b, x, "kept", out->len);
 		char *clean = rc_clean_utf8(out->data ? out->data : "", 0);

@@ -226,7 +226,7 @@ static int write_suite_stream(xmlTextWriterPtr w, const struct sl_report_item *i
 			free(text);
 			return -1;
 		}
-		rc_outputs_text(m, it->scenario, &it->result, -1, stream, "  ", 0);
+		rc_outputs_text(m, it->scenario, &it->result, -1, stream == 1 ? 1 | 4 : 2, "  ", 0); /* the terminal with stdout */
 		if (fclose(m) == 0 && one_len)
 			fprintf(f, "%s:\n%s", c[i].name, one);
 		free(one);

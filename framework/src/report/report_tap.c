@@ -113,7 +113,7 @@ static void put_yaml_block(FILE *out, const struct sl_report_item *it)
 		put_failed_step(out, it, rc_failing_entry(r));
 	if (r->outcome != SL_PASS && r->outcome != SL_SKIP && r->noutputs) {
 		fputs("  output: |\n", out); /* a literal block: every line indented below the key */
-		rc_outputs_text(out, s, r, -1, 3, "    ", 2048);
+		rc_outputs_text(out, s, r, -1, 7, "    ", 2048);
 	}
 	if (s && s->file)
 		put_yaml_field(out, "  ", "file", s->file);
