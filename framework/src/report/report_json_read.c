@@ -271,7 +271,7 @@ static int read_outputs(json_object *list, const struct sl_scenario *s, struct s
 				a = k;
 		struct sl_output_chunk c;
 		memset(&c, 0, sizeof(c));
-		c.stream = stream && strcmp(stream, "stderr") == 0 ? 2 : 1;
+		c.stream = !stream || strcmp(stream, "stdout") == 0 ? 1 : strcmp(stream, "stderr") == 0 ? 2 : 3;
 		c.total = unum(o, "bytes");
 		size_t len = data ? strlen(data) : 0;
 		if (len > SL_OUTPUT_MAX)
