@@ -20,7 +20,8 @@ status=0
 "$bin" run -qq --shard 1/2 --report-dir "$tmp/s1" --filter 'rmid-*' scenarios >/dev/null
 "$bin" run -qq --shard 2/2 --report-dir "$tmp/s2" --filter 'rmid-*' scenarios >/dev/null
 "$bin" merge -q --report-dir "$tmp/merged" "$tmp/s1/results.json" "$tmp/s2/results.json" >/dev/null
-exec python3 - docs/results.schema.json "$tmp/run/results.json" "$tmp/merged/results.json" <<'PY'
+# not exec: the trap removes $tmp when python has said its word
+python3 - docs/results.schema.json "$tmp/run/results.json" "$tmp/merged/results.json" <<'PY'
 import json, sys, jsonschema
 schema = json.load(open(sys.argv[1]))
 jsonschema.Draft202012Validator.check_schema(schema)
