@@ -25,6 +25,7 @@ packages=(
 	perl                             # prove, which a test feeds the TAP stream to
 	python3-yaml                     # tests/ci/workflow.sh reads the GitHub workflow
 	python3-jsonschema               # tests/docs/results_schema.sh: results.json against its schema
+	man-db                           # tests/docs/man_pages.sh renders the generated pages (man, groff)
 	dpkg-dev                         # dpkg-shlibdeps: cpack -G DEB's Depends (tests/consumer)
 	file                             # CPack's DEB generator runs file(1) on what it packs
 	postgresql-15                    # a real server for scenarios/real (its stale-segment check)
