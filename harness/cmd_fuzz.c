@@ -17,6 +17,7 @@
 
 #include "catalog.h"
 #include "cli_util.h"
+#include "reports.h"
 #include "runner.h"
 #include "shmlife/fuzz.h"
 #include "shmlife/parse.h"
@@ -514,6 +515,8 @@ int cmd_fuzz(int argc, char **argv)
 		return rc > 0 ? EXIT_PASSED : EXIT_USAGE;
 	if (prepare_out(&a) < 0)
 		return EXIT_USAGE;
+	if (reports_forget(CMD, a.out) < 0) /* the folder holds this run's reports or none */
+		return EXIT_BROKEN;
 	int sandbox = catalog_require_sandbox(CMD);
 	if (sandbox)
 		return sandbox == -2 ? EXIT_BROKEN : EXIT_NO_SANDBOX;

@@ -13,6 +13,7 @@
 #include <sys/shm.h>
 
 #include "cli_fixture.h"
+#include <sys/stat.h>
 #include "../framework/src/fuzz/model.h"
 #include "shmlife/fuzz.h"
 #include "shmlife/parse.h"
@@ -536,5 +537,25 @@ Test(fuzz_cli, help_says_usage_options_and_exit_statuses)
 	cli_run(&r, CLI_ARGS("help", "fuzz"));
 	cr_assert_eq(r.status, 0);
 	cr_assert(strstr(r.out, "--seed N"), "%s", r.out);
+	cli_result_free(&r);
+}
+
+/* issue 15 item 7: the --out folder holds this run's reports or none; an
+ * index.html left by an earlier `shmlife run` there is not this run's. */
+Test(fuzz_cli, an_earlier_runs_reports_are_not_left_in_out)
+{
+	const char *out = cli_path("out");
+	cr_assert_eq(mkdir(out, 0755), 0);
+	char page[300];
+	snprintf(page, sizeof(page), "%s/index.html", out);
+	FILE *f = fopen(page, "w");
+	cr_assert_not_null(f);
+	fputs("<html>an earlier run</html>\n", f);
+	fclose(f);
+	struct cli_result r;
+	cli_run(&r, CLI_ARGS("fuzz", "--seed", "3", "--runs", "1", "-q", "--out", out));
+	assert_exit(r, 0);
+	struct stat st;
+	cr_expect(stat(page, &st) < 0 && errno == ENOENT, "%s is an earlier run's", page);
 	cli_result_free(&r);
 }
