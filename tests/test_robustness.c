@@ -85,13 +85,31 @@ static int count_scripts(const char *dir)
 	return nscripts;
 }
 
+/* The folders a test made, removed by the suite's .fini whatever the test
+ * said: a failed assertion must not leave one in /tmp. */
+static char made[8][64];
+static int nmade;
+
 static char *make_tmpdir(void)
 {
 	char *dir = strdup("/tmp/shmlife-robust-XXXXXX");
 	cr_assert_not_null(dir);
 	cr_assert_not_null(mkdtemp(dir), "mkdtemp: %s", strerror(errno));
+	if (nmade < 8)
+		snprintf(made[nmade++], sizeof(made[0]), "%s", dir);
 	return dir;
 }
+
+static void rm_tree(const char *dir);
+
+static void remove_made(void)
+{
+	for (int i = 0; i < nmade; i++)
+		rm_tree(made[i]);
+	nmade = 0;
+}
+
+TestSuite(robustness, .fini = remove_made);
 
 static int rm_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw)
 {
