@@ -135,8 +135,10 @@ static int scan(const struct conductor *c, const char *comm, const struct sl_fin
 		if (n < FIND_MAX)
 			pids[n] = (pid_t)pid;
 		n++;
-		if (!picked || (f && f->pick == SL_FIND_OLDEST && start < picked_start) ||
-		    (f && f->pick == SL_FIND_NEWEST && start > picked_start)) {
+		/* start times are clock ticks (10 ms): within one tick the pid decides,
+		 * pids being handed out in order in the scenario's fresh PID namespace */
+		int older = start < picked_start || (start == picked_start && (pid_t)pid < picked);
+		if (!picked || (f && f->pick == SL_FIND_OLDEST && older) || (f && f->pick == SL_FIND_NEWEST && !older)) {
 			picked = (pid_t)pid;
 			picked_start = start;
 		}
