@@ -167,6 +167,19 @@ static void close_other_fds(int a, int b)
 	close_range(from, ~0U, 0);
 }
 
+/* Dies with the harness (PR_SET_PDEATHSIG), and now if it has died already
+ * (before the call: its pidfd, taken before the fork, is readable). */
+static void die_with_harness(int harness_pidfd)
+{
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (harness_pidfd < 0)
+		return;
+	struct pollfd p = { .fd = harness_pidfd, .events = POLLIN };
+	if (poll(&p, 1, 0) != 0)
+		_exit(1);
+	close(harness_pidfd);
+}
+
 /* The child of the clone: maps its user namespace (not root), ties itself
  * to the harness, leaves the harness's session, and becomes the conductor. */
 static void conductor_enter(const struct sandbox_req *q, int harness_pidfd) __attribute__((noreturn));
@@ -178,13 +191,7 @@ static void conductor_enter(const struct sandbox_req *q, int harness_pidfd)
 		sl_send_verdict(fd, SL_SKIP, "not root and no user namespace to be root in: %s", strerror(errno));
 		_exit(0);
 	}
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (harness_pidfd >= 0) { /* the harness may have died before the line above */
-		struct pollfd p = { .fd = harness_pidfd, .events = POLLIN };
-		if (poll(&p, 1, 0) != 0)
-			_exit(1);
-		close(harness_pidfd);
-	}
+	die_with_harness(harness_pidfd);
 	setsid(); /* no controlling terminal: the harness's terminal is not the scenario's */
 	conductor_process(q);
 }
@@ -237,13 +244,7 @@ static void keeper_main(const struct sandbox_req *q, int harness_pidfd) __attrib
 static void keeper_main(const struct sandbox_req *q, int harness_pidfd)
 {
 	close_other_fds(q->fd, harness_pidfd);
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (harness_pidfd >= 0) { /* the caller may have died before the line above */
-		struct pollfd p = { .fd = harness_pidfd, .events = POLLIN };
-		if (poll(&p, 1, 0) != 0)
-			_exit(1);
-		close(harness_pidfd);
-	}
+	die_with_harness(harness_pidfd);
 	setsid();
 	pid_t pid = clone_conductor(q);
 	if (pid < 0) {
