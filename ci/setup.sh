@@ -29,6 +29,7 @@ packages=(
 	dpkg-dev                         # dpkg-shlibdeps: cpack -G DEB's Depends (tests/consumer)
 	file                             # CPack's DEB generator runs file(1) on what it packs
 	postgresql-15                    # a real server for scenarios/real (its stale-segment check)
+	uidmap                           # newuidmap/newgidmap: a plain user's actors of other ids (subid.c)
 )
 if [ "${CI:-}" = true ] || [ "${SHMLIFE_WITH_BROWSER:-0}" = 1 ]; then
 	packages+=(chromium)             # renders index.html for the screenshot test

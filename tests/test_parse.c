@@ -237,6 +237,16 @@ Test(parse, header_variants)
 	sl_scenario_free(s);
 }
 
+Test(parse, host_root_is_the_stronger_requirement_whatever_the_order)
+{
+	struct sl_scenario *s = parse_ok("scenario a\nrequires: host-root, root\nactors: x\nx setsid\n");
+	cr_assert_eq(s->needs_root, SL_NEEDS_HOST_ROOT);
+	sl_scenario_free(s);
+	s = parse_ok("scenario b\nrequires: root\nactors: x\nx setsid\n");
+	cr_assert_eq(s->needs_root, SL_NEEDS_ROOT);
+	sl_scenario_free(s);
+}
+
 Test(parse, claims)
 {
 	struct sl_scenario *s = parse_ok(

@@ -197,11 +197,13 @@ ERRORS(requires_errors,
 	"requires: rot\n"
 	"requires: kernel 5.3\n"
 	"requires: kernel >= 5.x\n"
+	"requires: host_root\n"
 	"actors: x\n"
 	"x setsid\n",
 	"t.scn:2:11: unknown requirement 'rot'; did you mean 'root'?\n"
 	"t.scn:3:18: write 'kernel >= MAJOR.MINOR', as in kernel >= 5.3\n"
-	"t.scn:4:21: expected a kernel version such as 5.3, found '5.x'\n")
+	"t.scn:4:21: expected a kernel version such as 5.3, found '5.x'\n"
+	"t.scn:5:11: unknown requirement 'host_root'; did you mean 'host-root'?\n")
 
 ERRORS(timeout_errors,
 	"scenario t\n"

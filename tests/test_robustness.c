@@ -17,7 +17,13 @@
  *                         test long/repeat-catalog-200 sets 200);
  *   unprivileged_catalog  the catalog run as nobody: nothing FAILs, BROKs or
  *                         TIMEs OUT for lack of privilege, every SKIP says
- *                         why, and what needs no root runs.
+ *                         why, and what needs no root runs;
+ *   subordinate_ids       the catalog run as nobody with a range of
+ *                         subordinate ids (/etc/subuid and /etc/subgid
+ *                         bound over in a mount namespace of its own):
+ *                         scenarios of `requires: root` and of actors of
+ *                         other uids and users run and pass, and what those
+ *                         actors wrote is removed.
  *
  * Every wait is bounded and on a real event (a line of progress, a child's
  * end through a signalfd); no time is asserted but the result's duration
@@ -26,6 +32,7 @@
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
 #include <criterion/logging.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
@@ -621,6 +628,100 @@ Test(robustness, unprivileged_catalog, .timeout = 120)
 	json_object_put(root);
 	rm_tree(reports);
 	free(reports);
+	rm_tree(stage);
+	free(stage);
+	free(bin);
+	free(catalog);
+}
+
+/* 1 if the folder has nothing in it (or cannot be read: then say so). */
+static int folder_is_empty(const char *dir, char *first, size_t len)
+{
+	DIR *d = opendir(dir);
+	cr_assert_not_null(d, "opendir %s: %s", dir, strerror(errno));
+	int empty = 1;
+	for (struct dirent *e; empty && (e = readdir(d)) != NULL;)
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
+			snprintf(first, len, "%s", e->d_name);
+			empty = 0;
+		}
+	closedir(d);
+	return empty;
+}
+
+Test(robustness, subordinate_ids, .timeout = 180)
+{
+	char buf[4096];
+	const char *catalog_src = catalog_dir(buf, sizeof(buf));
+	if (geteuid() != 0)
+		cr_skip_test("needs root to become nobody and to bind a range over /etc/subuid");
+	if (access("/usr/bin/setpriv", X_OK) != 0 || access("/usr/bin/unshare", X_OK) != 0)
+		cr_skip_test("no /usr/bin/setpriv or /usr/bin/unshare (util-linux)");
+	cr_assert_eq(access("/usr/bin/newuidmap", X_OK), 0, "no newuidmap: apt-get install uidmap (ci/setup.sh does)");
+	cr_assert_eq(access("/etc/subuid", F_OK) | access("/etc/subgid", F_OK), 0,
+		     "no /etc/subuid or /etc/subgid (Debian's login package makes them)");
+	char *bin, *catalog;
+	char *stage = stage_for_nobody(harness_bin(), catalog_src, &bin, &catalog);
+	char *reports = make_tmpdir(), *tmp = make_tmpdir();
+	cr_assert_eq(chown(reports, 65534, 65534), 0, "chown %s: %s", reports, strerror(errno));
+	cr_assert_eq(chown(tmp, 65534, 65534), 0, "chown %s: %s", tmp, strerror(errno));
+	cr_assert_eq(chmod(tmp, 0755), 0, "chmod %s: %s", tmp, strerror(errno)); /* others pass, as in /tmp */
+	char subid[4096];
+	snprintf(subid, sizeof(subid), "%s/subid", stage);
+	FILE *f = fopen(subid, "we");
+	cr_assert_not_null(f, "%s: %s", subid, strerror(errno));
+	fprintf(f, "nobody:200000:65536\n");
+	cr_assert_eq(fclose(f), 0);
+	char *argv[] = { "/usr/bin/unshare", "-m", "/bin/sh", "-c",
+			 "mount --make-rprivate / && mount --bind \"$1\" /etc/subuid && mount --bind \"$1\" /etc/subgid && "
+			 "exec env TMPDIR=\"$2\" /usr/bin/setpriv --reuid=65534 --regid=65534 --clear-groups "
+			 "\"$3\" run -q -j 2 --report-dir \"$4\" \"$5\"",
+			 "sh", subid, tmp, bin, reports, catalog, NULL };
+	int err_fd;
+	pid_t pid = start_harness(argv, &err_fd, NULL);
+	static char err[16384];
+	ssize_t n = read_whole(err_fd, err, sizeof(err) - 1);
+	close(err_fd);
+	err[n > 0 ? n : 0] = '\0';
+	int st = wait_exit(pid);
+	cr_assert(WIFEXITED(st), "the harness died: status 0x%x; it said:\n%s", st, err);
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/results.json", reports);
+	cr_assert_eq(access(path, R_OK), 0, "the harness (exit %d) wrote no %s; it said:\n%s", WEXITSTATUS(st), path, err);
+
+	json_object *root = load_results(reports), *list = scenario_list(root);
+	int passed = 0, bad = 0;
+	char report[4096] = "";
+	for (size_t i = 0; i < json_object_array_length(list); i++) {
+		json_object *sc = json_object_array_get_idx(list, i);
+		const char *name = str_of(sc, "name"), *outcome = str_of(sc, "outcome"), *reason = str_of(sc, "reason");
+		int ok = strcmp(outcome, "PASS") == 0 ||
+			 (strcmp(outcome, "SKIP") == 0 && !strstr(reason, "needs root") && !strstr(reason, "runs as"));
+		passed += strcmp(outcome, "PASS") == 0;
+		if (!ok) {
+			bad++;
+			size_t len = strlen(report);
+			snprintf(report + len, sizeof(report) - len, "\n  %s %s: %s", name, outcome, reason);
+		}
+	}
+	cr_assert_eq(bad, 0, "%d scenario(s) did not pass as nobody with subordinate ids:%s", bad, report);
+	static const char *const of_other_ids[] = { "rmid-eperm-stranger", "perms-eacces-stranger", "shm-lock",
+						     "ltp-shmctl04", "ipc-set-mode-ctime" };
+	for (size_t i = 0; i < sizeof(of_other_ids) / sizeof(of_other_ids[0]); i++) {
+		json_object *sc = find_scenario(root, of_other_ids[i]);
+		cr_assert_not_null(sc, "no scenario %s in the catalog", of_other_ids[i]);
+		cr_assert_str_eq(str_of(sc, "outcome"), "PASS", "%s: %s %s", of_other_ids[i], str_of(sc, "outcome"),
+				 str_of(sc, "reason"));
+	}
+	cr_log_info("as nobody with subordinate ids: %d passed", passed);
+	char left[256];
+	cr_assert(folder_is_empty(tmp, left, sizeof(left)), "the scenarios left %s/%s behind", tmp, left);
+	cr_assert_eq(WEXITSTATUS(st), 0, "exit status %d; it said:\n%s", WEXITSTATUS(st), err);
+	json_object_put(root);
+	rm_tree(reports);
+	free(reports);
+	rm_tree(tmp);
+	free(tmp);
 	rm_tree(stage);
 	free(stage);
 	free(bin);

@@ -374,3 +374,39 @@ Test(sandbox, a_scenario_has_a_network_of_its_own_unless_it_says_host)
 	sl_result_free(&r);
 	sl_scenario_free(s);
 }
+
+/* ---- subordinate ids (subid.c): a plain user's range, as newuidmap reads it ---- */
+#include "../framework/src/engine/subid.h"
+
+static void subid_file(char *path, size_t len, const char *text)
+{
+	snprintf(path, len, "/tmp/shmlife-subid-XXXXXX");
+	int fd = mkstemp(path);
+	cr_assert_geq(fd, 0, "mkstemp: %s", strerror(errno));
+	cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+}
+
+Test(subid, a_range_is_found_by_name_or_by_uid_and_must_hold_the_ids_needed)
+{
+	if (access("/usr/bin/newuidmap", X_OK) != 0 || access("/usr/bin/newgidmap", X_OK) != 0)
+		cr_skip_test("no newuidmap/newgidmap (apt-get install uidmap; ci/setup.sh does)");
+	char u[64], g[64], why[400];
+	subid_file(u, sizeof(u), "# comment\nalice:100000:65536\nbob:300000:10\nbob:400000:70000\n");
+	subid_file(g, sizeof(g), "1001:500000:65536\n");
+	struct sl_subids ids;
+	cr_assert_eq(sl_subids_find_in(u, g, "bob", 1001, 5, &ids, why, sizeof(why)), 0, "%s", why);
+	cr_expect_eq(ids.uid_start, 300000);
+	cr_expect_eq(ids.uid_count, 10);
+	cr_expect_eq(ids.gid_start, 500000, "the group range is bob's by uid 1001");
+	cr_assert_eq(sl_subids_find_in(u, g, "bob", 1001, 65534, &ids, why, sizeof(why)), 0, "%s", why);
+	cr_expect_eq(ids.uid_start, 400000, "the first of bob's ranges that holds 65534 ids");
+	cr_assert_eq(sl_subids_find_in(u, g, "bob", 1001, 70001, &ids, why, sizeof(why)), -1);
+	cr_expect(strstr(why, "a range of 70001 ids for bob in ") && strstr(why, u), "%s", why);
+	cr_assert_eq(sl_subids_find_in(u, g, "carol", 1002, 1, &ids, why, sizeof(why)), -1);
+	cr_expect(strstr(why, "for carol in ") && strstr(why, "'carol:100000:65536'"), "%s", why);
+	cr_assert_eq(sl_subids_find_in(u, "/nonexistent/subgid", "alice", 1000, 1, &ids, why, sizeof(why)), -1);
+	cr_expect(strstr(why, "/nonexistent/subgid"), "%s", why);
+	unlink(u);
+	unlink(g);
+}

@@ -274,11 +274,17 @@ struct sl_invariant {                /* checked by `shmlife explore`       */
 	struct sl_step *expect;          /* an SL_OP_EXPECT step               */
 };
 
+enum { SL_NEEDS_ROOT = 1, SL_NEEDS_HOST_ROOT = 2 }; /* sl_scenario.needs_root */
+
 struct sl_scenario {
 	char *name, *description, *file;
 	char **tags; int ntags;
 	/* requirements: unmet means SKIP with the reason */
-	int needs_root;
+	int needs_root;                  /* SL_NEEDS_ROOT: `requires: root`, root of
+					  * the scenario's namespaces with every id
+					  * (root, or a plain user whose subordinate
+					  * ids are mapped: subid.h); SL_NEEDS_HOST_ROOT:
+					  * `requires: host-root`, the machine's root */
 	int min_kernel_major, min_kernel_minor;
 	char **programs; int nprograms;  /* requires: program NAME [-- package P]: SKIP
 					  * unless each is found in PATH (or beside

@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <grp.h>
 #include <pwd.h>
 #include <sched.h>
 #include <signal.h>
@@ -43,6 +44,7 @@
 
 #include "conductor.h"
 #include "sandbox.h"
+#include "subid.h"
 #include "shmlife/valgrind.h"
 #include "util.h"
 #include "wire.h"
@@ -83,6 +85,9 @@ struct sandbox_req {
 	uid_t uid;
 	gid_t gid;
 	const char *scratch;             /* the scenario's scratch folder, or NULL */
+	int subids;                      /* not root, actors of other ids: map ids */
+	struct sl_subids ids;            /* ... these, with newuidmap (subid.h)    */
+	int sync[2];                     /* the child waits on [0] for the maps    */
 };
 
 /* Loopback up in the scenario's own network namespace (it starts down). */
@@ -180,14 +185,36 @@ static void die_with_harness(int harness_pidfd)
 	close(harness_pidfd);
 }
 
+/* Waits, unmapped, until the parent has mapped the user namespace's
+ * subordinate ids (subid.h): the parent closes its end, having said
+ * nothing if all went well, else why not. */
+static void await_subid_maps(const struct sandbox_req *q)
+{
+	close(q->sync[1]);
+	char why[512];
+	size_t got = 0;
+	ssize_t n;
+	while (got < sizeof(why) - 1 &&
+	       ((n = read(q->sync[0], why + got, sizeof(why) - 1 - got)) > 0 || (n < 0 && errno == EINTR)))
+		got += n > 0 ? (size_t)n : 0;
+	close(q->sync[0]);
+	if (got == 0)
+		return;
+	why[got] = '\0';
+	sl_send_verdict(q->fd, SL_BROK, "cannot map the ids of the scenario's actors into its user namespace: %s", why);
+	_exit(3);
+}
+
 /* The child of the clone: maps its user namespace (not root), ties itself
  * to the harness, leaves the harness's session, and becomes the conductor. */
 static void conductor_enter(const struct sandbox_req *q, int harness_pidfd) __attribute__((noreturn));
 static void conductor_enter(const struct sandbox_req *q, int harness_pidfd)
 {
 	int fd = q->fd;
+	if (q->subids)
+		await_subid_maps(q);
 	close_other_fds(fd, harness_pidfd);
-	if (q->user_ns && map_user_namespace(q->uid, q->gid) < 0) {
+	if (q->user_ns && !q->subids && map_user_namespace(q->uid, q->gid) < 0) {
 		sl_send_verdict(fd, SL_SKIP, "not root and no user namespace to be root in: %s", strerror(errno));
 		_exit(0);
 	}
@@ -223,17 +250,28 @@ static int single_threaded(void)
 
 /* The raw clone into the namespaces, from a single-threaded process: the
  * child becomes the conductor.  Its pid, or -1 with errno. */
-static pid_t clone_conductor(const struct sandbox_req *q)
+static pid_t clone_conductor(const struct sandbox_req *req)
 {
+	struct sandbox_req q = *req;
+	if (q.subids && pipe2(q.sync, O_CLOEXEC) < 0)
+		return -1;
 	int parent_pidfd = sl_pidfd_open(getpid());
 	fflush(NULL); /* no buffered output may be written twice */
 	/* a fork (no new stack, SIGCHLD at the end) that enters the namespaces */
-	pid_t pid = (pid_t)syscall(SYS_clone, q->flags | SIGCHLD, NULL, NULL, NULL, NULL);
+	pid_t pid = (pid_t)syscall(SYS_clone, q.flags | SIGCHLD, NULL, NULL, NULL, NULL);
 	if (pid == 0)
-		conductor_enter(q, parent_pidfd);
+		conductor_enter(&q, parent_pidfd);
 	int saved = errno;
 	if (parent_pidfd >= 0)
 		close(parent_pidfd);
+	if (q.subids) {
+		close(q.sync[0]);
+		char why[512];
+		if (pid > 0 && sl_subids_map(pid, &q.ids, why, sizeof(why)) < 0 &&
+		    sl_write_all(q.sync[1], why, strlen(why)) < 0) { /* it ends as it reads EOF: BROK without why */
+		}
+		close(q.sync[1]); /* it may go on */
+	}
 	errno = saved;
 	return pid;
 }
@@ -266,11 +304,53 @@ static void keeper_main(const struct sandbox_req *q, int harness_pidfd)
 	_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 3);
 }
 
+/* The highest uid or gid an actor takes (its uid=, gid=, or user='s uid,
+ * gid and groups), at least 1; 0 if every actor keeps the harness's. */
+static unsigned long ids_needed(const struct sl_scenario *s)
+{
+	unsigned long need = 0;
+	for (int i = 0; i < s->nactors; i++) {
+		const struct sl_actor_def *a = &s->actors[i];
+		if (a->has_ids) {
+			need = need > 1 ? need : 1;
+			need = need > a->uid ? need : a->uid;
+			need = need > a->gid ? need : a->gid;
+		}
+		const struct passwd *pw = a->user ? getpwnam(a->user) : NULL;
+		if (!pw)
+			continue;
+		need = need > 1 ? need : 1;
+		need = need > pw->pw_uid ? need : pw->pw_uid;
+		need = need > pw->pw_gid ? need : pw->pw_gid;
+		int n = 64;
+		gid_t *groups = malloc(sizeof(*groups) * (size_t)n);
+		if (groups && getgrouplist(a->user, pw->pw_gid, groups, &n) < 0) { /* n is how many it has */
+			gid_t *more = realloc(groups, sizeof(*groups) * (size_t)n);
+			groups = more ? more : groups;
+			if (!more || getgrouplist(a->user, pw->pw_gid, groups, &n) < 0)
+				n = 0;
+		}
+		for (int g = 0; groups && g < n; g++)
+			need = need > groups[g] ? need : groups[g];
+		free(groups);
+	}
+	return need;
+}
+
 pid_t sl_sandbox_start(const struct sl_scenario *s, const struct sl_run_options *o, int fd, const char *scratch,
 		       enum sl_outcome *outcome, char *why, size_t len)
 {
 	struct sandbox_req q = { .s = s, .o = o, .fd = fd, .uid = geteuid(), .gid = getegid(), .scratch = scratch };
 	q.user_ns = q.uid != 0;
+	unsigned long need = ids_needed(s);
+	if (q.user_ns && (need || s->needs_root)) {
+		if (sl_subids_find(need, &q.ids, why, len) < 0) {
+			*outcome = SL_SKIP;
+			errno = EPERM;
+			return -1;
+		}
+		q.subids = 1;
+	}
 	q.flags = CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWNS | (q.user_ns ? CLONE_NEWUSER : 0) |
 		  (s->host_network ? 0 : CLONE_NEWNET);
 	pid_t pid;
@@ -307,32 +387,18 @@ static int kernel_older_than(int major, int minor, char *release, size_t len)
 	return ma < major || (ma == major && mi < minor);
 }
 
-/* 1 if exec would find the program: a path, or a name in PATH, beside
- * shmlife, or in the installed programs' folder (actor.c, exec_program). */
-static int program_found(const char *name)
-{
-	if (strchr(name, '/'))
-		return access(name, X_OK) == 0;
-	char path[4096];
-	const char *env = getenv("PATH");
-	char *dirs = strdup(env ? env : "/usr/local/bin:/usr/bin:/bin");
-	for (char *save = NULL, *d = dirs ? strtok_r(dirs, ":", &save) : NULL; d; d = strtok_r(NULL, ":", &save)) {
-		snprintf(path, sizeof(path), "%s/%s", *d ? d : ".", name);
-		if (access(path, X_OK) == 0) {
-			free(dirs);
-			return 1;
-		}
-	}
-	free(dirs);
-	return (sl_exe_relative(path, sizeof(path), "", name) == 0 && access(path, X_OK) == 0) ||
-	       (sl_exe_relative(path, sizeof(path), SHMLIFE_PROGRAMS_REL, name) == 0 && access(path, X_OK) == 0);
-}
-
 const char *sl_requirements_unmet(const struct sl_scenario *s, char *buf, size_t len)
 {
 	char release[128] = "";
-	if (s->needs_root && geteuid() != 0) {
-		snprintf(buf, len, "needs root (running as uid %u)", (unsigned)geteuid());
+	unsigned long need = geteuid() != 0 ? ids_needed(s) : 0;
+	struct sl_subids ids;
+	char why[400];
+	if (s->needs_root == SL_NEEDS_HOST_ROOT && geteuid() != 0) {
+		snprintf(buf, len, "needs the machine's root (running as uid %u)", (unsigned)geteuid());
+		return buf;
+	}
+	if (s->needs_root && geteuid() != 0 && sl_subids_find(need, &ids, why, sizeof(why)) < 0) {
+		snprintf(buf, len, "needs root (running as uid %u), %s", (unsigned)geteuid(), why);
 		return buf;
 	}
 	for (int i = 0; i < s->nactors; i++) {
@@ -341,15 +407,16 @@ const char *sl_requirements_unmet(const struct sl_scenario *s, char *buf, size_t
 				 s->actors[i].user);
 			return buf;
 		}
-		if (s->actors[i].user && geteuid() != 0) {
-			snprintf(buf, len, "actor %s runs as user %s: needs root", s->actors[i].name, s->actors[i].user);
-			return buf;
-		}
-		if (s->actors[i].has_ids && geteuid() != 0) {
-			snprintf(buf, len, "actor %s runs as uid %u: needs root", s->actors[i].name,
-				 (unsigned)s->actors[i].uid);
-			return buf;
-		}
+	}
+	if (need && sl_subids_find(need, &ids, why, sizeof(why)) < 0) {
+		const struct sl_actor_def *a = s->actors;
+		while (!a->user && !a->has_ids)
+			a++;
+		if (a->user)
+			snprintf(buf, len, "actor %s runs as user %s: needs root, %s", a->name, a->user, why);
+		else
+			snprintf(buf, len, "actor %s runs as uid %u: needs root, %s", a->name, (unsigned)a->uid, why);
+		return buf;
 	}
 	if (s->min_kernel_major && kernel_older_than(s->min_kernel_major, s->min_kernel_minor, release, sizeof(release))) {
 		snprintf(buf, len, "needs kernel >= %d.%d (this is %s)", s->min_kernel_major, s->min_kernel_minor,
@@ -370,7 +437,8 @@ const char *sl_requirements_unmet(const struct sl_scenario *s, char *buf, size_t
 	}
 	for (int i = 0; i < s->nprograms; i++) {
 		const char *name = s->programs[i], *package = name + strlen(name) + 1;
-		if (program_found(name))
+		char path[4096];
+		if (sl_program_find(name, path, sizeof(path)) == 0)
 			continue;
 		if (*package)
 			snprintf(buf, len, "needs the program %s (apt-get install %s)", name, package);

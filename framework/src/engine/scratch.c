@@ -2,9 +2,13 @@
  * it before the conductor starts and removes it after the conductor has
  * ended (so nothing of the scenario still writes there); a harness killed
  * by SIGKILL cannot, so the next harness sweeps the folders of harnesses
- * that are gone (their pid is in the name). */
+ * that are gone (their pid is in the name).  A plain user's actors of
+ * other ids (subid.h) leave files it cannot remove: it removes those as
+ * root of a user namespace where their ids are mapped. */
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <errno.h>
 #include <ftw.h>
 #include <signal.h>
@@ -12,9 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "scratch.h"
+#include "subid.h"
 
 #define SCRATCH_PREFIX "shmlife-"
 
@@ -91,10 +97,79 @@ static int remove_one(const char *path, const struct stat *st, int flag, struct 
 	return rc < 0 && errno != ENOENT ? -1 : 0;
 }
 
-int sl_scratch_remove(const char *path)
+static int remove_tree(const char *path)
 {
 	/* depth first, not following links, not crossing into another file system */
 	return nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) != 0 ? -1 : 0;
+}
+
+/* Reads one byte, or 0 at EOF: the other side's "go on". */
+static int await_byte(int fd)
+{
+	char c;
+	ssize_t n;
+	while ((n = read(fd, &c, 1)) < 0 && errno == EINTR)
+		;
+	return n == 1;
+}
+
+/* A plain user whose actors were other ids (subid.h) cannot remove what
+ * they left in folders of their own: a child does, as root of a user
+ * namespace where those ids are mapped as they were in the scenario's.
+ * 0, or -1 with errno (EPERM: no ids to map, or it could not). */
+static int remove_tree_as_mapped(const char *path)
+{
+	struct sl_subids ids;
+	char why[400];
+	int ready[2], go[2];
+	if (sl_subids_find(1, &ids, why, sizeof(why)) < 0) {
+		errno = EPERM;
+		return -1;
+	}
+	if (pipe2(ready, O_CLOEXEC) < 0)
+		return -1;
+	if (pipe2(go, O_CLOEXEC) < 0) {
+		int saved = errno;
+		close(ready[0]);
+		close(ready[1]);
+		errno = saved;
+		return -1;
+	}
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(ready[0]);
+		close(go[1]);
+		if (unshare(CLONE_NEWUSER) < 0 || write(ready[1], "u", 1) != 1)
+			_exit(2);
+		close(ready[1]);
+		_exit(await_byte(go[0]) && remove_tree(path) == 0 ? 0 : 1);
+	}
+	close(ready[1]);
+	close(go[0]);
+	int ok = pid > 0 && await_byte(ready[0]) && sl_subids_map(pid, &ids, why, sizeof(why)) == 0;
+	if (ok && write(go[1], "g", 1) != 1)
+		ok = 0;
+	close(ready[0]);
+	close(go[1]); /* EOF without "g": it ends without removing */
+	int st = 0;
+	while (pid > 0 && waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			break;
+	if (pid > 0 && ok && WIFEXITED(st) && WEXITSTATUS(st) == 0)
+		return 0;
+	errno = EPERM;
+	return -1;
+}
+
+int sl_scratch_remove(const char *path)
+{
+	if (remove_tree(path) == 0)
+		return 0;
+	int saved = errno;
+	if (geteuid() != 0 && remove_tree_as_mapped(path) == 0)
+		return 0;
+	errno = saved;
+	return -1;
 }
 
 int sl_scratch_sweep(const char *root)

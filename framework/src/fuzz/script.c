@@ -380,7 +380,7 @@ int sl_scenario_write_script(FILE *out, const struct sl_scenario *s)
 		fputc('\n', out);
 	}
 	if (s->needs_root)
-		fprintf(out, "requires: root\n");
+		fprintf(out, "requires: %s\n", s->needs_root == SL_NEEDS_HOST_ROOT ? "host-root" : "root");
 	for (int i = 0; i < s->nsysctls; i++)
 		fprintf(out, "sysctl: %s = %s\n", s->sysctls[i].name, s->sysctls[i].value);
 	if (s->leak_expected)

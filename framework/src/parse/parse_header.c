@@ -388,14 +388,16 @@ static int require_program(struct slp_parser *p)
 
 static int header_requires(struct slp_parser *p)
 {
-	static const char *const kinds[] = { "root", "kernel", "sysctl", "program", NULL };
+	static const char *const kinds[] = { "root", "host-root", "kernel", "sysctl", "program", NULL };
 	for (;;) {
 		const struct slp_token *t = slp_peek(p);
 		if (t->kind != TK_WORD)
-			return slp_expected(p, "a requirement: root, kernel >= N.N or sysctl NAME = VALUE");
+			return slp_expected(p, "a requirement: root, host-root, kernel >= N.N, sysctl NAME = VALUE or program NAME");
 		slp_next(p);
 		if (strcmp(t->text, "root") == 0) {
-			p->s->needs_root = 1;
+			p->s->needs_root = p->s->needs_root > SL_NEEDS_ROOT ? p->s->needs_root : SL_NEEDS_ROOT;
+		} else if (strcmp(t->text, "host-root") == 0) {
+			p->s->needs_root = SL_NEEDS_HOST_ROOT;
 		} else if (strcmp(t->text, "kernel") == 0) {
 			if (require_kernel(p, t))
 				return -1;
@@ -413,7 +415,7 @@ static int header_requires(struct slp_parser *p)
 				return slp_error(p, t->col, "unknown requirement '%.40s'; did you mean '%s'?",
 						 t->text, slp_suggest_best(&sg));
 			return slp_error(p, t->col,
-					 "unknown requirement '%.40s': write root, kernel >= N.N, sysctl NAME = VALUE "
+					 "unknown requirement '%.40s': write root, host-root, kernel >= N.N, sysctl NAME = VALUE "
 					 "or program NAME [package P]",
 					 t->text);
 		}

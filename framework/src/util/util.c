@@ -173,6 +173,33 @@ int sl_exe_relative(char *buf, size_t len, const char *rel, const char *name)
 	return w < 0 || (size_t)w >= len - dir ? -1 : 0;
 }
 
+int sl_program_find(const char *name, char *path, size_t len)
+{
+	if (strchr(name, '/')) {
+		if ((size_t)snprintf(path, len, "%s", name) >= len) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		return access(path, X_OK);
+	}
+	const char *env = getenv("PATH");
+	const char *dirs = env ? env : "/usr/local/bin:/usr/bin:/bin";
+	for (const char *d = dirs;; d++) {
+		size_t n = strcspn(d, ":");
+		int w = snprintf(path, len, "%.*s/%s", n ? (int)n : 1, n ? d : ".", name);
+		if (w > 0 && (size_t)w < len && access(path, X_OK) == 0)
+			return 0;
+		d += n;
+		if (!*d)
+			break;
+	}
+	if ((sl_exe_relative(path, len, "", name) == 0 && access(path, X_OK) == 0) ||
+	    (sl_exe_relative(path, len, SHMLIFE_PROGRAMS_REL, name) == 0 && access(path, X_OK) == 0))
+		return 0;
+	errno = ENOENT;
+	return -1;
+}
+
 /* ---- files ------------------------------------------------------------------------ */
 
 static int write_all(int fd, const char *p, size_t len)
