@@ -198,18 +198,11 @@ struct session {
 	int stopped;                     /* a signal stopped the runner        */
 };
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void progress(struct session *z, int final)
 {
 	if (z->a->quiet || !z->tty)
 		return;
-	double secs = (double)(now_ms() - z->t0_ms) / 1000.0;
+	double secs = (double)(sl_run_clock_ms() - z->t0_ms) / 1000.0;
 	fprintf(stderr, "\r\033[Kfuzz seed %" PRIu64 ": %lld runs, %.1f runs/s, %d divergence%s%s", z->a->seed, z->runs,
 		secs > 0 ? (double)z->runs / secs : 0.0, z->ndiv, z->ndiv == 1 ? "" : "s", final ? "\n" : "");
 	fflush(stderr);
@@ -415,7 +408,7 @@ static int fuzz_loop(struct session *z)
 				break;
 			if ((long long)run + n > z->a->runs)
 				n = (int)(z->a->runs - (long long)run);
-		} else if (now_ms() >= deadline) {
+		} else if (sl_run_clock_ms() >= deadline) {
 			break;
 		}
 		int sig = run_batch(z, run, n);
@@ -530,7 +523,7 @@ int cmd_fuzz(int argc, char **argv)
 	sl_run_options_default(&z->run);
 	z->run.quiet = 1;
 	z->tty = isatty(STDERR_FILENO);
-	z->t0_ms = now_ms();
+	z->t0_ms = sl_run_clock_ms();
 	fprintf(stderr, "shmlife fuzz: seed %" PRIu64 " (replay: shmlife fuzz --seed %" PRIu64 ")\n", a.seed, a.seed);
 	int sig = fuzz_loop(z);
 	progress(z, 1);

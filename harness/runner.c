@@ -103,13 +103,6 @@ void runner_test_raise(const char *moment)
 	}
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* ---- the pool ----------------------------------------------------------- */
 
 struct slot {
@@ -203,7 +196,7 @@ static void finish_slot(struct pool *p, struct slot *s)
  * needs no waiting), and the pollfds of the running jobs. */
 static int prepare_poll(struct pool *p, int *npfds)
 {
-	int64_t now = now_ms(), wait = -1;
+	int64_t now = sl_run_clock_ms(), wait = -1;
 
 	*npfds = 0;
 	for (int i = 0; i < p->nslots; i++) {
@@ -244,7 +237,7 @@ static int wait_for_jobs(struct pool *p, int npfds, int wait_ms)
 
 static void service_jobs(struct pool *p, int npfds)
 {
-	int64_t now = now_ms();
+	int64_t now = sl_run_clock_ms();
 
 	for (int k = 0; k < npfds; k++) {
 		struct slot *s = &p->slots[p->pfd_slot[k]];

@@ -809,3 +809,46 @@ Test(observe_ipcs, hung_ipcs_is_killed_and_reaped)
 	cr_expect_eq(waitpid(-1, NULL, WNOHANG), -1, "no child is left behind");
 	cr_expect_eq(errno, ECHILD);
 }
+
+/* ---- the one /proc/PID/stat reader (util/proc_stat.c) ---- */
+#include "../framework/src/util/proc_stat.h"
+
+Test(proc_stat, fields_22_and_52_are_the_start_time_and_a_zombies_status)
+{
+	char line[1024];
+	int n = snprintf(line, sizeof(line), "42 (a) b) Z 1 42 42 0 -1");
+	for (int field = 9; field <= 52; field++)
+		n += snprintf(line + n, sizeof(line) - (size_t)n, " %d", field == 22 ? 123456 : field == 52 ? 2816 : 0);
+	struct sl_proc_stat st;
+	cr_assert_eq(sl_proc_stat_parse(line, &st), 0, "%s", line);
+	cr_expect_str_eq(st.comm, "a) b");
+	cr_expect_eq(st.state, 'Z');
+	cr_expect_eq(st.starttime, 123456ULL);
+	cr_expect_eq(st.exit_code, 2816);
+	cr_expect(sl_proc_stat_ended(st.state));
+	cr_assert_eq(sl_proc_stat_parse("42 (a) S 1 42 42 0 -1", &st), 0, "an old kernel's short line");
+	cr_expect_eq(st.starttime, 0ULL);
+	cr_expect_eq(st.exit_code, -1);
+}
+
+Test(proc_stat, a_real_zombie_shows_its_exit_status)
+{
+	pid_t pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0)
+		_exit(11);
+	siginfo_t si;
+	memset(&si, 0, sizeof(si));
+	cr_assert_eq(waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT), 0, "waitid: %s", strerror(errno));
+	struct sl_proc_stat st;
+	cr_assert_eq(sl_proc_stat_read(pid, &st), 0, "%s", strerror(errno));
+	cr_expect_eq(st.pid, pid);
+	cr_expect_eq(st.ppid, getpid());
+	cr_expect_eq(st.state, 'Z');
+	cr_expect_eq(st.exit_code, 11 << 8);
+	cr_expect_gt(st.starttime, 0ULL);
+	int status;
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_expect_eq(sl_proc_stat_read(pid, &st), -1, "a reaped process has no stat");
+	cr_expect(errno == ENOENT || errno == ESRCH, "%s", strerror(errno));
+}

@@ -62,6 +62,15 @@ int sl_timeout_mul_from_env(double *mul);
  * and scenario limit is, declared by a script or by the options. */
 int sl_run_scaled_ms(const struct sl_run_options *o, int ms);
 
+/* Milliseconds on the clock that every deadline and duration of a run is
+ * measured on (CLOCK_MONOTONIC, never set back): for a caller's own
+ * deadlines and elapsed times beside a run's.  Thread- and fork-safe.
+ *
+ *   int64_t t0 = sl_run_clock_ms();  ... run ...
+ *   printf("%lld ms\n", (long long)(sl_run_clock_ms() - t0));
+ */
+int64_t sl_run_clock_ms(void);
+
 /* Runs `s` to its end.  Returns 0 and fills `r` (sl_result_init'ed by the
  * callee; free with sl_result_free) whatever the outcome; -1 only if the
  * harness itself could not start (errno set).  Requirements not met give

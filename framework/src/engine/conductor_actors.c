@@ -25,26 +25,16 @@
 #include "actor.h"
 #include "conductor.h"
 #include "inject.h"
+#include "proc_stat.h"
 #include "util.h"
 
 /* exit_code, the last field of /proc/PID/stat, of a zombie. */
 static int zombie_status(pid_t pid, int *status)
 {
-	char path[64], buf[1024];
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	if (sl_read_text(path, buf, sizeof(buf)) < 0)
+	struct sl_proc_stat st;
+	if (sl_proc_stat_read(pid, &st) < 0 || (st.state != 'Z' && st.state != 'X') || st.exit_code < 0)
 		return -1;
-	char *p = strrchr(buf, ')');
-	if (!p || p[1] != ' ' || (p[2] != 'Z' && p[2] != 'X'))
-		return -1;
-	char *last = strrchr(buf, ' ');
-	while (last && last > p && last[1] == '\0') { /* trailing newline/space */
-		*last = '\0';
-		last = strrchr(buf, ' ');
-	}
-	if (!last)
-		return -1;
-	*status = atoi(last + 1);
+	*status = st.exit_code;
 	return 0;
 }
 

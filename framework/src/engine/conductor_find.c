@@ -16,6 +16,7 @@
 
 #include "conductor.h"
 #include "shmlife/observe.h"
+#include "proc_stat.h"
 #include "util.h"
 
 #define FIND_MAX 8 /* matches named in a failure */
@@ -32,28 +33,12 @@ static int is_running_actor(const struct conductor *c, pid_t pid)
  * comm; its parent and start time (clock ticks since boot) too. */
 static int has_comm(pid_t pid, const char *comm, pid_t *ppid, unsigned long long *start)
 {
-	char path[64], buf[1024];
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	struct sl_proc_stat st;
+	if (sl_proc_stat_read(pid, &st) < 0)
 		return 0;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	struct sl_process_obs o;
-	memset(&o, 0, sizeof(o));
-	if (sl_parse_proc_stat(buf, &o) < 0)
-		return 0;
-	*ppid = o.ppid;
-	*start = 0;
-	const char *f = strrchr(buf, ')');
-	for (int field = 2; f && *f && field < 22; field++) /* after ')' is field 3; starttime is 22 */
-		f = strchr(f + 1, ' ');
-	if (f)
-		*start = strtoull(f + 1, NULL, 10);
-	return o.state != 'Z' && o.state != 'X' && o.state != 'x' && (strcmp(comm, "*") == 0 || strcmp(o.comm, comm) == 0);
+	*ppid = st.ppid;
+	*start = st.starttime;
+	return !sl_proc_stat_ended(st.state) && (strcmp(comm, "*") == 0 || strcmp(st.comm, comm) == 0);
 }
 
 /* The pid a pid file names (its first line), or -1. */

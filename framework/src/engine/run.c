@@ -82,6 +82,11 @@ int sl_run_scaled_ms(const struct sl_run_options *o, int ms)
 	return scaled < 1 ? 1 : (int)scaled;
 }
 
+int64_t sl_run_clock_ms(void)
+{
+	return sl_now_ms();
+}
+
 void sl_run_options_default(struct sl_run_options *o)
 {
 	memset(o, 0, sizeof(*o));

@@ -52,6 +52,7 @@
 #include <unistd.h>
 
 #include "inject.h"
+#include "proc_stat.h"
 #include "util.h"
 
 #if defined(__x86_64__)
@@ -533,18 +534,8 @@ static int answer(int listener, uint64_t id, int err, unsigned flags)
 /* One of: 'T'/'t' stopped, 'Z'/'X' ended, '?' gone, or the state letter. */
 static char task_state(pid_t pid)
 {
-	char path[64], buf[512];
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return '?';
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return '?';
-	buf[n] = '\0';
-	const char *paren = strrchr(buf, ')');
-	return paren && paren[1] == ' ' ? paren[2] : '?';
+	struct sl_proc_stat st;
+	return sl_proc_stat_read(pid, &st) < 0 ? '?' : st.state;
 }
 
 /* A signal set of /proc/PID/status ("SigBlk:\t0000000000010000"). */

@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "shmlife/observe.h"
+#include "util.h"
 
 #define IPCS_TIMEOUT_MS 5000
 #define IPCS_EXEC_FAILED 127
@@ -155,16 +156,9 @@ static void scan_bytes(struct ipcs_scan *s, const char *b, size_t n)
 
 /* ---- running ipcs ------------------------------------------------------------ */
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int remaining_ms(int64_t deadline)
 {
-	int64_t left = deadline - now_ms();
+	int64_t left = deadline - sl_now_ms();
 	return left < 0 ? 0 : (int)left;
 }
 
@@ -310,7 +304,7 @@ static void abandon(pid_t pid)
 static int run_ipcs(struct ipcs_scan *scan)
 {
 	int fds[2];
-	int64_t deadline = now_ms() + IPCS_TIMEOUT_MS;
+	int64_t deadline = sl_now_ms() + IPCS_TIMEOUT_MS;
 	char **env = c_locale_env();
 
 	if (!env)

@@ -20,93 +20,33 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "proc_stat.h"
 #include "shmlife/observe.h"
 
 /* ---- /proc/PID/stat ----------------------------------------------------------- */
 
-/* A decimal int at *p after blanks, ending at a blank or the end. */
-static int next_int(const char **p, int *out)
+/* "pid (comm) state ppid pgrp session tty_nr tpgid ...", read by the one
+ * parser of it (util/proc_stat.c). */
+static void from_proc_stat(const struct sl_proc_stat *st, struct sl_process_obs *p)
 {
-	const char *s = *p;
-	while (*s == ' ')
-		s++;
-	const char *d = (*s == '-') ? s + 1 : s;
-	if (*d < '0' || *d > '9')
-		return -1;
-	char *end;
-	errno = 0;
-	long v = strtol(s, &end, 10);
-	if (errno || v < INT_MIN || v > INT_MAX)
-		return -1;
-	if (*end != ' ' && *end != '\n' && *end != '\0')
-		return -1;
-	*out = (int)v;
-	*p = end;
-	return 0;
+	size_t len = strnlen(st->comm, sizeof(p->comm) - 1); /* a kernel comm has 15 at most */
+	memcpy(p->comm, st->comm, len);
+	p->comm[len] = '\0';
+	p->pid = st->pid;
+	p->state = st->state;
+	p->ppid = st->ppid;
+	p->pgid = st->pgid;
+	p->sid = st->sid;
+	p->tty_nr = st->tty_nr;
+	p->tpgid = st->tpgid;
 }
 
-/* "pid (comm) state ppid pgrp session tty_nr tpgid ...".  comm may hold
- * blanks and parentheses: it runs from the first '(' to the last ')'. */
 int sl_parse_proc_stat(const char *text, struct sl_process_obs *p)
 {
-	int pid, ppid, pgid, sid, tty_nr, tpgid;
-	const char *s = text;
-
-	if (!text || !p || next_int(&s, &pid) || pid < 0)
+	struct sl_proc_stat st;
+	if (!p || sl_proc_stat_parse(text, &st) < 0)
 		return -1;
-	if (s[0] != ' ' || s[1] != '(')
-		return -1;
-	const char *comm = s + 2;
-	const char *close = strrchr(comm, ')');
-	if (!close || close[1] != ' ')
-		return -1;
-	char state = close[2];
-	int letter = (state >= 'A' && state <= 'Z') || (state >= 'a' && state <= 'z');
-	if (!letter || close[3] != ' ')
-		return -1;
-	s = close + 3;
-	if (next_int(&s, &ppid) || next_int(&s, &pgid) || next_int(&s, &sid) ||
-	    next_int(&s, &tty_nr) || next_int(&s, &tpgid))
-		return -1;
-	size_t len = (size_t)(close - comm);
-	if (len >= sizeof(p->comm))
-		len = sizeof(p->comm) - 1;
-	memcpy(p->comm, comm, len);
-	p->comm[len] = '\0';
-	p->pid = pid;
-	p->state = state;
-	p->ppid = ppid;
-	p->pgid = pgid;
-	p->sid = sid;
-	p->tty_nr = tty_nr;
-	p->tpgid = tpgid;
-	return 0;
-}
-
-/* Reads a whole small file (read(2), not line by line: comm may hold '\n'). */
-static int read_small(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	size_t used = 0;
-
-	if (fd == -1)
-		return -1;
-	while (used + 1 < size) {
-		ssize_t got = read(fd, buf + used, size - 1 - used);
-		if (got == -1 && errno == EINTR)
-			continue;
-		if (got == -1) {
-			int saved = errno;
-			close(fd);
-			errno = saved;
-			return -1;
-		}
-		if (got == 0)
-			break;
-		used += (size_t)got;
-	}
-	buf[used] = '\0';
-	close(fd);
+	from_proc_stat(&st, p);
 	return 0;
 }
 
@@ -277,8 +217,7 @@ static void read_cwd(pid_t pid, struct sl_process_obs *p)
 
 int observe_process(pid_t pid, struct sl_process_obs *out)
 {
-	char path[64];
-	char stat[2048];
+	struct sl_proc_stat st;
 
 	if (!out || pid <= 0) {
 		errno = EINVAL;
@@ -288,18 +227,14 @@ int observe_process(pid_t pid, struct sl_process_obs *out)
 	out->pid = (int)pid;
 	out->umask = -1;
 	out->devtty_errno = -1;
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (read_small(path, stat, sizeof(stat)) == -1) {
+	if (sl_proc_stat_read(pid, &st) == -1) {
 		if (errno == ENOENT || errno == ESRCH)
 			return 0; /* gone: alive = 0 */
 		return -1;
 	}
-	if (sl_parse_proc_stat(stat, out) == -1) {
-		errno = EPROTO;
-		return -1;
-	}
+	from_proc_stat(&st, out);
 	out->pid = (int)pid; /* as asked, whatever namespace /proc shows */
-	out->alive = out->state != 'Z' && out->state != 'X' && out->state != 'x';
+	out->alive = !sl_proc_stat_ended(out->state);
 	/* the rest may vanish under us if the process ends meanwhile */
 	(void)read_status(pid, out);
 	(void)read_fds(pid, out);
