@@ -23,6 +23,7 @@
 
 #include "report_common.h"
 #include "report_html_internal.h"
+#include "shmlife/claims.h"
 #include "shmlife/report_html.h"
 
 /* ---- the page's frame --------------------------------------------------------- */
@@ -406,30 +407,32 @@ static void memcheck_summary(const struct page *p)
 
 /* ---- one scenario ------------------------------------------------------------------------ */
 
-static void claim_verdict(FILE *out, const struct sl_report_item *it, const struct sl_claim *c)
+/* The claim's verdict as claims.c judges it (sl_claim_judge), with the
+ * reason where it was not settled or not checked. */
+static void claim_verdict(FILE *out, const struct sl_report_item *it, int claim)
 {
 	const struct sl_result *r = &it->result;
-	switch (r->outcome) {
-	case SL_PASS:
-		fputs(c->kernel_agrees ? "<span class=\"agree\">agrees</span>" : "<span class=\"disagree\">disagrees</span>",
-		      out);
-		break;
-	case SL_FAIL:
-		fputs("<span class=\"unsettled\">the kernel did something else: ", out);
-		rh_text(out, r->reason);
-		fputs("</span>", out);
-		break;
-	case SL_SKIP:
+	struct sl_claim_finding f;
+	sl_claim_judge(it->scenario, claim, r, &f);
+	switch (f.verdict) {
+	case SL_CLAIM_AGREES:
+		fputs("<span class=\"agree\">agrees</span>", out);
+		return;
+	case SL_CLAIM_DISAGREES:
+		fputs("<span class=\"disagree\">disagrees</span>", out);
+		return;
+	case SL_CLAIM_UNCHECKED:
 		fputs("<span class=\"unchecked\">not checked here: ", out);
-		rh_text(out, r->reason);
-		fputs("</span>", out);
 		break;
-	default:
-		fprintf(out, "<span class=\"unsettled\">not settled (%s): ", sl_outcome_name(r->outcome));
-		rh_text(out, r->reason);
-		fputs("</span>", out);
+	case SL_CLAIM_UNSETTLED:
+		if (r->outcome == SL_FAIL)
+			fputs("<span class=\"unsettled\">the kernel did something else: ", out);
+		else
+			fprintf(out, "<span class=\"unsettled\">not settled (%s): ", sl_outcome_name(r->outcome));
 		break;
 	}
+	rh_text(out, r->reason);
+	fputs("</span>", out);
 }
 
 static void claim_evidence(FILE *out, const struct sl_report_item *it, int claim)
@@ -477,7 +480,7 @@ static void claims_table(FILE *out, const struct sl_report_item *it)
 		fputs("</td><td>", out);
 		rh_text(out, cl->source);
 		fputs("</td><td>", out);
-		claim_verdict(out, it, cl);
+		claim_verdict(out, it, c);
 		fputs("</td><td>", out);
 		claim_evidence(out, it, c);
 		fputs("</td></tr>\n", out);
