@@ -118,206 +118,15 @@ static int parse_args(int argc, char **argv, struct claims_args *a)
 
 /* ---- what the trace says ------------------------------------------------------ */
 
-/* The trace entry of step `step`, or NULL if it never ran. */
-static const struct sl_trace_entry *entry_of_step(const struct sl_result *r, int step)
-{
-	for (int k = 0; k < r->ntrace; k++)
-		if (r->trace[k].kind == SL_ENTRY_STEP && r->trace[k].step == step)
-			return &r->trace[k];
-	return NULL;
-}
-
-/* What a bound name held: the result of the step that bound it. */
-static int slot_value(const struct sl_scenario *s, const struct sl_result *r, int slot, long long *v)
-{
-	for (int k = 0; k < r->ntrace; k++) {
-		const struct sl_trace_entry *e = &r->trace[k];
-		if (e->kind == SL_ENTRY_STEP && e->step >= 0 && e->step < s->nsteps &&
-		    s->steps[e->step].bind == slot && e->err == 0 && !e->signal) {
-			*v = e->ret;
-			return 0;
-		}
-	}
-	return -1;
-}
-
-/* An actor's pid: the last entry it performed before entry `upto`. */
-static int actor_pid(const struct sl_result *r, int actor, int upto)
-{
-	int pid = 0;
-	for (int k = 0; k < upto && k < r->ntrace; k++)
-		if (r->trace[k].actor == actor && r->trace[k].pid > 0)
-			pid = r->trace[k].pid;
-	return pid;
-}
-
-/* ---- observed values ------------------------------------------------------------- */
-
-/* What a predicate's value stood for, when it was a name: " (seg: 3)". */
-static void put_value_meaning(FILE *out, const struct sl_scenario *s, const struct sl_result *r, int k,
-			      const struct sl_value *v)
-{
-	long long x;
-	if (v->kind == SL_VAL_SLOT && v->slot >= 0 && v->slot < s->nslots && slot_value(s, r, v->slot, &x) == 0)
-		fprintf(out, " (%s: %lld)", s->slots[v->slot], x);
-	else if (v->kind == SL_VAL_ACTOR && v->actor >= 0 && v->actor < s->nactors)
-		fprintf(out, " (%s: pid %d)", s->actors[v->actor].name, actor_pid(r, v->actor, k));
-	else if (v->kind == SL_VAL_STEP_TIME && v->num >= 0 && v->num < s->nsteps && entry_of_step(r, (int)v->num))
-		fprintf(out, " (line %d began at %lld)", s->steps[v->num].line,
-			(long long)entry_of_step(r, (int)v->num)->wall_sec);
-}
-
-static void put_maps(FILE *out, const struct sl_maps_obs *o)
-{
-	int n = o->n < SL_MAX_MAPS ? o->n : SL_MAX_MAPS;
-	fprintf(out, "%d SYSV mapping%s", o->n, o->n == 1 ? "" : "s");
-	for (int i = 0; i < n; i++)
-		fprintf(out, "%s SYSV%08x shmid %d %s%s", i ? "," : ":", (unsigned)o->map[i].key, o->map[i].shmid,
-			o->map[i].writable ? "rw" : "ro", o->map[i].deleted ? " (deleted)" : "");
-}
-
-/* cwd=/, fd0=/dev/null, comm=NAME: what the process view showed, as the
- * conductor judged it (conductor_expect.c); 0, or -1 if not a text field. */
-static int put_observed_text(FILE *out, const struct sl_trace_entry *e, const struct sl_predicate *p)
-{
-	const struct sl_process_obs *o = &e->obs.proc;
-	const char *have = NULL;
-	if (e->obs_kind != SL_OBS_PROCESS || !p->str || p->value.kind != SL_VAL_NONE)
-		return -1;
-	if (p->field == SL_F_CWD)
-		have = o->cwd;
-	if (p->field == SL_F_COMM && o->alive)
-		have = o->comm;
-	for (int i = 0; p->field == SL_F_FD && i < o->nfds && i < SL_MAX_FDS; i++)
-		if (o->fds[i].fd == p->fd)
-			have = o->fds[i].target;
-	if (p->field == SL_F_FD)
-		fprintf(out, "fd%d=%s", p->fd, have ? have : "(not open)");
-	else
-		fprintf(out, "%s=%s", sl_field_name(p->field), have ? have : "(not open)");
-	return 0;
-}
-
-static int is_signal_set(enum sl_field f)
-{
-	return f == SL_F_SIG_IGNORED || f == SL_F_SIG_CAUGHT || f == SL_F_SIG_RECEIVED || f == SL_F_SIG_PENDING;
-}
-
-/* "observed nattch=2, dest, key=0x00000000" for an expectation's entry. */
-static void put_observed(FILE *out, const struct sl_scenario *s, const struct sl_result *r, int k)
-{
-	const struct sl_trace_entry *e = &r->trace[k];
-	const struct sl_step *st = &s->steps[e->step];
-	fputs("observed ", out);
-	if (e->obs_kind == SL_OBS_MAPS) {
-		put_maps(out, &e->obs.maps);
-		return;
-	}
-	for (int i = 0; i < st->npreds; i++) {
-		const struct sl_predicate *p = &st->preds[i];
-		/* what some fields are about: the signal of sig-caught=SIGHUP */
-		long long v = 0, arg = p->value.kind == SL_VAL_NUM ? p->value.num : 0;
-		int rc;
-		if (i)
-			fputs(", ", out);
-		if (put_observed_text(out, e, p) == 0)
-			continue;
-		rc = sl_observed_field(e, p->field, arg, &v);
-		if (rc == 0 && is_signal_set(p->field)) {
-			fprintf(out, "%s%sSIG%s", sl_field_name(p->field), v ? "=" : "!=",
-				sigabbrev_np((int)arg) ? sigabbrev_np((int)arg) : "?");
-			continue;
-		}
-		if (rc < 0) {
-			fprintf(out, "%s: not observable", sl_field_name(p->field));
-		} else {
-			char text[64];
-			sl_observed_format(p->field, v, text, sizeof(text));
-			fputs(text, out);
-		}
-		put_value_meaning(out, s, r, k, &p->value);
-	}
-}
-
-/* The kernel's answer to an operation. */
-static void put_answer(FILE *out, const struct sl_step *st, const struct sl_trace_entry *e)
-{
-	if (e->signal)
-		fprintf(out, "killed by SIG%s", sigabbrev_np(e->signal) ? sigabbrev_np(e->signal) : "?");
-	else if (e->exited)
-		fprintf(out, "exited %d", e->exit_status);
-	else if (e->err)
-		fprintf(out, "failed %s", strerrorname_np(e->err) ? strerrorname_np(e->err) : "?");
-	else if (st->op == SL_OP_READ)
-		fprintf(out, "read %lld bytes, as stated", e->ret);
-	else if (st->op == SL_OP_WRITE)
-		fprintf(out, "wrote %lld bytes", e->ret);
-	else if (st->op == SL_OP_SHMAT)
-		fprintf(out, "returned 0x%llx", (unsigned long long)e->ret);
-	else if (st->op == SL_OP_FTOK)
-		fprintf(out, "returned 0x%08x", (unsigned)(int32_t)e->ret);
-	else
-		fprintf(out, "returned %lld", e->ret);
-}
-
-/* The step as written, without its `[claim ID]`, runs of blanks outside
- * quotes made one. */
-static void put_step_text(FILE *out, const struct sl_step *st)
-{
-	const char *t = st->text ? st->text : sl_op_name(st->op);
-	const char *mark = strstr(t, "[claim ");
-	size_t n = mark ? (size_t)(mark - t) : strlen(t);
-	while (n > 0 && (t[n - 1] == ' ' || t[n - 1] == '\t'))
-		n--;
-	int quoted = 0, blank = 0;
-	for (size_t i = 0; i < n; i++) {
-		int is_blank = !quoted && (t[i] == ' ' || t[i] == '\t');
-		quoted ^= t[i] == '"' && (i == 0 || t[i - 1] != '\\');
-		if (!is_blank || !blank)
-			fputc(is_blank ? ' ' : t[i], out);
-		blank = is_blank;
-	}
-}
-
-/* Every step linked to claim `i`, with the kernel's answer; malloc'ed. */
-static char *evidence_of(const struct sl_scenario *s, const struct sl_result *r, int i)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&buf, &len);
-	if (!out)
-		return NULL;
-	int n = 0;
-	for (int k = 0; k < r->ntrace; k++) {
-		const struct sl_trace_entry *e = &r->trace[k];
-		if (e->kind != SL_ENTRY_STEP || e->step < 0 || e->step >= s->nsteps || s->steps[e->step].claim != i)
-			continue;
-		const struct sl_step *st = &s->steps[e->step];
-		fprintf(out, "%sline %d: ", n++ ? "; " : "", st->line);
-		put_step_text(out, st);
-		fputs(": ", out);
-		if (st->op == SL_OP_EXPECT)
-			put_observed(out, s, r, k);
-		else
-			put_answer(out, st, e);
-	}
-	if (fclose(out) != 0) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
-}
-
 /* ---- one finding, in each format ----------------------------------------------- */
 
 struct finding {
 	struct sl_claim_finding f;
-	char *evidence;                  /* ours when the scenario passed, else NULL */
 };
 
 static const char *evidence_text(const struct finding *x)
 {
-	return x->evidence && x->evidence[0] ? x->evidence : x->f.evidence;
+	return x->f.evidence ? x->f.evidence : "(out of memory)";
 }
 
 /* Text on one line: control characters become blanks; in a Markdown table
@@ -451,8 +260,6 @@ static struct finding *judge_all(const struct sl_report_item *items, int nitems,
 		const struct sl_scenario *s = items[i].scenario;
 		for (int c = 0; c < s->nclaims; c++, k++) {
 			sl_claim_judge(s, c, &items[i].result, &v[k].f);
-			if (items[i].result.outcome == SL_PASS)
-				v[k].evidence = evidence_of(s, &items[i].result, c);
 			t->by[v[k].f.verdict]++;
 			t->n++;
 		}
@@ -526,7 +333,7 @@ static int run_and_list(const struct claims_args *a, struct sl_report_item *item
 	}
 	print_findings(a, v, nf, &t, n);
 	for (int i = 0; i < nf; i++)
-		free(v[i].evidence);
+		sl_claim_finding_free(&v[i].f);
 	free(v);
 	int status = cli_exit_status(items, n);
 	if (status == EXIT_PASSED && t.by[SL_CLAIM_UNSETTLED])

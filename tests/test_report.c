@@ -842,3 +842,41 @@ Test(write, repetitions_the_same_as_the_first_are_summarised, .init = make_tmpdi
 	sl_scenario_free(a);
 }
 
+
+/* ---- the claims' evidence: written once (claims.c), whole ---- */
+#include "engine_fixture.h"
+#include "shmlife/claims.h"
+
+Test(claims, evidence_is_whole_however_many_steps_name_the_claim)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	cr_assert_not_null(f);
+	fputs("scenario many-steps\n"
+	      "claim c: \"a segment stays\" source: \"shmget(2)\" kernel: agrees\n"
+	      "actors: a\n"
+	      "a shmget key=auto size=4096 flags=IPC_CREAT|0600 -> seg\n",
+	      f);
+	for (int i = 0; i < 60; i++)
+		fputs("expect seg exists nattch=0 [claim c]\n", f);
+	fputs("a shmctl seg IPC_RMID\n", f);
+	cr_assert_eq(fclose(f), 0);
+	struct sl_scenario *s = parse_scenario(text);
+	struct sl_result r = run_scenario(s, 0);
+	assert_passed(r);
+	struct sl_claim_finding c;
+	cr_assert_eq(sl_claim_judge(s, 0, &r, &c), 0);
+	cr_assert_eq(c.verdict, SL_CLAIM_AGREES);
+	cr_assert_not_null(c.evidence);
+	cr_expect_gt(strlen(c.evidence), 1024, "60 steps' evidence: %zu bytes", strlen(c.evidence));
+	cr_expect(strstr(c.evidence, "line 5: expect seg exists nattch=0: observed exists, nattch=0"), "%.200s",
+		  c.evidence);
+	cr_expect(strstr(c.evidence, "; line 64: expect seg exists nattch=0: observed exists, nattch=0"),
+		  "the last step is there too: ...%s", c.evidence + (strlen(c.evidence) > 200 ? strlen(c.evidence) - 200 : 0));
+	sl_claim_finding_free(&c);
+	cr_expect_null(c.evidence);
+	sl_result_free(&r);
+	sl_scenario_free(s);
+	free(text);
+}

@@ -23,12 +23,23 @@ struct sl_claim_finding {
 	const struct sl_scenario *scenario;
 	const struct sl_claim *claim;
 	enum sl_claim_verdict verdict;
-	char evidence[1024];             /* "line 12: peer shmat seg -> 0x7f..; ..." */
+	char *evidence;                  /* "line 12: peer shmat seg: returned 0x7f..; ...",
+					  * whole (malloc'ed: sl_claim_finding_free) */
 };
 
 const char *sl_claim_verdict_name(enum sl_claim_verdict v); /* "agrees", ... */
-/* Judges claim `i` of `s` from its result. */
-void sl_claim_judge(const struct sl_scenario *s, int i, const struct sl_result *r,
-		    struct sl_claim_finding *out);
+/* The verdict on claim `c` of a scenario whose result is `r`. */
+enum sl_claim_verdict sl_claim_verdict_of(const struct sl_claim *c, const struct sl_result *r);
+/* Judges claim `i` of `s` from its result, with the evidence.  0, or -1 when
+ * out of memory (the verdict is set, the evidence NULL).  Free with
+ * sl_claim_finding_free().
+ *
+ *   struct sl_claim_finding f;
+ *   sl_claim_judge(s, 0, &result, &f);
+ *   printf("%s: %s\n", sl_claim_verdict_name(f.verdict), f.evidence ? f.evidence : "?");
+ *   sl_claim_finding_free(&f);
+ */
+int sl_claim_judge(const struct sl_scenario *s, int i, const struct sl_result *r, struct sl_claim_finding *out);
+void sl_claim_finding_free(struct sl_claim_finding *f);
 
 #endif

@@ -24,6 +24,13 @@
 #define SL_OBS_NOT_ALL (-2)
 int sl_observed_field(const struct sl_trace_entry *e, enum sl_field f, long long arg, long long *v);
 
+/* A text field of a process's observation: its cwd, its comm, or the
+ * target of descriptor `fd` (SL_F_FD), as the kernel showed it; NULL where
+ * there is none (the process has ended: no comm; fd N is not open).  The
+ * conductor judges `expect p cwd=/` with it and the claims' evidence shows
+ * it. */
+const char *sl_observed_text(const struct sl_process_obs *o, enum sl_field f, int fd);
+
 /* "nattch=2", "!dest", "key=0x00000000", "perms=0640", "killed=SIGSEGV". */
 void sl_observed_format(enum sl_field f, long long v, char *buf, size_t len);
 

@@ -37,16 +37,9 @@ static int is_flag_on_value(enum sl_field f)
 
 static int judge_string(const struct sl_predicate *p, const struct sl_process_obs *o, char *got, size_t len)
 {
-	const char *have = NULL;
 	/* fdN=...: expect_process() kept fd N whenever it is open
 	 * (observe_process_keep_fd), so not finding it means it is not open */
-	if (p->field == SL_F_CWD)
-		have = o->cwd;
-	if (p->field == SL_F_COMM && o->alive)
-		have = o->comm;
-	for (int i = 0; p->field == SL_F_FD && i < o->nfds && i < SL_MAX_FDS; i++)
-		if (o->fds[i].fd == p->fd)
-			have = o->fds[i].target;
+	const char *have = sl_observed_text(o, p->field, p->fd);
 	snprintf(got, len, "%s", have ? have : "(not open)");
 	int same = have && strcmp(have, p->str) == 0;
 	return (p->cmp == SL_CMP_NE) != same;

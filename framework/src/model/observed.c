@@ -142,6 +142,18 @@ static int process_field(const struct sl_process_obs *o, enum sl_field f, long l
 	return 0;
 }
 
+const char *sl_observed_text(const struct sl_process_obs *o, enum sl_field f, int fd)
+{
+	if (f == SL_F_CWD)
+		return o->cwd;
+	if (f == SL_F_COMM)
+		return o->alive ? o->comm : NULL;
+	for (int i = 0; f == SL_F_FD && i < o->nfds && i < SL_MAX_FDS; i++)
+		if (o->fds[i].fd == fd)
+			return o->fds[i].target;
+	return NULL;
+}
+
 int sl_observed_field(const struct sl_trace_entry *e, enum sl_field f, long long arg, long long *v)
 {
 	switch (e->obs_kind) {

@@ -412,9 +412,7 @@ static void memcheck_summary(const struct page *p)
 static void claim_verdict(FILE *out, const struct sl_report_item *it, int claim)
 {
 	const struct sl_result *r = &it->result;
-	struct sl_claim_finding f;
-	sl_claim_judge(it->scenario, claim, r, &f);
-	switch (f.verdict) {
+	switch (sl_claim_verdict_of(&it->scenario->claims[claim], r)) {
 	case SL_CLAIM_AGREES:
 		fputs("<span class=\"agree\">agrees</span>", out);
 		return;

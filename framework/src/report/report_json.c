@@ -380,7 +380,8 @@ static json_object *claims_json(struct jb *b, const struct sl_scenario *s, const
 		add_str(b, c, "source", s->claims[i].source);
 		add_bool(b, c, "kernel_agrees", s->claims[i].kernel_agrees);
 		add_str(b, c, "verdict", sl_claim_verdict_name(f.verdict));
-		add(b, c, "evidence", jstrn(f.evidence, sizeof(f.evidence)));
+		add_str(b, c, "evidence", f.evidence ? f.evidence : "(out of memory)");
+		sl_claim_finding_free(&f);
 		push(b, a, c);
 	}
 	return a;
