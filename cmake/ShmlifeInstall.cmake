@@ -54,6 +54,7 @@ install(TARGETS ${_shmlife_export_targets} EXPORT shmlifeTargets
 install(DIRECTORY "${PROJECT_SOURCE_DIR}/framework/include/shmlife"
 	DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}"
 	FILES_MATCHING PATTERN "*.h")
+install(FILES "${PROJECT_SOURCE_DIR}/framework/include/shmlife.h" DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
 
 # ---- the programs scenarios exec (scenarios/*/programs; not tests/programs) --
 get_property(_shmlife_programs GLOBAL PROPERTY SHMLIFE_SCENARIO_PROGRAMS)

@@ -5,8 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <shmlife/parse.h>
-#include <shmlife/run.h>
+#include <shmlife.h> /* the umbrella: every public header */
 
 int main(int argc, char **argv)
 {
