@@ -35,10 +35,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/audit.h>
-#include <linux/filter.h>
 #include <linux/seccomp.h>
-#include <sched.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -46,31 +43,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/prctl.h>
 #include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "inject.h"
+#include "inject_plan.h"
 #include "proc_stat.h"
 #include "util.h"
 
-#if defined(__x86_64__)
-#define INJECT_AUDIT_ARCH AUDIT_ARCH_X86_64
-#elif defined(__aarch64__)
-#define INJECT_AUDIT_ARCH AUDIT_ARCH_AARCH64
-#else
-#define INJECT_AUDIT_ARCH 0
-#endif
-
-#ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
-#define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
-#endif
 #define INJECT_ERESTARTNOINTR 513  /* the kernel's: restart the call after any handler */
-#define INJECT_AT_EMPTY_PATH 0x1000
 #define INJECT_MAX_LISTENERS 32
-#define INJECT_MAX_FIRED 8
-#define INJECT_STOP_WAIT_MS 2000
 
 /* A call that reached the supervisor: the listener, the notification's id
  * and the calling thread. */
@@ -80,135 +62,7 @@ struct caller {
 	pid_t tid;
 };
 
-/* ---- the filter ------------------------------------------------------------ */
-
-#define BPF_MAX 96
-enum jump_to { TO_NEXT, TO_ALLOW, TO_NOTIFY }; /* resolved once the program is complete */
-
-struct bpf_prog_buf {
-	struct sock_filter ins[BPF_MAX];
-	enum jump_to jt[BPF_MAX], jf[BPF_MAX];
-	int n;
-};
-
-static void emit(struct bpf_prog_buf *b, struct sock_filter f, enum jump_to jt, enum jump_to jf)
-{
-	if (b->n >= BPF_MAX) {
-		b->n = BPF_MAX + 1; /* too long: build_filter says so */
-		return;
-	}
-	b->ins[b->n] = f;
-	b->jt[b->n] = jt;
-	b->jf[b->n] = jf;
-	b->n++;
-}
-
-static uint32_t arg_low_word(int arg)
-{
-	uint32_t off = (uint32_t)(offsetof(struct seccomp_data, args) + 8 * (size_t)arg);
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	off += 4;
-#endif
-	return off;
-}
-
-/* arch is ours, nr is one of inject_syscalls (a stat of a path, not an
- * fstat): notify; anything else: allow. */
-static int build_filter(struct bpf_prog_buf *b)
-{
-	b->n = 0;
-	emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-	     TO_NEXT, TO_NEXT);
-	emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, INJECT_AUDIT_ARCH, 0, 0), TO_NEXT,
-	     TO_ALLOW);
-	emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-	     TO_NEXT, TO_NEXT);
-	for (int i = 0; i < inject_nsyscalls; i++) {
-		const struct inject_syscall *sc = &inject_syscalls[i];
-		if (sc->empty_path_arg < 0) {
-			emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)sc->nr, 0, 0),
-			     TO_NOTIFY, TO_NEXT);
-			continue;
-		}
-		/* the number matches: load the flags; AT_EMPTY_PATH (an fstat) goes through */
-		emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)sc->nr, 0, 2),
-		     TO_NEXT, TO_NEXT);
-		emit(b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, arg_low_word(sc->empty_path_arg)),
-		     TO_NEXT, TO_NEXT);
-		emit(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, INJECT_AT_EMPTY_PATH, 0, 0),
-		     TO_ALLOW, TO_NOTIFY);
-	}
-	emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW), TO_NEXT, TO_NEXT);
-	emit(b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF), TO_NEXT, TO_NEXT);
-	if (b->n > BPF_MAX)
-		return -1;
-	const int target[3] = { 0, b->n - 2, b->n - 1 };
-	for (int i = 0; i < b->n; i++) {
-		if (b->jt[i] != TO_NEXT)
-			b->ins[i].jt = (uint8_t)(target[b->jt[i]] - (i + 1));
-		if (b->jf[i] != TO_NEXT)
-			b->ins[i].jf = (uint8_t)(target[b->jf[i]] - (i + 1));
-	}
-	return 0;
-}
-
-int inject_install_filter(void)
-{
-	if (INJECT_AUDIT_ARCH == 0) {
-		errno = ENOSYS;
-		return -1;
-	}
-	struct bpf_prog_buf b;
-	if (build_filter(&b) < 0) {
-		errno = E2BIG;
-		return -1;
-	}
-	struct sock_fprog prog = { .len = (unsigned short)b.n, .filter = b.ins };
-	unsigned long flags = SECCOMP_FILTER_FLAG_NEW_LISTENER | SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
-	int fd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
-	if (fd < 0 && errno == EACCES) {
-		/* without CAP_SYS_ADMIN a filter needs no_new_privs */
-		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-			return -1;
-		fd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
-	}
-	return fd;
-}
-
 /* ---- the supervisor's state ---------------------------------------------------- */
-
-struct fired {
-	int call;
-	unsigned nth;
-	enum sl_fault_kind kind;
-	int value;                       /* errno or signal                    */
-	int missed;                      /* the process was gone before the answer */
-	int held;                        /* signal before: 0 delivered, 'b' blocked, 'i' ignored */
-};
-
-struct plan {
-	pid_t pid;                       /* the process (thread group id)      */
-	int step;
-	enum { PLAN_ACTOR, PLAN_PROGRAM, PLAN_CHILD, PLAN_WAITING } role;
-	int renamed;                     /* a closed record: the process took the
-					  * name `became` (exec, PR_SET_NAME) and
-					  * its plan goes on, counted afresh */
-	char became[16];
-	pid_t parent;                    /* PLAN_CHILD: its parent when first seen,
-					  * 0 if it had been reparented already;
-					  * PLAN_WAITING: the actor whose child is awaited */
-	char comm[16];                   /* PLAN_PROGRAM, PLAN_CHILD: its name at its last call */
-	char parent_comm[16];            /* PLAN_CHILD: the parent's, "" unknown */
-	int listener;                    /* PLAN_PROGRAM: the listener its calls came on, -1 none yet */
-	const struct sl_fault *faults;   /* the step's, owned by the scenario  */
-	int nfaults;
-	unsigned calls[IC__COUNT];
-	/* the call a signal-before sent back to be restarted: not counted twice */
-	int restart_pending;
-	struct seccomp_data restart;
-	struct fired fired[INJECT_MAX_FIRED];
-	int nfired, more_fired;
-};
 
 /* A listener, and whose tree it is.  A program run by an actor that is not
  * supervised itself installs its own listener, so every process under it
@@ -531,72 +385,17 @@ static int answer(int listener, uint64_t id, int err, unsigned flags)
 	return rc; /* ENOENT: the caller is gone (killed), nothing waits */
 }
 
-/* One of: 'T'/'t' stopped, 'Z'/'X' ended, '?' gone, or the state letter. */
-static char task_state(pid_t pid)
-{
-	struct sl_proc_stat st;
-	return sl_proc_stat_read(pid, &st) < 0 ? '?' : st.state;
-}
-
-/* A signal set of /proc/PID/status ("SigBlk:\t0000000000010000"). */
-static int status_sigset(const char *status, const char *field, uint64_t *set)
-{
-	const char *at = strstr(status, field);
-	if (!at)
-		return -1;
-	char *end;
-	errno = 0;
-	*set = strtoull(at + strlen(field), &end, 16);
-	return errno || end == at + strlen(field) ? -1 : 0;
-}
-
-static int ignored_by_default(int sig)
-{
-	return sig == SIGCHLD || sig == SIGCONT || sig == SIGURG || sig == SIGWINCH;
-}
-
 /* What `sig` sent to the calling thread now will do: 0 interrupt its call
  * (deliver, or stop, or kill), 'b' stay pending (blocked in that thread),
  * 'i' vanish (ignored, explicitly or by default); 0 too if /proc cannot
  * be read.  -1: the caller is gone (killed), its tid may be another's. */
 static int signal_fate(const struct caller *c, pid_t tgid, int sig)
 {
-	char path[80], buf[2048];
-	uint64_t blocked, ignored, caught;
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/status", tgid, c->tid);
-	int read_ok = sl_read_text(path, buf, sizeof(buf)) >= 0 && status_sigset(buf, "\nSigBlk:", &blocked) == 0 &&
-		      status_sigset(buf, "\nSigIgn:", &ignored) == 0 && status_sigset(buf, "\nSigCgt:", &caught) == 0;
+	int fate = 0;
+	int read_ok = inject_signal_fate(tgid, c->tid, sig, &fate) == 0;
 	if (!still_waiting(c))
 		return -1;
-	if (!read_ok)
-		return 0;
-	if (sig == SIGKILL || sig == SIGSTOP || sig < 1 || sig > 64)
-		return 0;
-	uint64_t bit = 1ULL << (sig - 1);
-	if (blocked & bit)
-		return 'b';
-	if ((ignored & bit) || (!(caught & bit) && ignored_by_default(sig)))
-		return 'i';
-	return 0;
-}
-
-/* Bounded: the stop is taken microseconds after the answer. */
-static void wait_stopped(pid_t pid)
-{
-	int64_t deadline = sl_now_ms() + INJECT_STOP_WAIT_MS;
-	for (int spins = 0;; spins++) {
-		char st = task_state(pid);
-		if (st == 'T' || st == 't' || st == 'Z' || st == 'X' || st == '?')
-			return;
-		if (sl_now_ms() > deadline)
-			return;
-		if (spins < 200) {
-			sched_yield();
-		} else {
-			struct timespec ts = { 0, 50000 };
-			nanosleep(&ts, NULL);
-		}
-	}
+	return read_ok ? fate : 0;
 }
 
 static void note_fired(struct plan *p, int call, unsigned nth, const struct sl_fault *f, int missed, int held)
@@ -654,7 +453,7 @@ static void inject_fault(const struct caller *c, const struct seccomp_notif *n, 
 		kill(p->pid, SIGSTOP);
 		rc = answer(c->listener, n->id, 0, SECCOMP_USER_NOTIF_FLAG_CONTINUE);
 		if (rc == 0)
-			wait_stopped(c->tid);
+			inject_wait_stopped(c->tid);
 		send_to_thread(p->pid, c->tid, f->signal);
 		if (f->signal != SIGKILL)
 			kill(p->pid, SIGCONT);
@@ -745,71 +544,6 @@ int inject_poll(struct pollfd *fds, int nfds, int timeout_ms)
 
 /* ---- the end of a step ------------------------------------------------------------ */
 
-static void describe_fired(const struct plan *p, const struct fired *x, char *buf, size_t len)
-{
-	int k = snprintf(buf, len, "inject: pid %d: %s call %u: ", p->pid, inject_call_name(x->call), x->nth);
-	if (k < 0 || (size_t)k >= len)
-		return;
-	switch (x->kind) {
-	case SL_FAULT_ERRNO:
-		snprintf(buf + k, len - (size_t)k, "failed with %s; the call did not run%s",
-			 sl_errno_name(x->value), x->missed ? " (the process was gone)" : "");
-		break;
-	case SL_FAULT_SIGNAL_BEFORE:
-		snprintf(buf + k, len - (size_t)k, "%s just before the call%s", sl_signal_name(x->value),
-			 x->missed	  ? " (the process was gone; nothing sent)"
-			 : x->held == 'b' ? " (blocked: left pending; the call ran)"
-			 : x->held == 'i' ? " (ignored: dropped; the call ran)"
-					  : "");
-		break;
-	case SL_FAULT_SIGNAL_AFTER:
-		snprintf(buf + k, len - (size_t)k, "%s just after the call%s", sl_signal_name(x->value),
-			 x->missed ? " (the process was gone before the call ran)" : " returned");
-		break;
-	case SL_FAULT_TRACE:
-		snprintf(buf + k, len - (size_t)k, "counted");
-		break;
-	}
-}
-
-/* Steps are numbered from 1 where a reader sees them (p->step counts from 0). */
-static void describe_calls(const struct plan *p, char *buf, size_t len)
-{
-	char name[64];
-	if (p->renamed)
-		snprintf(name, sizeof(name), "%s, until it became %s", p->comm, p->became);
-	else
-		snprintf(name, sizeof(name), "%s", p->comm);
-	if (p->role == PLAN_ACTOR)
-		snprintf(buf, len, "inject: calls of pid %d (actor of step %d):", p->pid, p->step + 1);
-	else if (p->role == PLAN_PROGRAM)
-		snprintf(buf, len, "inject: calls of pid %d (%s, program of step %d):", p->pid, name, p->step + 1);
-	else if (p->parent)
-		snprintf(buf, len, "inject: calls of pid %d (%s, child of pid %d %s, step %d):", p->pid, name,
-			 p->parent, p->parent_comm, p->step + 1);
-	else
-		snprintf(buf, len, "inject: calls of pid %d (%s, reparented descendant of %s, step %d):", p->pid,
-			 name, p->parent_comm, p->step + 1);
-	for (int c = 0; c < IC__COUNT; c++)
-		sl_appendf(buf, len, " %s=%u", inject_call_name(c), p->calls[c]);
-}
-
-static void calls_record(const struct plan *p, struct sl_calls_obs *o)
-{
-	_Static_assert(IC__COUNT <= SL_MAX_CALL_KINDS, "sl_calls_obs holds every kind of call");
-	memset(o, 0, sizeof(*o));
-	o->pid = p->pid;
-	o->role = p->role == PLAN_ACTOR ? SL_CALLS_ACTOR : p->role == PLAN_PROGRAM ? SL_CALLS_PROGRAM : SL_CALLS_CHILD;
-	o->parent_pid = p->role == PLAN_CHILD ? p->parent : 0;
-	memcpy(o->comm, p->comm, sizeof(o->comm));
-	memcpy(o->parent_comm, p->parent_comm, sizeof(o->parent_comm));
-	if (p->renamed)
-		memcpy(o->became, p->became, sizeof(o->became));
-	o->ncalls = IC__COUNT;
-	for (int c = 0; c < IC__COUNT; c++)
-		o->calls[c] = p->calls[c];
-}
-
 static void report_untold(inject_report_fn report, void *ctx)
 {
 	char line[240];
@@ -838,7 +572,7 @@ int inject_step_end(int step, inject_report_fn report, void *ctx)
 		if (p->role == PLAN_WAITING)
 			continue; /* the program never announced itself */
 		for (int k = 0; k < p->nfired && report; k++) {
-			describe_fired(p, &p->fired[k], line, sizeof(line));
+			inject_describe_fired(p, &p->fired[k], line, sizeof(line));
 			report(ctx, line, NULL);
 		}
 		if (p->more_fired && report) {
@@ -846,8 +580,8 @@ int inject_step_end(int step, inject_report_fn report, void *ctx)
 			report(ctx, line, NULL);
 		}
 		if (report) {
-			describe_calls(p, line, sizeof(line));
-			calls_record(p, &rec);
+			inject_describe_calls(p, line, sizeof(line));
+			inject_calls_record(p, &rec);
 			report(ctx, line, &rec);
 		}
 	}
