@@ -290,6 +290,85 @@ Test(outcomes, a_value_given_to_a_program_that_was_never_bound_fails_the_step)
 	sl_scenario_free(s);
 }
 
+/* expect terminal: all that was written to the scenario's terminal so
+ * far, drained when judged; a failure quotes it, control characters
+ * escaped (issue 13: the terminal's output was in the reports only). */
+Test(outcomes, the_terminal_is_checked_by_expect)
+{
+	struct sl_scenario *s = parse_scenario("scenario tty-expect\nterminal: pty\nactors: a, b\n"
+					       "a exec sh -c \"printf 'login:\\tready\\n'\"\n"
+					       "b exec echo second\n"
+					       "expect terminal ~ \"^login:\tready\" within 2s\n"
+					       "expect terminal ~ \"^second\", terminal !~ \"goodbye\"\n"
+					       "expect terminal ~ \"goodbye\"\n");
+	struct sl_result r = run_scenario(s, 0);
+	cr_expect_eq(r.outcome, SL_FAIL, "%s", r.reason);
+	const struct sl_trace_entry *e = entry_of(&r, 2);
+	cr_assert_not_null(e);
+	cr_expect_eq(e->verdict, SL_PASS, "%s", e->detail);
+	e = entry_of(&r, 3);
+	cr_assert_not_null(e);
+	cr_expect_eq(e->verdict, SL_PASS, "%s", e->detail);
+	e = entry_of(&r, 4);
+	cr_assert_not_null(e);
+	cr_expect_eq(e->verdict, SL_FAIL);
+	cr_expect_str_eq(e->detail, "terminal ~ \"goodbye\": the terminal had \"login:\\tready\\r\" ... (22 bytes so far)");
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}
+
+/* {{NAME}} in an output expectation is the value bound now; in a regex, a
+ * variable's text goes in escaped, so "a.b(c)*" matches only itself. */
+Test(outcomes, an_output_expectation_takes_bound_values_escaped_in_a_regex)
+{
+	cr_assert_eq(setenv("SHMLIFE_TEST_SPECIALS", "a.b(c)*", 1), 0);
+	struct sl_scenario *s = parse_scenario("scenario output-values\nactors: a\n"
+					       "a shmget key=auto size=4k flags=IPC_CREAT|0600 -> seg\n"
+					       "a exec ipcs -m -i {{seg}}\n"
+					       "expect a stdout ~ \"shmid={{seg}}$\"\n"
+					       "a exec echo aXbc\n"
+					       "expect a stdout !~ \"^{{$SHMLIFE_TEST_SPECIALS}}$\"\n"
+					       "a exec echo \"a.b(c)*\"\n"
+					       "expect a stdout ~ \"^{{$SHMLIFE_TEST_SPECIALS}}$\"\n"
+					       "expect a stdout = \"{{seg:hex}}\"\n"
+					       "a shmctl seg IPC_RMID\n");
+	struct sl_result r = run_scenario(s, 0);
+	for (int step = 2; step <= 6; step += 2) {
+		const struct sl_trace_entry *e = entry_of(&r, step);
+		cr_assert_not_null(e, "step %d", step);
+		cr_expect_eq(e->verdict, SL_PASS, "step %d: %s", step, e->detail);
+	}
+	const struct sl_trace_entry *e = entry_of(&r, 7);
+	cr_assert_not_null(e);
+	cr_expect_eq(e->verdict, SL_FAIL);
+	char want[160];
+	const struct sl_trace_entry *get = entry_of(&r, 0);
+	cr_assert_not_null(get);
+	snprintf(want, sizeof(want), "stdout=\"0x%llx\": the program wrote \"a.b(c)*\\n\" (8 bytes, line 8)",
+		 (unsigned long long)get->ret);
+	cr_expect_str_eq(e->detail, want);
+	sl_result_free(&r);
+	sl_scenario_free(s);
+	unsetenv("SHMLIFE_TEST_SPECIALS");
+}
+
+/* A name whose step did not bind it fails the expectation that uses it:
+ * never judged against a made-up value. */
+Test(outcomes, an_output_expectation_with_a_name_never_bound_fails)
+{
+	struct sl_scenario *s = parse_scenario("scenario unbound-expect\nkeep-going\nactors: a\n"
+					       "a shmget key=IPC_PRIVATE size=4k flags=IPC_CREAT|0600 -> seg   inject errno=ENOSPC\n"
+					       "a exec echo 0\n"
+					       "expect a stdout !~ \"{{seg}}\"\n");
+	struct sl_result r = run_scenario(s, 0);
+	const struct sl_trace_entry *e = entry_of(&r, 2);
+	cr_assert_not_null(e);
+	cr_expect_eq(e->verdict, SL_FAIL);
+	cr_expect_str_eq(e->detail, "{{seg}} has no value now (the step that binds it did not succeed)");
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}
+
 /* expect ... within: a state never reached fails after the bound, with the
  * last observation and how long it waited. */
 Test(outcomes, an_expectation_within_a_time_that_never_holds_says_what_it_last_saw)

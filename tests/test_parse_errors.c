@@ -741,6 +741,32 @@ ERRORS(output_regex_missing,
 	HEAD "expect owner stdout ~\n",
 	"t.scn:3:22: expected a regular expression in quotes, found the end of the line\n")
 
+/* expect terminal: what was written to the scenario's terminal; {{NAME}}
+ * in an output expectation's text (issue 13, what was left) */
+ERRORS(terminal_expectation_needs_a_terminal,
+	HEAD "expect terminal ~ \"login\"\n",
+	"t.scn:3:8: this scenario has no terminal: add 'terminal: pty' to its header\n")
+ERRORS(terminal_is_not_an_actors,
+	"scenario t\nterminal: pty\nactors: owner\nexpect owner terminal ~ \"x\"\n",
+	"t.scn:4:14: the terminal is the scenario's, not an actor's: write 'expect terminal ~ \"regex\"' "
+	"in a scenario with 'terminal: pty'\n")
+ERRORS(terminal_needs_a_text_comparison,
+	"scenario t\nterminal: pty\nactors: owner\nexpect terminal > \"x\"\n",
+	"t.scn:4:17: 'terminal' is what was written to the terminal: write terminal ~ \"regex\", terminal !~ "
+	"\"regex\", terminal = \"text\" or terminal != \"text\"\n")
+ERRORS(terminal_is_not_an_actor_name,
+	"scenario t\nterminal: pty\nactors: terminal\n",
+	"t.scn:3:9: 'terminal' is a reserved word; choose another name\n")
+ERRORS(output_value_unknown_name,
+	HEAD SEG "expect owner stdout ~ \"shmid={{sge}}\"\n",
+	"t.scn:4:23: unknown name 'sge'; did you mean 'seg'?\n")
+ERRORS(output_value_unclosed,
+	HEAD SEG "expect owner stdout = \"id {{seg\"\n",
+	"t.scn:4:23: '{{' without '}}': a value is written {{NAME}}, {{NAME:hex}} or {{NAME:key}}\n")
+ERRORS(output_regex_with_a_value_must_compile,
+	HEAD SEG "expect owner stdout ~ \"({{seg}}\"\n",
+	"t.scn:4:23: not a POSIX extended regular expression: Unmatched ( or \\(\n")
+
 ERRORS(network_header_is_private_or_host,
 	"scenario t\nnetwork: none\nactors: a\n",
 	"t.scn:2:10: unknown network 'none': 'private' (the default: its own, loopback only) or 'host'\n")

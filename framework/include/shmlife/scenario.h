@@ -141,6 +141,8 @@ enum sl_field {
 	/* the actor's last program (issue 13) */
 	SL_F_STDOUT,         /* text: what the program `exec` ran last wrote on stdout */
 	SL_F_STDERR,         /* text: ... on stderr                             */
+	/* namespace: the scenario's terminal (`terminal: pty`) */
+	SL_F_TERMINAL,       /* text: what was written to the terminal so far   */
 	SL_F__COUNT
 };
 
@@ -182,13 +184,15 @@ struct sl_fault {
 
 /* ---- values given to a program ------------------------------------------ */
 
-/* `{{NAME}}` in an `exec` argument or `env` value: replaced, when the step
- * runs, by the value NAME is bound to then (a shmid, a key, an address, an
- * actor's pid ...), as a decimal number, or as `{{NAME:hex}}` 0x..., or
- * `{{NAME:key}}` 0x%08x (a key as ipcs shows it). */
+/* `{{NAME}}` in an `exec` argument or `env` value, or in the text of an
+ * output expectation (`expect a stderr ~ "shmid {{seg}}"`): replaced, when
+ * the step runs, by the value NAME is bound to then (a shmid, a key, an
+ * address, an actor's pid ...), as a decimal number, or as `{{NAME:hex}}`
+ * 0x..., or `{{NAME:key}}` 0x%08x (a key as ipcs shows it). */
 enum sl_subst_format { SL_SUBST_DEC, SL_SUBST_HEX, SL_SUBST_KEY };
 struct sl_subst {
-	int word;                /* argv[word], or envp[-1 - word]             */
+	int word;                /* argv[word], or envp[-1 - word]; in an
+				  * SL_OP_EXPECT step, preds[word].str      */
 	unsigned at, len;        /* the `{{...}}` in that string               */
 	struct sl_value value;
 	enum sl_subst_format format;

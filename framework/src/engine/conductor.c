@@ -11,6 +11,7 @@
 #include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -217,60 +218,6 @@ static void brief_after(struct conductor *c, const struct sl_step *st, struct sl
 	e->brief.slot = slot;
 }
 
-/* The value of a {{NAME}} now, as the program gets it (an environment
- * variable's may be long: the caller's buffer is PATH_MAX). */
-static void subst_text(const struct conductor *c, const struct sl_subst *x, char *buf, size_t len)
-{
-	if (x->env[0]) {
-		const char *v = getenv(x->env);
-		snprintf(buf, len, "%s", v ? v : "");
-		return;
-	}
-	long long v = conductor_value(c, &x->value);
-	if (x->format == SL_SUBST_KEY)
-		snprintf(buf, len, "0x%08x", (unsigned)(int32_t)v);
-	else if (x->format == SL_SUBST_HEX)
-		snprintf(buf, len, "0x%llx", (unsigned long long)v);
-	else
-		snprintf(buf, len, "%lld", v);
-}
-
-/* Writes argv[word] (or envp[-1 - word]) with its {{...}} replaced into w
- * (NULL: only measures); returns its length without the NUL. */
-static size_t put_word(const struct conductor *c, const struct sl_step *st, const char *word, int index, char *w)
-{
-	size_t n = 0, from = 0;
-	for (int k = 0; k < st->nsubsts; k++) {
-		const struct sl_subst *x = &st->substs[k];
-		if (x->word != index || x->at < from || x->at + x->len > strlen(word))
-			continue;
-		char v[4096];
-		subst_text(c, x, v, sizeof(v));
-		if (w) {
-			memcpy(w + n, word + from, x->at - from);
-			memcpy(w + n + (x->at - from), v, strlen(v));
-		}
-		n += (x->at - from) + strlen(v);
-		from = x->at + x->len;
-	}
-	if (w)
-		memcpy(w + n, word + from, strlen(word + from) + 1);
-	return n + strlen(word + from);
-}
-
-/* The first {{NAME}} of the step whose name is not bound now (its step
- * failed, or was skipped), or NULL. */
-static const struct sl_subst *unbound_subst(const struct conductor *c, const struct sl_step *st)
-{
-	for (int k = 0; k < st->nsubsts; k++) {
-		const struct sl_value *v = &st->substs[k].value;
-		if ((v->kind == SL_VAL_SLOT && (v->slot < 0 || v->slot >= c->s->nslots || !c->slot_set[v->slot])) ||
-		    (v->kind == SL_VAL_ACTOR && c->actors[v->actor].pid <= 0))
-			return &st->substs[k];
-	}
-	return NULL;
-}
-
 /* Serialises strings, data, argv and env of a step into one payload, the
  * values of {{NAME}} put in. */
 static char *build_payload(const struct conductor *c, const struct sl_step *st, struct sl_wire_cmd *cmd, size_t *len)
@@ -280,9 +227,9 @@ static char *build_payload(const struct conductor *c, const struct sl_step *st, 
 	cmd->data_len = (uint32_t)st->nbytes;
 	n = cmd->str_len + cmd->data_len;
 	for (char **p = st->argv; p && *p; p++, cmd->argc++)
-		n += put_word(c, st, *p, (int)(p - st->argv), NULL) + 1;
+		n += conductor_put_word(c, st, *p, (int)(p - st->argv), NULL, 0) + 1;
 	for (char **p = st->envp; p && *p; p++, cmd->envc++)
-		n += put_word(c, st, *p, -1 - (int)(p - st->envp), NULL) + 1;
+		n += conductor_put_word(c, st, *p, -1 - (int)(p - st->envp), NULL, 0) + 1;
 	cmd->strings_len = (uint32_t)(n - cmd->str_len - cmd->data_len);
 	char *buf = malloc(n ? n : 1);
 	if (!buf)
@@ -293,9 +240,9 @@ static char *build_payload(const struct conductor *c, const struct sl_step *st, 
 	if (st->nbytes)
 		w = (char *)memcpy(w, st->bytes, st->nbytes) + st->nbytes;
 	for (char **p = st->argv; p && *p; p++)
-		w += put_word(c, st, *p, (int)(p - st->argv), w) + 1;
+		w += conductor_put_word(c, st, *p, (int)(p - st->argv), w, 0) + 1;
 	for (char **p = st->envp; p && *p; p++)
-		w += put_word(c, st, *p, -1 - (int)(p - st->envp), w) + 1;
+		w += conductor_put_word(c, st, *p, -1 - (int)(p - st->envp), w, 0) + 1;
 	*len = n;
 	return buf;
 }
@@ -425,7 +372,7 @@ static void perform_actor_step(struct conductor *c, int i, struct sl_trace_entry
 		}
 	}
 	size_t len = 0;
-	const struct sl_subst *unbound = unbound_subst(c, st);
+	const struct sl_subst *unbound = conductor_unbound_subst(c, st, INT_MIN);
 	if (unbound) {
 		e->verdict = SL_FAIL;
 		snprintf(e->detail, sizeof(e->detail), "a value given to the program is not there: %.*s has no value now "
@@ -890,6 +837,7 @@ static void free_state(struct conductor *c)
 	free(c->step_wall);
 	free(c->slot_segment);
 	free(c->reaped);
+	free(c->tty_all.data);
 	if (c->reaper_fd >= 0)
 		close(c->reaper_fd);
 }

@@ -60,6 +60,7 @@ struct conductor {
 	int pty_quiet;                   /* the master hung up (no slave open): not polled */
 	struct conductor_output tty;     /* what was written to the terminal since the
 					  * last step ended (conductor_output.c)   */
+	struct conductor_output tty_all; /* ... since the scenario began: `expect terminal` */
 	struct reaped *reaped;           /* statuses of processes we reaped    */
 	int nreaped, capreaped;
 	int reaper_fd;                   /* readable after a SIGCHLD, -1 none  */
@@ -136,10 +137,26 @@ void conductor_collect_output(struct conductor *c, int idx, int step, pid_t pid)
  * them blocks on a full terminal, the first SL_OUTPUT_MAX bytes of each
  * step kept; at the step's end it goes to the trace as stream 3. */
 void conductor_drain_terminal(struct conductor *c, short revents);
+/* Reads what is on the terminal now (without waiting). */
+void conductor_read_terminal(struct conductor *c);
 void conductor_flush_terminal(struct conductor *c, int step);
 /* 1 if predicate p (stdout/stderr ~ !~ = !=) holds for actor idx's last
- * program's output; what was found, in words, in got. */
-int conductor_judge_output(const struct conductor *c, int idx, const struct sl_predicate *p, char *got, size_t len);
+ * program's output, or (terminal) for what was written to the terminal so
+ * far, the text being `want` (p->str with its {{NAME}} put in); what was
+ * found, in words, in got. */
+int conductor_judge_output(struct conductor *c, int idx, const struct sl_predicate *p, const char *want, char *got,
+			   size_t len);
+
+/* conductor_subst.c: `{{NAME}}` of step st in text (argv[index],
+ * envp[-1 - index], or the text of expectation predicate index) put in:
+ * written to w (NULL: only measured), the length returned; escaped for a
+ * regex if escape.  conductor_expand returns it malloc'd (NULL: ENOMEM).
+ * conductor_unbound_subst: the first {{NAME}} of the text index (INT_MIN:
+ * any) whose name has no value now (its step did not succeed), or NULL. */
+size_t conductor_put_word(const struct conductor *c, const struct sl_step *st, const char *word, int index, char *w,
+			  int escape);
+char *conductor_expand(const struct conductor *c, const struct sl_step *st, const char *text, int index, int escape);
+const struct sl_subst *conductor_unbound_subst(const struct conductor *c, const struct sl_step *st, int index);
 
 /* conductor.c */
 long long conductor_value(const struct conductor *c, const struct sl_value *v);

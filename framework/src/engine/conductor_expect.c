@@ -57,6 +57,12 @@ static const char *signal_set_answer(enum sl_field f, const char *got)
 static int observed_value(struct conductor *c, const struct sl_trace_entry *e, const struct sl_predicate *p,
 			  long long want, long long *v);
 
+/* A text predicate judged by conductor_output.c: a program's output, or the terminal's. */
+static int is_output(enum sl_field f)
+{
+	return f == SL_F_STDOUT || f == SL_F_STDERR || f == SL_F_TERMINAL;
+}
+
 /* Judges every predicate against the observation; appends failures to e->detail. */
 static void judge(struct conductor *c, const struct sl_step *st, struct sl_trace_entry *e)
 {
@@ -65,8 +71,23 @@ static void judge(struct conductor *c, const struct sl_step *st, struct sl_trace
 		long long want = conductor_value(c, &p->value), got = 0;
 		int ok, unobservable = 0;
 		char gotbuf[160];
-		if (p->field == SL_F_STDOUT || p->field == SL_F_STDERR) {
-			ok = conductor_judge_output(c, st->subject.actor, p, gotbuf, sizeof(gotbuf));
+		char *want_text = NULL;
+		if (is_output(p->field)) {
+			const struct sl_subst *unbound = conductor_unbound_subst(c, st, i);
+			if (unbound) {
+				e->verdict = SL_FAIL;
+				sl_appendf(e->detail, sizeof(e->detail), "%s%.*s has no value now (the step that binds "
+					   "it did not succeed)", e->detail[0] ? "; " : "", (int)unbound->len,
+					   p->str + unbound->at);
+				continue;
+			}
+			want_text = conductor_expand(c, st, p->str, i, p->cmp == SL_CMP_MATCH || p->cmp == SL_CMP_NOMATCH);
+			if (!want_text) {
+				e->verdict = SL_BROK;
+				sl_appendf(e->detail, sizeof(e->detail), "%sout of memory", e->detail[0] ? "; " : "");
+				continue;
+			}
+			ok = conductor_judge_output(c, st->subject.actor, p, want_text, gotbuf, sizeof(gotbuf));
 		} else if (p->str && p->value.kind == SL_VAL_NONE) {
 			ok = judge_string(p, &e->obs.proc, gotbuf, sizeof(gotbuf));
 		} else if ((ok = observed_value(c, e, p, want, &got)) == SL_OBS_NOT_ALL) {
@@ -91,17 +112,20 @@ static void judge(struct conductor *c, const struct sl_step *st, struct sl_trace
 		}
 		if (p->negated && !unobservable)
 			ok = !ok;
-		if (ok)
+		if (ok) {
+			free(want_text);
 			continue;
+		}
 		e->verdict = SL_FAIL;
 		if (is_signal_set(p->field))
 			sl_appendf(e->detail, sizeof(e->detail), "%s%s%sSIG%s: %s", e->detail[0] ? "; " : "",
 				   sl_field_name(p->field), verdict_cmp_text(p->cmp),
 				   sigabbrev_np((int)want) ? sigabbrev_np((int)want) : "?",
 				   signal_set_answer(p->field, gotbuf));
-		else if (p->field == SL_F_STDOUT || p->field == SL_F_STDERR)
-			sl_appendf(e->detail, sizeof(e->detail), "%s%s%s\"%s\": the program wrote %s", e->detail[0] ? "; " : "",
-				   sl_field_name(p->field), verdict_cmp_text(p->cmp), p->str, gotbuf);
+		else if (is_output(p->field))
+			sl_appendf(e->detail, sizeof(e->detail), "%s%s%s\"%s\": %s %s", e->detail[0] ? "; " : "",
+				   sl_field_name(p->field), verdict_cmp_text(p->cmp), want_text,
+				   p->field == SL_F_TERMINAL ? "the terminal had" : "the program wrote", gotbuf);
 		else if (p->cmp == SL_CMP_TRUE || is_flag_on_value(p->field) || p->str)
 			sl_appendf(e->detail, sizeof(e->detail), "%s%s%s%s%s: kernel says %s", e->detail[0] ? "; " : "",
 				   p->negated ? "not " : "", sl_field_name(p->field),
@@ -122,6 +146,7 @@ static void judge(struct conductor *c, const struct sl_step *st, struct sl_trace
 			sl_appendf(e->detail, sizeof(e->detail), "%s%s: expected %s%lld, kernel says %s",
 				   e->detail[0] ? "; " : "", sl_field_name(p->field), verdict_cmp_text(p->cmp),
 				   want, gotbuf);
+		free(want_text);
 	}
 }
 

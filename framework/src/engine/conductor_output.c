@@ -5,7 +5,8 @@
  * streams them to the harness as SL_OBS_OUTPUT chunks, and judges
  * `expect ACTOR stdout ~ "regex"` against the actor's last program's.
  * In a `terminal: pty` scenario it also drains the terminal, whatever
- * writes to it, and records each step's share as stream 3. */
+ * writes to it, records each step's share as stream 3, and judges
+ * `expect terminal ~ "regex"` against all it read so far. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <poll.h>
@@ -103,50 +104,91 @@ void conductor_collect_output(struct conductor *c, int idx, int step, pid_t pid)
 	}
 }
 
-int conductor_judge_output(const struct conductor *c, int idx, const struct sl_predicate *p, char *got, size_t len)
+/* The first line or so of what was written, quoted, for a failure: at
+ * most 60 characters of it, a control character as \r, \t or \xNN. */
+static void quote_start(const struct conductor_output *o, char *got, size_t len)
 {
-	const struct conductor_output *o = &c->actors[idx].out[p->field == SL_F_STDERR ? 1 : 0];
-	if (o->step < 0) {
-		snprintf(got, len, "no output: %s has run no program whose %s was caught", conductor_actor_name(c, idx),
-			 p->field == SL_F_STDERR ? "stderr" : "stdout");
-		return 0;
+	char line[4 * 60 + 1];
+	size_t n = strcspn(o->data, "\n"), w = 0;
+	for (size_t i = 0; i < n && i < 60; i++) {
+		unsigned char ch = (unsigned char)o->data[i];
+		if (ch >= 0x20 && ch != 0x7f) {
+			line[w++] = (char)ch;
+		} else if (ch == '\r' || ch == '\t') {
+			line[w++] = '\\';
+			line[w++] = ch == '\r' ? 'r' : 't';
+		} else {
+			w += (size_t)snprintf(line + w, sizeof(line) - w, "\\x%02x", ch);
+		}
 	}
+	line[w] = '\0';
+	int more = n > 60 || (n < o->len && n + 1 < o->len);
+	snprintf(got, len, "\"%s%s\"%s (%llu bytes", line, n < o->len && !more ? "\\n" : "", more ? " ..." : "",
+		 (unsigned long long)o->total);
+}
+
+int conductor_judge_output(struct conductor *c, int idx, const struct sl_predicate *p, const char *want, char *got,
+			   size_t len)
+{
+	const struct conductor_output *o;
+	if (p->field == SL_F_TERMINAL) {
+		conductor_read_terminal(c);
+		o = &c->tty_all;
+	} else {
+		o = &c->actors[idx].out[p->field == SL_F_STDERR ? 1 : 0];
+		if (o->step < 0) {
+			snprintf(got, len, "no output: %s has run no program whose %s was caught",
+				 conductor_actor_name(c, idx), p->field == SL_F_STDERR ? "stderr" : "stdout");
+			return 0;
+		}
+	}
+	const char *data = o->data ? o->data : "";
 	int ok;
 	if (p->cmp == SL_CMP_MATCH || p->cmp == SL_CMP_NOMATCH) {
-		int m = sl_regex_match(p->str, o->data);
+		int m = sl_regex_match(want, data);
 		ok = m < 0 ? 0 : (p->cmp == SL_CMP_MATCH) == (m == 1);
 	} else {
-		ok = (p->cmp == SL_CMP_EQ) == (strlen(o->data) == o->len && strcmp(o->data, p->str) == 0);
+		ok = (p->cmp == SL_CMP_EQ) == (strlen(data) == o->len && strcmp(data, want) == 0);
 	}
-	/* what it wrote, quoted, its first line or so */
-	size_t n = strcspn(o->data, "\n");
-	int more = n > 60 || (n < o->len && n + 1 < o->len);
-	snprintf(got, len, "\"%.*s%s\"%s (%llu bytes, line %d)", n > 60 ? 60 : (int)n, o->data,
-		 n < o->len && !more ? "\\n" : "", more ? " ..." : "", (unsigned long long)o->total,
-		 c->s->steps[o->step].line);
+	struct conductor_output shown = *o;
+	shown.data = (char *)data;
+	quote_start(&shown, got, len);
+	if (p->field == SL_F_TERMINAL)
+		sl_appendf(got, len, " so far)");
+	else
+		sl_appendf(got, len, ", line %d)", c->s->steps[o->step].line);
 	return ok;
 }
 
 /* ---- the terminal ---------------------------------------------------------- */
 
+/* Appends n bytes to o, keeping the first SL_OUTPUT_MAX (out of memory:
+ * counted, not kept). */
+static void keep_written(struct conductor_output *o, const char *buf, size_t n)
+{
+	o->total += n;
+	size_t keep = o->len >= SL_OUTPUT_MAX ? 0 : SL_OUTPUT_MAX - o->len;
+	if (n < keep)
+		keep = n;
+	if (!keep)
+		return;
+	char *d = realloc(o->data, o->len + keep + 1);
+	if (!d)
+		return;
+	memcpy(d + o->len, buf, keep);
+	o->len += keep;
+	d[o->len] = '\0';
+	o->data = d;
+}
+
 void conductor_drain_terminal(struct conductor *c, short revents)
 {
-	struct conductor_output *t = &c->tty;
 	if (revents & POLLIN) {
 		char buf[4096];
 		ssize_t n = read(c->pty_master, buf, sizeof(buf));
 		if (n > 0) {
-			t->total += (uint64_t)n;
-			size_t keep = t->len >= SL_OUTPUT_MAX ? 0 : SL_OUTPUT_MAX - t->len;
-			if ((size_t)n < keep)
-				keep = (size_t)n;
-			char *d = keep ? realloc(t->data, t->len + keep + 1) : t->data;
-			if (d) {
-				memcpy(d + t->len, buf, keep);
-				t->len += keep;
-				d[t->len] = '\0';
-				t->data = d;
-			} /* out of memory: counted, not kept */
+			keep_written(&c->tty, buf, (size_t)n);
+			keep_written(&c->tty_all, buf, (size_t)n);
 			return;
 		}
 	}
@@ -154,15 +196,20 @@ void conductor_drain_terminal(struct conductor *c, short revents)
 		c->pty_quiet = 1; /* no slave open: it would be "ready" for ever */
 }
 
-void conductor_flush_terminal(struct conductor *c, int step)
+void conductor_read_terminal(struct conductor *c)
 {
-	struct conductor_output *t = &c->tty;
 	for (int k = 0; c->pty_master >= 0 && !c->pty_quiet && k < 64; k++) { /* what is there now */
 		struct pollfd p = { .fd = c->pty_master, .events = POLLIN };
 		if (poll(&p, 1, 0) != 1)
 			break;
 		conductor_drain_terminal(c, p.revents);
 	}
+}
+
+void conductor_flush_terminal(struct conductor *c, int step)
+{
+	struct conductor_output *t = &c->tty;
+	conductor_read_terminal(c);
 	if (!t->total)
 		return;
 	int idx = step >= 0 && step < c->s->nsteps ? c->s->steps[step].actor : -1;

@@ -349,6 +349,7 @@ static const struct {
 	[SL_F_COMM] = { "comm", SL_TARGET_PROCESS },
 	[SL_F_STDOUT] = { "stdout", SL_TARGET_PROCESS },
 	[SL_F_STDERR] = { "stderr", SL_TARGET_PROCESS },
+	[SL_F_TERMINAL] = { "terminal", SL_TARGET_NAMESPACE },
 };
 
 int sl_field_is_u64(enum sl_field f)

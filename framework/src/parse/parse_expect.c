@@ -52,7 +52,7 @@ static enum fclass field_class(enum sl_field f)
 		return FC_ERRNO;
 	case SL_F_CWD: case SL_F_FD: case SL_F_COMM:
 		return FC_STRING;
-	case SL_F_STDOUT: case SL_F_STDERR:
+	case SL_F_STDOUT: case SL_F_STDERR: case SL_F_TERMINAL:
 		return FC_OUTPUT;
 	default:
 		return sl_field_is_u64(f) ? FC_U64 : FC_NUM;
@@ -108,6 +108,12 @@ static int subject(struct slp_parser *p, struct slp_pstep *ps)
 	if (slp_is_word(t, "namespace")) {
 		ps->st.target = SL_TARGET_NAMESPACE;
 		slp_next(p);
+		return 0;
+	}
+	if (slp_is_word(t, "terminal")) { /* `expect terminal ~ "regex"`: the word is also the field */
+		if (!p->s->terminal)
+			return slp_error(p, t->col, "this scenario has no terminal: add 'terminal: pty' to its header");
+		ps->st.target = SL_TARGET_NAMESPACE;
 		return 0;
 	}
 	if (t->kind == TK_WORD && !slp_is_number_word(t->text) && !slp_sym_find(&p->names, t->text))
@@ -211,6 +217,9 @@ static int field_of(struct slp_parser *p, const struct slp_pstep *ps, const stru
 	if (*field < 0)
 		return unknown_field(p, t, target);
 	enum sl_target_kind ft = sl_field_target((enum sl_field)*field);
+	if (*field == SL_F_TERMINAL && (target != SL_TARGET_NAMESPACE || !p->s->terminal))
+		return slp_error(p, t->col, "the terminal is the scenario's, not an actor's: write "
+				 "'expect terminal ~ \"regex\"' in a scenario with 'terminal: pty'");
 	if (ft == target)
 		return target == SL_TARGET_PROCESS ? found_field(p, ps, t, (enum sl_field)*field) : 0;
 	if (ft == SL_TARGET_MAPS && target == SL_TARGET_PROCESS)
@@ -301,8 +310,27 @@ static int add_pred(struct slp_parser *p, struct slp_pstep *ps, enum sl_field f,
 	return 0;
 }
 
-/* stdout ~ "regex", stdout !~ "regex", stdout = "text", stdout != "text":
- * the regex is compiled now, so that a bad one is an error of the script. */
+/* The text with each {{...}} as "0": what the regex checked at parse time
+ * looks like once values are put in (a number, or a variable's text,
+ * which goes in escaped). */
+static char *placeholder_text(const char *text)
+{
+	char *t = strdup(text);
+	if (!t)
+		return NULL;
+	for (char *at = strstr(t, "{{"); at; at = strstr(at + 1, "{{")) {
+		char *end = strstr(at + 2, "}}");
+		if (!end)
+			break;
+		*at = '0';
+		memmove(at + 1, end + 2, strlen(end + 2) + 1);
+	}
+	return t;
+}
+
+/* stdout ~ "regex", stdout !~ "regex", stdout = "text", stdout != "text"
+ * (and stderr, terminal): the regex is compiled now, so that a bad one is
+ * an error of the script; {{NAME}} in it is a value put in when judged. */
 static int output_predicate(struct slp_parser *p, struct slp_pstep *ps, enum sl_field f,
 			    const struct slp_token *name)
 {
@@ -317,16 +345,24 @@ static int output_predicate(struct slp_parser *p, struct slp_pstep *ps, enum sl_
 	else if (c->kind == TK_EQ || c->kind == TK_NE)
 		cmp = c->kind == TK_EQ ? SL_CMP_EQ : SL_CMP_NE;
 	else
-		return slp_error(p, c->col, "'%s' is a program's output: write %s ~ \"regex\", %s !~ \"regex\", "
-				 "%s = \"text\" or %s != \"text\"", name->text, name->text, name->text, name->text,
-				 name->text);
+		return slp_error(p, c->col, "'%s' is %s: write %s ~ \"regex\", %s !~ \"regex\", "
+				 "%s = \"text\" or %s != \"text\"", name->text,
+				 f == SL_F_TERMINAL ? "what was written to the terminal" : "a program's output",
+				 name->text, name->text, name->text, name->text);
 	slp_next(p);
 	const struct slp_token *v = slp_peek(p);
 	if (v->kind != TK_STRING && v->kind != TK_WORD)
 		return slp_expected(p, cmp >= SL_CMP_MATCH ? "a regular expression in quotes" : "text in quotes");
+	if (slp_substs(p, ps, v->text, ps->st.npreds, v->col))
+		return -1;
 	if (cmp >= SL_CMP_MATCH) {
 		char why[160];
-		if (sl_regex_check(v->text, why, sizeof(why)) < 0)
+		char *checked = placeholder_text(v->text);
+		if (!checked)
+			return slp_oom(p);
+		int bad = sl_regex_check(checked, why, sizeof(why)) < 0;
+		free(checked);
+		if (bad)
 			return slp_error(p, v->col, "not a POSIX extended regular expression: %s", why);
 	}
 	char *str = strdup(v->text);

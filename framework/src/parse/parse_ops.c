@@ -459,9 +459,7 @@ static int env_entry_ok(const char *w)
 	return 1;
 }
 
-/* The `{{NAME[N][:hex|:key]}}` in word w (argv[word], or envp[-1 - word]),
- * written at column col: each becomes a substitution of the step. */
-static int exec_substs(struct slp_parser *p, struct slp_pstep *ps, const char *w, int word, int col)
+int slp_substs(struct slp_parser *p, struct slp_pstep *ps, const char *w, int word, int col)
 {
 	for (const char *at = strstr(w, "{{"); at; at = strstr(at + 2, "{{")) {
 		const char *end = strstr(at + 2, "}}");
@@ -543,7 +541,7 @@ static int build_exec(struct slp_parser *p, struct slp_pstep *ps, struct slp_arg
 			free(w);
 			return slp_error(p, t->col, "env takes NAME=VALUE, not '%.40s'", t->text);
 		}
-		if (exec_substs(p, ps, w, env_col ? -1 - (int)envc : (int)argc, t->col)) {
+		if (slp_substs(p, ps, w, env_col ? -1 - (int)envc : (int)argc, t->col)) {
 			free(w);
 			return -1;
 		}

@@ -86,7 +86,7 @@ int slp_valid_name(const char *name)
 static const char *const reserved_words[] = {
 	"scenario", "claim", "expect", "sysctl", "wait", "hangup", "key", "namespace", "maps",
 	"not", "fails", "dies", "exits", "any", "returns", "auto", "env", "inject", "time",
-	"ftok", "find", "invariant", "keep-going", NULL,
+	"ftok", "find", "invariant", "keep-going", "terminal", NULL,
 };
 
 int slp_is_reserved(const char *name)

@@ -1,0 +1,95 @@
+/* conductor_subst.c - the values a step puts into its text when it runs:
+ * each `{{NAME}}` (struct sl_subst, parsed by parse_ops.c) of an `exec`
+ * argument or `env` value, and of an output expectation's text or regex,
+ * becomes the value NAME is bound to now (decimal, 0x hex, or a key as
+ * ipcs shows it) or the scenario's environment variable; in a regex, put
+ * in with its special characters escaped, so that it matches as written.
+ */
+#define _GNU_SOURCE
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conductor.h"
+
+/* The value of a {{NAME}} now, as the program gets it (an environment
+ * variable's may be long: the caller's buffer is PATH_MAX). */
+static void subst_text(const struct conductor *c, const struct sl_subst *x, char *buf, size_t len)
+{
+	if (x->env[0]) {
+		const char *v = getenv(x->env);
+		snprintf(buf, len, "%s", v ? v : "");
+		return;
+	}
+	long long v = conductor_value(c, &x->value);
+	if (x->format == SL_SUBST_KEY)
+		snprintf(buf, len, "0x%08x", (unsigned)(int32_t)v);
+	else if (x->format == SL_SUBST_HEX)
+		snprintf(buf, len, "0x%llx", (unsigned long long)v);
+	else
+		snprintf(buf, len, "%lld", v);
+}
+
+/* text with every character special to a POSIX ERE behind a backslash */
+static void regex_escape(const char *text, char *buf, size_t len)
+{
+	size_t n = 0;
+	for (const char *t = text; *t && n + 3 <= len; t++) {
+		if (strchr("\\^$.[]|()*+?{}", *t))
+			buf[n++] = '\\';
+		buf[n++] = *t;
+	}
+	buf[n] = '\0';
+}
+
+size_t conductor_put_word(const struct conductor *c, const struct sl_step *st, const char *word, int index, char *w,
+			  int escape)
+{
+	size_t n = 0, from = 0;
+	for (int k = 0; k < st->nsubsts; k++) {
+		const struct sl_subst *x = &st->substs[k];
+		if (x->word != index || x->at < from || x->at + x->len > strlen(word))
+			continue;
+		char v[4096], e[2 * sizeof(v) + 1];
+		subst_text(c, x, v, sizeof(v));
+		const char *put = v;
+		if (escape) {
+			regex_escape(v, e, sizeof(e));
+			put = e;
+		}
+		if (w) {
+			memcpy(w + n, word + from, x->at - from);
+			memcpy(w + n + (x->at - from), put, strlen(put));
+		}
+		n += (x->at - from) + strlen(put);
+		from = x->at + x->len;
+	}
+	if (w)
+		memcpy(w + n, word + from, strlen(word + from) + 1);
+	return n + strlen(word + from);
+}
+
+char *conductor_expand(const struct conductor *c, const struct sl_step *st, const char *text, int index, int escape)
+{
+	size_t n = conductor_put_word(c, st, text, index, NULL, escape);
+	char *w = malloc(n + 1);
+	if (w)
+		conductor_put_word(c, st, text, index, w, escape);
+	return w;
+}
+
+const struct sl_subst *conductor_unbound_subst(const struct conductor *c, const struct sl_step *st, int index)
+{
+	for (int k = 0; k < st->nsubsts; k++) {
+		const struct sl_subst *x = &st->substs[k];
+		const struct sl_value *v = &x->value;
+		if (index != INT_MIN && x->word != index)
+			continue;
+		if ((v->kind == SL_VAL_SLOT && (v->slot < 0 || v->slot >= c->s->nslots || !c->slot_set[v->slot])) ||
+		    (v->kind == SL_VAL_ACTOR && c->actors[v->actor].pid <= 0))
+			return x;
+	}
+	return NULL;
+}
