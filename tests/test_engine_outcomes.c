@@ -369,6 +369,46 @@ Test(outcomes, an_output_expectation_with_a_name_never_bound_fails)
 	sl_scenario_free(s);
 }
 
+/* `-> st` on shmctl binds what the actor's call filled in; an expectation
+ * on it judges that, not the kernel now; a name whose shmctl failed has no
+ * result, and says so (issue 14 item 1). */
+Test(outcomes, a_shmctl_result_is_what_the_actor_got_then)
+{
+	struct sl_scenario *s = parse_scenario("scenario result\nkeep-going\nactors: a\n"
+					       "a shmget key=IPC_PRIVATE size=4k flags=IPC_CREAT|0600 -> seg\n"
+					       "a shmat seg -> x\n"
+					       "a shmctl seg IPC_STAT -> st\n"
+					       "a shmdt x\n"
+					       "expect st nattch=1 size=4096\n"
+					       "expect seg nattch=0\n"
+					       "expect st nattch=0\n"
+					       "a shmctl seg IPC_STAT -> st2   inject errno=EIDRM\n"
+					       "expect st2 nattch=0\n"
+					       "a shmctl seg IPC_RMID\n");
+	struct sl_result r = run_scenario(s, 0);
+	const struct sl_trace_entry *e = entry_of(&r, 2);
+	cr_assert_not_null(e);
+	cr_expect_eq(e->obs_kind, SL_OBS_SHMCTL);
+	cr_expect_eq(e->obs.shmctl.stat.nattch, 1u);
+	cr_expect_str_eq(e->obs.shmctl.kernel_differs, "");
+	e = entry_of(&r, 4);
+	cr_assert_not_null(e);
+	cr_expect_eq(e->verdict, SL_PASS, "%s", e->detail);
+	e = entry_of(&r, 5);
+	cr_assert_not_null(e);
+	cr_expect_eq(e->verdict, SL_PASS, "%s", e->detail);
+	e = entry_of(&r, 6);
+	cr_assert_not_null(e);
+	cr_expect_eq(e->verdict, SL_FAIL);
+	cr_expect_str_eq(e->detail, "nattch: expected =0, the actor's shmctl said 1");
+	e = entry_of(&r, 8);
+	cr_assert_not_null(e);
+	cr_expect_eq(e->verdict, SL_FAIL);
+	cr_expect_str_eq(e->detail, "st2 has no shmctl result now (the step that binds it did not succeed)");
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}
+
 /* expect ... within: a state never reached fails after the bound, with the
  * last observation and how long it waited. */
 Test(outcomes, an_expectation_within_a_time_that_never_holds_says_what_it_last_saw)

@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 TestSuite(mutants, .init = cli_setup, .fini = cli_teardown);
@@ -62,6 +63,31 @@ Test(mutants, libc_lie_is_caught_by_the_catalog)
 		cr_expect_eq(r.status, 1, "%s: exit %d; stdout:\n%s", lies[i], r.status, r.out);
 		cr_expect(strstr(r.out, "shmlife-scn-libc-views") && strstr(r.out, "kernel said exited 3"),
 			  "%s: not caught by the libc-views step:\n%s", lies[i], r.out);
+		cli_result_free(&r);
+	}
+}
+
+/* An actor's own shmctl goes through its libc, and the conductor asks the
+ * kernel the same question at once by the raw system call: a libc that
+ * rewrites IPC_STAT in the caller only fails the step as a disagreement
+ * (issue 14 item 2; before, the scenario passed: nobody compared). */
+Test(mutants, a_caller_only_lie_is_a_libc_kernel_disagreement)
+{
+	static const char *const lies[] = { "stat-nattch", "key-after-rmid" };
+	static const char *const said[] = { "libc and the kernel disagree on IPC_STAT: nattch: libc says 3, kernel says 2",
+					    "libc and the kernel disagree on SHM_STAT_ANY: key: libc says 0x005eed0c, "
+					    "kernel says 0x00000000" };
+
+	for (size_t i = 0; i < sizeof(lies) / sizeof(lies[0]); i++) {
+		struct cli_result r;
+		char env[PATH_MAX + 16];
+		const char *const envs[] = { preload(lies[i], env, sizeof(env)), NULL };
+
+		cli_run_in(&r, CLI_ARGS("run", "-q", "--report-dir", cli_path("out"),
+					"scenarios/control/shmctl-results.scn"),
+			   envs, NULL);
+		cr_expect_eq(r.status, 1, "%s: exit %d; stdout:\n%s", lies[i], r.status, r.out);
+		cr_expect(strstr(r.out, said[i]), "%s: not the disagreement:\n%s", lies[i], r.out);
 		cli_result_free(&r);
 	}
 }

@@ -811,8 +811,26 @@ ERRORS(exec_env_value_name,
 /* Messages that misled (issue 14): each says what is so now. */
 ERRORS(shmmin_is_a_real_field_not_a_typo,
 	HEAD "expect namespace shmmin=1\n",
-	"t.scn:3:18: 'shmmin' (IPC_INFO's shminfo.shmmin) is not observed; the namespace's fields are segments, "
-	"shmmni, shmmax, shmall, shm_rmid_forced\n")
+	"t.scn:3:18: 'shmmin' is a field of what IPC_INFO fills in: bind it with 'ACTOR shmctl 0 IPC_INFO -> r' and "
+	"write 'expect r shmmin=...'\n")
+
+/* a shmctl result bound with -> (issue 14 item 1) */
+ERRORS(result_field_of_another_kind,
+	HEAD SEG "owner shmctl seg IPC_STAT -> st\nexpect st shmmin=1\n",
+	"t.scn:5:11: IPC_STAT's shmid_ds has no field 'shmmin'; did you mean 'shmid'?\n")
+ERRORS(result_field_unknown,
+	HEAD "owner shmctl 0 SHM_INFO -> si\nexpect si used_id=1\n",
+	"t.scn:4:11: SHM_INFO's shm_info has no field 'used_id'; did you mean 'used_ids'?\n")
+ERRORS(result_used_ids_in_the_namespace,
+	HEAD "expect namespace used_ids=1\n",
+	"t.scn:3:18: 'used_ids' is a field of what SHM_INFO fills in: bind it with 'ACTOR shmctl 0 SHM_INFO -> r' and "
+	"write 'expect r used_ids=...'\n")
+ERRORS(result_has_no_maps,
+	HEAD SEG "owner shmctl seg IPC_STAT -> st\nexpect st maps attached seg\n",
+	"t.scn:5:11: 'maps' follows an actor; 'st' is a shmctl result\n")
+ERRORS(result_negative_u64,
+	HEAD "owner shmctl 0 IPC_INFO -> info\nexpect info shmmax=-1\n",
+	"t.scn:4:20: shmmax cannot be negative: the kernel keeps it as an unsigned 64-bit number\n")
 ERRORS(getpgid_is_observed_not_called,
 	HEAD "owner getpgid\n",
 	"t.scn:3:7: 'getpgid' is not an operation: a process group is observed, expect ACTOR pgid=... (getsid binds "

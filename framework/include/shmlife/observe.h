@@ -22,6 +22,16 @@ int observe_segment_ipcs(int shmid, struct sl_segment_obs *out);
 /* IPC_STAT only: cheap enough to run after every step. */
 int observe_segment_brief(int shmid, struct sl_segment_brief *out);
 int observe_namespace(struct sl_namespace_obs *out);
+/* A shmctl command's record (its kind: sl_shmctl_kind, observed.h): the record of a call that returned ret
+ * with buf (a struct shmid_ds, shminfo or shm_info, as cmd says); the
+ * kernel's own answer to shmctl(id, cmd), by the raw system call (-1 with
+ * errno if the kernel refuses it); and where the actor's libc answer and
+ * the kernel's differ, in words ("nattch: libc says 2, kernel says 1"),
+ * how many fields (0: they agree; shm_rss and shm_swp are not compared). */
+void observe_shmctl_fill(struct sl_shmctl_obs *o, int cmd, int id, long long ret, const void *buf);
+int observe_shmctl_kernel(int cmd, int id, struct sl_shmctl_obs *out);
+int observe_shmctl_compare(const struct sl_shmctl_obs *libc, const struct sl_shmctl_obs *kernel, char *buf,
+			   size_t len);
 int observe_maps(pid_t pid, struct sl_maps_obs *out);
 /* The mappings an expectation asks about: by shmid (attached, detached,
  * mapped-deleted) and by the key in their name (mapped-key). */

@@ -31,6 +31,15 @@ int sl_observed_field(const struct sl_trace_entry *e, enum sl_field f, long long
  * it. */
 const char *sl_observed_text(const struct sl_process_obs *o, enum sl_field f, int fd);
 
+/* 1 if a shmctl result of `kind` (enum sl_shmctl_kind) has field f: the
+ * segment's fields (key shmid size nattch perms mode dest locked cpid lpid
+ * uid gid cuid cgid atime dtime ctime) for the STAT commands; shmmax
+ * shmmin shmmni shmseg shmall for IPC_INFO; used_ids shm_tot shm_rss
+ * shm_swp swap_attempts swap_successes for SHM_INFO. */
+int sl_shmctl_has_field(int kind, enum sl_field f);
+/* The kind of record a shmctl command fills in (SL_SHMCTL_NONE: none). */
+int sl_shmctl_kind(int cmd);
+
 /* "nattch=2", "!dest", "key=0x00000000", "perms=0640", "killed=SIGSEGV". */
 void sl_observed_format(enum sl_field f, long long v, char *buf, size_t len);
 

@@ -122,7 +122,32 @@ enum sl_obs_kind { SL_OBS_NONE, SL_OBS_SEGMENT, SL_OBS_NAMESPACE, SL_OBS_MAPS, S
 		   SL_OBS_SANDBOX, /* an EVENT at the start: the scenario's namespaces */
 		   SL_OBS_LEAK,    /* an EVENT at the end: segments left in the namespace */
 		   SL_OBS_CALLS,   /* an EVENT at a step's end: a supervised process's calls */
-		   SL_OBS_OUTPUT };/* a piece of a program's output (joined into outputs) */
+		   SL_OBS_OUTPUT, /* a piece of a program's output (joined into outputs) */
+		   SL_OBS_SHMCTL };/* a step: what the actor's own shmctl filled in */
+
+/* What an actor's own shmctl call filled in (SL_OBS_SHMCTL, on the step's
+ * entry; `-> NAME` binds it for `expect NAME ...`): the structure as the
+ * actor's C library returned it, widened to the kernel's types.  Which
+ * part holds depends on the command (kind).  The conductor asks the kernel
+ * the same question at once, by the raw system call; kernel_differs says
+ * where the two answers differ ("" where they agree). */
+enum sl_shmctl_kind {
+	SL_SHMCTL_NONE,
+	SL_SHMCTL_STAT,              /* IPC_STAT, SHM_STAT, SHM_STAT_ANY: struct shmid_ds */
+	SL_SHMCTL_IPC_INFO,          /* struct shminfo                         */
+	SL_SHMCTL_SHM_INFO,          /* struct shm_info                        */
+};
+struct sl_shmctl_obs {
+	int kind;                    /* enum sl_shmctl_kind                    */
+	int cmd;
+	int id;                      /* the id (or SHM_STAT's index) it was given */
+	long long ret;               /* what the call returned                 */
+	struct sl_segment_view stat; /* STAT; shmid: the id asked, or the one SHM_STAT
+				      * returned; rss and swap are not in shmid_ds: 0 */
+	uint64_t shmmax, shmmin, shmmni, shmseg, shmall; /* IPC_INFO          */
+	uint64_t used_ids, shm_tot, shm_rss, shm_swp, swap_attempts, swap_successes; /* SHM_INFO (pages) */
+	char kernel_differs[160];
+};
 
 /* The scenario's namespaces, by inode number (as `ls -l /proc/PID/ns`
  * shows them), so that anyone can check later that they are gone. */
@@ -212,6 +237,7 @@ struct sl_trace_entry {
 		struct sl_leak_obs leak;
 		struct sl_calls_obs calls;
 		struct sl_output_chunk output;
+		struct sl_shmctl_obs shmctl;
 	} obs;
 };
 

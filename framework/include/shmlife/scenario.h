@@ -109,6 +109,8 @@ enum sl_target_kind {
 	SL_TARGET_NAMESPACE, /* the scenario's IPC namespace as a whole         */
 	SL_TARGET_MAPS,      /* an actor's attachments, from /proc/PID/maps     */
 	SL_TARGET_PROCESS,   /* an actor's process, from /proc/PID/...          */
+	SL_TARGET_RESULT,    /* what an actor's shmctl filled in, by the slot it was
+			      * bound to (`a shmctl seg IPC_STAT -> st`)     */
 };
 
 enum sl_field {
@@ -143,6 +145,11 @@ enum sl_field {
 	SL_F_STDERR,         /* text: ... on stderr                             */
 	/* namespace: the scenario's terminal (`terminal: pty`) */
 	SL_F_TERMINAL,       /* text: what was written to the terminal so far   */
+	/* a shmctl result (issue 14): also the segment fields for IPC_STAT,
+	 * SHM_STAT, SHM_STAT_ANY, and shmmax shmmni shmall for IPC_INFO */
+	SL_F_SHMMIN, SL_F_SHMSEG,                       /* IPC_INFO's shminfo    */
+	SL_F_USED_IDS, SL_F_SHM_TOT, SL_F_SHM_RSS, SL_F_SHM_SWP, /* SHM_INFO's shm_info */
+	SL_F_SWAP_ATTEMPTS, SL_F_SWAP_SUCCESSES,
 	SL_F__COUNT
 };
 

@@ -27,6 +27,7 @@
 
 #include "actor.h"
 #include "inject.h"
+#include "shmlife/observe.h"
 #include "util.h"
 #include "wire.h"
 
@@ -200,6 +201,8 @@ static void do_shmctl(const struct sl_wire_cmd *c, struct sl_wire_reply *r)
 	errno = 0;
 	r->ret = shmctl(id, cmd, cmd == IPC_RMID ? NULL : &buf.ds);
 	r->err = r->ret < 0 ? errno : 0;
+	if (r->ret >= 0)
+		observe_shmctl_fill(&r->shmctl, cmd, id, r->ret, &buf);
 }
 
 /* How many of the len bytes from p lie in the mapping that holds p (from

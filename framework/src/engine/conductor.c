@@ -436,6 +436,8 @@ static void perform_actor_step(struct conductor *c, int i, struct sl_trace_entry
 	}
 	if (r.exec_errno)
 		note_exec_failure(st, r.exec_errno, e->detail, sizeof(e->detail));
+	if (got > 0 && st->op == SL_OP_SHMCTL && r.err == 0 && r.shmctl.kind != SL_SHMCTL_NONE)
+		conductor_shmctl_result(c, st, &r.shmctl, e);
 	if (broke[0]) {
 		e->verdict = SL_BROK;
 		snprintf(e->detail, sizeof(e->detail), "the new actor %s could not be set up: %s",
@@ -674,8 +676,8 @@ static void run_step(struct conductor *c, int i)
 	else
 		c->phases.steps_ns += e.dur_ns;
 	brief_after(c, st, &e);
-	if (c->o->observe_every_step && st->op != SL_OP_EXPECT && e.brief.slot >= 0 && e.brief.present &&
-	    observe_segment(e.brief.shmid, &e.obs.seg) == 0)
+	if (c->o->observe_every_step && st->op != SL_OP_EXPECT && e.obs_kind == SL_OBS_NONE && e.brief.slot >= 0 &&
+	    e.brief.present && observe_segment(e.brief.shmid, &e.obs.seg) == 0)
 		e.obs_kind = SL_OBS_SEGMENT; /* `shmlife show`: a full snapshot after every step */
 	c->phases.observe_ns += sl_now_ns() - done;
 	conductor_flush_terminal(c, i);
@@ -810,7 +812,8 @@ static int alloc_state(struct conductor *c)
 	c->slot_set = calloc((size_t)s->nslots + 1, 1);
 	c->step_wall = calloc((size_t)s->nsteps + 1, sizeof(*c->step_wall));
 	c->slot_segment = calloc((size_t)s->nslots + 1, sizeof(*c->slot_segment));
-	if (!c->actors || !c->slots || !c->slot_set || !c->step_wall || !c->slot_segment)
+	c->slot_result = calloc((size_t)s->nslots + 1, sizeof(*c->slot_result));
+	if (!c->actors || !c->slots || !c->slot_set || !c->step_wall || !c->slot_segment || !c->slot_result)
 		return -1;
 	for (int i = 0; i < s->nslots; i++)
 		c->slot_segment[i] = -1;
@@ -838,6 +841,9 @@ static void free_state(struct conductor *c)
 	free(c->slot_segment);
 	free(c->reaped);
 	free(c->tty_all.data);
+	for (int i = 0; c->slot_result && i < c->s->nslots; i++)
+		free(c->slot_result[i]);
+	free(c->slot_result);
 	if (c->reaper_fd >= 0)
 		close(c->reaper_fd);
 }

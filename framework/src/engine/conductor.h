@@ -54,6 +54,8 @@ struct conductor {
 	long long *slots;
 	char *slot_set;
 	int *slot_segment;               /* address slot -> its segment's slot */
+	struct sl_shmctl_obs **slot_result; /* slot -> what the shmctl that bound it
+					  * filled in (NULL: none, conductor_result.c) */
 	int last_segment;                /* slot of the segment last touched   */
 	int64_t *step_wall;              /* wall second each step began        */
 	int pty_master, pty_slave;       /* -1 without `terminal: pty`         */
@@ -146,6 +148,15 @@ void conductor_flush_terminal(struct conductor *c, int step);
  * found, in words, in got. */
 int conductor_judge_output(struct conductor *c, int idx, const struct sl_predicate *p, const char *want, char *got,
 			   size_t len);
+
+/* conductor_result.c: what an actor's shmctl filled in goes on its step's
+ * entry, is kept for `expect NAME ...` if the step binds NAME, and is
+ * compared with the kernel's own answer at once: a difference that holds
+ * is the step's FAIL ("libc and the kernel disagree ...").
+ * conductor_expect_result judges `expect NAME field=...` against it. */
+void conductor_shmctl_result(struct conductor *c, const struct sl_step *st, const struct sl_shmctl_obs *got,
+			     struct sl_trace_entry *e);
+const struct sl_shmctl_obs *conductor_result_of(const struct conductor *c, int slot);
 
 /* conductor_subst.c: `{{NAME}}` of step st in text (argv[index],
  * envp[-1 - index], or the text of expectation predicate index) put in:

@@ -66,6 +66,7 @@ static int is_output(enum sl_field f)
 /* Judges every predicate against the observation; appends failures to e->detail. */
 static void judge(struct conductor *c, const struct sl_step *st, struct sl_trace_entry *e)
 {
+	const char *says = e->obs_kind == SL_OBS_SHMCTL ? "the actor's shmctl said" : "kernel says";
 	for (int i = 0; i < st->npreds; i++) {
 		const struct sl_predicate *p = &st->preds[i];
 		long long want = conductor_value(c, &p->value), got = 0;
@@ -127,25 +128,25 @@ static void judge(struct conductor *c, const struct sl_step *st, struct sl_trace
 				   sl_field_name(p->field), verdict_cmp_text(p->cmp), want_text,
 				   p->field == SL_F_TERMINAL ? "the terminal had" : "the program wrote", gotbuf);
 		else if (p->cmp == SL_CMP_TRUE || is_flag_on_value(p->field) || p->str)
-			sl_appendf(e->detail, sizeof(e->detail), "%s%s%s%s%s: kernel says %s", e->detail[0] ? "; " : "",
+			sl_appendf(e->detail, sizeof(e->detail), "%s%s%s%s%s: %s %s", e->detail[0] ? "; " : "",
 				   p->negated ? "not " : "", sl_field_name(p->field),
-				   p->str ? verdict_cmp_text(p->cmp) : "", p->str ? p->str : "", gotbuf);
+				   p->str ? verdict_cmp_text(p->cmp) : "", p->str ? p->str : "", says, gotbuf);
 		else if (sl_field_is_u64(p->field))
-			sl_appendf(e->detail, sizeof(e->detail), "%s%s: expected %s%llu, kernel says %s",
+			sl_appendf(e->detail, sizeof(e->detail), "%s%s: expected %s%llu, %s %s",
 				   e->detail[0] ? "; " : "", sl_field_name(p->field), verdict_cmp_text(p->cmp),
-				   (unsigned long long)want, gotbuf);
+				   (unsigned long long)want, says, gotbuf);
 		else if (p->field == SL_F_KEY || p->field == SL_F_IPCS_KEY || p->field == SL_F_MAPPED_KEY)
-			sl_appendf(e->detail, sizeof(e->detail), "%s%s: expected %s0x%08x, kernel says 0x%08x",
+			sl_appendf(e->detail, sizeof(e->detail), "%s%s: expected %s0x%08x, %s 0x%08x",
 				   e->detail[0] ? "; " : "", sl_field_name(p->field), verdict_cmp_text(p->cmp),
-				   (unsigned)(int32_t)want, (unsigned)(int32_t)got);
+				   (unsigned)(int32_t)want, says, (unsigned)(int32_t)got);
 		else if (p->field == SL_F_UMASK || p->field == SL_F_PERMS || p->field == SL_F_MODE)
-			sl_appendf(e->detail, sizeof(e->detail), "%s%s: expected %s%04llo, kernel says %04llo",
+			sl_appendf(e->detail, sizeof(e->detail), "%s%s: expected %s%04llo, %s %04llo",
 				   e->detail[0] ? "; " : "", sl_field_name(p->field), verdict_cmp_text(p->cmp),
-				   want, got);
+				   want, says, got);
 		else
-			sl_appendf(e->detail, sizeof(e->detail), "%s%s: expected %s%lld, kernel says %s",
+			sl_appendf(e->detail, sizeof(e->detail), "%s%s: expected %s%lld, %s %s",
 				   e->detail[0] ? "; " : "", sl_field_name(p->field), verdict_cmp_text(p->cmp),
-				   want, gotbuf);
+				   want, says, gotbuf);
 		free(want_text);
 	}
 }
@@ -241,6 +242,22 @@ static void expect_segment(struct conductor *c, const struct sl_step *st, struct
 		snprintf(e->detail, sizeof(e->detail), "the kernel's views disagree: %s", e->obs.seg.disagreement);
 		return;
 	}
+	judge(c, st, e);
+}
+
+/* `expect st nattch=2`: what the actor's own shmctl filled in, kept under
+ * the name its step bound (conductor_result.c); not the kernel now. */
+static void expect_result(struct conductor *c, const struct sl_step *st, struct sl_trace_entry *e)
+{
+	const struct sl_shmctl_obs *r = conductor_result_of(c, st->subject.slot);
+	if (!r) {
+		e->verdict = SL_FAIL;
+		snprintf(e->detail, sizeof(e->detail), "%s has no shmctl result now (the step that binds it did not "
+			 "succeed)", c->s->slots[st->subject.slot]);
+		return;
+	}
+	e->obs_kind = SL_OBS_SHMCTL;
+	e->obs.shmctl = *r;
 	judge(c, st, e);
 }
 
@@ -449,6 +466,7 @@ static void expect_once(struct conductor *c, const struct sl_step *st, struct sl
 	case SL_TARGET_NAMESPACE: expect_namespace(c, st, e); break;
 	case SL_TARGET_MAPS: expect_maps(c, st, e); break;
 	case SL_TARGET_PROCESS: expect_process(c, st, e); break;
+	case SL_TARGET_RESULT: expect_result(c, st, e); break;
 	}
 }
 

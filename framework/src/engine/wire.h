@@ -34,10 +34,11 @@
 #define SL_WIRE_MAX_PAYLOAD (128 * 1024)
 
 #define SL_WIRE_MAGIC 0x534c5743u    /* "SLWC": a command or a reply          */
-#define SL_WIRE_VERSION 2            /* 2: sequence numbers                    */
+#define SL_WIRE_VERSION 3            /* 2: sequence numbers; 3: the shmctl record */
 #define SL_TRACE_MAGIC 0x534c5452u   /* "SLTR": a trace entry to the harness   */
-#define SL_TRACE_VERSION 3            /* 2: the sandbox and leak records (SL_OBS_SANDBOX, SL_OBS_LEAK);
-				       * 3: the calls record (SL_OBS_CALLS) */
+#define SL_TRACE_VERSION 4            /* 2: the sandbox and leak records (SL_OBS_SANDBOX, SL_OBS_LEAK);
+				       * 3: the calls record (SL_OBS_CALLS);
+				       * 4: the shmctl record (SL_OBS_SHMCTL) */
 
 /* Operations that are not steps of a script. */
 enum sl_wire_op {
@@ -103,6 +104,8 @@ struct sl_wire_reply {
 				  * errno; the status is then exit 127)          */
 	char setup[96];          /* shmlife's own set-up failed (not the step's
 				  * call): what and why; "" if it did not         */
+	struct sl_shmctl_obs shmctl; /* shmctl: what the call filled in, as the
+				  * actor's libc returned it (kind NONE: nothing) */
 };
 
 /* A command with its payload, as the conductor builds it. */

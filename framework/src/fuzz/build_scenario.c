@@ -412,7 +412,7 @@ void sl_fuzz_signature(const struct sl_scenario *s, const struct sl_result *r, c
 	}
 	const struct sl_step *st = &s->steps[r->failed_step];
 	normalise(e->detail, norm, sizeof(norm));
-	static const char *const targets[] = { "segment", "namespace", "maps", "process" };
+	static const char *const targets[] = { "segment", "namespace", "maps", "process", "result" };
 	if (st->op == SL_OP_EXPECT)
 		snprintf(buf, len, "%s: expect %s: %s", sl_outcome_name(r->outcome), targets[st->target], norm);
 	else

@@ -274,6 +274,8 @@ static int put_expect(char *buf, size_t len, const struct sl_scenario *s, const 
 	sl_appendf(buf, len, "expect ");
 	switch (st->target) {
 	case SL_TARGET_NAMESPACE: sl_appendf(buf, len, "namespace"); break;
+	case SL_TARGET_RESULT: /* the model makes no shmctl result expectations */
+		return -1;
 	case SL_TARGET_SEGMENT:
 		if (put_value(buf, len, s, &st->subject) < 0)
 			return -1;

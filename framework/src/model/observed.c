@@ -154,6 +154,57 @@ const char *sl_observed_text(const struct sl_process_obs *o, enum sl_field f, in
 	return NULL;
 }
 
+int sl_shmctl_kind(int cmd)
+{
+	switch (cmd) {
+	case IPC_STAT: case SHM_STAT: case SHM_STAT_ANY: return SL_SHMCTL_STAT;
+	case IPC_INFO: return SL_SHMCTL_IPC_INFO;
+	case SHM_INFO: return SL_SHMCTL_SHM_INFO;
+	default: return SL_SHMCTL_NONE;
+	}
+}
+
+int sl_shmctl_has_field(int kind, enum sl_field f)
+{
+	switch (kind) {
+	case SL_SHMCTL_STAT:
+		return sl_field_target(f) == SL_TARGET_SEGMENT && f != SL_F_GONE && f != SL_F_EXISTS && f != SL_F_RSS &&
+		       f != SL_F_SWAP && f != SL_F_IPCS_KEY && f != SL_F_IPCS_NATTCH && f != SL_F_IPCS_DEST;
+	case SL_SHMCTL_IPC_INFO:
+		return f == SL_F_SHMMAX || f == SL_F_SHMMIN || f == SL_F_SHMMNI || f == SL_F_SHMSEG || f == SL_F_SHMALL;
+	case SL_SHMCTL_SHM_INFO:
+		return f == SL_F_USED_IDS || f == SL_F_SHM_TOT || f == SL_F_SHM_RSS || f == SL_F_SHM_SWP ||
+		       f == SL_F_SWAP_ATTEMPTS || f == SL_F_SWAP_SUCCESSES;
+	default:
+		return 0;
+	}
+}
+
+static int shmctl_field(const struct sl_shmctl_obs *o, enum sl_field f, long long *v)
+{
+	if (!sl_shmctl_has_field(o->kind, f))
+		return -1;
+	if (o->kind == SL_SHMCTL_STAT) {
+		struct sl_segment_obs seg = { .shmid = o->stat.shmid, .stat = o->stat };
+		return segment_field(&seg, f, v);
+	}
+	switch (f) {
+	case SL_F_SHMMAX: *v = (long long)o->shmmax; break;
+	case SL_F_SHMMIN: *v = (long long)o->shmmin; break;
+	case SL_F_SHMMNI: *v = (long long)o->shmmni; break;
+	case SL_F_SHMSEG: *v = (long long)o->shmseg; break;
+	case SL_F_SHMALL: *v = (long long)o->shmall; break;
+	case SL_F_USED_IDS: *v = (long long)o->used_ids; break;
+	case SL_F_SHM_TOT: *v = (long long)o->shm_tot; break;
+	case SL_F_SHM_RSS: *v = (long long)o->shm_rss; break;
+	case SL_F_SHM_SWP: *v = (long long)o->shm_swp; break;
+	case SL_F_SWAP_ATTEMPTS: *v = (long long)o->swap_attempts; break;
+	case SL_F_SWAP_SUCCESSES: *v = (long long)o->swap_successes; break;
+	default: return -1;
+	}
+	return 0;
+}
+
 int sl_observed_field(const struct sl_trace_entry *e, enum sl_field f, long long arg, long long *v)
 {
 	switch (e->obs_kind) {
@@ -161,6 +212,7 @@ int sl_observed_field(const struct sl_trace_entry *e, enum sl_field f, long long
 	case SL_OBS_NAMESPACE: return namespace_field(&e->obs.ns, f, v);
 	case SL_OBS_MAPS: return maps_field(&e->obs.maps, f, arg, v);
 	case SL_OBS_PROCESS: return process_field(&e->obs.proc, f, arg, v);
+	case SL_OBS_SHMCTL: return shmctl_field(&e->obs.shmctl, f, v);
 	default: return -1;
 	}
 }

@@ -350,6 +350,14 @@ static const struct {
 	[SL_F_STDOUT] = { "stdout", SL_TARGET_PROCESS },
 	[SL_F_STDERR] = { "stderr", SL_TARGET_PROCESS },
 	[SL_F_TERMINAL] = { "terminal", SL_TARGET_NAMESPACE },
+	[SL_F_SHMMIN] = { "shmmin", SL_TARGET_RESULT },
+	[SL_F_SHMSEG] = { "shmseg", SL_TARGET_RESULT },
+	[SL_F_USED_IDS] = { "used_ids", SL_TARGET_RESULT },
+	[SL_F_SHM_TOT] = { "shm_tot", SL_TARGET_RESULT },
+	[SL_F_SHM_RSS] = { "shm_rss", SL_TARGET_RESULT },
+	[SL_F_SHM_SWP] = { "shm_swp", SL_TARGET_RESULT },
+	[SL_F_SWAP_ATTEMPTS] = { "swap_attempts", SL_TARGET_RESULT },
+	[SL_F_SWAP_SUCCESSES] = { "swap_successes", SL_TARGET_RESULT },
 };
 
 int sl_field_is_u64(enum sl_field f)
@@ -357,6 +365,8 @@ int sl_field_is_u64(enum sl_field f)
 	switch (f) {
 	case SL_F_SIZE: case SL_F_NATTCH: case SL_F_RSS: case SL_F_SWAP:
 	case SL_F_SHMMNI: case SL_F_SHMMAX: case SL_F_SHMALL:
+	case SL_F_SHMMIN: case SL_F_SHMSEG: case SL_F_USED_IDS: case SL_F_SHM_TOT: case SL_F_SHM_RSS:
+	case SL_F_SHM_SWP: case SL_F_SWAP_ATTEMPTS: case SL_F_SWAP_SUCCESSES:
 		return 1;
 	default:
 		return 0;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "parse_internal.h"
+#include "shmlife/observed.h"
 #include "util.h"
 
 /* What a field's value is. */
@@ -100,6 +101,22 @@ static int unknown_subject(struct slp_parser *p, const struct slp_token *t)
 			 "unknown subject %s: expect a bound segment, an actor or 'namespace'", show);
 }
 
+/* The kind of shmctl record (enum sl_shmctl_kind) the step that bound
+ * `slot` last filled in: `a shmctl seg IPC_STAT -> st`; NONE if another
+ * kind of step bound it. */
+static int result_kind(const struct slp_parser *p, int slot)
+{
+	for (int i = p->s->nsteps - 1; i >= 0; i--) {
+		const struct sl_step *st = &p->s->steps[i];
+		if (st->bind != slot)
+			continue;
+		if (st->op != SL_OP_SHMCTL || st->nargs < 2 || st->args[1].kind != SL_VAL_NUM)
+			return SL_SHMCTL_NONE;
+		return sl_shmctl_kind((int)st->args[1].num);
+	}
+	return SL_SHMCTL_NONE;
+}
+
 static int subject(struct slp_parser *p, struct slp_pstep *ps)
 {
 	const struct slp_token *t = slp_peek(p);
@@ -120,6 +137,13 @@ static int subject(struct slp_parser *p, struct slp_pstep *ps)
 		return unknown_subject(p, t);
 	if (slp_name_value(p, V_SLOT | V_ACTOR, "a subject", &ps->st.subject))
 		return -1;
+	if (ps->st.subject.kind == SL_VAL_SLOT && result_kind(p, ps->st.subject.slot) != SL_SHMCTL_NONE) {
+		ps->st.target = SL_TARGET_RESULT; /* what the actor's shmctl filled in */
+		if (slp_is_word(slp_peek(p), "maps"))
+			return slp_error(p, slp_peek(p)->col, "'maps' follows an actor; '%s' is a shmctl result",
+					 t->text);
+		return 0;
+	}
 	if (ps->st.subject.kind == SL_VAL_SLOT) {
 		ps->st.target = SL_TARGET_SEGMENT;
 		if (slp_is_word(slp_peek(p), "maps"))
@@ -166,15 +190,26 @@ static int fd_field(const char *w, int *fd)
 	return 1;
 }
 
-static int unknown_field(struct slp_parser *p, const struct slp_token *t, enum sl_target_kind target)
+static const char *const result_kinds[] = {
+	[SL_SHMCTL_STAT] = "IPC_STAT's shmid_ds", [SL_SHMCTL_IPC_INFO] = "IPC_INFO's shminfo",
+	[SL_SHMCTL_SHM_INFO] = "SHM_INFO's shm_info",
+};
+
+static int unknown_field(struct slp_parser *p, const struct slp_token *t, enum sl_target_kind target, int kind)
 {
-	static const char *const unobserved[] = { "shmmin", "shmseg", NULL }; /* real shminfo fields */
-	for (int i = 0; unobserved[i]; i++)
-		if (strcmp(t->text, unobserved[i]) == 0)
-			return slp_error(p, t->col, "'%s' (IPC_INFO's shminfo.%s) is not observed; the namespace's fields "
-					 "are segments, shmmni, shmmax, shmall, shm_rmid_forced", t->text, t->text);
 	struct slp_suggest sg;
 	slp_suggest_init(&sg, t->text);
+	if (target == SL_TARGET_RESULT) {
+		for (int f = 0; f < SL_F__COUNT; f++)
+			if (sl_shmctl_has_field(kind, (enum sl_field)f))
+				slp_suggest_add(&sg, sl_field_name((enum sl_field)f));
+		char show[SLP_SHOW];
+		slp_tok_show(t, show, sizeof(show));
+		if (slp_suggest_best(&sg))
+			return slp_error(p, t->col, "%s has no field %s; did you mean '%s'?", result_kinds[kind], show,
+					 slp_suggest_best(&sg));
+		return slp_error(p, t->col, "%s has no field %s", result_kinds[kind], show);
+	}
 	slp_suggest_fields(&sg, target);
 	if (!slp_suggest_best(&sg))
 		for (int k = SL_TARGET_SEGMENT; k <= SL_TARGET_PROCESS; k++)
@@ -214,14 +249,23 @@ static int field_of(struct slp_parser *p, const struct slp_pstep *ps, const stru
 	*field = fd_field(t->text, fd) ? (int)SL_F_FD : slp_field_by_name(t->text);
 	if (*field == SL_F_FD && !fd_field(t->text, fd))
 		return slp_error(p, t->col, "write the descriptor's number: fd0=/dev/null");
-	if (*field < 0)
-		return unknown_field(p, t, target);
+	int kind = target == SL_TARGET_RESULT ? result_kind(p, ps->st.subject.slot) : SL_SHMCTL_NONE;
+	if (*field < 0 || (kind && !sl_shmctl_has_field(kind, (enum sl_field)*field)))
+		return unknown_field(p, t, target, kind);
+	if (kind)
+		return 0;
 	enum sl_target_kind ft = sl_field_target((enum sl_field)*field);
 	if (*field == SL_F_TERMINAL && (target != SL_TARGET_NAMESPACE || !p->s->terminal))
 		return slp_error(p, t->col, "the terminal is the scenario's, not an actor's: write "
 				 "'expect terminal ~ \"regex\"' in a scenario with 'terminal: pty'");
 	if (ft == target)
 		return target == SL_TARGET_PROCESS ? found_field(p, ps, t, (enum sl_field)*field) : 0;
+	if (ft == SL_TARGET_RESULT)
+		return slp_error(p, t->col, "'%s' is a field of what %s fills in: bind it with 'ACTOR shmctl 0 %s -> r' "
+				 "and write 'expect r %s=...'", t->text,
+				 sl_shmctl_has_field(SL_SHMCTL_IPC_INFO, (enum sl_field)*field) ? "IPC_INFO" : "SHM_INFO",
+				 sl_shmctl_has_field(SL_SHMCTL_IPC_INFO, (enum sl_field)*field) ? "IPC_INFO" : "SHM_INFO",
+				 t->text);
 	if (ft == SL_TARGET_MAPS && target == SL_TARGET_PROCESS)
 		return slp_error(p, t->col, "'%s' is a maps field: write 'expect %s maps %s ...'", t->text,
 				 p->s->actors[ps->st.subject.actor].name, t->text);

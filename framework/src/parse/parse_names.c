@@ -195,6 +195,7 @@ const char *slp_target_text(enum sl_target_kind t)
 	case SL_TARGET_NAMESPACE: return "namespace";
 	case SL_TARGET_MAPS: return "maps";
 	case SL_TARGET_PROCESS: return "process";
+	case SL_TARGET_RESULT: return "shmctl result";
 	}
 	return "?";
 }

@@ -348,6 +348,27 @@ static void print_process_obs(FILE *out, const struct sl_process_obs *o)
 	fputc('\n', out);
 }
 
+static void print_shmctl_obs(FILE *out, const struct sl_shmctl_obs *o)
+{
+	if (o->kind == SL_SHMCTL_STAT) {
+		const struct sl_segment_view *v = &o->stat;
+		fprintf(out, INDENT "what the actor's shmctl filled in: shmid %d key 0x%08" PRIx32 " mode 0%o size %" PRIu64
+			" nattch %" PRIu64 " cpid %d lpid %d\n", v->shmid, (uint32_t)v->key, v->mode, v->size, v->nattch,
+			v->cpid, v->lpid);
+		fprintf(out, INDENT "  uid %u gid %u cuid %u cgid %u atime %" PRId64 " dtime %" PRId64 " ctime %" PRId64 "\n",
+			v->uid, v->gid, v->cuid, v->cgid, v->atime, v->dtime, v->ctime);
+	} else if (o->kind == SL_SHMCTL_IPC_INFO) {
+		fprintf(out, INDENT "what the actor's shmctl filled in: shmmax %" PRIu64 " shmmin %" PRIu64 " shmmni %" PRIu64
+			" shmseg %" PRIu64 " shmall %" PRIu64 "\n", o->shmmax, o->shmmin, o->shmmni, o->shmseg, o->shmall);
+	} else if (o->kind == SL_SHMCTL_SHM_INFO) {
+		fprintf(out, INDENT "what the actor's shmctl filled in: used_ids %" PRIu64 " shm_tot %" PRIu64 " shm_rss %" PRIu64
+			" shm_swp %" PRIu64 " swap_attempts %" PRIu64 " swap_successes %" PRIu64 "\n", o->used_ids, o->shm_tot,
+			o->shm_rss, o->shm_swp, o->swap_attempts, o->swap_successes);
+	}
+	if (o->kernel_differs[0])
+		fprintf(out, INDENT "  the kernel's own answer differs: %s\n", o->kernel_differs);
+}
+
 static void print_phases(FILE *out, const struct sl_phase_times *p)
 {
 	fprintf(out, INDENT "time: setup %.3fms, fork %.3fms, steps %.3fms, observe %.3fms, "
@@ -363,6 +384,7 @@ static void print_snapshot(FILE *out, const struct sl_trace_entry *e)
 	case SL_OBS_NAMESPACE: print_namespace_obs(out, &e->obs.ns); break;
 	case SL_OBS_MAPS: print_maps_obs(out, &e->obs.maps); break;
 	case SL_OBS_PROCESS: print_process_obs(out, &e->obs.proc); break;
+	case SL_OBS_SHMCTL: print_shmctl_obs(out, &e->obs.shmctl); break;
 	default: break;
 	}
 }

@@ -240,7 +240,38 @@ static const char *const obs_kind_names[] = {
 	[SL_OBS_NONE] = "none", [SL_OBS_SEGMENT] = "segment", [SL_OBS_NAMESPACE] = "namespace",
 	[SL_OBS_MAPS] = "maps", [SL_OBS_PROCESS] = "process", [SL_OBS_PHASES] = "phases",
 	[SL_OBS_SANDBOX] = "sandbox", [SL_OBS_LEAK] = "leak", [SL_OBS_CALLS] = "calls",
+	[SL_OBS_OUTPUT] = "output", [SL_OBS_SHMCTL] = "shmctl",
 };
+
+/* What an actor's shmctl filled in (SL_OBS_SHMCTL): {"kind", "cmd", "id", "ret", then the fields of its kind}. */
+static json_object *shmctl_json(struct jb *b, const struct sl_shmctl_obs *r)
+{
+	static const char *const kinds[] = { "none", "stat", "ipc_info", "shm_info" };
+	json_object *o = json_object_new_object();
+	add_str(b, o, "kind", (unsigned)r->kind <= SL_SHMCTL_SHM_INFO ? kinds[r->kind] : "unknown");
+	add_int(b, o, "cmd", r->cmd);
+	add_int(b, o, "id", r->id);
+	add_int(b, o, "ret", r->ret);
+	if (r->kind == SL_SHMCTL_STAT)
+		add(b, o, "stat", view_json(b, &r->stat));
+	if (r->kind == SL_SHMCTL_IPC_INFO) {
+		add_uint(b, o, "shmmax", r->shmmax);
+		add_uint(b, o, "shmmin", r->shmmin);
+		add_uint(b, o, "shmmni", r->shmmni);
+		add_uint(b, o, "shmseg", r->shmseg);
+		add_uint(b, o, "shmall", r->shmall);
+	}
+	if (r->kind == SL_SHMCTL_SHM_INFO) {
+		add_uint(b, o, "used_ids", r->used_ids);
+		add_uint(b, o, "shm_tot", r->shm_tot);
+		add_uint(b, o, "shm_rss", r->shm_rss);
+		add_uint(b, o, "shm_swp", r->shm_swp);
+		add_uint(b, o, "swap_attempts", r->swap_attempts);
+		add_uint(b, o, "swap_successes", r->swap_successes);
+	}
+	add(b, o, "kernel_differs", jstrn(r->kernel_differs, sizeof(r->kernel_differs)));
+	return o;
+}
 
 /* A supervised process's calls (SL_OBS_CALLS): {"pid", "role", "comm", ..., "calls": {"shmget": N, ...}}. */
 static json_object *calls_json(struct jb *b, const struct sl_calls_obs *c)
@@ -264,7 +295,7 @@ static json_object *calls_json(struct jb *b, const struct sl_calls_obs *c)
 static void add_obs(struct jb *b, json_object *o, const struct sl_trace_entry *e)
 {
 	unsigned k = (unsigned)e->obs_kind;
-	add_str(b, o, "obs_kind", k <= SL_OBS_CALLS ? obs_kind_names[k] : "unknown");
+	add_str(b, o, "obs_kind", k <= SL_OBS_SHMCTL ? obs_kind_names[k] : "unknown");
 	switch (e->obs_kind) {
 	case SL_OBS_SEGMENT: add(b, o, "obs", segment_json(b, &e->obs.seg)); break;
 	case SL_OBS_NAMESPACE: add(b, o, "obs", namespace_json(b, &e->obs.ns)); break;
@@ -286,6 +317,7 @@ static void add_obs(struct jb *b, json_object *o, const struct sl_trace_entry *e
 		break;
 	}
 	case SL_OBS_CALLS: add(b, o, "obs", calls_json(b, &e->obs.calls)); break;
+	case SL_OBS_SHMCTL: add(b, o, "obs", shmctl_json(b, &e->obs.shmctl)); break;
 	default: add_null(b, o, "obs"); break;
 	}
 }

@@ -197,12 +197,37 @@ static void read_calls(json_object *o, struct sl_calls_obs *c)
 	}
 }
 
+static void read_shmctl(json_object *o, struct sl_shmctl_obs *r)
+{
+	static const char *const kinds[] = { "none", "stat", "ipc_info", "shm_info" };
+	int k = index_of(text(o, "kind"), kinds, 4);
+	r->kind = k < 0 ? SL_SHMCTL_NONE : k;
+	r->cmd = (int)num(o, "cmd");
+	r->id = (int)num(o, "id");
+	r->ret = num(o, "ret");
+	json_object *stat = field(o, "stat");
+	if (stat)
+		read_view(stat, &r->stat);
+	r->shmmax = unum(o, "shmmax");
+	r->shmmin = unum(o, "shmmin");
+	r->shmmni = unum(o, "shmmni");
+	r->shmseg = unum(o, "shmseg");
+	r->shmall = unum(o, "shmall");
+	r->used_ids = unum(o, "used_ids");
+	r->shm_tot = unum(o, "shm_tot");
+	r->shm_rss = unum(o, "shm_rss");
+	r->shm_swp = unum(o, "shm_swp");
+	r->swap_attempts = unum(o, "swap_attempts");
+	r->swap_successes = unum(o, "swap_successes");
+	copy_text(r->kernel_differs, sizeof(r->kernel_differs), o, "kernel_differs");
+}
+
 static void read_obs(json_object *o, struct sl_trace_entry *e)
 {
 	static const char *const kinds[] = { "none", "segment", "namespace", "maps", "process",
-					     "phases", "sandbox", "leak", "calls" };
+					     "phases", "sandbox", "leak", "calls", "output", "shmctl" };
 	json_object *obs = field(o, "obs");
-	int k = index_of(text(o, "obs_kind"), kinds, 9);
+	int k = index_of(text(o, "obs_kind"), kinds, 11);
 	e->obs_kind = k < 0 ? SL_OBS_NONE : (enum sl_obs_kind)k;
 	switch (e->obs_kind) {
 	case SL_OBS_SEGMENT: read_segment(obs, &e->obs.seg); break;
@@ -219,6 +244,7 @@ static void read_obs(json_object *o, struct sl_trace_entry *e)
 		e->obs.leak.expected = flag(obs, "expected");
 		break;
 	case SL_OBS_CALLS: read_calls(obs, &e->obs.calls); break;
+	case SL_OBS_SHMCTL: read_shmctl(obs, &e->obs.shmctl); break;
 	default: break;
 	}
 }
