@@ -814,6 +814,17 @@ ERRORS(shmmin_is_a_real_field_not_a_typo,
 	"t.scn:3:18: 'shmmin' is a field of what IPC_INFO fills in: bind it with 'ACTOR shmctl 0 IPC_INFO -> r' and "
 	"write 'expect r shmmin=...'\n")
 
+/* via=raw, buf=bad|null (issue 14 item 4) */
+ERRORS(shmctl_via_is_libc_or_raw,
+	HEAD SEG "owner shmctl seg IPC_STAT via=kernel\n",
+	"t.scn:4:31: via= takes libc or raw, not 'kernel'\n")
+ERRORS(shmctl_buf_is_bad_or_null,
+	HEAD SEG "owner shmctl seg IPC_STAT buf=0x10\n",
+	"t.scn:4:31: buf= takes bad or null, not '0x10'\n")
+ERRORS(shmctl_rmid_takes_no_buffer,
+	HEAD SEG "owner shmctl seg IPC_RMID buf=bad\n",
+	"t.scn:4:27: IPC_RMID takes no buffer: buf= does not apply\n")
+
 /* a shmctl result bound with -> (issue 14 item 1) */
 ERRORS(result_field_of_another_kind,
 	HEAD SEG "owner shmctl seg IPC_STAT -> st\nexpect st shmmin=1\n",

@@ -27,7 +27,8 @@ enum sl_op {
 	SL_OP_SHMGET,      /* key, size, flags                 -> shmid        */
 	SL_OP_SHMAT,       /* shmid, flags [, addr]            -> address      */
 	SL_OP_SHMDT,       /* address                                          */
-	SL_OP_SHMCTL,      /* shmid, cmd [, mode for IPC_SET]  -> return value */
+	SL_OP_SHMCTL,      /* shmid, cmd [, mode, uid, gid for IPC_SET (-1: unchanged)]
+			    * [, args[5]: SL_SHMCTL_* how]   -> return value */
 	SL_OP_FTOK,        /* str=path, proj                   -> key          */
 	SL_OP_WRITE,       /* address, offset; bytes                           */
 	SL_OP_READ,        /* address, offset; bytes = what must be read       */
@@ -112,6 +113,13 @@ enum sl_target_kind {
 	SL_TARGET_RESULT,    /* what an actor's shmctl filled in, by the slot it was
 			      * bound to (`a shmctl seg IPC_STAT -> st`)     */
 };
+
+/* shmctl's args[5] (`via=raw`, `buf=bad|null`): the call made by the raw
+ * system call instead of the actor's libc; the buffer an address nothing
+ * is mapped at (the kernel's EFAULT), or NULL. */
+#define SL_SHMCTL_VIA_RAW  1
+#define SL_SHMCTL_BUF_BAD  2
+#define SL_SHMCTL_BUF_NULL 4
 
 enum sl_field {
 	/* segment: IPC_STAT and /proc/sysvipc/shm */

@@ -21,6 +21,7 @@
 #include <sys/shm.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -189,8 +190,12 @@ static void do_shmctl(const struct sl_wire_cmd *c, struct sl_wire_reply *r)
 	} buf;
 	memset(&buf, 0, sizeof(buf));
 	int id = (int)c->a[0], cmd = (int)c->a[1];
-	if (cmd == IPC_SET) {
-		shmctl(id, IPC_STAT, &buf.ds); /* start from what is there, if readable */
+	long long how = c->nargs > 5 ? c->a[5] : 0;
+	if (cmd == IPC_SET) { /* start from what is there, if readable */
+		if (how & SL_SHMCTL_VIA_RAW)
+			syscall(SYS_shmctl, id, IPC_STAT, &buf.ds);
+		else
+			shmctl(id, IPC_STAT, &buf.ds);
 		if (c->nargs > 2 && c->a[2] >= 0)
 			buf.ds.shm_perm.mode = (unsigned short)(c->a[2] & 0777);
 		if (c->nargs > 3 && c->a[3] >= 0)
@@ -198,10 +203,18 @@ static void do_shmctl(const struct sl_wire_cmd *c, struct sl_wire_reply *r)
 		if (c->nargs > 4 && c->a[4] >= 0)
 			buf.ds.shm_perm.gid = (gid_t)c->a[4];
 	}
+	struct shmid_ds *ptr = cmd == IPC_RMID ? NULL : &buf.ds;
+	if (how & SL_SHMCTL_BUF_BAD)
+		ptr = (struct shmid_ds *)(uintptr_t)1; /* below mmap_min_addr: never mapped */
+	else if (how & SL_SHMCTL_BUF_NULL)
+		ptr = NULL;
 	errno = 0;
-	r->ret = shmctl(id, cmd, cmd == IPC_RMID ? NULL : &buf.ds);
+	if (how & SL_SHMCTL_VIA_RAW)
+		r->ret = syscall(SYS_shmctl, id, cmd, ptr);
+	else
+		r->ret = shmctl(id, cmd, ptr);
 	r->err = r->ret < 0 ? errno : 0;
-	if (r->ret >= 0)
+	if (r->ret >= 0 && ptr == &buf.ds)
 		observe_shmctl_fill(&r->shmctl, cmd, id, r->ret, &buf);
 }
 

@@ -120,6 +120,50 @@ static int build_shmdt(struct slp_parser *p, struct slp_pstep *ps, struct slp_ar
 	return arg_end(p, &a[0]);
 }
 
+/* One of the words of `choices` (NULL-terminated): its index in *idx. */
+static int arg_choice(struct slp_parser *p, const struct slp_arg *a, const char *name,
+		      const char *const *choices, int *idx)
+{
+	p->pos = a->pos;
+	const struct slp_token *t = slp_peek(p);
+	for (int i = 0; t->kind == TK_WORD && choices[i]; i++)
+		if (strcmp(t->text, choices[i]) == 0) {
+			*idx = i;
+			slp_next(p);
+			return arg_end(p, a);
+		}
+	char show[SLP_SHOW];
+	return slp_error(p, t->col, "%s= takes %s or %s, not %s", name, choices[0], choices[1],
+			 slp_tok_show(t, show, sizeof(show)));
+}
+
+/* via=libc|raw buf=bad|null: args[5] */
+static int shmctl_how(struct slp_parser *p, struct slp_pstep *ps, struct slp_arg *a)
+{
+	static const char *const via[] = { "libc", "raw", NULL }, *const buf[] = { "bad", "null", NULL };
+	long long how = 0;
+	int k;
+	if (a[5].pos >= 0) {
+		if (arg_choice(p, &a[5], "via", via, &k))
+			return -1;
+		how |= k ? SL_SHMCTL_VIA_RAW : 0;
+	}
+	if (a[6].pos >= 0) {
+		if (arg_choice(p, &a[6], "buf", buf, &k))
+			return -1;
+		if (ps->st.args[1].num == IPC_RMID)
+			return slp_error(p, a[6].col, "IPC_RMID takes no buffer: buf= does not apply");
+		how |= k ? SL_SHMCTL_BUF_NULL : SL_SHMCTL_BUF_BAD;
+	}
+	if (!how)
+		return 0;
+	for (int i = ps->st.nargs; i < 5; i++)
+		ps->st.args[i] = sl_num(-1);
+	ps->st.args[5] = sl_num(how);
+	ps->st.nargs = 6;
+	return 0;
+}
+
 static int build_shmctl(struct slp_parser *p, struct slp_pstep *ps, struct slp_arg *a, int op_col)
 {
 	struct sl_value *v = ps->st.args;
@@ -145,7 +189,7 @@ static int build_shmctl(struct slp_parser *p, struct slp_pstep *ps, struct slp_a
 	}
 	if (set)
 		ps->st.nargs = 5; /* -1: unchanged */
-	return 0;
+	return shmctl_how(p, ps, a);
 }
 
 static int build_ftok(struct slp_parser *p, struct slp_pstep *ps, struct slp_arg *a, int op_col)
@@ -718,7 +762,7 @@ static const struct slp_op_def ops[SL_OP__COUNT] = {
 	[SL_OP_SHMAT] = { OPF_BINDS | OPF_CALL, { P("seg"), P("flags"), P("addr") }, build_shmat },
 	[SL_OP_SHMDT] = { OPF_CALL, { P("addr") }, build_shmdt },
 	[SL_OP_SHMCTL] = { OPF_BINDS | OPF_CALL,
-			   { P("seg"), P("cmd"), P("mode"), KW("uid"), KW("gid") }, build_shmctl },
+			   { P("seg"), P("cmd"), P("mode"), KW("uid"), KW("gid"), KW("via"), KW("buf") }, build_shmctl },
 	[SL_OP_FTOK] = { OPF_BINDS | OPF_CALL, { P("path"), P("proj") }, build_ftok },
 	[SL_OP_WRITE] = { OPF_DIES | OPF_ANY,
 			  { P("addr"), P("data"), KW("bytes"), KW("fill"), KW("zeros") }, build_data },
