@@ -409,6 +409,24 @@ Test(outcomes, a_shmctl_result_is_what_the_actor_got_then)
 	sl_scenario_free(s);
 }
 
+/* An address is said in hex in a step's detail, as the trace prints it
+ * (issue 14's messages: it was decimal). */
+Test(outcomes, an_address_is_said_in_hex)
+{
+	struct sl_scenario *s = parse_scenario("scenario hex\nactors: a\n"
+					       "a shmget key=IPC_PRIVATE size=4k flags=IPC_CREAT|0600 -> seg\n"
+					       "a shmat seg -> x\n"
+					       "a shmctl seg IPC_RMID\n");
+	struct sl_result r = run_scenario(s, 0);
+	const struct sl_trace_entry *e = entry_of(&r, 1);
+	cr_assert_not_null(e);
+	char want[96];
+	snprintf(want, sizeof(want), "expected success; kernel said 0x%llx", (unsigned long long)e->ret);
+	cr_expect_str_eq(e->detail, want);
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}
+
 /* expect ... within: a state never reached fails after the bound, with the
  * last observation and how long it waited. */
 Test(outcomes, an_expectation_within_a_time_that_never_holds_says_what_it_last_saw)

@@ -413,6 +413,7 @@ static void perform_actor_step(struct conductor *c, int i, struct sl_trace_entry
 		ans->answered = 1;
 		ans->ret = r.ret;
 		ans->err = r.err;
+		ans->address = st->op == SL_OP_SHMAT;
 		e->pid = r.pid;
 		if (st->op == SL_OP_EXEC && r.err == 0)
 			answer_from_status(r.status, ans);

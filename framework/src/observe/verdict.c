@@ -51,6 +51,8 @@ void verdict_describe(const struct op_answer *a, char *buf, size_t len)
 		snprintf(buf, len, "exited %d", a->status);
 	else if (a->err)
 		snprintf(buf, len, "%lld %s", a->ret, sl_errno_name(a->err));
+	else if (a->address)
+		snprintf(buf, len, "0x%llx", (unsigned long long)a->ret);
 	else
 		snprintf(buf, len, "%lld", a->ret);
 }
@@ -85,7 +87,9 @@ enum sl_outcome verdict_outcome(const struct sl_outcome_spec *spec, long long wa
 		ok = !a->signal && (a->exited ? a->status == 0 : a->answered && a->err == 0);
 		if (ok && spec->has_value && !a->exited)
 			ok = a->ret == want_value;
-		if (spec->has_value)
+		if (spec->has_value && a->address)
+			snprintf(want, sizeof(want), "success returning 0x%llx", (unsigned long long)want_value);
+		else if (spec->has_value)
 			snprintf(want, sizeof(want), "success returning %lld", want_value);
 		else
 			snprintf(want, sizeof(want), "success");

@@ -15,6 +15,7 @@ struct op_answer {
 	int err;
 	int signal;              /* killed by (the actor, or an exec'd program) */
 	int exited, status;      /* exited with status                          */
+	int address;             /* ret is an address (shmat): said in hex      */
 };
 
 /* SL_PASS or SL_FAIL, with what was expected and what happened in detail. */
