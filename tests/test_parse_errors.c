@@ -842,10 +842,10 @@ ERRORS(result_has_no_maps,
 ERRORS(result_negative_u64,
 	HEAD "owner shmctl 0 IPC_INFO -> info\nexpect info shmmax=-1\n",
 	"t.scn:4:20: shmmax cannot be negative: the kernel keeps it as an unsigned 64-bit number\n")
-ERRORS(getpgid_is_observed_not_called,
-	HEAD "owner getpgid\n",
-	"t.scn:3:7: 'getpgid' is not an operation: a process group is observed, expect ACTOR pgid=... (getsid binds "
-	"a session's id)\n")
+ERRORS(getpgid_is_a_step_now,
+	HEAD "owner getpgid\nowner getpgrp 0\nowner getpgi\n",
+	"t.scn:4:15: getpgrp takes no arguments; unexpected '0'\n"
+	"t.scn:5:7: unknown operation 'getpgi'; did you mean 'getpgid'?\n")
 ERRORS(address_plus_offset_only_in_write_and_read,
 	HEAD SEG "owner shmat seg -> a\npeer shmat seg addr=a+4096\n",
 	"t.scn:5:22: unexpected '+': an address plus an offset is written only in write and read (write a+8 ...); "

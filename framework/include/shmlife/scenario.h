@@ -62,6 +62,10 @@ enum sl_op {
 			    * becomes new_actor, a found actor (observed, never driven) */
 	SL_OP_FIND_SEGMENT,/* conductor: args[0] key, args[1] cpid (SL_VAL_NONE: any);
 			    * the one segment of the namespace that matches -> shmid */
+	/* process groups (issue 14) */
+	SL_OP_GETPGID,     /* pid (0 = self)                   -> pgid         */
+	SL_OP_GETPGRP,     /*                                  -> pgid         */
+	SL_OP_GETPID,      /*                                  -> pid          */
 	SL_OP__COUNT
 };
 

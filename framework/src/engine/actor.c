@@ -719,6 +719,9 @@ static int perform(const struct sl_wire_cmd *c, const char *payload, long long a
 	case SL_OP_SETSID: r->ret = setsid(); break;
 	case SL_OP_SETPGID: r->ret = setpgid((pid_t)c->a[0], (pid_t)c->a[1]); break;
 	case SL_OP_GETSID: r->ret = getsid((pid_t)c->a[0]); break;
+	case SL_OP_GETPGID: r->ret = getpgid((pid_t)c->a[0]); break;
+	case SL_OP_GETPGRP: r->ret = getpgrp(); break;
+	case SL_OP_GETPID: r->ret = getpid(); break;
 	case SL_OP_UMASK: r->ret = umask((mode_t)c->a[0]); break;
 	case SL_OP_CHDIR: r->ret = chdir(str); break;
 	case SL_OP_CLOSE_FDS: do_close_fds(r); return 0;

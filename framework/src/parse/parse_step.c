@@ -479,9 +479,6 @@ static int actor_op(struct slp_parser *p, const struct slp_token *actor_tok, int
 	if (*op >= 0 && slp_op_is_conductor((enum sl_op)*op))
 		return slp_error(p, t->col, "'%s' is a conductor step; write it without an actor",
 				 t->text);
-	if (*op < 0 && (strcmp(t->text, "getpgid") == 0 || strcmp(t->text, "getpgrp") == 0))
-		return slp_error(p, t->col, "'%s' is not an operation: a process group is observed, "
-				 "expect ACTOR pgid=... (getsid binds a session's id)", t->text);
 	if (*op < 0) {
 		struct slp_suggest sg;
 		slp_suggest_init(&sg, t->text);
