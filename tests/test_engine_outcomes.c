@@ -427,6 +427,37 @@ Test(outcomes, an_address_is_said_in_hex)
 	sl_scenario_free(s);
 }
 
+/* munmap and mprotect change attachments only: a range that reaches other
+ * memory of the actor is refused (BROK) before the actor is asked, and the
+ * actor lives on (issue 14 item 3). */
+Test(outcomes, a_memory_operation_beyond_the_attachments_is_refused)
+{
+	struct sl_scenario *s = parse_scenario("scenario refuse\nkeep-going\nactors: a\n"
+					       "a shmget key=IPC_PRIVATE size=4k flags=IPC_CREAT|0600 -> seg\n"
+					       "a shmat seg -> x\n"
+					       "a munmap x 1G\n"
+					       "a mprotect x 1G PROT_NONE\n"
+					       "a munmap x 4k\n"
+					       "expect a alive\n"
+					       "expect a maps not attached seg\n"
+					       "a shmctl seg IPC_RMID\n");
+	struct sl_result r = run_scenario(s, 0);
+	for (int step = 2; step <= 3; step++) {
+		const struct sl_trace_entry *e = entry_of(&r, step);
+		cr_assert_not_null(e);
+		cr_expect_eq(e->verdict, SL_BROK, "step %d: %s", step, e->detail);
+		cr_expect(strstr(e->detail, "of the actor, not an attachment: shmlife does not touch the actor's own memory"),
+			  "%s", e->detail);
+	}
+	for (int step = 4; step <= 7; step++) {
+		const struct sl_trace_entry *e = entry_of(&r, step);
+		cr_assert_not_null(e);
+		cr_expect_eq(e->verdict, SL_PASS, "step %d: %s", step, e->detail);
+	}
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}
+
 /* expect ... within: a state never reached fails after the bound, with the
  * last observation and how long it waited. */
 Test(outcomes, an_expectation_within_a_time_that_never_holds_says_what_it_last_saw)

@@ -825,6 +825,13 @@ ERRORS(shmctl_rmid_takes_no_buffer,
 	HEAD SEG "owner shmctl seg IPC_RMID buf=bad\n",
 	"t.scn:4:27: IPC_RMID takes no buffer: buf= does not apply\n")
 
+/* mprotect and munmap (issue 14 item 3) */
+ERRORS(memory_operations_need_their_arguments,
+	HEAD SEG "owner shmat seg -> x\nowner mprotect x 4k\nowner munmap x\nowner mprotect x 4k PROT_READ|IPC_CREAT\n",
+	"t.scn:5:7: mprotect needs an address, a length and a protection: mprotect ADDR[+OFFSET] LEN PROT_READ|PROT_WRITE\n"
+	"t.scn:6:7: munmap needs an address and a length: munmap ADDR[+OFFSET] LEN\n"
+	"t.scn:7:31: 'IPC_CREAT' is a shmget flag, not a protection\n")
+
 /* a shmctl result bound with -> (issue 14 item 1) */
 ERRORS(result_field_of_another_kind,
 	HEAD SEG "owner shmctl seg IPC_STAT -> st\nexpect st shmmin=1\n",

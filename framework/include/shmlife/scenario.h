@@ -66,6 +66,9 @@ enum sl_op {
 	SL_OP_GETPGID,     /* pid (0 = self)                   -> pgid         */
 	SL_OP_GETPGRP,     /*                                  -> pgid         */
 	SL_OP_GETPID,      /*                                  -> pid          */
+	/* memory operations on an attachment (issue 14) */
+	SL_OP_MPROTECT,    /* address, offset, length, prot                    */
+	SL_OP_MUNMAP,      /* address, offset, length                          */
 	SL_OP__COUNT
 };
 

@@ -722,6 +722,8 @@ static int perform(const struct sl_wire_cmd *c, const char *payload, long long a
 	case SL_OP_GETPGID: r->ret = getpgid((pid_t)c->a[0]); break;
 	case SL_OP_GETPGRP: r->ret = getpgrp(); break;
 	case SL_OP_GETPID: r->ret = getpid(); break;
+	case SL_OP_MPROTECT: r->ret = mprotect((void *)(intptr_t)(c->a[0] + c->a[1]), (size_t)c->a[2], (int)c->a[3]); break;
+	case SL_OP_MUNMAP: r->ret = munmap((void *)(intptr_t)(c->a[0] + c->a[1]), (size_t)c->a[2]); break;
 	case SL_OP_UMASK: r->ret = umask((mode_t)c->a[0]); break;
 	case SL_OP_CHDIR: r->ret = chdir(str); break;
 	case SL_OP_CLOSE_FDS: do_close_fds(r); return 0;

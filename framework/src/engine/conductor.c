@@ -371,6 +371,15 @@ static void perform_actor_step(struct conductor *c, int i, struct sl_trace_entry
 			return;
 		}
 	}
+	if (st->op == SL_OP_MPROTECT || st->op == SL_OP_MUNMAP) {
+		char why[sizeof(e->detail)];
+		if (conductor_check_range(a->pid, sl_op_name(st->op), (uint64_t)(cmd.a[0] + cmd.a[1]), (uint64_t)cmd.a[2],
+					  why, sizeof(why)) < 0) {
+			e->verdict = SL_BROK;
+			snprintf(e->detail, sizeof(e->detail), "%s", why);
+			return;
+		}
+	}
 	size_t len = 0;
 	const struct sl_subst *unbound = conductor_unbound_subst(c, st, INT_MIN);
 	if (unbound) {

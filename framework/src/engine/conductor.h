@@ -176,6 +176,11 @@ long long conductor_value(const struct conductor *c, const struct sl_value *v);
  * faults as memory does); -1 with why if it would touch other memory of the
  * actor. */
 int conductor_check_access(pid_t pid, const char *what, uint64_t addr, uint64_t len, char *why, size_t wlen);
+/* 0 if every mapping of pid that [addr, addr+len) reaches is a System V
+ * attachment (holes are fine: mprotect and munmap say what they say of
+ * them); -1 with why if it reaches other memory of the actor, or the maps
+ * cannot be read.  For `mprotect` and `munmap`. */
+int conductor_check_range(pid_t pid, const char *what, uint64_t addr, uint64_t len, char *why, size_t wlen);
 void conductor_emit(struct conductor *c, const struct sl_trace_entry *e);
 /* An EVENT entry with this verdict and text (no step, no actor). */
 /* An EVENT entry of now, with verdict, to fill in and conductor_emit(). */

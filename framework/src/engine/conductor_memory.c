@@ -1,4 +1,5 @@
 /* conductor_memory.c - may an actor's `write`/`read` step touch this range?
+ * And may its `mprotect`/`munmap` change it?
  *
  * An actor copies a step's bytes to or from an address inside one of its
  * attachments with memcpy.  A range that runs past the attachment must do
@@ -12,6 +13,7 @@
  */
 #define _GNU_SOURCE
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/types.h>
@@ -80,4 +82,33 @@ int conductor_check_access(pid_t pid, const char *what, uint64_t addr, uint64_t 
 		}
 	}
 	return 0;
+}
+
+int conductor_check_range(pid_t pid, const char *what, uint64_t addr, uint64_t len, char *why, size_t wlen)
+{
+	char path[64], line[512];
+	uint64_t end = addr + len < addr ? UINT64_MAX : addr + len;
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	FILE *f = fopen(path, "re");
+	if (!f) {
+		snprintf(why, wlen, "refused: %s: the actor's maps cannot be read", what);
+		return -1;
+	}
+	int rc = 0;
+	while (rc == 0 && fgets(line, sizeof(line), f)) {
+		unsigned long long s, e;
+		int name_at = 0;
+		if (sscanf(line, "%llx-%llx %*s %*s %*s %*s %n", &s, &e, &name_at) != 2 || name_at <= 0)
+			continue;
+		const char *name = line + name_at;
+		if (e <= addr || s >= end || strncmp(name, "/SYSV", 5) == 0)
+			continue;
+		size_t n = strcspn(name, "\n");
+		snprintf(why, wlen, "refused: %s of 0x%" PRIx64 "-0x%" PRIx64 " reaches %.*s (0x%llx-0x%llx) of the actor, "
+			 "not an attachment: shmlife does not touch the actor's own memory", what, addr, end,
+			 n ? (int)(n < 60 ? n : 60) : 16, n ? name : "anonymous memory", s, e);
+		rc = -1;
+	}
+	fclose(f);
+	return rc;
 }

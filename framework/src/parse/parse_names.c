@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/ipc.h>
+#include <sys/mman.h>
 #include <sys/shm.h>
 
 #include "parse_names.h"
@@ -131,6 +132,7 @@ static const struct slp_const consts[] = {
 	C(O_CLOEXEC, SLC_OPEN), C(O_DIRECTORY, SLC_OPEN), C(O_NOFOLLOW, SLC_OPEN),
 	C(O_SYNC, SLC_OPEN),
 	C(SHM_DEST, SLC_MODE), C(SHM_LOCKED, SLC_MODE),
+	C(PROT_NONE, SLC_PROT), C(PROT_READ, SLC_PROT), C(PROT_WRITE, SLC_PROT), C(PROT_EXEC, SLC_PROT),
 };
 #undef C
 #define N_CONSTS ((int)(sizeof(consts) / sizeof(consts[0])))
@@ -152,6 +154,7 @@ const char *slp_const_class_text(unsigned cls)
 	case SLC_SHMCTL: return "a shmctl command";
 	case SLC_OPEN: return "an open flag";
 	case SLC_MODE: return "a mode bit";
+	case SLC_PROT: return "a protection (PROT_READ, ...)";
 	default: return "a constant";
 	}
 }

@@ -28,6 +28,7 @@ enum slp_const_class {
 	SLC_SHMCTL = 8,     /* shmctl commands: IPC_RMID, SHM_STAT, ...     */
 	SLC_OPEN = 16,      /* open flags: O_RDWR, O_NOCTTY, ...            */
 	SLC_MODE = 32,      /* a segment's mode bits: SHM_DEST, SHM_LOCKED   */
+	SLC_PROT = 64,      /* mprotect: PROT_NONE, PROT_READ, ...           */
 };
 struct slp_const {
 	const char *name;

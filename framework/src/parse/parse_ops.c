@@ -263,6 +263,38 @@ static int data_fill(struct slp_parser *p, const struct slp_arg *count, const st
 	return 0;
 }
 
+/* ADDR[+OFFSET] at a[0]: the address (a number or a bound one) and the offset. */
+static int addr_plus(struct slp_parser *p, const struct slp_arg *a, struct sl_value *addr, struct sl_value *off)
+{
+	*off = sl_num(0);
+	p->pos = a->pos;
+	if (slp_value_range(p, V_NUM | V_SLOT, 0, "an address", 0, LLONG_MAX, addr))
+		return -1;
+	if (slp_peek(p)->kind == TK_PLUS) {
+		slp_next(p);
+		if (slp_value_range(p, V_NUM, 0, "an offset", 0, LLONG_MAX, off))
+			return -1;
+	}
+	return arg_end(p, a);
+}
+
+/* mprotect ADDR[+OFFSET] LEN PROT, munmap ADDR[+OFFSET] LEN. */
+static int build_memory(struct slp_parser *p, struct slp_pstep *ps, struct slp_arg *a, int op_col)
+{
+	int prot = ps->st.op == SL_OP_MPROTECT;
+	if (a[0].pos < 0 || a[1].pos < 0 || (prot && a[2].pos < 0))
+		return slp_error(p, op_col, prot ? "mprotect needs an address, a length and a protection: "
+					       "mprotect ADDR[+OFFSET] LEN PROT_READ|PROT_WRITE"
+					     : "munmap needs an address and a length: munmap ADDR[+OFFSET] LEN");
+	struct sl_value *v = ps->st.args;
+	if (addr_plus(p, &a[0], &v[0], &v[1]) ||
+	    arg_value(p, &a[1], V_NUM | V_SLOT, 0, "a length", 0, LLONG_MAX, &v[2]) ||
+	    (prot && arg_value(p, &a[2], V_NUM | V_OR, SLC_PROT, "a protection", 0, INT_MAX, &v[3])))
+		return -1;
+	ps->st.nargs = prot ? 4 : 3;
+	return 0;
+}
+
 /* write/read ADDR[+OFFSET] DATA; params: addr, data, bytes, fill, zeros. */
 static int build_data(struct slp_parser *p, struct slp_pstep *ps, struct slp_arg *a, int op_col)
 {
@@ -779,6 +811,8 @@ static const struct slp_op_def ops[SL_OP__COUNT] = {
 	[SL_OP_GETPGID] = { OPF_BINDS | OPF_CALL, { P("pid") }, build_getsid },
 	[SL_OP_GETPGRP] = { OPF_BINDS | OPF_CALL, { { 0, 0 } }, build_none },
 	[SL_OP_GETPID] = { OPF_BINDS | OPF_CALL, { { 0, 0 } }, build_none },
+	[SL_OP_MPROTECT] = { OPF_CALL, { P("addr"), P("len"), P("prot") }, build_memory },
+	[SL_OP_MUNMAP] = { OPF_CALL, { P("addr"), P("len") }, build_memory },
 	[SL_OP_UMASK] = { OPF_BINDS | OPF_RETURNS | OPF_DIES | OPF_ANY, { P("mask") }, build_umask },
 	[SL_OP_CHDIR] = { OPF_CALL, { P("path") }, build_chdir },
 	[SL_OP_CLOSE_FDS] = { OPF_FAILS | OPF_DIES | OPF_ANY, { { 0, 0 } }, build_none },
