@@ -282,8 +282,12 @@ Test(parse, actors)
 		"scenario a\n"
 		"actors: owner, stranger(uid=65534, gid=65534), workers[3]\n"
 		"actors: small(rlimit-as=64M, rlimit-nofile=16), crew[2](uid=1000, gid=100)\n"
+		"actors: locked(rlimit-memlock=0)\n"
 		"owner setsid\n");
-	cr_assert_eq(s->nactors, 8);
+	cr_assert_eq(s->nactors, 9);
+	cr_assert_eq(s->actors[8].has_rlimit_memlock, 1, "rlimit-memlock=0 is a limit, not 'inherit'");
+	cr_assert_eq(s->actors[8].rlimit_memlock, 0);
+	cr_assert_eq(s->actors[5].has_rlimit_memlock, 0);
 	const struct sl_actor_def *a = s->actors;
 	cr_assert_str_eq(a[0].name, "owner");
 	cr_assert_eq(a[0].has_ids, 0);

@@ -276,6 +276,8 @@ struct sl_actor_def {
 	int spawned;                     /* 1: born of a fork, not started by the conductor */
 	uid_t uid; gid_t gid; int has_ids;
 	long rlimit_as, rlimit_nofile;   /* 0 = inherit                        */
+	long rlimit_memlock;             /* RLIMIT_MEMLOCK bytes, 0 a real limit ... */
+	int has_rlimit_memlock;          /* ... if this is set; else inherited  */
 	int found;                       /* 1: named by `find`, not started by shmlife:
 					  * observed and signalled, it performs no steps */
 	char *user;                      /* user=NAME: that user's uid, gid and

@@ -90,6 +90,14 @@ static int apply_limits_and_ids(const struct sl_actor_def *def, char *why, size_
 			return -1;
 		}
 	}
+	if (def->has_rlimit_memlock) {
+		rl.rlim_cur = rl.rlim_max = (rlim_t)def->rlimit_memlock;
+		if (setrlimit(RLIMIT_MEMLOCK, &rl) < 0) {
+			snprintf(why, len, "setrlimit(RLIMIT_MEMLOCK, %lld): %s", (long long)def->rlimit_memlock,
+				 strerror(errno));
+			return -1;
+		}
+	}
 	if (def->user) { /* as login(1) does: the user's gid and every group it is in */
 		const struct passwd *pw = getpwnam(def->user);
 		if (!pw) {

@@ -356,7 +356,7 @@ static int write_actors(FILE *out, const struct sl_scenario *s)
 		const struct sl_actor_def *a = &s->actors[i];
 		if (a->spawned)
 			continue;
-		if (a->found || a->rlimit_as || a->rlimit_nofile || strchr(a->name, '['))
+		if (a->found || a->rlimit_as || a->rlimit_nofile || a->has_rlimit_memlock || strchr(a->name, '['))
 			return -1;
 		fprintf(out, "%s%s", sep, a->name);
 		if (a->has_ids)

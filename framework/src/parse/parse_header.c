@@ -521,8 +521,8 @@ static int header_leak(struct slp_parser *p)
 /* ---- actors ------------------------------------------------------------------ */
 
 struct actor_attrs {
-	long long uid, gid, rlimit_as, rlimit_nofile;
-	int has_uid, has_gid, has_as, has_nofile;
+	long long uid, gid, rlimit_as, rlimit_nofile, rlimit_memlock;
+	int has_uid, has_gid, has_as, has_nofile, has_memlock;
 	char user[64];
 };
 
@@ -546,10 +546,10 @@ static int actor_user(struct slp_parser *p, struct actor_attrs *at, const struct
 
 static int actor_attr(struct slp_parser *p, struct actor_attrs *at)
 {
-	static const char *const keys[] = { "uid", "gid", "user", "rlimit-as", "rlimit-nofile", NULL };
+	static const char *const keys[] = { "uid", "gid", "user", "rlimit-as", "rlimit-nofile", "rlimit-memlock", NULL };
 	const struct slp_token *t = slp_peek(p);
 	if (t->kind != TK_WORD)
-		return slp_expected(p, "uid=, gid=, user=, rlimit-as= or rlimit-nofile=");
+		return slp_expected(p, "uid=, gid=, user=, rlimit-as=, rlimit-nofile= or rlimit-memlock=");
 	if (strcmp(t->text, "user") == 0)
 		return actor_user(p, at, t);
 	long long *val;
@@ -564,6 +564,8 @@ static int actor_attr(struct slp_parser *p, struct actor_attrs *at)
 		val = &at->rlimit_as, has = &at->has_as, max = LONG_MAX, what = "a size";
 	} else if (strcmp(t->text, "rlimit-nofile") == 0) {
 		val = &at->rlimit_nofile, has = &at->has_nofile, max = INT_MAX, what = "a number of files";
+	} else if (strcmp(t->text, "rlimit-memlock") == 0) {
+		val = &at->rlimit_memlock, has = &at->has_memlock, max = LONG_MAX, what = "a size";
 	} else {
 		struct slp_suggest sg;
 		slp_suggest_init(&sg, t->text);
@@ -572,7 +574,8 @@ static int actor_attr(struct slp_parser *p, struct actor_attrs *at)
 			return slp_error(p, t->col, "unknown actor setting '%.40s'; did you mean '%s'?",
 					 t->text, slp_suggest_best(&sg));
 		return slp_error(p, t->col,
-				 "unknown actor setting '%.40s': uid=, gid=, user=, rlimit-as= or rlimit-nofile=",
+				 "unknown actor setting '%.40s': uid=, gid=, user=, rlimit-as=, rlimit-nofile= or "
+				 "rlimit-memlock=",
 				 t->text);
 	}
 	if (*has)
@@ -587,7 +590,7 @@ static int actor_attr(struct slp_parser *p, struct actor_attrs *at)
 		return -1;
 	if (v.num > max)
 		return slp_error(p, col, "%s must be at most %lld, not %lld", t->text, max, v.num);
-	if (v.num == 0 && val != &at->uid && val != &at->gid)
+	if (v.num == 0 && val != &at->uid && val != &at->gid && val != &at->rlimit_memlock)
 		return slp_error(p, col, "%s must be at least 1; leave it out to inherit the limit",
 				 t->text);
 	*val = v.num;
@@ -628,6 +631,10 @@ static int apply_attrs(struct sl_actor_def *a, const struct actor_attrs *at)
 		a->rlimit_as = (long)at->rlimit_as;
 	if (at->has_nofile)
 		a->rlimit_nofile = (long)at->rlimit_nofile;
+	if (at->has_memlock) {
+		a->rlimit_memlock = (long)at->rlimit_memlock;
+		a->has_rlimit_memlock = 1;
+	}
 	return 0;
 }
 
