@@ -493,13 +493,13 @@ ERRORS(write_read_data_errors,
 	"owner write a fill=1\n"
 	"owner write a 0xabc\n"
 	"owner read a \"\"\n"
-	"owner shmdt a+8\n",
+	"owner shmdt a+\n",
 	"t.scn:5:7: write needs data: a string, 0x bytes, bytes=N [fill=0xNN] or zeros=N\n"
 	"t.scn:6:19: give the data once: a string, 0x bytes, bytes= or zeros=\n"
 	"t.scn:7:15: fill= goes with bytes=N\n"
 	"t.scn:8:15: hex data needs an even number of digits: '0xabc'\n"
 	"t.scn:9:14: read needs at least one byte\n"
-	"t.scn:10:14: shmdt takes the address shmat returned; an offset is not allowed here\n")
+	"t.scn:10:15: expected an offset, found the end of the line\n")
 
 ERRORS(shmctl_mode_without_ipc_set,
 	HEAD
@@ -853,10 +853,10 @@ ERRORS(getpgid_is_a_step_now,
 	HEAD "owner getpgid\nowner getpgrp 0\nowner getpgi\n",
 	"t.scn:4:15: getpgrp takes no arguments; unexpected '0'\n"
 	"t.scn:5:7: unknown operation 'getpgi'; did you mean 'getpgid'?\n")
-ERRORS(address_plus_offset_only_in_write_and_read,
-	HEAD SEG "owner shmat seg -> a\npeer shmat seg addr=a+4096\n",
-	"t.scn:5:22: unexpected '+': an address plus an offset is written only in write and read (write a+8 ...); "
-	"here give the address itself, or a number\n")
+ERRORS(address_plus_offset_only_where_an_address_goes,
+	HEAD SEG "owner shmat seg -> a\npeer shmat seg addr=a+4096\nowner shmctl seg+1 IPC_STAT\n",
+	"t.scn:6:17: unexpected '+': an address plus an offset is written where an address goes (write, read, shmdt, "
+	"mprotect, munmap, shmat addr=); here give a number or a name\n")
 ERRORS(time_of_an_actor_of_the_actors_line,
 	HEAD SEG "expect seg atime >= time(peer)\n",
 	"t.scn:4:26: 'peer' is an actor of the actors: line, not a step's result: time() takes a bound name, an "

@@ -707,12 +707,12 @@ static int perform(const struct sl_wire_cmd *c, const char *payload, long long a
 	switch (c->op) {
 	case SL_OP_SHMGET: r->ret = shmget((key_t)c->a[0], (size_t)c->a[1], (int)c->a[2]); break;
 	case SL_OP_SHMAT: {
-		void *want = c->nargs > 2 ? (void *)(intptr_t)c->a[2] : NULL;
+		void *want = c->nargs > 2 ? (void *)(intptr_t)(c->a[2] + (c->nargs > 3 ? c->a[3] : 0)) : NULL;
 		void *p = shmat((int)c->a[0], want, (int)c->a[1]);
 		r->ret = p == (void *)-1 ? -1 : (int64_t)(intptr_t)p;
 		break;
 	}
-	case SL_OP_SHMDT: r->ret = shmdt((const void *)(intptr_t)c->a[0]); break;
+	case SL_OP_SHMDT: r->ret = shmdt((const void *)(intptr_t)(c->a[0] + (c->nargs > 1 ? c->a[1] : 0))); break;
 	case SL_OP_SHMCTL: do_shmctl(c, r); return 0;
 	case SL_OP_FTOK: r->ret = ftok(str, (int)c->a[0]); break;
 	case SL_OP_WRITE: do_write(c, data, r); return 0;

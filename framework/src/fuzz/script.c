@@ -171,10 +171,18 @@ static int put_operation(char *buf, size_t len, const struct sl_scenario *s, con
 		}
 		if (st->nargs > 2) {
 			sl_appendf(buf, len, " addr=");
-			return put_value(buf, len, s, &st->args[2]);
+			if (put_value(buf, len, s, &st->args[2]) < 0)
+				return -1;
+			if (st->nargs > 3 && st->args[3].num)
+				sl_appendf(buf, len, "+%lld", st->args[3].num);
 		}
 		return 0;
-	case SL_OP_SHMDT: return put_value(buf, len, s, &st->args[0]);
+	case SL_OP_SHMDT:
+		if (put_value(buf, len, s, &st->args[0]) < 0)
+			return -1;
+		if (st->nargs > 1 && st->args[1].num)
+			sl_appendf(buf, len, "+%lld", st->args[1].num);
+		return 0;
 	case SL_OP_SHMCTL: return put_shmctl(buf, len, s, st);
 	case SL_OP_WRITE:
 	case SL_OP_READ: return put_data(buf, len, s, st);

@@ -20,8 +20,8 @@ static int arg_end(struct slp_parser *p, const struct slp_arg *a)
 	char show[SLP_SHOW];
 	const struct slp_token *t = slp_peek(p);
 	if (t->kind == TK_PLUS)
-		return slp_error(p, t->col, "unexpected '+': an address plus an offset is written only in write and "
-				 "read (write a+8 ...); here give the address itself, or a number");
+		return slp_error(p, t->col, "unexpected '+': an address plus an offset is written where an address "
+				 "goes (write, read, shmdt, mprotect, munmap, shmat addr=); here give a number or a name");
 	return slp_error(p, t->col, "unexpected %s", slp_tok_show(t, show, sizeof(show)));
 }
 
@@ -84,6 +84,8 @@ static int build_shmget(struct slp_parser *p, struct slp_pstep *ps, struct slp_a
 	return 0;
 }
 
+static int addr_plus(struct slp_parser *p, const struct slp_arg *a, struct sl_value *addr, struct sl_value *off);
+
 static int build_shmat(struct slp_parser *p, struct slp_pstep *ps, struct slp_arg *a, int op_col)
 {
 	struct sl_value seg, flags = sl_num(0), addr;
@@ -97,11 +99,13 @@ static int build_shmat(struct slp_parser *p, struct slp_pstep *ps, struct slp_ar
 	ps->st.args[0] = seg;
 	ps->st.args[1] = flags;
 	ps->st.nargs = 2;
-	if (a[2].pos >= 0) {
-		if (arg_value(p, &a[2], V_NUM | V_SLOT, 0, "an address", 0, LLONG_MAX, &addr))
+	if (a[2].pos >= 0) { /* addr=ADDR[+OFFSET]: args[2] + args[3] */
+		struct sl_value off;
+		if (addr_plus(p, &a[2], &addr, &off))
 			return -1;
 		ps->st.args[2] = addr;
-		ps->st.nargs = 3;
+		ps->st.args[3] = off;
+		ps->st.nargs = off.num ? 4 : 3;
 	}
 	return 0;
 }
@@ -109,15 +113,11 @@ static int build_shmat(struct slp_parser *p, struct slp_pstep *ps, struct slp_ar
 static int build_shmdt(struct slp_parser *p, struct slp_pstep *ps, struct slp_arg *a, int op_col)
 {
 	if (a[0].pos < 0)
-		return slp_error(p, op_col, "shmdt needs an address: shmdt ADDR");
-	p->pos = a[0].pos;
-	if (slp_value_range(p, V_NUM | V_SLOT, 0, "an address", 0, LLONG_MAX, &ps->st.args[0]))
+		return slp_error(p, op_col, "shmdt needs an address: shmdt ADDR[+OFFSET]");
+	if (addr_plus(p, &a[0], &ps->st.args[0], &ps->st.args[1]))
 		return -1;
-	if (slp_peek(p)->kind == TK_PLUS)
-		return slp_error(p, slp_peek(p)->col,
-				 "shmdt takes the address shmat returned; an offset is not allowed here");
-	ps->st.nargs = 1;
-	return arg_end(p, &a[0]);
+	ps->st.nargs = ps->st.args[1].num ? 2 : 1; /* args[0] + args[1] */
+	return 0;
 }
 
 /* One of the words of `choices` (NULL-terminated): its index in *idx. */
