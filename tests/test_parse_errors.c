@@ -832,6 +832,14 @@ ERRORS(memory_operations_need_their_arguments,
 	"t.scn:6:7: munmap needs an address and a length: munmap ADDR[+OFFSET] LEN\n"
 	"t.scn:7:31: 'IPC_CREAT' is a shmget flag, not a protection\n")
 
+ERRORS(madvise_and_mremap_need_their_arguments,
+	HEAD SEG "owner shmat seg -> x\nowner madvise x 4k\nowner mremap x 4k\nowner madvise x 4k PROT_READ\n"
+	"owner mremap x 4k 8k flags=MADV_REMOVE\n",
+	"t.scn:5:7: madvise needs an address, a length and an advice: madvise ADDR[+OFFSET] LEN MADV_DONTNEED\n"
+	"t.scn:6:7: mremap needs an address and two lengths: mremap ADDR[+OFFSET] OLDLEN NEWLEN [flags=MREMAP_MAYMOVE]\n"
+	"t.scn:7:20: 'PROT_READ' is a protection (PROT_READ, ...), not an advice\n"
+	"t.scn:8:28: 'MADV_REMOVE' is an advice (MADV_DONTNEED, ...), not an mremap flag\n")
+
 /* a shmctl result bound with -> (issue 14 item 1) */
 ERRORS(result_field_of_another_kind,
 	HEAD SEG "owner shmctl seg IPC_STAT -> st\nexpect st shmmin=1\n",

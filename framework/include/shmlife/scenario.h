@@ -69,6 +69,8 @@ enum sl_op {
 	/* memory operations on an attachment (issue 14) */
 	SL_OP_MPROTECT,    /* address, offset, length, prot                    */
 	SL_OP_MUNMAP,      /* address, offset, length                          */
+	SL_OP_MADVISE,     /* address, offset, length, advice                  */
+	SL_OP_MREMAP,      /* address, offset, old length, new length, flags -> address */
 	SL_OP__COUNT
 };
 

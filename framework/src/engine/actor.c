@@ -732,6 +732,12 @@ static int perform(const struct sl_wire_cmd *c, const char *payload, long long a
 	case SL_OP_GETPID: r->ret = getpid(); break;
 	case SL_OP_MPROTECT: r->ret = mprotect((void *)(intptr_t)(c->a[0] + c->a[1]), (size_t)c->a[2], (int)c->a[3]); break;
 	case SL_OP_MUNMAP: r->ret = munmap((void *)(intptr_t)(c->a[0] + c->a[1]), (size_t)c->a[2]); break;
+	case SL_OP_MADVISE: r->ret = madvise((void *)(intptr_t)(c->a[0] + c->a[1]), (size_t)c->a[2], (int)c->a[3]); break;
+	case SL_OP_MREMAP: {
+		void *p = mremap((void *)(intptr_t)(c->a[0] + c->a[1]), (size_t)c->a[2], (size_t)c->a[3], (int)c->a[4]);
+		r->ret = p == MAP_FAILED ? -1 : (int64_t)(intptr_t)p;
+		break;
+	}
 	case SL_OP_UMASK: r->ret = umask((mode_t)c->a[0]); break;
 	case SL_OP_CHDIR: r->ret = chdir(str); break;
 	case SL_OP_CLOSE_FDS: do_close_fds(r); return 0;

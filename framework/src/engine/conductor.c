@@ -371,7 +371,7 @@ static void perform_actor_step(struct conductor *c, int i, struct sl_trace_entry
 			return;
 		}
 	}
-	if (st->op == SL_OP_MPROTECT || st->op == SL_OP_MUNMAP) {
+	if (st->op == SL_OP_MPROTECT || st->op == SL_OP_MUNMAP || st->op == SL_OP_MADVISE || st->op == SL_OP_MREMAP) {
 		char why[sizeof(e->detail)];
 		if (conductor_check_range(a->pid, sl_op_name(st->op), (uint64_t)(cmd.a[0] + cmd.a[1]), (uint64_t)cmd.a[2],
 					  why, sizeof(why)) < 0) {
@@ -422,7 +422,7 @@ static void perform_actor_step(struct conductor *c, int i, struct sl_trace_entry
 		ans->answered = 1;
 		ans->ret = r.ret;
 		ans->err = r.err;
-		ans->address = st->op == SL_OP_SHMAT;
+		ans->address = st->op == SL_OP_SHMAT || st->op == SL_OP_MREMAP;
 		e->pid = r.pid;
 		if (st->op == SL_OP_EXEC && r.err == 0)
 			answer_from_status(r.status, ans);

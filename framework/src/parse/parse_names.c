@@ -133,6 +133,11 @@ static const struct slp_const consts[] = {
 	C(O_SYNC, SLC_OPEN),
 	C(SHM_DEST, SLC_MODE), C(SHM_LOCKED, SLC_MODE),
 	C(PROT_NONE, SLC_PROT), C(PROT_READ, SLC_PROT), C(PROT_WRITE, SLC_PROT), C(PROT_EXEC, SLC_PROT),
+	C(MADV_NORMAL, SLC_MADV), C(MADV_RANDOM, SLC_MADV), C(MADV_SEQUENTIAL, SLC_MADV),
+	C(MADV_WILLNEED, SLC_MADV), C(MADV_DONTNEED, SLC_MADV), C(MADV_REMOVE, SLC_MADV),
+	C(MADV_DONTFORK, SLC_MADV), C(MADV_DOFORK, SLC_MADV), C(MADV_COLD, SLC_MADV),
+	C(MADV_PAGEOUT, SLC_MADV), C(MADV_FREE, SLC_MADV),
+	C(MREMAP_MAYMOVE, SLC_MREMAP),
 };
 #undef C
 #define N_CONSTS ((int)(sizeof(consts) / sizeof(consts[0])))
@@ -155,6 +160,8 @@ const char *slp_const_class_text(unsigned cls)
 	case SLC_OPEN: return "an open flag";
 	case SLC_MODE: return "a mode bit";
 	case SLC_PROT: return "a protection (PROT_READ, ...)";
+	case SLC_MADV: return "an advice (MADV_DONTNEED, ...)";
+	case SLC_MREMAP: return "an mremap flag (MREMAP_MAYMOVE)";
 	default: return "a constant";
 	}
 }

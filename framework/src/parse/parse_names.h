@@ -29,6 +29,8 @@ enum slp_const_class {
 	SLC_OPEN = 16,      /* open flags: O_RDWR, O_NOCTTY, ...            */
 	SLC_MODE = 32,      /* a segment's mode bits: SHM_DEST, SHM_LOCKED   */
 	SLC_PROT = 64,      /* mprotect: PROT_NONE, PROT_READ, ...           */
+	SLC_MADV = 128,     /* madvise: MADV_DONTNEED, MADV_REMOVE, ...      */
+	SLC_MREMAP = 256,   /* mremap flags: MREMAP_MAYMOVE                 */
 };
 struct slp_const {
 	const char *name;

@@ -278,6 +278,30 @@ static int addr_plus(struct slp_parser *p, const struct slp_arg *a, struct sl_va
 	return arg_end(p, a);
 }
 
+/* madvise ADDR[+OFFSET] LEN ADVICE; mremap ADDR[+OFFSET] OLDLEN NEWLEN [flags=MREMAP_MAYMOVE]. */
+static int build_madvise_mremap(struct slp_parser *p, struct slp_pstep *ps, struct slp_arg *a, int op_col)
+{
+	int madv = ps->st.op == SL_OP_MADVISE;
+	struct sl_value *v = ps->st.args;
+	if (a[0].pos < 0 || a[1].pos < 0 || a[2].pos < 0)
+		return slp_error(p, op_col, madv ? "madvise needs an address, a length and an advice: "
+					       "madvise ADDR[+OFFSET] LEN MADV_DONTNEED"
+					     : "mremap needs an address and two lengths: mremap ADDR[+OFFSET] OLDLEN NEWLEN "
+					       "[flags=MREMAP_MAYMOVE]");
+	if (addr_plus(p, &a[0], &v[0], &v[1]) ||
+	    arg_value(p, &a[1], V_NUM | V_SLOT, 0, "a length", 0, LLONG_MAX, &v[2]))
+		return -1;
+	if (madv) {
+		ps->st.nargs = 4;
+		return arg_value(p, &a[2], V_NUM, SLC_MADV, "an advice", 0, INT_MAX, &v[3]);
+	}
+	v[4] = sl_num(0);
+	ps->st.nargs = 5;
+	if (arg_value(p, &a[2], V_NUM | V_SLOT, 0, "a length", 0, LLONG_MAX, &v[3]))
+		return -1;
+	return a[3].pos >= 0 ? arg_value(p, &a[3], V_NUM | V_OR, SLC_MREMAP, "an mremap flag", 0, INT_MAX, &v[4]) : 0;
+}
+
 /* mprotect ADDR[+OFFSET] LEN PROT, munmap ADDR[+OFFSET] LEN. */
 static int build_memory(struct slp_parser *p, struct slp_pstep *ps, struct slp_arg *a, int op_col)
 {
@@ -813,6 +837,8 @@ static const struct slp_op_def ops[SL_OP__COUNT] = {
 	[SL_OP_GETPID] = { OPF_BINDS | OPF_CALL, { { 0, 0 } }, build_none },
 	[SL_OP_MPROTECT] = { OPF_CALL, { P("addr"), P("len"), P("prot") }, build_memory },
 	[SL_OP_MUNMAP] = { OPF_CALL, { P("addr"), P("len") }, build_memory },
+	[SL_OP_MADVISE] = { OPF_CALL, { P("addr"), P("len"), P("advice") }, build_madvise_mremap },
+	[SL_OP_MREMAP] = { OPF_BINDS | OPF_CALL, { P("addr"), P("oldlen"), P("newlen"), P("flags") }, build_madvise_mremap },
 	[SL_OP_UMASK] = { OPF_BINDS | OPF_RETURNS | OPF_DIES | OPF_ANY, { P("mask") }, build_umask },
 	[SL_OP_CHDIR] = { OPF_CALL, { P("path") }, build_chdir },
 	[SL_OP_CLOSE_FDS] = { OPF_FAILS | OPF_DIES | OPF_ANY, { { 0, 0 } }, build_none },
