@@ -2,7 +2,8 @@
 # tests/architecture/public_api.sh CC LIBSHMLIFE.a LIBSHMLIFE-INTERNAL.a -
 # the public headers are the contract (issue 16, item 4):
 #   1. framework/include/shmlife.h includes every header of shmlife/;
-#   2. each public header compiles on its own (-Wall -Wextra -Werror);
+#   2. each public header compiles on its own (-Wall -Wextra -Werror), as
+#      gnu11 and as strict c11 (a consumer need not ask for GNU extensions);
 #   3. a program that includes shmlife.h alone, and calls what its example
 #      calls, compiles and links against libshmlife.a;
 #   4. libshmlife.a's global symbols are names the public headers declare,
@@ -20,8 +21,10 @@ for h in "$include"/shmlife/*.h; do
 	name="shmlife/$(basename "$h")"
 	grep -q "#include \"$name\"" "$include/shmlife.h" || say "shmlife.h does not include $name"
 	printf '#include "%s"\n' "$name" >"$work/one.c"
-	"$cc" -std=gnu11 -Wall -Wextra -Werror -I "$include" -c "$work/one.c" -o "$work/one.o" 2>"$work/err" ||
-		say "$name does not compile on its own: $(head -3 "$work/err")"
+	for std in gnu11 c11; do
+		"$cc" -std=$std -Wall -Wextra -Werror -I "$include" -c "$work/one.c" -o "$work/one.o" 2>"$work/err" ||
+			say "$name does not compile on its own (-std=$std): $(head -3 "$work/err")"
+	done
 done
 
 cat >"$work/prog.c" <<'PROG'

@@ -23,7 +23,8 @@ int observe_segment_ipcs(int shmid, struct sl_segment_obs *out);
 int observe_segment_brief(int shmid, struct sl_segment_brief *out);
 int observe_namespace(struct sl_namespace_obs *out);
 /* A shmctl command's record (its kind: sl_shmctl_kind, observed.h): the record of a call that returned ret
- * with buf (a struct shmid_ds, shminfo or shm_info, as cmd says); the
+ * with buf (a struct shmid_ds, shminfo or shm_info, as cmd says: union
+ * sl_shmctl_buf of observe_raw.h); the
  * kernel's own answer to shmctl(id, cmd), by the raw system call (-1 with
  * errno if the kernel refuses it); and where the actor's libc answer and
  * the kernel's differ, in words ("nattch: libc says 2, kernel says 1"),

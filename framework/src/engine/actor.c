@@ -28,6 +28,7 @@
 
 #include "actor.h"
 #include "inject.h"
+#include "observe_raw.h"
 #include "shmlife/observe.h"
 #include "util.h"
 #include "wire.h"
@@ -191,11 +192,7 @@ int sl_actor_prepare(const struct sl_actor_boot *boot)
 
 static void do_shmctl(const struct sl_wire_cmd *c, struct sl_wire_reply *r)
 {
-	union {
-		struct shmid_ds ds;
-		struct shminfo info;
-		struct shm_info sinfo;
-	} buf;
+	union sl_shmctl_buf buf;
 	memset(&buf, 0, sizeof(buf));
 	int id = (int)c->a[0], cmd = (int)c->a[1];
 	long long how = c->nargs > 5 ? c->a[5] : 0;

@@ -13,7 +13,15 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-struct shmid_ds;
+#include <sys/shm.h>
+
+/* What any shmctl command may fill in: the buffer an actor's own call and
+ * the observer's raw call both pass (observe_shmctl_fill). */
+union sl_shmctl_buf {
+	struct shmid_ds ds;
+	struct shminfo info;
+	struct shm_info sinfo;
+};
 
 /* shmctl(2) as the kernel answers it: the result, or -1 with errno. */
 int sl_raw_shmctl(int shmid, int cmd, struct shmid_ds *buf);

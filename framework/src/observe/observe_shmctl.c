@@ -63,11 +63,7 @@ void observe_shmctl_fill(struct sl_shmctl_obs *o, int cmd, int id, long long ret
 
 int observe_shmctl_kernel(int cmd, int id, struct sl_shmctl_obs *out)
 {
-	union {
-		struct shmid_ds ds;
-		struct shminfo info;
-		struct shm_info sinfo;
-	} buf;
+	union sl_shmctl_buf buf;
 	memset(&buf, 0, sizeof(buf));
 	if (sl_shmctl_kind(cmd) == SL_SHMCTL_NONE) {
 		errno = EINVAL;
