@@ -263,10 +263,12 @@ int slp_duration_ms(struct slp_parser *p, const char *what, int *out);
 /* A name written inside other text (`{{seg}}`, `{{a[2]}}` in an exec
  * argument): resolved as a value of the kinds `accept` allows, errors at
  * column `col`. */
-/* The `{{NAME[N][:hex|:key]}}` and `{{$VAR}}` in text w, written at column
+/* parse_exec.c: the `{{NAME[N][:hex|:key]}}` and `{{$VAR}}` in text w, written at column
  * col, each a substitution of the step (struct sl_subst) for `word`:
  * argv[word], envp[-1 - word], or an expectation's predicate `word`. */
 int slp_substs(struct slp_parser *p, struct slp_pstep *ps, const char *w, int word, int col);
+/* parse_exec.c: builds an `exec` step from the words of the line (OPF_RAW). */
+int slp_build_exec(struct slp_parser *p, struct slp_pstep *ps, struct slp_arg *a, int op_col);
 int slp_text_name_value(struct slp_parser *p, const char *name, int has_index, long long index, int col,
 			unsigned accept, struct sl_value *out);
 /* "unknown name 'x'; did you mean 'y'?" for names of the given kinds. */
