@@ -458,6 +458,28 @@ Test(outcomes, a_memory_operation_beyond_the_attachments_is_refused)
 	sl_scenario_free(s);
 }
 
+/* exec-self: the actor execs its own program and is still driven; the
+ * kernel sees a process that has exec'd (issue 14 item 6: setpgid03's
+ * EACCES was out of reach). */
+Test(outcomes, an_actor_that_execs_itself_is_still_driven)
+{
+	struct sl_scenario *s = parse_scenario("scenario exec-self\nactors: test\n"
+					       "test shmget key=IPC_PRIVATE size=4k flags=IPC_CREAT|0600 -> seg\n"
+					       "test fork -> child\n"
+					       "child shmat seg -> x\n"
+					       "child exec-self\n"
+					       "expect seg nattch=0\n"
+					       "test setpgid child 1 fails EACCES\n"
+					       "child getpid = child\n"
+					       "child exit 3\n"
+					       "expect child exited=3\n"
+					       "test shmctl seg IPC_RMID\n");
+	struct sl_result r = run_scenario(s, 0);
+	cr_expect_eq(r.outcome, SL_PASS, "%s", r.reason);
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}
+
 /* expect ... within: a state never reached fails after the bound, with the
  * last observation and how long it waited. */
 Test(outcomes, an_expectation_within_a_time_that_never_holds_says_what_it_last_saw)

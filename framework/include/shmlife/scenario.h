@@ -71,6 +71,7 @@ enum sl_op {
 	SL_OP_MUNMAP,      /* address, offset, length                          */
 	SL_OP_MADVISE,     /* address, offset, length, advice                  */
 	SL_OP_MREMAP,      /* address, offset, old length, new length, flags -> address */
+	SL_OP_EXEC_SELF,   /* the actor execs its own program and goes on being driven */
 	SL_OP__COUNT
 };
 

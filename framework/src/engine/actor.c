@@ -685,6 +685,56 @@ static void crash(int sig)
 	raise(sig);
 }
 
+/* ---- exec-self ------------------------------------------------------------ */
+
+/* `a exec-self`: the actor execs its own program (/proc/self/exe: the
+ * harness, or whatever test binary links the engine) and goes on serving
+ * its channel, which it keeps across the exec: the kernel now sees a
+ * process that has exec'd (setpgid on it from its parent is EACCES, its
+ * attachments are gone, its handlers reset), and the script still drives
+ * it.  The new image finds where to resume in SHMLIFE_ACTOR_RESUME before
+ * main() runs (resume_after_exec_self) and answers the step from there. */
+#define SL_RESUME_ENV "SHMLIFE_ACTOR_RESUME"
+
+static void do_exec_self(long long auto_key, struct sl_wire_reply *r)
+{
+	char val[96];
+	int flags = fcntl(channel_fd, F_GETFD);
+	snprintf(val, sizeof(val), "%d %u %lld %d", channel_fd, current_seq, auto_key, supervised);
+	if (flags >= 0 && fcntl(channel_fd, F_SETFD, flags & ~FD_CLOEXEC) == 0 && setenv(SL_RESUME_ENV, val, 1) == 0) {
+		char *const argv[] = { (char *)"shmlife-actor", NULL };
+		sl_flush_coverage();
+		execv("/proc/self/exe", argv);
+	}
+	r->ret = -1;
+	r->err = errno;
+	unsetenv(SL_RESUME_ENV);
+	if (flags >= 0)
+		fcntl(channel_fd, F_SETFD, flags);
+}
+
+__attribute__((constructor)) static void resume_after_exec_self(void)
+{
+	const char *v = getenv(SL_RESUME_ENV);
+	int fd, was_supervised;
+	unsigned seq;
+	long long auto_key;
+	if (!v || sscanf(v, "%d %u %lld %d", &fd, &seq, &auto_key, &was_supervised) != 4)
+		return;
+	unsetenv(SL_RESUME_ENV); /* not for the programs it runs */
+	if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
+		_exit(126);
+	channel_fd = fd;
+	supervised = was_supervised;
+	struct sl_wire_reply r;
+	memset(&r, 0, sizeof(r));
+	r.seq = current_seq = seq;
+	r.pid = getpid();
+	r.chan_fd = fd;
+	sl_wire_send_reply(fd, &r, -1);
+	sl_actor_serve(auto_key); /* never returns */
+}
+
 /* Performs one command; fills r.  Returns 1 if this process must now serve
  * as a freshly forked actor (and answer nothing). */
 static int perform(const struct sl_wire_cmd *c, const char *payload, long long auto_key,
@@ -728,6 +778,7 @@ static int perform(const struct sl_wire_cmd *c, const char *payload, long long a
 	case SL_OP_GETPGRP: r->ret = getpgrp(); break;
 	case SL_OP_GETPID: r->ret = getpid(); break;
 	case SL_OP_MPROTECT: r->ret = mprotect((void *)(intptr_t)(c->a[0] + c->a[1]), (size_t)c->a[2], (int)c->a[3]); break;
+	case SL_OP_EXEC_SELF: do_exec_self(auto_key, r); return 0;
 	case SL_OP_MUNMAP: r->ret = munmap((void *)(intptr_t)(c->a[0] + c->a[1]), (size_t)c->a[2]); break;
 	case SL_OP_MADVISE: r->ret = madvise((void *)(intptr_t)(c->a[0] + c->a[1]), (size_t)c->a[2], (int)c->a[3]); break;
 	case SL_OP_MREMAP: {

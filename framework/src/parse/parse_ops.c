@@ -677,6 +677,7 @@ static const struct slp_op_def ops[SL_OP__COUNT] = {
 	[SL_OP_MPROTECT] = { OPF_CALL, { P("addr"), P("len"), P("prot") }, build_memory },
 	[SL_OP_MUNMAP] = { OPF_CALL, { P("addr"), P("len") }, build_memory },
 	[SL_OP_MADVISE] = { OPF_CALL, { P("addr"), P("len"), P("advice") }, build_madvise_mremap },
+	[SL_OP_EXEC_SELF] = { OPF_CALL, { { 0, 0 } }, build_none },
 	[SL_OP_MREMAP] = { OPF_BINDS | OPF_CALL, { P("addr"), P("oldlen"), P("newlen"), P("flags") }, build_madvise_mremap },
 	[SL_OP_UMASK] = { OPF_BINDS | OPF_RETURNS | OPF_DIES | OPF_ANY, { P("mask") }, build_umask },
 	[SL_OP_CHDIR] = { OPF_CALL, { P("path") }, build_chdir },
