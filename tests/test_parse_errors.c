@@ -839,6 +839,10 @@ ERRORS(madvise_and_mremap_need_their_arguments,
 	"t.scn:6:7: mremap needs an address and two lengths: mremap ADDR[+OFFSET] OLDLEN NEWLEN [flags=MREMAP_MAYMOVE]\n"
 	"t.scn:7:20: 'PROT_READ' is a protection (PROT_READ, ...), not an advice\n"
 	"t.scn:8:28: 'MADV_REMOVE' is an advice (MADV_DONTNEED, ...), not an mremap flag\n")
+ERRORS(remap_file_pages_needs_its_arguments,
+	HEAD SEG "owner shmat seg -> x\nowner remap-file-pages x 4k\n",
+	"t.scn:5:7: remap-file-pages needs an address, a length and a page offset: remap-file-pages ADDR[+OFFSET] LEN "
+	"PGOFF\n")
 
 /* a shmctl result bound with -> (issue 14 item 1) */
 ERRORS(result_field_of_another_kind,

@@ -72,6 +72,7 @@ enum sl_op {
 	SL_OP_MADVISE,     /* address, offset, length, advice                  */
 	SL_OP_MREMAP,      /* address, offset, old length, new length, flags -> address */
 	SL_OP_EXEC_SELF,   /* the actor execs its own program and goes on being driven */
+	SL_OP_REMAP_FILE_PAGES, /* address, offset, length, page offset        */
 	SL_OP__COUNT
 };
 

@@ -779,6 +779,9 @@ static int perform(const struct sl_wire_cmd *c, const char *payload, long long a
 	case SL_OP_GETPID: r->ret = getpid(); break;
 	case SL_OP_MPROTECT: r->ret = mprotect((void *)(intptr_t)(c->a[0] + c->a[1]), (size_t)c->a[2], (int)c->a[3]); break;
 	case SL_OP_EXEC_SELF: do_exec_self(auto_key, r); return 0;
+	case SL_OP_REMAP_FILE_PAGES:
+		r->ret = remap_file_pages((void *)(intptr_t)(c->a[0] + c->a[1]), (size_t)c->a[2], 0, (size_t)c->a[3], 0);
+		break;
 	case SL_OP_MUNMAP: r->ret = munmap((void *)(intptr_t)(c->a[0] + c->a[1]), (size_t)c->a[2]); break;
 	case SL_OP_MADVISE: r->ret = madvise((void *)(intptr_t)(c->a[0] + c->a[1]), (size_t)c->a[2], (int)c->a[3]); break;
 	case SL_OP_MREMAP: {

@@ -371,7 +371,8 @@ static void perform_actor_step(struct conductor *c, int i, struct sl_trace_entry
 			return;
 		}
 	}
-	if (st->op == SL_OP_MPROTECT || st->op == SL_OP_MUNMAP || st->op == SL_OP_MADVISE || st->op == SL_OP_MREMAP) {
+	if (st->op == SL_OP_MPROTECT || st->op == SL_OP_MUNMAP || st->op == SL_OP_MADVISE || st->op == SL_OP_MREMAP ||
+	    st->op == SL_OP_REMAP_FILE_PAGES) {
 		char why[sizeof(e->detail)];
 		if (conductor_check_range(a->pid, sl_op_name(st->op), (uint64_t)(cmd.a[0] + cmd.a[1]), (uint64_t)cmd.a[2],
 					  why, sizeof(why)) < 0) {

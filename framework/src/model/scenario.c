@@ -277,6 +277,7 @@ static const char *const op_names[SL_OP__COUNT] = {
 	[SL_OP_GETPGID] = "getpgid", [SL_OP_GETPGRP] = "getpgrp", [SL_OP_GETPID] = "getpid",
 	[SL_OP_MPROTECT] = "mprotect", [SL_OP_MUNMAP] = "munmap", [SL_OP_MADVISE] = "madvise",
 	[SL_OP_MREMAP] = "mremap", [SL_OP_EXEC_SELF] = "exec-self",
+	[SL_OP_REMAP_FILE_PAGES] = "remap-file-pages",
 	[SL_OP_UMASK] = "umask", [SL_OP_CHDIR] = "chdir", [SL_OP_CLOSE_FDS] = "close-fds",
 	[SL_OP_NULL_STDIO] = "null-stdio", [SL_OP_OPEN] = "open",
 	[SL_OP_FORK_DETACH] = "fork-detach", [SL_OP_DAEMON] = "daemon",

@@ -302,6 +302,20 @@ static int build_madvise_mremap(struct slp_parser *p, struct slp_pstep *ps, stru
 	return a[3].pos >= 0 ? arg_value(p, &a[3], V_NUM | V_OR, SLC_MREMAP, "an mremap flag", 0, INT_MAX, &v[4]) : 0;
 }
 
+/* remap-file-pages ADDR[+OFFSET] LEN PGOFF: the pages of the segment from
+ * page PGOFF on appear at ADDR (remap_file_pages(2), emulated since 3.16). */
+static int build_remap(struct slp_parser *p, struct slp_pstep *ps, struct slp_arg *a, int op_col)
+{
+	struct sl_value *v = ps->st.args;
+	if (a[0].pos < 0 || a[1].pos < 0 || a[2].pos < 0)
+		return slp_error(p, op_col, "remap-file-pages needs an address, a length and a page offset: "
+				 "remap-file-pages ADDR[+OFFSET] LEN PGOFF");
+	ps->st.nargs = 4;
+	return addr_plus(p, &a[0], &v[0], &v[1]) ||
+	       arg_value(p, &a[1], V_NUM | V_SLOT, 0, "a length", 0, LLONG_MAX, &v[2]) ||
+	       arg_value(p, &a[2], V_NUM, 0, "a page offset", 0, LLONG_MAX, &v[3]) ? -1 : 0;
+}
+
 /* mprotect ADDR[+OFFSET] LEN PROT, munmap ADDR[+OFFSET] LEN. */
 static int build_memory(struct slp_parser *p, struct slp_pstep *ps, struct slp_arg *a, int op_col)
 {
@@ -678,6 +692,7 @@ static const struct slp_op_def ops[SL_OP__COUNT] = {
 	[SL_OP_MUNMAP] = { OPF_CALL, { P("addr"), P("len") }, build_memory },
 	[SL_OP_MADVISE] = { OPF_CALL, { P("addr"), P("len"), P("advice") }, build_madvise_mremap },
 	[SL_OP_EXEC_SELF] = { OPF_CALL, { { 0, 0 } }, build_none },
+	[SL_OP_REMAP_FILE_PAGES] = { OPF_CALL, { P("addr"), P("len"), P("pgoff") }, build_remap },
 	[SL_OP_MREMAP] = { OPF_BINDS | OPF_CALL, { P("addr"), P("oldlen"), P("newlen"), P("flags") }, build_madvise_mremap },
 	[SL_OP_UMASK] = { OPF_BINDS | OPF_RETURNS | OPF_DIES | OPF_ANY, { P("mask") }, build_umask },
 	[SL_OP_CHDIR] = { OPF_CALL, { P("path") }, build_chdir },
