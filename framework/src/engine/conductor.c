@@ -60,9 +60,7 @@ void conductor_emit(struct conductor *c, const struct sl_trace_entry *e)
 		_exit(3); /* the harness is gone: nobody to report to */
 }
 
-static void fail(struct conductor *c, enum sl_outcome o, int step, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static void fail(struct conductor *c, enum sl_outcome o, int step, const char *fmt, ...)
+void conductor_fail(struct conductor *c, enum sl_outcome o, int step, const char *fmt, ...)
 {
 	if (c->outcome != SL_PASS)
 		return;
@@ -133,12 +131,12 @@ static int set_sysctls(struct conductor *c)
 	for (int i = 0; i < c->s->nsysctls; i++) {
 		const struct sl_sysctl_req *r = &c->s->sysctls[i];
 		if (!sl_sysctl_is_ipc_namespaced(r->name)) {
-			fail(c, SL_BROK, -1, "%s is not a sysctl of the IPC namespace; refusing to set it",
+			conductor_fail(c, SL_BROK, -1, "%s is not a sysctl of the IPC namespace; refusing to set it",
 			     r->name);
 			return -1;
 		}
 		if (sl_sysctl_write(r->name, r->value) < 0) {
-			fail(c, SL_BROK, -1, "cannot set %s=%s in the scenario's namespace: %s", r->name,
+			conductor_fail(c, SL_BROK, -1, "cannot set %s=%s in the scenario's namespace: %s", r->name,
 			     r->value, strerror(errno));
 			return -1;
 		}
@@ -157,7 +155,7 @@ static int start_actors(struct conductor *c)
 		if (rc == 0 && c->pty_slave >= 0 && leader < 0)
 			leader = i;
 		if (rc < 0) {
-			fail(c, SL_BROK, -1, "cannot start actor %s: %s", c->s->actors[i].name,
+			conductor_fail(c, SL_BROK, -1, "cannot start actor %s: %s", c->s->actors[i].name,
 			     strerror(errno));
 			return -1;
 		}
@@ -169,7 +167,7 @@ static int start_actors(struct conductor *c)
 	for (int i = 0; i < c->s->nactors; i++) { /* all started at once, then each awaited */
 		char why[160];
 		if (!c->s->actors[i].spawned && conductor_await_ready(c, i, why, sizeof(why)) < 0) {
-			fail(c, SL_BROK, -1, "cannot start actor %s: %s", c->s->actors[i].name, why);
+			conductor_fail(c, SL_BROK, -1, "cannot start actor %s: %s", c->s->actors[i].name, why);
 			return -1;
 		}
 	}
@@ -694,102 +692,8 @@ static void run_step(struct conductor *c, int i)
 	conductor_flush_terminal(c, i);
 	c->current_step = -1;
 	if (decides_outcome(c, st, e.verdict))
-		fail(c, e.verdict, i, "line %d: %s: %s", st->line, st->text ? st->text : sl_op_name(st->op),
+		conductor_fail(c, e.verdict, i, "line %d: %s: %s", st->line, st->text ? st->text : sl_op_name(st->op),
 		     e.detail);
-	conductor_emit(c, &e);
-}
-
-/* ---- the end --------------------------------------------------------------- */
-
-static void check_leaks(struct conductor *c)
-{
-	struct sl_namespace_obs ns;
-	if (observe_namespace(&ns) < 0) {
-		fail(c, SL_BROK, -1, "cannot observe the namespace after the scenario: %s", strerror(errno));
-		return;
-	}
-	int left = ns.segments_proc;
-	if (left == 0)
-		return;
-	char ids[200] = "";
-	FILE *f = fopen("/proc/sysvipc/shm", "re");
-	if (f) {
-		char line[512];
-		if (fgets(line, sizeof(line), f)) /* header */
-			while (fgets(line, sizeof(line), f)) {
-				struct sl_segment_view v;
-				if (sl_parse_sysvipc_shm_line(line, &v) == 0)
-					sl_appendf(ids, sizeof(ids), "%s shmid %d key 0x%08x size %llu",
-						   ids[0] ? "," : "", v.shmid, (unsigned)v.key,
-						   (unsigned long long)v.size);
-			}
-		fclose(f);
-	}
-	struct sl_trace_entry e;
-	conductor_event_init(c, &e, c->s->leak_expected ? SL_PASS : SL_FAIL);
-	e.obs_kind = SL_OBS_LEAK; /* the record the harness counts; the text is for people */
-	e.obs.leak.segments = left;
-	e.obs.leak.expected = c->s->leak_expected;
-	if (c->s->leak_expected) {
-		int w = snprintf(e.detail, sizeof(e.detail), "%d segment(s) left at the end, as the scenario expects:%s",
-				 left, ids);
-		if (w >= (int)sizeof(e.detail)) /* the count is whole; the list of ids is cut, and says so */
-			memcpy(e.detail + sizeof(e.detail) - 4, "...", 4);
-		conductor_emit(c, &e);
-		return;
-	}
-	int w = snprintf(e.detail, sizeof(e.detail),
-			 "leaked segment(s): %d left in the namespace after every actor ended:%s", left, ids);
-	if (w >= (int)sizeof(e.detail)) /* the count is whole; the list of ids is cut, and says so */
-		memcpy(e.detail + sizeof(e.detail) - 4, "...", 4);
-	conductor_emit(c, &e);
-	fail(c, SL_FAIL, -1, "leaked segment(s): %d left after every actor ended:%s", left, ids);
-}
-
-/* Found processes (a daemon that escaped by a double fork) still alive after
- * the last step: one flag per actor, or NULL if there are none. */
-static char *found_alive(struct conductor *c)
-{
-	char *alive = NULL;
-	conductor_poll_ends(c);
-	for (int i = 0; i < c->s->nactors; i++) {
-		if (!c->s->actors[i].found || c->actors[i].state != ACTOR_RUNNING)
-			continue;
-		if (!alive && !(alive = calloc((size_t)c->s->nactors, 1)))
-			return NULL;
-		alive[i] = 1;
-	}
-	return alive;
-}
-
-/* They die with the namespace (kill(-1, SIGKILL) from its PID 1): say so. */
-static void report_found_at_end(struct conductor *c, const char *alive)
-{
-	for (int i = 0; alive && i < c->s->nactors; i++) {
-		if (!alive[i])
-			continue;
-		int st = c->actors[i].wait_status;
-		const char *sig = st != -1 && WIFSIGNALED(st) ? sigabbrev_np(WTERMSIG(st)) : NULL;
-		conductor_event(c, SL_PASS, "teardown: %s (pid %d), found by 'find', was alive after the last step; %s%s",
-		      conductor_actor_name(c, i), c->actors[i].pid, sig ? "killed by SIG" : "ended with the namespace",
-		      sig ? sig : "");
-	}
-}
-
-static void send_end(struct conductor *c)
-{
-	struct sl_trace_entry e;
-	memset(&e, 0, sizeof(e));
-	e.kind = SL_ENTRY_END;
-	e.step = c->failed_step;
-	e.actor = -1;
-	e.verdict = c->outcome;
-	e.t_ns = sl_now_ns() - c->t0;
-	e.brief.slot = -1;
-	/* the harness rebuilds the whole reason from the failing step's entry */
-	memcpy(e.detail, c->reason, sizeof(e.detail) - 1);
-	e.obs_kind = SL_OBS_PHASES;
-	e.obs.phases = c->phases;
 	conductor_emit(c, &e);
 }
 
@@ -863,13 +767,13 @@ static void free_state(struct conductor *c)
 static int set_up_namespace(struct conductor *c)
 {
 	if (conductor_reaper_start(c) < 0) {
-		fail(c, SL_BROK, -1, "cannot set up the reaping of orphans (SIGCHLD): %s", strerror(errno));
+		conductor_fail(c, SL_BROK, -1, "cannot set up the reaping of orphans (SIGCHLD): %s", strerror(errno));
 		return -1;
 	}
 	if (set_sysctls(c) < 0)
 		return -1;
 	if (c->s->terminal && open_terminal(c) < 0) {
-		fail(c, SL_BROK, -1, "cannot set up a pty as controlling terminal: %s", strerror(errno));
+		conductor_fail(c, SL_BROK, -1, "cannot set up a pty as controlling terminal: %s", strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -895,8 +799,8 @@ int sl_conductor_main(const struct sl_scenario *s, const struct sl_run_options *
 	raise_fd_limit();
 	announce_namespaces(&c);
 	if (alloc_state(&c) < 0) {
-		fail(&c, SL_BROK, -1, "out of memory");
-		send_end(&c);
+		conductor_fail(&c, SL_BROK, -1, "out of memory");
+		conductor_send_end(&c);
 		free_state(&c);
 		return 3;
 	}
@@ -910,14 +814,14 @@ int sl_conductor_main(const struct sl_scenario *s, const struct sl_run_options *
 		}
 	}
 	uint64_t t = sl_now_ns();
-	char *found = found_alive(&c);
+	char *found = conductor_found_alive(&c);
 	conductor_kill_all(&c);
-	report_found_at_end(&c, found);
+	conductor_report_found_at_end(&c, found);
 	free(found);
 	if (c.outcome == SL_PASS || s->keep_going)
-		check_leaks(&c);
+		conductor_check_leaks(&c);
 	c.phases.teardown_ns = sl_now_ns() - t;
-	send_end(&c);
+	conductor_send_end(&c);
 	free_state(&c); /* memcheck checks the conductor too */
 	return 0;
 }

@@ -171,6 +171,17 @@ const struct sl_subst *conductor_unbound_subst(const struct conductor *c, const 
 
 /* conductor.c */
 long long conductor_value(const struct conductor *c, const struct sl_value *v);
+/* The scenario's outcome becomes o, with why, unless it did not pass
+ * already (the first failure is the one reported). */
+void conductor_fail(struct conductor *c, enum sl_outcome o, int step, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* conductor_end.c: the `find` actors alive after the last step (a malloc'd
+ * flag per actor, or NULL), said as events; the leak check; the END entry. */
+char *conductor_found_alive(struct conductor *c);
+void conductor_report_found_at_end(struct conductor *c, const char *alive);
+void conductor_check_leaks(struct conductor *c);
+void conductor_send_end(struct conductor *c);
 /* conductor_memory.c: 0 if a `write`/`read` of len bytes at addr in pid may
  * be sent (inside attachments, or running into unmapped memory, where it
  * faults as memory does); -1 with why if it would touch other memory of the
