@@ -223,84 +223,6 @@ static void do_shmctl(const struct sl_wire_cmd *c, struct sl_wire_reply *r)
 		observe_shmctl_fill(&r->shmctl, cmd, id, r->ret, &buf);
 }
 
-/* How many of the len bytes from p lie in the mapping that holds p (from
- * /proc/self/maps): 0 if none holds it, -1 if the maps cannot be read. */
-static long long mapped_bytes(uintptr_t p, size_t len)
-{
-	FILE *f = fopen("/proc/self/maps", "re");
-	if (!f)
-		return -1;
-	char *line = NULL;
-	size_t cap = 0;
-	long long fit = 0;
-	unsigned long lo, hi;
-	while (getline(&line, &cap, f) > 0)
-		if (sscanf(line, "%lx-%lx", &lo, &hi) == 2 && lo <= p && p < hi) {
-			fit = hi - p < len ? (long long)(hi - p) : (long long)len;
-			break;
-		}
-	free(line);
-	fclose(f);
-	return fit;
-}
-
-/* What a copy running off the end of its mapping meets: SIGSEGV, in this
- * step, whatever the actor's handlers, and never the memory that follows. */
-static _Noreturn void die_of_sigsegv(void)
-{
-	sigset_t s;
-	signal(SIGSEGV, SIG_DFL);
-	sigemptyset(&s);
-	sigaddset(&s, SIGSEGV);
-	sigprocmask(SIG_UNBLOCK, &s, NULL);
-	raise(SIGSEGV);
-	_exit(128 + SIGSEGV);
-}
-
-/* write: the bytes that fit in the attachment's mapping, then SIGSEGV if
- * some did not (the memory after it, another mapping or none, is never
- * touched); -1 and errno if the actor's maps cannot be read. */
-static void do_write(const struct sl_wire_cmd *c, const char *data, struct sl_wire_reply *r)
-{
-	char *p = (char *)(intptr_t)(c->a[0] + c->a[1]);
-	long long fit = mapped_bytes((uintptr_t)p, c->data_len);
-	if (fit < 0) {
-		r->ret = -1;
-		r->err = errno;
-		return;
-	}
-	memcpy(p, data, (size_t)fit);
-	if ((size_t)fit < c->data_len)
-		die_of_sigsegv();
-	r->ret = c->data_len;
-}
-
-/* read: compares byte by byte as far as the mapping goes; running off its
- * end is SIGSEGV, as for write. */
-static void do_read(const struct sl_wire_cmd *c, const char *want, size_t len,
-		    struct sl_wire_reply *r)
-{
-	const unsigned char *p = (const unsigned char *)(intptr_t)(c->a[0] + c->a[1]);
-	long long fit = mapped_bytes((uintptr_t)p, len);
-	if (fit < 0) {
-		r->ret = -1;
-		r->err = errno;
-		return;
-	}
-	for (size_t i = 0; i < len; i++) {
-		if (i == (size_t)fit)
-			die_of_sigsegv();
-		if (p[i] != (unsigned char)want[i]) {
-			r->mismatch = 1;
-			r->mismatch_at = (uint32_t)i;
-			r->ngot = (uint32_t)(len - i < sizeof(r->got) ? len - i : sizeof(r->got));
-			memcpy(r->got, p + i, r->ngot);
-			break;
-		}
-	}
-	r->ret = (int64_t)len;
-}
-
 /* fork: the child becomes a new actor on a new channel, sent back to the
  * conductor with the reply.  Returns 1 in the child. */
 static int do_fork(struct sl_wire_reply *r, int *pass_fd)
@@ -762,8 +684,8 @@ static int perform(const struct sl_wire_cmd *c, const char *payload, long long a
 	case SL_OP_SHMDT: r->ret = shmdt((const void *)(intptr_t)(c->a[0] + (c->nargs > 1 ? c->a[1] : 0))); break;
 	case SL_OP_SHMCTL: do_shmctl(c, r); return 0;
 	case SL_OP_FTOK: r->ret = ftok(str, (int)c->a[0]); break;
-	case SL_OP_WRITE: do_write(c, data, r); return 0;
-	case SL_OP_READ: do_read(c, data, c->data_len, r); return 0;
+	case SL_OP_WRITE: actor_write(c, data, r); return 0;
+	case SL_OP_READ: actor_read(c, data, c->data_len, r); return 0;
 	case SL_OP_FORK: return do_fork(r, pass_fd);
 	case SL_OP_FORK_DETACH:
 	case SL_OP_DAEMON: do_detach(c, r); return 0;
@@ -777,18 +699,12 @@ static int perform(const struct sl_wire_cmd *c, const char *payload, long long a
 	case SL_OP_GETPGID: r->ret = getpgid((pid_t)c->a[0]); break;
 	case SL_OP_GETPGRP: r->ret = getpgrp(); break;
 	case SL_OP_GETPID: r->ret = getpid(); break;
-	case SL_OP_MPROTECT: r->ret = mprotect((void *)(intptr_t)(c->a[0] + c->a[1]), (size_t)c->a[2], (int)c->a[3]); break;
 	case SL_OP_EXEC_SELF: do_exec_self(auto_key, r); return 0;
-	case SL_OP_REMAP_FILE_PAGES:
-		r->ret = remap_file_pages((void *)(intptr_t)(c->a[0] + c->a[1]), (size_t)c->a[2], 0, (size_t)c->a[3], 0);
-		break;
-	case SL_OP_MUNMAP: r->ret = munmap((void *)(intptr_t)(c->a[0] + c->a[1]), (size_t)c->a[2]); break;
-	case SL_OP_MADVISE: r->ret = madvise((void *)(intptr_t)(c->a[0] + c->a[1]), (size_t)c->a[2], (int)c->a[3]); break;
-	case SL_OP_MREMAP: {
-		void *p = mremap((void *)(intptr_t)(c->a[0] + c->a[1]), (size_t)c->a[2], (size_t)c->a[3], (int)c->a[4]);
-		r->ret = p == MAP_FAILED ? -1 : (int64_t)(intptr_t)p;
-		break;
-	}
+	case SL_OP_MPROTECT:
+	case SL_OP_MUNMAP:
+	case SL_OP_MADVISE:
+	case SL_OP_MREMAP:
+	case SL_OP_REMAP_FILE_PAGES: actor_memory_op(c, r); break;
 	case SL_OP_UMASK: r->ret = umask((mode_t)c->a[0]); break;
 	case SL_OP_CHDIR: r->ret = chdir(str); break;
 	case SL_OP_CLOSE_FDS: do_close_fds(r); return 0;

@@ -9,6 +9,8 @@
 #ifndef SHMLIFE_ACTOR_H
 #define SHMLIFE_ACTOR_H
 
+#include <stddef.h>
+
 #include "shmlife/scenario.h"
 
 struct sl_actor_boot {
@@ -24,5 +26,14 @@ struct sl_actor_boot {
  * (the caller reports it and _exits). */
 int sl_actor_prepare(const struct sl_actor_boot *boot);
 void sl_actor_serve(long long auto_key) __attribute__((noreturn));
+
+/* actor_memory.c: `write`/`read` of a step's bytes at a[0] + a[1] (a
+ * mismatch of `read` in r), and the mapping operations (mprotect, munmap,
+ * madvise, mremap, remap_file_pages) on a[0] + a[1], length a[2]. */
+struct sl_wire_cmd;
+struct sl_wire_reply;
+void actor_write(const struct sl_wire_cmd *c, const char *data, struct sl_wire_reply *r);
+void actor_read(const struct sl_wire_cmd *c, const char *want, size_t len, struct sl_wire_reply *r);
+void actor_memory_op(const struct sl_wire_cmd *c, struct sl_wire_reply *r);
 
 #endif
