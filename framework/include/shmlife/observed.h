@@ -39,6 +39,9 @@ const char *sl_observed_text(const struct sl_process_obs *o, enum sl_field f, in
 int sl_shmctl_has_field(int kind, enum sl_field f);
 /* The kind of record a shmctl command fills in (SL_SHMCTL_NONE: none). */
 int sl_shmctl_kind(int cmd);
+/* "IPC_STAT", "SHM_INFO" ...: a shmctl command as a script writes it; NULL
+ * for a number that is none. */
+const char *sl_shmctl_cmd_name(long long cmd);
 
 /* "nattch=2", "!dest", "key=0x00000000", "perms=0640", "killed=SIGSEGV". */
 void sl_observed_format(enum sl_field f, long long v, char *buf, size_t len);

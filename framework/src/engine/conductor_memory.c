@@ -26,32 +26,40 @@ struct mapping {
 	char name[64];  /* for the message: the path, or "anonymous memory" */
 };
 
+/* One line of /proc/PID/maps into m; 0 if it is not a mapping's line. */
+static int maps_line(const char *line, struct mapping *m)
+{
+	unsigned long long s, e;
+	int name_at = 0;
+	if (sscanf(line, "%llx-%llx %*s %*s %*s %*s %n", &s, &e, &name_at) != 2 || name_at <= 0)
+		return 0;
+	m->start = s;
+	m->end = e;
+	const char *name = line + name_at;
+	m->sysv = strncmp(name, "/SYSV", 5) == 0;
+	size_t n = strcspn(name, "\n");
+	snprintf(m->name, sizeof(m->name), "%.*s", n ? (int)(n < 60 ? n : 60) : 16, n ? name : "anonymous memory");
+	return 1;
+}
+
+static FILE *open_maps(pid_t pid)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	return fopen(path, "re");
+}
+
 /* The mapping of pid that contains addr (want_start 0) or that starts at
  * want_start; 1 if found, 0 if not, -1 if the maps cannot be read. */
 static int find_mapping(pid_t pid, uint64_t addr, int at_start, struct mapping *m)
 {
-	char path[64], line[512];
-	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
-	FILE *f = fopen(path, "re");
+	char line[512];
+	FILE *f = open_maps(pid);
 	if (!f)
 		return -1;
 	int found = 0;
-	while (!found && fgets(line, sizeof(line), f)) {
-		unsigned long long s, e;
-		int name_at = 0;
-		if (sscanf(line, "%llx-%llx %*s %*s %*s %*s %n", &s, &e, &name_at) != 2 || name_at <= 0)
-			continue;
-		if (at_start ? s != addr : (addr < s || addr >= e))
-			continue;
-		found = 1;
-		m->start = s;
-		m->end = e;
-		const char *name = line + name_at;
-		m->sysv = strncmp(name, "/SYSV", 5) == 0;
-		size_t n = strcspn(name, "\n");
-		snprintf(m->name, sizeof(m->name), "%.*s", n ? (int)(n < 60 ? n : 60) : 16,
-			 n ? name : "anonymous memory");
-	}
+	while (!found && fgets(line, sizeof(line), f))
+		found = maps_line(line, m) && (at_start ? m->start == addr : (addr >= m->start && addr < m->end));
 	fclose(f);
 	return found;
 }
@@ -86,27 +94,21 @@ int conductor_check_access(pid_t pid, const char *what, uint64_t addr, uint64_t 
 
 int conductor_check_range(pid_t pid, const char *what, uint64_t addr, uint64_t len, char *why, size_t wlen)
 {
-	char path[64], line[512];
+	char line[512];
 	uint64_t end = addr + len < addr ? UINT64_MAX : addr + len;
-	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
-	FILE *f = fopen(path, "re");
+	FILE *f = open_maps(pid);
 	if (!f) {
 		snprintf(why, wlen, "refused: %s: the actor's maps cannot be read", what);
 		return -1;
 	}
 	int rc = 0;
+	struct mapping m;
 	while (rc == 0 && fgets(line, sizeof(line), f)) {
-		unsigned long long s, e;
-		int name_at = 0;
-		if (sscanf(line, "%llx-%llx %*s %*s %*s %*s %n", &s, &e, &name_at) != 2 || name_at <= 0)
+		if (!maps_line(line, &m) || m.end <= addr || m.start >= end || m.sysv)
 			continue;
-		const char *name = line + name_at;
-		if (e <= addr || s >= end || strncmp(name, "/SYSV", 5) == 0)
-			continue;
-		size_t n = strcspn(name, "\n");
-		snprintf(why, wlen, "refused: %s of 0x%" PRIx64 "-0x%" PRIx64 " reaches %.*s (0x%llx-0x%llx) of the actor, "
-			 "not an attachment: shmlife does not touch the actor's own memory", what, addr, end,
-			 n ? (int)(n < 60 ? n : 60) : 16, n ? name : "anonymous memory", s, e);
+		snprintf(why, wlen, "refused: %s of 0x%" PRIx64 "-0x%" PRIx64 " reaches %s (0x%" PRIx64 "-0x%" PRIx64
+			 ") of the actor, not an attachment: shmlife does not touch the actor's own memory",
+			 what, addr, end, m.name, m.start, m.end);
 		rc = -1;
 	}
 	fclose(f);

@@ -13,23 +13,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ipc.h>
-#include <sys/shm.h>
 
 #include "conductor.h"
 #include "shmlife/observe.h"
+#include "shmlife/observed.h"
 #include "util.h"
 
 static const char *cmd_name(int cmd)
 {
-	switch (cmd) {
-	case IPC_STAT: return "IPC_STAT";
-	case SHM_STAT: return "SHM_STAT";
-	case SHM_STAT_ANY: return "SHM_STAT_ANY";
-	case IPC_INFO: return "IPC_INFO";
-	case SHM_INFO: return "SHM_INFO";
-	default: return "shmctl";
-	}
+	const char *n = sl_shmctl_cmd_name(cmd);
+	return n ? n : "shmctl";
 }
 
 /* The kernel's answer, compared; 1 if the libc's differs, with why. */

@@ -12,8 +12,9 @@
 #include <sys/ipc.h>
 #include <sys/shm.h>
 
-#include "util.h"
 #include "shmlife/fuzz.h"
+#include "shmlife/observed.h"
+#include "util.h"
 
 #define LINE_MAX_LEN 1024
 
@@ -102,25 +103,9 @@ static const struct flag_name shmget_flags[] = { { IPC_CREAT, "IPC_CREAT" }, { I
 static const struct flag_name shmat_flags[] = { { SHM_RDONLY, "SHM_RDONLY" }, { SHM_RND, "SHM_RND" },
 						{ SHM_REMAP, "SHM_REMAP" }, { SHM_EXEC, "SHM_EXEC" }, { 0, NULL } };
 
-static const char *shmctl_cmd(long long cmd)
-{
-	switch (cmd) {
-	case IPC_RMID: return "IPC_RMID";
-	case IPC_SET: return "IPC_SET";
-	case IPC_STAT: return "IPC_STAT";
-	case IPC_INFO: return "IPC_INFO";
-	case SHM_LOCK: return "SHM_LOCK";
-	case SHM_UNLOCK: return "SHM_UNLOCK";
-	case SHM_STAT: return "SHM_STAT";
-	case SHM_INFO: return "SHM_INFO";
-	case SHM_STAT_ANY: return "SHM_STAT_ANY";
-	default: return NULL;
-	}
-}
-
 static int put_shmctl(char *buf, size_t len, const struct sl_scenario *s, const struct sl_step *st)
 {
-	const char *cmd = st->nargs >= 2 && st->args[1].kind == SL_VAL_NUM ? shmctl_cmd(st->args[1].num) : NULL;
+	const char *cmd = st->nargs >= 2 && st->args[1].kind == SL_VAL_NUM ? sl_shmctl_cmd_name(st->args[1].num) : NULL;
 	if (!cmd || put_value(buf, len, s, &st->args[0]) < 0)
 		return -1;
 	sl_appendf(buf, len, " %s", cmd);

@@ -164,6 +164,22 @@ int sl_shmctl_kind(int cmd)
 	}
 }
 
+const char *sl_shmctl_cmd_name(long long cmd)
+{
+	switch (cmd) {
+	case IPC_RMID: return "IPC_RMID";
+	case IPC_SET: return "IPC_SET";
+	case IPC_STAT: return "IPC_STAT";
+	case IPC_INFO: return "IPC_INFO";
+	case SHM_LOCK: return "SHM_LOCK";
+	case SHM_UNLOCK: return "SHM_UNLOCK";
+	case SHM_STAT: return "SHM_STAT";
+	case SHM_INFO: return "SHM_INFO";
+	case SHM_STAT_ANY: return "SHM_STAT_ANY";
+	default: return NULL;
+	}
+}
+
 int sl_shmctl_has_field(int kind, enum sl_field f)
 {
 	switch (kind) {

@@ -137,7 +137,8 @@ static int subject(struct slp_parser *p, struct slp_pstep *ps)
 		return unknown_subject(p, t);
 	if (slp_name_value(p, V_SLOT | V_ACTOR, "a subject", &ps->st.subject))
 		return -1;
-	if (ps->st.subject.kind == SL_VAL_SLOT && result_kind(p, ps->st.subject.slot) != SL_SHMCTL_NONE) {
+	if (ps->st.subject.kind == SL_VAL_SLOT &&
+	    (ps->result_kind = result_kind(p, ps->st.subject.slot)) != SL_SHMCTL_NONE) {
 		ps->st.target = SL_TARGET_RESULT; /* what the actor's shmctl filled in */
 		if (slp_is_word(slp_peek(p), "maps"))
 			return slp_error(p, slp_peek(p)->col, "'maps' follows an actor; '%s' is a shmctl result",
@@ -249,7 +250,7 @@ static int field_of(struct slp_parser *p, const struct slp_pstep *ps, const stru
 	*field = fd_field(t->text, fd) ? (int)SL_F_FD : slp_field_by_name(t->text);
 	if (*field == SL_F_FD && !fd_field(t->text, fd))
 		return slp_error(p, t->col, "write the descriptor's number: fd0=/dev/null");
-	int kind = target == SL_TARGET_RESULT ? result_kind(p, ps->st.subject.slot) : SL_SHMCTL_NONE;
+	int kind = target == SL_TARGET_RESULT ? ps->result_kind : SL_SHMCTL_NONE;
 	if (*field < 0 || (kind && !sl_shmctl_has_field(kind, (enum sl_field)*field)))
 		return unknown_field(p, t, target, kind);
 	if (kind)

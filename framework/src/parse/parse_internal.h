@@ -54,6 +54,8 @@ struct slp_pstep {
 	int bind_col;
 	const char *outcome_word; /* the outcome clause given (fails, =, ...), or NULL */
 	int outcome_col;
+	int result_kind;    /* expect NAME ...: NAME holds a shmctl result of this
+			     * kind (enum sl_shmctl_kind), 0 if not */
 };
 
 #define SLP_MAX_PRE 2
