@@ -17,7 +17,8 @@ packages=(
 	cmake gcc make pkg-config        # the toolchain
 	libcriterion-dev                 # unit tests
 	libjson-c-dev                    # results.json
-	libxml2-dev                      # JUnit output, valgrind XML
+	libexpat1-dev                    # reading valgrind's XML
+	libxml2-dev                      # the tests validate junit.xml and the HTML page
 	libseccomp-dev                   # fault injection filters
 	gcovr valgrind                   # coverage, memcheck of actors
 	util-linux procps                # ipcs, ps

@@ -126,11 +126,11 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION devel)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 # The shared libraries the harness and programs link (libc6, libjson-c5,
-# libxml2, libseccomp2) come from dpkg-shlibdeps; what it runs, from here:
+# libexpat1, libseccomp2) come from dpkg-shlibdeps; what it runs, from here:
 # ipcs (util-linux) and ps (procps); valgrind only for --valgrind; the -dev
 # packages and pkg-config only to build against libshmlife.a.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "util-linux, procps")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "valgrind")
-set(CPACK_DEBIAN_PACKAGE_SUGGESTS "pkg-config, libjson-c-dev, libxml2-dev, libseccomp-dev")
+set(CPACK_DEBIAN_PACKAGE_SUGGESTS "pkg-config, libjson-c-dev, libexpat1-dev, libseccomp-dev")
 include(CPack)

@@ -229,6 +229,7 @@ struct stream {
 	int n, printed;
 	int color;                       /* TAP on stdout in colour            */
 	int fail_fast;
+	int compact;                     /* free what no report shows, as it goes */
 	struct progress progress;
 };
 
@@ -282,6 +283,8 @@ static void on_finished(void *ctx, int index)
 	progress_clear(&s->progress);
 	while (s->printed < s->n && s->done[s->printed]) {
 		put_tap_item(stdout, s->printed + 1, &s->items[s->printed], s->color);
+		if (s->compact)
+			sl_report_compact(s->items, s->n, s->printed);
 		s->printed++;
 	}
 	progress_finished(&s->progress, index);
@@ -343,6 +346,7 @@ static int run_items(const struct run_args *a, struct sl_report_item *items, int
 		return EXIT_BROKEN;
 	}
 	s.color = term_wants_color(a->color, stdout);
+	s.compact = !o.valgrind; /* the memcheck summary counts every run */
 	progress_style(&s.progress, term_wants_color(a->color, stderr), a->verbose);
 	/* Stop signals are held from here until the reports are written: the
 	 * first one stops the run, and the reports of what ran are still

@@ -14,6 +14,7 @@
 
 #include <criterion/criterion.h>
 #include <json-c/json.h>
+#include "shmlife/report_html.h"
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xmlschemas.h>
@@ -842,6 +843,65 @@ Test(write, repetitions_the_same_as_the_first_are_summarised, .init = make_tmpdi
 	sl_scenario_free(a);
 }
 
+
+static char *file_text(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *text = NULL;
+	size_t cap = 0;
+	cr_assert_not_null(f, "%s", path);
+	ssize_t n = getdelim(&text, &cap, '\0', f);
+	fclose(f);
+	cr_assert_geq(n, 0);
+	return text;
+}
+
+/* A long --repeat keeps only what the reports show (sl_report_compact): the
+ * repetitions the same as their first run lose their traces, and every
+ * report is byte for byte what it was. */
+Test(write, compacting_repetitions_changes_no_report, .init = make_tmpdir, .fini = remove_tmpdir)
+{
+	struct sl_scenario *a = scenario("double-rmid", "scenarios/lifecycle/double-rmid.scn");
+	struct sl_report_item items[4] = { item(a, SL_FAIL, ""), item(a, SL_FAIL, ""), item(a, SL_PASS, ""),
+					   item(a, SL_FAIL, "") };
+	const char *names[] = { "results.json", "junit.xml", "index.html" };
+	char *before[3], *after[3];
+	FILE *null = fopen("/dev/null", "w");
+	cr_assert_not_null(null);
+	sl_tap_begin(null, 4); /* the run's start, for both */
+	fclose(null);
+	for (int i = 0; i < 4; i++)
+		items[i].repeat = i;
+	for (int pass = 0; pass < 2; pass++) {
+		char *p[3];
+		for (int k = 0; k < 3; k++)
+			p[k] = path_in_tmp(names[k]);
+		cr_assert_eq(sl_json_write(p[0], items, 4), 0, "%s", strerror(errno));
+		cr_assert_eq(sl_junit_write(p[1], items, 4), 0, "%s", strerror(errno));
+		cr_assert_eq(sl_html_write(p[2], items, 4, NULL), 0, "%s", strerror(errno));
+		for (int k = 0; k < 3; k++) {
+			(pass ? after : before)[k] = file_text(p[k]);
+			free(p[k]);
+		}
+		if (pass == 0) {
+			const int freed[4] = { 0, 1, 0, 1 }; /* #1 is the first, #3 differs */
+			for (int i = 0; i < 4; i++) {
+				cr_assert_eq(sl_report_compact(items, 4, i), freed[i], "run %d", i + 1);
+				cr_assert_eq(items[i].result.ntrace == 0, freed[i], "run %d", i + 1);
+			}
+			cr_assert_eq(items[1].result.outcome, SL_FAIL, "the outcome stays");
+			cr_assert_eq(items[1].result.failed_step, 2, "the failing step stays");
+		}
+	}
+	for (int k = 0; k < 3; k++) {
+		cr_expect_str_eq(after[k], before[k], "%s changed", names[k]);
+		free(before[k]);
+		free(after[k]);
+	}
+	for (int i = 0; i < 4; i++)
+		sl_result_free(&items[i].result);
+	sl_scenario_free(a);
+}
 
 /* ---- the claims' evidence: written once (claims.c), whole ---- */
 #include "engine_fixture.h"

@@ -1,9 +1,11 @@
 /* test_sandbox.c - a scenario never touches the host's segments, leaves no
  * process and no namespace behind, and scenarios run side by side. */
+#define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +17,7 @@
 
 #include "engine_fixture.h"
 #include "shmlife/parse.h"
+#include "../framework/src/engine/sandbox.h"
 #include <sys/stat.h>
 
 /* Processes on the host whose namespace `kind` has inode `ino`. */
@@ -340,6 +343,23 @@ Test(sandbox, scratch_folders_of_a_harness_killed_before_are_swept)
 	rmdir(other);
 	cr_expect_eq(rmdir(root), 0, "nothing else left in %s", root);
 	sl_result_free(&r);
+	sl_scenario_free(s);
+}
+
+/* Only a scenario that runs a program gets a network namespace: shmlife's
+ * own steps never touch the network, and one costs about 0.5 ms. */
+Test(sandbox, only_a_scenario_that_runs_a_program_gets_a_network_namespace)
+{
+	struct sl_scenario *s = parse_scenario("scenario n\nactors: a\na shmget key=IPC_PRIVATE size=1 -> seg\n");
+	int base = CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWNS;
+	cr_expect_eq(sl_sandbox_namespaces(s, 0), base, "no program, no network");
+	cr_expect_eq(sl_sandbox_namespaces(s, 1), base | CLONE_NEWUSER);
+	sl_scenario_free(s);
+	s = parse_scenario("scenario n\nactors: a\na shmget key=IPC_PRIVATE size=1 -> seg\na exec shmlife-netns\n");
+	cr_expect_eq(sl_sandbox_namespaces(s, 0), base | CLONE_NEWNET);
+	sl_scenario_free(s);
+	s = parse_scenario("scenario n\nnetwork: host\nactors: a\na exec shmlife-netns\n");
+	cr_expect_eq(sl_sandbox_namespaces(s, 0), base);
 	sl_scenario_free(s);
 }
 

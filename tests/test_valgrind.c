@@ -178,6 +178,43 @@ Test(memcheck, a_killed_process_is_truncated_not_clean_and_not_a_parse_error)
 	sl_scenario_free(s);
 }
 
+/* The reader keeps the place of an error's first stack only (an invalid
+ * read's second stack says where the block was allocated), takes a frame
+ * without a source line as the place only if no frame has one, and counts
+ * an error cut by a kill after its <kind>. */
+Test(memcheck, the_first_stack_is_the_place_and_an_error_cut_after_its_kind_counts)
+{
+	write_file("vg.2.xml", HEAD("2", "1", "/b/shmlife")
+		   "<error><unique>0x0</unique><tid>1</tid><kind>InvalidRead</kind>"
+		   "<what>Invalid read of size 4</what><stack>"
+		   "<frame><ip>0x4</ip><obj>/lib/libc.so.6</obj><fn>memcpy</fn></frame>"
+		   "<frame><ip>0x5</ip><obj>/x/leaky</obj><fn>read_past</fn><dir>/x</dir>"
+		   "<file>leaky.c</file><line>40</line></frame></stack>"
+		   "<auxwhat>Address 0x0 is 0 bytes after a block of size 4 alloc'd</auxwhat><stack>"
+		   MALLOC_FRAME "<frame><ip>0x6</ip><obj>/x/leaky</obj><fn>make</fn><dir>/x</dir>"
+		   "<file>leaky.c</file><line>9</line></frame></stack></error>\n"
+		   "<error><unique>0x1</unique><tid>1</tid><kind>InvalidWrite</kind>"
+		   "<what>Invalid write of size 1</what><stack>"
+		   "<frame><ip>0x7</ip><obj>/lib/libc.so.6</obj><fn>strcpy</fn></frame>"
+		   "</stack></error>\n"
+		   "<error><unique>0x2</unique><tid>1</tid><kind>UninitValue</kind><what>Use of unin");
+	struct sl_result r;
+	struct sl_scenario *s = owner_scenario(&r);
+	struct sl_vg_report rep;
+	cr_assert_eq(sl_vg_read_dir(tmpdir, s, &r, &rep), 0);
+	const struct sl_vg_process *p = proc(&rep, 2);
+	cr_assert(p->truncated && !p->unreadable);
+	cr_assert_eq(p->nerrors, 3, "the error cut after its kind counts too");
+	cr_assert_str_eq(p->findings[0].where, "leaky.c:40 (read_past)", "not the allocation's stack");
+	cr_assert_str_eq(p->findings[0].what, "Invalid read of size 4");
+	cr_assert_str_eq(p->findings[1].where, "strcpy (/lib/libc.so.6)", "no source line anywhere");
+	cr_assert_str_eq(p->findings[2].kind, "UninitValue");
+	cr_assert_str_eq(p->findings[2].where, "an unknown place");
+	sl_vg_report_free(&rep);
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}
+
 static int count_events(const struct sl_result *r, enum sl_outcome verdict, const char *needle)
 {
 	int n = 0;

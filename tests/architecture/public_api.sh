@@ -47,7 +47,7 @@ int main(int argc, char **argv)
 	return 0;
 }
 PROG
-libs=$(pkg-config --libs json-c libxml-2.0 libseccomp)
+libs=$(pkg-config --libs json-c expat libseccomp)
 # shellcheck disable=SC2086
 "$cc" -std=gnu11 -Wall -Wextra -Werror -I "$include" "$work/prog.c" "$lib" $libs -lm -o "$work/prog" 2>"$work/err" ||
 	say "a program of shmlife.h alone does not build against $lib: $(head -5 "$work/err")"

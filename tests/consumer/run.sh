@@ -124,7 +124,7 @@ deb=$(find "$work/pkg" -maxdepth 1 -name 'shmlife_*.deb')
 [ -n "$deb" ] || { cat "$work/cpack.log"; fail "no .deb made"; }
 depends=$(dpkg-deb -f "$deb" Depends)
 echo "Depends: $depends"
-for d in libc6 libjson-c5 libxml2 util-linux procps; do
+for d in libc6 libjson-c5 libexpat1 util-linux procps; do
 	[[ ", $depends," == *", $d"[\ ,]* ]] || fail "Depends lacks $d: $depends"
 done
 dpkg-deb -c "$deb" >"$work/deb-contents.txt"

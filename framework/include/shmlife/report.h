@@ -29,6 +29,22 @@ int sl_report_passed_on_retry(const struct sl_report_item *it);
 
 void sl_report_totals(const struct sl_report_item *items, int n, struct sl_report_totals *t);
 
+/* Frees what no report will show of items[i]: the trace and the programs'
+ * output of a repetition (--repeat) that is the same as its scenario's first
+ * run (same outcome, failing step, leaks and retry story), which the JSON,
+ * JUnit and HTML reports summarise as "the same as #1".  Its outcome,
+ * reason, failing step, duration, phases and counts stay.  Call it once
+ * items[i] is final and its TAP line is out (TAP shows a failing repetition's
+ * step in full), and not under --valgrind (the memcheck summary counts every
+ * run's findings).  Returns 1 if it freed them, else 0 (the first run, a
+ * different run, or one whose failing step is known only from its trace).
+ * This is what keeps a long --repeat at the memory of one pass: a trace is
+ * about a kilobyte a step.  Not thread-safe on the same items.
+ *
+ *   on_finished(i): sl_tap_item(stdout, i + 1, &items[i]);
+ *                   sl_report_compact(items, n, i);                       */
+int sl_report_compact(struct sl_report_item *items, int n, int i);
+
 /* TAP version 13, or 14 when SHMLIFE_TAP_VERSION=14 (the same stream). */
 void sl_tap_begin(FILE *out, int planned);
 void sl_tap_item(FILE *out, int number, const struct sl_report_item *it);

@@ -337,6 +337,15 @@ static unsigned long ids_needed(const struct sl_scenario *s)
 	return need;
 }
 
+int sl_sandbox_namespaces(const struct sl_scenario *s, int user_ns)
+{
+	int runs_programs = 0;
+	for (int i = 0; i < s->nsteps && !runs_programs; i++)
+		runs_programs = s->steps[i].op == SL_OP_EXEC;
+	return CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWNS | (user_ns ? CLONE_NEWUSER : 0) |
+	       (runs_programs && !s->host_network ? CLONE_NEWNET : 0);
+}
+
 pid_t sl_sandbox_start(const struct sl_scenario *s, const struct sl_run_options *o, int fd, const char *scratch,
 		       enum sl_outcome *outcome, char *why, size_t len)
 {
@@ -351,8 +360,7 @@ pid_t sl_sandbox_start(const struct sl_scenario *s, const struct sl_run_options 
 		}
 		q.subids = 1;
 	}
-	q.flags = CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWNS | (q.user_ns ? CLONE_NEWUSER : 0) |
-		  (s->host_network ? 0 : CLONE_NEWNET);
+	q.flags = sl_sandbox_namespaces(s, q.user_ns);
 	pid_t pid;
 	if (single_threaded()) {
 		pid = clone_conductor(&q);

@@ -576,6 +576,15 @@ void rc_system(struct rc_system *sys)
 			*p = ' ';
 }
 
+int sl_report_compact(struct sl_report_item *items, int n, int i)
+{
+	struct sl_result *r = &items[i].result;
+	if (rc_same_as_first(items, n, i) < 0 || rc_failing_step(items[i].scenario, r) != r->failed_step)
+		return 0;
+	sl_result_free(r); /* the trace and the outputs; the rest is plain data */
+	return 1;
+}
+
 int rc_same_as_first(const struct sl_report_item *items, int n, int i)
 {
 	const struct sl_report_item *it = &items[i];

@@ -1,4 +1,4 @@
-/* report_junit.c - junit.xml (report.h), with libxml2's xmlTextWriter.
+/* report_junit.c - junit.xml (report.h), written with xml_writer.h.
  *
  * One <testsuite> per directory holding scenario scripts: the suite is the
  * last component of the script's directory (`scenarios/daemons/x.scn` is in
@@ -26,9 +26,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <libxml/xmlwriter.h>
-
 #include "report_common.h"
+#include "xml_writer.h"
 
 struct case_info {
 	char suite[128];
@@ -77,25 +76,29 @@ static struct case_info *describe_cases(const struct sl_report_item *items, int 
 }
 
 /* Writes an attribute, its value made valid XML first. */
-static int attr(xmlTextWriterPtr w, const char *name, const char *value)
+static int attr(struct sl_xml_writer *w, const char *name, const char *value)
 {
 	char *clean = rc_clean_utf8(value, 1);
-	int rc = clean ? xmlTextWriterWriteAttribute(w, BAD_CAST name, BAD_CAST clean) : -1;
+	if (!clean)
+		return -1;
+	sl_xml_attr(w, name, clean);
 	free(clean);
-	return rc < 0 ? -1 : 0;
+	return 0;
 }
 
-static int attr_int(xmlTextWriterPtr w, const char *name, int value)
+static int attr_int(struct sl_xml_writer *w, const char *name, int value)
 {
-	return xmlTextWriterWriteFormatAttribute(w, BAD_CAST name, "%d", value) < 0 ? -1 : 0;
+	sl_xml_attrf(w, name, "%d", value);
+	return 0;
 }
 
-static int attr_seconds(xmlTextWriterPtr w, const char *name, uint64_t ns)
+static int attr_seconds(struct sl_xml_writer *w, const char *name, uint64_t ns)
 {
-	return xmlTextWriterWriteFormatAttribute(w, BAD_CAST name, "%.3f", (double)ns / 1e9) < 0 ? -1 : 0;
+	sl_xml_attrf(w, name, "%.3f", (double)ns / 1e9);
+	return 0;
 }
 
-static int counts(xmlTextWriterPtr w, const struct sl_report_item *items, int n, const struct case_info *c,
+static int counts(struct sl_xml_writer *w, const struct sl_report_item *items, int n, const struct case_info *c,
 		  const char *suite)
 {
 	struct sl_report_totals t = { 0 };
@@ -143,7 +146,7 @@ static char *failure_body(const struct sl_report_item *it)
 
 /* first: the run this one is the same as (its body names it instead of
  * repeating the trace), or NULL. */
-static int write_outcome(xmlTextWriterPtr w, const struct sl_report_item *it, const char *first)
+static int write_outcome(struct sl_xml_writer *w, const struct sl_report_item *it, const char *first)
 {
 	const struct sl_result *r = &it->result;
 	char reason[sizeof(r->reason) + 1];
@@ -158,14 +161,17 @@ static int write_outcome(xmlTextWriterPtr w, const struct sl_report_item *it, co
 		/* the reason as text too: GitLab shows the text, not the attribute */
 		char *text = rc_clean_utf8(reason, 1);
 		rc = -1;
-		if (text && xmlTextWriterStartElement(w, BAD_CAST "skipped") >= 0 && attr(w, "message", reason) == 0 &&
-		    xmlTextWriterWriteString(w, BAD_CAST text) >= 0)
-			rc = xmlTextWriterEndElement(w) < 0 ? -1 : 0;
+		if (text) {
+			sl_xml_start(w, "skipped");
+			rc = attr(w, "message", reason);
+			sl_xml_text(w, text);
+			sl_xml_end(w);
+		}
 		free(text);
 		return rc;
 	}
-	if (xmlTextWriterStartElement(w, BAD_CAST element) < 0 || attr(w, "message", reason) ||
-	    attr(w, "type", sl_outcome_name(r->outcome)))
+	sl_xml_start(w, element);
+	if (attr(w, "message", reason) || attr(w, "type", sl_outcome_name(r->outcome)))
 		return -1;
 	if (first) {
 		char said[sizeof(r->reason) + 700];
@@ -174,30 +180,33 @@ static int write_outcome(xmlTextWriterPtr w, const struct sl_report_item *it, co
 	} else {
 		body = failure_body(it);
 	}
-	rc = body ? xmlTextWriterWriteString(w, BAD_CAST body) : -1;
-	free(body);
-	if (rc < 0)
+	if (!body)
 		return -1;
-	return xmlTextWriterEndElement(w) < 0 ? -1 : 0;
+	sl_xml_text(w, body);
+	free(body);
+	sl_xml_end(w);
+	return 0;
 }
 
-static int write_case(xmlTextWriterPtr w, const struct sl_report_item *it, const struct case_info *c,
+static int write_case(struct sl_xml_writer *w, const struct sl_report_item *it, const struct case_info *c,
 		      const char *first)
 {
 	char classname[sizeof(c->suite) + 8];
 
 	snprintf(classname, sizeof(classname), "shmlife.%s", c->suite);
-	if (xmlTextWriterStartElement(w, BAD_CAST "testcase") < 0 || attr(w, "classname", classname) ||
-	    attr(w, "name", c->name) || attr_seconds(w, "time", it->result.duration_ns) || write_outcome(w, it, first))
+	sl_xml_start(w, "testcase");
+	if (attr(w, "classname", classname) || attr(w, "name", c->name) ||
+	    attr_seconds(w, "time", it->result.duration_ns) || write_outcome(w, it, first))
 		return -1;
-	return xmlTextWriterEndElement(w) < 0 ? -1 : 0;
+	sl_xml_end(w);
+	return 0;
 }
 
 /* The suite's <system-out> (stream 1: a line for each of its flaky test
  * cases, then the programs' stdout of each case) or <system-err> (2: their
  * stderr); a test case may not hold them itself in the Ant schema.  A
  * repetition the same as the first run (rc_same_as_first) says nothing. */
-static int write_suite_stream(xmlTextWriterPtr w, const struct sl_report_item *items, int n,
+static int write_suite_stream(struct sl_xml_writer *w, const struct sl_report_item *items, int n,
 			      const struct case_info *c, const char *suite, int stream)
 {
 	char *text = NULL;
@@ -236,35 +245,38 @@ static int write_suite_stream(xmlTextWriterPtr w, const struct sl_report_item *i
 		return -1;
 	}
 	char *clean = rc_clean_utf8(text, 0);
-	int rc = clean ? xmlTextWriterWriteElement(w, BAD_CAST(stream == 1 ? "system-out" : "system-err"),
-						   BAD_CAST clean) : -1;
+	if (clean)
+		sl_xml_element(w, stream == 1 ? "system-out" : "system-err", clean);
 	free(clean);
 	free(text);
-	return rc < 0 ? -1 : 0;
+	return clean ? 0 : -1;
 }
 
 /* The system under test, as the suite's <properties> (its first child). */
-static int write_properties(xmlTextWriterPtr w, const struct rc_system *sys)
+static int write_properties(struct sl_xml_writer *w, const struct rc_system *sys)
 {
 	const char *names[] = { "kernel", "libc" }, *values[] = { sys->kernel, sys->libc };
 
-	if (xmlTextWriterStartElement(w, BAD_CAST "properties") < 0)
-		return -1;
-	for (int i = 0; i < 2; i++)
-		if (xmlTextWriterStartElement(w, BAD_CAST "property") < 0 || attr(w, "name", names[i]) ||
-		    attr(w, "value", values[i]) || xmlTextWriterEndElement(w) < 0)
+	sl_xml_start(w, "properties");
+	for (int i = 0; i < 2; i++) {
+		sl_xml_start(w, "property");
+		if (attr(w, "name", names[i]) || attr(w, "value", values[i]))
 			return -1;
-	return xmlTextWriterEndElement(w) < 0 ? -1 : 0;
+		sl_xml_end(w);
+	}
+	sl_xml_end(w);
+	return 0;
 }
 
-static int write_suite(xmlTextWriterPtr w, const struct sl_report_item *items, int n,
+static int write_suite(struct sl_xml_writer *w, const struct sl_report_item *items, int n,
 		       const struct case_info *c, const char *suite, int id, const char *stamp,
 		       const char *host, const struct rc_system *sys)
 {
 	char package[sizeof(c->suite) + 8];
 
 	snprintf(package, sizeof(package), "shmlife.%s", suite);
-	if (xmlTextWriterStartElement(w, BAD_CAST "testsuite") < 0 || attr(w, "name", suite) ||
+	sl_xml_start(w, "testsuite");
+	if (attr(w, "name", suite) ||
 	    attr(w, "package", package) || attr_int(w, "id", id) || counts(w, items, n, c, suite) ||
 	    attr(w, "timestamp", stamp) || attr(w, "hostname", host) || write_properties(w, sys))
 		return -1;
@@ -275,10 +287,11 @@ static int write_suite(xmlTextWriterPtr w, const struct sl_report_item *items, i
 	}
 	if (write_suite_stream(w, items, n, c, suite, 1) || write_suite_stream(w, items, n, c, suite, 2))
 		return -1;
-	return xmlTextWriterEndElement(w) < 0 ? -1 : 0;
+	sl_xml_end(w);
+	return 0;
 }
 
-static int write_document(xmlTextWriterPtr w, const struct sl_report_item *items, int n,
+static int write_document(struct sl_xml_writer *w, const struct sl_report_item *items, int n,
 			  const struct case_info *c)
 {
 	char stamp[32], host[256] = "localhost";
@@ -291,10 +304,7 @@ static int write_document(xmlTextWriterPtr w, const struct sl_report_item *items
 	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
 	if (gethostname(host, sizeof(host) - 1))
 		snprintf(host, sizeof(host), "localhost");
-	if (xmlTextWriterSetIndent(w, 1) < 0 ||
-	    xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL) < 0 ||
-	    xmlTextWriterStartElement(w, BAD_CAST "testsuites") < 0)
-		return -1;
+	sl_xml_start(w, "testsuites");
 	for (int i = 0, id = 0; i < n; i++) {
 		int seen = 0;
 		for (int j = 0; j < i && !seen; j++)
@@ -302,27 +312,32 @@ static int write_document(xmlTextWriterPtr w, const struct sl_report_item *items
 		if (!seen && write_suite(w, items, n, c, c[i].suite, id++, stamp, host, &sys))
 			return -1;
 	}
-	return xmlTextWriterEndDocument(w) < 0 ? -1 : 0;
+	return 0;
 }
 
 int sl_junit_write(const char *path, const struct sl_report_item *items, int n)
 {
 	struct case_info *cases = describe_cases(items, n);
-	xmlBufferPtr buf = cases ? xmlBufferCreate() : NULL;
-	xmlTextWriterPtr w = buf ? xmlNewTextWriterMemory(buf, 0) : NULL;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = cases ? open_memstream(&text, &len) : NULL;
 	int rc = -1;
 
-	if (w) {
-		rc = write_document(w, items, n, cases);
-		xmlFreeTextWriter(w);   /* flushes into buf */
+	if (f) {
+		struct sl_xml_writer w;
+		sl_xml_begin(&w, f);
+		rc = write_document(&w, items, n, cases);
+		if (sl_xml_finish(&w) < 0)
+			rc = -1;
+		if (fclose(f))
+			rc = -1;
 	}
 	if (rc == 0)
-		rc = sl_write_file_atomic(path, xmlBufferContent(buf), (size_t)xmlBufferLength(buf));
+		rc = sl_write_file_atomic(path, text, len);
 	else
-		errno = ENOMEM;         /* the writer only fails to allocate (input is cleaned) */
+		errno = ENOMEM;         /* only memory runs out (input is cleaned) */
 	int saved = errno;
-	if (buf)
-		xmlBufferFree(buf);
+	free(text);
 	free(cases);
 	errno = saved;
 	return rc;

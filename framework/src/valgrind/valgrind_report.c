@@ -1,12 +1,12 @@
 /* valgrind_report.c - what memcheck found, read from its XML files with
- * libxml2 (valgrind.h): one vg.<pid>.xml per process of a scenario, each
+ * expat (valgrind.h): one vg.<pid>.xml per process of a scenario, each
  * process named (conductor, actor, program an actor ran), its errors and
  * definitely lost blocks turned into trace events and into the scenario's
  * verdict; the per-scenario directories; summary.txt for the whole run.
  *
  * A file that does not end with </valgrindoutput> belongs to a process that
  * was killed (SIGKILL cannot be caught, so memcheck could not finish it): it
- * is parsed in recovery mode, its errors up to the kill still count, and it
+ * is read up to the cut, its errors up to the kill still count, and it
  * is reported as truncated, neither clean nor a parse error.  Unless the
  * directory cannot be written (a full disk, a quota): then a file without
  * its end may have been cut by the disk, and the scenario is BROK, never
@@ -17,6 +17,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,8 +26,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
-#include <libxml/parser.h>
-#include <libxml/tree.h>
+#include <expat.h>
 
 #include "shmlife/valgrind.h"
 #include "util.h"
@@ -73,14 +73,6 @@ static int ends_closed(const char *buf, size_t len)
 	return len >= sizeof(tag) - 1 && memcmp(buf + len - (sizeof(tag) - 1), tag, sizeof(tag) - 1) == 0;
 }
 
-static xmlNodePtr child(xmlNodePtr n, const char *name)
-{
-	for (xmlNodePtr c = n ? n->children : NULL; c; c = c->next)
-		if (c->type == XML_ELEMENT_NODE && xmlStrcmp(c->name, (const xmlChar *)name) == 0)
-			return c;
-	return NULL;
-}
-
 /* Ends a text that snprintf() had to cut (it wanted n bytes) with "...", so
  * a reader sees it is not whole. */
 static void mark_cut(char *buf, size_t len, int n)
@@ -91,93 +83,207 @@ static void mark_cut(char *buf, size_t len, int n)
 		memcpy(buf + len - 4, "...", 4);
 }
 
-static void text_of(xmlNodePtr n, char *buf, size_t len)
-{
-	xmlChar *t = n ? xmlNodeGetContent(n) : NULL;
-	snprintf(buf, len, "%s", t ? (const char *)t : "");
-	xmlFree(t);
-}
+/* The reading of one file, element by element (expat calls back as it
+ * meets each start, end and piece of text).  Of memcheck's document it
+ * keeps: <pid>, <ppid>, <args><argv><exe>, and of each <error> its <kind>,
+ * <what> or <xwhat> (<text>, <leakedbytes>, <leakedblocks>) and the frames
+ * (<obj>, <fn>, <file>, <line>) of its first <stack>. */
+#define MAX_PATH_DEPTH 8
 
-static void child_text(xmlNodePtr n, const char *name, char *buf, size_t len)
-{
-	text_of(child(n, name), buf, len);
-}
-
-/* The first frame of the stack that is the program's, with a source line if
- * there is one: "leaky.c:28 (branch_on_garbage)". */
-static void where_of(xmlNodePtr stack, char *buf, size_t len)
-{
-	char obj[256], fn[128], file[128], line[16], fallback[256] = "";
-	for (xmlNodePtr f = stack ? stack->children : NULL; f; f = f->next) {
-		if (f->type != XML_ELEMENT_NODE || xmlStrcmp(f->name, (const xmlChar *)"frame") != 0)
-			continue;
-		child_text(f, "obj", obj, sizeof(obj));
-		child_text(f, "fn", fn, sizeof(fn));
-		child_text(f, "file", file, sizeof(file));
-		child_text(f, "line", line, sizeof(line));
-		if (strstr(obj, "vgpreload") || strncmp(file, "vg_replace", 10) == 0)
-			continue; /* memcheck's malloc, not the program */
-		if (file[0] && line[0]) {
-			int n = snprintf(buf, len, "%s:%s%s%s%s", file, line, fn[0] ? " (" : "", fn,
-					 fn[0] ? ")" : "");
-			mark_cut(buf, len, n);
-			return;
-		}
-		if (!fallback[0] && fn[0])
-			snprintf(fallback, sizeof(fallback), "%.100s (%.140s)", fn, obj[0] ? obj : "?");
-	}
-	int n = snprintf(buf, len, "%s", fallback[0] ? fallback : "an unknown place");
-	mark_cut(buf, len, n);
-}
-
-static void take_error(xmlNodePtr err, struct sl_vg_process *p)
-{
+struct vg_reader {
+	XML_Parser parser;
+	struct sl_vg_process *p;
+	int depth;                               /* elements open, the root is 1 */
+	char path[MAX_PATH_DEPTH][16];           /* their names, as far as kept  */
+	char text[512];                          /* the text of the element open */
+	size_t text_len;
+	int root_seen, root_ok;
+	int have_exe;
+	/* the <error> being read */
+	int in_error, stacks, has_xwhat, where_done;
 	struct sl_vg_finding f;
-	memset(&f, 0, sizeof(f));
-	child_text(err, "kind", f.kind, sizeof(f.kind));
-	if (!f.kind[0])
-		return; /* cut short by a kill */
-	int leak = strncmp(f.kind, "Leak_", 5) == 0;
-	if (leak && strcmp(f.kind, "Leak_DefinitelyLost") != 0)
+	char fallback[256];
+	char obj[256], fn[128], file[128], line[16];   /* the <frame> being read */
+};
+
+static int at(const struct vg_reader *v, int depth, const char *name)
+{
+	return v->depth == depth && depth <= MAX_PATH_DEPTH && strcmp(v->path[depth - 1], name) == 0;
+}
+
+static int under(const struct vg_reader *v, int depth, const char *name)
+{
+	return v->depth >= depth && depth <= MAX_PATH_DEPTH && strcmp(v->path[depth - 1], name) == 0;
+}
+
+static void text_to(const struct vg_reader *v, char *buf, size_t len)
+{
+	snprintf(buf, len, "%.*s", (int)v->text_len, v->text);
+}
+
+/* A <frame> of the error's first stack has ended: is it the program's place,
+ * with a source line ("leaky.c:28 (branch_on_garbage)")?  The first such
+ * frame is the place; else the first with a function name. */
+static void take_frame(struct vg_reader *v)
+{
+	if (v->where_done || strstr(v->obj, "vgpreload") || strncmp(v->file, "vg_replace", 10) == 0)
+		return; /* memcheck's malloc, not the program */
+	if (v->file[0] && v->line[0]) {
+		int n = snprintf(v->f.where, sizeof(v->f.where), "%s:%s%s%s%s", v->file, v->line,
+				 v->fn[0] ? " (" : "", v->fn, v->fn[0] ? ")" : "");
+		mark_cut(v->f.where, sizeof(v->f.where), n);
+		v->where_done = 1;
 		return;
-	xmlNodePtr xwhat = child(err, "xwhat");
-	if (xwhat) {
-		char num[32];
-		child_text(xwhat, "text", f.what, sizeof(f.what));
-		child_text(xwhat, "leakedbytes", num, sizeof(num));
-		f.leaked_bytes = strtoull(num, NULL, 10);
-		child_text(xwhat, "leakedblocks", num, sizeof(num));
-		f.leaked_blocks = strtoull(num, NULL, 10);
-	} else {
-		child_text(err, "what", f.what, sizeof(f.what));
 	}
-	where_of(child(err, "stack"), f.where, sizeof(f.where));
+	if (!v->fallback[0] && v->fn[0])
+		snprintf(v->fallback, sizeof(v->fallback), "%.100s (%.140s)", v->fn, v->obj[0] ? v->obj : "?");
+}
+
+static void take_error(struct vg_reader *v)
+{
+	struct sl_vg_process *p = v->p;
+	struct sl_vg_finding *f = &v->f;
+
+	v->in_error = 0;
+	if (!f->kind[0])
+		return; /* cut short by a kill */
+	int leak = strncmp(f->kind, "Leak_", 5) == 0;
+	if (leak && strcmp(f->kind, "Leak_DefinitelyLost") != 0)
+		return;
+	if (!v->where_done) {
+		int n = snprintf(f->where, sizeof(f->where), "%s", v->fallback[0] ? v->fallback : "an unknown place");
+		mark_cut(f->where, sizeof(f->where), n);
+	}
 	if (leak)
 		p->nleaks++;
 	else
 		p->nerrors++;
 	if (p->nfindings < SL_VG_MAX_FINDINGS)
-		p->findings[p->nfindings++] = f;
+		p->findings[p->nfindings++] = *f;
 }
 
-static void take_root(xmlNodePtr root, struct sl_vg_process *p)
+static void XMLCALL on_start(void *data, const XML_Char *name, const XML_Char **attrs)
 {
-	char num[32];
-	for (xmlNodePtr c = root->children; c; c = c->next) {
-		if (c->type != XML_ELEMENT_NODE)
-			continue;
-		if (xmlStrcmp(c->name, (const xmlChar *)"pid") == 0) {
-			text_of(c, num, sizeof(num));
-			p->pid = atoi(num);
-		} else if (xmlStrcmp(c->name, (const xmlChar *)"ppid") == 0) {
-			text_of(c, num, sizeof(num));
-			p->ppid = atoi(num);
-		} else if (xmlStrcmp(c->name, (const xmlChar *)"args") == 0) {
-			child_text(child(c, "argv"), "exe", p->exe, sizeof(p->exe));
-		} else if (xmlStrcmp(c->name, (const xmlChar *)"error") == 0) {
-			take_error(c, p);
+	struct vg_reader *v = data;
+	(void)attrs;
+	if (!v->root_seen) {
+		v->root_seen = 1;
+		v->root_ok = strcmp(name, "valgrindoutput") == 0;
+		if (!v->root_ok) {
+			XML_StopParser(v->parser, XML_FALSE);
+			return;
 		}
 	}
+	if (v->depth < MAX_PATH_DEPTH)
+		snprintf(v->path[v->depth], sizeof(v->path[0]), "%s", name);
+	v->depth++;
+	v->text_len = 0;
+	if (at(v, 2, "error")) {
+		memset(&v->f, 0, sizeof(v->f));
+		v->in_error = 1, v->stacks = 0, v->has_xwhat = 0, v->where_done = 0;
+		v->fallback[0] = '\0';
+	} else if (v->in_error && at(v, 3, "stack")) {
+		v->stacks++;
+	} else if (v->in_error && v->stacks == 1 && at(v, 4, "frame") && under(v, 3, "stack")) {
+		v->obj[0] = v->fn[0] = v->file[0] = v->line[0] = '\0';
+	}
+}
+
+/* The end of an element inside an <error>. */
+static void end_in_error(struct vg_reader *v)
+{
+	char num[32];
+	if (at(v, 3, "kind")) {
+		text_to(v, v->f.kind, sizeof(v->f.kind));
+	} else if (at(v, 3, "what") && !v->has_xwhat) {
+		text_to(v, v->f.what, sizeof(v->f.what));
+	} else if (at(v, 3, "xwhat")) {
+		v->has_xwhat = 1;
+	} else if (v->depth == 4 && under(v, 3, "xwhat")) {
+		if (at(v, 4, "text")) {
+			v->has_xwhat = 1;
+			text_to(v, v->f.what, sizeof(v->f.what));
+		} else if (at(v, 4, "leakedbytes")) {
+			text_to(v, num, sizeof(num));
+			v->f.leaked_bytes = strtoull(num, NULL, 10);
+		} else if (at(v, 4, "leakedblocks")) {
+			text_to(v, num, sizeof(num));
+			v->f.leaked_blocks = strtoull(num, NULL, 10);
+		}
+	} else if (v->stacks == 1 && under(v, 3, "stack") && under(v, 4, "frame")) {
+		if (v->depth == 4)
+			take_frame(v);
+		else if (at(v, 5, "obj"))
+			text_to(v, v->obj, sizeof(v->obj));
+		else if (at(v, 5, "fn"))
+			text_to(v, v->fn, sizeof(v->fn));
+		else if (at(v, 5, "file"))
+			text_to(v, v->file, sizeof(v->file));
+		else if (at(v, 5, "line"))
+			text_to(v, v->line, sizeof(v->line));
+	} else if (at(v, 2, "error")) {
+		take_error(v);
+	}
+}
+
+static void XMLCALL on_end(void *data, const XML_Char *name)
+{
+	struct vg_reader *v = data;
+	char num[32];
+	(void)name;
+	if (v->in_error) {
+		end_in_error(v);
+	} else if (at(v, 2, "pid")) {
+		text_to(v, num, sizeof(num));
+		v->p->pid = atoi(num);
+	} else if (at(v, 2, "ppid")) {
+		text_to(v, num, sizeof(num));
+		v->p->ppid = atoi(num);
+	} else if (at(v, 4, "exe") && under(v, 3, "argv") && under(v, 2, "args") && !v->have_exe) {
+		text_to(v, v->p->exe, sizeof(v->p->exe));
+		v->have_exe = 1;
+	}
+	v->depth--;
+	v->text_len = 0;
+}
+
+static void XMLCALL on_text(void *data, const XML_Char *s, int len)
+{
+	struct vg_reader *v = data;
+	size_t room = sizeof(v->text) - v->text_len;
+	size_t n = len > 0 ? (size_t)len : 0;
+	if (n > room)
+		n = room;       /* longer than any field it goes into */
+	memcpy(v->text + v->text_len, s, n);
+	v->text_len += n;
+}
+
+/* Parses buf into p.  A file cut by a kill (p->truncated) keeps what came
+ * before the cut, an error whose <kind> was read included; any other file
+ * that is not well-formed memcheck XML is unreadable, with no findings. */
+static void parse_xml(const char *buf, size_t len, struct sl_vg_process *p)
+{
+	struct vg_reader *v = calloc(1, sizeof(*v));
+	XML_Parser parser = v ? XML_ParserCreate("UTF-8") : NULL;
+	if (!parser || len > INT_MAX) {
+		p->unreadable = 1;
+		free(v);
+		return;
+	}
+	v->parser = parser;
+	v->p = p;
+	XML_SetUserData(parser, v);
+	XML_SetElementHandler(parser, on_start, on_end);
+	XML_SetCharacterDataHandler(parser, on_text);
+	int ok = XML_Parse(parser, buf, (int)len, XML_TRUE) == XML_STATUS_OK;
+	if (!ok && p->truncated && v->in_error)
+		take_error(v);  /* what memcheck wrote of it before the kill */
+	if (!v->root_ok || (!ok && !p->truncated)) {
+		p->unreadable = 1;
+		p->nerrors = p->nleaks = p->nfindings = 0;
+	}
+	XML_ParserFree(parser);
+	free(v);
 }
 
 static void read_process(const char *dir, const char *name, struct sl_vg_process *p)
@@ -195,14 +301,10 @@ static void read_process(const char *dir, const char *name, struct sl_vg_process
 		return;
 	}
 	p->truncated = !ends_closed(buf, len);
-	int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | (p->truncated ? XML_PARSE_RECOVER : 0);
-	xmlDocPtr doc = len ? xmlReadMemory(buf, (int)len, name, NULL, opts) : NULL;
-	xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
-	if (root && xmlStrcmp(root->name, (const xmlChar *)"valgrindoutput") == 0)
-		take_root(root, p);
+	if (len)
+		parse_xml(buf, len, p);
 	else
 		p->unreadable = 1;
-	xmlFreeDoc(doc);
 	free(buf);
 }
 
