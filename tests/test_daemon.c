@@ -194,6 +194,25 @@ Test(daemon, the_first_observation_sees_a_prepared_actor)
 	}
 }
 
+/* What the caller of sl_run() ignores is not the actors' to inherit: the
+ * conductor sets every disposition to default when it starts, and an actor
+ * resets what the conductor changed after. */
+Test(daemon, an_actor_does_not_inherit_what_the_caller_ignores)
+{
+	struct sigaction ign = { .sa_handler = SIG_IGN }, old;
+	cr_assert_eq(sigaction(SIGUSR2, &ign, &old), 0);
+	struct sl_scenario *s = sl_scenario_new("caller-ignores");
+	int a = sl_scenario_add_actor(s, "a");
+	struct sl_step *e = expect_of(s, a);
+	sl_step_add_pred(e, SL_F_SIG_IGNORED, SL_CMP_NE, sl_num(SIGUSR2));
+	sl_step_add_pred(e, SL_F_SIG_IGNORED, SL_CMP_NE, sl_num(SIGPIPE)); /* the conductor's own */
+	struct sl_result r = run_scenario(s, 0);
+	sigaction(SIGUSR2, &old, NULL);
+	assert_passed(r);
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}
+
 Test(daemon, a_forked_child_is_observed_once_it_serves)
 {
 	for (int round = 0; round < 5; round++) {

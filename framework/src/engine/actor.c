@@ -48,13 +48,16 @@ static uint32_t current_seq;
 /* Signals the handlers of `catch` have seen: bit n-1 for signal n. */
 static uint64_t caught_signals;
 
-static void reset_signals(void)
+/* The conductor set every disposition to default when it started
+ * (conductor_signals_default); what it changed since is in `changed`. */
+static void reset_signals(uint64_t changed)
 {
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_DFL;
-	for (int sig = 1; sig < NSIG; sig++)
-		sigaction(sig, &sa, NULL); /* fails harmlessly for SIGKILL, SIGSTOP, RT internals */
+	for (int sig = 1; sig <= 64 && sig < NSIG; sig++)
+		if (changed & (UINT64_C(1) << (sig - 1)))
+			sigaction(sig, &sa, NULL);
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
@@ -167,7 +170,7 @@ static void report_broken(int chan, const char *why)
 int sl_actor_prepare(const struct sl_actor_boot *boot)
 {
 	char why[sizeof(((struct sl_wire_reply *)0)->setup)] = "";
-	reset_signals();
+	reset_signals(boot->signals_changed);
 	if (boot->session_leader && lead_session(boot->tty_fd) < 0)
 		snprintf(why, sizeof(why), "cannot lead a session on the pty: %s", strerror(errno));
 	else if (setup_stdio(boot->tty_fd) < 0)

@@ -9,6 +9,8 @@
 #ifndef SHMLIFE_ACTOR_H
 #define SHMLIFE_ACTOR_H
 
+#include <stdint.h>
+
 #include <stddef.h>
 
 #include "shmlife/scenario.h"
@@ -19,9 +21,13 @@ struct sl_actor_boot {
 	int session_leader;              /* setsid() and take tty_fd as controlling terminal */
 	const struct sl_actor_def *def;  /* uid/gid and rlimits                */
 	long long auto_key;              /* passed to exec'd programs          */
+	uint64_t signals_changed;        /* bit n-1: the conductor changed signal n's
+					  * disposition (every other one it set to
+					  * default when it started) */
 };
 
-/* Sets the child up: signals to default, stdio, the channel at SL_CHANNEL_FD,
+/* Sets the child up: the signals of boot->signals_changed to default and
+ * none blocked, stdio, the channel at SL_CHANNEL_FD,
  * every other descriptor closed, rlimits, ids.  Returns 0 or -1 with errno
  * (the caller reports it and _exits). */
 int sl_actor_prepare(const struct sl_actor_boot *boot);

@@ -95,11 +95,37 @@ void conductor_event(struct conductor *c, enum sl_outcome verdict, const char *f
 
 /* ---- set-up ---------------------------------------------------------------- */
 
-static void ignore_terminal_signals(void)
+int conductor_signal(struct conductor *c, int sig, const struct sigaction *sa)
+{
+	assert(sig >= 1 && sig <= 64);
+	c->signals_changed |= UINT64_C(1) << (sig - 1);
+	return sigaction(sig, sa, NULL);
+}
+
+/* Every disposition to default, none blocked: what the conductor inherited
+ * from its caller (the harness's stop handlers, a caller's own) is not the
+ * actors' to inherit.  Done once here, so that an actor resets only what
+ * the conductor changed after (conductor_signal). */
+static void signals_default(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	for (int sig = 1; sig < NSIG; sig++)
+		sigaction(sig, &sa, NULL); /* fails harmlessly for SIGKILL, SIGSTOP, RT internals */
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+static void ignore_terminal_signals(struct conductor *c)
 {
 	static const int sigs[] = { SIGPIPE, SIGHUP, SIGINT, SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU };
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_IGN;
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		signal(sigs[i], SIG_IGN);
+		conductor_signal(c, sigs[i], &sa);
 }
 
 static void raise_fd_limit(void)
@@ -795,7 +821,8 @@ int sl_conductor_main(const struct sl_scenario *s, const struct sl_run_options *
 	c.step_timeout_ms = sl_run_scaled_ms(o, s->timeout_ms > 0 ? s->timeout_ms
 							     : (o->step_timeout_ms > 0 ? o->step_timeout_ms : 5000));
 	c.auto_key = auto_key_for(s->name);
-	ignore_terminal_signals();
+	signals_default();
+	ignore_terminal_signals(&c);
 	raise_fd_limit();
 	announce_namespaces(&c);
 	if (alloc_state(&c) < 0) {

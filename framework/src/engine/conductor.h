@@ -66,6 +66,8 @@ struct conductor {
 	struct reaped *reaped;           /* statuses of processes we reaped    */
 	int nreaped, capreaped;
 	int reaper_fd;                   /* readable after a SIGCHLD, -1 none  */
+	uint64_t signals_changed;        /* bit n-1: signal n's disposition is not
+					  * the default (conductor_signal) */
 	int current_step;                /* the step in progress, -1 between   */
 	uint32_t next_seq;               /* the last command's number (wire.h) */
 	struct sl_phase_times phases;
@@ -109,6 +111,11 @@ void conductor_reap(struct conductor *c);
 void conductor_reap_all(struct conductor *c);
 void conductor_remember_status(struct conductor *c, pid_t pid, int status);
 /* Makes SIGCHLD wake the conductor's waits (conductor_poll); 0 or -1. */
+/* sigaction(sig, sa) for the conductor, noting that signal n is no longer
+ * at its default, so that actors reset it (c->signals_changed).  Every
+ * change of a disposition in the conductor goes through here. */
+struct sigaction;
+int conductor_signal(struct conductor *c, int sig, const struct sigaction *sa);
 int conductor_reaper_start(struct conductor *c);
 /* inject_poll() (answering injected calls meanwhile) that also reaps ended
  * children as they end.  Returns as inject_poll: ready fds, 0, -1. */

@@ -128,6 +128,7 @@ int conductor_start_actor(struct conductor *c, int idx)
 			.channel = sv[1], .tty_fd = c->pty_slave,
 			.session_leader = c->pty_slave >= 0,
 			.def = &c->s->actors[idx], .auto_key = c->auto_key,
+			.signals_changed = c->signals_changed,
 		};
 		if (sl_actor_prepare(&boot) < 0)
 			_exit(125);

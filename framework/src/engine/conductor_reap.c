@@ -54,7 +54,7 @@ int conductor_reaper_start(struct conductor *c)
 	sa.sa_handler = on_sigchld;
 	sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
 	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGCHLD, &sa, NULL) < 0) {
+	if (conductor_signal(c, SIGCHLD, &sa) < 0) {
 		int saved = errno;
 		close(p[0]);
 		close(p[1]);
