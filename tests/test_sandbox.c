@@ -9,7 +9,10 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <linux/capability.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -344,6 +347,38 @@ Test(sandbox, scratch_folders_of_a_harness_killed_before_are_swept)
 	cr_expect_eq(rmdir(root), 0, "nothing else left in %s", root);
 	sl_result_free(&r);
 	sl_scenario_free(s);
+}
+
+/* More actors than descriptors the conductor may have is refused before
+ * the first actor, saying which limit and how to lift it (it used to be an
+ * EMFILE at some actor in the middle).  Root may raise the hard limit (the
+ * conductor does); here it has given up CAP_SYS_RESOURCE. */
+Test(sandbox, more_actors_than_descriptors_is_refused_with_the_limit_named)
+{
+	pid_t pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		struct rlimit rl = { 128, 128 };
+		struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+		struct __user_cap_data_struct d[2];
+		memset(d, 0, sizeof(d));
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0 || syscall(SYS_capget, &h, d) < 0)
+			_exit(10);
+		d[CAP_SYS_RESOURCE / 32].effective &= ~(1u << (CAP_SYS_RESOURCE % 32));
+		d[CAP_SYS_RESOURCE / 32].permitted &= ~(1u << (CAP_SYS_RESOURCE % 32));
+		if (syscall(SYS_capset, &h, d) < 0)
+			_exit(11);
+		struct sl_scenario *s = parse_scenario("scenario many\nactors: w[100]\nw shmget key=IPC_PRIVATE size=1 -> seg\n");
+		struct sl_result r = run_scenario(s, 0);
+		int ok = r.outcome == SL_BROK && strstr(r.reason, "100 actors need about 264 descriptors") &&
+			 strstr(r.reason, "RLIMIT_NOFILE allows 128");
+		if (!ok)
+			fprintf(stderr, "%s: %s\n", sl_outcome_name(r.outcome), r.reason);
+		_exit(ok ? 0 : 1);
+	}
+	int st;
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x", st);
 }
 
 /* Only a scenario that runs a program gets a network namespace: shmlife's

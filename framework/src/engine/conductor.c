@@ -128,13 +128,38 @@ static void ignore_terminal_signals(struct conductor *c)
 		conductor_signal(c, sigs[i], &sa);
 }
 
-static void raise_fd_limit(void)
+/* The conductor holds two descriptors an actor (its channel and its
+ * pidfd), a few for each step in progress, and its own handful. */
+static rlim_t fds_needed(const struct sl_scenario *s)
+{
+	return (rlim_t)s->nactors * 2 + 64;
+}
+
+/* The soft limit of descriptors up to the hard one; and the hard one up to
+ * what the scenario needs, where the conductor may (root: CAP_SYS_RESOURCE;
+ * fs.nr_open caps it).  -1 (and why) if the scenario still cannot have them:
+ * refused before the first actor, not an EMFILE at the 9995th. */
+static int raise_fd_limit(const struct sl_scenario *s, char *why, size_t len)
 {
 	struct rlimit rl;
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+	rlim_t need = fds_needed(s);
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return 0;
+	if (rl.rlim_max < need) {
+		struct rlimit more = { need, need };
+		if (setrlimit(RLIMIT_NOFILE, &more) == 0)
+			return 0;
+	}
+	if (rl.rlim_cur < rl.rlim_max) {
 		rl.rlim_cur = rl.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
+	if (rl.rlim_max >= need)
+		return 0;
+	snprintf(why, len, "%d actors need about %llu descriptors in the conductor; RLIMIT_NOFILE allows %llu "
+		 "and cannot be raised here (as root it can, up to fs.nr_open; else `ulimit -Hn`)",
+		 s->nactors, (unsigned long long)need, (unsigned long long)rl.rlim_max);
+	return -1;
 }
 
 /* A fresh pty.  The first actor makes its slave the controlling terminal of
@@ -171,10 +196,27 @@ static int set_sysctls(struct conductor *c)
 	return 0;
 }
 
+/* The number of actors the conductor starts itself (not born of a fork). */
+static int actors_to_start(const struct conductor *c)
+{
+	int n = 0;
+	for (int i = 0; i < c->s->nactors; i++)
+		n += !c->s->actors[i].spawned;
+	return n;
+}
+
 static int start_actors(struct conductor *c)
 {
 	int leader = -1; /* with a terminal: the actor that leads its session */
-	for (int i = 0; i < c->s->nactors; i++) {
+	char why[200];
+	/* a big group through the spawner; not under memcheck, which names
+	 * processes by the order of their pids (valgrind_report.c) */
+	int spawner = c->pty_slave < 0 && !(c->o && c->o->valgrind) && actors_to_start(c) >= SL_SPAWNER_MIN;
+	if (spawner && conductor_spawn_actors(c, why, sizeof(why)) < 0) {
+		conductor_fail(c, SL_BROK, -1, "%s", why);
+		return -1;
+	}
+	for (int i = 0; i < c->s->nactors && !spawner; i++) {
 		if (c->s->actors[i].spawned)
 			continue;
 		int rc = leader >= 0 ? conductor_fork_actor(c, leader, i) : conductor_start_actor(c, i);
@@ -191,7 +233,6 @@ static int start_actors(struct conductor *c)
 		c->pty_slave = -1;
 	}
 	for (int i = 0; i < c->s->nactors; i++) { /* all started at once, then each awaited */
-		char why[160];
 		if (!c->s->actors[i].spawned && conductor_await_ready(c, i, why, sizeof(why)) < 0) {
 			conductor_fail(c, SL_BROK, -1, "cannot start actor %s: %s", c->s->actors[i].name, why);
 			return -1;
@@ -823,7 +864,8 @@ int sl_conductor_main(const struct sl_scenario *s, const struct sl_run_options *
 	c.auto_key = auto_key_for(s->name);
 	signals_default();
 	ignore_terminal_signals(&c);
-	raise_fd_limit();
+	char why[300];
+	int fds_short = raise_fd_limit(s, why, sizeof(why)) < 0;
 	announce_namespaces(&c);
 	if (alloc_state(&c) < 0) {
 		conductor_fail(&c, SL_BROK, -1, "out of memory");
@@ -831,7 +873,9 @@ int sl_conductor_main(const struct sl_scenario *s, const struct sl_run_options *
 		free_state(&c);
 		return 3;
 	}
-	if (set_up_namespace(&c) == 0) {
+	if (fds_short) {
+		conductor_fail(&c, SL_BROK, -1, "%s", why);
+	} else if (set_up_namespace(&c) == 0) {
 		uint64_t t = sl_now_ns();
 		c.phases.setup_ns = t - c.t0;
 		if (start_actors(&c) == 0) {

@@ -82,6 +82,12 @@ int sl_conductor_main(const struct sl_scenario *s, const struct sl_run_options *
 
 /* conductor_actors.c */
 int conductor_start_actor(struct conductor *c, int idx);
+/* In a new child: becomes actor idx on `channel` (its end); never returns. */
+void conductor_actor_child(const struct conductor *c, int idx, int channel) __attribute__((noreturn));
+/* conductor_spawner.c: starts every actor the conductor starts itself
+ * through a spawner process (big groups; see there).  0, or -1 with `why`. */
+#define SL_SPAWNER_MIN 64
+int conductor_spawn_actors(struct conductor *c, char *why, size_t len);
 int conductor_adopt_actor(struct conductor *c, int idx, pid_t pid, int chan);
 /* Starts actor idx as a child of actor `parent` (in its session and group). */
 int conductor_fork_actor(struct conductor *c, int parent, int idx);

@@ -110,6 +110,19 @@ static int wait_process_end(struct conductor *c, struct conductor_actor *a, int 
 	}
 }
 
+void conductor_actor_child(const struct conductor *c, int idx, int channel)
+{
+	struct sl_actor_boot boot = {
+		.channel = channel, .tty_fd = c->pty_slave,
+		.session_leader = c->pty_slave >= 0,
+		.def = &c->s->actors[idx], .auto_key = c->auto_key,
+		.signals_changed = c->signals_changed,
+	};
+	if (sl_actor_prepare(&boot) < 0)
+		_exit(125);
+	sl_actor_serve(c->auto_key);
+}
+
 int conductor_start_actor(struct conductor *c, int idx)
 {
 	int sv[2];
@@ -123,17 +136,8 @@ int conductor_start_actor(struct conductor *c, int idx)
 		errno = saved;
 		return -1;
 	}
-	if (pid == 0) {
-		struct sl_actor_boot boot = {
-			.channel = sv[1], .tty_fd = c->pty_slave,
-			.session_leader = c->pty_slave >= 0,
-			.def = &c->s->actors[idx], .auto_key = c->auto_key,
-			.signals_changed = c->signals_changed,
-		};
-		if (sl_actor_prepare(&boot) < 0)
-			_exit(125);
-		sl_actor_serve(c->auto_key);
-	}
+	if (pid == 0)
+		conductor_actor_child(c, idx, sv[1]);
 	close(sv[1]);
 	c->actors[idx].started_pid = pid;
 	return conductor_adopt_actor(c, idx, pid, sv[0]);
@@ -401,13 +405,34 @@ static void ask_actors_to_quit(struct conductor *c)
 			conductor_wait_end(c, i, wait_ms);
 }
 
+/* After the kill: each actor that is the conductor's child, waited for by
+ * its pid.  A wait for any child (conductor_reap_all) looks at every child
+ * in turn, which with thousands of actors dying at once is quadratic. */
+static void reap_actors(struct conductor *c)
+{
+	for (int i = 0; i < c->s->nactors; i++) {
+		struct conductor_actor *a = &c->actors[i];
+		int status;
+		pid_t w;
+		if (a->state != ACTOR_RUNNING || a->pid <= 0)
+			continue;
+		while ((w = waitpid(a->pid, &status, __WALL)) < 0 && errno == EINTR)
+			;
+		if (w == a->pid)
+			mark_ended(c, a, status);
+		/* else not its child (yet): a forked actor whose parent is not
+		 * dead yet, a found process; conductor_reap_all() waits for it */
+	}
+}
+
 void conductor_kill_all(struct conductor *c)
 {
 	if (quit_first(c))
 		ask_actors_to_quit(c);
 	conductor_reap(c); /* orphans that ended by themselves, before the kill */
 	kill(-1, SIGKILL); /* from PID 1: every other process of the namespace */
-	conductor_reap_all(c);
+	reap_actors(c);
+	conductor_reap_all(c); /* the orphans, and actors that were not children */
 	for (int i = 0; i < c->s->nactors; i++)
 		if (c->actors[i].state == ACTOR_RUNNING) {
 			int status = -1;

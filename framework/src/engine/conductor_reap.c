@@ -152,9 +152,13 @@ static int reap_one(struct conductor *c, int block)
 void conductor_reap(struct conductor *c)
 {
 	char buf[64];
+	int signalled = c->reaper_fd < 0; /* no self-pipe: look every time */
 	while (c->reaper_fd >= 0 && read(c->reaper_fd, buf, sizeof(buf)) > 0)
-		; /* drained first: a SIGCHLD from now on wakes the next poll */
-	while (reap_one(c, 0))
+		signalled = 1; /* drained first: a SIGCHLD from now on wakes the next poll */
+	/* Only after a SIGCHLD: a wait for any child looks at every child, and
+	 * with thousands of actors a look at each poll made starting them
+	 * quadratic.  A child that ends is a zombie before its SIGCHLD. */
+	while (signalled && reap_one(c, 0))
 		;
 }
 
