@@ -93,6 +93,32 @@ static void dump_trace(const struct sl_result *r)
 
 /* The issue's reproducer: a shell's background job outlives the shell, comes
  * to PID 1 and ends; a zombie would still answer kill -0. */
+/* A group of 64 actors or more is forked by the spawner
+ * (conductor_spawner.c), which exits once they run: they are the
+ * conductor's children as if it had forked them (ppid=1), their ends are
+ * seen, and the spawner's own end is not taken for an orphan's. */
+Test(orphans, a_big_group_is_the_conductors_children_and_the_spawner_no_orphan)
+{
+	struct sl_scenario *s = parse_ok("scenario big-group\n"
+					 "actors: owner, w[100]\n"
+					 "owner shmget key=auto size=4096 flags=IPC_CREAT|0600 -> seg\n"
+					 "w shmat seg -> a\n"
+					 "expect seg nattch=100\n"
+					 "expect w[0] ppid=1\n"
+					 "expect w[99] ppid=1\n"
+					 "w[7] crash SIGKILL\n"
+					 "expect w[7] killed=SIGKILL\n"
+					 "expect seg nattch=99\n"
+					 "owner shmctl seg IPC_RMID\n");
+	struct sl_result r = run_scenario(s, 5000);
+	if (r.outcome != SL_PASS)
+		dump_trace(&r);
+	assert_passed(r);
+	cr_assert_null(event_with(&r, "orphan"), "the spawner's end is no orphan's");
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}
+
 Test(orphans, an_orphan_that_ended_is_gone_not_a_zombie)
 {
 	char *dir = scratch_dir();

@@ -152,7 +152,6 @@ static int write_outcome(struct sl_xml_writer *w, const struct sl_report_item *i
 	char reason[sizeof(r->reason) + 1];
 	const char *element = r->outcome == SL_BROK ? "error" : "failure";
 	char *body;
-	int rc;
 
 	snprintf(reason, sizeof(reason), "%.*s", (int)sizeof(r->reason), r->reason);
 	if (r->outcome == SL_PASS)
@@ -160,7 +159,7 @@ static int write_outcome(struct sl_xml_writer *w, const struct sl_report_item *i
 	if (r->outcome == SL_SKIP) {
 		/* the reason as text too: GitLab shows the text, not the attribute */
 		char *text = rc_clean_utf8(reason, 1);
-		rc = -1;
+		int rc = -1;
 		if (text) {
 			sl_xml_start(w, "skipped");
 			rc = attr(w, "message", reason);

@@ -106,7 +106,7 @@ struct vg_reader {
 	char obj[256], fn[128], file[128], line[16];   /* the <frame> being read */
 };
 
-static int at(const struct vg_reader *v, int depth, const char *name)
+static int is_at(const struct vg_reader *v, int depth, const char *name)
 {
 	return v->depth == depth && depth <= MAX_PATH_DEPTH && strcmp(v->path[depth - 1], name) == 0;
 }
@@ -178,13 +178,13 @@ static void XMLCALL on_start(void *data, const XML_Char *name, const XML_Char **
 		snprintf(v->path[v->depth], sizeof(v->path[0]), "%s", name);
 	v->depth++;
 	v->text_len = 0;
-	if (at(v, 2, "error")) {
+	if (is_at(v, 2, "error")) {
 		memset(&v->f, 0, sizeof(v->f));
 		v->in_error = 1, v->stacks = 0, v->has_xwhat = 0, v->where_done = 0;
 		v->fallback[0] = '\0';
-	} else if (v->in_error && at(v, 3, "stack")) {
+	} else if (v->in_error && is_at(v, 3, "stack")) {
 		v->stacks++;
-	} else if (v->in_error && v->stacks == 1 && at(v, 4, "frame") && under(v, 3, "stack")) {
+	} else if (v->in_error && v->stacks == 1 && is_at(v, 4, "frame") && under(v, 3, "stack")) {
 		v->obj[0] = v->fn[0] = v->file[0] = v->line[0] = '\0';
 	}
 }
@@ -193,35 +193,35 @@ static void XMLCALL on_start(void *data, const XML_Char *name, const XML_Char **
 static void end_in_error(struct vg_reader *v)
 {
 	char num[32];
-	if (at(v, 3, "kind")) {
+	if (is_at(v, 3, "kind")) {
 		text_to(v, v->f.kind, sizeof(v->f.kind));
-	} else if (at(v, 3, "what") && !v->has_xwhat) {
+	} else if (is_at(v, 3, "what") && !v->has_xwhat) {
 		text_to(v, v->f.what, sizeof(v->f.what));
-	} else if (at(v, 3, "xwhat")) {
+	} else if (is_at(v, 3, "xwhat")) {
 		v->has_xwhat = 1;
 	} else if (v->depth == 4 && under(v, 3, "xwhat")) {
-		if (at(v, 4, "text")) {
+		if (is_at(v, 4, "text")) {
 			v->has_xwhat = 1;
 			text_to(v, v->f.what, sizeof(v->f.what));
-		} else if (at(v, 4, "leakedbytes")) {
+		} else if (is_at(v, 4, "leakedbytes")) {
 			text_to(v, num, sizeof(num));
 			v->f.leaked_bytes = strtoull(num, NULL, 10);
-		} else if (at(v, 4, "leakedblocks")) {
+		} else if (is_at(v, 4, "leakedblocks")) {
 			text_to(v, num, sizeof(num));
 			v->f.leaked_blocks = strtoull(num, NULL, 10);
 		}
 	} else if (v->stacks == 1 && under(v, 3, "stack") && under(v, 4, "frame")) {
 		if (v->depth == 4)
 			take_frame(v);
-		else if (at(v, 5, "obj"))
+		else if (is_at(v, 5, "obj"))
 			text_to(v, v->obj, sizeof(v->obj));
-		else if (at(v, 5, "fn"))
+		else if (is_at(v, 5, "fn"))
 			text_to(v, v->fn, sizeof(v->fn));
-		else if (at(v, 5, "file"))
+		else if (is_at(v, 5, "file"))
 			text_to(v, v->file, sizeof(v->file));
-		else if (at(v, 5, "line"))
+		else if (is_at(v, 5, "line"))
 			text_to(v, v->line, sizeof(v->line));
-	} else if (at(v, 2, "error")) {
+	} else if (is_at(v, 2, "error")) {
 		take_error(v);
 	}
 }
@@ -233,13 +233,13 @@ static void XMLCALL on_end(void *data, const XML_Char *name)
 	(void)name;
 	if (v->in_error) {
 		end_in_error(v);
-	} else if (at(v, 2, "pid")) {
+	} else if (is_at(v, 2, "pid")) {
 		text_to(v, num, sizeof(num));
 		v->p->pid = atoi(num);
-	} else if (at(v, 2, "ppid")) {
+	} else if (is_at(v, 2, "ppid")) {
 		text_to(v, num, sizeof(num));
 		v->p->ppid = atoi(num);
-	} else if (at(v, 4, "exe") && under(v, 3, "argv") && under(v, 2, "args") && !v->have_exe) {
+	} else if (is_at(v, 4, "exe") && under(v, 3, "argv") && under(v, 2, "args") && !v->have_exe) {
 		text_to(v, v->p->exe, sizeof(v->p->exe));
 		v->have_exe = 1;
 	}
