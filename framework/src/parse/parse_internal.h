@@ -144,10 +144,19 @@ void slp_member_of_actor(const struct slp_parser *p, int actor, struct slp_membe
 void slp_pstep_init(struct slp_pstep *ps, int actor, enum sl_op op, int line, int col);
 void slp_pstep_free(struct slp_pstep *ps);
 
-/* ---- headers (parse_header.c) ------------------------------------------ */
+/* ---- headers (parse_header.c, parse_requires.c, parse_actors.c) ------- */
 
 int slp_is_header_line(const struct slp_parser *p);
 int slp_header_line(struct slp_parser *p);
+/* A header that may be given once: 0 the first time, else an error. */
+int slp_header_once(struct slp_parser *p, int *line, const char *key, int col);
+/* Letters, digits, '-', '_', '.': scenario names, claim ids, sysctl parts. */
+int slp_plain_id(const char *s);
+/* The header lines of parse_requires.c and parse_actors.c, after the key
+ * and its colon (p->pos at the first value). */
+int slp_header_requires(struct slp_parser *p);
+int slp_header_sysctl(struct slp_parser *p);
+int slp_header_actors(struct slp_parser *p);
 /* NAME = VALUE of a sysctl; ipc_only: the IPC-namespace whitelist and
  * numbers only; setup (the `sysctl:` header): the values must be what the
  * kernel takes, their number and range.  Stops at the end of the line, a
