@@ -81,6 +81,9 @@ struct conductor {
 int sl_conductor_main(const struct sl_scenario *s, const struct sl_run_options *o, int trace_fd);
 
 /* conductor_actors.c */
+/* conductor_step.c: performs step i and judges it (its entry is emitted;
+ * a failure that decides the outcome is recorded with conductor_fail). */
+void conductor_run_step(struct conductor *c, int i);
 int conductor_start_actor(struct conductor *c, int idx);
 /* In a new child: becomes actor idx on `channel` (its end); never returns. */
 void conductor_actor_child(const struct conductor *c, int idx, int channel) __attribute__((noreturn));
