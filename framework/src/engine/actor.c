@@ -1,7 +1,8 @@
 /* actor.c - what an actor does with each command: the real syscalls
- * (shmget, shmat, shmdt, shmctl, ftok, fork, exit, kill, exec, the daemon
+ * (shmget, shmat, shmdt, shmctl, ftok, fork, exit, kill, the daemon
  * recipe's calls, `catch`, whose handler records which signals arrived) and
- * memory reads and writes through an attachment.
+ * memory reads and writes through an attachment (actor_memory.c); exec:
+ * actor_exec.c.
  * It reports the return value and errno, never interprets them: judging is
  * the conductor's job. */
 #define _GNU_SOURCE
@@ -33,17 +34,7 @@
 #include "util.h"
 #include "wire.h"
 
-/* 1 once this process (or the process it was forked from) is under a seccomp
- * listener of the conductor's: a second one cannot be installed. */
-static int supervised;
-
-/* Where this actor's end of its channel is: SL_CHANNEL_FD, or lower when
- * RLIMIT_NOFILE is lower (place_channel). */
-static int channel_fd = SL_CHANNEL_FD;
-
-/* The number of the command being performed (wire.h): its answer and any
- * announcement made during it carry it. */
-static uint32_t current_seq;
+struct actor_self actor_self = { .channel_fd = SL_CHANNEL_FD };
 
 /* Signals the handlers of `catch` have seen: bit n-1 for signal n. */
 static uint64_t caught_signals;
@@ -175,20 +166,53 @@ int sl_actor_prepare(const struct sl_actor_boot *boot)
 		snprintf(why, sizeof(why), "cannot lead a session on the pty: %s", strerror(errno));
 	else if (setup_stdio(boot->tty_fd) < 0)
 		snprintf(why, sizeof(why), "cannot open its stdio: %s", strerror(errno));
-	else if ((channel_fd = place_channel(boot->channel)) < 0)
+	else if ((actor_self.channel_fd = place_channel(boot->channel)) < 0)
 		snprintf(why, sizeof(why), "cannot place its channel: %s", strerror(errno));
 	if (why[0]) {
 		report_broken(boot->channel, why);
 		return -1;
 	}
-	if (channel_fd > 3)
-		close_range(3, (unsigned)channel_fd - 1, 0);
-	close_range((unsigned)channel_fd + 1, ~0U, 0);
+	if (actor_self.channel_fd > 3)
+		close_range(3, (unsigned)actor_self.channel_fd - 1, 0);
+	close_range((unsigned)actor_self.channel_fd + 1, ~0U, 0);
 	if (apply_limits_and_ids(boot->def, why, sizeof(why)) < 0) {
-		report_broken(channel_fd, why);
+		report_broken(actor_self.channel_fd, why);
 		return -1;
 	}
 	return 0;
+}
+
+/* Under fault injection for the step in progress (actor.h). */
+int actor_come_under_supervision(int always)
+{
+	int listener = -1, err = 0;
+	if (!actor_self.supervised) {
+		listener = inject_install_filter();
+		if (listener < 0)
+			err = errno;
+		else
+			actor_self.supervised = 1;
+	} else if (!always) {
+		return 0;
+	}
+	struct sl_wire_reply r;
+	memset(&r, 0, sizeof(r));
+	r.kind = SL_WIRE_REPLY_ANNOUNCE;
+	r.seq = actor_self.current_seq;
+	r.pid = getpid();
+	r.err = err;
+	int rc = sl_wire_send_reply(actor_self.channel_fd, &r, listener);
+	if (listener >= 0)
+		close(listener);
+	struct sl_wire_cmd ack;
+	char none[8];
+	if (rc < 0 || sl_wire_recv_cmd(actor_self.channel_fd, &ack, none, sizeof(none)) <= 0 || ack.op != SL_WIRE_ACK ||
+	    ack.seq != actor_self.current_seq) {
+		errno = EPROTO;
+		return -1;
+	}
+	errno = err;
+	return err ? -1 : 0;
 }
 
 /* ---- the operations ------------------------------------------------------ */
@@ -241,9 +265,9 @@ static int do_fork(struct sl_wire_reply *r, int *pass_fd)
 	pid_t pid = fork();
 	if (pid == 0) {
 		close(sv[0]);
-		close(channel_fd); /* its parent's channel */
-		channel_fd = place_channel(sv[1]);
-		if (channel_fd < 0) {
+		close(actor_self.channel_fd); /* its parent's channel */
+		actor_self.channel_fd = place_channel(sv[1]);
+		if (actor_self.channel_fd < 0) {
 			char why[96];
 			snprintf(why, sizeof(why), "cannot place its channel: %s", strerror(errno));
 			report_broken(sv[1], why);
@@ -302,240 +326,11 @@ static void do_detach(const struct sl_wire_cmd *c, struct sl_wire_reply *r)
 	}
 }
 
-static char **split_strings(const char *p, uint32_t n, const char **end)
-{
-	char **v = calloc(n + 1, sizeof(char *));
-	if (!v)
-		return NULL;
-	for (uint32_t i = 0; i < n; i++) {
-		v[i] = (char *)p;
-		p += strlen(p) + 1;
-	}
-	*end = p;
-	return v;
-}
-
-/* Puts this process under fault injection for the step in progress
- * (inject.h): installs the filter once, announces itself on the channel (the
- * new listener attached) and waits for the conductor's go-ahead.  A process
- * already supervised announces itself only if `always` (a program's child:
- * the conductor must learn its pid).  Returns 0, or -1 with errno. */
-static int come_under_supervision(int always)
-{
-	int listener = -1, err = 0;
-	if (!supervised) {
-		listener = inject_install_filter();
-		if (listener < 0)
-			err = errno;
-		else
-			supervised = 1;
-	} else if (!always) {
-		return 0;
-	}
-	struct sl_wire_reply r;
-	memset(&r, 0, sizeof(r));
-	r.kind = SL_WIRE_REPLY_ANNOUNCE;
-	r.seq = current_seq;
-	r.pid = getpid();
-	r.err = err;
-	int rc = sl_wire_send_reply(channel_fd, &r, listener);
-	if (listener >= 0)
-		close(listener);
-	struct sl_wire_cmd ack;
-	char none[8];
-	if (rc < 0 || sl_wire_recv_cmd(channel_fd, &ack, none, sizeof(none)) <= 0 || ack.op != SL_WIRE_ACK ||
-	    ack.seq != current_seq) {
-		errno = EPROTO;
-		return -1;
-	}
-	errno = err;
-	return err ? -1 : 0;
-}
-
-/* A program named without a '/' is looked for in PATH, then beside the
- * shmlife executable (where the programs of scenarios/programs are built),
- * then in the installed harness's program directory (libexec/shmlife).
- * Returns only if it could not be run, with the most telling errno: one
- * that is not ENOENT (found, but not executable) if any. */
-static void exec_program(char **argv)
-{
-	if (strchr(argv[0], '/')) {
-		execv(argv[0], argv);
-		return;
-	}
-	execvp(argv[0], argv);
-	int best = errno;
-	char path[4096];
-	if (sl_exe_relative(path, sizeof(path), "", argv[0]) == 0) {
-		execv(path, argv);
-		best = best == ENOENT ? errno : best;
-	}
-	if (sl_exe_relative(path, sizeof(path), SHMLIFE_PROGRAMS_REL, argv[0]) == 0) {
-		execv(path, argv);
-		best = best == ENOENT ? errno : best;
-	}
-	errno = best;
-}
-
-/* What the child of `exec` says on its error pipe when it cannot run the
- * program: the exec failed (not found, not executable), or shmlife's own
- * set-up did (out of memory, fault injection). */
-enum exec_failure { EXEC_FAILED = 1, EXEC_SETUP_SUPERVISION, EXEC_SETUP_MEMORY, EXEC_SETUP_OUTPUT };
-struct exec_report { int32_t what, err; };
-
-static void exec_fail(int report_fd, enum exec_failure what, int err) __attribute__((noreturn));
-static void exec_fail(int report_fd, enum exec_failure what, int err)
-{
-	struct exec_report rep = { (int32_t)what, err };
-	if (report_fd >= 0 && write(report_fd, &rep, sizeof(rep)) < 0) { /* nobody to tell */
-	}
-	_exit(127);
-}
-
-static void exec_child(const struct sl_wire_cmd *c, const char *strings, long long auto_key, int report_fd,
-		       const int capture[2])
-{
-	for (int s = 0; s < 2; s++)
-		if (capture[s] >= 0 && dup2(capture[s], s + 1) < 0)
-			exec_fail(report_fd, EXEC_SETUP_OUTPUT, errno);
-	const char *end = strings;
-	char **argv = split_strings(strings, c->argc, &end);
-	char **extra = split_strings(end, c->envc, &end);
-	if (!argv || !extra || !argv[0])
-		exec_fail(report_fd, EXEC_SETUP_MEMORY, ENOMEM);
-	char keybuf[32];
-	snprintf(keybuf, sizeof(keybuf), "%lld", auto_key);
-	setenv("SHMLIFE_KEY", keybuf, 1);
-	for (uint32_t i = 0; i < c->envc; i++)
-		putenv(extra[i]);
-	if (c->nfaults > 0 && come_under_supervision(1) < 0)
-		exec_fail(report_fd, EXEC_SETUP_SUPERVISION, errno);
-	exec_program(argv);
-	exec_fail(report_fd, EXEC_FAILED, errno);
-}
-
-/* Reads what the child said on its error pipe, once it has ended. */
-static void take_exec_report(int report_fd, struct sl_wire_reply *r)
-{
-	struct exec_report rep;
-	ssize_t n;
-	while ((n = read(report_fd, &rep, sizeof(rep))) < 0 && errno == EINTR)
-		;
-	if (n != (ssize_t)sizeof(rep))
-		return; /* the program ran */
-	if (rep.what == EXEC_FAILED)
-		r->exec_errno = rep.err;
-	else
-		snprintf(r->setup, sizeof(r->setup), "%s: %s",
-			 rep.what == EXEC_SETUP_SUPERVISION ? "the program's process could not come under fault injection"
-			 : rep.what == EXEC_SETUP_OUTPUT    ? "the program's stdout or stderr could not be caught"
-							    : "no memory for the program's arguments",
-			 strerror(rep.err));
-}
-
-static int is_dev_null(int fd)
-{
-	struct stat st;
-	return fstat(fd, &st) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3);
-}
-
-/* The program's stdout and stderr are caught where the actor's are
- * /dev/null (not a terminal a scenario set up, nor a descriptor it closed
- * or opened): each in an anonymous file (memfd) whose descriptor goes to
- * the conductor once the program has ended.  -1 where not caught.  Returns
- * 0, or -1 with errno (no descriptors or memory left: set-up failed). */
-static int open_capture(int capture[2])
-{
-	capture[0] = capture[1] = -1;
-	for (int s = 0; s < 2; s++) {
-		if (!is_dev_null(s + 1))
-			continue;
-		capture[s] = memfd_create(s ? "shmlife-stderr" : "shmlife-stdout", MFD_CLOEXEC);
-		if (capture[s] < 0) {
-			int saved = errno;
-			if (s && capture[0] >= 0)
-				close(capture[0]);
-			capture[0] = capture[1] = -1;
-			errno = saved;
-			return -1;
-		}
-	}
-	return 0;
-}
-
-/* Hands each caught output to the conductor (before the step's answer). */
-static void send_capture(int capture[2])
-{
-	for (int s = 0; s < 2; s++) {
-		if (capture[s] < 0)
-			continue;
-		struct sl_wire_reply o;
-		memset(&o, 0, sizeof(o));
-		o.kind = SL_WIRE_REPLY_OUTPUT;
-		o.seq = current_seq;
-		o.pid = getpid();
-		o.ret = s + 1;
-		sl_wire_send_reply(channel_fd, &o, capture[s]); /* if the conductor is gone, so is the output */
-		close(capture[s]);
-		capture[s] = -1;
-	}
-}
-
-static void do_exec(const struct sl_wire_cmd *c, const char *strings, long long auto_key,
-		    struct sl_wire_reply *r)
-{
-	int report[2] = { -1, -1 }; /* without one (no descriptors left), the run goes on, unexplained */
-	int capture[2];
-	if (open_capture(capture) < 0) {
-		snprintf(r->setup, sizeof(r->setup), "the program's stdout or stderr could not be caught: %s",
-			 strerror(errno));
-		r->ret = -1;
-		r->err = errno;
-		return;
-	}
-	if (pipe2(report, O_CLOEXEC) < 0)
-		report[0] = report[1] = -1;
-	pid_t pid = fork();
-	if (pid == 0)
-		exec_child(c, strings, auto_key, report[1], capture);
-	int saved = errno;
-	if (report[1] >= 0)
-		close(report[1]);
-	if (pid < 0) {
-		if (report[0] >= 0)
-			close(report[0]);
-		for (int s = 0; s < 2; s++)
-			if (capture[s] >= 0)
-				close(capture[s]);
-		r->ret = -1;
-		r->err = saved;
-		return;
-	}
-	int st;
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR) {
-			r->ret = -1;
-			r->err = errno;
-			if (report[0] >= 0)
-				close(report[0]);
-			send_capture(capture);
-			return;
-		}
-	if (report[0] >= 0) {
-		take_exec_report(report[0], r);
-		close(report[0]);
-	}
-	send_capture(capture);
-	r->ret = pid;
-	r->child_pid = pid;
-	r->status = st;
-}
-
 static void do_close_fds(struct sl_wire_reply *r)
 {
-	r->ret = channel_fd > 0 ? close_range(0, (unsigned)channel_fd - 1, 0) : 0;
+	r->ret = actor_self.channel_fd > 0 ? close_range(0, (unsigned)actor_self.channel_fd - 1, 0) : 0;
 	if (r->ret == 0)
-		r->ret = close_range((unsigned)channel_fd + 1, ~0U, 0);
+		r->ret = close_range((unsigned)actor_self.channel_fd + 1, ~0U, 0);
 	r->err = r->ret < 0 ? errno : 0;
 }
 
@@ -624,9 +419,9 @@ static void crash(int sig)
 static void do_exec_self(long long auto_key, struct sl_wire_reply *r)
 {
 	char val[96];
-	int flags = fcntl(channel_fd, F_GETFD);
-	snprintf(val, sizeof(val), "%d %u %lld %d", channel_fd, current_seq, auto_key, supervised);
-	if (flags >= 0 && fcntl(channel_fd, F_SETFD, flags & ~FD_CLOEXEC) == 0 && setenv(SL_RESUME_ENV, val, 1) == 0) {
+	int flags = fcntl(actor_self.channel_fd, F_GETFD);
+	snprintf(val, sizeof(val), "%d %u %lld %d", actor_self.channel_fd, actor_self.current_seq, auto_key, actor_self.supervised);
+	if (flags >= 0 && fcntl(actor_self.channel_fd, F_SETFD, flags & ~FD_CLOEXEC) == 0 && setenv(SL_RESUME_ENV, val, 1) == 0) {
 		char *const argv[] = { (char *)"shmlife-actor", NULL };
 		sl_flush_coverage();
 		execv("/proc/self/exe", argv);
@@ -635,7 +430,7 @@ static void do_exec_self(long long auto_key, struct sl_wire_reply *r)
 	r->err = errno;
 	unsetenv(SL_RESUME_ENV);
 	if (flags >= 0)
-		fcntl(channel_fd, F_SETFD, flags);
+		fcntl(actor_self.channel_fd, F_SETFD, flags);
 }
 
 __attribute__((constructor)) static void resume_after_exec_self(void)
@@ -649,11 +444,11 @@ __attribute__((constructor)) static void resume_after_exec_self(void)
 	unsetenv(SL_RESUME_ENV); /* not for the programs it runs */
 	if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
 		_exit(126);
-	channel_fd = fd;
-	supervised = was_supervised;
+	actor_self.channel_fd = fd;
+	actor_self.supervised = was_supervised;
 	struct sl_wire_reply r;
 	memset(&r, 0, sizeof(r));
-	r.seq = current_seq = seq;
+	r.seq = actor_self.current_seq = seq;
 	r.pid = getpid();
 	r.chan_fd = fd;
 	sl_wire_send_reply(fd, &r, -1);
@@ -668,7 +463,7 @@ static int perform(const struct sl_wire_cmd *c, const char *payload, long long a
 	const char *str = c->str_len ? payload : "";
 	const char *data = payload + c->str_len;
 	const char *strings = data + c->data_len;
-	if (c->nfaults > 0 && c->op != SL_OP_EXEC && come_under_supervision(0) < 0) {
+	if (c->nfaults > 0 && c->op != SL_OP_EXEC && actor_come_under_supervision(0) < 0) {
 		r->ret = -1;
 		r->err = errno;
 		snprintf(r->setup, sizeof(r->setup), "the actor could not come under fault injection: %s",
@@ -695,7 +490,7 @@ static int perform(const struct sl_wire_cmd *c, const char *payload, long long a
 	case SL_OP_EXIT: sl_flush_coverage(); _exit((int)c->a[0]);
 	case SL_OP_CRASH: crash((int)c->a[0]); r->ret = 0; break;
 	case SL_OP_KILL: r->ret = kill((pid_t)c->a[0], (int)c->a[1]); break;
-	case SL_OP_EXEC: do_exec(c, strings, auto_key, r); return 0;
+	case SL_OP_EXEC: actor_exec(c, strings, auto_key, r); return 0;
 	case SL_OP_SETSID: r->ret = setsid(); break;
 	case SL_OP_SETPGID: r->ret = setpgid((pid_t)c->a[0], (pid_t)c->a[1]); break;
 	case SL_OP_GETSID: r->ret = getsid((pid_t)c->a[0]); break;
@@ -729,21 +524,21 @@ void sl_actor_serve(long long auto_key)
 	static char payload[SL_WIRE_MAX_PAYLOAD];
 	struct sl_wire_cmd cmd;
 	for (;;) {
-		ssize_t n = sl_wire_recv_cmd(channel_fd, &cmd, payload, sizeof(payload));
+		ssize_t n = sl_wire_recv_cmd(actor_self.channel_fd, &cmd, payload, sizeof(payload));
 		if (n <= 0) {
 			sl_flush_coverage();
 			_exit(n == 0 ? 0 : 126); /* the conductor is gone */
 		}
 		struct sl_wire_reply r;
 		memset(&r, 0, sizeof(r));
-		current_seq = r.seq = cmd.seq;
+		actor_self.current_seq = r.seq = cmd.seq;
 		int pass_fd = -1;
 		int became_child = perform(&cmd, payload, auto_key, &r, &pass_fd);
 		if (became_child)
 			continue;
 		r.pid = getpid();
-		r.chan_fd = channel_fd;
-		sl_wire_send_reply(channel_fd, &r, pass_fd);
+		r.chan_fd = actor_self.channel_fd;
+		sl_wire_send_reply(actor_self.channel_fd, &r, pass_fd);
 		if (pass_fd >= 0)
 			close(pass_fd);
 	}

@@ -33,6 +33,32 @@ struct sl_actor_boot {
 int sl_actor_prepare(const struct sl_actor_boot *boot);
 void sl_actor_serve(long long auto_key) __attribute__((noreturn));
 
+/* The actor process's own state (actor.c), shared with actor_exec.c. */
+struct actor_self {
+	int supervised;          /* 1 once this process (or the one it was forked
+				  * from) is under a seccomp listener of the
+				  * conductor's: a second cannot be installed */
+	int channel_fd;          /* its end of the channel: SL_CHANNEL_FD, or
+				  * lower when RLIMIT_NOFILE is lower */
+	uint32_t current_seq;    /* the command being performed (wire.h): its
+				  * answer and announcements carry it */
+};
+extern struct actor_self actor_self;
+
+/* Puts this process under fault injection for the step in progress
+ * (inject.h): installs the filter once, announces itself on the channel and
+ * waits for the conductor's go-ahead.  One already supervised announces
+ * itself only if `always` (a program's child: the conductor must learn its
+ * pid).  0, or -1 with errno. */
+int actor_come_under_supervision(int always);
+
+/* actor_exec.c: the `exec` step (c->argc words, then c->envc NAME=VALUE, in
+ * `strings`); r gets the program's pid and wait status, or why it could
+ * not be run. */
+struct sl_wire_cmd;
+struct sl_wire_reply;
+void actor_exec(const struct sl_wire_cmd *c, const char *strings, long long auto_key, struct sl_wire_reply *r);
+
 /* actor_memory.c: `write`/`read` of a step's bytes at a[0] + a[1] (a
  * mismatch of `read` in r), and the mapping operations (mprotect, munmap,
  * madvise, mremap, remap_file_pages) on a[0] + a[1], length a[2]. */
