@@ -1,0 +1,20 @@
+/* valgrind_xml.h - internal to the valgrind stage: reading one of
+ * memcheck's XML files (valgrind_xml.c). */
+#ifndef SHMLIFE_VALGRIND_XML_H
+#define SHMLIFE_VALGRIND_XML_H
+
+#include <stddef.h>
+
+#include "shmlife/valgrind.h"
+
+/* Reads dir/name (vg.PID.xml) into *p (zeroed first): pid, ppid, exe, the
+ * findings; p->truncated if it does not end with </valgrindoutput> (read
+ * up to the cut), p->unreadable if it cannot be read or is not memcheck's
+ * XML (then it has no findings). */
+void vg_read_process(const char *dir, const char *name, struct sl_vg_process *p);
+
+/* Ends a text that snprintf() had to cut (it wanted n bytes) with "...", so
+ * that a reader sees it is not whole. */
+void vg_mark_cut(char *buf, size_t len, int n);
+
+#endif
