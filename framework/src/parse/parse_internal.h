@@ -258,12 +258,12 @@ int slp_text_arg(struct slp_parser *p, const char *what, char **out);
 /* An actor named at p->pos (a lone actor or one member: `workers[3]`);
  * a group without index resolves to the member of the line's context. */
 int slp_actor_value(struct slp_parser *p, const char *what, int *actor);
-/* A bound name or an actor at p->pos (accept: V_SLOT and/or V_ACTOR). */
 /* parse_refs.c: a bound name or an actor as a value of class `cls`. */
 int slp_name_value_cls(struct slp_parser *p, unsigned accept, unsigned cls, const char *what,
 		       struct sl_value *out);
 /* "a size" -> "size", for "unknown size 'x'". */
 const char *slp_strip_article(const char *what);
+/* A bound name or an actor at p->pos (accept: V_SLOT and/or V_ACTOR). */
 int slp_name_value(struct slp_parser *p, unsigned accept, const char *what, struct sl_value *out);
 /* A name with an optional adjacent [N]: resolves it without interpreting. */
 struct slp_ref {
