@@ -283,6 +283,21 @@ int slp_duration_ms(struct slp_parser *p, const char *what, int *out);
  * col, each a substitution of the step (struct sl_subst) for `word`:
  * argv[word], envp[-1 - word], or an expectation's predicate `word`. */
 int slp_substs(struct slp_parser *p, struct slp_pstep *ps, const char *w, int word, int col);
+/* parse_ops.c: one argument `a` read whole (an error if anything follows
+ * it in its place): a value of class `cls` in [min, max], a text, a signal
+ * (from `min`), an actor. */
+int slp_arg_end(struct slp_parser *p, const struct slp_arg *a);
+int slp_arg_value(struct slp_parser *p, const struct slp_arg *a, unsigned accept, unsigned cls,
+		  const char *what, long long min, long long max, struct sl_value *out);
+int slp_arg_text(struct slp_parser *p, const struct slp_arg *a, const char *what, char **out);
+int slp_arg_signal(struct slp_parser *p, const struct slp_arg *a, int min, int *sig);
+int slp_arg_actor(struct slp_parser *p, const struct slp_arg *a, const char *what, int *actor);
+/* parse_conductor_ops.c: the builders of the conductor's own steps. */
+int slp_build_sysctl(struct slp_parser *p, struct slp_pstep *ps, struct slp_arg *a, int op_col);
+int slp_build_wait(struct slp_parser *p, struct slp_pstep *ps, struct slp_arg *a, int op_col);
+int slp_build_find_segment(struct slp_parser *p, struct slp_pstep *ps, struct slp_arg *a, int op_col);
+int slp_build_find(struct slp_parser *p, struct slp_pstep *ps, struct slp_arg *a, int op_col);
+int slp_build_key(struct slp_parser *p, struct slp_pstep *ps, struct slp_arg *a, int op_col);
 /* parse_exec.c: builds an `exec` step from the words of the line (OPF_RAW). */
 int slp_build_exec(struct slp_parser *p, struct slp_pstep *ps, struct slp_arg *a, int op_col);
 int slp_text_name_value(struct slp_parser *p, const char *name, int has_index, long long index, int col,

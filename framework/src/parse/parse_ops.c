@@ -13,7 +13,7 @@
 
 /* ---- reading one argument ---------------------------------------------------- */
 
-static int arg_end(struct slp_parser *p, const struct slp_arg *a)
+int slp_arg_end(struct slp_parser *p, const struct slp_arg *a)
 {
 	if (p->pos == a->end)
 		return 0;
@@ -25,21 +25,21 @@ static int arg_end(struct slp_parser *p, const struct slp_arg *a)
 	return slp_error(p, t->col, "unexpected %s", slp_tok_show(t, show, sizeof(show)));
 }
 
-static int arg_value(struct slp_parser *p, const struct slp_arg *a, unsigned accept, unsigned cls,
+int slp_arg_value(struct slp_parser *p, const struct slp_arg *a, unsigned accept, unsigned cls,
 		     const char *what, long long min, long long max, struct sl_value *out)
 {
 	p->pos = a->pos;
 	if (slp_value_range(p, accept, cls, what, min, max, out))
 		return -1;
-	return arg_end(p, a);
+	return slp_arg_end(p, a);
 }
 
-static int arg_text(struct slp_parser *p, const struct slp_arg *a, const char *what, char **out)
+int slp_arg_text(struct slp_parser *p, const struct slp_arg *a, const char *what, char **out)
 {
 	p->pos = a->pos;
 	if (slp_text_arg(p, what, out))
 		return -1;
-	if (arg_end(p, a)) {
+	if (slp_arg_end(p, a)) {
 		free(*out);
 		*out = NULL;
 		return -1;
@@ -47,16 +47,16 @@ static int arg_text(struct slp_parser *p, const struct slp_arg *a, const char *w
 	return 0;
 }
 
-static int arg_signal(struct slp_parser *p, const struct slp_arg *a, int min, int *sig)
+int slp_arg_signal(struct slp_parser *p, const struct slp_arg *a, int min, int *sig)
 {
 	p->pos = a->pos;
-	return slp_signal(p, min, sig) || arg_end(p, a) ? -1 : 0;
+	return slp_signal(p, min, sig) || slp_arg_end(p, a) ? -1 : 0;
 }
 
-static int arg_actor(struct slp_parser *p, const struct slp_arg *a, const char *what, int *actor)
+int slp_arg_actor(struct slp_parser *p, const struct slp_arg *a, const char *what, int *actor)
 {
 	p->pos = a->pos;
-	return slp_actor_value(p, what, actor) || arg_end(p, a) ? -1 : 0;
+	return slp_actor_value(p, what, actor) || slp_arg_end(p, a) ? -1 : 0;
 }
 
 /* ---- shared memory ---------------------------------------------------------- */
@@ -67,14 +67,14 @@ static int build_shmget(struct slp_parser *p, struct slp_pstep *ps, struct slp_a
 	if (a[0].pos < 0)
 		return slp_error(p, op_col,
 				 "shmget needs a key: key=auto, key=IPC_PRIVATE, key=0x1234 or key=ftok(PATH, N)");
-	if (arg_value(p, &a[0], V_NUM | V_NEG | V_SLOT | V_AUTO | V_FTOK, SLC_KEY, "a key",
+	if (slp_arg_value(p, &a[0], V_NUM | V_NEG | V_SLOT | V_AUTO | V_FTOK, SLC_KEY, "a key",
 		      INT32_MIN, UINT32_MAX, &key))
 		return -1;
 	if (key.kind == SL_VAL_NUM)
 		key.num = (int32_t)(uint32_t)key.num; /* as key_t sees it */
-	if (a[1].pos >= 0 && arg_value(p, &a[1], V_NUM | V_SLOT, 0, "a size", 0, LLONG_MAX, &size))
+	if (a[1].pos >= 0 && slp_arg_value(p, &a[1], V_NUM | V_SLOT, 0, "a size", 0, LLONG_MAX, &size))
 		return -1;
-	if (a[2].pos >= 0 && arg_value(p, &a[2], V_NUM | V_OR | V_OCTAL, SLC_SHMGET, "a shmget flag",
+	if (a[2].pos >= 0 && slp_arg_value(p, &a[2], V_NUM | V_OR | V_OCTAL, SLC_SHMGET, "a shmget flag",
 				       0, UINT32_MAX, &flags))
 		return -1;
 	ps->st.args[0] = key;
@@ -91,9 +91,9 @@ static int build_shmat(struct slp_parser *p, struct slp_pstep *ps, struct slp_ar
 	struct sl_value seg, flags = sl_num(0), addr;
 	if (a[0].pos < 0)
 		return slp_error(p, op_col, "shmat needs a segment: shmat SEG");
-	if (arg_value(p, &a[0], V_NUM | V_NEG | V_SLOT, 0, "a segment", INT_MIN, INT_MAX, &seg))
+	if (slp_arg_value(p, &a[0], V_NUM | V_NEG | V_SLOT, 0, "a segment", INT_MIN, INT_MAX, &seg))
 		return -1;
-	if (a[1].pos >= 0 && arg_value(p, &a[1], V_NUM | V_OR, SLC_SHMAT, "a shmat flag", 0,
+	if (a[1].pos >= 0 && slp_arg_value(p, &a[1], V_NUM | V_OR, SLC_SHMAT, "a shmat flag", 0,
 				       UINT32_MAX, &flags))
 		return -1;
 	ps->st.args[0] = seg;
@@ -130,7 +130,7 @@ static int arg_choice(struct slp_parser *p, const struct slp_arg *a, const char 
 		if (strcmp(t->text, choices[i]) == 0) {
 			*idx = i;
 			slp_next(p);
-			return arg_end(p, a);
+			return slp_arg_end(p, a);
 		}
 	char show[SLP_SHOW];
 	return slp_error(p, t->col, "%s= takes %s or %s, not %s", name, choices[0], choices[1],
@@ -171,8 +171,8 @@ static int build_shmctl(struct slp_parser *p, struct slp_pstep *ps, struct slp_a
 		return slp_error(p, op_col, "shmctl needs a segment and a command: shmctl SEG IPC_RMID");
 	if (a[1].pos < 0)
 		return slp_error(p, op_col, "shmctl needs a command such as IPC_RMID or IPC_STAT");
-	if (arg_value(p, &a[0], V_NUM | V_NEG | V_SLOT, 0, "a segment", INT_MIN, INT_MAX, &v[0]) ||
-	    arg_value(p, &a[1], V_NUM | V_NEG, SLC_SHMCTL, "a shmctl command", INT_MIN, INT_MAX, &v[1]))
+	if (slp_arg_value(p, &a[0], V_NUM | V_NEG | V_SLOT, 0, "a segment", INT_MIN, INT_MAX, &v[0]) ||
+	    slp_arg_value(p, &a[1], V_NUM | V_NEG, SLC_SHMCTL, "a shmctl command", INT_MIN, INT_MAX, &v[1]))
 		return -1;
 	ps->st.nargs = 2;
 	v[2] = v[3] = v[4] = sl_num(-1);
@@ -182,7 +182,7 @@ static int build_shmctl(struct slp_parser *p, struct slp_pstep *ps, struct slp_a
 			continue;
 		if (!set)
 			return slp_error(p, a[i].col, "mode=, uid= and gid= are for IPC_SET only");
-		if (arg_value(p, &a[i], V_NUM | (i == 2 ? V_OCTAL : V_NEG), 0,
+		if (slp_arg_value(p, &a[i], V_NUM | (i == 2 ? V_OCTAL : V_NEG), 0,
 			      i == 2 ? "a mode" : i == 3 ? "a uid" : "a gid", i == 2 ? 0 : -1,
 			      i == 2 ? 07777 : 4294967294LL, &v[i]))
 			return -1;
@@ -196,8 +196,8 @@ static int build_ftok(struct slp_parser *p, struct slp_pstep *ps, struct slp_arg
 {
 	if (a[0].pos < 0 || a[1].pos < 0)
 		return slp_error(p, op_col, "ftok needs a path and a project id: ftok PATH N");
-	if (arg_text(p, &a[0], "a path", &ps->st.str) ||
-	    arg_value(p, &a[1], V_NUM | V_NEG, 0, "a project id", INT_MIN, INT_MAX, &ps->st.args[0]))
+	if (slp_arg_text(p, &a[0], "a path", &ps->st.str) ||
+	    slp_arg_value(p, &a[1], V_NUM | V_NEG, 0, "a project id", INT_MIN, INT_MAX, &ps->st.args[0]))
 		return -1;
 	ps->st.nargs = 1;
 	return 0;
@@ -242,7 +242,7 @@ static int data_literal(struct slp_parser *p, const struct slp_arg *a, unsigned 
 		return slp_expected(p, "data: a string or 0x bytes");
 	}
 	slp_next(p);
-	return arg_end(p, a);
+	return slp_arg_end(p, a);
 }
 
 /* bytes=N fill=B, or zeros=N. */
@@ -250,9 +250,9 @@ static int data_fill(struct slp_parser *p, const struct slp_arg *count, const st
 		     unsigned char **out, size_t *n)
 {
 	struct sl_value c, f = sl_num(0);
-	if (arg_value(p, count, V_NUM, 0, "a byte count", 1, SLP_MAX_DATA, &c))
+	if (slp_arg_value(p, count, V_NUM, 0, "a byte count", 1, SLP_MAX_DATA, &c))
 		return -1;
-	if (fill && fill->pos >= 0 && arg_value(p, fill, V_NUM, 0, "a fill byte", 0, 255, &f))
+	if (fill && fill->pos >= 0 && slp_arg_value(p, fill, V_NUM, 0, "a fill byte", 0, 255, &f))
 		return -1;
 	*n = (size_t)c.num;
 	if (p->data_total + *n > SLP_MAX_DATA_TOTAL)
@@ -275,7 +275,7 @@ static int addr_plus(struct slp_parser *p, const struct slp_arg *a, struct sl_va
 		if (slp_value_range(p, V_NUM, 0, "an offset", 0, LLONG_MAX, off))
 			return -1;
 	}
-	return arg_end(p, a);
+	return slp_arg_end(p, a);
 }
 
 /* madvise ADDR[+OFFSET] LEN ADVICE; mremap ADDR[+OFFSET] OLDLEN NEWLEN [flags=MREMAP_MAYMOVE]. */
@@ -289,17 +289,17 @@ static int build_madvise_mremap(struct slp_parser *p, struct slp_pstep *ps, stru
 					     : "mremap needs an address and two lengths: mremap ADDR[+OFFSET] OLDLEN NEWLEN "
 					       "[flags=MREMAP_MAYMOVE]");
 	if (addr_plus(p, &a[0], &v[0], &v[1]) ||
-	    arg_value(p, &a[1], V_NUM | V_SLOT, 0, "a length", 0, LLONG_MAX, &v[2]))
+	    slp_arg_value(p, &a[1], V_NUM | V_SLOT, 0, "a length", 0, LLONG_MAX, &v[2]))
 		return -1;
 	if (madv) {
 		ps->st.nargs = 4;
-		return arg_value(p, &a[2], V_NUM, SLC_MADV, "an advice", 0, INT_MAX, &v[3]);
+		return slp_arg_value(p, &a[2], V_NUM, SLC_MADV, "an advice", 0, INT_MAX, &v[3]);
 	}
 	v[4] = sl_num(0);
 	ps->st.nargs = 5;
-	if (arg_value(p, &a[2], V_NUM | V_SLOT, 0, "a length", 0, LLONG_MAX, &v[3]))
+	if (slp_arg_value(p, &a[2], V_NUM | V_SLOT, 0, "a length", 0, LLONG_MAX, &v[3]))
 		return -1;
-	return a[3].pos >= 0 ? arg_value(p, &a[3], V_NUM | V_OR, SLC_MREMAP, "an mremap flag", 0, INT_MAX, &v[4]) : 0;
+	return a[3].pos >= 0 ? slp_arg_value(p, &a[3], V_NUM | V_OR, SLC_MREMAP, "an mremap flag", 0, INT_MAX, &v[4]) : 0;
 }
 
 /* remap-file-pages ADDR[+OFFSET] LEN PGOFF: the pages of the segment from
@@ -312,8 +312,8 @@ static int build_remap(struct slp_parser *p, struct slp_pstep *ps, struct slp_ar
 				 "remap-file-pages ADDR[+OFFSET] LEN PGOFF");
 	ps->st.nargs = 4;
 	return addr_plus(p, &a[0], &v[0], &v[1]) ||
-	       arg_value(p, &a[1], V_NUM | V_SLOT, 0, "a length", 0, LLONG_MAX, &v[2]) ||
-	       arg_value(p, &a[2], V_NUM, 0, "a page offset", 0, LLONG_MAX, &v[3]) ? -1 : 0;
+	       slp_arg_value(p, &a[1], V_NUM | V_SLOT, 0, "a length", 0, LLONG_MAX, &v[2]) ||
+	       slp_arg_value(p, &a[2], V_NUM, 0, "a page offset", 0, LLONG_MAX, &v[3]) ? -1 : 0;
 }
 
 /* mprotect ADDR[+OFFSET] LEN PROT, munmap ADDR[+OFFSET] LEN. */
@@ -326,8 +326,8 @@ static int build_memory(struct slp_parser *p, struct slp_pstep *ps, struct slp_a
 					     : "munmap needs an address and a length: munmap ADDR[+OFFSET] LEN");
 	struct sl_value *v = ps->st.args;
 	if (addr_plus(p, &a[0], &v[0], &v[1]) ||
-	    arg_value(p, &a[1], V_NUM | V_SLOT, 0, "a length", 0, LLONG_MAX, &v[2]) ||
-	    (prot && arg_value(p, &a[2], V_NUM | V_OR, SLC_PROT, "a protection", 0, INT_MAX, &v[3])))
+	    slp_arg_value(p, &a[1], V_NUM | V_SLOT, 0, "a length", 0, LLONG_MAX, &v[2]) ||
+	    (prot && slp_arg_value(p, &a[2], V_NUM | V_OR, SLC_PROT, "a protection", 0, INT_MAX, &v[3])))
 		return -1;
 	ps->st.nargs = prot ? 4 : 3;
 	return 0;
@@ -348,7 +348,7 @@ static int build_data(struct slp_parser *p, struct slp_pstep *ps, struct slp_arg
 		if (slp_value_range(p, V_NUM, 0, "an offset", 0, LLONG_MAX, &off))
 			return -1;
 	}
-	if (arg_end(p, &a[0]))
+	if (slp_arg_end(p, &a[0]))
 		return -1;
 	if (a[3].pos >= 0 && a[2].pos < 0)
 		return slp_error(p, a[3].col, "fill= goes with bytes=N");
@@ -399,7 +399,7 @@ static int build_exit(struct slp_parser *p, struct slp_pstep *ps, struct slp_arg
 	ps->st.args[0] = sl_num(0);
 	ps->st.nargs = 1;
 	if (a[0].pos >= 0)
-		return arg_value(p, &a[0], V_NUM, 0, "an exit status", 0, 255, &ps->st.args[0]);
+		return slp_arg_value(p, &a[0], V_NUM, 0, "an exit status", 0, 255, &ps->st.args[0]);
 	return 0;
 }
 
@@ -408,7 +408,7 @@ static int build_crash(struct slp_parser *p, struct slp_pstep *ps, struct slp_ar
 	int sig;
 	if (a[0].pos < 0)
 		return slp_error(p, op_col, "crash needs a signal: crash SIGKILL");
-	if (arg_signal(p, &a[0], 1, &sig))
+	if (slp_arg_signal(p, &a[0], 1, &sig))
 		return -1;
 	ps->st.args[0] = sl_num(sig);
 	ps->st.nargs = 1;
@@ -420,7 +420,7 @@ static int build_kill(struct slp_parser *p, struct slp_pstep *ps, struct slp_arg
 	int actor, sig;
 	if (a[0].pos < 0 || a[1].pos < 0)
 		return slp_error(p, op_col, "kill needs an actor and a signal: kill ACTOR SIGTERM");
-	if (arg_actor(p, &a[0], "an actor", &actor) || arg_signal(p, &a[1], 0, &sig))
+	if (slp_arg_actor(p, &a[0], "an actor", &actor) || slp_arg_signal(p, &a[1], 0, &sig))
 		return -1;
 	ps->st.args[0] = sl_actor(actor);
 	ps->st.args[1] = sl_num(sig);
@@ -435,7 +435,7 @@ static int pid_arg(struct slp_parser *p, const struct slp_arg *a, struct sl_valu
 	*v = sl_num(0);
 	if (a->pos < 0)
 		return 0;
-	return arg_value(p, a, V_NUM | V_NEG | V_ACTOR | V_SLOT, 0, "a pid", INT_MIN, INT_MAX, v);
+	return slp_arg_value(p, a, V_NUM | V_NEG | V_ACTOR | V_SLOT, 0, "a pid", INT_MIN, INT_MAX, v);
 }
 
 static int build_setpgid(struct slp_parser *p, struct slp_pstep *ps, struct slp_arg *a, int op_col)
@@ -457,30 +457,30 @@ static int build_umask(struct slp_parser *p, struct slp_pstep *ps, struct slp_ar
 	if (a[0].pos < 0)
 		return slp_error(p, op_col, "umask needs a mask: umask 022");
 	ps->st.nargs = 1;
-	return arg_value(p, &a[0], V_NUM | V_OCTAL, 0, "a umask", 0, 0777, &ps->st.args[0]);
+	return slp_arg_value(p, &a[0], V_NUM | V_OCTAL, 0, "a umask", 0, 0777, &ps->st.args[0]);
 }
 
 static int build_chdir(struct slp_parser *p, struct slp_pstep *ps, struct slp_arg *a, int op_col)
 {
 	if (a[0].pos < 0)
 		return slp_error(p, op_col, "chdir needs a path: chdir /");
-	return arg_text(p, &a[0], "a path", &ps->st.str);
+	return slp_arg_text(p, &a[0], "a path", &ps->st.str);
 }
 
 static int build_open(struct slp_parser *p, struct slp_pstep *ps, struct slp_arg *a, int op_col)
 {
 	if (a[0].pos < 0)
 		return slp_error(p, op_col, "open needs a path: open /dev/tty flags=O_RDWR");
-	if (arg_text(p, &a[0], "a path", &ps->st.str))
+	if (slp_arg_text(p, &a[0], "a path", &ps->st.str))
 		return -1;
 	ps->st.args[0] = sl_num(0);
 	ps->st.nargs = 1;
-	if (a[1].pos >= 0 && arg_value(p, &a[1], V_NUM | V_OR, SLC_OPEN, "an open flag", 0,
+	if (a[1].pos >= 0 && slp_arg_value(p, &a[1], V_NUM | V_OR, SLC_OPEN, "an open flag", 0,
 				       INT_MAX, &ps->st.args[0]))
 		return -1;
 	if (a[2].pos >= 0) {
 		ps->st.nargs = 2;
-		return arg_value(p, &a[2], V_NUM | V_OCTAL, 0, "a mode", 0, 07777, &ps->st.args[1]);
+		return slp_arg_value(p, &a[2], V_NUM | V_OCTAL, 0, "a mode", 0, 07777, &ps->st.args[1]);
 	}
 	return 0;
 }
@@ -491,7 +491,7 @@ static int build_catch(struct slp_parser *p, struct slp_pstep *ps, struct slp_ar
 	int sig;
 	if (a[0].pos < 0)
 		return slp_error(p, op_col, "catch needs a signal: catch SIGHUP");
-	if (arg_signal(p, &a[0], 1, &sig))
+	if (slp_arg_signal(p, &a[0], 1, &sig))
 		return -1;
 	ps->st.args[0] = sl_num(sig);
 	ps->st.nargs = 1;
@@ -504,162 +504,10 @@ static int build_daemon(struct slp_parser *p, struct slp_pstep *ps, struct slp_a
 	ps->st.args[0] = ps->st.args[1] = sl_num(0);
 	ps->st.nargs = 2;
 	for (int i = 0; i < 2; i++)
-		if (a[i].pos >= 0 && arg_value(p, &a[i], V_NUM, 0, i ? "noclose" : "nochdir", 0, 1,
+		if (a[i].pos >= 0 && slp_arg_value(p, &a[i], V_NUM, 0, i ? "noclose" : "nochdir", 0, 1,
 					       &ps->st.args[i]))
 			return -1;
 	return 0;
-}
-
-/* ---- the conductor's steps ---------------------------------------------------- */
-
-static int build_sysctl(struct slp_parser *p, struct slp_pstep *ps, struct slp_arg *a, int op_col)
-{
-	(void)a;
-	if (slp_peek(p)->kind == TK_EOL)
-		return slp_error(p, op_col, "sysctl needs NAME = VALUE: sysctl kernel.shmmni = 8");
-	return slp_sysctl_assignment(p, 1, 0, 0, &ps->st.str, &ps->st.str2);
-}
-
-static int build_wait(struct slp_parser *p, struct slp_pstep *ps, struct slp_arg *a, int op_col)
-{
-	int actor;
-	if (a[0].pos < 0)
-		return slp_error(p, op_col, "wait needs an actor: wait ACTOR");
-	if (arg_actor(p, &a[0], "an actor", &actor))
-		return -1;
-	ps->st.args[0] = sl_actor(actor);
-	ps->st.nargs = 1;
-	return 0;
-}
-
-/* find segment [key=KEY] [cpid=PID] -> seg: the one segment of the
- * namespace with that key and creator (a program made it). */
-static int build_find_segment(struct slp_parser *p, struct slp_pstep *ps, struct slp_arg *a, int op_col)
-{
-	ps->st.op = SL_OP_FIND_SEGMENT;
-	for (int k = 3; k < 8; k++)
-		if (a[k].pos >= 0)
-			return slp_error(p, a[k].col, "find segment takes key= and cpid=; the other filters are a process's");
-	struct sl_value key = { SL_VAL_NONE, 0, 0, 0 }, cpid = { SL_VAL_NONE, 0, 0, 0 };
-	(void)op_col; /* neither key= nor cpid=: the one segment of the namespace */
-	if (a[1].pos >= 0 && arg_value(p, &a[1], V_NUM | V_NEG | V_SLOT | V_AUTO, SLC_KEY, "a key", INT32_MIN,
-				       UINT32_MAX, &key))
-		return -1;
-	if (key.kind == SL_VAL_NUM)
-		key.num = (int32_t)(uint32_t)key.num;
-	if (a[2].pos >= 0 && arg_value(p, &a[2], V_NUM | V_ACTOR | V_SLOT, 0, "a pid or an actor", 1, INT32_MAX, &cpid))
-		return -1;
-	ps->st.args[0] = key;
-	ps->st.args[1] = cpid;
-	ps->st.nargs = 2;
-	return 0;
-}
-
-static struct sl_find_filter *find_filter(struct slp_parser *p, struct slp_pstep *ps)
-{
-	if (!ps->st.find && !(ps->st.find = calloc(1, sizeof(*ps->st.find))))
-		slp_report_oom(p);
-	return ps->st.find;
-}
-
-/* The filters after comm=NAME: ppid=PID, exe=PATH, args="regex",
- * pidfile=PATH, oldest | newest. */
-static int find_filters(struct slp_parser *p, struct slp_pstep *ps, struct slp_arg *a)
-{
-	struct sl_find_filter *f = NULL;
-	if ((a[3].pos >= 0 || a[4].pos >= 0 || a[5].pos >= 0 || a[6].pos >= 0 || a[7].pos >= 0) &&
-	    !(f = find_filter(p, ps)))
-		return -1;
-	if (a[3].pos >= 0 && arg_value(p, &a[3], V_NUM | V_ACTOR | V_SLOT, 0, "a pid or an actor", 1, INT32_MAX, &f->ppid))
-		return -1;
-	if (a[4].pos >= 0 && arg_text(p, &a[4], "a path", &f->exe))
-		return -1;
-	if (a[5].pos >= 0) {
-		int col = a[5].col;
-		char why[160];
-		if (arg_text(p, &a[5], "a regular expression", &f->args))
-			return -1;
-		if (sl_regex_check(f->args, why, sizeof(why)) < 0)
-			return slp_error(p, col, "not a POSIX extended regular expression: %s", why);
-	}
-	if (a[6].pos >= 0 && arg_text(p, &a[6], "a path", &f->pidfile))
-		return -1;
-	if (a[7].pos >= 0) {
-		char *pick = NULL;
-		int col = a[7].col;
-		if (arg_text(p, &a[7], "oldest or newest", &pick))
-			return -1;
-		f->pick = strcmp(pick, "oldest") == 0 ? SL_FIND_OLDEST : strcmp(pick, "newest") == 0 ? SL_FIND_NEWEST : -1;
-		free(pick);
-		if ((int)f->pick < 0)
-			return slp_error(p, col, "pick=oldest or pick=newest: which of several to take");
-	}
-	return 0;
-}
-
-/* find comm=NAME [ppid=] [exe=] [args=] [pidfile=] [pick=] -> d: NAME as
- * /proc/PID/comm has it (at most 15 bytes). */
-static int build_find(struct slp_parser *p, struct slp_pstep *ps, struct slp_arg *a, int op_col)
-{
-	if (a[0].pos >= 0 && slp_is_word(&p->ln.tok[a[0].pos], "segment") && a[0].end == a[0].pos + 1)
-		return build_find_segment(p, ps, a, op_col);
-	if (a[1].pos >= 0 || a[2].pos >= 0)
-		return slp_error(p, a[1].pos >= 0 ? a[1].col : a[2].col, "key= and cpid= find a segment: "
-				 "find segment key=0x1234 -> seg");
-	if (a[0].pos < 0)
-		return slp_error(p, op_col, "find needs a process name: find comm=mydaemon -> d");
-	if (find_filters(p, ps, a))
-		return -1;
-	int col = a[0].col;
-	if (arg_text(p, &a[0], "a process name", &ps->st.str))
-		return -1;
-	size_t n = strlen(ps->st.str);
-	if (n == 0 || n > 15)
-		return slp_error(p, col, "a comm is 1 to 15 bytes (the kernel keeps the first 15 of a "
-				 "program's name), not %zu", n);
-	return 0;
-}
-
-/* ^C is 3, ^\ is 28, ^? is 127. */
-static int caret_key(const char *w)
-{
-	if (w[0] != '^' || !w[1])
-		return -1;
-	if (strcmp(w + 1, "\\\\") == 0)
-		return 28;
-	if (w[2])
-		return -1;
-	if (w[1] == '?')
-		return 127;
-	int c = toupper((unsigned char)w[1]);
-	return c >= '@' && c <= '_' ? c - '@' : -1;
-}
-
-static int build_key(struct slp_parser *p, struct slp_pstep *ps, struct slp_arg *a, int op_col)
-{
-	if (a[0].pos < 0)
-		return slp_error(p, op_col, "key needs a key: key ^C");
-	p->pos = a[0].pos;
-	const struct slp_token *t = slp_peek(p);
-	ps->st.nargs = 1;
-	if (t->kind == TK_WORD && t->text[0] == '^') {
-		int k = caret_key(t->text);
-		if (k < 0)
-			return slp_error(p, t->col,
-					 "unknown key '%.40s': write ^C, ^\\, ^Z, ^D, a character \"q\" or a number",
-					 t->text);
-		ps->st.args[0] = sl_num(k);
-		slp_next(p);
-		return arg_end(p, &a[0]);
-	}
-	if (t->kind == TK_STRING) {
-		if (t->slen != 1)
-			return slp_error(p, t->col, "key types one character, not %zu", t->slen);
-		ps->st.args[0] = sl_num((unsigned char)t->text[0]);
-		slp_next(p);
-		return arg_end(p, &a[0]);
-	}
-	return arg_value(p, &a[0], V_NUM, 0, "a key code", 0, 255, &ps->st.args[0]);
 }
 
 /* ---- the table of operations ----------------------------------------------------- */
@@ -701,16 +549,16 @@ static const struct slp_op_def ops[SL_OP__COUNT] = {
 	[SL_OP_OPEN] = { OPF_BINDS | OPF_CALL, { P("path"), P("flags"), P("mode") }, build_open },
 	[SL_OP_FORK_DETACH] = { OPF_FAILS | OPF_DIES | OPF_ANY, { { 0, 0 } }, build_none },
 	[SL_OP_DAEMON] = { OPF_FAILS | OPF_DIES | OPF_ANY, { P("nochdir"), P("noclose") }, build_daemon },
-	[SL_OP_SYSCTL] = { OPF_RAW | OPF_FAILS | OPF_ANY, { { 0, 0 } }, build_sysctl },
-	[SL_OP_WAIT] = { 0, { P("actor") }, build_wait },
+	[SL_OP_SYSCTL] = { OPF_RAW | OPF_FAILS | OPF_ANY, { { 0, 0 } }, slp_build_sysctl },
+	[SL_OP_WAIT] = { 0, { P("actor") }, slp_build_wait },
 	[SL_OP_HANGUP] = { 0, { { 0, 0 } }, build_none },
-	[SL_OP_TTY_KEY] = { 0, { P("key") }, build_key },
+	[SL_OP_TTY_KEY] = { 0, { P("key") }, slp_build_key },
 	[SL_OP_EXPECT] = { OPF_RAW, { { 0, 0 } }, NULL },
 	[SL_OP_CATCH] = { OPF_CALL, { P("signal") }, build_catch },
 	[SL_OP_FIND] = { OPF_BINDS, { P("comm"), KW("key"), KW("cpid"), KW("ppid"), KW("exe"), KW("args"), KW("pidfile"),
-				       KW("pick") }, build_find },
+				       KW("pick") }, slp_build_find },
 	[SL_OP_FIND_SEGMENT] = { OPF_BINDS, { P("comm"), KW("key"), KW("cpid"), KW("ppid"), KW("exe"), KW("args"),
-					       KW("pidfile"), KW("pick") }, build_find },
+					       KW("pidfile"), KW("pick") }, slp_build_find },
 };
 #undef P
 #undef KW
