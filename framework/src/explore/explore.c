@@ -1,6 +1,6 @@
 /* explore.c - crash-point exploration (explore.h): the baseline run, one run
- * per crash point, the invariants' verdicts from each run's trace, the
- * reproducing scripts and the table.
+ * per crash point, the invariants' verdicts from each run's trace, and the
+ * table (the reproducing scripts: explore_script.c).
  *
  * Each run is of a view of the scenario: a shallow copy with its own step
  * array (the crash made in it, the invariants appended) that shares every
@@ -19,6 +19,7 @@
 #include "invariants.h"
 #include "shmlife/explore.h"
 #include "util.h"
+#include "explore_script.h"
 
 void sl_explore_options_default(struct sl_explore_options *o)
 {
@@ -355,178 +356,6 @@ void sl_crash_point_describe(const struct sl_scenario *s, const struct sl_crash_
 	}
 }
 
-/* ---- reproducing scripts ---------------------------------------------------------- */
-
-static char *read_text(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "re");
-	if (!f)
-		return NULL;
-	char *buf = NULL;
-	size_t cap = 0, n = 0, got;
-	do {
-		if (n + 4096 + 1 > cap) {
-			size_t ncap = cap ? cap * 2 : 8192;
-			char *nb = realloc(buf, ncap);
-			if (!nb) {
-				free(buf);
-				fclose(f);
-				return NULL;
-			}
-			buf = nb;
-			cap = ncap;
-		}
-		got = fread(buf + n, 1, 4096, f);
-		n += got;
-	} while (got > 0);
-	fclose(f);
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-}
-
-/* Where a `#` comment starts in a line (outside strings), or its end. */
-static size_t comment_start(const char *line, size_t len)
-{
-	int quoted = 0;
-	for (size_t i = 0; i < len; i++) {
-		if (quoted && line[i] == '\\') {
-			i++;
-			continue;
-		}
-		if (line[i] == '"')
-			quoted = !quoted;
-		else if (line[i] == '#' && !quoted)
-			return i;
-	}
-	return len;
-}
-
-static int is_scenario_header(const char *line, size_t len)
-{
-	while (len && (*line == ' ' || *line == '\t')) {
-		line++;
-		len--;
-	}
-	return len > 9 && strncmp(line, "scenario", 8) == 0 && (line[8] == ' ' || line[8] == '\t');
-}
-
-static void put_one_line(FILE *out, const char *s)
-{
-	for (; *s; s++)
-		fputc((unsigned char)*s < ' ' ? '?' : *s, out);
-	fputc('\n', out);
-}
-
-static void put_header(FILE *out, const struct sl_scenario *s, const struct sl_explore_result *x,
-		       const struct sl_explore_point *pt)
-{
-	char what[300];
-	sl_crash_point_describe(s, &pt->at, what, sizeof(what));
-	fprintf(out, "# Reproduces a crash point `shmlife explore %s` found:\n#   ", s->file);
-	put_one_line(out, what);
-	fprintf(out, "# It breaks:");
-	for (int i = 0; i < x->ninvariants; i++)
-		if (pt->held[i] == SL_FAIL || pt->held[i] == SL_TIMEOUT)
-			fprintf(out, " %s", x->names[i]);
-	fprintf(out, "\n#   ");
-	put_one_line(out, pt->detail);
-	fprintf(out, "# keep-going: what goes otherwise after the crash is recorded, not fatal;\n"
-		     "# the invariants and the leak check decide.\n");
-	if (!s->keep_going) /* a script that says it already must not say it twice */
-		fprintf(out, "keep-going\n");
-}
-
-static void put_crash_line(FILE *out, const struct sl_scenario *s, const struct sl_crash_point *p,
-			   const char *line, size_t len)
-{
-	size_t indent = 0;
-	while (indent < len && (line[indent] == ' ' || line[indent] == '\t'))
-		indent++;
-	fprintf(out, "%.*s%s crash SIGKILL   # explore: instead of the step below\n", (int)indent, line,
-		s->actors[p->actor].name);
-}
-
-static void put_line_with_inject(FILE *out, const struct sl_crash_point *p, const char *line, size_t len)
-{
-	size_t cut = comment_start(line, len);
-	while (cut > 0 && (line[cut - 1] == ' ' || line[cut - 1] == '\t'))
-		cut--;
-	fprintf(out, "%.*s   inject %s call=%d%s%s signal=SIGKILL %s", (int)cut, line, sl_fault_call_name(p->syscall_nr),
-		p->nth, p->comm[0] ? " comm=" : "", p->comm, p->kind == SL_CRASH_CALL_BEFORE ? "before" : "after");
-	if (cut < len)
-		fprintf(out, "   %.*s", (int)(len - cut), line + cut + (line[cut] == ' ' || line[cut] == '\t'));
-	fputc('\n', out);
-}
-
-static void script_name(const struct sl_scenario *s, const struct sl_crash_point *p, char *buf, size_t len)
-{
-	char label[96];
-	if (p->kind == SL_CRASH_STEP)
-		snprintf(label, sizeof(label), "crash-step%d-%s", p->step + 1, s->actors[p->actor].name);
-	else
-		snprintf(label, sizeof(label), "step%d-%s%s%s%d-%s", p->step + 1, p->comm, p->comm[0] ? "-" : "",
-			 sl_fault_call_name(p->syscall_nr), p->nth, p->kind == SL_CRASH_CALL_BEFORE ? "before" : "after");
-	for (char *c = label; *c; c++)
-		if (!isalnum((unsigned char)*c) && *c != '-' && *c != '_')
-			*c = '_';
-	snprintf(buf, len, "%s.%s.scn", s->name, label);
-}
-
-/* Writes the script that reproduces pt; its path, or NULL. */
-static char *write_script(const struct sl_scenario *s, const struct sl_explore_result *x,
-			  const struct sl_explore_point *pt, const char *dir)
-{
-	size_t len;
-	char *text = s->file ? read_text(s->file, &len) : NULL;
-	const struct sl_step *st = &s->steps[pt->at.step];
-	if (!text || st->line <= 0) {
-		free(text);
-		return NULL;
-	}
-	char name[256], *path = NULL;
-	script_name(s, &pt->at, name, sizeof(name));
-	if (mkdir(dir, 0777) < 0 && errno != EEXIST) {
-		free(text);
-		return NULL;
-	}
-	if (asprintf(&path, "%s/%s", dir, name) < 0) {
-		free(text);
-		return NULL;
-	}
-	FILE *out = fopen(path, "we");
-	if (!out) {
-		free(text);
-		free(path);
-		return NULL;
-	}
-	int lineno = 0, header_done = 0;
-	for (char *line = text; line < text + len;) {
-		char *nl = strchr(line, '\n');
-		size_t n = nl ? (size_t)(nl - line) : strlen(line);
-		lineno++;
-		if (lineno == st->line && pt->at.kind == SL_CRASH_STEP)
-			put_crash_line(out, s, &pt->at, line, n);
-		if (lineno == st->line && pt->at.kind != SL_CRASH_STEP)
-			put_line_with_inject(out, &pt->at, line, n);
-		else
-			fprintf(out, "%.*s\n", (int)n, line);
-		if (!header_done && is_scenario_header(line, n)) {
-			put_header(out, s, x, pt);
-			header_done = 1;
-		}
-		if (!nl)
-			break;
-		line = nl + 1;
-	}
-	free(text);
-	if (fclose(out) != 0) {
-		free(path);
-		return NULL;
-	}
-	return path;
-}
-
 /* ---- the exploration -------------------------------------------------------------- */
 
 static int invariant_names(const struct sl_scenario *s, struct sl_explore_result *r)
@@ -562,7 +391,7 @@ static int explore_one(const struct sl_scenario *s, const struct sl_explore_opti
 	sl_result_free(&r);
 	view_free(&v);
 	if (rc == 0 && pt->broken && o->report_dir && at->kind != SL_CRASH_NONE)
-		pt->script = write_script(s, x, pt, o->report_dir);
+		pt->script = explore_write_script(s, x, pt, o->report_dir);
 	if (o->progress) {
 		char what[300];
 		sl_crash_point_describe(s, at, what, sizeof(what));
@@ -641,7 +470,7 @@ static void print_point(FILE *out, const struct sl_scenario *s, const struct sl_
 	}
 	if (p->broken || p->run == SL_BROK || p->run == SL_TIMEOUT) {
 		fprintf(out, "           ");
-		put_one_line(out, p->detail);
+		explore_put_one_line(out, p->detail);
 	}
 	if (p->script)
 		fprintf(out, "           reproduce: shmlife run %s\n", p->script);
