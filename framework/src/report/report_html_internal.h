@@ -1,6 +1,7 @@
 /* report_html_internal.h - what the parts of the HTML report share
- * (report_html.c: the page; report_html_svg.c: the sequence diagram;
- * report_html_text.c: the escaping both use).  Not a public header.
+ * (report_html.c: the page; report_html_scenario.c: a scenario's section;
+ * report_html_svg.c: the sequence diagram; report_html_text.c: the escaping
+ * they use).  Not a public header.
  */
 #ifndef SHMLIFE_REPORT_HTML_INTERNAL_H
 #define SHMLIFE_REPORT_HTML_INTERNAL_H
@@ -9,6 +10,7 @@
 #include <stdio.h>
 
 #include "shmlife/report.h"
+#include "shmlife/report_html.h"
 
 /* Prefix of the trace events that carry memcheck's findings (valgrind.h). */
 #define RH_MEMCHECK_PREFIX "memcheck: "
@@ -34,6 +36,20 @@ int rh_is_memcheck(const struct sl_trace_entry *e);
 int rh_is_memcheck_summary(const struct sl_trace_entry *e);
 /* CSS class of an outcome: "pass", "fail", "skip", "brok", "timeout". */
 const char *rh_outcome_class(enum sl_outcome o);
+
+/* The page being written (report_html.c). */
+struct rh_page {
+	FILE *out;
+	const char *dir;                 /* the page's directory              */
+	struct sl_html_options o;        /* with defaults filled in           */
+	const struct sl_report_item *items;
+	int n;
+};
+
+/* The outcome as a coloured badge. */
+void rh_badge(FILE *out, enum sl_outcome o);
+/* report_html_scenario.c: the section of scenario p->items[i]. */
+void rh_scenario_section(const struct rh_page *p, int i);
 
 /* The sequence diagram of one item, an inline <svg>.  `index` makes ids
  * unique in the page. */
