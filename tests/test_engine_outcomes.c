@@ -102,10 +102,15 @@ Test(outcomes, actor_that_never_answers_is_timeout_with_the_trace_so_far)
 	sl_scenario_free(s);
 }
 
+/* Killed by the harness at the scenario's deadline, the conductor has
+ * already written the steps before the hang: it holds trace records back
+ * only while an answer is quick (conductor_emit), never across a wait. */
 Test(outcomes, whole_scenario_deadline_is_timeout)
 {
 	int owner, seg;
 	struct sl_scenario *s = one_actor("slow", &owner, &seg);
+	sl_add_shmget(s, owner, sl_num(IPC_PRIVATE), 4096, IPC_CREAT | 0600, seg);
+	sl_add_shmctl(s, owner, seg, IPC_RMID);
 	const char *const hang[] = { "/bin/sleep", "600", NULL };
 	sl_add_exec(s, owner, hang);
 	struct sl_run_options o;
@@ -116,6 +121,8 @@ Test(outcomes, whole_scenario_deadline_is_timeout)
 	cr_assert_eq(sl_run(s, &o, &r), 0);
 	cr_assert_eq(r.outcome, SL_TIMEOUT);
 	cr_assert(strstr(r.reason, "did not finish within 300 ms"), "%s", r.reason);
+	cr_assert_not_null(entry_of(&r, 0), "the steps before the hang are in the trace");
+	cr_assert_not_null(entry_of(&r, 1));
 	sl_result_free(&r);
 	sl_scenario_free(s);
 }

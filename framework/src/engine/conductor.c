@@ -54,10 +54,35 @@ long long conductor_value(const struct conductor *c, const struct sl_value *v)
 	return 0;
 }
 
+/* Trace records wait in the conductor until it would wait itself (for an
+ * actor's answer longer than CONDUCTOR_FLUSH_MS, for a program, for the
+ * teardown) or until CONDUCTOR_TRACE_BATCH are waiting: each write to the
+ * pipe wakes the harness, and waking it for every entry cost a quarter of
+ * the time of a scenario of many quick steps.  What is written before any
+ * wait is what a hung or killed scenario still has: the harness kills a
+ * conductor only when a limit has passed, which it spends waiting. */
+#define CONDUCTOR_TRACE_BATCH 32
+
+void conductor_trace_flush(struct conductor *c)
+{
+	if (c->trace_len && sl_write_all(c->trace_fd, c->trace_buf, c->trace_len) < 0)
+		_exit(3); /* the harness is gone: nobody to report to */
+	c->trace_len = 0;
+}
+
 void conductor_emit(struct conductor *c, const struct sl_trace_entry *e)
 {
-	if (sl_trace_send(c->trace_fd, e) < 0)
-		_exit(3); /* the harness is gone: nobody to report to */
+	if (!c->trace_buf)
+		c->trace_buf = malloc(CONDUCTOR_TRACE_BATCH * SL_TRACE_RECORD_SIZE);
+	if (!c->trace_buf) {
+		if (sl_trace_send(c->trace_fd, e) < 0)
+			_exit(3);
+		return;
+	}
+	if (c->trace_len + SL_TRACE_RECORD_SIZE > CONDUCTOR_TRACE_BATCH * SL_TRACE_RECORD_SIZE)
+		conductor_trace_flush(c);
+	sl_trace_frame_into(c->trace_buf + c->trace_len, e);
+	c->trace_len += SL_TRACE_RECORD_SIZE;
 }
 
 void conductor_fail(struct conductor *c, enum sl_outcome o, int step, const char *fmt, ...)
@@ -296,6 +321,9 @@ static int alloc_state(struct conductor *c)
 
 static void free_state(struct conductor *c)
 {
+	conductor_trace_flush(c);
+	free(c->trace_buf);
+	c->trace_buf = NULL;
 	for (int i = 0; c->actors && i < c->s->nactors; i++)
 		for (int k = 0; k < 2; k++) {
 			free(c->actors[i].out[k].data);
@@ -370,6 +398,7 @@ int sl_conductor_main(const struct sl_scenario *s, const struct sl_run_options *
 				conductor_run_step(&c, i);
 		}
 	}
+	conductor_trace_flush(&c); /* the teardown waits for every process */
 	uint64_t t = sl_now_ns();
 	char *found = conductor_found_alive(&c);
 	conductor_kill_all(&c);

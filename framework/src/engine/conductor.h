@@ -47,6 +47,8 @@ struct conductor {
 	const struct sl_scenario *s;
 	const struct sl_run_options *o;
 	int trace_fd;
+	char *trace_buf;                 /* records not yet written (conductor_emit) */
+	size_t trace_len;
 	uint64_t t0;
 	int step_timeout_ms;
 	long long auto_key;
@@ -125,6 +127,10 @@ void conductor_remember_status(struct conductor *c, pid_t pid, int status);
  * change of a disposition in the conductor goes through here. */
 struct sigaction;
 int conductor_signal(struct conductor *c, int sig, const struct sigaction *sa);
+/* Writes the trace records that wait in the conductor (conductor_emit) to
+ * the harness; before anything that may block for long. */
+void conductor_trace_flush(struct conductor *c);
+#define CONDUCTOR_FLUSH_MS 2
 int conductor_reaper_start(struct conductor *c);
 /* inject_poll() (answering injected calls meanwhile) that also reaps ended
  * children as they end.  Returns as inject_poll: ready fds, 0, -1. */

@@ -107,4 +107,5 @@ void conductor_send_end(struct conductor *c)
 	e.obs_kind = SL_OBS_PHASES;
 	e.obs.phases = c->phases;
 	conductor_emit(c, &e);
+	conductor_trace_flush(c);
 }

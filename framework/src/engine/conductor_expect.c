@@ -232,6 +232,8 @@ static void expect_segment(struct conductor *c, const struct sl_step *st, struct
 {
 	int shmid = (int)conductor_value(c, &st->subject);
 	e->obs_kind = SL_OBS_SEGMENT;
+	if (wants_ipcs(st))
+		conductor_trace_flush(c); /* ipcs is a program it waits for */
 	if (observe_segment(shmid, &e->obs.seg) < 0 || (wants_ipcs(st) && observe_segment_ipcs(shmid, &e->obs.seg) < 0)) {
 		e->verdict = SL_BROK;
 		snprintf(e->detail, sizeof(e->detail), "cannot observe segment %d: %s", shmid, strerror(errno));

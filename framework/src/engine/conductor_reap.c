@@ -193,7 +193,18 @@ int conductor_poll(struct conductor *c, struct pollfd *fds, int nfds, int timeou
 			int64_t l = deadline - sl_now_ms();
 			left = l > 0 ? (int)l : 0;
 		}
-		int n = inject_poll(all, nall, left);
+		int n;
+		if (c->trace_len && (left < 0 || left > CONDUCTOR_FLUSH_MS)) {
+			/* an answer within CONDUCTOR_FLUSH_MS leaves the trace records
+			 * waiting; a longer wait writes them first (conductor.c) */
+			n = inject_poll(all, nall, CONDUCTOR_FLUSH_MS);
+			if (n == 0) {
+				conductor_trace_flush(c);
+				continue;
+			}
+		} else {
+			n = inject_poll(all, nall, left);
+		}
 		if (n < 0)
 			return -1;
 		if (tty >= 0 && all[tty].revents)

@@ -91,6 +91,7 @@ static int receive(int ctl, int64_t deadline, struct sl_wire_reply *r, int *chan
 int conductor_spawn_actors(struct conductor *c, char *why, size_t len)
 {
 	int sv[2];
+	conductor_trace_flush(c); /* it waits for the spawner */
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
 		snprintf(why, len, "cannot start the spawner: socketpair: %s", strerror(errno));
 		return -1;

@@ -22,6 +22,8 @@
 #include "util.h"
 #include "wire.h"
 
+#define RUN_READ_RECORDS 16 /* trace records a read takes at most */
+
 struct sl_job {
 	const struct sl_scenario *s;
 	struct sl_run_options o;
@@ -31,17 +33,13 @@ struct sl_job {
 	uint64_t t0;
 	int ended;                       /* the END entry arrived                */
 	struct sl_result r;
-	size_t have;                     /* bytes of a partial record in buf     */
+	size_t have;                     /* bytes read into buf, not yet taken   */
 	char vg_dir[4096];               /* memcheck's files for this job, or "" */
 	char scratch[200];               /* the scenario's scratch folder, or "" (a
 					  * longer root is refused: ENAMETOOLONG) */
-	union {
-		struct {
-			struct sl_trace_frame f;
-			struct sl_trace_entry e;
-		} rec;
-		char bytes[sizeof(struct sl_trace_frame) + sizeof(struct sl_trace_entry)];
-	} buf;
+	char buf[RUN_READ_RECORDS * SL_TRACE_RECORD_SIZE]; /* records as they come,
+					  * several a read (the conductor writes them
+					  * in batches) */
 	char corrupt[96];                /* what was wrong with the stream, or "" */
 };
 
@@ -298,7 +296,7 @@ int sl_job_pump(struct sl_job *j)
 	if (j->fd < 0)
 		return 0;
 	for (;;) {
-		ssize_t n = read(j->fd, j->buf.bytes + j->have, sizeof(j->buf) - j->have);
+		ssize_t n = read(j->fd, j->buf + j->have, sizeof(j->buf) - j->have);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -312,17 +310,23 @@ int sl_job_pump(struct sl_job *j)
 			return 0;
 		}
 		j->have += (size_t)n;
-		if (j->have == sizeof(j->buf)) {
-			const char *problem = sl_trace_frame_problem(&j->buf.rec.f);
+		size_t used = 0;
+		for (; j->have - used >= SL_TRACE_RECORD_SIZE; used += SL_TRACE_RECORD_SIZE) {
+			struct sl_trace_frame f;
+			struct sl_trace_entry e;
+			memcpy(&f, j->buf + used, sizeof(f)); /* copied: buf has no alignment */
+			const char *problem = sl_trace_frame_problem(&f);
 			if (problem) { /* nothing after it can be trusted */
 				snprintf(j->corrupt, sizeof(j->corrupt), "%s", problem);
 				close(j->fd);
 				j->fd = -1;
 				return 0;
 			}
-			take_entry(j, &j->buf.rec.e);
-			j->have = 0;
+			memcpy(&e, j->buf + used + sizeof(f), sizeof(e));
+			take_entry(j, &e);
 		}
+		memmove(j->buf, j->buf + used, j->have - used);
+		j->have -= used;
 		struct pollfd p = { .fd = j->fd, .events = POLLIN };
 		if (poll(&p, 1, 0) <= 0)
 			return 1;

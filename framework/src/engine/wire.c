@@ -132,6 +132,17 @@ int sl_trace_send(int fd, const struct sl_trace_entry *e)
 	return sl_write_all(fd, &msg, sizeof(msg));
 }
 
+void sl_trace_frame_into(void *out, const struct sl_trace_entry *e)
+{
+	struct sl_trace_frame f;
+	memset(&f, 0, sizeof(f));
+	f.magic = SL_TRACE_MAGIC;
+	f.version = SL_TRACE_VERSION;
+	f.size = (uint32_t)sizeof(*e);
+	memcpy(out, &f, sizeof(f));
+	memcpy((char *)out + sizeof(f), e, sizeof(*e));
+}
+
 const char *sl_trace_frame_problem(const struct sl_trace_frame *f)
 {
 	if (f->magic != SL_TRACE_MAGIC)

@@ -142,6 +142,10 @@ struct sl_trace_frame {
 /* One frame and its entry, in one write (smaller than PIPE_BUF: atomic).
  * 0, or -1 with errno. */
 int sl_trace_send(int fd, const struct sl_trace_entry *e);
+/* The same record (frame and entry) written into `out`, which holds
+ * SL_TRACE_RECORD_SIZE bytes, for a writer that sends several at once. */
+#define SL_TRACE_RECORD_SIZE (sizeof(struct sl_trace_frame) + sizeof(struct sl_trace_entry))
+void sl_trace_frame_into(void *out, const struct sl_trace_entry *e);
 /* NULL if the frame announces an entry of this build, else what is wrong
  * with it, in words. */
 const char *sl_trace_frame_problem(const struct sl_trace_frame *f);
