@@ -75,7 +75,7 @@ static int run_ltp(const char *path)
 	return bench_spawn_wait(argv, NULL);
 }
 
-static int run_shmlife(const char *bin, const char *const *scenarios, int n)
+static int run_shmlife(const char *bin, const char *const *scenarios, int n, const char *jobs)
 {
 	char dir[] = "/tmp/bench-peers-XXXXXX";
 	if (!mkdtemp(dir))
@@ -84,7 +84,7 @@ static int run_shmlife(const char *bin, const char *const *scenarios, int n)
 	if (!argv)
 		return -1;
 	int k = 0;
-	argv[k++] = bin, argv[k++] = "run", argv[k++] = "-q", argv[k++] = "-j", argv[k++] = "1";
+	argv[k++] = bin, argv[k++] = "run", argv[k++] = "-q", argv[k++] = "-j", argv[k++] = jobs;
 	argv[k++] = "--report-dir", argv[k++] = dir;
 	for (int i = 0; i < n; i++)
 		argv[k++] = scenarios[i];
@@ -175,7 +175,7 @@ static void time_pairs(const char *bin, struct peer *v, int n, int slow, int rep
 			v[i].ltp_status = run_ltp(v[i].ltp);
 			bench_samples_add(&v[i].t_ltp, bench_now_ns() - t);
 			t = bench_now_ns();
-			v[i].shmlife_status = run_shmlife(bin, &v[i].scenario, 1);
+			v[i].shmlife_status = run_shmlife(bin, &v[i].scenario, 1, "1");
 			bench_samples_add(&v[i].t_shmlife, bench_now_ns() - t);
 		}
 }
@@ -212,7 +212,7 @@ static void print_pairs(const struct peer *v, int n, int slow, int reps, uint64_
 static void time_together(const char *bin, const struct peer *v, int n, int slow, int reps, uint64_t floor)
 {
 	const char **scn = calloc((size_t)n + 1, sizeof(*scn));
-	struct bench_samples a, b;
+	struct bench_samples a, b, c;
 	int k = 0, st_ltp = 0, st_shm = 0;
 	if (!scn)
 		return;
@@ -221,6 +221,7 @@ static void time_together(const char *bin, const struct peer *v, int n, int slow
 			scn[k++] = v[i].scenario;
 	bench_samples_init(&a, reps);
 	bench_samples_init(&b, reps);
+	bench_samples_init(&c, reps);
 	for (int r = 0; r < reps; r++) {
 		uint64_t t = bench_now_ns();
 		for (int i = 0; i < n; i++)
@@ -228,20 +229,26 @@ static void time_together(const char *bin, const struct peer *v, int n, int slow
 				st_ltp |= run_ltp(v[i].ltp);
 		bench_samples_add(&a, bench_now_ns() - t);
 		t = bench_now_ns();
-		st_shm |= run_shmlife(bin, scn, k);
+		st_shm |= run_shmlife(bin, scn, k, "1");
 		bench_samples_add(&b, bench_now_ns() - t);
+		t = bench_now_ns();
+		st_shm |= run_shmlife(bin, scn, k, "2");
+		bench_samples_add(&c, bench_now_ns() - t);
 	}
-	uint64_t la = bench_samples_median(&a), sb = bench_samples_median(&b);
+	uint64_t la = bench_samples_median(&a), sb = bench_samples_median(&b), sc = bench_samples_median(&c);
 	printf("  all %d together, %d alternating runs (ms)\n", k, reps);
 	printf("    %-40s %8.2f   (%s)\n", "LTP, one test after the other", ms(la), status_word(st_ltp));
 	printf("    %-40s %8.2f   (%s)\n", "one `shmlife run -j 1` of the scenarios", ms(sb), status_word(st_shm));
-	printf("    %-40s %8.2fx\n", "LTP / shmlife", sb ? (double)la / (double)sb : 0);
+	printf("    %-40s %8.2f\n", "one `shmlife run -j 2` of the scenarios", ms(sc));
+	printf("    %-40s %8.2fx at -j 1, %.2fx at -j 2\n", "LTP / shmlife", sb ? (double)la / (double)sb : 0,
+	       sc ? (double)la / (double)sc : 0);
 	if (floor)
 		printf("    the floor: fork into IPC+PID+mount namespaces + wait %.3f ms; shmlife %.3f ms a scenario = "
 		       "%.1fx the floor\n",
 		       ms(floor), ms(sb) / k, (double)sb / k / (double)floor);
 	bench_samples_free(&a);
 	bench_samples_free(&b);
+	bench_samples_free(&c);
 	free(scn);
 }
 
@@ -251,7 +258,7 @@ static void time_slow(const char *bin, struct peer *p)
 	int a = run_ltp(p->ltp);
 	uint64_t la = bench_now_ns() - t;
 	t = bench_now_ns();
-	int b = run_shmlife(bin, &p->scenario, 1);
+	int b = run_shmlife(bin, &p->scenario, 1, "1");
 	uint64_t sb = bench_now_ns() - t;
 	printf("  apart: %s (LTP races for a fixed time by design): LTP %.0f ms (%s), shmlife %.2f ms (%s)\n", p->name,
 	       ms(la), status_word(a), ms(sb), status_word(b));

@@ -9,6 +9,11 @@
 #                  default shmmni (bench_scale): time and peak memory
 #   4. timeout     a hanging actor: how long after its limit the scenario is
 #                  TIMEOUT (bench_timeout; the rule is limit + 1 s)
+#   5. peers       with BENCH_LTP_DIR set to a build tree of LTP (made by hand
+#                  from LTP's public source; this repository holds no recipe
+#                  for it): LTP's shm, setsid, getsid and setpgid tests against
+#                  the scenarios of scenarios/peers that make their assertions
+#                  (bench_peers)
 # Builds an optimised tree in build-bench/ (RelWithDebInfo) first.  Needs
 # root (namespaces), like the scenarios.  Numbers depend on the machine and
 # on what else runs on it: run it on a quiet machine.
@@ -50,5 +55,9 @@ echo
 echo
 "${bin}/bench_timeout" "${bin}/shmlife" 2 "$reps_timeout" \
 	harness/bench/scenarios/hang-step.scn harness/bench/scenarios/hang-scenario.scn || status=1
+if [ -n "${BENCH_LTP_DIR:-}" ]; then
+	echo
+	"${bin}/bench_peers" "${bin}/shmlife" "$BENCH_LTP_DIR" "${BENCH_REPS_PEERS:-5}" scenarios/peers/ltp-*.scn || status=1
+fi
 [ "$status" -eq 0 ] || echo "bench: a benchmark's scenario did not end as it should (see above)" >&2
 exit "$status"
