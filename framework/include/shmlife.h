@@ -22,7 +22,10 @@
  * libshmlife.a exports the names these headers declare and nothing else.
  * Unless a header says otherwise, a function may be called from any thread
  * on data that thread owns, and not between fork() and exec() in a child
- * of a multi-threaded process.
+ * of a multi-threaded process.  What says otherwise: sl_tap_begin() (the
+ * run's start is one for the process), sl_fuzz_set_wrong_model() (a test
+ * hook: for the whole process), sl_report_compact() (not on the same items
+ * at once), and the rules of run.h for jobs and threads.
  */
 #ifndef SHMLIFE_H
 #define SHMLIFE_H

@@ -45,7 +45,9 @@ void sl_report_totals(const struct sl_report_item *items, int n, struct sl_repor
  *                   sl_report_compact(items, n, i);                       */
 int sl_report_compact(struct sl_report_item *items, int n, int i);
 
-/* TAP version 13, or 14 when SHMLIFE_TAP_VERSION=14 (the same stream). */
+/* TAP version 13, or 14 when SHMLIFE_TAP_VERSION=14 (the same stream).
+ * Also notes the run's start (one for the process: the JUnit and HTML
+ * writers stamp it), so it is not for two runs in two threads at once. */
 void sl_tap_begin(FILE *out, int planned);
 void sl_tap_item(FILE *out, int number, const struct sl_report_item *it);
 /* The closing line: `N passed, N failed, N skipped` (+ broken, timed out). */
