@@ -812,6 +812,7 @@ Test(observe_ipcs, hung_ipcs_is_killed_and_reaped)
 
 /* ---- the one /proc/PID/stat reader (util/proc_stat.c) ---- */
 #include "../framework/src/util/proc_stat.h"
+#include "../framework/src/util/util.h"
 
 Test(proc_stat, fields_22_and_52_are_the_start_time_and_a_zombies_status)
 {
@@ -851,4 +852,23 @@ Test(proc_stat, a_real_zombie_shows_its_exit_status)
 	cr_assert_eq(waitpid(pid, &status, 0), pid);
 	cr_expect_eq(sl_proc_stat_read(pid, &st), -1, "a reaped process has no stat");
 	cr_expect(errno == ENOENT || errno == ESRCH, "%s", strerror(errno));
+}
+
+/* A detail or reason built by parts is never cut silently: a part that does
+ * not fit ends the text with "...", and so does one that comes after. */
+Test(util, appended_text_that_does_not_fit_ends_with_an_ellipsis)
+{
+	char buf[16] = "";
+	sl_appendf(buf, sizeof(buf), "%s", "nattch=2");
+	cr_assert_str_eq(buf, "nattch=2", "what fits is whole");
+	sl_appendf(buf, sizeof(buf), " %s", "key=0x1234");
+	cr_assert_str_eq(buf, "nattch=2 key...", "cut, and says so");
+	char full[10] = "123456789";
+	sl_appendf(full, sizeof(full), "%s", "more");
+	cr_assert_str_eq(full, "123456...", "a full text that is given more says so");
+	char same[10] = "";
+	sl_appendf(same, sizeof(same), "%s", "123456789");
+	cr_assert_str_eq(same, "123456789", "exactly filled is whole");
+	sl_appendf(same, sizeof(same), "%s", "");
+	cr_assert_str_eq(same, "123456789", "nothing more: still whole");
 }

@@ -133,12 +133,14 @@ int sl_pidfd_open(pid_t pid)
 void sl_appendf(char *buf, size_t len, const char *fmt, ...)
 {
 	size_t used = strnlen(buf, len);
-	if (used + 1 >= len)
-		return;
+	if (len == 0 || used >= len)
+		return; /* not a terminated text: nothing to append to */
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(buf + used, len - used, fmt, ap);
+	int n = vsnprintf(buf + used, len - used, fmt, ap);
 	va_end(ap);
+	if (n > 0 && (size_t)n >= len - used && len >= 4)
+		memcpy(buf + len - 4, "...", 4); /* cut: said so */
 }
 
 const char *sl_errno_name(int err)

@@ -20,7 +20,9 @@ int sl_sysctl_is_ipc_namespaced(const char *name);
 /* Writes coverage counters out (coverage builds); a no-op otherwise. */
 void sl_flush_coverage(void);
 int sl_pidfd_open(pid_t pid);
-/* Snprintf that never fails loudly: truncates. */
+/* Appends to the text in buf (len bytes in all).  What does not fit is cut,
+ * and a cut text ends with "..." so that a reader sees it is not whole (an
+ * entry's detail, a reason): nothing is cut silently. */
 void sl_appendf(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 const char *sl_errno_name(int err);    /* "EINVAL", or "E?" */
 const char *sl_signal_name(int sig);   /* "SIGKILL", or "SIG?" */
