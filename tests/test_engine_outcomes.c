@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "engine_fixture.h"
@@ -602,6 +603,30 @@ Test(outcomes, time_of_a_forked_actor_and_keys_in_hex)
 	e = entry_of(&r, 4);
 	cr_assert_not_null(e);
 	cr_expect_str_eq(e->detail, "key: expected =0x00005eee, kernel says 0x00005eed");
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}
+
+/* An expectation that fails on many fields says more than an entry's
+ * detail holds: the text is cut, and ends with "..." where it was, so that
+ * nobody takes the last field named for the last one that failed. */
+Test(outcomes, a_failure_too_long_for_its_detail_says_it_was_cut)
+{
+	struct sl_scenario *s = parse_scenario(
+		"scenario long-failure\n"
+		"actors: a\n"
+		"a shmget key=IPC_PRIVATE size=4096 flags=IPC_CREAT|0600 -> seg\n"
+		"expect seg nattch=5 size=1 mode=0777 cpid=9 lpid=9 uid=5 gid=5 cuid=5 cgid=5 dest locked\n");
+	struct sl_result r = run_scenario(s, 0);
+	cr_assert_eq(r.outcome, SL_FAIL, "%s", r.reason);
+	const struct sl_trace_entry *e = NULL;
+	for (int i = 0; i < r.ntrace; i++)
+		if (r.trace[i].kind == SL_ENTRY_STEP && r.trace[i].step == 1)
+			e = &r.trace[i];
+	cr_assert_not_null(e);
+	size_t len = strlen(e->detail);
+	cr_assert_eq(len, sizeof(e->detail) - 1, "the detail is full: %s", e->detail);
+	cr_assert_str_eq(e->detail + len - 3, "...", "and says it was cut: %s", e->detail);
 	sl_result_free(&r);
 	sl_scenario_free(s);
 }

@@ -93,7 +93,7 @@ void conductor_fail(struct conductor *c, enum sl_outcome o, int step, const char
 	c->failed_step = step;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(c->reason, sizeof(c->reason), fmt, ap);
+	sl_vsetf(c->reason, sizeof(c->reason), fmt, ap);
 	va_end(ap);
 }
 
@@ -113,7 +113,7 @@ void conductor_event(struct conductor *c, enum sl_outcome verdict, const char *f
 	conductor_event_init(c, &e, verdict);
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(e.detail, sizeof(e.detail), fmt, ap);
+	sl_vsetf(e.detail, sizeof(e.detail), fmt, ap);
 	va_end(ap);
 	conductor_emit(c, &e);
 }
@@ -293,7 +293,7 @@ static void announce_namespaces(struct conductor *c)
 		e.obs.sandbox.ipc_ns = (uint64_t)st.st_ino;
 	if (stat("/proc/self/ns/pid", &st) == 0)
 		e.obs.sandbox.pid_ns = (uint64_t)st.st_ino;
-	snprintf(e.detail, sizeof(e.detail), "namespaces: %s %s", ipc, pid);
+	sl_setf(e.detail, sizeof(e.detail), "namespaces: %s %s", ipc, pid);
 	conductor_emit(c, &e);
 }
 

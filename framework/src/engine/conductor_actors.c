@@ -210,7 +210,7 @@ static void record_late(struct conductor *c, int idx, const struct sl_wire_reply
 	e.err = r->err;
 	e.t_ns = sl_now_ns() - c->t0;
 	e.brief.slot = -1;
-	snprintf(e.detail, sizeof(e.detail), "late answer of %s to ", conductor_actor_name(c, idx));
+	sl_setf(e.detail, sizeof(e.detail), "late answer of %s to ", conductor_actor_name(c, idx));
 	if (r->seq == a->busy_seq && a->busy_step >= 0 && a->busy_step < c->s->nsteps)
 		sl_appendf(e.detail, sizeof(e.detail), "line %d, which had timed out",
 			   c->s->steps[a->busy_step].line);

@@ -236,12 +236,12 @@ static void expect_segment(struct conductor *c, const struct sl_step *st, struct
 		conductor_trace_flush(c); /* ipcs is a program it waits for */
 	if (observe_segment(shmid, &e->obs.seg) < 0 || (wants_ipcs(st) && observe_segment_ipcs(shmid, &e->obs.seg) < 0)) {
 		e->verdict = SL_BROK;
-		snprintf(e->detail, sizeof(e->detail), "cannot observe segment %d: %s", shmid, strerror(errno));
+		sl_setf(e->detail, sizeof(e->detail), "cannot observe segment %d: %s", shmid, strerror(errno));
 		return;
 	}
 	if (e->obs.seg.disagree) {
 		e->verdict = SL_FAIL;
-		snprintf(e->detail, sizeof(e->detail), "the kernel's views disagree: %s", e->obs.seg.disagreement);
+		sl_setf(e->detail, sizeof(e->detail), "the kernel's views disagree: %s", e->obs.seg.disagreement);
 		return;
 	}
 	judge(c, st, e);
@@ -254,7 +254,7 @@ static void expect_result(struct conductor *c, const struct sl_step *st, struct 
 	const struct sl_shmctl_obs *r = conductor_result_of(c, st->subject.slot);
 	if (!r) {
 		e->verdict = SL_FAIL;
-		snprintf(e->detail, sizeof(e->detail), "%s has no shmctl result now (the step that binds it did not "
+		sl_setf(e->detail, sizeof(e->detail), "%s has no shmctl result now (the step that binds it did not "
 			 "succeed)", c->s->slots[st->subject.slot]);
 		return;
 	}
@@ -268,13 +268,13 @@ static void expect_namespace(struct conductor *c, const struct sl_step *st, stru
 	e->obs_kind = SL_OBS_NAMESPACE;
 	if (observe_namespace(&e->obs.ns) < 0) {
 		e->verdict = SL_BROK;
-		snprintf(e->detail, sizeof(e->detail), "cannot observe the namespace: %s", strerror(errno));
+		sl_setf(e->detail, sizeof(e->detail), "cannot observe the namespace: %s", strerror(errno));
 		return;
 	}
 	const struct sl_namespace_obs *n = &e->obs.ns;
 	if (n->segments_proc != n->segments_shm_info || n->segments_proc != n->segments_stat_any) {
 		e->verdict = SL_FAIL;
-		snprintf(e->detail, sizeof(e->detail),
+		sl_setf(e->detail, sizeof(e->detail),
 			 "the kernel's views disagree: /proc/sysvipc/shm has %d segments, SHM_INFO %d, SHM_STAT_ANY %d",
 			 n->segments_proc, n->segments_shm_info, n->segments_stat_any);
 		return;
@@ -306,7 +306,7 @@ static void expect_maps(struct conductor *c, const struct sl_step *st, struct sl
 	free(keys);
 	if (observed && want.nshmids + want.nkeys > SL_MAX_MAPS && e->obs.maps.n > SL_MAX_MAPS) {
 		e->verdict = SL_FAIL; /* refused loudly: the record keeps SL_MAX_MAPS of them */
-		snprintf(e->detail, sizeof(e->detail),
+		sl_setf(e->detail, sizeof(e->detail),
 			 "%s has %d mappings and the expectation asks about %d of them: more than %d, not all "
 			 "observed (ask about at most %d at once)", conductor_actor_name(c, st->subject.actor),
 			 e->obs.maps.n, want.nshmids + want.nkeys, SL_MAX_MAPS, SL_MAX_MAPS);
@@ -316,7 +316,7 @@ static void expect_maps(struct conductor *c, const struct sl_step *st, struct sl
 		errno = saved;
 		e->obs.maps.pid = a->pid;
 		e->verdict = SL_FAIL;
-		snprintf(e->detail, sizeof(e->detail), "cannot read the maps of %s: %s",
+		sl_setf(e->detail, sizeof(e->detail), "cannot read the maps of %s: %s",
 			 conductor_actor_name(c, st->subject.actor),
 			 a->state != ACTOR_RUNNING ? "it has ended" : strerror(errno));
 		return;

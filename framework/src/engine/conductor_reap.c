@@ -100,7 +100,7 @@ static void report_orphan_end(struct conductor *c, pid_t pid, const char *comm, 
 	e.verdict = SL_PASS;
 	e.t_ns = sl_now_ns() - c->t0;
 	e.brief.slot = -1;
-	snprintf(e.detail, sizeof(e.detail), "orphan pid %d (%s) ", (int)pid, comm);
+	sl_setf(e.detail, sizeof(e.detail), "orphan pid %d (%s) ", (int)pid, comm);
 	if (WIFSIGNALED(status)) {
 		e.signal = WTERMSIG(status);
 		sl_appendf(e.detail, sizeof(e.detail), "killed by %s", sl_signal_name(e.signal));

@@ -46,7 +46,7 @@ void conductor_shmctl_result(struct conductor *c, const struct sl_step *st, cons
 		struct sl_shmctl_obs *keep = c->slot_result[st->bind];
 		if (!keep && !(keep = c->slot_result[st->bind] = malloc(sizeof(*keep)))) {
 			e->verdict = SL_BROK;
-			snprintf(e->detail, sizeof(e->detail), "out of memory keeping the result of %s",
+			sl_setf(e->detail, sizeof(e->detail), "out of memory keeping the result of %s",
 				 cmd_name(got->cmd));
 			return;
 		}
@@ -62,7 +62,7 @@ void conductor_shmctl_result(struct conductor *c, const struct sl_step *st, cons
 	if (e->verdict != SL_PASS)
 		return;
 	e->verdict = SL_FAIL;
-	snprintf(e->detail, sizeof(e->detail), "libc and the kernel disagree on %s: %s", cmd_name(got->cmd),
+	sl_setf(e->detail, sizeof(e->detail), "libc and the kernel disagree on %s: %s", cmd_name(got->cmd),
 		 first);
 }
 

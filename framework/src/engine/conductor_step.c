@@ -162,18 +162,18 @@ static int judged_without_answer(struct conductor *c, int i, int got, const stru
 		close(passed_fd);
 	if (got == -1 && a->busy_step != i && a->busy_step >= 0 && a->busy_step < c->s->nsteps) {
 		e->verdict = SL_TIMEOUT; /* not even sent: the actor never read it */
-		snprintf(e->detail, sizeof(e->detail),
+		sl_setf(e->detail, sizeof(e->detail),
 			 "actor %s was still busy with line %d, which had timed out, for %d ms more", name,
 			 c->s->steps[a->busy_step].line, c->step_timeout_ms);
 	} else if (got == -1) {
 		e->verdict = SL_TIMEOUT;
-		snprintf(e->detail, sizeof(e->detail), "actor %s did not answer within %d ms", name, c->step_timeout_ms);
+		sl_setf(e->detail, sizeof(e->detail), "actor %s did not answer within %d ms", name, c->step_timeout_ms);
 	} else if (got == -2) {
 		e->verdict = SL_BROK;
-		snprintf(e->detail, sizeof(e->detail), "channel to actor %s failed: %s", name, strerror(errno));
+		sl_setf(e->detail, sizeof(e->detail), "channel to actor %s failed: %s", name, strerror(errno));
 	} else {
 		e->verdict = SL_BROK;
-		snprintf(e->detail, sizeof(e->detail), "shmlife's own set-up failed in actor %s: %s", name, r->setup);
+		sl_setf(e->detail, sizeof(e->detail), "shmlife's own set-up failed in actor %s: %s", name, r->setup);
 	}
 	return 1;
 }
@@ -187,14 +187,14 @@ static void perform_actor_step(struct conductor *c, int i, struct sl_trace_entry
 	assert(a->state == ACTOR_UNBORN || a->state == ACTOR_RUNNING || a->state == ACTOR_ENDED);
 	if (a->state != ACTOR_RUNNING) {
 		e->verdict = c->s->keep_going ? SL_SKIP : SL_FAIL; /* keep-going: it crashed, as explored */
-		snprintf(e->detail, sizeof(e->detail), "actor %s %s; it cannot perform this step",
+		sl_setf(e->detail, sizeof(e->detail), "actor %s %s; it cannot perform this step",
 			 conductor_actor_name(c, st->actor),
 			 a->state == ACTOR_UNBORN ? "was never born" : "has ended");
 		return;
 	}
 	if (a->chan < 0) {
 		e->verdict = SL_FAIL;
-		snprintf(e->detail, sizeof(e->detail),
+		sl_setf(e->detail, sizeof(e->detail),
 			 "%s was found by 'find', not started by shmlife: it performs no steps",
 			 conductor_actor_name(c, st->actor));
 		return;
@@ -211,7 +211,7 @@ static void perform_actor_step(struct conductor *c, int i, struct sl_trace_entry
 		if (conductor_check_access(a->pid, st->op == SL_OP_WRITE ? "a write" : "a read",
 					   (uint64_t)(cmd.a[0] + cmd.a[1]), st->nbytes, why, sizeof(why)) < 0) {
 			e->verdict = SL_BROK;
-			snprintf(e->detail, sizeof(e->detail), "%s", why);
+			sl_setf(e->detail, sizeof(e->detail), "%s", why);
 			return;
 		}
 	}
@@ -221,7 +221,7 @@ static void perform_actor_step(struct conductor *c, int i, struct sl_trace_entry
 		if (conductor_check_range(a->pid, sl_op_name(st->op), (uint64_t)(cmd.a[0] + cmd.a[1]), (uint64_t)cmd.a[2],
 					  why, sizeof(why)) < 0) {
 			e->verdict = SL_BROK;
-			snprintf(e->detail, sizeof(e->detail), "%s", why);
+			sl_setf(e->detail, sizeof(e->detail), "%s", why);
 			return;
 		}
 	}
@@ -229,7 +229,7 @@ static void perform_actor_step(struct conductor *c, int i, struct sl_trace_entry
 	const struct sl_subst *unbound = conductor_unbound_subst(c, st, INT_MIN);
 	if (unbound) {
 		e->verdict = SL_FAIL;
-		snprintf(e->detail, sizeof(e->detail), "a value given to the program is not there: %.*s has no value now "
+		sl_setf(e->detail, sizeof(e->detail), "a value given to the program is not there: %.*s has no value now "
 			 "(the step that binds it did not succeed)", (int)unbound->len, 
 			 unbound->word >= 0 ? st->argv[unbound->word] + unbound->at : st->envp[-1 - unbound->word] + unbound->at);
 		return;
@@ -238,7 +238,7 @@ static void perform_actor_step(struct conductor *c, int i, struct sl_trace_entry
 	if (!payload || len > SL_WIRE_MAX_PAYLOAD) {
 		free(payload);
 		e->verdict = SL_BROK;
-		snprintf(e->detail, sizeof(e->detail), "step payload too large (%zu bytes)", len);
+		sl_setf(e->detail, sizeof(e->detail), "step payload too large (%zu bytes)", len);
 		return;
 	}
 	if (st->nfaults > 0) { /* inject.c answers the calls of the step's process */
@@ -246,7 +246,7 @@ static void perform_actor_step(struct conductor *c, int i, struct sl_trace_entry
 		if (inject_arm(i, a->pid, st->op == SL_OP_EXEC, st->faults, st->nfaults, why, sizeof(why)) < 0) {
 			free(payload);
 			e->verdict = SL_BROK;
-			snprintf(e->detail, sizeof(e->detail), "cannot arm the faults: %s", why);
+			sl_setf(e->detail, sizeof(e->detail), "cannot arm the faults: %s", why);
 			return;
 		}
 		cmd.nfaults = st->nfaults;
@@ -295,7 +295,7 @@ static void perform_actor_step(struct conductor *c, int i, struct sl_trace_entry
 		conductor_shmctl_result(c, st, &r.shmctl, e);
 	if (broke[0]) {
 		e->verdict = SL_BROK;
-		snprintf(e->detail, sizeof(e->detail), "the new actor %s could not be set up: %s",
+		sl_setf(e->detail, sizeof(e->detail), "the new actor %s could not be set up: %s",
 			 conductor_actor_name(c, st->new_actor), broke);
 	}
 }
@@ -310,7 +310,7 @@ static void perform_conductor_step(struct conductor *c, int i, struct sl_trace_e
 	case SL_OP_SYSCTL:
 		if (!sl_sysctl_is_ipc_namespaced(st->str)) {
 			e->verdict = SL_BROK;
-			snprintf(e->detail, sizeof(e->detail), "%s is not a sysctl of the IPC namespace", st->str);
+			sl_setf(e->detail, sizeof(e->detail), "%s is not a sysctl of the IPC namespace", st->str);
 			return;
 		}
 		ans->ret = sl_sysctl_write(st->str, st->str2);
@@ -320,7 +320,7 @@ static void perform_conductor_step(struct conductor *c, int i, struct sl_trace_e
 		int idx = st->args[0].actor;
 		if (!conductor_wait_end(c, idx, c->step_timeout_ms)) {
 			e->verdict = SL_TIMEOUT;
-			snprintf(e->detail, sizeof(e->detail), "%s did not end within %d ms",
+			sl_setf(e->detail, sizeof(e->detail), "%s did not end within %d ms",
 				 conductor_actor_name(c, idx), c->step_timeout_ms);
 			return;
 		}
@@ -363,7 +363,7 @@ static void perform_conductor_step(struct conductor *c, int i, struct sl_trace_e
 	}
 	default:
 		e->verdict = SL_BROK;
-		snprintf(e->detail, sizeof(e->detail), "%s is not a conductor step", sl_op_name(st->op));
+		sl_setf(e->detail, sizeof(e->detail), "%s is not a conductor step", sl_op_name(st->op));
 		return;
 	}
 	e->verdict = verdict_outcome(&st->outcome, 0, ans, e->detail, sizeof(e->detail));
@@ -417,10 +417,10 @@ static int refuse_actor_without_process(struct conductor *c, const struct sl_ste
 	const struct conductor_actor *a = &c->actors[idx];
 	e->verdict = c->s->keep_going ? SL_SKIP : SL_FAIL; /* keep-going: as explored */
 	if (a->state == ACTOR_UNBORN)
-		snprintf(e->detail, sizeof(e->detail), "actor %s was never born: it has no pid for this step",
+		sl_setf(e->detail, sizeof(e->detail), "actor %s was never born: it has no pid for this step",
 			 conductor_actor_name(c, idx));
 	else
-		snprintf(e->detail, sizeof(e->detail),
+		sl_setf(e->detail, sizeof(e->detail),
 			 "actor %s has ended (it was pid %d): there is no process to signal",
 			 conductor_actor_name(c, idx), (int)a->pid);
 	return 1;
@@ -458,7 +458,7 @@ static void report_fault(void *ctx, const char *text, const struct sl_calls_obs 
 	e.verdict = SL_PASS;
 	e.t_ns = sl_now_ns() - fr->c->t0;
 	e.brief.slot = -1;
-	snprintf(e.detail, sizeof(e.detail), "%s", text);
+	sl_setf(e.detail, sizeof(e.detail), "%s", text);
 	if (calls) {
 		e.obs_kind = SL_OBS_CALLS; /* the record explore reads; the text is for people */
 		e.obs.calls = *calls;
@@ -474,7 +474,7 @@ static void end_faults(struct conductor *c, int i, struct sl_trace_entry *e)
 	int err = inject_step_end(i, report_fault, &fr);
 	if (err && e->verdict != SL_BROK) {
 		e->verdict = SL_BROK;
-		snprintf(e->detail, sizeof(e->detail), "cannot put the step's process under fault injection: %s",
+		sl_setf(e->detail, sizeof(e->detail), "cannot put the step's process under fault injection: %s",
 			 strerror(err));
 	}
 }

@@ -278,7 +278,7 @@ static void take_entry(struct sl_job *j, const struct sl_trace_entry *e)
 				failing = &j->r.trace[i];
 		if (failing && e->step < j->s->nsteps) {
 			const struct sl_step *st = &j->s->steps[e->step];
-			snprintf(j->r.reason, sizeof(j->r.reason), "line %d: %s: %s", st->line,
+			sl_setf(j->r.reason, sizeof(j->r.reason), "line %d: %s: %s", st->line,
 				 st->text ? st->text : sl_op_name(st->op), failing->detail);
 		}
 		if (e->obs_kind == SL_OBS_PHASES)

@@ -164,7 +164,7 @@ void sl_send_verdict(int fd, enum sl_outcome o, const char *fmt, ...)
 	e.verdict = o;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(e.detail, sizeof(e.detail), fmt, ap);
+	sl_vsetf(e.detail, sizeof(e.detail), fmt, ap);
 	va_end(ap);
 	sl_trace_send(fd, &e);
 }

@@ -143,6 +143,23 @@ void sl_appendf(char *buf, size_t len, const char *fmt, ...)
 		memcpy(buf + len - 4, "...", 4); /* cut: said so */
 }
 
+void sl_vsetf(char *buf, size_t len, const char *fmt, va_list ap)
+{
+	if (len == 0)
+		return;
+	int n = vsnprintf(buf, len, fmt, ap);
+	if (n > 0 && (size_t)n >= len && len >= 4)
+		memcpy(buf + len - 4, "...", 4); /* cut: said so */
+}
+
+void sl_setf(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	sl_vsetf(buf, len, fmt, ap);
+	va_end(ap);
+}
+
 const char *sl_errno_name(int err)
 {
 	const char *n = err ? strerrorname_np(err) : "0";

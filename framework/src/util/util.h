@@ -2,6 +2,7 @@
 #ifndef SHMLIFE_UTIL_H
 #define SHMLIFE_UTIL_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -24,6 +25,9 @@ int sl_pidfd_open(pid_t pid);
  * and a cut text ends with "..." so that a reader sees it is not whole (an
  * entry's detail, a reason): nothing is cut silently. */
 void sl_appendf(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The same into an empty buf: snprintf that says when it cut. */
+void sl_setf(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void sl_vsetf(char *buf, size_t len, const char *fmt, va_list ap) __attribute__((format(printf, 3, 0)));
 const char *sl_errno_name(int err);    /* "EINVAL", or "E?" */
 const char *sl_signal_name(int sig);   /* "SIGKILL", or "SIG?" */
 /* "<directory of this executable>/<rel>/<name>" into buf (rel may be "" for
