@@ -521,7 +521,6 @@ int cmd_fuzz(int argc, char **argv)
 	if (wrong)
 		sl_fuzz_set_wrong_model((unsigned)strtoul(wrong, NULL, 0));
 	sl_run_options_default(&z->run);
-	z->run.quiet = 1;
 	z->tty = isatty(STDERR_FILENO);
 	z->t0_ms = sl_run_clock_ms();
 	fprintf(stderr, "shmlife fuzz: seed %" PRIu64 " (replay: shmlife fuzz --seed %" PRIu64 ")\n", a.seed, a.seed);

@@ -233,7 +233,6 @@ static int engine_run(const struct sl_scenario *s)
 {
 	struct sl_run_options o;
 	sl_run_options_default(&o);
-	o.quiet = 1;
 	struct sl_result r;
 	if (sl_run(s, &o, &r) < 0)
 		return -1;

@@ -26,7 +26,6 @@ int main(int argc, char **argv)
 	}
 	sl_diags_free(&diags);
 	sl_run_options_default(&opts);
-	opts.quiet = 1;
 	if (sl_run(s, &opts, &result) != 0) {
 		perror("sl_run");
 		sl_scenario_free(s);

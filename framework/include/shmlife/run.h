@@ -38,7 +38,6 @@ struct sl_run_options {
 	int scenario_timeout_ms;     /* whole scenario; 0 = 30000              */
 	int observe_every_step;      /* take a full segment snapshot after each step */
 	const char *valgrind;        /* non-NULL: run actors under memcheck, XML files here */
-	int quiet;
 	/* Every scenario gets an empty scratch folder of its own, SHMLIFE_TMP
 	 * and TMPDIR in its processes' environment, made in scratch_root
 	 * (NULL: $TMPDIR, else /tmp) and removed with everything in it when
