@@ -55,7 +55,7 @@ static void usage(FILE *out)
 		"      --actors K        actors at the start of each scenario, 1..8 (default 3)\n"
 		"      --steps K         operations per scenario, 1..150 (default 20)\n"
 		"      --ops LIST        operation families: shmget,attach,ctl,memory,process,\n"
-		"                        perms,sysctl,session or all (default all)\n"
+		"                        perms,sysctl,session,ftok or all (default all)\n"
 		"  -j, --jobs N          run N scenarios at once (default: online CPUs)\n"
 		"      --out DIR         shrunk scripts, junit.xml, results.json (default " DEFAULT_OUT ")\n"
 		"      --scripts         also write every generated scenario's script to DIR/runs\n"
@@ -85,7 +85,7 @@ static int parse_ops(const char *text, unsigned *ops)
 	*ops = sl_fuzz_parse_ops(text, &bad);
 	if (*ops)
 		return 0;
-	cli_usage_error(CMD, "--ops: unknown family '%.*s' (shmget attach ctl memory process perms sysctl session all)",
+	cli_usage_error(CMD, "--ops: unknown family '%.*s' (shmget attach ctl memory process perms sysctl session ftok all)",
 			(int)strcspn(bad, ","), bad);
 	return -1;
 }

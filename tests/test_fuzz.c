@@ -247,6 +247,27 @@ Test(fuzz_model, sessions_and_process_groups)
 	fz_model_free(&w.m);
 }
 
+/* ftok(3): a path that is not there fails ENOENT (it is stat()ed); for one
+ * file, project ids with the same low byte give the same key, others not
+ * (the value itself is the inode's: not predicted).  Without this rule the
+ * ftok-no-stat mutant (tests/mutants) was never found. */
+Test(fuzz_model, ftok_stats_its_path_and_uses_the_low_byte_of_the_id)
+{
+	struct world w;
+	world(&w, 1);
+	apply(&w, (struct fz_op){ .kind = FZ_FTOK, .proc = 0, .flags = FZ_FTOK_MISSING, .key = 1 });
+	assert_fails(&w, ENOENT, 0);
+	cr_assert_eq(apply(&w, (struct fz_op){ .kind = FZ_FTOK, .proc = 0, .key = 2 }), FZ_OK);
+	cr_assert_eq(w.pr.ftok, 0);
+	cr_assert_eq(w.pr.same_as_ftok, -1, "the first of its byte");
+	cr_assert_eq(apply(&w, (struct fz_op){ .kind = FZ_FTOK, .proc = 0, .key = 3 }), FZ_OK);
+	cr_assert_eq(w.pr.same_as_ftok, -1, "another byte, another key");
+	cr_assert_eq(apply(&w, (struct fz_op){ .kind = FZ_FTOK, .proc = 0, .key = 2 + 256 }), FZ_OK);
+	cr_assert_eq(w.pr.ftok, 2);
+	cr_assert_eq(w.pr.same_as_ftok, 0, "only the low byte of the id counts");
+	fz_model_free(&w.m);
+}
+
 /* ---- the generator and the script writer --------------------------------------- */
 
 static char *script_of(const struct sl_scenario *s)

@@ -29,7 +29,8 @@ enum {
 	SL_FUZZ_PERMS = 1u << 5,    /* actors with other uids (needs root)  */
 	SL_FUZZ_SYSCTL = 1u << 6,   /* shmmni, shmmax, shmall, shm_rmid_forced */
 	SL_FUZZ_SESSION = 1u << 7,  /* setsid, setpgid, getsid              */
-	SL_FUZZ_ALL = (1u << 8) - 1,
+	SL_FUZZ_FTOK = 1u << 8,     /* ftok of a path that is there or not  */
+	SL_FUZZ_ALL = (1u << 9) - 1,
 };
 
 struct sl_fuzz_options {

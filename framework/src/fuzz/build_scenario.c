@@ -35,6 +35,7 @@ struct builder {
 	int actor[FZ_MAX_PROCS];        /* scenario actor of each process, -1   */
 	int ref_slot[FZ_MAX_REFS];      /* slot of each reference, -1           */
 	int att_slot[FZ_MAX_ATTS];
+	int ftok_slot[FZ_MAX_FTOKS];    /* slot of each ftok result, -1        */
 	int oom;
 };
 
@@ -202,6 +203,30 @@ static struct sl_step *memory_step(struct builder *b, const struct fz_op *op, in
 	return sl_add_read(b->s, actor, att, op->offset, pr->data, (size_t)op->len);
 }
 
+/* ftok of FZ_FTOK_PATH binds k<n>; one whose key must be an earlier one's
+ * expects that value. */
+static struct sl_step *ftok_step(struct builder *b, const struct fz_op *op, int actor, const struct fz_prediction *pr)
+{
+	struct sl_step *st = sl_scenario_add_step(b->s, actor, SL_OP_FTOK);
+	if (!st)
+		return NULL;
+	st->str = strdup(op->flags == FZ_FTOK_MISSING ? FZ_FTOK_MISSING_PATH : FZ_FTOK_PATH);
+	if (!st->str) {
+		b->oom = 1;
+		return st;
+	}
+	st->nargs = 1;
+	st->args[0] = sl_num(op->key);
+	if (pr->verdict == FZ_OK && pr->ftok >= 0 && pr->ftok < FZ_MAX_FTOKS) {
+		st->bind = b->ftok_slot[pr->ftok] = slot(b, 'k', pr->ftok);
+		if (pr->same_as_ftok >= 0 && b->ftok_slot[pr->same_as_ftok] >= 0) {
+			st->outcome.has_value = 1;
+			st->outcome.value = sl_slot(b->ftok_slot[pr->same_as_ftok]);
+		}
+	}
+	return st;
+}
+
 static struct sl_step *kill_step(struct builder *b, const struct fz_op *op, int actor)
 {
 	struct sl_step *st = sl_scenario_add_step(b->s, actor, SL_OP_KILL);
@@ -259,6 +284,7 @@ static void emit_op(struct builder *b, const struct fz_op *op)
 	case FZ_SETSID:
 	case FZ_SETPGID:
 	case FZ_GETSID: st = session_step(b, op, actor, &pr); break;
+	case FZ_FTOK: st = ftok_step(b, op, actor, &pr); break;
 	case FZ_EXIT: st = sl_add_exit(b->s, actor, op->status); break;
 	case FZ_CRASH: st = sl_add_crash(b->s, actor, op->sig); break;
 	case FZ_KILL:
@@ -351,6 +377,7 @@ struct sl_scenario *sl_fuzz_build(const struct sl_fuzz_program *h)
 	memset(b->actor, -1, sizeof(b->actor));
 	memset(b->ref_slot, -1, sizeof(b->ref_slot));
 	memset(b->att_slot, -1, sizeof(b->att_slot));
+	memset(b->ftok_slot, -1, sizeof(b->ftok_slot));
 	declare(b);
 	fz_model_init(&b->m, p, fz_wrong_rules());
 	for (int i = 0; i < p->nops && !b->oom; i++) {

@@ -15,7 +15,8 @@
 #include "model.h"
 #include "shmlife/fuzz.h"
 
-static const char *const family_names[] = { "shmget", "attach", "ctl", "memory", "process", "perms", "sysctl", "session" };
+static const char *const family_names[] = { "shmget", "attach", "ctl", "memory", "process", "perms", "sysctl", "session",
+					    "ftok" };
 #define NFAMILIES ((int)(sizeof(family_names) / sizeof(family_names[0])))
 
 void sl_fuzz_options_default(struct sl_fuzz_options *o)
@@ -221,7 +222,7 @@ static void draw_op(struct gen *g, struct fz_op *op, int nalive)
 {
 	static const struct { unsigned family; int weight; } table[] = {
 		{ SL_FUZZ_SHMGET, 18 }, { SL_FUZZ_ATTACH, 28 }, { SL_FUZZ_CTL, 16 },
-		{ SL_FUZZ_MEMORY, 16 }, { SL_FUZZ_PROCESS, 14 }, { SL_FUZZ_SESSION, 8 },
+		{ SL_FUZZ_MEMORY, 16 }, { SL_FUZZ_PROCESS, 14 }, { SL_FUZZ_SESSION, 8 }, { SL_FUZZ_FTOK, 6 },
 	};
 	int total = 0, which = -1;
 	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
@@ -257,6 +258,11 @@ static void draw_op(struct gen *g, struct fz_op *op, int nalive)
 		op->kind = which_call < 4 ? FZ_SETSID : which_call < 7 ? FZ_SETPGID : FZ_GETSID;
 		return;
 	}
+	case 6: /* a project id whose low byte is often one already used */
+		op->kind = FZ_FTOK;
+		op->flags = chance(&g->rng, 20) ? FZ_FTOK_MISSING : 0;
+		op->key = (int32_t)(pick(&g->rng, 4) + 1 + (chance(&g->rng, 50) ? 256 * (pick(&g->rng, 3) + 1) : 0));
+		return;
 	default: op->kind = FZ_CHECK_NS; return;
 	}
 }

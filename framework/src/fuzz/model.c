@@ -421,6 +421,24 @@ static void do_session(struct fz_model *m, const struct fz_op *op, struct fz_pre
 	}
 }
 
+/* ftok(3) (glibc sysdeps/unix/sysv/linux/ftok.c, POSIX): it stat()s the
+ * path, so a path that is not there fails ENOENT; the key is made of the
+ * low 8 bits of the project id, the file's device and its inode, so two
+ * project ids with the same low byte give the same key for one file.  The
+ * key's value itself (the inode) is the kernel's, not predicted. */
+static void do_ftok(struct fz_model *m, const struct fz_op *op, struct fz_prediction *pr)
+{
+	if (op->flags == FZ_FTOK_MISSING) {
+		fails(pr, ENOENT, 0);
+		return;
+	}
+	int byte = (int)((uint32_t)op->key & 0xffu);
+	pr->same_as_ftok = m->ftok_of_byte[byte] - 1;
+	pr->ftok = m->nftoks++;
+	if (!m->ftok_of_byte[byte])
+		m->ftok_of_byte[byte] = m->nftoks;
+}
+
 /* An address is safe to use after its detach only in the process that had
  * it, and only while that process has attached nothing since: a later shmat
  * may be given the same address (mmap's choice, unspecified). */
@@ -479,6 +497,7 @@ int fz_model_applies(const struct fz_model *m, const struct fz_op *op)
 	case FZ_SETSID:
 	case FZ_SETPGID:
 	case FZ_GETSID: return 1;
+	case FZ_FTOK: return op->flags == FZ_FTOK_MISSING || m->nftoks < FZ_MAX_FTOKS;
 	case FZ_KILL: return op->target != op->proc && alive(m, op->target);
 	default: return 0;
 	}
@@ -489,12 +508,14 @@ void fz_model_apply(struct fz_model *m, const struct fz_op *op, struct fz_predic
 	memset(pr, 0, sizeof(*pr));
 	pr->verdict = FZ_OK;
 	pr->same_as_ref = -1;
+	pr->same_as_ftok = pr->ftok = -1;
 	pr->returns_proc = -2;
 	switch (op->kind) {
 	case FZ_SETSID:
 	case FZ_SETPGID:
 	case FZ_GETSID: do_session(m, op, pr); break;
 	case FZ_SHMGET: do_shmget(m, op, pr); break;
+	case FZ_FTOK: do_ftok(m, op, pr); break;
 	case FZ_SHMAT: do_shmat(m, op, pr); break;
 	case FZ_SHMDT:
 		/* ipc/shm.c ksys_shmdt(): no attachment starts at the address: EINVAL */

@@ -19,6 +19,10 @@
 #define FZ_MAX_ATTS  64    /* attachment references (shmat results)       */
 #define FZ_MAX_SEGS  64    /* segments the model knows, live or destroyed  */
 #define FZ_MAX_DATA  16    /* bytes of one write or read                  */
+#define FZ_MAX_FTOKS 64    /* ftok results a program binds                */
+#define FZ_FTOK_PATH    "/"                       /* a path that is there     */
+#define FZ_FTOK_MISSING_PATH "/nonexistent-shmlife-ftok" /* one that is not */
+#define FZ_FTOK_MISSING 1  /* FZ_FTOK's flags: of the missing path            */
 #define FZ_PAGE      4096
 
 enum fz_kind {
@@ -39,6 +43,7 @@ enum fz_kind {
 	FZ_SETPGID,     /* proc: setpgid(0, 0)                                       */
 	FZ_GETSID,      /* proc: getsid(0)                                           */
 	FZ_CHECK_SESSION, /* expect proc sid= pgid=                                  */
+	FZ_FTOK,        /* proc; flags: FZ_FTOK_MISSING or not; key: the project id  */
 	FZ_KIND__COUNT
 };
 
@@ -125,6 +130,10 @@ struct fz_model {
 	int ref_from[FZ_MAX_REFS];      /* the reference whose id a shmget returned, or itself */
 	int att_seg[FZ_MAX_ATTS];       /* segment of an attachment, -1 unbound  */
 	long long shm_tot;              /* pages of live segments                */
+	int ftok_of_byte[256];          /* the ftok result (1-based, in the order
+					 * they were bound) of FZ_FTOK_PATH with a
+					 * project id of this low byte; 0 none     */
+	int nftoks;
 	int now;                        /* the step being performed (times)      */
 	unsigned wrong;                 /* test-only: deliberately wrong rules   */
 };
@@ -142,6 +151,8 @@ struct fz_prediction {
 	int sig;                        /* DIES                                  */
 	int status;                     /* EXITS                                 */
 	int same_as_ref;                /* SHMGET of an existing key: its id is this ref's (-1 none) */
+	int ftok;                       /* FTOK that succeeds: the number of its result (0-based) */
+	int same_as_ftok;               /* FTOK: its key is that earlier result's (-1 none) */
 	int returns_proc;               /* SETSID, GETSID: the pid returned is this process's
 					 * (-1: the conductor's, 1); -2: nothing said */
 	unsigned char data[FZ_MAX_DATA];/* READ: what it reads                   */

@@ -176,6 +176,11 @@ static int put_operation(char *buf, size_t len, const struct sl_scenario *s, con
 			return -1;
 		sl_appendf(buf, len, "-> %s", v);
 		return 0;
+	case SL_OP_FTOK:
+		if (!st->str || st->nargs < 1 || st->args[0].kind != SL_VAL_NUM || strpbrk(st->str, " \t\"#"))
+			return -1;
+		sl_appendf(buf, len, "%s %lld", st->str, st->args[0].num);
+		return 0;
 	case SL_OP_EXIT: sl_appendf(buf, len, "%lld", st->args[0].num); return 0;
 	case SL_OP_CRASH: sl_appendf(buf, len, "%s", sl_signal_name((int)st->args[0].num)); return 0;
 	case SL_OP_KILL:
