@@ -52,6 +52,7 @@ echo
 echo
 "${bin}/bench_scale" "${bin}/shmlife" "${build_dir}/lib/bench_hwm.so" "$reps_scale" \
 	harness/bench/scenarios/scale-attach-1000.scn harness/bench/scenarios/scale-enospc.scn || status=1
+"${bin}/bench_fork_floor" 1000 "$reps_scale" || status=1
 echo
 "${bin}/bench_timeout" "${bin}/shmlife" 2 "$reps_timeout" \
 	harness/bench/scenarios/hang-step.scn harness/bench/scenarios/hang-scenario.scn || status=1
