@@ -122,34 +122,12 @@ static int parse_args(int argc, char **argv, struct dc_args *a)
 	return 0;
 }
 
-/* COMMAND's program as the shell that runs it will find it: a name that is
- * not in PATH but beside shmlife (its own programs) becomes that path. */
+/* COMMAND's program where a scenario's exec finds it (sl_program_find):
+ * the shell that runs it looks in PATH only, and shmlife's own programs are
+ * beside it or in its libexec folder.  Not found: the name, as given. */
 static const char *program_path(const char *name, char *buf, size_t len)
 {
-	if (strchr(name, '/'))
-		return name;
-	const char *env = getenv("PATH");
-	char *dirs = strdup(env ? env : "/usr/bin:/bin");
-	for (char *save = NULL, *d = dirs ? strtok_r(dirs, ":", &save) : NULL; d; d = strtok_r(NULL, ":", &save)) {
-		snprintf(buf, len, "%s/%s", *d ? d : ".", name);
-		if (access(buf, X_OK) == 0) {
-			free(dirs);
-			return name;
-		}
-	}
-	free(dirs);
-	char self[4096];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n <= 0)
-		return name;
-	self[n] = '\0';
-	char *slash = strrchr(self, '/');
-	if (!slash)
-		return name;
-	*slash = '\0';
-	if (snprintf(buf, len, "%s/%s", self, name) < (int)len && access(buf, X_OK) == 0)
-		return buf;
-	return name;
+	return sl_program_find(name, buf, len) == 0 ? buf : name;
 }
 
 /* A word of COMMAND as the script's exec takes it: quoted, \ and " escaped;

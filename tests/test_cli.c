@@ -28,6 +28,7 @@
 #include <libxml/tree.h>
 
 #include "shmlife/parse.h"
+#include "shmlife/run.h"
 
 TestSuite(cli, .init = cli_setup, .fini = cli_teardown);
 
@@ -2182,6 +2183,21 @@ Test(cli, reports_do_not_depend_on_a_fixed_temporary_name)
 }
 
 /* ---- daemon-check (issue 13) ------------------------------------------------------------ */
+
+/* The script runs COMMAND through sh, which looks in PATH only: its
+ * program is named where a scenario's exec finds it (sl_program_find: PATH,
+ * beside shmlife, the installed libexec folder), one lookup for both. */
+Test(cli, daemon_check_names_the_program_where_exec_finds_it)
+{
+	char want[4096];
+	cr_assert_eq(sl_program_find("sleep", want, sizeof(want)), 0, "sleep is in PATH");
+	struct cli_result r;
+	cli_run(&r, CLI_ARGS("daemon-check", "--name", "x", "--script", "--", "sleep", "300"));
+	assert_exit(r, 0);
+	char *word = strstr(r.out, " daemon-check \"");
+	cr_assert_not_null(word, "%s", r.out);
+	cr_assert(strncmp(word + strlen(" daemon-check \""), want, strlen(want)) == 0, "not %s: %s", want, word);
+}
 
 Test(cli, daemon_check_start_stop_daemon_rule_by_rule)
 {

@@ -48,6 +48,18 @@ struct sl_run_options {
 	double timeout_mul;          /* every limit times this (SHMLIFE_TIMEOUT_MUL); 0 = 1 */
 };
 
+/* Where a scenario's `exec` finds the program `name`: itself if it has a
+ * '/', else the first executable of that name in $PATH, beside the running
+ * executable (where scenarios/programs are built), or in the installed
+ * programs' folder (libexec/shmlife), as an actor's exec tries them.  Its
+ * path in `path` (len bytes): 0, or -1 with errno (ENOENT, ENAMETOOLONG).
+ * Thread-safe; reads $PATH and /proc/self/exe.
+ *
+ *   char path[4096];
+ *   if (sl_program_find("shmlife-producer", path, sizeof(path)) == 0)
+ *           printf("exec runs %s\n", path);                                   */
+int sl_program_find(const char *name, char *path, size_t len);
+
 /* The defaults; timeout_mul from $SHMLIFE_TIMEOUT_MUL (1 when unset or not
  * valid: the harness refuses a value that is not valid before it runs). */
 void sl_run_options_default(struct sl_run_options *o);

@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "shmlife/run.h" /* sl_program_find: public, the harness uses it too */
+
 uint64_t sl_now_ns(void);              /* CLOCK_MONOTONIC                  */
 int64_t sl_now_ms(void);
 int sl_write_all(int fd, const void *buf, size_t len);
@@ -33,11 +35,6 @@ const char *sl_signal_name(int sig);   /* "SIGKILL", or "SIG?" */
 /* "<directory of this executable>/<rel>/<name>" into buf (rel may be "" for
  * beside it): 0, or -1 when /proc/self/exe cannot be read or buf is short. */
 int sl_exe_relative(char *buf, size_t len, const char *rel, const char *name);
-/* Where exec finds the program `name`: itself if it has a '/', else the
- * first executable of that name in $PATH, beside this executable, or in the
- * installed programs' folder (SHMLIFE_PROGRAMS_REL), as the actors' exec
- * tries them.  Its path in `path`: 0, or -1 with errno (ENOENT). */
-int sl_program_find(const char *name, char *path, size_t len);
 
 /* Where an installed harness finds what it ships, relative to the directory of
  * its executable (cmake/ShmlifeInstall.cmake sets them from the install dirs). */
