@@ -56,7 +56,8 @@ long long conductor_value(const struct conductor *c, const struct sl_value *v)
 
 /* Trace records wait in the conductor until it would wait itself (for an
  * actor's answer longer than CONDUCTOR_FLUSH_MS, for a program, for the
- * teardown) or until CONDUCTOR_TRACE_BATCH are waiting: each write to the
+ * teardown), until the oldest is CONDUCTOR_FLUSH_MS old when it waits (a
+ * loop of short waits, `within`), or until CONDUCTOR_TRACE_BATCH are waiting: each write to the
  * pipe wakes the harness, and waking it for every entry cost a quarter of
  * the time of a scenario of many quick steps.  What is written before any
  * wait is what a hung or killed scenario still has: the harness kills a
@@ -81,6 +82,8 @@ void conductor_emit(struct conductor *c, const struct sl_trace_entry *e)
 	}
 	if (c->trace_len + SL_TRACE_RECORD_SIZE > CONDUCTOR_TRACE_BATCH * SL_TRACE_RECORD_SIZE)
 		conductor_trace_flush(c);
+	if (c->trace_len == 0)
+		c->trace_since_ms = sl_now_ms();
 	sl_trace_frame_into(c->trace_buf + c->trace_len, e);
 	c->trace_len += SL_TRACE_RECORD_SIZE;
 }

@@ -49,6 +49,7 @@ struct conductor {
 	int trace_fd;
 	char *trace_buf;                 /* records not yet written (conductor_emit) */
 	size_t trace_len;
+	int64_t trace_since_ms;          /* when the oldest of them was made     */
 	uint64_t t0;
 	int step_timeout_ms;
 	long long auto_key;

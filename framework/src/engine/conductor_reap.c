@@ -178,6 +178,8 @@ int conductor_poll(struct conductor *c, struct pollfd *fds, int nfds, int timeou
 	int64_t deadline = timeout_ms < 0 ? -1 : sl_now_ms() + timeout_ms;
 	for (;;) {
 		conductor_reap(c);
+		if (c->trace_len && sl_now_ms() - c->trace_since_ms >= CONDUCTOR_FLUSH_MS)
+			conductor_trace_flush(c); /* however short each wait: none is older */
 		if (nfds > 0)
 			memcpy(all, fds, (size_t)nfds * sizeof(*fds));
 		int nall = nfds;
