@@ -542,9 +542,11 @@ static json_object *totals_json(struct jb *b, const struct sl_report_item *items
 	return o;
 }
 
+/* The document's head: everything but "scenarios", which sl_json_write
+ * writes one scenario at a time. */
 static json_object *document_json(struct jb *b, const struct sl_report_item *items, int n)
 {
-	json_object *root = json_object_new_object(), *list = json_object_new_array();
+	json_object *root = json_object_new_object();
 	struct utsname u;
 	struct rc_system sys;
 	time_t start = rc_run_start(items, n);
@@ -564,40 +566,74 @@ static json_object *document_json(struct jb *b, const struct sl_report_item *ite
 	add_int(b, root, "started_at_unix", start);
 	add_time(b, root, "written_at", time(NULL));
 	add(b, root, "totals", totals_json(b, items, n));
-	for (int i = 0; i < n; i++) {
-		int first = rc_same_as_first(items, n, i);
-		push(b, list, scenario_json(b, &items[i], first >= 0 ? &items[first] : NULL));
-	}
-	add(b, root, "scenarios", list);
 	return root;
+}
+
+#define JSON_FLAGS (JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE)
+
+/* `text` (an object, pretty) as a member of the "scenarios" array: each of
+ * its lines indented by two levels. */
+static void put_indented(FILE *f, const char *text)
+{
+	fputs("    ", f);
+	for (const char *p = text; *p; p++) {
+		fputc(*p, f);
+		if (*p == '\n')
+			fputs("    ", f);
+	}
+}
+
+/* The head, then each scenario made, written and freed in turn: a tree of
+ * the whole run (json-c's objects are several times the size of their
+ * text) was most of the harness's peak memory. */
+static int write_document(FILE *f, const struct sl_report_item *items, int n)
+{
+	struct jb b = { 0 };
+	json_object *root = document_json(&b, items, n);
+	const char *head = b.failed ? NULL : json_object_to_json_string_ext(root, JSON_FLAGS);
+	const char *close = head ? strrchr(head, '}') : NULL;
+	if (!close) {
+		json_object_put(root);
+		return -1;
+	}
+	while (close > head && (close[-1] == '\n' || close[-1] == ' '))
+		close--; /* the head's members, then ours after a comma */
+	fprintf(f, "%.*s,\n  \"scenarios\": [\n", (int)(close - head), head);
+	json_object_put(root);
+	for (int i = 0; i < n && !b.failed; i++) {
+		int first = rc_same_as_first(items, n, i);
+		json_object *o = scenario_json(&b, &items[i], first >= 0 ? &items[first] : NULL);
+		const char *text = b.failed ? NULL : json_object_to_json_string_ext(o, JSON_FLAGS);
+		if (text) {
+			put_indented(f, text);
+			fputs(i + 1 < n ? ",\n" : "\n", f);
+		} else {
+			b.failed = 1;
+		}
+		json_object_put(o);
+	}
+	fputs("  ]\n}\n", f);
+	return b.failed ? -1 : 0;
 }
 
 int sl_json_write(const char *path, const struct sl_report_item *items, int n)
 {
-	struct jb b = { 0 };
-	json_object *root = document_json(&b, items, n);
-	const char *text = NULL;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
 	int rc = -1;
 
-	if (!b.failed)
-		text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-						      JSON_C_TO_STRING_NOSLASHESCAPE);
-	if (text) {
-		size_t len = strlen(text);
-		char *doc = malloc(len + 2);
-		if (doc) {
-			memcpy(doc, text, len);
-			memcpy(doc + len, "\n", 2);
-			rc = sl_write_file_atomic(path, doc, len + 1);
-			int saved = errno;
-			free(doc);
-			errno = saved;
-		}
-	} else {
+	if (!f) {
 		errno = ENOMEM;
+		return -1;
 	}
+	int built = write_document(f, items, n);
+	if (fclose(f) == 0 && built == 0)
+		rc = sl_write_file_atomic(path, text, len);
+	else
+		errno = ENOMEM; /* only memory runs out: the input is cleaned */
 	int saved = errno;
-	json_object_put(root);
+	free(text);
 	errno = saved;
 	return rc;
 }
