@@ -8,6 +8,14 @@
  *
  * Everything here is owned by the scenario and freed by sl_scenario_free().
  * Nothing here runs anything: see run.h.
+ *
+ * Plain data, but not to be copied by value and kept: a copy (`struct
+ * sl_scenario v = *s`) shares every string and array with `s`.  Such a copy
+ * may be read, and may be given arrays of its own (explore.c's views do:
+ * their own step array, sharing the steps' strings), but it must never be
+ * passed to sl_scenario_free() or grown with the sl_scenario_add_* calls,
+ * which would free or move what `s` still owns.  Reading a scenario from
+ * several threads at once is safe; changing it is not.
  */
 #ifndef SHMLIFE_SCENARIO_H
 #define SHMLIFE_SCENARIO_H
