@@ -90,6 +90,9 @@ void conductor_run_step(struct conductor *c, int i);
 int conductor_start_actor(struct conductor *c, int idx);
 /* In a new child: becomes actor idx on `channel` (its end); never returns. */
 void conductor_actor_child(const struct conductor *c, int idx, int channel) __attribute__((noreturn));
+/* Forks actor idx on a new channel: its pid, and the other end of its
+ * channel in *chan; -1 with errno.  The conductor and the spawner use it. */
+pid_t conductor_fork_actor_process(const struct conductor *c, int idx, int *chan);
 /* conductor_spawner.c: starts every actor the conductor starts itself
  * through a spawner process (big groups; see there).  0, or -1 with `why`. */
 #define SL_SPAWNER_MIN 64

@@ -123,24 +123,32 @@ void conductor_actor_child(const struct conductor *c, int idx, int channel)
 	sl_actor_serve(c->auto_key);
 }
 
-int conductor_start_actor(struct conductor *c, int idx)
+pid_t conductor_fork_actor_process(const struct conductor *c, int idx, int *chan)
 {
 	int sv[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return -1;
 	pid_t pid = fork();
-	if (pid < 0) {
-		int saved = errno;
-		close(sv[0]);
-		close(sv[1]);
-		errno = saved;
-		return -1;
-	}
 	if (pid == 0)
-		conductor_actor_child(c, idx, sv[1]);
+		conductor_actor_child(c, idx, sv[1]); /* closes every other descriptor */
+	int saved = errno;
 	close(sv[1]);
+	if (pid < 0)
+		close(sv[0]);
+	else
+		*chan = sv[0];
+	errno = saved;
+	return pid;
+}
+
+int conductor_start_actor(struct conductor *c, int idx)
+{
+	int chan;
+	pid_t pid = conductor_fork_actor_process(c, idx, &chan);
+	if (pid < 0)
+		return -1;
 	c->actors[idx].started_pid = pid;
-	return conductor_adopt_actor(c, idx, pid, sv[0]);
+	return conductor_adopt_actor(c, idx, pid, chan);
 }
 
 int conductor_fork_actor(struct conductor *c, int parent, int idx)

@@ -47,17 +47,13 @@ void conductor_check_leaks(struct conductor *c)
 	e.obs.leak.segments = left;
 	e.obs.leak.expected = c->s->leak_expected;
 	if (c->s->leak_expected) {
-		int w = snprintf(e.detail, sizeof(e.detail), "%d segment(s) left at the end, as the scenario expects:%s",
-				 left, ids);
-		if (w >= (int)sizeof(e.detail)) /* the count is whole; the list of ids is cut, and says so */
-			memcpy(e.detail + sizeof(e.detail) - 4, "...", 4);
+		/* the count is whole; the list of ids may be cut, and says so */
+		sl_setf(e.detail, sizeof(e.detail), "%d segment(s) left at the end, as the scenario expects:%s", left, ids);
 		conductor_emit(c, &e);
 		return;
 	}
-	int w = snprintf(e.detail, sizeof(e.detail),
-			 "leaked segment(s): %d left in the namespace after every actor ended:%s", left, ids);
-	if (w >= (int)sizeof(e.detail)) /* the count is whole; the list of ids is cut, and says so */
-		memcpy(e.detail + sizeof(e.detail) - 4, "...", 4);
+	sl_setf(e.detail, sizeof(e.detail), "leaked segment(s): %d left in the namespace after every actor ended:%s",
+		left, ids);
 	conductor_emit(c, &e);
 	conductor_fail(c, SL_FAIL, -1, "leaked segment(s): %d left after every actor ended:%s", left, ids);
 }

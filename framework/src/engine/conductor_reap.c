@@ -178,8 +178,6 @@ int conductor_poll(struct conductor *c, struct pollfd *fds, int nfds, int timeou
 	int64_t deadline = timeout_ms < 0 ? -1 : sl_now_ms() + timeout_ms;
 	for (;;) {
 		conductor_reap(c);
-		if (c->trace_len && sl_now_ms() - c->trace_since_ms >= CONDUCTOR_FLUSH_MS)
-			conductor_trace_flush(c); /* however short each wait: none is older */
 		if (nfds > 0)
 			memcpy(all, fds, (size_t)nfds * sizeof(*fds));
 		int nall = nfds;
@@ -195,18 +193,21 @@ int conductor_poll(struct conductor *c, struct pollfd *fds, int nfds, int timeou
 			int64_t l = deadline - sl_now_ms();
 			left = l > 0 ? (int)l : 0;
 		}
-		int n;
-		if (c->trace_len && (left < 0 || left > CONDUCTOR_FLUSH_MS)) {
-			/* an answer within CONDUCTOR_FLUSH_MS leaves the trace records
-			 * waiting; a longer wait writes them first (conductor.c) */
-			n = inject_poll(all, nall, CONDUCTOR_FLUSH_MS);
-			if (n == 0) {
+		/* No trace record waits more than CONDUCTOR_FLUSH_MS while the
+		 * conductor waits (conductor.c): an answer sooner leaves them
+		 * waiting, a longer wait writes them, and so does a loop of short
+		 * waits (within, find). */
+		int wait = left;
+		if (c->trace_len) {
+			int64_t due = CONDUCTOR_FLUSH_MS - (sl_now_ms() - c->trace_since_ms);
+			if (due <= 0)
 				conductor_trace_flush(c);
-				continue;
-			}
-		} else {
-			n = inject_poll(all, nall, left);
+			else if (left < 0 || left > due)
+				wait = (int)due;
 		}
+		int n = inject_poll(all, nall, wait);
+		if (n == 0 && wait != left)
+			continue; /* woken to write the trace, not at the deadline */
 		if (n < 0)
 			return -1;
 		if (tty >= 0 && all[tty].revents)

@@ -45,28 +45,16 @@ static void spawner_main(struct conductor *c, int ctl)
 		struct sl_wire_reply r;
 		memset(&r, 0, sizeof(r));
 		r.ret = i;
-		int sv[2];
-		if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
-			r.err = errno;
-			sl_wire_send_reply(ctl, &r, -1);
-			_exit(1);
-		}
-		pid_t pid = fork();
-		if (pid == 0) {
-			close(ctl);
-			close(sv[0]);
-			conductor_actor_child(c, i, sv[1]);
-		}
-		close(sv[1]);
+		int chan;
+		pid_t pid = conductor_fork_actor_process(c, i, &chan);
 		if (pid < 0) {
 			r.err = errno;
-			close(sv[0]);
 			sl_wire_send_reply(ctl, &r, -1);
 			_exit(1);
 		}
 		r.child_pid = pid;
-		int sent = sl_wire_send_reply(ctl, &r, sv[0]);
-		close(sv[0]);
+		int sent = sl_wire_send_reply(ctl, &r, chan);
+		close(chan);
 		if (sent < 0)
 			_exit(1); /* the conductor is gone */
 	}

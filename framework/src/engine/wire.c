@@ -118,20 +118,6 @@ int sl_wire_recv_reply(int fd, struct sl_wire_reply *r, int *passed_fd)
 	return 1;
 }
 
-int sl_trace_send(int fd, const struct sl_trace_entry *e)
-{
-	struct {
-		struct sl_trace_frame f;
-		struct sl_trace_entry e;
-	} msg;
-	memset(&msg.f, 0, sizeof(msg.f));
-	msg.f.magic = SL_TRACE_MAGIC;
-	msg.f.version = SL_TRACE_VERSION;
-	msg.f.size = (uint32_t)sizeof(*e);
-	msg.e = *e;
-	return sl_write_all(fd, &msg, sizeof(msg));
-}
-
 void sl_trace_frame_into(void *out, const struct sl_trace_entry *e)
 {
 	struct sl_trace_frame f;
@@ -141,6 +127,13 @@ void sl_trace_frame_into(void *out, const struct sl_trace_entry *e)
 	f.size = (uint32_t)sizeof(*e);
 	memcpy(out, &f, sizeof(f));
 	memcpy((char *)out + sizeof(f), e, sizeof(*e));
+}
+
+int sl_trace_send(int fd, const struct sl_trace_entry *e)
+{
+	char msg[SL_TRACE_RECORD_SIZE];
+	sl_trace_frame_into(msg, e);
+	return sl_write_all(fd, msg, sizeof(msg));
 }
 
 const char *sl_trace_frame_problem(const struct sl_trace_frame *f)

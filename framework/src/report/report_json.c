@@ -575,11 +575,12 @@ static json_object *document_json(struct jb *b, const struct sl_report_item *ite
  * its lines indented by two levels. */
 static void put_indented(FILE *f, const char *text)
 {
-	fputs("    ", f);
-	for (const char *p = text; *p; p++) {
-		fputc(*p, f);
-		if (*p == '\n')
-			fputs("    ", f);
+	for (const char *p = text; *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) + 1 : strlen(p);
+		fputs("    ", f);
+		fwrite(p, 1, n, f);
+		p += n;
 	}
 }
 

@@ -99,9 +99,8 @@ static void name_processes(struct sl_vg_report *rep, const struct sl_scenario *s
 		else if (actor >= 0)
 			snprintf(p->role, sizeof(p->role), "actor %s", s->actors[actor].name);
 		else if (p->exe[0] && strcmp(p->exe, harness) != 0)
-			vg_mark_cut(p->role, sizeof(p->role),
-				 snprintf(p->role, sizeof(p->role), "program %s%s%s", base_name(p->exe),
-					  parent >= 0 ? " run by actor " : "", parent >= 0 ? s->actors[parent].name : ""));
+			sl_setf(p->role, sizeof(p->role), "program %s%s%s", base_name(p->exe),
+				parent >= 0 ? " run by actor " : "", parent >= 0 ? s->actors[parent].name : "");
 		else if (parent >= 0)
 			snprintf(p->role, sizeof(p->role), "a child of actor %s", s->actors[parent].name);
 		else
@@ -241,7 +240,7 @@ static void settle(struct sl_result *r, struct sl_trace_entry *end, int has_end,
 	if (r->outcome == SL_PASS) {
 		r->outcome = o;
 		r->failed_step = -1;
-		vg_mark_cut(r->reason, sizeof(r->reason), snprintf(r->reason, sizeof(r->reason), fmt, what));
+		sl_setf(r->reason, sizeof(r->reason), fmt, what);
 		if (has_end) {
 			end->verdict = o;
 			end->step = -1;

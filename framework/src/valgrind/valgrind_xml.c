@@ -18,6 +18,7 @@
 #include <expat.h>
 
 #include "shmlife/valgrind.h"
+#include "util.h"
 #include "valgrind_xml.h"
 
 #define MAX_XML_BYTES (64L << 20)
@@ -59,16 +60,6 @@ static int ends_closed(const char *buf, size_t len)
 	while (len && isspace((unsigned char)buf[len - 1]))
 		len--;
 	return len >= sizeof(tag) - 1 && memcmp(buf + len - (sizeof(tag) - 1), tag, sizeof(tag) - 1) == 0;
-}
-
-/* Ends a text that snprintf() had to cut (it wanted n bytes) with "...", so
- * a reader sees it is not whole. */
-void vg_mark_cut(char *buf, size_t len, int n)
-{
-	if (n >= 0 && (size_t)n < len)
-		return;
-	if (len >= 4)
-		memcpy(buf + len - 4, "...", 4);
 }
 
 /* The reading of one file, element by element (expat calls back as it
@@ -117,9 +108,8 @@ static void take_frame(struct vg_reader *v)
 	if (v->where_done || strstr(v->obj, "vgpreload") || strncmp(v->file, "vg_replace", 10) == 0)
 		return; /* memcheck's malloc, not the program */
 	if (v->file[0] && v->line[0]) {
-		int n = snprintf(v->f.where, sizeof(v->f.where), "%s:%s%s%s%s", v->file, v->line,
-				 v->fn[0] ? " (" : "", v->fn, v->fn[0] ? ")" : "");
-		vg_mark_cut(v->f.where, sizeof(v->f.where), n);
+		sl_setf(v->f.where, sizeof(v->f.where), "%s:%s%s%s%s", v->file, v->line, v->fn[0] ? " (" : "",
+			v->fn, v->fn[0] ? ")" : "");
 		v->where_done = 1;
 		return;
 	}
@@ -139,8 +129,7 @@ static void take_error(struct vg_reader *v)
 	if (leak && strcmp(f->kind, "Leak_DefinitelyLost") != 0)
 		return;
 	if (!v->where_done) {
-		int n = snprintf(f->where, sizeof(f->where), "%s", v->fallback[0] ? v->fallback : "an unknown place");
-		vg_mark_cut(f->where, sizeof(f->where), n);
+		sl_setf(f->where, sizeof(f->where), "%s", v->fallback[0] ? v->fallback : "an unknown place");
 	}
 	if (leak)
 		p->nleaks++;
@@ -279,8 +268,7 @@ void vg_read_process(const char *dir, const char *name, struct sl_vg_process *p)
 	char *path = NULL;
 	size_t len = 0;
 	memset(p, 0, sizeof(p[0]));
-	int n = snprintf(p->file, sizeof(p->file), "%s", name);
-	vg_mark_cut(p->file, sizeof(p->file), n); /* vg.PID.xml fits */
+	sl_setf(p->file, sizeof(p->file), "%s", name); /* vg.PID.xml fits */
 	sscanf(name, "vg.%d.xml", &p->pid);
 	char *buf = asprintf(&path, "%s/%s", dir, name) < 0 ? NULL : read_whole(path, &len);
 	free(path);

@@ -13,8 +13,4 @@
  * XML (then it has no findings). */
 void vg_read_process(const char *dir, const char *name, struct sl_vg_process *p);
 
-/* Ends a text that snprintf() had to cut (it wanted n bytes) with "...", so
- * that a reader sees it is not whole. */
-void vg_mark_cut(char *buf, size_t len, int n);
-
 #endif
