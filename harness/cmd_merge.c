@@ -194,7 +194,7 @@ int cmd_merge(int argc, char **argv)
 	sl_report_totals(items, n, &totals);
 	sl_tap_end(stdout, &totals);
 	int status = cli_exit_status(items, n);
-	if (reports_write_data(CMD, dir, items, n) || reports_write_pages(CMD, dir, NULL, items, n))
+	if (reports_write_data(CMD, dir, items, n, NULL) || reports_write_pages(CMD, dir, NULL, items, n, NULL))
 		status = EXIT_BROKEN;
 	struct recap_style st = { .color = term_wants_color(TERM_COLOR_AUTO, stderr), .counts = 0 };
 	if (!quiet)

@@ -13,6 +13,7 @@
 
 #include "catalog.h"
 #include "cli_util.h"
+#include "kernels.h"
 #include "progress.h"
 #include "recap.h"
 #include "reports.h"
@@ -47,6 +48,12 @@ struct run_args {
 	struct rerun rerun;              /* ... by name, from results.json     */
 	enum cli_exit_codes codes;       /* --exit-codes                       */
 	enum term_color_mode color;
+	char **kernels;                  /* --kernel: run on these too, side by side */
+	int nkernels;
+	struct kernels vms;              /* ... checked, and their results      */
+	int argc;                        /* the command line: its scripts are   */
+	char **argv;                     /* argv[first_script..argc)            */
+	int first_script;
 };
 
 static void usage(FILE *out)
@@ -73,6 +80,10 @@ static void usage(FILE *out)
 		"                        (DIR/results.json of --report-dir)\n"
 		"      --fail-fast       after the first FAIL, BROK or TIMEOUT start nothing\n"
 		"                        more (the rest is SKIP, not run)\n"
+		"      --kernel PATH     also run the selection on the kernel image PATH, booted\n"
+		"                        under qemu with this machine's files (repeatable); the\n"
+		"                        reports show each kernel's results side by side\n"
+		"                        (docs/kernels.md)\n"
 		"      --keep-scratch[=all] keep the scratch folder (SHMLIFE_TMP) of each scenario\n"
 		"                        that did not pass (all: of every one); the report names it\n"
 		"      --tap-version N   13 (default, what every prove reads) or 14\n"
@@ -108,6 +119,7 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		{ "retries", required_argument, NULL, 'R' },
 		{ "rerun-failed", no_argument, NULL, 'L' },
 		{ "keep-scratch", optional_argument, NULL, 'K' },
+		{ "kernel", required_argument, NULL, 'k' },
 		{ "tap-version", required_argument, NULL, 'T' },
 		{ "exit-codes", required_argument, NULL, 'E' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -126,7 +138,10 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 	a->report_dir = DEFAULT_REPORT_DIR;
 	a->filters = calloc((size_t)argc, sizeof(*a->filters));
 	a->excludes = calloc((size_t)argc, sizeof(*a->excludes));
-	if (!a->filters || !a->excludes) {
+	a->kernels = calloc((size_t)argc, sizeof(*a->kernels));
+	a->argc = argc;
+	a->argv = argv;
+	if (!a->filters || !a->excludes || !a->kernels) {
 		fprintf(stderr, "shmlife run: out of memory\n");
 		return -2; /* the harness's failure, not the user's: 3 */
 	}
@@ -144,6 +159,7 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		case 'j': rc = cli_positive_int(CMD, "--jobs", optarg, &a->jobs); break;
 		case 'f': a->filters[a->nfilters++] = optarg; break;
 		case 'x': a->excludes[a->nexcludes++] = optarg; break;
+		case 'k': a->kernels[a->nkernels++] = optarg; break;
 		case 't': rc = cli_seconds_ms(CMD, "--timeout", optarg, &a->timeout_ms); break;
 		case 'r': rc = cli_positive_int(CMD, "--repeat", optarg, &a->repeat); break;
 		case 's': rc = cli_shard(CMD, optarg, &a->shard, &a->shards); break;
@@ -171,7 +187,106 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		}
 		bad = rc != 0;
 	}
+	a->first_script = optind;
+	if (!bad && a->nkernels && (a->valgrind || a->rerun_failed || a->keep_scratch)) {
+		cli_usage_error(CMD, "--kernel runs with neither --valgrind, --rerun-failed nor --keep-scratch (the guest "
+				     "keeps nothing but its results.json)");
+		bad = 1;
+	}
+	if (!bad && kernels_prepare(CMD, a->kernels, a->nkernels, &a->vms))
+		bad = 1;
 	return bad ? -1 : 0;
+}
+
+/* The guest's selection options (kernels_run): those of this command line
+ * that choose and run the scenarios, and its scripts.  NULL when out of
+ * memory. */
+static char **guest_args(const struct run_args *a)
+{
+	char **v = calloc((size_t)(2 * a->nfilters + 2 * a->nexcludes + a->argc + 16), sizeof(*v));
+	int n = 0;
+	if (!v)
+		return NULL;
+	char num[6][32];
+	snprintf(num[0], sizeof(num[0]), "%d", a->jobs);
+	snprintf(num[1], sizeof(num[1]), "%d", a->repeat);
+	snprintf(num[2], sizeof(num[2]), "%d/%d", a->shard, a->shards);
+	snprintf(num[3], sizeof(num[3]), "%d", a->retries);
+	snprintf(num[4], sizeof(num[4]), "%d.%03d", a->timeout_ms / 1000, a->timeout_ms % 1000);
+	v[n++] = "-j";
+	v[n++] = num[0];
+	v[n++] = "--repeat";
+	v[n++] = num[1];
+	v[n++] = "--retries";
+	v[n++] = num[3];
+	if (a->shards) {
+		v[n++] = "--shard";
+		v[n++] = num[2];
+	}
+	if (a->timeout_ms) {
+		v[n++] = "--timeout";
+		v[n++] = num[4];
+	}
+	if (a->fail_fast)
+		v[n++] = "--fail-fast";
+	for (int i = 0; i < a->nfilters; i++) {
+		v[n++] = "--filter";
+		v[n++] = a->filters[i];
+	}
+	for (int i = 0; i < a->nexcludes; i++) {
+		v[n++] = "--exclude";
+		v[n++] = a->excludes[i];
+	}
+	v[n++] = "--";
+	for (int i = a->first_script; i < a->argc; i++)
+		v[n++] = a->argv[i];
+	/* the numbers live in this frame: copy them out */
+	char **out = calloc((size_t)n + 1, sizeof(*out));
+	for (int i = 0; out && i < n; i++)
+		if (!(out[i] = strdup(v[i]))) {
+			for (int j = 0; j < i; j++)
+				free(out[j]);
+			free(out);
+			out = NULL;
+		}
+	free(v);
+	return out;
+}
+
+struct items_view {
+	const struct sl_report_item *items;
+	int n;
+};
+
+/* sl_scenario_finder over the run's items: a guest's scenario by name. */
+static const struct sl_scenario *find_in_items(void *ctx, const char *name, const char *file)
+{
+	const struct items_view *si = ctx;
+	(void)file;
+	for (int i = 0; i < si->n; i++)
+		if (strcmp(si->items[i].scenario->name, name) == 0)
+			return si->items[i].scenario;
+	return NULL;
+}
+
+/* Every --kernel's column; 0, or -1 when one of them gave no results. */
+static int run_kernels(struct run_args *a, struct sl_report_item *items, int n)
+{
+	if (!a->vms.n)
+		return 0;
+	char **args = guest_args(a);
+	if (!args) {
+		fprintf(stderr, "shmlife run: out of memory\n");
+		return -1;
+	}
+	struct items_view si = { items, n };
+	struct kernels_run how = { .guest_args = args, .scenario_timeout_ms = a->timeout_ms, .quiet = a->quiet > 0,
+				   .stop = runner_stop_signal };
+	int broken = kernels_run(&a->vms, &how, find_in_items, &si);
+	for (int i = 0; args[i]; i++)
+		free(args[i]);
+	free(args);
+	return broken ? -1 : 0;
 }
 
 /* ---- what is run ---------------------------------------------------------- */
@@ -325,7 +440,7 @@ static void print_recap(const struct run_args *a, const struct sl_report_item *i
 		recap_print(out, items, n, &st);
 }
 
-static int run_items(const struct run_args *a, struct sl_report_item *items, int n)
+static int run_items(struct run_args *a, struct sl_report_item *items, int n)
 {
 	struct sl_run_options o;
 	struct stream s = { .items = items, .n = n, .fail_fast = a->fail_fast };
@@ -361,10 +476,13 @@ static int run_items(const struct run_args *a, struct sl_report_item *items, int
 	sl_report_totals(items, n, &totals);
 	sl_tap_end(stdout, &totals);
 	status = cli_exit_status(items, n);
-	runner_test_raise("reports");
-	if (reports_write_data("run", a->report_dir, items, n))
+	if (run_kernels(a, items, n))
 		status = EXIT_BROKEN;
-	if (reports_write_pages("run", a->report_dir, o.valgrind, items, n))
+	runner_test_raise("reports");
+	struct reports_columns cols = { a->vms.columns, a->vms.n };
+	if (reports_write_data("run", a->report_dir, items, n, &cols))
+		status = EXIT_BROKEN;
+	if (reports_write_pages("run", a->report_dir, o.valgrind, items, n, &cols))
 		status = EXIT_BROKEN;
 	sig = runner_stop_signal();
 	runner_release_signals();
@@ -379,7 +497,7 @@ static int run_items(const struct run_args *a, struct sl_report_item *items, int
 /* run_items() as catalog_run_selection() calls it. */
 static int run_items_of(const void *args, struct sl_report_item *items, int n)
 {
-	return run_items((const struct run_args *)args, items, n);
+	return run_items((struct run_args *)args, items, n);
 }
 
 int cmd_run(int argc, char **argv)
@@ -394,6 +512,8 @@ int cmd_run(int argc, char **argv)
 	if (rc) {
 		free(a.filters);
 		free(a.excludes);
+		free(a.kernels);
+		kernels_free(&a.vms);
 		return rc > 0 ? EXIT_PASSED : rc == -2 ? EXIT_BROKEN : EXIT_USAGE;
 	}
 	/* the last run's results.json, read before it is removed */
@@ -404,6 +524,8 @@ int cmd_run(int argc, char **argv)
 		rerun_free(&a.rerun);
 		free(a.filters);
 		free(a.excludes);
+		free(a.kernels);
+		kernels_free(&a.vms);
 		return last == -2 ? EXIT_BROKEN : EXIT_USAGE;
 	}
 	int loaded = catalog_load(CMD, argv + optind, argc - optind, &cat);
@@ -411,6 +533,8 @@ int cmd_run(int argc, char **argv)
 		rerun_free(&a.rerun);
 		free(a.filters);
 		free(a.excludes);
+		free(a.kernels);
+		kernels_free(&a.vms);
 		return loaded == -2 ? EXIT_BROKEN : EXIT_USAGE;
 	}
 	if (a.rerun_failed && a.rerun.n == 0)
@@ -423,6 +547,8 @@ int cmd_run(int argc, char **argv)
 		rerun_free(&a.rerun);
 		free(a.filters);
 		free(a.excludes);
+		free(a.kernels);
+		kernels_free(&a.vms);
 		return own ? EXIT_BROKEN : EXIT_USAGE;
 	}
 	items = select_items(&cat, &a, &n);
@@ -433,5 +559,7 @@ int cmd_run(int argc, char **argv)
 	catalog_free(&cat);
 	free(a.filters);
 	free(a.excludes);
+	free(a.kernels);
+	kernels_free(&a.vms);
 	return rc;
 }

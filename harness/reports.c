@@ -28,40 +28,53 @@ int reports_forget(const char *cmd, const char *dir)
 	return rc;
 }
 
+typedef int (*report_writer)(const char *path, const struct sl_report_item *items, int n,
+			     const struct sl_report_column *columns, int ncolumns);
+
 /* DIR/NAME written by write(): 0, or -1 after saying why not. */
-static int write_one(const char *cmd, const char *dir, const char *name,
-		     int (*write)(const char *, const struct sl_report_item *, int), const struct sl_report_item *items,
-		     int n)
+static int write_one(const char *cmd, const char *dir, const char *name, report_writer write,
+		     const struct sl_report_item *items, int n, const struct reports_columns *columns)
 {
 	char *path = NULL;
 	if (asprintf(&path, "%s/%s", dir, name) < 0) {
 		fprintf(stderr, "shmlife %s: out of memory\n", cmd);
 		return -1;
 	}
-	int rc = write(path, items, n);
+	int rc = write(path, items, n, columns ? columns->v : NULL, columns ? columns->n : 0);
 	if (rc)
 		fprintf(stderr, "shmlife %s: cannot write %s: %s\n", cmd, path, strerror(errno));
 	free(path);
 	return rc ? -1 : 0;
 }
 
-int reports_write_data(const char *cmd, const char *dir, const struct sl_report_item *items, int n)
+int reports_write_data(const char *cmd, const char *dir, const struct sl_report_item *items, int n,
+		       const struct reports_columns *columns)
 {
-	int junit = write_one(cmd, dir, "junit.xml", sl_junit_write, items, n);
-	int json = write_one(cmd, dir, "results.json", sl_json_write, items, n);
+	int junit = write_one(cmd, dir, "junit.xml", sl_junit_write_columns, items, n, columns);
+	int json = write_one(cmd, dir, "results.json", sl_json_write_columns, items, n, columns);
 	return junit || json ? -1 : 0;
 }
 
-static int write_html(const char *path, const struct sl_report_item *items, int n)
+static int write_html(const char *path, const struct sl_report_item *items, int n,
+		      const struct sl_report_column *columns, int ncolumns)
 {
-	return sl_html_write(path, items, n, NULL);
+	struct sl_html_options o = { .columns = columns, .ncolumns = ncolumns };
+	return sl_html_write(path, items, n, &o);
+}
+
+static int write_summary(const char *path, const struct sl_report_item *items, int n,
+			 const struct sl_report_column *columns, int ncolumns)
+{
+	(void)columns;
+	(void)ncolumns;
+	return sl_vg_write_summary(path, items, n);
 }
 
 int reports_write_pages(const char *cmd, const char *dir, const char *valgrind, const struct sl_report_item *items,
-			int n)
+			int n, const struct reports_columns *columns)
 {
-	int summary = valgrind ? write_one(cmd, valgrind, "summary.txt", sl_vg_write_summary, items, n) : 0;
-	int html = write_one(cmd, dir, "index.html", write_html, items, n);
+	int summary = valgrind ? write_one(cmd, valgrind, "summary.txt", write_summary, items, n, NULL) : 0;
+	int html = write_one(cmd, dir, "index.html", write_html, items, n, columns);
 	return summary || html ? -1 : 0;
 }
 

@@ -20,6 +20,27 @@ struct sl_report_item {
 	int attempts;                    /* runs it took (--retries); 0 or 1: one */
 };
 
+/* The same selection run on another kernel (`shmlife run --kernel`): one
+ * column of the side-by-side reports.  Its items name the scenarios of the
+ * run's own items (the same pointers), in any order; an item of the run
+ * that a column lacks was not run there.  A column whose machine gave no
+ * results has broken set (why, with the console's last lines) and no items.
+ * The run's own machine is not a column: the writers add it, first, from
+ * uname(2). */
+struct sl_report_column {
+	char kernel[128];                /* the release: "6.1.0-57-amd64"      */
+	char version[256];               /* the kernel's whole version string  */
+	char how[128];                   /* "qemu, software emulation (tcg), 2 cpus" */
+	double seconds;                  /* boot to power-off                  */
+	const char *broken;              /* NULL, or why it has no results     */
+	const struct sl_report_item *items;
+	int n;
+};
+
+/* The item of column c for (scenario, repeat), or NULL. */
+const struct sl_report_item *sl_report_column_item(const struct sl_report_column *c, const struct sl_scenario *s,
+						   int repeat);
+
 /* passed does not count the items that passed only on a retry (--retries):
  * passed_on_retry does. */
 struct sl_report_totals { int passed, failed, skipped, broken, timedout, passed_on_retry; };
@@ -57,6 +78,14 @@ void sl_tap_end(FILE *out, const struct sl_report_totals *t);
  * to a temporary name and rename). */
 int sl_junit_write(const char *path, const struct sl_report_item *items, int n);
 int sl_json_write(const char *path, const struct sl_report_item *items, int n);
+/* The same with other kernels' columns (NULL, 0: none): JUnit gets a
+ * testsuite per kernel, each with its properties (kernel, version, how,
+ * seconds); results.json a "kernels" array, this machine's first, each
+ * kernel's outcome of every scenario and verdict of every claim. */
+int sl_junit_write_columns(const char *path, const struct sl_report_item *items, int n,
+			   const struct sl_report_column *columns, int ncolumns);
+int sl_json_write_columns(const char *path, const struct sl_report_item *items, int n,
+			  const struct sl_report_column *columns, int ncolumns);
 
 /* results.json read back (shmlife merge): for each scenario of the file,
  * find(ctx, name, file) gives the scenario its results are of (the caller
@@ -67,6 +96,10 @@ int sl_json_write(const char *path, const struct sl_report_item *items, int n);
 typedef const struct sl_scenario *(*sl_scenario_finder)(void *ctx, const char *name, const char *file);
 int sl_json_read(const char *path, sl_scenario_finder find, void *ctx, struct sl_report_item **items, int *n,
 		 char *why, size_t why_len);
+/* The same, of the text of a results.json (len bytes, no NUL needed) that
+ * `label` names in what is said: `run --kernel` receives a guest's so. */
+int sl_json_read_text(const char *label, const char *text, size_t len, sl_scenario_finder find, void *ctx,
+		      struct sl_report_item **items, int *n, char *why, size_t why_len);
 void sl_report_items_free(struct sl_report_item *items, int n);
 
 /* The trace of one item as text, a few lines an entry (JUnit failure bodies,

@@ -28,6 +28,10 @@ struct sl_html_options {
 	const char *valgrind_summary;    /* sl_vg_write_summary: "valgrind/summary.txt" */
 	const char *junit;               /* "junit.xml"                        */
 	const char *json;                /* "results.json"                     */
+	/* Other kernels (run --kernel): a column each in the scenario table
+	 * and the claims table, after this machine's. */
+	const struct sl_report_column *columns;
+	int ncolumns;
 };
 
 /* Writes the page to `path` (through a temporary file and a rename).

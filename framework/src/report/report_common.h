@@ -67,6 +67,9 @@ struct rc_system {
 	char libc[64];
 };
 void rc_system(struct rc_system *sys);
+/* The run's own machine as the first column of a side-by-side report:
+ * uname's release and version, "this machine", the run's items. */
+void rc_host_column(struct sl_report_column *c, const struct sl_report_item *items, int n);
 /* Writes the programs' output of step `step` (every step's if step < 0),
  * of the streams in `streams` (1 stdout, 2 stderr, 4 the terminal): for each, a
  * line "stdout of line 3 (a: exec prog ...), 40 bytes:" after `indent` and

@@ -542,9 +542,63 @@ static json_object *totals_json(struct jb *b, const struct sl_report_item *items
 	return o;
 }
 
+/* One kernel of a side-by-side run: what it is, and its outcome of each of
+ * the run's items and verdict on each of their claims ("not run" where it
+ * has no item). */
+static json_object *kernel_json(struct jb *b, const struct sl_report_column *c, const struct sl_report_item *items,
+				int n)
+{
+	json_object *o = json_object_new_object(), *results = json_object_new_array(),
+		    *claims = json_object_new_array();
+	add_str(b, o, "kernel", c->kernel);
+	add_str(b, o, "version", c->version);
+	add_str(b, o, "how", c->how);
+	if (c->seconds > 0)
+		add(b, o, "seconds", json_object_new_double(c->seconds));
+	if (c->broken)
+		add_str(b, o, "broken", c->broken);
+	else
+		add_null(b, o, "broken");
+	for (int i = 0; i < n; i++) {
+		const struct sl_report_item *it = sl_report_column_item(c, items[i].scenario, items[i].repeat);
+		json_object *r = json_object_new_object();
+		add_str(b, r, "name", items[i].scenario->name);
+		add_int(b, r, "repeat", items[i].repeat);
+		add_str(b, r, "outcome", it ? sl_outcome_name(it->result.outcome) : "not run");
+		add_str(b, r, "reason", it ? it->result.reason : "");
+		push(b, results, r);
+		for (int k = 0; items[i].repeat == 0 && k < items[i].scenario->nclaims; k++) {
+			json_object *v = json_object_new_object();
+			add_str(b, v, "scenario", items[i].scenario->name);
+			add_str(b, v, "id", items[i].scenario->claims[k].id);
+			add_str(b, v, "verdict", it ? sl_claim_verdict_name(sl_claim_verdict_of(
+							     &items[i].scenario->claims[k], &it->result))
+						    : "not run");
+			push(b, claims, v);
+		}
+	}
+	add(b, o, "results", results);
+	add(b, o, "claims", claims);
+	return o;
+}
+
+/* "kernels": this machine's, then each other's (run --kernel). */
+static json_object *kernels_json(struct jb *b, const struct sl_report_item *items, int n,
+				 const struct sl_report_column *columns, int ncolumns)
+{
+	json_object *a = json_object_new_array();
+	struct sl_report_column host;
+	rc_host_column(&host, items, n);
+	push(b, a, kernel_json(b, &host, items, n));
+	for (int i = 0; i < ncolumns; i++)
+		push(b, a, kernel_json(b, &columns[i], items, n));
+	return a;
+}
+
 /* The document's head: everything but "scenarios", which sl_json_write
  * writes one scenario at a time. */
-static json_object *document_json(struct jb *b, const struct sl_report_item *items, int n)
+static json_object *document_json(struct jb *b, const struct sl_report_item *items, int n,
+				  const struct sl_report_column *columns, int ncolumns)
 {
 	json_object *root = json_object_new_object();
 	struct utsname u;
@@ -566,6 +620,8 @@ static json_object *document_json(struct jb *b, const struct sl_report_item *ite
 	add_int(b, root, "started_at_unix", start);
 	add_time(b, root, "written_at", time(NULL));
 	add(b, root, "totals", totals_json(b, items, n));
+	if (ncolumns > 0)
+		add(b, root, "kernels", kernels_json(b, items, n, columns, ncolumns));
 	return root;
 }
 
@@ -587,10 +643,11 @@ static void put_indented(FILE *f, const char *text)
 /* The head, then each scenario made, written and freed in turn: a tree of
  * the whole run (json-c's objects are several times the size of their
  * text) was most of the harness's peak memory. */
-static int write_document(FILE *f, const struct sl_report_item *items, int n)
+static int write_document(FILE *f, const struct sl_report_item *items, int n, const struct sl_report_column *columns,
+			  int ncolumns)
 {
 	struct jb b = { 0 };
-	json_object *root = document_json(&b, items, n);
+	json_object *root = document_json(&b, items, n, columns, ncolumns);
 	const char *head = b.failed ? NULL : json_object_to_json_string_ext(root, JSON_FLAGS);
 	const char *close = head ? strrchr(head, '}') : NULL;
 	if (!close) {
@@ -619,6 +676,12 @@ static int write_document(FILE *f, const struct sl_report_item *items, int n)
 
 int sl_json_write(const char *path, const struct sl_report_item *items, int n)
 {
+	return sl_json_write_columns(path, items, n, NULL, 0);
+}
+
+int sl_json_write_columns(const char *path, const struct sl_report_item *items, int n,
+			  const struct sl_report_column *columns, int ncolumns)
+{
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
@@ -628,7 +691,7 @@ int sl_json_write(const char *path, const struct sl_report_item *items, int n)
 		errno = ENOMEM;
 		return -1;
 	}
-	int built = write_document(f, items, n);
+	int built = write_document(f, items, n, columns, ncolumns);
 	if (fclose(f) == 0 && built == 0)
 		rc = sl_write_file_atomic(path, text, len);
 	else

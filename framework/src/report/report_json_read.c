@@ -9,6 +9,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -380,32 +381,24 @@ void sl_report_items_free(struct sl_report_item *items, int n)
 	free(items);
 }
 
-int sl_json_read(const char *path, sl_scenario_finder find, void *ctx, struct sl_report_item **items, int *n,
-		 char *why, size_t len)
+/* The items of a parsed results.json; `path` names it in what is said. */
+static int read_root(json_object *root, const char *path, sl_scenario_finder find, void *ctx,
+		     struct sl_report_item **items, int *n, char *why, size_t len)
 {
-	*items = NULL;
-	*n = 0;
-	json_object *root = json_object_from_file(path), *list = field(root, "scenarios");
+	json_object *list = field(root, "scenarios");
 	const char *format = text(root, "format");
-	if (!root) {
-		say(why, len, "%s: not JSON that can be read (%s)", path, json_util_get_last_err());
-		return -1;
-	}
 	if (!format || strcmp(format, "shmlife-results") != 0 || !list || !json_object_is_type(list, json_type_array)) {
 		say(why, len, "%s: not the results.json of a shmlife run", path);
-		json_object_put(root);
 		return -1;
 	}
 	if (num(root, "format_version") != 1) {
 		say(why, len, "%s: format_version %lld, this shmlife reads 1", path, (long long)num(root, "format_version"));
-		json_object_put(root);
 		return -1;
 	}
 	int count = (int)json_object_array_length(list), rc = 0;
 	struct sl_report_item *v = calloc((size_t)count + 1, sizeof(*v));
 	if (!v) {
 		say(why, len, "out of memory");
-		json_object_put(root);
 		return -2;
 	}
 	for (int i = 0; i < count && rc == 0; i++) {
@@ -416,12 +409,49 @@ int sl_json_read(const char *path, sl_scenario_finder find, void *ctx, struct sl
 			say(why, len, "%s: %s", path, what ? what : "cannot be read");
 			free(what);
 			sl_report_items_free(v, i + 1);
-			json_object_put(root);
 			return rc;
 		}
 	}
-	json_object_put(root);
 	*items = v;
 	*n = count;
 	return 0;
+}
+
+int sl_json_read(const char *path, sl_scenario_finder find, void *ctx, struct sl_report_item **items, int *n,
+		 char *why, size_t len)
+{
+	*items = NULL;
+	*n = 0;
+	json_object *root = json_object_from_file(path);
+	if (!root) {
+		say(why, len, "%s: not JSON that can be read (%s)", path, json_util_get_last_err());
+		return -1;
+	}
+	int rc = read_root(root, path, find, ctx, items, n, why, len);
+	json_object_put(root);
+	return rc;
+}
+
+int sl_json_read_text(const char *label, const char *text, size_t text_len, sl_scenario_finder find, void *ctx,
+		      struct sl_report_item **items, int *n, char *why, size_t len)
+{
+	*items = NULL;
+	*n = 0;
+	json_tokener *tok = json_tokener_new_ex(JSON_TOKENER_DEFAULT_DEPTH);
+	if (!tok) {
+		say(why, len, "out of memory");
+		return -2;
+	}
+	json_object *root = text_len <= INT_MAX ? json_tokener_parse_ex(tok, text, (int)text_len) : NULL;
+	if (!root || json_tokener_get_parse_end(tok) != text_len) {
+		say(why, len, "%s: not JSON that can be read (%s)", label,
+		    root ? "something after its end" : json_tokener_error_desc(json_tokener_get_error(tok)));
+		json_object_put(root);
+		json_tokener_free(tok);
+		return -1;
+	}
+	json_tokener_free(tok);
+	int rc = read_root(root, label, find, ctx, items, n, why, len);
+	json_object_put(root);
+	return rc;
 }

@@ -290,8 +290,89 @@ static int write_suite(struct sl_xml_writer *w, const struct sl_report_item *ite
 	return 0;
 }
 
+/* A property of a kernel's suite. */
+static int property(struct sl_xml_writer *w, const char *name, const char *value)
+{
+	sl_xml_start(w, "property");
+	if (attr(w, "name", name) || attr(w, "value", value))
+		return -1;
+	sl_xml_end(w);
+	return 0;
+}
+
+/* Another kernel's results (run --kernel): a suite of its own, "kernel
+ * RELEASE", its properties saying which kernel and how it ran, a test case
+ * for each of the run's items (classname shmlife.kernel.RELEASE.SUITE), a
+ * <skipped> one where it has none; a kernel that gave no results is one
+ * test case "boot" in <error>. */
+static int write_kernel_suite(struct sl_xml_writer *w, const struct sl_report_item *items, int n,
+			      const struct case_info *c, const struct sl_report_column *k, int id, const char *stamp,
+			      const char *host)
+{
+	char name[sizeof(k->kernel) + 16], seconds[32], release[sizeof(k->kernel)];
+	int failed = 0, broken = 0, skipped = 0;
+	uint64_t ns = 0;
+	snprintf(release, sizeof(release), "%s", k->kernel);
+	for (char *p = release; *p; p++)
+		if (*p == '.')
+			*p = '_';
+	for (int i = 0; !k->broken && i < n; i++) {
+		const struct sl_report_item *it = sl_report_column_item(k, items[i].scenario, items[i].repeat);
+		enum sl_outcome o = it ? it->result.outcome : SL_SKIP;
+		failed += o == SL_FAIL || o == SL_TIMEOUT;
+		broken += o == SL_BROK;
+		skipped += o == SL_SKIP;
+		ns += it ? it->result.duration_ns : 0;
+	}
+	snprintf(name, sizeof(name), "kernel %s", k->kernel);
+	snprintf(seconds, sizeof(seconds), "%.1f", k->seconds);
+	sl_xml_start(w, "testsuite");
+	if (attr(w, "name", name) || attr(w, "package", "shmlife.kernel") || attr_int(w, "id", id) ||
+	    attr_int(w, "tests", k->broken ? 1 : n) || attr_int(w, "failures", failed) ||
+	    attr_int(w, "errors", k->broken ? 1 : broken) || attr_int(w, "skipped", skipped) ||
+	    attr_seconds(w, "time", ns) || attr(w, "timestamp", stamp) || attr(w, "hostname", host))
+		return -1;
+	sl_xml_start(w, "properties");
+	if (property(w, "kernel", k->kernel) || property(w, "kernel_version", k->version) || property(w, "how", k->how) ||
+	    property(w, "seconds", seconds))
+		return -1;
+	sl_xml_end(w);
+	if (k->broken) {
+		sl_xml_start(w, "testcase");
+		if (attr(w, "classname", "shmlife.kernel") || attr(w, "name", "boot") || attr_seconds(w, "time", 0))
+			return -1;
+		sl_xml_start(w, "error");
+		if (attr(w, "message", k->broken) || attr(w, "type", "BROK"))
+			return -1;
+		sl_xml_end(w);
+		sl_xml_end(w);
+	}
+	for (int i = 0; !k->broken && i < n; i++) {
+		const struct sl_report_item *it = sl_report_column_item(k, items[i].scenario, items[i].repeat);
+		struct case_info kc;
+		sl_setf(kc.suite, sizeof(kc.suite), "kernel.%s.%s", release, c[i].suite);
+		snprintf(kc.name, sizeof(kc.name), "%s", c[i].name);
+		if (it && write_case(w, it, &kc, NULL))
+			return -1;
+		if (!it) {
+			sl_xml_start(w, "testcase");
+			char classname[sizeof(kc.suite) + 8];
+			snprintf(classname, sizeof(classname), "shmlife.%s", kc.suite);
+			if (attr(w, "classname", classname) || attr(w, "name", kc.name) || attr_seconds(w, "time", 0))
+				return -1;
+			sl_xml_start(w, "skipped");
+			if (attr(w, "message", "not run on this kernel"))
+				return -1;
+			sl_xml_end(w);
+			sl_xml_end(w);
+		}
+	}
+	sl_xml_end(w);
+	return 0;
+}
+
 static int write_document(struct sl_xml_writer *w, const struct sl_report_item *items, int n,
-			  const struct case_info *c)
+			  const struct case_info *c, const struct sl_report_column *columns, int ncolumns)
 {
 	char stamp[32], host[256] = "localhost";
 	time_t start = rc_run_start(items, n);
@@ -304,17 +385,27 @@ static int write_document(struct sl_xml_writer *w, const struct sl_report_item *
 	if (gethostname(host, sizeof(host) - 1))
 		snprintf(host, sizeof(host), "localhost");
 	sl_xml_start(w, "testsuites");
-	for (int i = 0, id = 0; i < n; i++) {
+	int id = 0;
+	for (int i = 0; i < n; i++) {
 		int seen = 0;
 		for (int j = 0; j < i && !seen; j++)
 			seen = strcmp(c[j].suite, c[i].suite) == 0;
 		if (!seen && write_suite(w, items, n, c, c[i].suite, id++, stamp, host, &sys))
 			return -1;
 	}
+	for (int k = 0; k < ncolumns; k++)
+		if (write_kernel_suite(w, items, n, c, &columns[k], id++, stamp, host))
+			return -1;
 	return 0;
 }
 
 int sl_junit_write(const char *path, const struct sl_report_item *items, int n)
+{
+	return sl_junit_write_columns(path, items, n, NULL, 0);
+}
+
+int sl_junit_write_columns(const char *path, const struct sl_report_item *items, int n,
+			   const struct sl_report_column *columns, int ncolumns)
 {
 	struct case_info *cases = describe_cases(items, n);
 	char *text = NULL;
@@ -325,7 +416,7 @@ int sl_junit_write(const char *path, const struct sl_report_item *items, int n)
 	if (f) {
 		struct sl_xml_writer w;
 		sl_xml_begin(&w, f);
-		rc = write_document(&w, items, n, cases);
+		rc = write_document(&w, items, n, cases, columns, ncolumns);
 		if (sl_xml_finish(&w) < 0)
 			rc = -1;
 		if (fclose(f))
