@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/capability.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -315,6 +316,49 @@ Test(sandbox, the_scratch_folder_is_removed_with_what_the_scenario_wrote)
 	char cmd[400];
 	snprintf(cmd, sizeof(cmd), "rm -r '%s' && rmdir '%s'", r.scratch, root);
 	cr_expect_eq(system(cmd), 0);
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}
+
+/* A scratch root on an overlay whose layers are on two file systems (a
+ * container's /tmp; the guest of run --kernel): there a file's st_dev is its
+ * layer's, not the overlay's, and a removal that would not cross file
+ * systems (nftw's FTW_MOUNT) skipped every file, so the folder stayed and
+ * the scenario was BROK.  The test makes such an overlay in a mount
+ * namespace of its own. */
+Test(sandbox, the_scratch_folder_on_an_overlay_of_two_file_systems_is_removed)
+{
+	cr_assert_eq(unshare(CLONE_NEWNS), 0, "unshare: %s", strerror(errno));
+	cr_assert_eq(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), 0);
+	char base[] = "/tmp/shmlife-test-overlay-XXXXXX";
+	cr_assert_not_null(mkdtemp(base));
+	char lower[300], upper[300], merged[300], opts[1000];
+	snprintf(lower, sizeof(lower), "%s/lower", base);
+	snprintf(upper, sizeof(upper), "%s/upper", base);
+	snprintf(merged, sizeof(merged), "%s/merged", base);
+	cr_assert_eq(mount("lower", base, "tmpfs", 0, NULL), 0); /* nothing of it outlives the namespace */
+	cr_assert_eq(mkdir(lower, 0755) | mkdir(upper, 0755) | mkdir(merged, 0755), 0);
+	cr_assert_eq(mount("upper", upper, "tmpfs", 0, NULL), 0, "a second file system for the upper layer");
+	snprintf(opts, sizeof(opts), "%s/u", upper);
+	cr_assert_eq(mkdir(opts, 0755), 0);
+	snprintf(opts, sizeof(opts), "%s/w", upper);
+	cr_assert_eq(mkdir(opts, 0755), 0);
+	snprintf(opts, sizeof(opts), "lowerdir=%s,upperdir=%s/u,workdir=%s/w", lower, upper, upper);
+	if (mount("overlay", merged, "overlay", 0, opts) < 0)
+		cr_skip_test("this kernel cannot mount an overlay here: %s", strerror(errno));
+	struct sl_scenario *s = parse_scenario(scratch_script);
+	struct sl_result r = run_with(s, merged, 0);
+	cr_expect_eq(r.outcome, SL_PASS, "%s", r.reason);
+	DIR *d = opendir(merged);
+	cr_assert_not_null(d);
+	struct dirent *e;
+	int left = 0;
+	while ((e = readdir(d)))
+		left += e->d_name[0] != '.';
+	closedir(d);
+	cr_expect_eq(left, 0, "nothing is left in the scratch root");
+	cr_expect_eq(umount2(base, MNT_DETACH), 0);
+	cr_expect_eq(rmdir(base), 0, "the test leaves nothing in /tmp");
 	sl_result_free(&r);
 	sl_scenario_free(s);
 }

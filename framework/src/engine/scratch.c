@@ -10,7 +10,6 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <errno.h>
-#include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,18 +88,56 @@ int sl_scratch_keep(const char *path, char *kept, size_t len)
 	return rename(path, kept);
 }
 
-static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *f)
+/* Empties the directory dirfd (which it closes) and everything under it,
+ * depth first, not following links, and not entering a directory of
+ * another file system than dev (a mount left there).  Directories are
+ * compared, not files: on an overlay whose layers are on two file systems
+ * a file shows its layer's st_dev, not the overlay's. */
+static int empty_dir(int dirfd, dev_t dev, int depth)
 {
-	(void)st;
-	(void)f;
-	int rc = flag == FTW_DP ? rmdir(path) : unlink(path);
-	return rc < 0 && errno != ENOENT ? -1 : 0;
+	DIR *d = fdopendir(dirfd);
+	if (!d) {
+		close(dirfd);
+		return -1;
+	}
+	int rc = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		struct stat st;
+		if (fstatat(dirfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			rc = errno == ENOENT ? rc : -1;
+			continue;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			int sub = st.st_dev == dev && depth < 256
+					  ? openat(dirfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+					  : -1;
+			if (sub < 0 || empty_dir(sub, dev, depth + 1) < 0 ||
+			    (unlinkat(dirfd, e->d_name, AT_REMOVEDIR) < 0 && errno != ENOENT))
+				rc = -1;
+		} else if (unlinkat(dirfd, e->d_name, 0) < 0 && errno != ENOENT) {
+			rc = -1;
+		}
+	}
+	closedir(d);
+	return rc;
 }
 
 static int remove_tree(const char *path)
 {
-	/* depth first, not following links, not crossing into another file system */
-	return nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) != 0 ? -1 : 0;
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return errno == ENOENT ? 0 : -1;
+	}
+	int rc = empty_dir(fd, st.st_dev, 0);
+	if (rmdir(path) < 0 && errno != ENOENT)
+		return -1;
+	return rc;
 }
 
 /* Reads one byte, or 0 at EOF: the other side's "go on". */
