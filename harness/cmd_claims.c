@@ -5,7 +5,10 @@
  * kernel's answer, each expectation with the values the kernel showed.
  *
  * Formats: text (a block a claim), tsv (a line a claim), markdown (the
- * record of one machine, docs/claims.md).
+ * record of one machine, docs/claims.md).  With --kernel, the same
+ * selection also runs on each other kernel (kernels.h), and what is listed
+ * is claims x kernels: each claim's verdict on this machine's kernel and on
+ * each other, the claims whose verdicts differ marked.
  */
 #define _GNU_SOURCE
 #include <getopt.h>
@@ -20,6 +23,7 @@
 
 #include "catalog.h"
 #include "cli_util.h"
+#include "kernels.h"
 #include "progress.h"
 #include "runner.h"
 #include "shmlife/claims.h"
@@ -40,6 +44,9 @@ struct claims_args {
 	int quiet;
 	char *const *paths;              /* FILES and DIRS as given            */
 	int npaths;
+	char **kernels;                  /* --kernel: claims x kernels          */
+	int nkernels;
+	struct kernels vms;
 };
 
 static void usage(FILE *out)
@@ -57,6 +64,9 @@ static void usage(FILE *out)
 		"      --timeout SECONDS limit for each scenario as a whole (default 30)\n"
 		"      --format FORMAT   text (default), tsv (id, scenario, verdict, claim,\n"
 		"                        source, evidence), or markdown (docs/claims.md)\n"
+		"      --kernel PATH     also run them on the kernel image PATH under qemu\n"
+		"                        (repeatable) and list claims x kernels instead\n"
+		"                        (docs/kernels.md)\n"
 		"  -q, --quiet           no progress on stderr\n"
 		"  -h, --help            this text\n\n"
 		"Exit: 0 every claim settled (agrees, disagrees or not checked here); 1 a\n"
@@ -83,6 +93,7 @@ static int parse_args(int argc, char **argv, struct claims_args *a)
 		{ "jobs", required_argument, NULL, 'j' },   { "filter", required_argument, NULL, 'f' },
 		{ "timeout", required_argument, NULL, 't' }, { "format", required_argument, NULL, 'F' },
 		{ "quiet", no_argument, NULL, 'q' },         { "help", no_argument, NULL, 'h' },
+		{ "kernel", required_argument, NULL, 'k' },
 		{ NULL, 0, NULL, 0 },
 	};
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -91,7 +102,8 @@ static int parse_args(int argc, char **argv, struct claims_args *a)
 	memset(a, 0, sizeof(*a));
 	a->jobs = cpus > 0 ? (int)cpus : 1;
 	a->filters = calloc((size_t)argc + 1, sizeof(*a->filters));
-	if (!a->filters) {
+	a->kernels = calloc((size_t)argc + 1, sizeof(*a->kernels));
+	if (!a->filters || !a->kernels) {
 		fprintf(stderr, "shmlife claims: out of memory\n");
 		return -2; /* the harness's failure, not the user's: 3 */
 	}
@@ -105,6 +117,7 @@ static int parse_args(int argc, char **argv, struct claims_args *a)
 		case 't': rc = cli_seconds_ms(CMD, "--timeout", optarg, &a->timeout_ms); break;
 		case 'F': rc = parse_format(optarg, &a->format); break;
 		case 'q': a->quiet = 1; break;
+		case 'k': a->kernels[a->nkernels++] = optarg; break;
 		case 'h': usage(stdout); return 1;
 		default:
 			cli_usage_error(CMD, "unknown option or missing value: '%s'", argv[optind - 1]);
@@ -113,7 +126,7 @@ static int parse_args(int argc, char **argv, struct claims_args *a)
 		if (rc)
 			return -1;
 	}
-	return 0;
+	return kernels_prepare(CMD, a->kernels, a->nkernels, &a->vms) ? -1 : 0;
 }
 
 /* ---- what the trace says ------------------------------------------------------ */
@@ -287,6 +300,105 @@ static void print_findings(const struct claims_args *a, const struct finding *v,
 		print_summary(stdout, t, scenarios);
 }
 
+/* ---- claims x kernels (--kernel) ------------------------------------------------------ */
+
+/* The verdict on claim c of items[i]'s scenario in column k (-1: this
+ * machine); "not run" where that kernel has no result for it. */
+static const char *verdict_in(const struct claims_args *a, const struct sl_report_item *it, int c, int k)
+{
+	const struct sl_report_item *there = it;
+	if (k >= 0)
+		there = sl_report_column_item(&a->vms.columns[k], it->scenario, it->repeat);
+	if (!there)
+		return a->vms.columns[k].broken ? "BROK" : "not run";
+	return sl_claim_verdict_name(sl_claim_verdict_of(&it->scenario->claims[c], &there->result));
+}
+
+static int verdicts_differ(const struct claims_args *a, const struct sl_report_item *it, int c)
+{
+	for (int k = 0; k < a->vms.n; k++)
+		if (strcmp(verdict_in(a, it, c, k), verdict_in(a, it, c, -1)) != 0)
+			return 1;
+	return 0;
+}
+
+/* One line a claim (text: aligned; tsv; markdown: a table row), the
+ * kernels as columns, this machine's first; then how many differ.
+ * Returns 1 if a verdict is "unsettled" on some kernel. */
+static int print_matrix(const struct claims_args *a, const struct sl_report_item *items, int n)
+{
+	struct utsname u;
+	int differ = 0, unsettled = 0;
+	const char *sep = a->format == FORMAT_TSV ? "\t" : a->format == FORMAT_MARKDOWN ? " | " : "  ";
+	if (uname(&u))
+		snprintf(u.release, sizeof(u.release), "this machine");
+	if (a->format == FORMAT_MARKDOWN)
+		fputs("| ", stdout);
+	printf("id%sscenario%s%s", sep, sep, u.release);
+	for (int k = 0; k < a->vms.n; k++)
+		printf("%s%s", sep, a->vms.columns[k].kernel);
+	printf("%s%s\n", sep, a->format == FORMAT_MARKDOWN ? "differs |" : "differs");
+	if (a->format == FORMAT_MARKDOWN) {
+		fputs("|", stdout);
+		for (int k = 0; k < a->vms.n + 4; k++)
+			fputs(" --- |", stdout);
+		fputs("\n", stdout);
+	}
+	for (int i = 0; i < n; i++) {
+		for (int c = 0; c < items[i].scenario->nclaims; c++) {
+			int d = verdicts_differ(a, &items[i], c);
+			differ += d;
+			if (a->format == FORMAT_MARKDOWN)
+				fputs("| ", stdout);
+			printf("%s%s%s", items[i].scenario->claims[c].id, sep, items[i].scenario->name);
+			for (int k = -1; k < a->vms.n; k++) {
+				const char *v = verdict_in(a, &items[i], c, k);
+				unsettled |= strcmp(v, "unsettled") == 0;
+				printf("%s%s", sep, v);
+			}
+			printf("%s%s%s\n", sep, d ? "yes" : "no", a->format == FORMAT_MARKDOWN ? " |" : "");
+		}
+	}
+	if (a->format == FORMAT_TEXT)
+		printf("%d claim(s) whose verdict differs between the kernels\n", differ);
+	return unsettled;
+}
+
+
+/* Each --kernel's column: the guests run `run` with this selection.
+ * 0, or -1 if one gave no results. */
+static int run_kernels(struct claims_args *a, const struct sl_report_item *items, int n)
+{
+	char jobs[32], timeout[32];
+	char **args = calloc((size_t)(2 * a->nfilters + a->npaths + 8), sizeof(*args));
+	int k = 0;
+	if (!args) {
+		fprintf(stderr, "shmlife claims: out of memory\n");
+		return -1;
+	}
+	snprintf(jobs, sizeof(jobs), "%d", a->jobs);
+	snprintf(timeout, sizeof(timeout), "%d.%03d", a->timeout_ms / 1000, a->timeout_ms % 1000);
+	args[k++] = "-j";
+	args[k++] = jobs;
+	if (a->timeout_ms) {
+		args[k++] = "--timeout";
+		args[k++] = timeout;
+	}
+	for (int i = 0; i < a->nfilters; i++) {
+		args[k++] = "--filter";
+		args[k++] = a->filters[i];
+	}
+	args[k++] = "--";
+	for (int i = 0; i < a->npaths; i++)
+		args[k++] = a->paths[i];
+	struct kernels_items si = { items, n };
+	struct kernels_run how = { .guest_args = args, .scenario_timeout_ms = a->timeout_ms, .quiet = a->quiet,
+				   .stop = runner_stop_signal };
+	int broken = kernels_run(&a->vms, &how, kernels_find_by_name, &si);
+	free(args);
+	return broken ? -1 : 0;
+}
+
 /* ---- running ------------------------------------------------------------------------ */
 
 static void on_started(void *ctx, int index)
@@ -309,7 +421,7 @@ static struct sl_report_item *select_items(const struct catalog *cat, const stru
 	return items;
 }
 
-static int run_and_list(const struct claims_args *a, struct sl_report_item *items, int n)
+static int run_and_list(struct claims_args *a, struct sl_report_item *items, int n)
 {
 	struct sl_run_options o;
 	struct progress progress;
@@ -326,6 +438,16 @@ static int run_and_list(const struct claims_args *a, struct sl_report_item *item
 	}
 	int sig = runner_run(items, n, a->jobs, &o, &hooks);
 	progress_end(&progress);
+	if (a->vms.n) {
+		int broken = sig ? 0 : run_kernels(a, items, n);
+		int unsettled = print_matrix(a, items, n);
+		int status = cli_exit_status(items, n);
+		if (broken)
+			status = EXIT_BROKEN;
+		else if (status == EXIT_PASSED && unsettled)
+			status = EXIT_FAILED;
+		return sig ? 128 + sig : status;
+	}
 	struct finding *v = judge_all(items, n, &nf, &t);
 	if (!v) {
 		fprintf(stderr, "shmlife claims: out of memory\n");
@@ -344,7 +466,7 @@ static int run_and_list(const struct claims_args *a, struct sl_report_item *item
 /* run_and_list() as catalog_run_selection() calls it. */
 static int run_and_list_of(const void *args, struct sl_report_item *items, int n)
 {
-	return run_and_list((const struct claims_args *)args, items, n);
+	return run_and_list((struct claims_args *)args, items, n);
 }
 
 int cmd_claims(int argc, char **argv)
@@ -356,6 +478,7 @@ int cmd_claims(int argc, char **argv)
 
 	if (rc) {
 		free(a.filters);
+		free(a.kernels);
 		return rc > 0 ? EXIT_PASSED : rc == -2 ? EXIT_BROKEN : EXIT_USAGE;
 	}
 	a.paths = argv + optind;
@@ -363,11 +486,15 @@ int cmd_claims(int argc, char **argv)
 	int loaded = catalog_load(CMD, a.paths, a.npaths, &cat);
 	if (loaded) {
 		free(a.filters);
+		free(a.kernels);
+		kernels_free(&a.vms);
 		return loaded == -2 ? EXIT_BROKEN : EXIT_USAGE;
 	}
 	items = select_items(&cat, &a, &n);
 	rc = catalog_run_selection(CMD, items, n, run_and_list_of, &a);
 	catalog_free(&cat);
 	free(a.filters);
+	free(a.kernels);
+	kernels_free(&a.vms);
 	return rc;
 }

@@ -253,21 +253,6 @@ static char **guest_args(const struct run_args *a)
 	return out;
 }
 
-struct items_view {
-	const struct sl_report_item *items;
-	int n;
-};
-
-/* sl_scenario_finder over the run's items: a guest's scenario by name. */
-static const struct sl_scenario *find_in_items(void *ctx, const char *name, const char *file)
-{
-	const struct items_view *si = ctx;
-	(void)file;
-	for (int i = 0; i < si->n; i++)
-		if (strcmp(si->items[i].scenario->name, name) == 0)
-			return si->items[i].scenario;
-	return NULL;
-}
 
 /* Every --kernel's column; 0, or -1 when one of them gave no results. */
 static int run_kernels(struct run_args *a, struct sl_report_item *items, int n)
@@ -279,10 +264,10 @@ static int run_kernels(struct run_args *a, struct sl_report_item *items, int n)
 		fprintf(stderr, "shmlife run: out of memory\n");
 		return -1;
 	}
-	struct items_view si = { items, n };
+	struct kernels_items si = { items, n };
 	struct kernels_run how = { .guest_args = args, .scenario_timeout_ms = a->timeout_ms, .quiet = a->quiet > 0,
 				   .stop = runner_stop_signal };
-	int broken = kernels_run(&a->vms, &how, find_in_items, &si);
+	int broken = kernels_run(&a->vms, &how, kernels_find_by_name, &si);
 	for (int i = 0; args[i]; i++)
 		free(args[i]);
 	free(args);

@@ -31,8 +31,9 @@
 
 /* What the guest needs that a distribution kernel builds as modules: the
  * virtio PCI transport, the 9p file system over virtio (the host's tree),
- * and the virtio console (the port the results come back on). */
-static const char *const needed_modules[] = { "virtio_pci", "9pnet_virtio", "9p", "virtio_console" };
+ * overlayfs (the guest writes above it, in its memory), and the virtio
+ * console (the port the results come back on). */
+static const char *const needed_modules[] = { "virtio_pci", "9pnet_virtio", "9p", "overlay", "virtio_console" };
 
 static void set_why(char *why, size_t len, const char *fmt, ...)
 {
@@ -491,7 +492,8 @@ static int take_console(struct boot *b, const char *p, size_t n)
 {
 	if (grow(&b->console, &b->console_cap, b->console_len + n + 1))
 		return -1;
-	memcpy(b->console + b->console_len, p, n);
+	for (size_t i = 0; i < n; i++)  /* a NUL (the firmware sends some) would end the text */
+		b->console[b->console_len + i] = p[i] ? p[i] : ' ';
 	b->console_len += n;
 	b->console[b->console_len] = '\0';
 	char *nl;

@@ -212,6 +212,16 @@ static int run_one(struct kernels *k, int i, const struct kernels_run *how, sl_s
 	return 0;
 }
 
+const struct sl_scenario *kernels_find_by_name(void *ctx, const char *name, const char *file)
+{
+	const struct kernels_items *si = ctx;
+	(void)file;
+	for (int i = 0; i < si->n; i++)
+		if (strcmp(si->items[i].scenario->name, name) == 0)
+			return si->items[i].scenario;
+	return NULL;
+}
+
 int kernels_run(struct kernels *k, const struct kernels_run *how, sl_scenario_finder find, void *ctx)
 {
 	int broken = 0;

@@ -38,4 +38,12 @@ int kernels_run(struct kernels *k, const struct kernels_run *how, sl_scenario_fi
 
 void kernels_free(struct kernels *k);
 
+/* The finder kernels_run wants, over the run's own items (ctx): a guest's
+ * scenario is the run's scenario of that name. */
+struct kernels_items {
+	const struct sl_report_item *items;
+	int n;
+};
+const struct sl_scenario *kernels_find_by_name(void *ctx, const char *name, const char *file);
+
 #endif

@@ -8,9 +8,13 @@
  *   2. loads the modules that /shmlife-vm.conf names, in that order (the
  *      virtio transport and 9p, so that it can reach the host's files);
  *   3. mounts the host's root file system (9p tag "hostroot", read-only) on
- *      /root, and the guest's own proc, sys, dev, devpts, and a tmpfs on
- *      /tmp, /run and /dev/shm over it;
- *   4. chroots into /root, goes to the host's working directory and runs the
+ *      /lower, and on /root an overlay of it with a tmpfs above (the guest
+ *      sees every host file, its /tmp too, and may write anywhere; what it
+ *      writes stays in its memory and goes with it), then the guest's own
+ *      proc, sys, dev, devpts, and a tmpfs on /run and /dev/shm over it;
+ *   4. moves /root onto / and enters it (as switch_root does: a plain chroot
+ *      would leave the paths the kernel shows, /proc/PID/exe, starting with
+ *      /root to a process that makes a mount namespace), goes to the host's working directory and runs the
  *      command of the orders (the host's own `shmlife run ...`) with their
  *      environment, reaping every orphan meanwhile (it is process 1);
  *   5. sends the host, on the virtio serial port named shmlife.results
@@ -174,13 +178,15 @@ static int load_module(const char *path)
 static int mount_root(void)
 {
 	static const char nine_p[] = "trans=virtio,version=9p2000.L,msize=512000,cache=loose";
-	if (mount_one("hostroot", NEWROOT, "9p", MS_RDONLY, nine_p) ||
+	static const char layers[] = "lowerdir=/lower,upperdir=/rw/upper,workdir=/rw/work";
+	if (mount_one("hostroot", "/lower", "9p", MS_RDONLY, nine_p) ||
+	    mount_one("tmpfs", "/rw", "tmpfs", 0, "mode=0755") || mkdir("/rw/upper", 0755) < 0 ||
+	    mkdir("/rw/work", 0755) < 0 || mount_one("overlay", NEWROOT, "overlay", 0, layers) ||
 	    mount_one("proc", NEWROOT "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) ||
 	    mount_one("sysfs", NEWROOT "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) ||
 	    mount_one("devtmpfs", NEWROOT "/dev", "devtmpfs", MS_NOSUID, "mode=0755") ||
 	    mount_one("devpts", NEWROOT "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, "ptmxmode=0666,newinstance") ||
 	    mount_one("tmpfs", NEWROOT "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") ||
-	    mount_one("tmpfs", NEWROOT "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") ||
 	    mount_one("tmpfs", NEWROOT "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755"))
 		return -1;
 	return 0;
@@ -329,7 +335,8 @@ int main(void)
 		int ok = 1;
 		for (int i = 0; ok && i < o.nmodules; i++)
 			ok = load_module(o.modules[i]) == 0;
-		if (ok && mount_root() == 0 && chroot(NEWROOT) == 0)
+		if (ok && mount_root() == 0 && chdir(NEWROOT) == 0 && mount(".", "/", NULL, MS_MOVE, NULL) == 0 &&
+		    chroot(".") == 0 && chdir("/") == 0)
 			status = run_command(&o);
 		else if (ok && !broken[0])
 			say("cannot enter the host's tree: %s", strerror(errno));
