@@ -40,6 +40,9 @@ fi
 log() { printf 'setup: %s\n' "$*"; }
 
 bash ci/install-packages.sh "${packages[@]}"
+# qemu and Debian 12's own kernel, unpacked into a cache: run --kernel and
+# its tests (ci/kernels.sh; docs/kernels.md)
+bash ci/kernels.sh >/dev/null
 
 log "configuring ${build_dir}/ (SHMLIFE_WERROR=ON ${SHMLIFE_CMAKE_ARGS:-})"
 # shellcheck disable=SC2086 # the extra options are words

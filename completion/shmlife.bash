@@ -55,6 +55,7 @@ _shmlife()
 	--format) COMPREPLY=($(compgen -W "text tsv markdown" -- "$cur")); return ;;
 	--filter | --exclude) COMPREPLY=($(compgen -W "$(_shmlife_scenarios)" -- "$cur")); return ;;
 	--report-dir | --out) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+	--kernel) COMPREPLY=($(compgen -f -- "$cur")); return ;;  # a kernel image: any file
 	-j | --jobs | --repeat | --retries | --timeout | --shard | --seed | --runs | --time | --actors | --steps | --calls | --ops)
 		return ;;
 	esac

@@ -391,7 +391,7 @@ static int run_kernels(struct claims_args *a, const struct sl_report_item *items
 	args[k++] = "--";
 	for (int i = 0; i < a->npaths; i++)
 		args[k++] = a->paths[i];
-	struct kernels_items si = { items, n };
+	struct kernels_items si = { items, n, 0 };
 	struct kernels_run how = { .guest_args = args, .scenario_timeout_ms = a->timeout_ms, .quiet = a->quiet,
 				   .stop = runner_stop_signal };
 	int broken = kernels_run(&a->vms, &how, kernels_find_by_name, &si);

@@ -264,7 +264,7 @@ static int run_kernels(struct run_args *a, struct sl_report_item *items, int n)
 		fprintf(stderr, "shmlife run: out of memory\n");
 		return -1;
 	}
-	struct kernels_items si = { items, n };
+	struct kernels_items si = { items, n, 0 };
 	struct kernels_run how = { .guest_args = args, .scenario_timeout_ms = a->timeout_ms, .quiet = a->quiet > 0,
 				   .stop = runner_stop_signal };
 	int broken = kernels_run(&a->vms, &how, kernels_find_by_name, &si);

@@ -214,11 +214,15 @@ static int run_one(struct kernels *k, int i, const struct kernels_run *how, sl_s
 
 const struct sl_scenario *kernels_find_by_name(void *ctx, const char *name, const char *file)
 {
-	const struct kernels_items *si = ctx;
+	struct kernels_items *si = ctx;
 	(void)file;
-	for (int i = 0; i < si->n; i++)
-		if (strcmp(si->items[i].scenario->name, name) == 0)
+	for (int k = 0; k < si->n; k++) {
+		int i = (si->next + k) % si->n;
+		if (strcmp(si->items[i].scenario->name, name) == 0) {
+			si->next = i;
 			return si->items[i].scenario;
+		}
+	}
 	return NULL;
 }
 

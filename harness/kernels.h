@@ -43,6 +43,8 @@ void kernels_free(struct kernels *k);
 struct kernels_items {
 	const struct sl_report_item *items;
 	int n;
+	int next;                        /* where the search starts: the guest's
+					    items come in the run's order */
 };
 const struct sl_scenario *kernels_find_by_name(void *ctx, const char *name, const char *file);
 

@@ -28,6 +28,8 @@ expect "shmlife ltp kselftest" run --exit-codes ""
 expect "rmid-twice-attached rmid-twice-unattached" show rmid-twice
 expect "rmid-twice-attached rmid-twice-unattached" run scenarios/rmid --filter rmid-twice
 expect "--exclude" run --exc
+expect "--keep-scratch --kernel" run --ke
+expect "README.md" run --kernel READM
 expect "--calls" explore --cal
 complete -p shmlife >/dev/null 2>&1 || { echo "no 'complete' for shmlife" >&2; failed=1; }
 exit $failed

@@ -237,7 +237,10 @@ static void scenario_list(const struct rh_page *p)
 		fputs("<p class=\"none\">No scenario was run.</p></section>\n", out);
 		return;
 	}
-	fputs("<table class=\"list\"><tr><th>outcome</th><th>scenario</th><th>time</th><th>why</th></tr>\n", out);
+	fputs(p->o.ncolumns ? "<table class=\"list\"><tr><th>outcome here</th>" : "<table class=\"list\"><tr><th>outcome</th>",
+	      out);
+	rh_kernel_heads(p);
+	fputs("<th>scenario</th><th>time</th><th>why</th></tr>\n", out);
 	for (int i = 0; i < p->n; i++) {
 		const struct sl_report_item *it = &p->items[i];
 		rc_item_name(it, name, sizeof(name));
@@ -245,7 +248,9 @@ static void scenario_list(const struct rh_page *p)
 		rh_badge(out, it->result.outcome);
 		if (it->flaky)
 			fputs("<span class=\"badge flaky\">FLAKY</span>", out);
-		fputs("</td><td><a href=\"#", out);
+		fputs("</td>", out);
+		rh_kernel_outcome_cells(p, it);
+		fputs("<td><a href=\"#", out);
 		rh_anchor(out, it);
 		fputs("\">", out);
 		rh_text(out, name);
@@ -442,6 +447,7 @@ int sl_html_write(const char *path, const struct sl_report_item *items, int n, c
 	head(&p);
 	not_passed_summary(&p);
 	scenario_list(&p);
+	rh_kernels_section(&p);
 	fputs("<div class=\"summaries\">\n", p.out);
 	coverage(&p);
 	memcheck_summary(&p);

@@ -51,6 +51,15 @@ void rh_badge(FILE *out, enum sl_outcome o);
 /* report_html_scenario.c: the section of scenario p->items[i]. */
 void rh_scenario_section(const struct rh_page *p, int i);
 
+/* report_html_kernels.c: other kernels' columns (p->o.columns), when the
+ * run has them.  A <th> per kernel; a <td> per kernel with its outcome of
+ * it; a <td> per kernel with its verdict on the item's claim; the section
+ * "Kernels side by side". */
+void rh_kernel_heads(const struct rh_page *p);
+void rh_kernel_outcome_cells(const struct rh_page *p, const struct sl_report_item *it);
+void rh_kernel_claim_cells(const struct rh_page *p, const struct sl_report_item *it, int claim);
+void rh_kernels_section(const struct rh_page *p);
+
 /* The sequence diagram of one item, an inline <svg>.  `index` makes ids
  * unique in the page. */
 void rh_sequence_svg(FILE *out, const struct sl_report_item *it, int index);

@@ -74,7 +74,7 @@ static void claim_evidence(FILE *out, const struct sl_report_item *it, int claim
 		fputs("<span class=\"none\">no step names this claim: the whole scenario is its evidence</span>", out);
 }
 
-static void claims_table(FILE *out, const struct sl_report_item *it)
+static void claims_table(const struct rh_page *p, FILE *out, const struct sl_report_item *it)
 {
 	const struct sl_scenario *s = it->scenario;
 	fputs("<h3>Claims</h3>\n", out);
@@ -82,8 +82,9 @@ static void claims_table(FILE *out, const struct sl_report_item *it)
 		fputs("<p class=\"none\">This scenario makes no claim.</p>\n", out);
 		return;
 	}
-	fputs("<table class=\"claims\"><tr><th>claim</th><th>source</th><th>what the kernel did</th>"
-	      "<th>evidence</th></tr>\n", out);
+	fputs("<table class=\"claims\"><tr><th>claim</th><th>source</th><th>what the kernel did</th>", out);
+	rh_kernel_heads(p);
+	fputs("<th>evidence</th></tr>\n", out);
 	for (int c = 0; c < s->nclaims; c++) {
 		const struct sl_claim *cl = &s->claims[c];
 		fprintf(out, "<tr class=\"%s\"><td><b>", it->result.outcome == SL_FAIL ? "fail" : "claim");
@@ -94,7 +95,9 @@ static void claims_table(FILE *out, const struct sl_report_item *it)
 		rh_text(out, cl->source);
 		fputs("</td><td>", out);
 		claim_verdict(out, it, c);
-		fputs("</td><td>", out);
+		fputs("</td>", out);
+		rh_kernel_claim_cells(p, it, c);
+		fputs("<td>", out);
 		claim_evidence(out, it, c);
 		fputs("</td></tr>\n", out);
 	}
@@ -246,7 +249,7 @@ void rh_scenario_section(const struct rh_page *p, int i)
 	fputs(" (scrolls sideways)\">\n", out);
 	rh_sequence_svg(out, it, i);
 	fputs("</div>\n", out);
-	claims_table(out, it);
+	claims_table(p, out, it);
 	fputs("<h3>Memcheck</h3>\n", out);
 	notes_list(p, it, 1);
 	steps_table(out, it);
