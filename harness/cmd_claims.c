@@ -165,6 +165,8 @@ static void put_flat(FILE *out, const char *s, int markdown)
 static void print_text(const struct finding *x)
 {
 	const struct sl_claim *c = x->f.claim;
+	if (!c) /* sl_claim_judge always names it */
+		return;
 	printf("%s  [%s]  scenario %s\n", c->id, sl_claim_verdict_name(x->f.verdict), x->f.scenario->name);
 	printf("    claim:    ");
 	put_flat(stdout, c->text, 0);

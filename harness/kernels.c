@@ -61,7 +61,7 @@ void kernels_free(struct kernels *k)
 			kernel_vm_free(&k->vms[i]);
 		if (k->results)
 			kernel_vm_result_free(&k->results[i]);
-		if (k->items)
+		if (k->items && k->nitems)
 			sl_report_items_free(k->items[i], k->nitems[i]);
 	}
 	free(k->vms);
