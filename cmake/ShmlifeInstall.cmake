@@ -57,6 +57,10 @@ install(DIRECTORY "${PROJECT_SOURCE_DIR}/framework/include/shmlife"
 install(FILES "${PROJECT_SOURCE_DIR}/framework/include/shmlife.h" DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
 
 # ---- the programs scenarios exec (scenarios/*/programs; not tests/programs) --
+get_property(_shmlife_musl_programs GLOBAL PROPERTY SHMLIFE_MUSL_PROGRAMS)
+if(_shmlife_musl_programs)  # run --libc musl: the lean actor and the programs (cmake/LeanActor.cmake)
+	install(PROGRAMS ${_shmlife_musl_programs} DESTINATION "${SHMLIFE_INSTALL_PROGRAMDIR}/musl")
+endif()
 get_property(_shmlife_programs GLOBAL PROPERTY SHMLIFE_SCENARIO_PROGRAMS)
 if(_shmlife_programs)
 	install(TARGETS ${_shmlife_programs} RUNTIME DESTINATION "${SHMLIFE_INSTALL_PROGRAMDIR}")

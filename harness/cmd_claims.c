@@ -24,6 +24,7 @@
 #include "catalog.h"
 #include "cli_util.h"
 #include "kernels.h"
+#include "libcs.h"
 #include "progress.h"
 #include "runner.h"
 #include "shmlife/claims.h"
@@ -47,6 +48,9 @@ struct claims_args {
 	char **kernels;                  /* --kernel: claims x kernels          */
 	int nkernels;
 	struct kernels vms;
+	struct libcs libcs;              /* --libc: the actors' C libraries     */
+	struct sl_report_column *cols;   /* the other libcs', then the kernels' */
+	int ncols;
 };
 
 static void usage(FILE *out)
@@ -64,6 +68,8 @@ static void usage(FILE *out)
 		"      --timeout SECONDS limit for each scenario as a whole (default 30)\n"
 		"      --format FORMAT   text (default), tsv (id, scenario, verdict, claim,\n"
 		"                        source, evidence), or markdown (docs/claims.md)\n"
+		"      --libc LIST       the actors' C library: glibc (default), musl, or both\n"
+		"                        (glibc,musl: claims x libcs; docs/libc.md)\n"
 		"      --kernel PATH     also run them on the kernel image PATH under qemu\n"
 		"                        (repeatable) and list claims x kernels instead\n"
 		"                        (docs/kernels.md)\n"
@@ -94,6 +100,7 @@ static int parse_args(int argc, char **argv, struct claims_args *a)
 		{ "timeout", required_argument, NULL, 't' }, { "format", required_argument, NULL, 'F' },
 		{ "quiet", no_argument, NULL, 'q' },         { "help", no_argument, NULL, 'h' },
 		{ "kernel", required_argument, NULL, 'k' },
+		{ "libc", required_argument, NULL, 'b' },
 		{ NULL, 0, NULL, 0 },
 	};
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -118,6 +125,10 @@ static int parse_args(int argc, char **argv, struct claims_args *a)
 		case 'F': rc = parse_format(optarg, &a->format); break;
 		case 'q': a->quiet = 1; break;
 		case 'k': a->kernels[a->nkernels++] = optarg; break;
+		case 'b':
+			libcs_free(&a->libcs);
+			rc = libcs_parse(CMD, optarg, &a->libcs);
+			break;
 		case 'h': usage(stdout); return 1;
 		default:
 			cli_usage_error(CMD, "unknown option or missing value: '%s'", argv[optind - 1]);
@@ -310,15 +321,15 @@ static const char *verdict_in(const struct claims_args *a, const struct sl_repor
 {
 	const struct sl_report_item *there = it;
 	if (k >= 0)
-		there = sl_report_column_item(&a->vms.columns[k], it->scenario, it->repeat);
+		there = sl_report_column_item(&a->cols[k], it->scenario, it->repeat);
 	if (!there)
-		return a->vms.columns[k].broken ? "BROK" : "not run";
+		return a->cols[k].broken ? "BROK" : "not run";
 	return sl_claim_verdict_name(sl_claim_verdict_of(&it->scenario->claims[c], &there->result));
 }
 
 static int verdicts_differ(const struct claims_args *a, const struct sl_report_item *it, int c)
 {
-	for (int k = 0; k < a->vms.n; k++)
+	for (int k = 0; k < a->ncols; k++)
 		if (strcmp(verdict_in(a, it, c, k), verdict_in(a, it, c, -1)) != 0)
 			return 1;
 	return 0;
@@ -337,12 +348,14 @@ static int print_matrix(const struct claims_args *a, const struct sl_report_item
 	if (a->format == FORMAT_MARKDOWN)
 		fputs("| ", stdout);
 	printf("id%sscenario%s%s", sep, sep, u.release);
-	for (int k = 0; k < a->vms.n; k++)
-		printf("%s%s", sep, a->vms.columns[k].kernel);
+	if (a->libcs.n > 1) /* the columns are libcs: say this one's */
+		printf(" %s", libcs_label(a->libcs.names[0]));
+	for (int k = 0; k < a->ncols; k++)
+		printf("%s%s", sep, a->cols[k].name);
 	printf("%s%s\n", sep, a->format == FORMAT_MARKDOWN ? "differs |" : "differs");
 	if (a->format == FORMAT_MARKDOWN) {
 		fputs("|", stdout);
-		for (int k = 0; k < a->vms.n + 4; k++)
+		for (int k = 0; k < a->ncols + 4; k++)
 			fputs(" --- |", stdout);
 		fputs("\n", stdout);
 	}
@@ -353,7 +366,7 @@ static int print_matrix(const struct claims_args *a, const struct sl_report_item
 			if (a->format == FORMAT_MARKDOWN)
 				fputs("| ", stdout);
 			printf("%s%s%s", items[i].scenario->claims[c].id, sep, items[i].scenario->name);
-			for (int k = -1; k < a->vms.n; k++) {
+			for (int k = -1; k < a->ncols; k++) {
 				const char *v = verdict_in(a, &items[i], c, k);
 				unsettled |= strcmp(v, "unsettled") == 0;
 				printf("%s%s", sep, v);
@@ -382,6 +395,10 @@ static int run_kernels(struct claims_args *a, const struct sl_report_item *items
 	snprintf(timeout, sizeof(timeout), "%d.%03d", a->timeout_ms / 1000, a->timeout_ms % 1000);
 	args[k++] = "-j";
 	args[k++] = jobs;
+	if (a->libcs.n) {
+		args[k++] = "--libc";
+		args[k++] = a->libcs.names[0];
+	}
 	if (a->timeout_ms) {
 		args[k++] = "--timeout";
 		args[k++] = timeout;
@@ -395,7 +412,8 @@ static int run_kernels(struct claims_args *a, const struct sl_report_item *items
 		args[k++] = a->paths[i];
 	struct kernels_items si = { items, n, 0 };
 	struct kernels_run how = { .guest_args = args, .scenario_timeout_ms = a->timeout_ms, .quiet = a->quiet,
-				   .stop = runner_stop_signal };
+				   .stop = runner_stop_signal,
+				   .libc = libcs_label(a->libcs.n ? a->libcs.names[0] : "glibc") };
 	int broken = kernels_run(&a->vms, &how, kernels_find_by_name, &si);
 	free(args);
 	return broken ? -1 : 0;
@@ -434,14 +452,27 @@ static int run_and_list(struct claims_args *a, struct sl_report_item *items, int
 	sl_run_options_default(&o);
 	if (a->timeout_ms)
 		o.scenario_timeout_ms = a->timeout_ms;
+	o.actor_program = libcs_program(&a->libcs, 0);
+	o.libc = libcs_libc(&a->libcs, 0);
 	if (progress_init(&progress, stderr, a->quiet, items, n)) {
 		fprintf(stderr, "shmlife claims: out of memory\n");
 		return EXIT_BROKEN;
 	}
 	int sig = runner_run(items, n, a->jobs, &o, &hooks);
 	progress_end(&progress);
-	if (a->vms.n) {
+	if (a->vms.n || a->libcs.n > 1) {
+		if (!sig && a->libcs.n > 1)
+			sig = libcs_run_columns(&a->libcs, items, n, a->jobs, &o);
 		int broken = sig ? 0 : run_kernels(a, items, n);
+		a->cols = calloc((size_t)(a->libcs.n + a->vms.n + 1), sizeof(*a->cols));
+		if (!a->cols) {
+			fprintf(stderr, "shmlife claims: out of memory\n");
+			return EXIT_BROKEN;
+		}
+		for (int k = 1; k < a->libcs.n; k++)
+			a->cols[a->ncols++] = a->libcs.columns[k];
+		for (int k = 0; k < a->vms.n; k++)
+			a->cols[a->ncols++] = a->vms.columns[k];
 		int unsettled = print_matrix(a, items, n);
 		int status = cli_exit_status(items, n);
 		if (broken)
@@ -481,6 +512,7 @@ int cmd_claims(int argc, char **argv)
 	if (rc) {
 		free(a.filters);
 		free(a.kernels);
+		libcs_free(&a.libcs);
 		return rc > 0 ? EXIT_PASSED : rc == -2 ? EXIT_BROKEN : EXIT_USAGE;
 	}
 	a.paths = argv + optind;
@@ -490,6 +522,7 @@ int cmd_claims(int argc, char **argv)
 		free(a.filters);
 		free(a.kernels);
 		kernels_free(&a.vms);
+		libcs_free(&a.libcs);
 		return loaded == -2 ? EXIT_BROKEN : EXIT_USAGE;
 	}
 	items = select_items(&cat, &a, &n);
@@ -498,5 +531,7 @@ int cmd_claims(int argc, char **argv)
 	free(a.filters);
 	free(a.kernels);
 	kernels_free(&a.vms);
+	libcs_free(&a.libcs);
+	free(a.cols);
 	return rc;
 }

@@ -14,6 +14,7 @@
 #include "catalog.h"
 #include "cli_util.h"
 #include "kernels.h"
+#include "libcs.h"
 #include "progress.h"
 #include "recap.h"
 #include "reports.h"
@@ -51,6 +52,7 @@ struct run_args {
 	char **kernels;                  /* --kernel: run on these too, side by side */
 	int nkernels;
 	struct kernels vms;              /* ... checked, and their results      */
+	struct libcs libcs;              /* --libc: the actors' C libraries      */
 	int argc;                        /* the command line: its scripts are   */
 	char **argv;                     /* argv[first_script..argc)            */
 	int first_script;
@@ -80,6 +82,9 @@ static void usage(FILE *out)
 		"                        (DIR/results.json of --report-dir)\n"
 		"      --fail-fast       after the first FAIL, BROK or TIMEOUT start nothing\n"
 		"                        more (the rest is SKIP, not run)\n"
+		"      --libc LIST       the actors' C library: glibc (default), musl, or both\n"
+		"                        (glibc,musl: the second a column of the reports,\n"
+		"                        side by side; docs/libc.md)\n"
 		"      --kernel PATH     also run the selection on the kernel image PATH, booted\n"
 		"                        under qemu with this machine's files (repeatable); the\n"
 		"                        reports show each kernel's results side by side\n"
@@ -120,6 +125,7 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		{ "rerun-failed", no_argument, NULL, 'L' },
 		{ "keep-scratch", optional_argument, NULL, 'K' },
 		{ "kernel", required_argument, NULL, 'k' },
+		{ "libc", required_argument, NULL, 'b' },
 		{ "tap-version", required_argument, NULL, 'T' },
 		{ "exit-codes", required_argument, NULL, 'E' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -160,6 +166,10 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		case 'f': a->filters[a->nfilters++] = optarg; break;
 		case 'x': a->excludes[a->nexcludes++] = optarg; break;
 		case 'k': a->kernels[a->nkernels++] = optarg; break;
+		case 'b':
+			libcs_free(&a->libcs);
+			rc = libcs_parse(CMD, optarg, &a->libcs);
+			break;
 		case 't': rc = cli_seconds_ms(CMD, "--timeout", optarg, &a->timeout_ms); break;
 		case 'r': rc = cli_positive_int(CMD, "--repeat", optarg, &a->repeat); break;
 		case 's': rc = cli_shard(CMD, optarg, &a->shard, &a->shards); break;
@@ -191,6 +201,13 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 	if (!bad && a->nkernels && (a->valgrind || a->rerun_failed || a->keep_scratch)) {
 		cli_usage_error(CMD, "--kernel runs with neither --valgrind, --rerun-failed nor --keep-scratch (the guest "
 				     "keeps nothing but its results.json)");
+		bad = 1;
+	}
+	int musl = 0;
+	for (int i = 0; i < a->libcs.n; i++)
+		musl |= libcs_program(&a->libcs, i) != NULL;
+	if (!bad && musl && a->valgrind) {
+		cli_usage_error(CMD, "--libc musl runs without --valgrind (memcheck runs glibc's actors only)");
 		bad = 1;
 	}
 	if (!bad && kernels_prepare(CMD, a->kernels, a->nkernels, &a->vms))
@@ -229,6 +246,10 @@ static char **guest_args(const struct run_args *a)
 	}
 	if (a->fail_fast)
 		v[n++] = "--fail-fast";
+	if (a->libcs.n) { /* the run's own libc; the others are this machine's columns */
+		v[n++] = "--libc";
+		v[n++] = (char *)a->libcs.names[0]; /* copied below */
+	}
 	for (int i = 0; i < a->nfilters; i++) {
 		v[n++] = "--filter";
 		v[n++] = a->filters[i];
@@ -254,6 +275,24 @@ static char **guest_args(const struct run_args *a)
 }
 
 
+/* The run's exit status made worse by what the other libcs' and kernels'
+ * columns say: a FAIL or TIMEOUT there is 1, a BROK 3 (cli_exit_status's
+ * rules), as if they were items of the run. */
+static int worst_of_columns(const struct run_args *a, int status)
+{
+	const struct sl_report_column *cols[2] = { a->libcs.columns, a->vms.columns };
+	int first[2] = { 1, 0 }, count[2] = { a->libcs.n, a->vms.n };
+	for (int g = 0; g < 2; g++)
+		for (int k = first[g]; k < count[g]; k++) {
+			if (!cols[g][k].items)
+				continue;
+			int st = cli_exit_status(cols[g][k].items, cols[g][k].n);
+			if (st == EXIT_BROKEN || (st == EXIT_FAILED && status == EXIT_PASSED))
+				status = st;
+		}
+	return status;
+}
+
 /* Every --kernel's column; 0, or -1 when one of them gave no results. */
 static int run_kernels(struct run_args *a, struct sl_report_item *items, int n)
 {
@@ -266,7 +305,8 @@ static int run_kernels(struct run_args *a, struct sl_report_item *items, int n)
 	}
 	struct kernels_items si = { items, n, 0 };
 	struct kernels_run how = { .guest_args = args, .scenario_timeout_ms = a->timeout_ms, .quiet = a->quiet > 0,
-				   .stop = runner_stop_signal };
+				   .stop = runner_stop_signal,
+				   .libc = libcs_label(a->libcs.n ? a->libcs.names[0] : "glibc") };
 	int broken = kernels_run(&a->vms, &how, kernels_find_by_name, &si);
 	for (int i = 0; args[i]; i++)
 		free(args[i]);
@@ -437,6 +477,10 @@ static int run_items(struct run_args *a, struct sl_report_item *items, int n)
 	if (a->timeout_ms)
 		o.scenario_timeout_ms = a->timeout_ms;
 	o.keep_scratch = a->keep_scratch;
+	o.actor_program = libcs_program(&a->libcs, 0);
+	o.libc = libcs_libc(&a->libcs, 0);
+	if (o.actor_program)
+		sl_report_note_libc(libcs_label(a->libcs.names[0]));
 	if (a->valgrind && !(o.valgrind = memcheck_dir(a->report_dir)))
 		return EXIT_BROKEN;
 	s.done = calloc((size_t)n + 1, 1);
@@ -461,10 +505,18 @@ static int run_items(struct run_args *a, struct sl_report_item *items, int n)
 	sl_report_totals(items, n, &totals);
 	sl_tap_end(stdout, &totals);
 	status = cli_exit_status(items, n);
-	if (run_kernels(a, items, n))
+	int sig_columns = a->libcs.n > 1 && !runner_stop_signal() ? libcs_run_columns(&a->libcs, items, n, a->jobs, &o) : 0;
+	if (!sig_columns && run_kernels(a, items, n))
 		status = EXIT_BROKEN;
+	status = worst_of_columns(a, status);
 	runner_test_raise("reports");
-	struct reports_columns cols = { a->vms.columns, a->vms.n };
+	struct sl_report_column *all = calloc((size_t)(a->libcs.n + a->vms.n + 1), sizeof(*all));
+	int nall = 0;
+	for (int k = 1; all && k < a->libcs.n; k++)
+		all[nall++] = a->libcs.columns[k];
+	for (int k = 0; all && k < a->vms.n; k++)
+		all[nall++] = a->vms.columns[k];
+	struct reports_columns cols = { all, nall };
 	if (reports_write_data("run", a->report_dir, items, n, &cols))
 		status = EXIT_BROKEN;
 	if (reports_write_pages("run", a->report_dir, o.valgrind, items, n, &cols))
@@ -474,6 +526,7 @@ static int run_items(struct run_args *a, struct sl_report_item *items, int n)
 	/* after the stop signals are released: a closed stderr (EPIPE, its
 	 * SIGPIPE ignored) loses the recap but does not stop the run */
 	print_recap(a, items, n);
+	free(all);
 	free((char *)o.valgrind);
 	free(s.done);
 	return cli_exit_in(a->codes, sig ? 128 + sig : status, items, n);
@@ -499,6 +552,7 @@ int cmd_run(int argc, char **argv)
 		free(a.excludes);
 		free(a.kernels);
 		kernels_free(&a.vms);
+		libcs_free(&a.libcs);
 		return rc > 0 ? EXIT_PASSED : rc == -2 ? EXIT_BROKEN : EXIT_USAGE;
 	}
 	/* the last run's results.json, read before it is removed */
@@ -511,6 +565,7 @@ int cmd_run(int argc, char **argv)
 		free(a.excludes);
 		free(a.kernels);
 		kernels_free(&a.vms);
+		libcs_free(&a.libcs);
 		return last == -2 ? EXIT_BROKEN : EXIT_USAGE;
 	}
 	int loaded = catalog_load(CMD, argv + optind, argc - optind, &cat);
@@ -520,6 +575,7 @@ int cmd_run(int argc, char **argv)
 		free(a.excludes);
 		free(a.kernels);
 		kernels_free(&a.vms);
+		libcs_free(&a.libcs);
 		return loaded == -2 ? EXIT_BROKEN : EXIT_USAGE;
 	}
 	if (a.rerun_failed && a.rerun.n == 0)
@@ -534,6 +590,7 @@ int cmd_run(int argc, char **argv)
 		free(a.excludes);
 		free(a.kernels);
 		kernels_free(&a.vms);
+		libcs_free(&a.libcs);
 		return own ? EXIT_BROKEN : EXIT_USAGE;
 	}
 	items = select_items(&cat, &a, &n);
@@ -546,5 +603,6 @@ int cmd_run(int argc, char **argv)
 	free(a.excludes);
 	free(a.kernels);
 	kernels_free(&a.vms);
+	libcs_free(&a.libcs);
 	return rc;
 }

@@ -164,7 +164,9 @@ static int run_one(struct kernels *k, int i, const struct kernels_run *how, sl_s
 	double mul = host_mul * (kvm ? 1 : TCG_TIMEOUT_MUL);
 	if (mul > 1000)
 		mul = 1000;
+	snprintf(c->name, sizeof(c->name), "%s", vm->release);
 	snprintf(c->kernel, sizeof(c->kernel), "%s", vm->release);
+	snprintf(c->libc, sizeof(c->libc), "%s", how->libc ? how->libc : "");
 	snprintf(c->version, sizeof(c->version), "%s", vm->version);
 	if (guest_argv(how, &argv) || guest_env(mul, &env)) {
 		words_free(&argv);

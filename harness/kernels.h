@@ -28,6 +28,7 @@ struct kernels_run {
 	int scenario_timeout_ms;         /* the run's limit of a scenario (0: 30 s) */
 	int quiet;                       /* no progress lines on stderr        */
 	int (*stop)(void);               /* 1: stop now (a stop signal came)   */
+	const char *libc;                /* the actors' libc there: "glibc 2.36" */
 };
 
 /* Boots each kernel in turn, runs the selection in it, and reads its

@@ -57,7 +57,7 @@ int main(void)
 	printf("net: %s\ninterfaces: %d\n", ns, ifs);
 	int err = loopback_works();
 	if (err)
-		printf("loopback: down (%s)\n", strerrorname_np(err));
+		printf("loopback: down (%s)\n", strerror(err));
 	else
 		printf("loopback: up\n");
 	return 0;

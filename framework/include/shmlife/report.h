@@ -28,7 +28,10 @@ struct sl_report_item {
  * The run's own machine is not a column: the writers add it, first, from
  * uname(2). */
 struct sl_report_column {
+	char name[128];                  /* its heading: the kernel's release, or
+					    "musl 1.2.3" for another libc here  */
 	char kernel[128];                /* the release: "6.1.0-57-amd64"      */
+	char libc[64];                   /* the actors' C library: "glibc 2.36" */
 	char version[256];               /* the kernel's whole version string  */
 	char how[128];                   /* "qemu, software emulation (tcg), 2 cpus" */
 	double seconds;                  /* boot to power-off                  */
@@ -36,6 +39,11 @@ struct sl_report_column {
 	const struct sl_report_item *items;
 	int n;
 };
+
+/* The C library the run's actors call through (`run --libc musl`), for the
+ * reports' "libc" (default: the harness's own, "glibc 2.36").  One for the
+ * process, like sl_tap_begin's start; `libc` is copied. */
+void sl_report_note_libc(const char *libc);
 
 /* The item of column c for (scenario, repeat), or NULL. */
 const struct sl_report_item *sl_report_column_item(const struct sl_report_column *c, const struct sl_scenario *s,

@@ -255,6 +255,7 @@ struct sl_result {
 	int noutputs, capoutputs;
 	char scratch[216];           /* the scenario's scratch folder, if it was
 				      * kept (sl_run_options.keep_scratch); "" */
+	int libc;                    /* enum sl_libc the actors called through */
 };
 
 void sl_result_init(struct sl_result *r);

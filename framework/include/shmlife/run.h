@@ -46,6 +46,16 @@ struct sl_run_options {
 	const char *scratch_root;
 	int keep_scratch;
 	double timeout_mul;          /* every limit times this (SHMLIFE_TIMEOUT_MUL); 0 = 1 */
+	/* NULL: each actor is a fork of the conductor and calls through the
+	 * harness's C library.  Else the path of a lean actor built against
+	 * another one (bin/musl/shmlife-actor: `run --libc musl`,
+	 * docs/libc.md), which each actor becomes once it is set up: its calls
+	 * (shmget, shmat, ftok, daemon, setsid ...) and the programs it finds
+	 * beside it go through that libc.  Not with valgrind. */
+	const char *actor_program;
+	enum sl_libc libc;           /* which libc that is (SL_LIBC_GLIBC without
+				      * one): steps marked [libc NAME] run only
+				      * with theirs, claims judge by it */
 };
 
 /* Where a scenario's `exec` finds the program `name`: itself if it has a
@@ -59,6 +69,17 @@ struct sl_run_options {
  *   if (sl_program_find("shmlife-producer", path, sizeof(path)) == 0)
  *           printf("exec runs %s\n", path);                                   */
 int sl_program_find(const char *name, char *path, size_t len);
+
+/* The lean actor built against the C library `libc` ("musl"): beside the
+ * running executable (build tree: bin/musl/shmlife-actor) or in the
+ * installed programs' folder (libexec/shmlife/musl/).  Its path in `path`:
+ * 0, or -1 with errno (ENOENT: not built; EINVAL: not a name).  For
+ * sl_run_options.actor_program.  Thread-safe.
+ *
+ *   char path[4096];
+ *   if (sl_lean_actor_find("musl", path, sizeof(path)) == 0)
+ *           o.actor_program = path;                                         */
+int sl_lean_actor_find(const char *libc, char *path, size_t len);
 
 /* The defaults; timeout_mul from $SHMLIFE_TIMEOUT_MUL (1 when unset or not
  * valid: the harness refuses a value that is not valid before it runs). */

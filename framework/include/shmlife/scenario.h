@@ -270,6 +270,8 @@ struct sl_step {
 	struct sl_fault *faults;
 	int nfaults;
 	int claim;                       /* claim this step is evidence for, or -1 */
+	int only_libc;                   /* [libc musl]: 1 + the enum sl_libc the step is
+					  * for (it is not run with another); 0: every libc */
 	int line, col;                   /* where the step was written         */
 	char *text;                      /* the script line, for reports       */
 	int invariant;                   /* keep-going runs: 1 + the index of the
@@ -302,11 +304,21 @@ struct sl_sysctl_req {
 	char *value;                     /* required value, or value to set    */
 };
 
+/* The C library an actor calls through (sl_run_options.libc): glibc, the
+ * harness's own, or musl (`run --libc musl`, docs/libc.md). */
+enum sl_libc { SL_LIBC_GLIBC, SL_LIBC_MUSL, SL_LIBC__COUNT };
+const char *sl_libc_name(enum sl_libc l);  /* "glibc", "musl" */
+/* The libc named `name`: 0 with *l, or -1. */
+int sl_libc_from_name(const char *name, enum sl_libc *l);
+
 struct sl_claim {
 	char *id;                        /* short name                         */
 	char *text;                      /* what is claimed                    */
 	char *source;                    /* the study's words, a man page      */
 	int kernel_agrees;               /* 1: the scenario expects the kernel to agree */
+	/* `musl: agrees` (or glibc:): what the scenario expects when the
+	 * actors call through that libc; -1: kernel_agrees */
+	int agrees_with_libc[SL_LIBC__COUNT];
 };
 
 struct sl_invariant {                /* checked by `shmlife explore`       */

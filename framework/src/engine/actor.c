@@ -172,14 +172,29 @@ int sl_actor_prepare(const struct sl_actor_boot *boot)
 		report_broken(boot->channel, why);
 		return -1;
 	}
+	/* by the system call: musl (the lean actor, actor_lean.c) has no wrapper */
 	if (actor_self.channel_fd > 3)
-		close_range(3, (unsigned)actor_self.channel_fd - 1, 0);
-	close_range((unsigned)actor_self.channel_fd + 1, ~0U, 0);
+		syscall(SYS_close_range, 3u, (unsigned)actor_self.channel_fd - 1, 0u);
+	syscall(SYS_close_range, (unsigned)actor_self.channel_fd + 1, ~0U, 0u);
 	if (apply_limits_and_ids(boot->def, why, sizeof(why)) < 0) {
 		report_broken(actor_self.channel_fd, why);
 		return -1;
 	}
 	return 0;
+}
+
+void sl_actor_exec_lean(const char *program, long long auto_key)
+{
+	char chan[16], key[32];
+	snprintf(chan, sizeof(chan), "%d", actor_self.channel_fd);
+	snprintf(key, sizeof(key), "%lld", auto_key);
+	char *argv[] = { (char *)program, chan, key, NULL };
+	if (fcntl(actor_self.channel_fd, F_SETFD, 0) == 0)
+		execv(program, argv);
+	char why[sizeof(((struct sl_wire_reply *)0)->setup)];
+	snprintf(why, sizeof(why), "cannot run the actor program %s: %s", program, strerror(errno));
+	report_broken(actor_self.channel_fd, why);
+	_exit(125);
 }
 
 /* Under fault injection for the step in progress (actor.h). */
@@ -328,9 +343,9 @@ static void do_detach(const struct sl_wire_cmd *c, struct sl_wire_reply *r)
 
 static void do_close_fds(struct sl_wire_reply *r)
 {
-	r->ret = actor_self.channel_fd > 0 ? close_range(0, (unsigned)actor_self.channel_fd - 1, 0) : 0;
+	r->ret = actor_self.channel_fd > 0 ? syscall(SYS_close_range, 0u, (unsigned)actor_self.channel_fd - 1, 0u) : 0;
 	if (r->ret == 0)
-		r->ret = close_range((unsigned)actor_self.channel_fd + 1, ~0U, 0);
+		r->ret = syscall(SYS_close_range, (unsigned)actor_self.channel_fd + 1, ~0U, 0u);
 	r->err = r->ret < 0 ? errno : 0;
 }
 

@@ -32,6 +32,12 @@ struct sl_actor_boot {
  * (the caller reports it and _exits). */
 int sl_actor_prepare(const struct sl_actor_boot *boot);
 void sl_actor_serve(long long auto_key) __attribute__((noreturn));
+/* After sl_actor_prepare(): becomes `program`, a lean actor built against
+ * another C library (actor_lean.c: `program CHANNEL_FD AUTO_KEY`), which
+ * serves the same commands on the same channel with the same pid; its own
+ * calls go through its libc.  Never returns: if the exec fails, says why on
+ * the channel and _exits. */
+void sl_actor_exec_lean(const char *program, long long auto_key) __attribute__((noreturn));
 
 /* The actor process's own state (actor.c), shared with actor_exec.c. */
 struct actor_self {

@@ -120,6 +120,8 @@ void conductor_actor_child(const struct conductor *c, int idx, int channel)
 	};
 	if (sl_actor_prepare(&boot) < 0)
 		_exit(125);
+	if (c->o->actor_program)
+		sl_actor_exec_lean(c->o->actor_program, c->auto_key); /* run --libc musl */
 	sl_actor_serve(c->auto_key);
 }
 

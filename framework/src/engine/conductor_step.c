@@ -491,6 +491,11 @@ static int decides_outcome(const struct conductor *c, const struct sl_step *st, 
 void conductor_run_step(struct conductor *c, int i)
 {
 	const struct sl_step *st = &c->s->steps[i];
+	if (st->only_libc && st->only_libc - 1 != (int)c->o->libc) { /* [libc NAME]: another libc's step */
+		conductor_event(c, SL_PASS, "line %d is for %s's actors only: not run with %s", st->line,
+				sl_libc_name((enum sl_libc)(st->only_libc - 1)), sl_libc_name(c->o->libc));
+		return;
+	}
 #ifdef SHMLIFE_COVERAGE
 	flush_before_kills(c, st); /* before the clock starts */
 #endif

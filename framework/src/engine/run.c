@@ -197,6 +197,7 @@ struct sl_job *sl_job_start(const struct sl_scenario *s, const struct sl_run_opt
 	if (j->o.scenario_timeout_ms <= 0)
 		j->o.scenario_timeout_ms = 30000;
 	sl_result_init(&j->r);
+	j->r.libc = (int)j->o.libc;
 	j->t0 = sl_now_ns();
 	j->deadline_ms = sl_now_ms() + sl_run_scaled_ms(&j->o, j->o.scenario_timeout_ms);
 	j->fd = -1;

@@ -7,6 +7,7 @@
 #include <sys/shm.h>
 
 #include "shmlife/observed.h"
+#include "util.h" /* sl_signal_name, sl_errno_name */
 
 static int segment_field(const struct sl_segment_obs *o, enum sl_field f, long long *v)
 {
@@ -251,10 +252,9 @@ void sl_observed_format(enum sl_field f, long long v, char *buf, size_t len)
 	else if (f == SL_F_MODE)
 		snprintf(buf, len, "%s=0%llo", name, v);
 	else if (f == SL_F_KILLED_BY)
-		snprintf(buf, len, "%s=%s%s", name, v ? "SIG" : "",
-			 v ? (sigabbrev_np((int)v) ? sigabbrev_np((int)v) : "?") : "0");
+		snprintf(buf, len, "%s=%s", name, v ? sl_signal_name((int)v) : "0");
 	else if (f == SL_F_DEVTTY_ERRNO)
-		snprintf(buf, len, "%s=%s", name, v > 0 && strerrorname_np((int)v) ? strerrorname_np((int)v) : "0");
+		snprintf(buf, len, "%s=%s", name, v > 0 ? sl_errno_name((int)v) : "0");
 	else if (sl_field_is_u64(f))
 		snprintf(buf, len, "%s=%llu", name, (unsigned long long)v);
 	else

@@ -206,6 +206,21 @@ int sl_scenario_add_sysctl(struct sl_scenario *s, const char *name, const char *
 	return s->nsysctls++;
 }
 
+const char *sl_libc_name(enum sl_libc l)
+{
+	return l == SL_LIBC_MUSL ? "musl" : "glibc";
+}
+
+int sl_libc_from_name(const char *name, enum sl_libc *l)
+{
+	for (int i = 0; i < SL_LIBC__COUNT; i++)
+		if (strcmp(name, sl_libc_name((enum sl_libc)i)) == 0) {
+			*l = (enum sl_libc)i;
+			return 0;
+		}
+	return -1;
+}
+
 int sl_scenario_add_claim(struct sl_scenario *s, const char *id, const char *text,
 			  const char *source, int kernel_agrees)
 {
@@ -216,6 +231,8 @@ int sl_scenario_add_claim(struct sl_scenario *s, const char *id, const char *tex
 	c->text = strdup(text);
 	c->source = strdup(source ? source : "");
 	c->kernel_agrees = kernel_agrees;
+	for (int i = 0; i < SL_LIBC__COUNT; i++)
+		c->agrees_with_libc[i] = -1;
 	if (!c->id || !c->text || !c->source) {
 		free(c->id);
 		free(c->text);

@@ -466,9 +466,11 @@ static int predicate(struct slp_parser *p, struct slp_pstep *ps)
 	return add_pred(p, ps, f, cmp_of(c->kind), v, 0, t->col, fd, str);
 }
 
+/* At a step's trailing clause: [claim ID] or [libc NAME]. */
 static int at_claim(const struct slp_parser *p)
 {
-	return slp_peek(p)->kind == TK_LBRACK && slp_is_word(slp_peek_at(p, 1), "claim");
+	return slp_peek(p)->kind == TK_LBRACK &&
+	       (slp_is_word(slp_peek_at(p, 1), "claim") || slp_is_word(slp_peek_at(p, 1), "libc"));
 }
 
 int slp_expect_body(struct slp_parser *p, struct slp_pstep *ps)

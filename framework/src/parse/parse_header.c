@@ -214,13 +214,35 @@ static int header_leak(struct slp_parser *p)
 
 /* ---- claims -------------------------------------------------------------- */
 
-static int claim_setting(struct slp_parser *p, char **source, int *agrees, int *seen_kernel)
+/* `source: "..."`, `kernel: agrees|disagrees`, or a libc's own verdict,
+ * `musl: agrees|disagrees` (what the scenario expects when the actors call
+ * through that libc; docs/libc.md): into by_libc[that libc]. */
+static int claim_setting(struct slp_parser *p, char **source, int *agrees, int *seen_kernel, int *by_libc)
 {
-	static const char *const keys[] = { "source", "kernel", NULL };
+	static const char *const keys[] = { "source", "kernel", "glibc", "musl", NULL };
 	const struct slp_token *t = slp_peek(p);
 	if (t->kind != TK_WORD)
 		return slp_expected(p, "source: or kernel:");
 	int is_source = strcmp(t->text, "source") == 0;
+	enum sl_libc libc;
+	int is_libc = sl_libc_from_name(t->text, &libc) == 0;
+	if (is_libc) {
+		if (by_libc[libc] >= 0)
+			return slp_error(p, t->col, "'%s' is given twice", t->text);
+		slp_next(p);
+		if (slp_peek(p)->kind != TK_COLON)
+			return slp_expected(p, "':'");
+		slp_next(p);
+		const struct slp_token *v = slp_peek(p);
+		if (!slp_is_word(v, "agrees") && !slp_is_word(v, "disagrees")) {
+			char show[SLP_SHOW];
+			return slp_error(p, v->col, "%s: is 'agrees' or 'disagrees', not %s", sl_libc_name(libc),
+					 slp_tok_show(v, show, sizeof(show)));
+		}
+		by_libc[libc] = slp_is_word(v, "agrees");
+		slp_next(p);
+		return 0;
+	}
 	if (!is_source && strcmp(t->text, "kernel") != 0) {
 		struct slp_suggest sg;
 		slp_suggest_init(&sg, t->text);
@@ -228,7 +250,7 @@ static int claim_setting(struct slp_parser *p, char **source, int *agrees, int *
 		if (slp_suggest_best(&sg))
 			return slp_error(p, t->col, "unknown claim setting '%.40s'; did you mean '%s'?",
 					 t->text, slp_suggest_best(&sg));
-		return slp_error(p, t->col, "unknown claim setting '%.40s': source: or kernel:", t->text);
+		return slp_error(p, t->col, "unknown claim setting '%.40s': source:, kernel:, glibc: or musl:", t->text);
 	}
 	if ((is_source && *source) || (!is_source && *seen_kernel))
 		return slp_error(p, t->col, "'%s' is given twice", t->text);
@@ -262,11 +284,13 @@ static int claim_body(struct slp_parser *p, const struct slp_token *id)
 	if (t->kind != TK_STRING)
 		return slp_error(p, t->col, "the claim's text must be a quoted string");
 	char *text = NULL, *source = NULL;
-	int agrees = 1, seen_kernel = 0, rc = -1;
+	int agrees = 1, seen_kernel = 0, rc = -1, by_libc[SL_LIBC__COUNT];
+	for (int i = 0; i < SL_LIBC__COUNT; i++)
+		by_libc[i] = -1;
 	if (slp_text_arg(p, "a claim", &text))
 		return -1;
 	while (slp_peek(p)->kind != TK_EOL)
-		if (claim_setting(p, &source, &agrees, &seen_kernel))
+		if (claim_setting(p, &source, &agrees, &seen_kernel, by_libc))
 			goto out;
 	const struct slp_sym *old = slp_sym_find(&p->claims, id->text);
 	if (old) {
@@ -281,6 +305,8 @@ static int claim_body(struct slp_parser *p, const struct slp_token *id)
 		goto out;
 	}
 	s->index = c;
+	for (int i = 0; i < SL_LIBC__COUNT; i++)
+		p->s->claims[c].agrees_with_libc[i] = by_libc[i];
 	rc = 0;
 out:
 	free(text);

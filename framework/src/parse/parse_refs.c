@@ -18,7 +18,8 @@ int slp_parse_ref(struct slp_parser *p, struct slp_ref *r)
 	memset(r, 0, sizeof(*r));
 	r->tok = slp_next(p);
 	const struct slp_token *b = slp_peek(p);
-	if (b->kind != TK_LBRACK || b->spaced || slp_is_word(slp_peek_at(p, 1), "claim"))
+	if (b->kind != TK_LBRACK || b->spaced || slp_is_word(slp_peek_at(p, 1), "claim") ||
+	    slp_is_word(slp_peek_at(p, 1), "libc"))
 		return 0;
 	slp_next(p);
 	const struct slp_token *n = slp_peek(p);

@@ -18,7 +18,7 @@ static int primary_end(const struct slp_parser *p, int i)
 	if (t[i].kind != TK_WORD)
 		return i;
 	i++;
-	if (t[i].kind == TK_LBRACK && !t[i].spaced && !slp_is_word(&t[i + 1], "claim")) {
+	if (t[i].kind == TK_LBRACK && !t[i].spaced && !slp_is_word(&t[i + 1], "claim") && !slp_is_word(&t[i + 1], "libc")) {
 		while (t[i].kind != TK_EOL && t[i].kind != TK_RBRACK)
 			i++;
 		if (t[i].kind == TK_RBRACK)
@@ -243,6 +243,28 @@ static int clause_bind(struct slp_parser *p, const struct slp_op_def *od, struct
 	return 0;
 }
 
+/* `[libc NAME]`: the step is for actors of that libc only (docs/libc.md). */
+static int libc_clause(struct slp_parser *p, struct slp_pstep *ps)
+{
+	const struct slp_token *open = slp_next(p);
+	slp_next(p); /* libc */
+	const struct slp_token *name = slp_peek(p);
+	enum sl_libc libc;
+	if (name->kind != TK_WORD || sl_libc_from_name(name->text, &libc) < 0) {
+		char show[SLP_SHOW];
+		return slp_error(p, name->col, "[libc NAME] names glibc or musl, not %s",
+				 slp_tok_show(name, show, sizeof(show)));
+	}
+	if (ps->st.only_libc)
+		return slp_error(p, open->col, "a step is for one libc");
+	ps->st.only_libc = 1 + (int)libc;
+	slp_next(p);
+	if (slp_peek(p)->kind != TK_RBRACK)
+		return slp_expected(p, "']'");
+	slp_next(p);
+	return 0;
+}
+
 int slp_claim_clause(struct slp_parser *p, struct slp_pstep *ps)
 {
 	const struct slp_token *open = slp_next(p);
@@ -309,7 +331,7 @@ int slp_is_clause_start(const struct slp_parser *p, int pos)
 	const struct slp_token *t = &p->ln.tok[pos];
 	if (t->kind == TK_ARROW || t->kind == TK_EQ)
 		return 1;
-	if (t->kind == TK_LBRACK && pos + 1 < p->ln.ntok && slp_is_word(t + 1, "claim"))
+	if (t->kind == TK_LBRACK && pos + 1 < p->ln.ntok && (slp_is_word(t + 1, "claim") || slp_is_word(t + 1, "libc")))
 		return 1;
 	return clause_word(t) >= 0;
 }
@@ -323,6 +345,8 @@ static int clauses(struct slp_parser *p, const struct slp_op_def *od, struct slp
 		char show[SLP_SHOW];
 		if (t->kind == TK_LBRACK && slp_is_word(slp_peek_at(p, 1), "claim"))
 			rc = slp_claim_clause(p, ps);
+		else if (t->kind == TK_LBRACK && slp_is_word(slp_peek_at(p, 1), "libc"))
+			rc = libc_clause(p, ps);
 		else if (expect)
 			rc = slp_error(p, t->col, "unexpected %s; an expectation has no outcome",
 				       slp_tok_show(t, show, sizeof(show)));

@@ -20,8 +20,12 @@ const char *sl_claim_verdict_name(enum sl_claim_verdict v)
 
 enum sl_claim_verdict sl_claim_verdict_of(const struct sl_claim *c, const struct sl_result *r)
 {
-	if (r->outcome == SL_PASS)
-		return c->kernel_agrees ? SL_CLAIM_AGREES : SL_CLAIM_DISAGREES;
+	if (r->outcome == SL_PASS) {
+		int agrees = c->kernel_agrees;
+		if (r->libc >= 0 && r->libc < SL_LIBC__COUNT && c->agrees_with_libc[r->libc] >= 0)
+			agrees = c->agrees_with_libc[r->libc];
+		return agrees ? SL_CLAIM_AGREES : SL_CLAIM_DISAGREES;
+	}
 	return r->outcome == SL_SKIP ? SL_CLAIM_UNCHECKED : SL_CLAIM_UNSETTLED;
 }
 

@@ -21,10 +21,14 @@ void rc_host_column(struct sl_report_column *c, const struct sl_report_item *ite
 {
 	struct utsname u;
 	memset(c, 0, sizeof(*c));
+	struct rc_system sys;
+	rc_system(&sys);
 	if (uname(&u) == 0) {
 		snprintf(c->kernel, sizeof(c->kernel), "%s", u.release);
 		snprintf(c->version, sizeof(c->version), "%s", u.version);
 	}
+	snprintf(c->name, sizeof(c->name), "%s", c->kernel);
+	snprintf(c->libc, sizeof(c->libc), "%s", sys.libc);
 	snprintf(c->how, sizeof(c->how), "this machine");
 	c->items = items;
 	c->n = n;

@@ -558,6 +558,13 @@ time_t rc_run_start(const struct sl_report_item *items, int n)
 }
 
 
+static char noted_libc[64];             /* sl_report_note_libc: the actors' */
+
+void sl_report_note_libc(const char *libc)
+{
+	snprintf(noted_libc, sizeof(noted_libc), "%s", libc ? libc : "");
+}
+
 void rc_system(struct rc_system *sys)
 {
 	struct utsname u;
@@ -567,7 +574,10 @@ void rc_system(struct rc_system *sys)
 	else
 		snprintf(sys->kernel, sizeof(sys->kernel), "unknown");
 #ifdef __GLIBC__
-	snprintf(sys->libc, sizeof(sys->libc), "glibc %s", gnu_get_libc_version());
+	if (noted_libc[0])
+		snprintf(sys->libc, sizeof(sys->libc), "%s", noted_libc);
+	else
+		snprintf(sys->libc, sizeof(sys->libc), "glibc %s", gnu_get_libc_version());
 #else
 	snprintf(sys->libc, sizeof(sys->libc), "unknown");
 #endif

@@ -35,7 +35,7 @@ void rh_kernel_heads(const struct rh_page *p)
 {
 	for (int k = 0; k < p->o.ncolumns; k++) {
 		fputs("<th>", p->out);
-		rh_text(p->out, p->o.columns[k].kernel);
+		rh_text(p->out, p->o.columns[k].name);
 		fputs("</th>", p->out);
 	}
 }
@@ -115,7 +115,7 @@ void rh_kernels_section(const struct rh_page *p)
 		return;
 	struct sl_report_column host;
 	rc_host_column(&host, p->items, p->n);
-	fputs("<section id=\"kernels\"><h2>Kernels side by side</h2>\n<table class=\"list\"><tr><th>kernel</th>"
+	fputs("<section id=\"kernels\"><h2>Kernels side by side</h2>\n<table class=\"list\"><tr><th>kernel, libc</th>"
 	      "<th>how it ran</th><th>time</th><th>passed</th><th>did not pass</th></tr>\n", out);
 	for (int k = -1; k < p->o.ncolumns; k++) {
 		const struct sl_report_column *c = k < 0 ? &host : &p->o.columns[k];
@@ -130,10 +130,16 @@ void rh_kernels_section(const struct rh_page *p)
 			else
 				other++;
 		}
-		fputs("<tr><td class=\"mono\">", out);
-		rh_text(out, c->kernel);
-		fputs("<br>", out);
+		fputs("<tr><td class=\"mono\"><b>", out);
+		rh_text(out, c->name);
+		fputs("</b><br>", out);
+		if (strcmp(c->name, c->kernel) != 0) {
+			rh_text(out, c->kernel);
+			fputs("<br>", out);
+		}
 		rh_text(out, c->version);
+		fputs("<br>actors: ", out);
+		rh_text(out, c->libc);
 		fputs("</td><td>", out);
 		rh_text(out, c->how);
 		if (c->seconds > 0)
@@ -155,7 +161,7 @@ void rh_kernels_section(const struct rh_page *p)
 	fprintf(out, "</table>\n<h3>Claims on each kernel</h3>\n<p>%d claim(s) whose verdicts differ between the "
 		     "kernels, first.</p>\n<table class=\"claims\"><tr><th>scenario</th><th>claim</th><th>",
 		differing);
-	rh_text(out, host.kernel);
+	rh_text(out, host.name);
 	fputs(" (this machine)</th>", out);
 	rh_kernel_heads(p);
 	fputs("</tr>\n", out);

@@ -496,6 +496,7 @@ static json_object *scenario_json(struct jb *b, const struct sl_report_item *it,
 		add(b, o, "scratch", jstrn(r->scratch, sizeof(r->scratch)));
 	else
 		add_null(b, o, "scratch");
+	add_str(b, o, "libc", sl_libc_name((enum sl_libc)r->libc));
 	add_bool(b, o, "detailed", !same_as);
 	if (same_as) {
 		char first[512];
@@ -550,8 +551,10 @@ static json_object *kernel_json(struct jb *b, const struct sl_report_column *c, 
 {
 	json_object *o = json_object_new_object(), *results = json_object_new_array(),
 		    *claims = json_object_new_array();
+	add_str(b, o, "name", c->name);
 	add_str(b, o, "kernel", c->kernel);
 	add_str(b, o, "version", c->version);
+	add_str(b, o, "libc", c->libc);
 	add_str(b, o, "how", c->how);
 	if (c->seconds > 0)
 		add(b, o, "seconds", json_object_new_double(c->seconds));

@@ -355,6 +355,13 @@ static int read_item(json_object *o, sl_scenario_finder find, void *ctx, struct 
 	r->ipc_ns = unum(o, "ipc_ns");
 	r->pid_ns = unum(o, "pid_ns");
 	copy_text(r->scratch, sizeof(r->scratch), o, "scratch");
+	enum sl_libc libc = SL_LIBC_GLIBC;
+	const char *libc_name = text(o, "libc");
+	if (libc_name && sl_libc_from_name(libc_name, &libc) < 0) {
+		say(why, len, "scenario %s: unknown libc '%s'", it->scenario->name, libc_name);
+		return -1;
+	}
+	r->libc = (int)libc; /* absent (an older file): glibc */
 	if (read_outputs(field(o, "outputs"), it->scenario, r)) {
 		say(why, len, "out of memory");
 		return -2;

@@ -309,12 +309,12 @@ static int write_kernel_suite(struct sl_xml_writer *w, const struct sl_report_it
 			      const struct case_info *c, const struct sl_report_column *k, int id, const char *stamp,
 			      const char *host)
 {
-	char name[sizeof(k->kernel) + 16], seconds[32], release[sizeof(k->kernel)];
+	char name[sizeof(k->name) + 16], seconds[32], release[sizeof(k->name)];
 	int failed = 0, broken = 0, skipped = 0;
 	uint64_t ns = 0;
-	snprintf(release, sizeof(release), "%s", k->kernel);
+	snprintf(release, sizeof(release), "%s", k->name);
 	for (char *p = release; *p; p++)
-		if (*p == '.')
+		if (*p == '.' || *p == ' ')
 			*p = '_';
 	for (int i = 0; !k->broken && i < n; i++) {
 		const struct sl_report_item *it = sl_report_column_item(k, items[i].scenario, items[i].repeat);
@@ -324,7 +324,8 @@ static int write_kernel_suite(struct sl_xml_writer *w, const struct sl_report_it
 		skipped += o == SL_SKIP;
 		ns += it ? it->result.duration_ns : 0;
 	}
-	snprintf(name, sizeof(name), "kernel %s", k->kernel);
+	/* "kernel 6.1.0-57-amd64"; another libc on this kernel: "libc musl 1.2.3" */
+	snprintf(name, sizeof(name), "%s %s", strcmp(k->name, k->kernel) == 0 ? "kernel" : "libc", k->name);
 	snprintf(seconds, sizeof(seconds), "%.1f", k->seconds);
 	sl_xml_start(w, "testsuite");
 	if (attr(w, "name", name) || attr(w, "package", "shmlife.kernel") || attr_int(w, "id", id) ||
@@ -333,7 +334,8 @@ static int write_kernel_suite(struct sl_xml_writer *w, const struct sl_report_it
 	    attr_seconds(w, "time", ns) || attr(w, "timestamp", stamp) || attr(w, "hostname", host))
 		return -1;
 	sl_xml_start(w, "properties");
-	if (property(w, "kernel", k->kernel) || property(w, "kernel_version", k->version) || property(w, "how", k->how) ||
+	if (property(w, "kernel", k->kernel) || property(w, "kernel_version", k->version) || property(w, "libc", k->libc) ||
+	    property(w, "how", k->how) ||
 	    property(w, "seconds", seconds))
 		return -1;
 	sl_xml_end(w);

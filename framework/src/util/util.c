@@ -160,21 +160,43 @@ void sl_setf(char *buf, size_t len, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* glibc 2.32 names errnos and signals; the lean actor, built with musl
+ * (actor_lean.c), has neither function and says numbers instead (it names
+ * none: the conductor does). */
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 32))
+#define SL_HAVE_NAMES 1
+#else
+#define SL_HAVE_NAMES 0
+#endif
+
 const char *sl_errno_name(int err)
 {
+#if SL_HAVE_NAMES
 	const char *n = err ? strerrorname_np(err) : "0";
 	return n ? n : "E?";
+#else
+	static char buf[2][16];
+	static int which;
+	which ^= 1;
+	snprintf(buf[which], sizeof(buf[which]), "E%d", err);
+	return err ? buf[which] : "0";
+#endif
 }
 
 const char *sl_signal_name(int sig)
 {
 	static char buf[2][16];
 	static int which;
+#if SL_HAVE_NAMES
 	const char *abbrev = sigabbrev_np(sig);
 	if (!abbrev)
 		return "SIG?";
 	which ^= 1;
 	snprintf(buf[which], sizeof(buf[which]), "SIG%s", abbrev);
+#else
+	which ^= 1;
+	snprintf(buf[which], sizeof(buf[which]), "SIG%d", sig);
+#endif
 	return buf[which];
 }
 
@@ -214,6 +236,22 @@ int sl_program_find(const char *name, char *path, size_t len)
 	}
 	if ((sl_exe_relative(path, len, "", name) == 0 && access(path, X_OK) == 0) ||
 	    (sl_exe_relative(path, len, SHMLIFE_PROGRAMS_REL, name) == 0 && access(path, X_OK) == 0))
+		return 0;
+	errno = ENOENT;
+	return -1;
+}
+
+int sl_lean_actor_find(const char *libc, char *path, size_t len)
+{
+	char rel[256];
+	if (strchr(libc, '/') || strlen(libc) > 64) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (sl_exe_relative(path, len, libc, "shmlife-actor") == 0 && access(path, X_OK) == 0)
+		return 0;
+	snprintf(rel, sizeof(rel), "%s/%s", SHMLIFE_PROGRAMS_REL, libc);
+	if (sl_exe_relative(path, len, rel, "shmlife-actor") == 0 && access(path, X_OK) == 0)
 		return 0;
 	errno = ENOENT;
 	return -1;

@@ -28,6 +28,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -128,11 +129,11 @@ static void close_inherited(const struct kept *k)
 			if ((unsigned)k->fd[i] >= from && (unsigned)k->fd[i] < next)
 				next = (unsigned)k->fd[i];
 		if (next == ~0U) {
-			close_range(from, ~0U, 0);
+			syscall(SYS_close_range, from, ~0U, 0u); /* musl has no wrapper */
 			return;
 		}
 		if (next > from)
-			close_range(from, next - 1, 0);
+			syscall(SYS_close_range, from, next - 1, 0u);
 		from = next + 1;
 	}
 }
