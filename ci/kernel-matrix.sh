@@ -14,14 +14,4 @@ echo "kernel-matrix: the catalog here and on $kernel"
 start=$(date +%s)
 "$build/bin/shmlife" run -q -j "$(nproc)" --kernel "$kernel" --report-dir "$out" scenarios >"$out.tap"
 echo "kernel-matrix: both kernels passed the catalog in $(( $(date +%s) - start )) s; reports in $out/"
-python3 - "$out/results.json" <<'PY'
-import json, sys
-kernels = json.load(open(sys.argv[1]))["kernels"]
-names = [k["kernel"] for k in kernels]
-rows = zip(*[k["claims"] for k in kernels])
-differ = [r for r in rows if len({c["verdict"] for c in r}) > 1]
-for r in differ:
-    print("kernel-matrix: claim %s (%s): %s" % (r[0]["id"], r[0]["scenario"],
-          ", ".join("%s %s" % (n, c["verdict"]) for n, c in zip(names, r))))
-print("kernel-matrix: %d claim(s) whose verdict differs between %s" % (len(differ), " and ".join(names)))
-PY
+python3 ci/claims-differ.py "$out/results.json" kernel-matrix

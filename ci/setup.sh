@@ -31,6 +31,7 @@ packages=(
 	file                             # CPack's DEB generator runs file(1) on what it packs
 	postgresql-15                    # a real server for scenarios/real (its stale-segment check)
 	uidmap                           # newuidmap/newgidmap: a plain user's actors of other ids (subid.c)
+	musl-tools                       # musl-gcc: the lean actor and programs of run --libc musl
 )
 if [ "${CI:-}" = true ] || [ "${SHMLIFE_WITH_BROWSER:-0}" = 1 ]; then
 	packages+=(chromium)             # renders index.html for the screenshot test

@@ -56,6 +56,7 @@ _shmlife()
 	--filter | --exclude) COMPREPLY=($(compgen -W "$(_shmlife_scenarios)" -- "$cur")); return ;;
 	--report-dir | --out) COMPREPLY=($(compgen -d -- "$cur")); return ;;
 	--kernel) COMPREPLY=($(compgen -f -- "$cur")); return ;;  # a kernel image: any file
+	--libc) COMPREPLY=($(compgen -W "glibc musl glibc,musl" -- "$cur")); return ;;
 	-j | --jobs | --repeat | --retries | --timeout | --shard | --seed | --runs | --time | --actors | --steps | --calls | --ops)
 		return ;;
 	esac

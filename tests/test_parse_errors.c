@@ -239,6 +239,21 @@ ERRORS(claim_errors,
 	"t.scn:4:24: kernel: is 'agrees' or 'disagrees', not 'maybe'\n"
 	"t.scn:6:7: claim 'c4' is declared twice (first on line 5)\n")
 
+/* A libc's own verdict on a claim, and a step for one libc (docs/libc.md). */
+ERRORS(libc_errors,
+	"scenario t\n"
+	"claim c1: \"ok\" musl: maybe\n"
+	"claim c2: \"ok\" musl: agrees musl: disagrees\n"
+	"actors: x\n"
+	"x setsid [libc bionic]\n"
+	"x setsid [libc musl] [libc glibc]\n"
+	"expect x sid=x [libc musl\n",
+	"t.scn:2:22: musl: is 'agrees' or 'disagrees', not 'maybe'\n"
+	"t.scn:3:29: 'musl' is given twice\n"
+	"t.scn:5:16: [libc NAME] names glibc or musl, not 'bionic'\n"
+	"t.scn:6:22: a step is for one libc\n"
+	"t.scn:7:26: expected ']', found the end of the line\n")
+
 ERRORS(unknown_claim_suggests,
 	"scenario t\n"
 	"claim rmid-marks: \"x\"\n"

@@ -30,6 +30,7 @@ expect "rmid-twice-attached rmid-twice-unattached" run scenarios/rmid --filter r
 expect "--exclude" run --exc
 expect "--keep-scratch --kernel" run --ke
 expect "README.md" run --kernel READM
+expect "musl" run --libc mu
 expect "--calls" explore --cal
 complete -p shmlife >/dev/null 2>&1 || { echo "no 'complete' for shmlife" >&2; failed=1; }
 exit $failed
