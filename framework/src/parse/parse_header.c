@@ -216,8 +216,9 @@ static int header_leak(struct slp_parser *p)
 
 /* `source: "..."`, `kernel: agrees|disagrees`, or a libc's own verdict,
  * `musl: agrees|disagrees` (what the scenario expects when the actors call
- * through that libc; docs/libc.md): into by_libc[that libc]. */
-static int claim_setting(struct slp_parser *p, char **source, int *agrees, int *seen_kernel, int *by_libc)
+ * through that libc; docs/libc.md).  A verdict goes into *kernel or
+ * by_libc[that libc], each -1 until given. */
+static int claim_setting(struct slp_parser *p, char **source, int *kernel, int *by_libc)
 {
 	static const char *const keys[] = { "source", "kernel", "glibc", "musl", NULL };
 	const struct slp_token *t = slp_peek(p);
@@ -225,25 +226,12 @@ static int claim_setting(struct slp_parser *p, char **source, int *agrees, int *
 		return slp_expected(p, "source: or kernel:");
 	int is_source = strcmp(t->text, "source") == 0;
 	enum sl_libc libc;
-	int is_libc = sl_libc_from_name(t->text, &libc) == 0;
-	if (is_libc) {
-		if (by_libc[libc] >= 0)
-			return slp_error(p, t->col, "'%s' is given twice", t->text);
-		slp_next(p);
-		if (slp_peek(p)->kind != TK_COLON)
-			return slp_expected(p, "':'");
-		slp_next(p);
-		const struct slp_token *v = slp_peek(p);
-		if (!slp_is_word(v, "agrees") && !slp_is_word(v, "disagrees")) {
-			char show[SLP_SHOW];
-			return slp_error(p, v->col, "%s: is 'agrees' or 'disagrees', not %s", sl_libc_name(libc),
-					 slp_tok_show(v, show, sizeof(show)));
-		}
-		by_libc[libc] = slp_is_word(v, "agrees");
-		slp_next(p);
-		return 0;
-	}
-	if (!is_source && strcmp(t->text, "kernel") != 0) {
+	int *verdict = NULL;
+	if (strcmp(t->text, "kernel") == 0)
+		verdict = kernel;
+	else if (sl_libc_from_name(t->text, &libc) == 0)
+		verdict = &by_libc[libc];
+	if (!is_source && !verdict) {
 		struct slp_suggest sg;
 		slp_suggest_init(&sg, t->text);
 		slp_suggest_list(&sg, keys);
@@ -252,8 +240,9 @@ static int claim_setting(struct slp_parser *p, char **source, int *agrees, int *
 					 t->text, slp_suggest_best(&sg));
 		return slp_error(p, t->col, "unknown claim setting '%.40s': source:, kernel:, glibc: or musl:", t->text);
 	}
-	if ((is_source && *source) || (!is_source && *seen_kernel))
+	if ((is_source && *source) || (verdict && *verdict >= 0))
 		return slp_error(p, t->col, "'%s' is given twice", t->text);
+	const char *key = t->text;
 	slp_next(p);
 	if (slp_peek(p)->kind != TK_COLON)
 		return slp_expected(p, "':'");
@@ -266,11 +255,10 @@ static int claim_setting(struct slp_parser *p, char **source, int *agrees, int *
 	}
 	if (!slp_is_word(v, "agrees") && !slp_is_word(v, "disagrees")) {
 		char show[SLP_SHOW];
-		return slp_error(p, v->col, "kernel: is 'agrees' or 'disagrees', not %s",
+		return slp_error(p, v->col, "%s: is 'agrees' or 'disagrees', not %s", key,
 				 slp_tok_show(v, show, sizeof(show)));
 	}
-	*agrees = slp_is_word(v, "agrees");
-	*seen_kernel = 1;
+	*verdict = slp_is_word(v, "agrees");
 	slp_next(p);
 	return 0;
 }
@@ -284,13 +272,13 @@ static int claim_body(struct slp_parser *p, const struct slp_token *id)
 	if (t->kind != TK_STRING)
 		return slp_error(p, t->col, "the claim's text must be a quoted string");
 	char *text = NULL, *source = NULL;
-	int agrees = 1, seen_kernel = 0, rc = -1, by_libc[SL_LIBC__COUNT];
+	int kernel = -1, rc = -1, by_libc[SL_LIBC__COUNT];
 	for (int i = 0; i < SL_LIBC__COUNT; i++)
 		by_libc[i] = -1;
 	if (slp_text_arg(p, "a claim", &text))
 		return -1;
 	while (slp_peek(p)->kind != TK_EOL)
-		if (claim_setting(p, &source, &agrees, &seen_kernel, by_libc))
+		if (claim_setting(p, &source, &kernel, by_libc))
 			goto out;
 	const struct slp_sym *old = slp_sym_find(&p->claims, id->text);
 	if (old) {
@@ -298,7 +286,7 @@ static int claim_body(struct slp_parser *p, const struct slp_token *id)
 			  old->line);
 		goto out;
 	}
-	int c = sl_scenario_add_claim(p->s, id->text, text, source, agrees);
+	int c = sl_scenario_add_claim(p->s, id->text, text, source, kernel != 0); /* agrees unless said */
 	struct slp_sym *s = c < 0 ? NULL : slp_sym_add(&p->claims, id->text, SYM_CLAIM, p->ln.lineno);
 	if (!s) {
 		slp_report_oom(p);
