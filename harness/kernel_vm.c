@@ -430,7 +430,7 @@ static int write_initramfs(const struct kernel_vm *vm, int fd, char *const argv[
 
 /* ---- the boot -------------------------------------------------------------- */
 
-static int kvm_usable(void)
+int kernel_vm_kvm_usable(void)
 {
 	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (fd < 0)
@@ -440,10 +440,10 @@ static int kvm_usable(void)
 }
 
 /* The qemu child: its standard streams, the pipes, then exec. */
-static void exec_qemu(char *const qargv[], int console_w, int results_w)
+static void exec_qemu(char *const qargv[], pid_t parent, int console_w, int results_w)
 {
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() == 1)
+	if (getppid() != parent) /* the harness died before the line above */
 		_exit(127);
 	/* qemu's own words (a kernel it cannot load ...) go where the
 	 * console's do: a BROK shows them */
@@ -638,7 +638,7 @@ int kernel_vm_run(const struct kernel_vm *vm, char *const argv[], const char *cw
 {
 	memset(r, 0, sizeof(*r));
 	r->exit_status = -1;
-	int kvm = kvm_usable();
+	int kvm = kernel_vm_kvm_usable();
 	snprintf(r->accel, sizeof(r->accel), "%s", kvm ? "kvm" : "tcg");
 	double start = now_s();
 
@@ -674,9 +674,10 @@ int kernel_vm_run(const struct kernel_vm *vm, char *const argv[], const char *cw
 	int fds[] = { initrd, con[1], res[1] };
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		fcntl(fds[i], F_SETFD, 0);  /* into qemu (the parent closes its copies below) */
+	pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid == 0)
-		exec_qemu(qargv, con[1], res[1]);
+		exec_qemu(qargv, parent, con[1], res[1]);
 	int fork_errno = errno;
 	close(con[1]);
 	close(res[1]);

@@ -160,7 +160,7 @@ static int run_one(struct kernels *k, int i, const struct kernels_run *how, sl_s
 	struct words argv = { 0 }, env = { 0 };
 	double host_mul = 1;
 	sl_timeout_mul_from_env(&host_mul);
-	int kvm = access("/dev/kvm", R_OK | W_OK) == 0;
+	int kvm = kernel_vm_kvm_usable();
 	double mul = host_mul * (kvm ? 1 : TCG_TIMEOUT_MUL);
 	if (mul > 1000)
 		mul = 1000;

@@ -206,6 +206,40 @@ Test(kernels, debian_12_kernel_runs_the_scenarios_side_by_side)
 	cli_result_free(&r);
 }
 
+/* The harness killed (SIGKILL: no handler runs) while the guest boots:
+ * qemu goes with it (PR_SET_PDEATHSIG; and its console's pipe is gone), and
+ * nothing of the boot stays (the initramfs was a memfd, the console and
+ * results pipes). */
+Test(kernels, a_killed_harness_takes_qemu_with_it)
+{
+	NEED_QEMU();
+	const char *kernel = debian_kernel();
+	if (!kernel)
+		cr_skip_test("no Debian kernel unpacked (bash ci/kernels.sh unpacks one)");
+	struct cli_proc c;
+	struct cli_result r;
+	cli_start(&c, &r, CLI_ARGS("run", "--report-dir", cli_path("out"), "--kernel", kernel,
+				   "scenarios/rmid/rmid-twice-attached.scn"),
+		  NULL, NULL, NULL);
+	cr_assert(cli_wait_err(&c, "booting it under qemu"), "no boot said:\n%s", r.err);
+	/* qemu, the harness's child: its pidfd says when it has ended */
+	char cmd[4400];
+	snprintf(cmd, sizeof(cmd), "pgrep -P %d -f '[q]emu-system.*%s'", (int)c.pid, kernel);
+	FILE *f = popen(cmd, "r");
+	cr_assert_not_null(f);
+	int qemu = 0;
+	cr_assert_eq(fscanf(f, "%d", &qemu), 1, "qemu runs as the harness's child");
+	pclose(f);
+	int pidfd = (int)syscall(SYS_pidfd_open, qemu, 0);
+	cr_assert_geq(pidfd, 0, "pidfd_open(%d): %s", qemu, strerror(errno));
+	cr_assert_eq(kill(c.pid, SIGKILL), 0);
+	cli_finish(&c);
+	struct pollfd p = { .fd = pidfd, .events = POLLIN };
+	cr_expect_eq(poll(&p, 1, 10000), 1, "qemu ended with the harness (PR_SET_PDEATHSIG, and its pipes closed)");
+	close(pidfd);
+	cli_result_free(&r);
+}
+
 Test(kernels, claims_by_kernel_prints_a_column_per_kernel)
 {
 	NEED_QEMU();
