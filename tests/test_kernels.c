@@ -240,6 +240,28 @@ Test(kernels, a_killed_harness_takes_qemu_with_it)
 	cli_result_free(&r);
 }
 
+/* A guest that falls silent (its scenario runs a minute without a word,
+ * and the test allows 5 s) is stopped: BROK, saying so, with the console's
+ * last lines, and no qemu left. */
+Test(kernels, a_silent_guest_is_stopped_and_brok)
+{
+	NEED_QEMU();
+	const char *kernel = debian_kernel();
+	if (!kernel)
+		cr_skip_test("no Debian kernel unpacked (bash ci/kernels.sh unpacks one)");
+	struct cli_result r;
+	cli_run_in(&r, CLI_ARGS("run", "-q", "--report-dir", cli_path("out"), "--kernel", kernel,
+				"tests/data/vm/silent-guest.scn"),
+		   CLI_ARGS("SHMLIFE_TEST_VM_SILENCE_MS=5000"), NULL);
+	assert_exit(r, 3);
+	cr_expect(strstr(r.err, "BROK: the guest said nothing for 5 s: stopped"), "%s", r.err);
+	cr_expect(strstr(r.err, "the console's last lines"), "%s", r.err);
+	char cmd[4400];
+	snprintf(cmd, sizeof(cmd), "pgrep -f '[q]emu-system.*%s' >/dev/null", kernel);
+	cr_expect_neq(system(cmd), 0, "no qemu left running");
+	cli_result_free(&r);
+}
+
 Test(kernels, claims_by_kernel_prints_a_column_per_kernel)
 {
 	NEED_QEMU();
