@@ -305,13 +305,14 @@ static int do_fork(struct sl_wire_reply *r, int *pass_fd)
 /* fork-detach and daemon(3): the parent exits, the actor lives on in the child. */
 /* The child answers only once the parent that left has ended, so that the
  * next step sees it adopted (ppid 1): the kernel reparents the children of
- * an exiting process before its pidfd says it has exited. */
-static void await_parent_exit(pid_t parent)
+ * an exiting process before its pidfd says it has exited.  timeout_ms < 0:
+ * no limit. */
+static void await_parent_exit(pid_t parent, int timeout_ms)
 {
 	int pidfd = sl_pidfd_open(parent);
 	if (pidfd >= 0) {
 		struct pollfd p = { .fd = pidfd, .events = POLLIN };
-		while (poll(&p, 1, -1) < 0 && errno == EINTR)
+		while (poll(&p, 1, timeout_ms) < 0 && errno == EINTR)
 			;
 		close(pidfd);
 		return;
@@ -336,7 +337,13 @@ static void do_detach(const struct sl_wire_cmd *c, struct sl_wire_reply *r)
 	}
 	r->err = r->ret < 0 ? errno : 0;
 	if (r->ret == 0) {
-		await_parent_exit(parent);
+		await_parent_exit(parent, -1);
+		/* musl's daemon() forks twice: its middle process exits too, at
+		 * once; awaited (bounded: a parent that stays is not ours to wait
+		 * for) so that the next step sees the daemon adopted there too */
+		pid_t middle = getppid();
+		if (middle != 1 && middle != parent)
+			await_parent_exit(middle, 2000);
 		r->ret = getpid();
 	}
 }
