@@ -247,6 +247,36 @@ Test(fuzz_model, sessions_and_process_groups)
 	fz_model_free(&w.m);
 }
 
+/* daemon(1, 1), as glibc does it: a fork, the parent's exit, setsid in the
+ * child.  The actor lives on as the child: it keeps the attachment, leads a
+ * new session and group; lpid names the parent that left (the fork counts
+ * the attachment in the parent, its exit detaches there), cpid the pid the
+ * actor had.  Without FZ_DAEMON the daemon-no-setsid mutant (tests/mutants)
+ * was never found. */
+Test(fuzz_model, daemon_forks_exits_and_leads_a_session)
+{
+	struct world w;
+	world(&w, 1);
+	w.p.nprocs = 2;
+	apply(&w, shmget_op(0, 0, IPC_PRIVATE, 4096, 0600));
+	apply(&w, shmat_op(0, 0, 0, 0));
+	cr_assert_eq(apply(&w, (struct fz_op){ .kind = FZ_DAEMON, .proc = 0, .target = 1 }), FZ_OK);
+	cr_assert_eq(w.m.procs[0].state, FZ_EXITED, "the parent has exited");
+	cr_assert_eq(w.m.procs[0].code, 0);
+	cr_assert_eq(w.m.procs[1].state, FZ_ALIVE);
+	cr_assert_eq(w.m.procs[1].att[0], 1, "the daemon keeps the attachment");
+	cr_assert_eq(seg_of(&w, 0)->nattch, 1, "counted in the fork, uncounted at the parent's exit");
+	cr_assert_eq(seg_of(&w, 0)->lpid, 0, "the parent detached last");
+	cr_assert_eq(seg_of(&w, 0)->cpid, 0);
+	cr_assert_eq(w.m.procs[1].sid, 1, "the daemon leads a new session");
+	cr_assert_eq(w.m.procs[1].pgid, 1);
+	apply(&w, (struct fz_op){ .kind = FZ_SETSID, .proc = 1 });
+	assert_fails(&w, EPERM, 0);
+	struct fz_op again = { .kind = FZ_DAEMON, .proc = 1, .target = 1 };
+	cr_assert(!fz_model_applies(&w.m, &again), "a daemon needs a process slot not yet born");
+	fz_model_free(&w.m);
+}
+
 /* ftok(3): a path that is not there fails ENOENT (it is stat()ed); for one
  * file, project ids with the same low byte give the same key, others not
  * (the value itself is the inode's: not predicted).  Without this rule the

@@ -33,6 +33,8 @@ struct builder {
 	const struct fz_program *p;
 	struct fz_model m;
 	int actor[FZ_MAX_PROCS];        /* scenario actor of each process, -1   */
+	int pid_slot[FZ_MAX_PROCS];     /* a process that became a daemon: the slot
+					 * of its pid (getpid before), -1      */
 	int ref_slot[FZ_MAX_REFS];      /* slot of each reference, -1           */
 	int att_slot[FZ_MAX_ATTS];
 	int ftok_slot[FZ_MAX_FTOKS];    /* slot of each ftok result, -1        */
@@ -100,7 +102,11 @@ static void time_pred(struct builder *b, struct sl_step *st, enum sl_field f, in
 
 static struct sl_value pid_of(const struct builder *b, int proc)
 {
-	return proc >= 0 && b->actor[proc] >= 0 ? sl_actor(b->actor[proc]) : sl_num(0);
+	if (proc >= 0 && b->actor[proc] >= 0)
+		return sl_actor(b->actor[proc]);
+	if (proc >= 0 && b->pid_slot[proc] >= 0) /* the process a daemon left behind */
+		return sl_slot(b->pid_slot[proc]);
+	return sl_num(0);
 }
 
 static void check_segment(struct builder *b, int ref)
@@ -245,6 +251,27 @@ static void emit_op(struct builder *b, const struct fz_op *op)
 	int actor = b->actor[op->proc];
 	struct sl_step *st = NULL;
 	b->m.now = b->s->nsteps;
+	if (op->kind == FZ_DAEMON) {
+		/* its pid first (cpid and lpid may name it after it has gone),
+		 * then daemon(1, 1): the actor lives on as the daemon */
+		struct sl_step *g = sl_scenario_add_step(b->s, actor, SL_OP_GETPID);
+		if (!g) {
+			b->oom = 1;
+			return;
+		}
+		g->bind = b->pid_slot[op->proc] = slot(b, 'd', op->proc);
+		b->m.now = b->s->nsteps;
+		fz_model_apply(&b->m, op, &pr);
+		st = sl_scenario_add_step(b->s, actor, SL_OP_DAEMON);
+		if (st) {
+			st->nargs = 2;
+			st->args[0] = st->args[1] = sl_num(1);
+		}
+		b->actor[op->target] = actor;
+		b->actor[op->proc] = -1;
+		set_outcome(b, st, &pr);
+		return;
+	}
 	if (op->kind == FZ_FORK) {
 		char name[16];
 		snprintf(name, sizeof(name), "p%d", op->target);
@@ -317,7 +344,7 @@ static void used_processes(const struct fz_program *p, int *used)
 			continue;
 		if (op->kind != FZ_CHECK_NS && op->kind != FZ_CHECK_SEG)
 			used[op->proc] = 1;
-		if (op->kind == FZ_KILL || op->kind == FZ_FORK)
+		if (op->kind == FZ_KILL || op->kind == FZ_FORK || op->kind == FZ_DAEMON)
 			used[op->target] = 1;
 		fz_model_apply(&m, op, &pr);
 	}
@@ -375,6 +402,7 @@ struct sl_scenario *sl_fuzz_build(const struct sl_fuzz_program *h)
 		return NULL;
 	}
 	memset(b->actor, -1, sizeof(b->actor));
+	memset(b->pid_slot, -1, sizeof(b->pid_slot));
 	memset(b->ref_slot, -1, sizeof(b->ref_slot));
 	memset(b->att_slot, -1, sizeof(b->att_slot));
 	memset(b->ftok_slot, -1, sizeof(b->ftok_slot));

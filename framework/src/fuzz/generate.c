@@ -254,7 +254,13 @@ static void draw_op(struct gen *g, struct fz_op *op, int nalive)
 	case 3: draw_memory(g, op, chance(&g->rng, 50) ? FZ_WRITE : FZ_READ); return;
 	case 4: draw_process(g, op, nalive); return;
 	case 5: {
-		int which_call = pick(&g->rng, 10);
+		int which_call = pick(&g->rng, 12);
+		if (which_call >= 10 && g->p->nprocs < g->max_procs) { /* daemon(1, 1): the actor goes on as a new process */
+			op->kind = FZ_DAEMON;
+			op->target = g->p->nprocs++;
+			g->m.procs[op->target].state = FZ_UNBORN;
+			return;
+		}
 		op->kind = which_call < 4 ? FZ_SETSID : which_call < 7 ? FZ_SETPGID : FZ_GETSID;
 		return;
 	}
@@ -283,14 +289,17 @@ static void append_checks(struct gen *g, const struct fz_op *op, const int *segs
 			append(g, &c);
 	}
 	struct fz_op c = { .kind = FZ_CHECK_PROC, .proc = op->proc };
-	if (op->kind == FZ_FORK || op->kind == FZ_KILL)
+	if (op->kind == FZ_FORK || op->kind == FZ_DAEMON || op->kind == FZ_KILL)
 		c.proc = op->target;
-	if (op->kind == FZ_FORK || op->kind == FZ_KILL || op->kind == FZ_EXIT || op->kind == FZ_CRASH ||
+	if (op->kind == FZ_FORK || op->kind == FZ_DAEMON || op->kind == FZ_KILL || op->kind == FZ_EXIT ||
+	    op->kind == FZ_CRASH ||
 	    g->m.procs[op->proc].state != FZ_ALIVE ||
 	    ((op->kind == FZ_SHMAT || op->kind == FZ_SHMDT) && chance(&g->rng, 50)))
 		append(g, &c);
-	struct fz_op sess = { .kind = FZ_CHECK_SESSION, .proc = op->kind == FZ_FORK ? op->target : op->proc };
-	if (op->kind == FZ_SETSID || op->kind == FZ_SETPGID || (op->kind == FZ_FORK && (g->ops & SL_FUZZ_SESSION)))
+	int child = op->kind == FZ_FORK || op->kind == FZ_DAEMON;
+	struct fz_op sess = { .kind = FZ_CHECK_SESSION, .proc = child ? op->target : op->proc };
+	if (op->kind == FZ_SETSID || op->kind == FZ_SETPGID || op->kind == FZ_DAEMON ||
+	    (op->kind == FZ_FORK && (g->ops & SL_FUZZ_SESSION)))
 		append(g, &sess);
 	if (fz_model_segments(&g->m) != before && chance(&g->rng, 50)) {
 		struct fz_op n = { .kind = FZ_CHECK_NS };

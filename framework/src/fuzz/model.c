@@ -390,6 +390,22 @@ static void do_fork(struct fz_model *m, const struct fz_op *op)
 	}
 }
 
+/* daemon(1, 1), glibc misc/daemon.c: fork(); the parent _exit(0)s; the
+ * child calls setsid() (it leads no group: it succeeds) and goes on; with
+ * (1, 1) neither the directory nor the descriptors change.  So: a fork (the
+ * attachments counted again in the parent, lpid = the parent), the
+ * parent's exit (each detached: lpid = the parent, dtime = now; exit_shm:
+ * its created segments leave its list, and go with shm_rmid_forced if
+ * unattached), and the child leads a new session and group.  glibc forks
+ * once (daemon(3), BUGS); musl's second fork is not modelled (fuzz runs
+ * glibc's actors). */
+static void do_daemon(struct fz_model *m, const struct fz_op *op)
+{
+	do_fork(m, op);
+	proc_end(m, op->proc, FZ_EXITED, 0);
+	m->procs[op->target].sid = m->procs[op->target].pgid = op->target;
+}
+
 /* Sessions and process groups.  setsid(2), kernel/sys.c ksys_setsid():
  * EPERM if a process group with the caller's id exists (with these
  * operations: the caller leads its group, since a process leaves a group
@@ -491,6 +507,7 @@ int fz_model_applies(const struct fz_model *m, const struct fz_op *op)
 	case FZ_WRITE:
 	case FZ_READ: return att_usable(m, op);
 	case FZ_FORK:
+	case FZ_DAEMON:
 		return op->target >= 0 && op->target < FZ_MAX_PROCS && m->procs[op->target].state == FZ_UNBORN;
 	case FZ_EXIT:
 	case FZ_CRASH:
@@ -528,6 +545,7 @@ void fz_model_apply(struct fz_model *m, const struct fz_op *op, struct fz_predic
 	case FZ_WRITE:
 	case FZ_READ: do_memory(m, op, pr); break;
 	case FZ_FORK: do_fork(m, op); break;
+	case FZ_DAEMON: do_daemon(m, op); break;
 	case FZ_EXIT:
 		pr->verdict = FZ_EXITS;
 		pr->status = op->status;
@@ -595,6 +613,7 @@ int fz_model_touched(const struct fz_model *m, const struct fz_op *op, int *segs
 		/* a write that kills detaches everything */
 		__attribute__((fallthrough));
 	case FZ_FORK:
+	case FZ_DAEMON:
 	case FZ_EXIT:
 	case FZ_CRASH:
 	case FZ_KILL:

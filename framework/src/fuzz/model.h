@@ -44,6 +44,8 @@ enum fz_kind {
 	FZ_GETSID,      /* proc: getsid(0)                                           */
 	FZ_CHECK_SESSION, /* expect proc sid= pgid=                                  */
 	FZ_FTOK,        /* proc; flags: FZ_FTOK_MISSING or not; key: the project id  */
+	FZ_DAEMON,      /* proc: daemon(1, 1); target: the daemon it becomes (the
+			 * actor lives on in it, as a fork's child; proc has exited) */
 	FZ_KIND__COUNT
 };
 

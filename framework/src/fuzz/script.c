@@ -196,6 +196,12 @@ static int put_operation(char *buf, size_t len, const struct sl_scenario *s, con
 		sl_appendf(buf, len, " ");
 		return put_value(buf, len, s, &st->args[1]);
 	case SL_OP_GETSID: return st->nargs ? put_value(buf, len, s, &st->args[0]) : 0;
+	case SL_OP_GETPID: buf[strlen(buf) - 1] = '\0'; return st->nargs ? -1 : 0;
+	case SL_OP_DAEMON:
+		if (st->nargs != 2 || st->args[0].kind != SL_VAL_NUM || st->args[1].kind != SL_VAL_NUM)
+			return -1;
+		sl_appendf(buf, len, "%lld %lld", st->args[0].num, st->args[1].num);
+		return 0;
 	case SL_OP_SYSCTL:
 		if (!st->str || !st->str2)
 			return -1;

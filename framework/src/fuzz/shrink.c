@@ -33,7 +33,7 @@ static void keep_applying(struct fz_program *p, int *used)
 			continue;
 		if (op->kind != FZ_CHECK_NS && op->kind != FZ_CHECK_SEG)
 			used[op->proc] = 1;
-		if (op->kind == FZ_FORK || op->kind == FZ_KILL)
+		if (op->kind == FZ_FORK || op->kind == FZ_DAEMON || op->kind == FZ_KILL)
 			used[op->target] = 1;
 		fz_model_apply(&m, op, &pr);
 		p->ops[n++] = *op;
@@ -68,7 +68,7 @@ void fz_program_compact(struct fz_program *p)
 	int ninitial = nprocs;
 	for (int i = 0; i < p->nops; i++) {
 		struct fz_op *op = &p->ops[i];
-		if (op->kind == FZ_FORK)
+		if (op->kind == FZ_FORK || op->kind == FZ_DAEMON)
 			op->target = renumber(proc_map, &nprocs, op->target);
 		else if (op->kind == FZ_KILL)
 			op->target = proc_map[op->target];
@@ -141,7 +141,8 @@ static int remove_actors(struct shrinker *k)
 		for (int i = 0; i < c->nops; i++) {
 			const struct fz_op *op = &c->ops[i];
 			int mine = op->kind != FZ_CHECK_NS && op->kind != FZ_CHECK_SEG && op->proc == proc;
-			if (!mine && !((op->kind == FZ_FORK || op->kind == FZ_KILL) && op->target == proc))
+			if (!mine && !((op->kind == FZ_FORK || op->kind == FZ_DAEMON || op->kind == FZ_KILL) &&
+				       op->target == proc))
 				c->ops[n++] = *op;
 		}
 		c->nops = n;
