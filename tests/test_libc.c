@@ -142,6 +142,12 @@ Test(libc, glibc_and_musl_side_by_side)
 	free(html);
 	cli_result_free(&r);
 
+	/* merge cannot read the columns back: refused, not dropped */
+	cli_run(&r, CLI_ARGS("merge", "-q", "--report-dir", cli_path("merged"), path));
+	assert_exit(r, 2);
+	cr_expect(strstr(r.err, "holds other kernels' or libcs' results side by side"), "%s", r.err);
+	cli_result_free(&r);
+
 	cli_run(&r, CLI_ARGS("claims", "-q", "--libc", "glibc,musl", "--format", "tsv",
 			     "scenarios/daemon/daemon-glibc-daemon.scn"));
 	assert_exit(r, 0);

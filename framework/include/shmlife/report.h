@@ -99,8 +99,10 @@ int sl_json_write_columns(const char *path, const struct sl_report_item *items, 
  * find(ctx, name, file) gives the scenario its results are of (the caller
  * parses the script the file names), or NULL (an error).  Returns 0 with
  * *items and *n (in the file's order; free with sl_report_items_free), -1
- * when the file is not a results.json this shmlife reads or names a
- * scenario that cannot be found, -2 out of memory; why says it. */
+ * when the file is not a results.json this shmlife reads, names a scenario
+ * that cannot be found, or holds other kernels' or libcs' columns (a run
+ * with --kernel or --libc glibc,musl: refused, not read in part), -2 out of
+ * memory; why says it. */
 typedef const struct sl_scenario *(*sl_scenario_finder)(void *ctx, const char *name, const char *file);
 int sl_json_read(const char *path, sl_scenario_finder find, void *ctx, struct sl_report_item **items, int *n,
 		 char *why, size_t why_len);

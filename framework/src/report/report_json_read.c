@@ -402,6 +402,12 @@ static int read_root(json_object *root, const char *path, sl_scenario_finder fin
 		say(why, len, "%s: format_version %lld, this shmlife reads 1", path, (long long)num(root, "format_version"));
 		return -1;
 	}
+	if (field(root, "kernels")) { /* not read: refused rather than dropped */
+		say(why, len, "%s: holds other kernels' or libcs' results side by side (run --kernel, --libc glibc,musl), "
+			      "which are not read back: only a run of one kernel and one libc is",
+		    path);
+		return -1;
+	}
 	int count = (int)json_object_array_length(list), rc = 0;
 	struct sl_report_item *v = calloc((size_t)count + 1, sizeof(*v));
 	if (!v) {
