@@ -20,6 +20,8 @@
 
 #include <stddef.h>
 
+#define KERNEL_VM_QEMU "qemu-system-x86_64"
+
 /* A kernel found ready to boot: its image, release and modules. */
 struct kernel_vm {
 	char image[4096];

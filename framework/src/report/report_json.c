@@ -15,96 +15,8 @@
 #include <json-c/json.h>
 
 #include "report_common.h"
+#include "report_json_build.h"
 #include "shmlife/claims.h"
-
-/* Collects allocation failures so that builders need not check each add. */
-struct jb {
-	int failed;
-};
-
-static void add(struct jb *b, json_object *o, const char *key, json_object *v)
-{
-	if (!o || !v) {
-		b->failed = 1;
-		json_object_put(v);
-		return;
-	}
-	if (json_object_object_add(o, key, v)) {
-		json_object_put(v);
-		b->failed = 1;
-	}
-}
-
-static void add_null(struct jb *b, json_object *o, const char *key)
-{
-	if (!o || json_object_object_add(o, key, NULL))
-		b->failed = 1;
-}
-
-static void push(struct jb *b, json_object *a, json_object *v)
-{
-	if (!a || !v || json_object_array_add(a, v)) {
-		json_object_put(v);
-		b->failed = 1;
-	}
-}
-
-/* A string of at most max bytes (fixed arrays need not end in NUL). */
-static json_object *jstrn(const char *s, size_t max)
-{
-	char *copy = strndup(s ? s : "", max);
-	char *clean = copy ? rc_clean_utf8(copy, 0) : NULL;
-	json_object *v = clean ? json_object_new_string(clean) : NULL;
-	free(copy);
-	free(clean);
-	return v;
-}
-
-static json_object *jstr(const char *s)
-{
-	return jstrn(s, s ? strlen(s) : 0);
-}
-
-static void add_str(struct jb *b, json_object *o, const char *key, const char *s)
-{
-	if (s)
-		add(b, o, key, jstr(s));
-	else
-		add_null(b, o, key);
-}
-
-static void add_int(struct jb *b, json_object *o, const char *key, int64_t v)
-{
-	add(b, o, key, json_object_new_int64(v));
-}
-
-static void add_uint(struct jb *b, json_object *o, const char *key, uint64_t v)
-{
-	add(b, o, key, json_object_new_uint64(v));
-}
-
-static void add_bool(struct jb *b, json_object *o, const char *key, int v)
-{
-	add(b, o, key, json_object_new_boolean(v != 0));
-}
-
-static void add_errno(struct jb *b, json_object *o, const char *key, int err)
-{
-	if (err > 0) {
-		char buf[16];
-		add_str(b, o, key, rc_errno_name(err, buf, sizeof(buf)));
-	} else
-		add_null(b, o, key);
-}
-
-static void add_signal(struct jb *b, json_object *o, const char *key, int sig)
-{
-	if (sig > 0) {
-		char buf[16];
-		add_str(b, o, key, rc_signal_name(sig, buf, sizeof(buf)));
-	} else
-		add_null(b, o, key);
-}
 
 /* ---- observations ------------------------------------------------------- */
 
@@ -543,61 +455,6 @@ static json_object *totals_json(struct jb *b, const struct sl_report_item *items
 	return o;
 }
 
-/* One kernel of a side-by-side run: what it is, and its outcome of each of
- * the run's items and verdict on each of their claims ("not run" where it
- * has no item). */
-static json_object *kernel_json(struct jb *b, const struct sl_report_column *c, const struct sl_report_item *items,
-				int n)
-{
-	json_object *o = json_object_new_object(), *results = json_object_new_array(),
-		    *claims = json_object_new_array();
-	add_str(b, o, "name", c->name);
-	add_str(b, o, "kernel", c->kernel);
-	add_str(b, o, "version", c->version);
-	add_str(b, o, "libc", c->libc);
-	add_str(b, o, "how", c->how);
-	if (c->seconds > 0)
-		add(b, o, "seconds", json_object_new_double(c->seconds));
-	if (c->broken)
-		add_str(b, o, "broken", c->broken);
-	else
-		add_null(b, o, "broken");
-	for (int i = 0; i < n; i++) {
-		const struct sl_report_item *it = sl_report_column_item(c, items[i].scenario, items[i].repeat);
-		json_object *r = json_object_new_object();
-		add_str(b, r, "name", items[i].scenario->name);
-		add_int(b, r, "repeat", items[i].repeat);
-		add_str(b, r, "outcome", it ? sl_outcome_name(it->result.outcome) : "not run");
-		add_str(b, r, "reason", it ? it->result.reason : "");
-		push(b, results, r);
-		for (int k = 0; items[i].repeat == 0 && k < items[i].scenario->nclaims; k++) {
-			json_object *v = json_object_new_object();
-			add_str(b, v, "scenario", items[i].scenario->name);
-			add_str(b, v, "id", items[i].scenario->claims[k].id);
-			add_str(b, v, "verdict", it ? sl_claim_verdict_name(sl_claim_verdict_of(
-							     &items[i].scenario->claims[k], &it->result))
-						    : "not run");
-			push(b, claims, v);
-		}
-	}
-	add(b, o, "results", results);
-	add(b, o, "claims", claims);
-	return o;
-}
-
-/* "kernels": this machine's, then each other's (run --kernel). */
-static json_object *kernels_json(struct jb *b, const struct sl_report_item *items, int n,
-				 const struct sl_report_column *columns, int ncolumns)
-{
-	json_object *a = json_object_new_array();
-	struct sl_report_column host;
-	rc_host_column(&host, items, n);
-	push(b, a, kernel_json(b, &host, items, n));
-	for (int i = 0; i < ncolumns; i++)
-		push(b, a, kernel_json(b, &columns[i], items, n));
-	return a;
-}
-
 /* The document's head: everything but "scenarios", which sl_json_write
  * writes one scenario at a time. */
 static json_object *document_json(struct jb *b, const struct sl_report_item *items, int n,
@@ -624,7 +481,7 @@ static json_object *document_json(struct jb *b, const struct sl_report_item *ite
 	add_time(b, root, "written_at", time(NULL));
 	add(b, root, "totals", totals_json(b, items, n));
 	if (ncolumns > 0)
-		add(b, root, "kernels", kernels_json(b, items, n, columns, ncolumns));
+		add(b, root, "kernels", rc_kernels_json(b, items, n, columns, ncolumns));
 	return root;
 }
 
