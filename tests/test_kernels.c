@@ -43,10 +43,30 @@ static int have_qemu(void)
 	return system("command -v qemu-system-x86_64 >/dev/null 2>&1") == 0;
 }
 
+/* The guest's init, built beside shmlife but in sanitizer and coverage
+ * builds (which cannot link it statically): a boot needs it. */
+static void need_vm_init(void)
+{
+	const char *bin = getenv("SHMLIFE_BIN");
+	char path[4200];
+	snprintf(path, sizeof(path), "%.4000s", bin ? bin : "build/bin/shmlife");
+	char *slash = strrchr(path, '/');
+	if (slash)
+		snprintf(slash, sizeof(path) - (size_t)(slash - path), "/shmlife-vm-init");
+	if (access(path, X_OK) != 0)
+		cr_skip_test("%s is not built (a sanitizer or coverage build cannot link it statically)", path);
+}
+
 #define NEED_QEMU()                                                                                       \
 	do {                                                                                               \
 		if (!have_qemu())                                                                          \
 			cr_skip_test("qemu-system-x86_64 is not installed (bash ci/kernels.sh installs it)"); \
+	} while (0)
+/* ... and a boot: qemu and the guest's init */
+#define NEED_BOOT()                                                                                       \
+	do {                                                                                               \
+		NEED_QEMU();                                                                               \
+		need_vm_init();                                                                            \
 	} while (0)
 
 static json_object *kernels_of(const char *report_dir)
@@ -109,7 +129,7 @@ Test(kernels, a_kernel_that_cannot_be_booted_is_refused_before_anything_runs)
  * console's words, in the reports; the host's own column still there. */
 Test(kernels, a_kernel_that_does_not_boot_is_brok_with_the_console)
 {
-	NEED_QEMU();
+	NEED_BOOT();
 	const char *image = cli_path("vmlinuz-0.0.0-broken");
 	unsigned char head[0x400] = { 0 };
 	memcpy(head + 0x202, "HdrS", 4);
@@ -161,7 +181,7 @@ Test(kernels, a_kernel_that_does_not_boot_is_brok_with_the_console)
  * name the host's path); each kernel's results side by side. */
 Test(kernels, debian_12_kernel_runs_the_scenarios_side_by_side)
 {
-	NEED_QEMU();
+	NEED_BOOT();
 	const char *kernel = debian_kernel();
 	if (!kernel)
 		cr_skip_test("no Debian kernel unpacked (bash ci/kernels.sh unpacks one)");
@@ -212,7 +232,7 @@ Test(kernels, debian_12_kernel_runs_the_scenarios_side_by_side)
  * results pipes). */
 Test(kernels, a_killed_harness_takes_qemu_with_it)
 {
-	NEED_QEMU();
+	NEED_BOOT();
 	const char *kernel = debian_kernel();
 	if (!kernel)
 		cr_skip_test("no Debian kernel unpacked (bash ci/kernels.sh unpacks one)");
@@ -245,7 +265,7 @@ Test(kernels, a_killed_harness_takes_qemu_with_it)
  * last lines, and no qemu left. */
 Test(kernels, a_silent_guest_is_stopped_and_brok)
 {
-	NEED_QEMU();
+	NEED_BOOT();
 	const char *kernel = debian_kernel();
 	if (!kernel)
 		cr_skip_test("no Debian kernel unpacked (bash ci/kernels.sh unpacks one)");
@@ -264,7 +284,7 @@ Test(kernels, a_silent_guest_is_stopped_and_brok)
 
 Test(kernels, claims_by_kernel_prints_a_column_per_kernel)
 {
-	NEED_QEMU();
+	NEED_BOOT();
 	const char *kernel = debian_kernel();
 	if (!kernel)
 		cr_skip_test("no Debian kernel unpacked (bash ci/kernels.sh unpacks one)");
