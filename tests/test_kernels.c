@@ -16,6 +16,7 @@
 #include <dirent.h>
 #include <glob.h>
 #include <json-c/json.h>
+#include <libxml/parser.h>
 
 TestSuite(kernels, .init = cli_setup, .fini = cli_teardown, .timeout = 240);
 
@@ -169,6 +170,9 @@ Test(kernels, a_kernel_that_does_not_boot_is_brok_with_the_console)
 	cr_assert_not_null(html);
 	cr_expect(strstr(html, "Kernels side by side"));
 	free(html);
+	xmlDocPtr doc = xmlReadFile(cli_path("out/index.html"), NULL, XML_PARSE_NONET | XML_PARSE_NOERROR);
+	cr_expect_not_null(doc, "index.html with a BROK kernel is well-formed XML");
+	xmlFreeDoc(doc);
 	/* qemu is gone: no process of this test's image is left */
 	char cmd[600];
 	snprintf(cmd, sizeof(cmd), "pgrep -f '[q]emu-system.*%s' >/dev/null", image);

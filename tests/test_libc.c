@@ -12,6 +12,7 @@
 #include "cli_fixture.h"
 
 #include <json-c/json.h>
+#include <libxml/parser.h>
 
 TestSuite(libc, .init = cli_setup, .fini = cli_teardown);
 
@@ -140,6 +141,10 @@ Test(libc, glibc_and_musl_side_by_side)
 	cr_assert_not_null(html);
 	cr_expect(strstr(html, "<th>musl "), "a musl column");
 	free(html);
+	/* the page stays well-formed XML with its side-by-side parts (was: <br>) */
+	xmlDocPtr doc = xmlReadFile(cli_path("out/index.html"), NULL, XML_PARSE_NONET | XML_PARSE_NOERROR);
+	cr_expect_not_null(doc, "index.html with a libc column is well-formed XML");
+	xmlFreeDoc(doc);
 	cli_result_free(&r);
 
 	/* merge cannot read the columns back: refused, not dropped */

@@ -132,13 +132,13 @@ void rh_kernels_section(const struct rh_page *p)
 		}
 		fputs("<tr><td class=\"mono\"><b>", out);
 		rh_text(out, c->name);
-		fputs("</b><br>", out);
+		fputs("</b><br/>", out);
 		if (strcmp(c->name, c->kernel) != 0) {
 			rh_text(out, c->kernel);
-			fputs("<br>", out);
+			fputs("<br/>", out);
 		}
 		rh_text(out, c->version);
-		fputs("<br>actors: ", out);
+		fputs("<br/>actors: ", out);
 		rh_text(out, c->libc);
 		fputs("</td><td>", out);
 		rh_text(out, c->how);
