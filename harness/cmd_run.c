@@ -246,9 +246,12 @@ static char **guest_args(const struct run_args *a)
 	}
 	if (a->fail_fast)
 		v[n++] = "--fail-fast";
-	if (a->libcs.n) { /* the run's own libc; the others are this machine's columns */
+	char libcs[LIBCS_MAX * 17] = "";
+	for (int i = 0; i < a->libcs.n; i++) /* the same libcs there: columns of the guest's own */
+		snprintf(libcs + strlen(libcs), sizeof(libcs) - strlen(libcs), "%s%s", i ? "," : "", a->libcs.names[i]);
+	if (a->libcs.n) {
 		v[n++] = "--libc";
-		v[n++] = (char *)a->libcs.names[0]; /* copied below */
+		v[n++] = libcs; /* copied below */
 	}
 	for (int i = 0; i < a->nfilters; i++) {
 		v[n++] = "--filter";
@@ -280,8 +283,8 @@ static char **guest_args(const struct run_args *a)
  * rules), as if they were items of the run. */
 static int worst_of_columns(const struct run_args *a, int status)
 {
-	const struct sl_report_column *cols[2] = { a->libcs.columns, a->vms.columns };
-	int first[2] = { 1, 0 }, count[2] = { a->libcs.n, a->vms.n };
+	const struct sl_report_column *cols[2] = { a->libcs.columns, a->vms.all };
+	int first[2] = { 1, 0 }, count[2] = { a->libcs.n, a->vms.nall };
 	for (int g = 0; g < 2; g++)
 		for (int k = first[g]; k < count[g]; k++) {
 			if (!cols[g][k].items)
@@ -510,12 +513,12 @@ static int run_items(struct run_args *a, struct sl_report_item *items, int n)
 		status = EXIT_BROKEN;
 	status = worst_of_columns(a, status);
 	runner_test_raise("reports");
-	struct sl_report_column *all = calloc((size_t)(a->libcs.n + a->vms.n + 1), sizeof(*all));
+	struct sl_report_column *all = calloc((size_t)(a->libcs.n + a->vms.nall + 1), sizeof(*all));
 	int nall = 0;
 	for (int k = 1; all && k < a->libcs.n; k++)
 		all[nall++] = a->libcs.columns[k];
-	for (int k = 0; all && k < a->vms.n; k++)
-		all[nall++] = a->vms.columns[k];
+	for (int k = 0; all && k < a->vms.nall; k++)
+		all[nall++] = a->vms.all[k];
 	struct reports_columns cols = { all, nall };
 	if (reports_write_data("run", a->report_dir, items, n, &cols))
 		status = EXIT_BROKEN;

@@ -242,11 +242,28 @@ static int read_record(struct boot *b, struct kernel_vm_result *r)
 	return 0;
 }
 
-/* Reads the console and the results until qemu has closed both (it ended),
- * or the console was silent for silence_ms.  0, or -1 with why (qemu is
+/* 1 once the results hold the guest's whole record: its head and as many
+ * bytes as it says (the guest then waits for the host to end it). */
+static int record_complete(const struct boot *b)
+{
+	size_t m = sizeof(RECORD_MAGIC) - 1;
+	if (b->results_len < m || memcmp(b->results, RECORD_MAGIC, m) != 0)
+		return 0;
+	const char *p = b->results + m, *end = b->results + b->results_len;
+	const char *eol = memchr(p, '\n', (size_t)(end - p));
+	const char *eol2 = eol ? memchr(eol + 1, '\n', (size_t)(end - eol - 1)) : NULL;
+	long long len = -1;
+	if (!eol2 || sscanf(eol + 1, "results %lld", &len) != 1 || len < 0)
+		return 0;
+	return (long long)(end - (eol2 + 1)) >= len;
+}
+
+/* Reads the console and the results until qemu has closed both (it ended)
+ * or the guest's record is whole (*complete: the caller ends qemu), or the
+ * console was silent for silence_ms.  0, or -1 with why (qemu is
  * then still running: the caller kills it). */
-static int pump(struct boot *b, int console_r, int results_r, int silence_ms, int (*stop)(void), char *why,
-		size_t wlen)
+static int pump(struct boot *b, int console_r, int results_r, int silence_ms, int (*stop)(void), int *complete,
+		char *why, size_t wlen)
 {
 	double last = now_s();
 	int open_fds = 2;
@@ -288,6 +305,9 @@ static int pump(struct boot *b, int console_r, int results_r, int silence_ms, in
 			if (i == 1) {
 				memcpy(b->results + b->results_len, buf, (size_t)got);
 				b->results_len += (size_t)got;
+				*complete = record_complete(b);
+				if (*complete)
+					return 0;
 			}
 		}
 	}
@@ -350,8 +370,9 @@ int kernel_vm_run(const struct kernel_vm *vm, char *const argv[], const char *cw
 	}
 	struct boot b = { .on_line = on_line, .ctx = ctx };
 	char why[512] = "";
-	int pumped = pump(&b, con[0], res[0], silence_ms, stop, why, sizeof(why));
-	if (pumped)
+	int complete = 0;
+	int pumped = pump(&b, con[0], res[0], silence_ms, stop, &complete, why, sizeof(why));
+	if (pumped || complete) /* the guest has said all it will: its machine ends here */
 		kill(pid, SIGKILL);
 	int status = 0;
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)

@@ -38,7 +38,9 @@ int kernels_prepare(const char *cmd, char *const *paths, int n, struct kernels *
 	k->columns = calloc((size_t)n, sizeof(*k->columns));
 	k->items = calloc((size_t)n, sizeof(*k->items));
 	k->nitems = calloc((size_t)n, sizeof(*k->nitems));
-	if (!k->vms || !k->results || !k->columns || !k->items || !k->nitems) {
+	k->extra = calloc((size_t)n, sizeof(*k->extra));
+	k->nextra = calloc((size_t)n, sizeof(*k->nextra));
+	if (!k->vms || !k->results || !k->columns || !k->items || !k->nitems || !k->extra || !k->nextra) {
 		fprintf(stderr, "shmlife %s: out of memory\n", cmd);
 		kernels_free(k);
 		return -1;
@@ -63,7 +65,12 @@ void kernels_free(struct kernels *k)
 			kernel_vm_result_free(&k->results[i]);
 		if (k->items && k->nitems)
 			sl_report_items_free(k->items[i], k->nitems[i]);
+		if (k->extra && k->nextra)
+			sl_report_columns_free(k->extra[i], k->nextra[i]);
 	}
+	free(k->extra);
+	free(k->nextra);
+	free(k->all);
 	free(k->vms);
 	free(k->results);
 	free(k->columns);
@@ -211,6 +218,18 @@ static int run_one(struct kernels *k, int i, const struct kernels_run *how, sl_s
 	}
 	c->items = k->items[i];
 	c->n = k->nitems[i];
+	char why[1024];
+	if (sl_json_read_columns_text(vm->release, r->results, r->results_len, find, ctx, &k->extra[i], &k->nextra[i], why,
+				      sizeof(why)) == 0) {
+		for (int x = 0; x < k->nextra[i]; x++) { /* "6.1.0-57-amd64, musl 1.2.3" */
+			struct sl_report_column *e = &k->extra[i][x];
+			snprintf(e->name, sizeof(e->name), "%.60s, %.60s", vm->release, e->libc);
+			snprintf(e->how, sizeof(e->how), "%.50s, the actors' calls through %.40s", c->how, e->libc);
+			e->seconds = c->seconds;
+		}
+	} else {
+		fprintf(stderr, "shmlife run: kernel %s: its other libcs' results cannot be read: %s\n", vm->release, why);
+	}
 	if (!how->quiet)
 		fprintf(stderr, "shmlife run: kernel %s: %d scenarios in %.1f s (%s), %d did not pass\n", vm->release,
 			c->n, c->seconds, c->how, p.failed);
@@ -243,6 +262,21 @@ int kernels_run(struct kernels *k, const struct kernels_run *how, sl_scenario_fi
 			continue;
 		}
 		broken += run_one(k, i, how, find, ctx) != 0;
+	}
+	int total = 0;
+	for (int i = 0; i < k->n; i++)
+		total += 1 + k->nextra[i];
+	free(k->all);
+	k->nall = 0;
+	k->all = calloc((size_t)total + 1, sizeof(*k->all));
+	for (int i = 0; k->all && i < k->n; i++) {
+		k->all[k->nall++] = k->columns[i];
+		for (int x = 0; x < k->nextra[i]; x++)
+			k->all[k->nall++] = k->extra[i][x];
+	}
+	if (!k->all) {
+		fprintf(stderr, "shmlife run: out of memory\n");
+		broken++;
 	}
 	return broken;
 }

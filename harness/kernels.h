@@ -14,7 +14,12 @@ struct kernels {
 	struct sl_report_column *columns;
 	struct sl_report_item **items;   /* each column's, read from its results.json */
 	int *nitems;
+	struct sl_report_column **extra; /* a guest's other libcs (--libc glibc,musl) */
+	int *nextra;
 	int n;
+	/* every column of the run, in order: each kernel's, then its other libcs' */
+	struct sl_report_column *all;
+	int nall;
 };
 
 /* Each --kernel checked (a bootable image, its modules, qemu installed):
@@ -33,7 +38,8 @@ struct kernels_run {
 
 /* Boots each kernel in turn, runs the selection in it, and reads its
  * results into k->columns[i] (a kernel that gave none: broken set, said
- * on stderr).  find/ctx map a guest's scenario to the run's own.  Returns
+ * on stderr), and the guest's other libcs' columns after it: all of them,
+ * in order, in k->all.  find/ctx map a guest's scenario to the run's own.  Returns
  * the number of kernels that gave no results. */
 int kernels_run(struct kernels *k, const struct kernels_run *how, sl_scenario_finder find, void *ctx);
 

@@ -100,6 +100,22 @@ static const char *str(json_object *o, const char *key)
 	return json_object_object_get_ex(o, key, &v) ? json_object_get_string(v) : NULL;
 }
 
+/* A pidfd of the qemu that harness `harness` runs for `kernel` (its child:
+ * other tests' qemus are not), to learn when it has ended. */
+static int qemu_of(pid_t harness, const char *kernel)
+{
+	char cmd[4400];
+	snprintf(cmd, sizeof(cmd), "pgrep -P %d -f '[q]emu-system.*%s'", (int)harness, kernel);
+	FILE *f = popen(cmd, "r");
+	cr_assert_not_null(f);
+	int qemu = 0;
+	cr_assert_eq(fscanf(f, "%d", &qemu), 1, "qemu runs as the harness's child");
+	pclose(f);
+	int pidfd = (int)syscall(SYS_pidfd_open, qemu, 0);
+	cr_assert_geq(pidfd, 0, "pidfd_open(%d): %s", qemu, strerror(errno));
+	return pidfd;
+}
+
 Test(kernels, a_kernel_that_cannot_be_booted_is_refused_before_anything_runs)
 {
 	NEED_QEMU();
@@ -246,16 +262,7 @@ Test(kernels, a_killed_harness_takes_qemu_with_it)
 				   "scenarios/rmid/rmid-twice-attached.scn"),
 		  NULL, NULL, NULL);
 	cr_assert(cli_wait_err(&c, "booting it under qemu"), "no boot said:\n%s", r.err);
-	/* qemu, the harness's child: its pidfd says when it has ended */
-	char cmd[4400];
-	snprintf(cmd, sizeof(cmd), "pgrep -P %d -f '[q]emu-system.*%s'", (int)c.pid, kernel);
-	FILE *f = popen(cmd, "r");
-	cr_assert_not_null(f);
-	int qemu = 0;
-	cr_assert_eq(fscanf(f, "%d", &qemu), 1, "qemu runs as the harness's child");
-	pclose(f);
-	int pidfd = (int)syscall(SYS_pidfd_open, qemu, 0);
-	cr_assert_geq(pidfd, 0, "pidfd_open(%d): %s", qemu, strerror(errno));
+	int pidfd = qemu_of(c.pid, kernel);
 	cr_assert_eq(kill(c.pid, SIGKILL), 0);
 	cli_finish(&c);
 	struct pollfd p = { .fd = pidfd, .events = POLLIN };
@@ -273,16 +280,20 @@ Test(kernels, a_silent_guest_is_stopped_and_brok)
 	const char *kernel = debian_kernel();
 	if (!kernel)
 		cr_skip_test("no Debian kernel unpacked (bash ci/kernels.sh unpacks one)");
+	struct cli_proc c;
 	struct cli_result r;
-	cli_run_in(&r, CLI_ARGS("run", "-q", "--report-dir", cli_path("out"), "--kernel", kernel,
-				"tests/data/vm/silent-guest.scn"),
-		   CLI_ARGS("SHMLIFE_TEST_VM_SILENCE_MS=5000"), NULL);
-	assert_exit(r, 3);
+	cli_start(&c, &r, CLI_ARGS("run", "--report-dir", cli_path("out"), "--kernel", kernel,
+				   "tests/data/vm/silent-guest.scn"),
+		  CLI_ARGS("SHMLIFE_TEST_VM_SILENCE_MS=5000"), NULL, NULL);
+	cr_assert(cli_wait_err(&c, "booting it under qemu"), "no boot said:\n%s", r.err);
+	int pidfd = qemu_of(c.pid, kernel);
+	cli_finish(&c);
+	cr_expect_eq(r.status, 3, "BROK, exit 3: %s", r.err);
 	cr_expect(strstr(r.err, "BROK: the guest said nothing for 5 s: stopped"), "%s", r.err);
 	cr_expect(strstr(r.err, "the console's last lines"), "%s", r.err);
-	char cmd[4400];
-	snprintf(cmd, sizeof(cmd), "pgrep -f '[q]emu-system.*%s' >/dev/null", kernel);
-	cr_expect_neq(system(cmd), 0, "no qemu left running");
+	struct pollfd p = { .fd = pidfd, .events = POLLIN };
+	cr_expect_eq(poll(&p, 1, 0), 1, "its qemu has ended when the harness has");
+	close(pidfd);
 	cli_result_free(&r);
 }
 

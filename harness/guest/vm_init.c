@@ -23,7 +23,9 @@
  *        exit N | signal N | broken: why\n
  *        results LENGTH\n
  *        LENGTH bytes: the file `results` of the orders (0 if there is none)
- *      says the status on the console too, syncs and powers the machine off.
+ *      says the status on the console too, and waits: the host ends the
+ *      machine once it has the whole record (a record not sent whole:
+ *      it powers the machine off itself).
  * Anything that fails before the command runs is said on the console as
  * "shmlife-vm-init: ...", the record says "broken: ...", and the machine
  * powers off: the host turns that, or the console's last lines, into BROK.
@@ -288,13 +290,14 @@ static void finish(const char *results, int status)
 	struct stat st = { 0 };
 	if (in >= 0 && fstat(in, &st) < 0)
 		st.st_size = 0;
-	int port = open_port();
+	int port = open_port(), sent = 0;
 	if (port >= 0) {
 		char head[800];
 		int n = snprintf(head, sizeof(head), RECORD_MAGIC "\n%sresults %lld\n", text, (long long)st.st_size);
 		int ok = write_all(port, head, (size_t)n) == 0;
 		static char buf[1 << 16];
-		for (off_t left = st.st_size; ok && left > 0;) {
+		off_t left = st.st_size;
+		while (ok && left > 0) {
 			ssize_t got = read(in, buf, sizeof(buf));
 			if (got <= 0)
 				break;  /* the host sees the record cut: it says so */
@@ -303,12 +306,20 @@ static void finish(const char *results, int status)
 		}
 		if (!ok)
 			dprintf(STDERR_FILENO, "shmlife-vm-init: cannot write to the host: %s\n", strerror(errno));
-		fsync(port);
-		close(port);
+		sent = ok && left == 0;
 	}
 	if (in >= 0)
 		close(in);
 	sync();
+	/* A whole record may still be in the port's queue when write() returns:
+	 * powering off now could cut it.  The host, which knows its length,
+	 * ends the machine once it has read it all; only a record that could
+	 * not be sent whole ends it from here. */
+	if (sent) {
+		dprintf(STDERR_FILENO, "shmlife-vm-init: the record is sent; the host ends the machine\n");
+		for (;;)
+			pause();
+	}
 	reboot(RB_POWER_OFF);
 	for (;;)
 		pause();

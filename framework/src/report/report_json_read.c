@@ -388,8 +388,10 @@ void sl_report_items_free(struct sl_report_item *items, int n)
 	free(items);
 }
 
-/* The items of a parsed results.json; `path` names it in what is said. */
-static int read_root(json_object *root, const char *path, sl_scenario_finder find, void *ctx,
+/* The items of a parsed results.json; `path` names it in what is said.
+ * columns: 1 to read a file whose "kernels" holds other columns (they are
+ * read apart, sl_json_read_columns_text), 0 to refuse it. */
+static int read_root(json_object *root, const char *path, int columns, sl_scenario_finder find, void *ctx,
 		     struct sl_report_item **items, int *n, char *why, size_t len)
 {
 	json_object *list = field(root, "scenarios");
@@ -402,7 +404,7 @@ static int read_root(json_object *root, const char *path, sl_scenario_finder fin
 		say(why, len, "%s: format_version %lld, this shmlife reads 1", path, (long long)num(root, "format_version"));
 		return -1;
 	}
-	if (field(root, "kernels")) { /* not read: refused rather than dropped */
+	if (!columns && field(root, "kernels")) { /* not read: refused rather than dropped */
 		say(why, len, "%s: holds other kernels' or libcs' results side by side (run --kernel, --libc glibc,musl), "
 			      "which are not read back: only a run of one kernel and one libc is",
 		    path);
@@ -440,9 +442,28 @@ int sl_json_read(const char *path, sl_scenario_finder find, void *ctx, struct sl
 		say(why, len, "%s: not JSON that can be read (%s)", path, json_util_get_last_err());
 		return -1;
 	}
-	int rc = read_root(root, path, find, ctx, items, n, why, len);
+	int rc = read_root(root, path, 0, find, ctx, items, n, why, len);
 	json_object_put(root);
 	return rc;
+}
+
+/* The JSON of text (len bytes), or NULL after saying why. */
+static json_object *parse_text(const char *label, const char *text, size_t text_len, char *why, size_t len)
+{
+	json_tokener *tok = json_tokener_new_ex(JSON_TOKENER_DEFAULT_DEPTH);
+	if (!tok) {
+		say(why, len, "out of memory");
+		return NULL;
+	}
+	json_object *root = text_len <= INT_MAX ? json_tokener_parse_ex(tok, text, (int)text_len) : NULL;
+	if (!root || json_tokener_get_parse_end(tok) != text_len) {
+		say(why, len, "%s: not JSON that can be read (%s)", label,
+		    root ? "something after its end" : json_tokener_error_desc(json_tokener_get_error(tok)));
+		json_object_put(root);
+		root = NULL;
+	}
+	json_tokener_free(tok);
+	return root;
 }
 
 int sl_json_read_text(const char *label, const char *text, size_t text_len, sl_scenario_finder find, void *ctx,
@@ -450,21 +471,88 @@ int sl_json_read_text(const char *label, const char *text, size_t text_len, sl_s
 {
 	*items = NULL;
 	*n = 0;
-	json_tokener *tok = json_tokener_new_ex(JSON_TOKENER_DEFAULT_DEPTH);
-	if (!tok) {
+	json_object *root = parse_text(label, text, text_len, why, len);
+	if (!root)
+		return -1;
+	int rc = read_root(root, label, 1, find, ctx, items, n, why, len);
+	json_object_put(root);
+	return rc;
+}
+
+/* One entry of "kernels" as a column: what it is, and an item (outcome,
+ * reason, libc) for each of its results that ran. */
+static int read_column(json_object *k, sl_scenario_finder find, void *ctx, struct sl_report_column *c, char *why,
+		       size_t len)
+{
+	json_object *results = field(k, "results");
+	copy_text(c->name, sizeof(c->name), k, "name");
+	copy_text(c->kernel, sizeof(c->kernel), k, "kernel");
+	copy_text(c->version, sizeof(c->version), k, "version");
+	copy_text(c->libc, sizeof(c->libc), k, "libc");
+	copy_text(c->how, sizeof(c->how), k, "how");
+	int count = results && json_object_is_type(results, json_type_array) ? (int)json_object_array_length(results) : 0;
+	struct sl_report_item *v = calloc((size_t)count + 1, sizeof(*v));
+	if (!v) {
 		say(why, len, "out of memory");
 		return -2;
 	}
-	json_object *root = text_len <= INT_MAX ? json_tokener_parse_ex(tok, text, (int)text_len) : NULL;
-	if (!root || json_tokener_get_parse_end(tok) != text_len) {
-		say(why, len, "%s: not JSON that can be read (%s)", label,
-		    root ? "something after its end" : json_tokener_error_desc(json_tokener_get_error(tok)));
-		json_object_put(root);
-		json_tokener_free(tok);
-		return -1;
+	int n = 0;
+	for (int i = 0; i < count; i++) {
+		json_object *r = json_object_array_get_idx(results, (size_t)i);
+		int outcome = outcome_of(text(r, "outcome"));
+		const struct sl_scenario *s = find(ctx, text(r, "name") ? text(r, "name") : "", NULL);
+		if (outcome < 0)
+			continue; /* "not run" there */
+		if (!s) {
+			say(why, len, "a column names a scenario that is not known: %s", text(r, "name"));
+			free(v);
+			return -1;
+		}
+		sl_result_init(&v[n].result);
+		v[n].scenario = s;
+		v[n].repeat = (int)num(r, "repeat");
+		v[n].result.outcome = (enum sl_outcome)outcome;
+		copy_text(v[n].result.reason, sizeof(v[n].result.reason), r, "reason");
+		v[n].result.libc = strncmp(c->libc, "musl", 4) == 0 ? SL_LIBC_MUSL : SL_LIBC_GLIBC;
+		n++;
 	}
-	json_tokener_free(tok);
-	int rc = read_root(root, label, find, ctx, items, n, why, len);
+	c->items = v;
+	c->n = n;
+	return 0;
+}
+
+int sl_json_read_columns_text(const char *label, const char *text_in, size_t text_len, sl_scenario_finder find,
+			      void *ctx, struct sl_report_column **columns, int *ncolumns, char *why, size_t len)
+{
+	*columns = NULL;
+	*ncolumns = 0;
+	json_object *root = parse_text(label, text_in, text_len, why, len);
+	if (!root)
+		return -1;
+	json_object *list = field(root, "kernels");
+	int count = list && json_object_is_type(list, json_type_array) ? (int)json_object_array_length(list) : 0;
+	struct sl_report_column *v = count > 1 ? calloc((size_t)count, sizeof(*v)) : NULL;
+	int rc = count > 1 && !v ? -2 : 0;
+	for (int i = 1; rc == 0 && i < count; i++) { /* the first is the file's own run */
+		rc = read_column(json_object_array_get_idx(list, (size_t)i), find, ctx, &v[i - 1], why, len);
+		if (rc == 0)
+			*ncolumns = i;
+	}
 	json_object_put(root);
-	return rc;
+	if (rc) {
+		if (rc == -2)
+			say(why, len, "out of memory");
+		sl_report_columns_free(v, *ncolumns);
+		*ncolumns = 0;
+		return rc;
+	}
+	*columns = v;
+	return 0;
+}
+
+void sl_report_columns_free(struct sl_report_column *columns, int n)
+{
+	for (int i = 0; columns && i < n; i++)
+		sl_report_items_free((struct sl_report_item *)columns[i].items, columns[i].n);
+	free(columns);
 }
