@@ -106,11 +106,11 @@ int sl_json_write_columns(const char *path, const struct sl_report_item *items, 
 typedef const struct sl_scenario *(*sl_scenario_finder)(void *ctx, const char *name, const char *file);
 int sl_json_read(const char *path, sl_scenario_finder find, void *ctx, struct sl_report_item **items, int *n,
 		 char *why, size_t why_len);
-/* The same, of the text of a results.json (len bytes, no NUL needed) that
- * `label` names in what is said: `run --kernel` receives a guest's so.  A
- * file with other columns is read too (its own run's items only): read
+/* The same, of the text of a results.json (text_len bytes, no NUL needed)
+ * that `label` names in what is said: `run --kernel` receives a guest's so.
+ * A file with other columns is read too (its own run's items only): read
  * them with sl_json_read_columns_text. */
-int sl_json_read_text(const char *label, const char *text, size_t len, sl_scenario_finder find, void *ctx,
+int sl_json_read_text(const char *label, const char *text, size_t text_len, sl_scenario_finder find, void *ctx,
 		      struct sl_report_item **items, int *n, char *why, size_t why_len);
 void sl_report_items_free(struct sl_report_item *items, int n);
 /* The other columns of a results.json's text (its "kernels" but the first,
@@ -119,7 +119,7 @@ void sl_report_items_free(struct sl_report_item *items, int n);
  * (no trace: the file keeps only those).  0 with *columns (free with
  * sl_report_columns_free) and *ncolumns (0 if there are none), or -1/-2 as
  * sl_json_read_text. */
-int sl_json_read_columns_text(const char *label, const char *text, size_t len, sl_scenario_finder find, void *ctx,
+int sl_json_read_columns_text(const char *label, const char *text_in, size_t text_len, sl_scenario_finder find, void *ctx,
 			      struct sl_report_column **columns, int *ncolumns, char *why, size_t why_len);
 void sl_report_columns_free(struct sl_report_column *columns, int n);
 
