@@ -70,6 +70,17 @@ static void need_vm_init(void)
 		need_vm_init();                                                                            \
 	} while (0)
 
+/* What a boot of Debian's kernel needs (qemu, the guest's init, the kernel
+ * unpacked), or the test is skipped, saying which is missing. */
+static const char *debian_kernel_to_boot(void)
+{
+	NEED_BOOT();
+	const char *kernel = debian_kernel();
+	if (!kernel)
+		cr_skip_test("no Debian kernel unpacked (bash ci/kernels.sh unpacks one)");
+	return kernel;
+}
+
 static json_object *kernels_of(const char *report_dir)
 {
 	char path[300];
@@ -201,10 +212,7 @@ Test(kernels, a_kernel_that_does_not_boot_is_brok_with_the_console)
  * name the host's path); each kernel's results side by side. */
 Test(kernels, debian_12_kernel_runs_the_scenarios_side_by_side)
 {
-	NEED_BOOT();
-	const char *kernel = debian_kernel();
-	if (!kernel)
-		cr_skip_test("no Debian kernel unpacked (bash ci/kernels.sh unpacks one)");
+	const char *kernel = debian_kernel_to_boot();
 	struct cli_result r;
 	cli_run(&r, CLI_ARGS("run", "-q", "-j", "2", "--report-dir", cli_path("out"), "--kernel", kernel,
 			     "scenarios/rmid/rmid-twice-attached.scn", "scenarios/programs/careful-crash.scn",
@@ -252,10 +260,7 @@ Test(kernels, debian_12_kernel_runs_the_scenarios_side_by_side)
  * results pipes). */
 Test(kernels, a_killed_harness_takes_qemu_with_it)
 {
-	NEED_BOOT();
-	const char *kernel = debian_kernel();
-	if (!kernel)
-		cr_skip_test("no Debian kernel unpacked (bash ci/kernels.sh unpacks one)");
+	const char *kernel = debian_kernel_to_boot();
 	struct cli_proc c;
 	struct cli_result r;
 	cli_start(&c, &r, CLI_ARGS("run", "--report-dir", cli_path("out"), "--kernel", kernel,
@@ -276,10 +281,7 @@ Test(kernels, a_killed_harness_takes_qemu_with_it)
  * last lines, and no qemu left. */
 Test(kernels, a_silent_guest_is_stopped_and_brok)
 {
-	NEED_BOOT();
-	const char *kernel = debian_kernel();
-	if (!kernel)
-		cr_skip_test("no Debian kernel unpacked (bash ci/kernels.sh unpacks one)");
+	const char *kernel = debian_kernel_to_boot();
 	struct cli_proc c;
 	struct cli_result r;
 	cli_start(&c, &r, CLI_ARGS("run", "--report-dir", cli_path("out"), "--kernel", kernel,
@@ -299,10 +301,7 @@ Test(kernels, a_silent_guest_is_stopped_and_brok)
 
 Test(kernels, claims_by_kernel_prints_a_column_per_kernel)
 {
-	NEED_BOOT();
-	const char *kernel = debian_kernel();
-	if (!kernel)
-		cr_skip_test("no Debian kernel unpacked (bash ci/kernels.sh unpacks one)");
+	const char *kernel = debian_kernel_to_boot();
 	struct cli_result r;
 	cli_run(&r, CLI_ARGS("claims", "-q", "--format", "tsv", "--kernel", kernel,
 			     "scenarios/rmid/rmid-twice-attached.scn", "scenarios/rmid/rmid-twice-unattached.scn"));
