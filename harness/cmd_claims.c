@@ -395,9 +395,8 @@ static int run_kernels(struct claims_args *a, const struct sl_report_item *items
 	snprintf(timeout, sizeof(timeout), "%d.%03d", a->timeout_ms / 1000, a->timeout_ms % 1000);
 	args[k++] = "-j";
 	args[k++] = jobs;
-	char libcs[LIBCS_MAX * 17] = "";
-	for (int i = 0; i < a->libcs.n; i++) /* the same libcs there: columns of the guest's own */
-		snprintf(libcs + strlen(libcs), sizeof(libcs) - strlen(libcs), "%s%s", i ? "," : "", a->libcs.names[i]);
+	char libcs[LIBCS_MAX * 17];
+	libcs_list(&a->libcs, libcs, sizeof(libcs)); /* the same libcs there: columns of the guest's own */
 	if (a->libcs.n) {
 		args[k++] = "--libc";
 		args[k++] = libcs;
@@ -467,15 +466,11 @@ static int run_and_list(struct claims_args *a, struct sl_report_item *items, int
 		if (!sig && a->libcs.n > 1)
 			sig = libcs_run_columns(&a->libcs, items, n, a->jobs, &o);
 		int broken = sig ? 0 : run_kernels(a, items, n);
-		a->cols = calloc((size_t)(a->libcs.n + a->vms.nall + 1), sizeof(*a->cols));
+		a->cols = libcs_join_columns(&a->libcs, a->vms.all, a->vms.nall, &a->ncols);
 		if (!a->cols) {
 			fprintf(stderr, "shmlife claims: out of memory\n");
 			return EXIT_BROKEN;
 		}
-		for (int k = 1; k < a->libcs.n; k++)
-			a->cols[a->ncols++] = a->libcs.columns[k];
-		for (int k = 0; k < a->vms.nall; k++)
-			a->cols[a->ncols++] = a->vms.all[k];
 		int unsettled = print_matrix(a, items, n);
 		int status = cli_exit_status(items, n);
 		if (broken)

@@ -246,9 +246,8 @@ static char **guest_args(const struct run_args *a)
 	}
 	if (a->fail_fast)
 		v[n++] = "--fail-fast";
-	char libcs[LIBCS_MAX * 17] = "";
-	for (int i = 0; i < a->libcs.n; i++) /* the same libcs there: columns of the guest's own */
-		snprintf(libcs + strlen(libcs), sizeof(libcs) - strlen(libcs), "%s%s", i ? "," : "", a->libcs.names[i]);
+	char libcs[LIBCS_MAX * 17];
+	libcs_list(&a->libcs, libcs, sizeof(libcs)); /* the same libcs there: columns of the guest's own */
 	if (a->libcs.n) {
 		v[n++] = "--libc";
 		v[n++] = libcs; /* copied below */
@@ -281,18 +280,15 @@ static char **guest_args(const struct run_args *a)
 /* The run's exit status made worse by what the other libcs' and kernels'
  * columns say: a FAIL or TIMEOUT there is 1, a BROK 3 (cli_exit_status's
  * rules), as if they were items of the run. */
-static int worst_of_columns(const struct run_args *a, int status)
+static int worst_of_columns(const struct sl_report_column *cols, int n, int status)
 {
-	const struct sl_report_column *cols[2] = { a->libcs.columns, a->vms.all };
-	int first[2] = { 1, 0 }, count[2] = { a->libcs.n, a->vms.nall };
-	for (int g = 0; g < 2; g++)
-		for (int k = first[g]; k < count[g]; k++) {
-			if (!cols[g][k].items)
-				continue;
-			int st = cli_exit_status(cols[g][k].items, cols[g][k].n);
-			if (st == EXIT_BROKEN || (st == EXIT_FAILED && status == EXIT_PASSED))
-				status = st;
-		}
+	for (int k = 0; cols && k < n; k++) {
+		if (!cols[k].items)
+			continue;
+		int st = cli_exit_status(cols[k].items, cols[k].n);
+		if (st == EXIT_BROKEN || (st == EXIT_FAILED && status == EXIT_PASSED))
+			status = st;
+	}
 	return status;
 }
 
@@ -511,14 +507,14 @@ static int run_items(struct run_args *a, struct sl_report_item *items, int n)
 	int sig_columns = a->libcs.n > 1 && !runner_stop_signal() ? libcs_run_columns(&a->libcs, items, n, a->jobs, &o) : 0;
 	if (!sig_columns && run_kernels(a, items, n))
 		status = EXIT_BROKEN;
-	status = worst_of_columns(a, status);
-	runner_test_raise("reports");
-	struct sl_report_column *all = calloc((size_t)(a->libcs.n + a->vms.nall + 1), sizeof(*all));
 	int nall = 0;
-	for (int k = 1; all && k < a->libcs.n; k++)
-		all[nall++] = a->libcs.columns[k];
-	for (int k = 0; all && k < a->vms.nall; k++)
-		all[nall++] = a->vms.all[k];
+	struct sl_report_column *all = libcs_join_columns(&a->libcs, a->vms.all, a->vms.nall, &nall);
+	if (!all) {
+		fprintf(stderr, "shmlife run: out of memory\n");
+		status = EXIT_BROKEN;
+	}
+	status = worst_of_columns(all, nall, status);
+	runner_test_raise("reports");
 	struct reports_columns cols = { all, nall };
 	if (reports_write_data("run", a->report_dir, items, n, &cols))
 		status = EXIT_BROKEN;

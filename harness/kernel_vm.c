@@ -102,7 +102,7 @@ int kernel_vm_kvm_usable(void)
 }
 
 /* The qemu child: its standard streams, the pipes, then exec. */
-static void exec_qemu(char *const qargv[], pid_t parent, int console_w, int results_w)
+static void exec_qemu(char *const qargv[], pid_t parent, int console_w)
 {
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent) /* the harness died before the line above */
@@ -114,7 +114,6 @@ static void exec_qemu(char *const qargv[], pid_t parent, int console_w, int resu
 		dup2(null, STDIN_FILENO);
 	dup2(console_w, STDOUT_FILENO);
 	dup2(console_w, STDERR_FILENO);
-	(void)results_w;
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
@@ -359,7 +358,7 @@ int kernel_vm_run(const struct kernel_vm *vm, char *const argv[], const char *cw
 	pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid == 0)
-		exec_qemu(qargv, parent, con[1], res[1]);
+		exec_qemu(qargv, parent, con[1]);
 	int fork_errno = errno;
 	close(con[1]);
 	close(res[1]);

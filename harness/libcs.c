@@ -119,6 +119,25 @@ int libcs_run_columns(struct libcs *l, const struct sl_report_item *items, int n
 	return 0;
 }
 
+void libcs_list(const struct libcs *l, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	for (int i = 0; i < l->n; i++)
+		snprintf(buf + strlen(buf), len - strlen(buf), "%s%s", i ? "," : "", l->names[i]);
+}
+
+struct sl_report_column *libcs_join_columns(const struct libcs *l, const struct sl_report_column *kernels,
+					    int nkernels, int *n)
+{
+	struct sl_report_column *all = calloc((size_t)(l->n + nkernels + 1), sizeof(*all));
+	*n = 0;
+	for (int k = 1; all && k < l->n; k++)
+		all[(*n)++] = l->columns[k];
+	for (int k = 0; all && k < nkernels; k++)
+		all[(*n)++] = kernels[k];
+	return all;
+}
+
 void libcs_free(struct libcs *l)
 {
 	for (int k = 0; k < LIBCS_MAX; k++)

@@ -37,4 +37,13 @@ int libcs_run_columns(struct libcs *l, const struct sl_report_item *items, int n
 		      const struct sl_run_options *base);
 void libcs_free(struct libcs *l);
 
+/* "glibc,musl": the list as --libc takes it (a guest gets the same). */
+void libcs_list(const struct libcs *l, char *buf, size_t len);
+/* Every other column of the run, in the reports' order: the other libcs
+ * here, then the kernels' (kernels.h, its `all`).  *n of them, in an
+ * array to free (the columns are shared, not copied); NULL when out of
+ * memory. */
+struct sl_report_column *libcs_join_columns(const struct libcs *l, const struct sl_report_column *kernels,
+					    int nkernels, int *n);
+
 #endif

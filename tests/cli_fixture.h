@@ -70,6 +70,20 @@ static inline void cli_teardown(void)
 	cli_tmp[0] = '\0';
 }
 
+/* The path of `name` beside $SHMLIFE_BIN (where the build puts shmlife's
+ * own programs: shmlife-vm-init, musl/shmlife-actor), in a static buffer;
+ * for a test to skip, saying so, where one is not built. */
+static inline const char *cli_beside_bin(const char *name)
+{
+	static char path[4200];
+	const char *bin = getenv("SHMLIFE_BIN");
+	snprintf(path, sizeof(path), "%.4000s", bin ? bin : "build/bin/shmlife");
+	char *slash = strrchr(path, '/');
+	if (slash)
+		snprintf(slash + 1, sizeof(path) - (size_t)(slash + 1 - path), "%s", name);
+	return path;
+}
+
 /* A path in the scratch directory, in a static buffer of its own (up to 8 live). */
 static inline const char *cli_path(const char *name)
 {

@@ -48,12 +48,7 @@ static int have_qemu(void)
  * builds (which cannot link it statically): a boot needs it. */
 static void need_vm_init(void)
 {
-	const char *bin = getenv("SHMLIFE_BIN");
-	char path[4200];
-	snprintf(path, sizeof(path), "%.4000s", bin ? bin : "build/bin/shmlife");
-	char *slash = strrchr(path, '/');
-	if (slash)
-		snprintf(slash, sizeof(path) - (size_t)(slash - path), "/shmlife-vm-init");
+	const char *path = cli_beside_bin("shmlife-vm-init");
 	if (access(path, X_OK) != 0)
 		cr_skip_test("%s is not built (a sanitizer or coverage build cannot link it statically)", path);
 }

@@ -20,12 +20,7 @@ TestSuite(libc, .init = cli_setup, .fini = cli_teardown);
  * (ci/setup.sh installs musl-tools); without it these tests say so. */
 static void need_musl(void)
 {
-	const char *bin = getenv("SHMLIFE_BIN");
-	char path[4200];
-	snprintf(path, sizeof(path), "%.4000s", bin ? bin : "build/bin/shmlife");
-	char *slash = strrchr(path, '/');
-	if (slash)
-		snprintf(slash, sizeof(path) - (size_t)(slash - path), "/musl/shmlife-actor");
+	const char *path = cli_beside_bin("musl/shmlife-actor");
 	if (access(path, X_OK) != 0)
 		cr_skip_test("%s is not built (musl-gcc, Debian's musl-tools, is not installed)", path);
 }

@@ -116,7 +116,7 @@ void rh_kernels_section(const struct rh_page *p)
 	struct sl_report_column host;
 	rc_host_column(&host, p->items, p->n);
 	fputs("<section id=\"kernels\"><h2>Kernels side by side</h2>\n<table class=\"list\"><tr><th>kernel, libc</th>"
-	      "<th>how it ran</th><th>time</th><th>passed</th><th>did not pass</th></tr>\n", out);
+	      "<th>how it ran</th><th>time</th><th>passed or skipped</th><th>did not pass</th></tr>\n", out);
 	for (int k = -1; k < p->o.ncolumns; k++) {
 		const struct sl_report_column *c = k < 0 ? &host : &p->o.columns[k];
 		int passed = 0, other = 0;
