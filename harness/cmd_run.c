@@ -279,12 +279,20 @@ static char **guest_args(const struct run_args *a)
 
 /* The run's exit status made worse by what the other libcs' and kernels'
  * columns say: a FAIL or TIMEOUT there is 1, a BROK 3 (cli_exit_status's
- * rules), as if they were items of the run. */
+ * rules), as if they were items of the run; each of those said on stderr
+ * (the recap is of the run's own items). */
 static int worst_of_columns(const struct sl_report_column *cols, int n, int status)
 {
 	for (int k = 0; cols && k < n; k++) {
 		if (!cols[k].items)
 			continue;
+		for (int i = 0; i < cols[k].n; i++) { /* said here: the recap is of the run's own */
+			const struct sl_report_item *it = &cols[k].items[i];
+			enum sl_outcome o = it->result.outcome;
+			if (o != SL_PASS && o != SL_SKIP)
+				fprintf(stderr, "shmlife run: %s: %s %s: %.300s\n", cols[k].name, sl_outcome_name(o),
+					it->scenario->name, it->result.reason);
+		}
 		int st = cli_exit_status(cols[k].items, cols[k].n);
 		if (st == EXIT_BROKEN || (st == EXIT_FAILED && status == EXIT_PASSED))
 			status = st;
