@@ -107,6 +107,40 @@ Test(libc, a_musl_daemon_is_adopted_when_the_step_ends)
 	cli_result_free(&r);
 }
 
+/* shmlife and its musl actor in a folder that an actor of another uid
+ * cannot enter (as a checkout in /root, mode 0700): the actor opens the
+ * lean actor while it is still root and becomes it by fexecve once its ids
+ * have changed.  Was BROK, "cannot run the actor program ...: Permission
+ * denied", on a fresh Debian machine's catalog run through musl. */
+Test(libc, an_actor_of_another_uid_becomes_the_musl_actor_from_a_closed_folder)
+{
+	need_musl();
+	char bin[300], musl[320], cmd[2000];
+	snprintf(bin, sizeof(bin), "%s/closed", cli_tmp); /* cli_tmp is mkdtemp's: mode 0700 */
+	snprintf(musl, sizeof(musl), "%s/musl", bin);
+	cr_assert_eq(mkdir(bin, 0700), 0);
+	cr_assert_eq(mkdir(musl, 0700), 0);
+	snprintf(cmd, sizeof(cmd), "cp '%s' '%s/' && cp '%s' '%s/'", getenv("SHMLIFE_BIN"), bin,
+		 cli_beside_bin("musl/shmlife-actor"), musl);
+	cr_assert_eq(system(cmd), 0);
+	char copy[400];
+	snprintf(copy, sizeof(copy), "%s/shmlife", bin);
+	const char *args[] = { copy, "run", "-q", "--libc", "musl", "--report-dir", cli_path("out"),
+			       "tests/data/libc/other-uid.scn", NULL };
+	pid_t pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+		dup2(null, STDOUT_FILENO);
+		execv(copy, (char **)args);
+		_exit(127);
+	}
+	int status = 0;
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the copy's run exits 0, not %d (BROK: 3)",
+		  WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+}
+
 /* glibc,musl: the second a column; the claims where they differ. */
 Test(libc, glibc_and_musl_side_by_side)
 {

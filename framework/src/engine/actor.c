@@ -34,7 +34,7 @@
 #include "util.h"
 #include "wire.h"
 
-struct actor_self actor_self = { .channel_fd = SL_CHANNEL_FD };
+struct actor_self actor_self = { .channel_fd = SL_CHANNEL_FD, .lean_fd = -1 };
 
 /* Signals the handlers of `catch` have seen: bit n-1 for signal n. */
 static uint64_t caught_signals;
@@ -172,9 +172,15 @@ int sl_actor_prepare(const struct sl_actor_boot *boot)
 		report_broken(boot->channel, why);
 		return -1;
 	}
+	/* the lean actor's descriptor, if any, just below the channel */
+	int keep = boot->lean_fd >= 0 && actor_self.channel_fd - 1 >= 3 ? actor_self.channel_fd - 1 : -1;
+	if (keep >= 0 && keep != boot->lean_fd && dup3(boot->lean_fd, keep, O_CLOEXEC) < 0)
+		keep = -1;
+	actor_self.lean_fd = keep;
 	/* by the system call: musl (the lean actor, actor_lean.c) has no wrapper */
-	if (actor_self.channel_fd > 3)
-		syscall(SYS_close_range, 3u, (unsigned)actor_self.channel_fd - 1, 0u);
+	int below = keep >= 0 ? keep : actor_self.channel_fd;
+	if (below > 3)
+		syscall(SYS_close_range, 3u, (unsigned)below - 1, 0u);
 	syscall(SYS_close_range, (unsigned)actor_self.channel_fd + 1, ~0U, 0u);
 	if (apply_limits_and_ids(boot->def, why, sizeof(why)) < 0) {
 		report_broken(actor_self.channel_fd, why);
@@ -189,8 +195,13 @@ void sl_actor_exec_lean(const char *program, long long auto_key)
 	snprintf(chan, sizeof(chan), "%d", actor_self.channel_fd);
 	snprintf(key, sizeof(key), "%lld", auto_key);
 	char *argv[] = { (char *)program, chan, key, NULL };
-	if (fcntl(actor_self.channel_fd, F_SETFD, 0) == 0)
-		execv(program, argv);
+	extern char **environ;
+	if (fcntl(actor_self.channel_fd, F_SETFD, 0) == 0) {
+		if (actor_self.lean_fd >= 0)
+			fexecve(actor_self.lean_fd, argv, environ);
+		else
+			execv(program, argv);
+	}
 	char why[sizeof(((struct sl_wire_reply *)0)->setup)];
 	snprintf(why, sizeof(why), "cannot run the actor program %s: %s", program, strerror(errno));
 	report_broken(actor_self.channel_fd, why);

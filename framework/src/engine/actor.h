@@ -18,6 +18,9 @@
 struct sl_actor_boot {
 	int channel;                     /* the actor's end of its channel     */
 	int tty_fd;                      /* pty slave for 0/1/2, or -1 (/dev/null) */
+	int lean_fd;                     /* the lean actor to become, opened before the
+					  * ids change (its folder may be closed to
+					  * them: fexecve needs no search), or -1 */
 	int session_leader;              /* setsid() and take tty_fd as controlling terminal */
 	const struct sl_actor_def *def;  /* uid/gid and rlimits                */
 	long long auto_key;              /* passed to exec'd programs          */
@@ -44,6 +47,7 @@ struct actor_self {
 	int supervised;          /* 1 once this process (or the one it was forked
 				  * from) is under a seccomp listener of the
 				  * conductor's: a second cannot be installed */
+	int lean_fd;             /* boot->lean_fd, kept just below the channel, or -1 */
 	int channel_fd;          /* its end of the channel: SL_CHANNEL_FD, or
 				  * lower when RLIMIT_NOFILE is lower */
 	uint32_t current_seq;    /* the command being performed (wire.h): its

@@ -114,6 +114,8 @@ void conductor_actor_child(const struct conductor *c, int idx, int channel)
 {
 	struct sl_actor_boot boot = {
 		.channel = channel, .tty_fd = c->pty_slave,
+		/* opened while the ids are still the conductor's */
+		.lean_fd = c->o->actor_program ? open(c->o->actor_program, O_RDONLY | O_CLOEXEC) : -1,
 		.session_leader = c->pty_slave >= 0,
 		.def = &c->s->actors[idx], .auto_key = c->auto_key,
 		.signals_changed = c->signals_changed,
