@@ -115,7 +115,7 @@ Test(libc, a_musl_daemon_is_adopted_when_the_step_ends)
 Test(libc, an_actor_of_another_uid_becomes_the_musl_actor_from_a_closed_folder)
 {
 	need_musl();
-	char bin[300], musl[320], cmd[2000];
+	char bin[300], musl[320], cmd[9000];
 	snprintf(bin, sizeof(bin), "%s/closed", cli_tmp); /* cli_tmp is mkdtemp's: mode 0700 */
 	snprintf(musl, sizeof(musl), "%s/musl", bin);
 	cr_assert_eq(mkdir(bin, 0700), 0);
