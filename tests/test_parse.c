@@ -174,6 +174,25 @@ Test(parse, issue_example)
 
 /* ---- headers --------------------------------------------------------------- */
 
+/* An invariant is appended after the last step as a copy of its own: the
+ * values put into its text were shared with the invariant and freed twice
+ * (glibc: "free(): double free detected", the harness aborted). */
+Test(parse, an_invariant_with_a_value_in_its_text_is_a_copy_of_its_own)
+{
+	struct sl_scenario *s = parse_ok("scenario inv-subst\nkeep-going\nactors: a\n"
+					 "a shmget auto 4096 IPC_CREAT|0600 -> seg\n"
+					 "a exec sh -c \"echo {{seg}}\"\n"
+					 "invariant says-seg: expect a stdout ~ \"^{{seg}}$\"\n");
+	cr_assert_eq(s->ninvariants, 1);
+	const struct sl_step *inv = s->invariants[0].expect, *last = &s->steps[s->nsteps - 1];
+	cr_assert_eq(last->invariant, 1);
+	cr_assert_eq(last->nsubsts, 1);
+	cr_assert_eq(inv->nsubsts, 1);
+	cr_assert_neq(last->substs, inv->substs, "the copy shares the invariant's values");
+	cr_assert_eq(last->substs[0].value.slot, slot(s, "seg"));
+	sl_scenario_free(s);
+}
+
 Test(parse, headers)
 {
 	struct sl_scenario *s = parse_ok(

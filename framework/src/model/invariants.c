@@ -91,6 +91,15 @@ static int copy_step(struct sl_step *to, const struct sl_step *from)
 	to->preds = dup_mem(from->preds, (size_t)from->npreds * sizeof(*from->preds), &oom);
 	for (int i = 0; to->preds && i < from->npreds; i++)
 		to->preds[i].str = dup_or_null(from->preds[i].str, &oom);
+	/* the values put into the text (`expect a stdout ~ "{{seg}}"`) and find's
+	 * filters are the step's own too: shared, they were freed twice */
+	to->substs = dup_mem(from->substs, (size_t)from->nsubsts * sizeof(*from->substs), &oom);
+	to->find = dup_mem(from->find, sizeof(*from->find), &oom);
+	if (to->find) {
+		to->find->exe = dup_or_null(from->find->exe, &oom);
+		to->find->args = dup_or_null(from->find->args, &oom);
+		to->find->pidfile = dup_or_null(from->find->pidfile, &oom);
+	}
 	return oom ? -1 : 0;
 }
 
