@@ -4,7 +4,7 @@
  * subdirectory there (PIDs repeat from one scenario to the next: the
  * conductor is always PID 1), and its conductor is exec'd under
  *   valgrind --tool=memcheck --trace-children=yes --xml=yes
- *            --xml-file=<dir>/vg.%p.xml ... <harness> __conductor <script> ...
+ *            --xml-file=<dir>/vg.%p.xml ... <harness> __conductor <record fd> ...
  * so that memcheck follows every actor it forks, and every program they
  * exec, one XML file per process.  The harness's hidden subcommand
  * `__conductor` is sl_vg_conductor_main().  When the scenario has ended,
@@ -92,10 +92,10 @@ int sl_vg_write_summary(const char *path, const struct sl_report_item *items, in
 void sl_vg_exec_conductor(const struct sl_scenario *s, const struct sl_run_options *o, int trace_fd,
 			  char *why, size_t len);
 
-/* The hidden subcommand `__conductor SCRIPT FD STEPS STEP_MS OBSERVE DIR`
- * (argv[0] is "__conductor"), run under memcheck: parses the script again,
- * checks it is the scenario that was asked for, and conducts it, its trace
- * to FD.  Returns the conductor's exit status. */
+/* The hidden subcommand `__conductor RECORD_FD FD STEP_MS OBSERVE DIR`
+ * (argv[0] is "__conductor"), run under memcheck: reads the scenario from
+ * the record in descriptor RECORD_FD (a memfd the harness wrote), and
+ * conducts it, its trace to FD.  Returns the conductor's exit status. */
 int sl_vg_conductor_main(int argc, char **argv);
 
 #endif

@@ -1,7 +1,8 @@
 /* valgrind_exec.c - running a scenario's conductor under valgrind memcheck
  * (valgrind.h): the exec of valgrind in the conductor's process, and the
- * hidden subcommand `__conductor` that valgrind runs, which parses the
- * script again and conducts it.
+ * hidden subcommand `__conductor` that valgrind runs, which conducts the
+ * scenario it is handed as a record (scenario_record.h) in a memfd: the
+ * scenario that was parsed or built, never the script file read again.
  *
  * Valgrind follows the conductor's forks (the actors) by itself and the
  * programs they exec with --trace-children; each process writes its own
@@ -22,8 +23,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sys/mman.h>
+#include <sys/stat.h>
+
 #include "conductor.h"
-#include "shmlife/parse.h"
+#include "scenario_record.h"
 #include "shmlife/valgrind.h"
 #include "util.h"
 #include "wire.h"
@@ -81,15 +85,32 @@ static char *arg(const char *fmt, ...)
 	return s;
 }
 
+/* The scenario as a record in a memfd that survives the exec (nothing on
+ * disk to remove, nothing another process can change): its descriptor, or
+ * -1 with `why` filled in. */
+static int scenario_memfd(const struct sl_scenario *s, char *why, size_t len)
+{
+	char *rec;
+	size_t n;
+	if (sl_scenario_encode(s, &rec, &n) < 0) {
+		snprintf(why, len, "cannot hand %s to valgrind's conductor: %s", s->name, strerror(errno));
+		return -1;
+	}
+	int fd = memfd_create("shmlife-scenario", 0); /* no MFD_CLOEXEC: for the exec */
+	if (fd < 0 || sl_write_all(fd, rec, n) < 0) {
+		snprintf(why, len, "cannot hand %s to valgrind's conductor: memfd: %s", s->name, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		fd = -1;
+	}
+	free(rec);
+	return fd;
+}
+
 void sl_vg_exec_conductor(const struct sl_scenario *s, const struct sl_run_options *o, int trace_fd,
 			  char *why, size_t len)
 {
 	char exe[PATH_MAX];
-	if (!s->file) {
-		snprintf(why, len, "memcheck runs need a scenario read from a script file; %s was built in C",
-			 s->name);
-		return;
-	}
 	if (conductor_exe(exe, sizeof(exe)) < 0) {
 		snprintf(why, len, "cannot find the harness to run under valgrind: %s", strerror(errno));
 		return;
@@ -101,6 +122,9 @@ void sl_vg_exec_conductor(const struct sl_scenario *s, const struct sl_run_optio
 		snprintf(why, len, "cannot prepare valgrind's files in %s: %s", o->valgrind, strerror(errno));
 		return;
 	}
+	int record_fd = scenario_memfd(s, why, len);
+	if (record_fd < 0)
+		return;
 	const char *supp = suppressions();
 	char *argv[NARGS];
 	int n = 0;
@@ -122,13 +146,11 @@ void sl_vg_exec_conductor(const struct sl_scenario *s, const struct sl_run_optio
 		argv[n++] = arg("--suppressions=%s", supp);
 	argv[n++] = exe;
 	argv[n++] = "__conductor";
-	argv[n++] = s->file;
+	argv[n++] = arg("%d", record_fd);
 	argv[n++] = arg("%d", trace_fd);
-	argv[n++] = arg("%d", s->nsteps);
 	argv[n++] = arg("%d", o->step_timeout_ms);
 	argv[n++] = arg("%d", o->observe_every_step);
 	argv[n++] = (char *)o->valgrind;
-	argv[n++] = s->name;
 	assert(n < NARGS);
 	argv[n] = NULL;
 	for (int i = 0; i < n; i++)
@@ -155,11 +177,33 @@ static int number(const char *s, long lo, long hi, long *out)
 	return 0;
 }
 
+/* The scenario the record in descriptor fd holds (the descriptor is closed),
+ * or NULL with why. */
+static struct sl_scenario *read_record(int fd, char *why, size_t len)
+{
+	struct stat st;
+	struct sl_scenario *s = NULL;
+	if (fstat(fd, &st) < 0 || st.st_size <= 0) {
+		snprintf(why, len, "descriptor %d holds no scenario record: %s", fd,
+			 st.st_size <= 0 ? "it is empty" : strerror(errno));
+	} else {
+		void *rec = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (rec == MAP_FAILED) {
+			snprintf(why, len, "cannot read the scenario record: %s", strerror(errno));
+		} else {
+			s = sl_scenario_decode(rec, (size_t)st.st_size, why, len);
+			munmap(rec, (size_t)st.st_size);
+		}
+	}
+	close(fd);
+	return s;
+}
+
 int sl_vg_conductor_main(int argc, char **argv)
 {
-	long fd, nsteps, step_ms, observe;
-	if (argc != 8 || number(argv[2], 0, INT_MAX, &fd) || number(argv[3], 0, INT_MAX, &nsteps) ||
-	    number(argv[4], 0, INT_MAX, &step_ms) || number(argv[5], 0, 1, &observe)) {
+	long record_fd, fd, step_ms, observe;
+	if (argc != 6 || number(argv[1], 0, INT_MAX, &record_fd) || number(argv[2], 0, INT_MAX, &fd) ||
+	    number(argv[3], 0, INT_MAX, &step_ms) || number(argv[4], 0, 1, &observe)) {
 		fprintf(stderr, "shmlife: __conductor is internal: the harness runs it under valgrind\n");
 		return 2;
 	}
@@ -167,21 +211,17 @@ int sl_vg_conductor_main(int argc, char **argv)
 		fprintf(stderr, "shmlife __conductor: descriptor %ld: %s\n", fd, strerror(errno));
 		return 2;
 	}
-	struct sl_diags d;
-	memset(&d, 0, sizeof(d));
-	struct sl_scenario *s = sl_parse_file(argv[1], &d);
-	sl_diags_free(&d);
-	if (!s || s->nsteps != nsteps || strcmp(s->name, argv[7]) != 0) {
-		sl_send_verdict((int)fd, SL_BROK, "under valgrind, %s no longer holds the scenario %s that was run: "
-				"was it changed during the run?", argv[1], argv[7]);
-		sl_scenario_free(s);
+	char why[256];
+	struct sl_scenario *s = read_record((int)record_fd, why, sizeof(why));
+	if (!s) {
+		sl_send_verdict((int)fd, SL_BROK, "under valgrind, the conductor did not receive its scenario: %s", why);
 		return 3;
 	}
 	struct sl_run_options o;
 	sl_run_options_default(&o);
 	o.step_timeout_ms = (int)step_ms;
 	o.observe_every_step = (int)observe;
-	o.valgrind = argv[6];
+	o.valgrind = argv[5];
 	if (s->timeout_ms > 0 && s->timeout_ms < INT_MAX / SL_VG_SLOWDOWN)
 		s->timeout_ms *= SL_VG_SLOWDOWN;
 	int rc = sl_conductor_main(s, &o, (int)fd);
