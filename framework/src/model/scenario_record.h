@@ -29,6 +29,8 @@
 #include "shmlife/scenario.h"
 
 #define SL_SCENARIO_RECORD_VERSION 1
+#define SL_SCENARIO_RECORD_MAGIC "SLSC"   /* its first 4 bytes */
+#define SL_SCENARIO_RECORD_TRAILER "CSLS" /* its last 4 bytes */
 
 /* s as a record in *rec (malloc'd, the caller frees it), *len bytes: 0, or
  * -1 (errno ENOMEM) with *rec NULL. */
