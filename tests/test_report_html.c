@@ -141,6 +141,14 @@ static void event(struct sl_result *r, enum sl_outcome verdict, const char *text
 	append(r, e);
 }
 
+/* An event of memcheck's: its words and its record (valgrind_report.c). */
+static void memcheck_event(struct sl_result *r, enum sl_outcome verdict, const char *text, struct sl_memcheck_obs m)
+{
+	event(r, verdict, text);
+	r->trace[r->ntrace - 1].obs_kind = SL_OBS_MEMCHECK;
+	r->trace[r->ntrace - 1].obs.memcheck = m;
+}
+
 /* The trace of scenario(): PASS up to step 8, which FAILs (IPC_RMID
  * succeeded again), or PASS throughout. */
 static void result(struct sl_result *r, enum sl_outcome outcome)
@@ -189,9 +197,12 @@ static void result(struct sl_result *r, enum sl_outcome outcome)
 	}
 	e.brief.present = 0;
 	append(r, e);
-	event(r, SL_FAIL, "memcheck: actor owner pid 2: Leak_DefinitelyLost 64 bytes in 1 blocks at leaky.c:9");
-	event(r, SL_PASS, "memcheck: actor peer pid 3: clean");
-	event(r, SL_FAIL, "memcheck: 2 processes checked: 0 errors, 1 definite leak, 0 truncated; XML files in x");
+	memcheck_event(r, SL_FAIL, "memcheck: actor owner pid 2: Leak_DefinitelyLost 64 bytes in 1 blocks at leaky.c:9",
+		       (struct sl_memcheck_obs){ .role = SL_MEMCHECK_PROCESS, .pid = 2 });
+	memcheck_event(r, SL_PASS, "memcheck: actor peer pid 3: clean",
+		       (struct sl_memcheck_obs){ .role = SL_MEMCHECK_PROCESS, .pid = 3 });
+	memcheck_event(r, SL_FAIL, "memcheck: 2 processes checked: 0 errors, 1 definite leak, 0 truncated; XML files in x",
+		       (struct sl_memcheck_obs){ .role = SL_MEMCHECK_SUMMARY, .processes = 2, .leaks = 1, .dir = "x" });
 	memset(&e, 0, sizeof(e));
 	e.kind = SL_ENTRY_END;
 	e.step = outcome == SL_FAIL ? 7 : -1;

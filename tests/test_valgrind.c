@@ -288,6 +288,43 @@ Test(memcheck, findings_make_a_passing_scenario_fail_and_name_both_errors)
 	sl_scenario_free(s);
 }
 
+/* Each memcheck event is a record (SL_OBS_MEMCHECK) as well as words: the
+ * reports count and link by its fields, never by reading the text again
+ * (the HTML page looked for " checked: " and "XML files in "). */
+Test(memcheck, each_event_is_a_record_with_its_role_pid_and_counts)
+{
+	write_file("vg.1.xml", HEAD("1", "0", "/b/shmlife") TAIL);
+	write_file("vg.3.xml", HEAD("3", "2", "/b/bin/leaky") UNINIT LEAK TAIL);
+	struct sl_result r;
+	struct sl_scenario *s = owner_scenario(&r);
+	sl_vg_apply(tmpdir, s, &r);
+	int summaries = 0, of_pid_3 = 0, of_pid_1 = 0;
+	for (int i = 0; i < r.ntrace; i++) {
+		const struct sl_trace_entry *e = &r.trace[i];
+		if (e->kind != SL_ENTRY_EVENT || strncmp(e->detail, "memcheck: ", 10) != 0)
+			continue;
+		cr_assert_eq(e->obs_kind, SL_OBS_MEMCHECK, "no record for '%s'", e->detail);
+		const struct sl_memcheck_obs *m = &e->obs.memcheck;
+		if (m->role == SL_MEMCHECK_SUMMARY) {
+			summaries++;
+			cr_assert_eq(m->processes, 2);
+			cr_assert_eq(m->errors, 1);
+			cr_assert_eq(m->leaks, 1);
+			cr_assert_eq(m->truncated, 0);
+			cr_assert_str_eq(m->dir, tmpdir);
+		} else {
+			cr_assert_eq(m->role, SL_MEMCHECK_PROCESS, "'%s'", e->detail);
+			of_pid_1 += m->pid == 1;
+			of_pid_3 += m->pid == 3;
+		}
+	}
+	cr_assert_eq(summaries, 1);
+	cr_assert_eq(of_pid_1, 1, "the conductor's clean file");
+	cr_assert_eq(of_pid_3, 2, "the program's two findings");
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}
+
 Test(memcheck, a_clean_run_stays_passed_and_a_failure_keeps_its_own_reason)
 {
 	write_file("vg.1.xml", HEAD("1", "0", "/b/shmlife") TAIL);

@@ -123,7 +123,8 @@ enum sl_obs_kind { SL_OBS_NONE, SL_OBS_SEGMENT, SL_OBS_NAMESPACE, SL_OBS_MAPS, S
 		   SL_OBS_LEAK,    /* an EVENT at the end: segments left in the namespace */
 		   SL_OBS_CALLS,   /* an EVENT at a step's end: a supervised process's calls */
 		   SL_OBS_OUTPUT, /* a piece of a program's output (joined into outputs) */
-		   SL_OBS_SHMCTL };/* a step: what the actor's own shmctl filled in */
+		   SL_OBS_SHMCTL, /* a step: what the actor's own shmctl filled in */
+		   SL_OBS_MEMCHECK };/* an EVENT after the end: memcheck's (run --valgrind) */
 
 /* What an actor's own shmctl call filled in (SL_OBS_SHMCTL, on the step's
  * entry; `-> NAME` binds it for `expect NAME ...`): the structure as the
@@ -156,6 +157,18 @@ struct sl_sandbox_ids {
 };
 
 /* Segments left in the scenario's IPC namespace once every actor ended. */
+/* What memcheck's XML files said (SL_OBS_MEMCHECK; valgrind.h), beside the
+ * words of the event's detail: about one process's file, about the files as
+ * a whole (none readable, the disk full), or the scenario's summary. */
+enum sl_memcheck_role { SL_MEMCHECK_PROCESS, SL_MEMCHECK_FILES, SL_MEMCHECK_SUMMARY };
+struct sl_memcheck_obs {
+	enum sl_memcheck_role role;
+	int pid;                     /* PROCESS: whose file (vg.PID.xml)       */
+	int processes, errors, leaks, truncated; /* SUMMARY: the counts       */
+	char dir[256];               /* SUMMARY: the folder of the XML files; ""
+				      * if its path is longer (the detail says it) */
+};
+
 struct sl_leak_obs {
 	int segments;
 	int expected;                /* the scenario says `leak: expected`     */
@@ -238,6 +251,7 @@ struct sl_trace_entry {
 		struct sl_calls_obs calls;
 		struct sl_output_chunk output;
 		struct sl_shmctl_obs shmctl;
+		struct sl_memcheck_obs memcheck;
 	} obs;
 };
 

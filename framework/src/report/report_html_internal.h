@@ -12,9 +12,6 @@
 #include "shmlife/report.h"
 #include "shmlife/report_html.h"
 
-/* Prefix of the trace events that carry memcheck's findings (valgrind.h). */
-#define RH_MEMCHECK_PREFIX "memcheck: "
-
 /* Writes s escaped for HTML text and attribute values (& < > " '), made
  * valid UTF-8 first, with control characters written as \xNN.  NULL is "". */
 void rh_text(FILE *out, const char *s);

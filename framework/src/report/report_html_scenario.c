@@ -108,14 +108,10 @@ static void claims_table(const struct rh_page *p, FILE *out, const struct sl_rep
  * directory beside the page. */
 static void memcheck_files_link(const struct rh_page *p, const struct sl_trace_entry *e)
 {
-	static const char marker[] = "XML files in ";
-	char detail[sizeof(e->detail) + 1];
-	snprintf(detail, sizeof(detail), "%.*s", (int)sizeof(e->detail), e->detail);
-	const char *at = rh_is_memcheck_summary(e) ? strstr(detail, marker) : NULL;
+	const char *at = rh_is_memcheck_summary(e) && e->obs.memcheck.dir[0] ? e->obs.memcheck.dir : NULL;
 	size_t dirlen = strlen(p->dir);
 	if (!at)
 		return;
-	at += strlen(marker);
 	if (strncmp(at, p->dir, dirlen) == 0 && at[dirlen] == '/')
 		at += dirlen + 1;
 	else if (at[0] == '/')

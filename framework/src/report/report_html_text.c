@@ -80,13 +80,12 @@ void rh_textf(FILE *out, const char *fmt, ...)
 
 int rh_is_memcheck(const struct sl_trace_entry *e)
 {
-	return e->kind == SL_ENTRY_EVENT &&
-	       strncmp(e->detail, RH_MEMCHECK_PREFIX, strlen(RH_MEMCHECK_PREFIX)) == 0;
+	return e->kind == SL_ENTRY_EVENT && e->obs_kind == SL_OBS_MEMCHECK;
 }
 
 int rh_is_memcheck_summary(const struct sl_trace_entry *e)
 {
-	return rh_is_memcheck(e) && strstr(e->detail, " checked: ") != NULL;
+	return rh_is_memcheck(e) && e->obs.memcheck.role == SL_MEMCHECK_SUMMARY;
 }
 
 const char *rh_outcome_class(enum sl_outcome o)
@@ -112,4 +111,9 @@ void rh_anchor(FILE *out, const struct sl_report_item *it)
 		else
 			fprintf(out, "_%02x", *c);
 	}
+}
+
+void rh_badge(FILE *out, enum sl_outcome o)
+{
+	fprintf(out, "<span class=\"badge %s\">%s</span>", rh_outcome_class(o), sl_outcome_name(o));
 }

@@ -152,8 +152,27 @@ static const char *const obs_kind_names[] = {
 	[SL_OBS_NONE] = "none", [SL_OBS_SEGMENT] = "segment", [SL_OBS_NAMESPACE] = "namespace",
 	[SL_OBS_MAPS] = "maps", [SL_OBS_PROCESS] = "process", [SL_OBS_PHASES] = "phases",
 	[SL_OBS_SANDBOX] = "sandbox", [SL_OBS_LEAK] = "leak", [SL_OBS_CALLS] = "calls",
-	[SL_OBS_OUTPUT] = "output", [SL_OBS_SHMCTL] = "shmctl",
+	[SL_OBS_OUTPUT] = "output", [SL_OBS_SHMCTL] = "shmctl", [SL_OBS_MEMCHECK] = "memcheck",
 };
+
+/* memcheck's record (SL_OBS_MEMCHECK): {"role", "pid"} or, for the summary,
+ * {"role", "processes", "errors", "leaks", "truncated", "dir"}. */
+static json_object *memcheck_json(struct jb *b, const struct sl_memcheck_obs *m)
+{
+	static const char *const roles[] = { "process", "files", "summary" };
+	json_object *o = json_object_new_object();
+	add(b, o, "role", json_object_new_string(roles[m->role]));
+	if (m->role == SL_MEMCHECK_PROCESS)
+		add_int(b, o, "pid", m->pid);
+	if (m->role != SL_MEMCHECK_SUMMARY)
+		return o;
+	add_int(b, o, "processes", m->processes);
+	add_int(b, o, "errors", m->errors);
+	add_int(b, o, "leaks", m->leaks);
+	add_int(b, o, "truncated", m->truncated);
+	add(b, o, "dir", json_object_new_string(m->dir));
+	return o;
+}
 
 /* What an actor's shmctl filled in (SL_OBS_SHMCTL): {"kind", "cmd", "id", "ret", then the fields of its kind}. */
 static json_object *shmctl_json(struct jb *b, const struct sl_shmctl_obs *r)
@@ -230,6 +249,7 @@ static void add_obs(struct jb *b, json_object *o, const struct sl_trace_entry *e
 	}
 	case SL_OBS_CALLS: add(b, o, "obs", calls_json(b, &e->obs.calls)); break;
 	case SL_OBS_SHMCTL: add(b, o, "obs", shmctl_json(b, &e->obs.shmctl)); break;
+	case SL_OBS_MEMCHECK: add(b, o, "obs", memcheck_json(b, &e->obs.memcheck)); break;
 	default: add_null(b, o, "obs"); break;
 	}
 }

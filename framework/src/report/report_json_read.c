@@ -223,12 +223,27 @@ static void read_shmctl(json_object *o, struct sl_shmctl_obs *r)
 	copy_text(r->kernel_differs, sizeof(r->kernel_differs), o, "kernel_differs");
 }
 
+static void read_memcheck(json_object *o, struct sl_memcheck_obs *m)
+{
+	static const char *const roles[] = { "process", "files", "summary" };
+	int role = index_of(text(o, "role"), roles, 3);
+	m->role = role < 0 ? SL_MEMCHECK_FILES : (enum sl_memcheck_role)role;
+	m->pid = (int)num(o, "pid");
+	m->processes = (int)num(o, "processes");
+	m->errors = (int)num(o, "errors");
+	m->leaks = (int)num(o, "leaks");
+	m->truncated = (int)num(o, "truncated");
+	const char *dir = text(o, "dir");
+	if (dir && strlen(dir) < sizeof(m->dir))
+		memcpy(m->dir, dir, strlen(dir) + 1);
+}
+
 static void read_obs(json_object *o, struct sl_trace_entry *e)
 {
 	static const char *const kinds[] = { "none", "segment", "namespace", "maps", "process",
-					     "phases", "sandbox", "leak", "calls", "output", "shmctl" };
+					     "phases", "sandbox", "leak", "calls", "output", "shmctl", "memcheck" };
 	json_object *obs = field(o, "obs");
-	int k = index_of(text(o, "obs_kind"), kinds, 11);
+	int k = index_of(text(o, "obs_kind"), kinds, 12);
 	e->obs_kind = k < 0 ? SL_OBS_NONE : (enum sl_obs_kind)k;
 	switch (e->obs_kind) {
 	case SL_OBS_SEGMENT: read_segment(obs, &e->obs.seg); break;
@@ -246,6 +261,7 @@ static void read_obs(json_object *o, struct sl_trace_entry *e)
 		break;
 	case SL_OBS_CALLS: read_calls(obs, &e->obs.calls); break;
 	case SL_OBS_SHMCTL: read_shmctl(obs, &e->obs.shmctl); break;
+	case SL_OBS_MEMCHECK: read_memcheck(obs, &e->obs.memcheck); break;
 	default: break;
 	}
 }

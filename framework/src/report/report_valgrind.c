@@ -30,10 +30,10 @@ int sl_vg_write_summary(const char *path, const struct sl_report_item *items, in
 		fprintf(out, "\n%s: %s\n", name, sl_outcome_name(r->outcome));
 		for (int k = 0; k < r->ntrace; k++) {
 			const struct sl_trace_entry *e = &r->trace[k];
-			if (e->kind != SL_ENTRY_EVENT || strncmp(e->detail, PREFIX, strlen(PREFIX)) != 0)
+			if (e->kind != SL_ENTRY_EVENT || e->obs_kind != SL_OBS_MEMCHECK)
 				continue;
 			any = 1;
-			failing += e->verdict == SL_FAIL && strstr(e->detail, " checked: ");
+			failing += e->verdict == SL_FAIL && e->obs.memcheck.role == SL_MEMCHECK_SUMMARY;
 			fprintf(out, "  %-7s %.*s\n", sl_outcome_name(e->verdict), (int)(sizeof(e->detail) - strlen(PREFIX)),
 				e->detail + strlen(PREFIX));
 		}

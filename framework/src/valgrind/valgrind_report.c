@@ -166,9 +166,12 @@ static void finding_text(const struct sl_vg_finding *f, char *buf, size_t len)
 		snprintf(buf, len, "%s at %s", f->kind, f->where);
 }
 
-static void add_event(struct sl_result *r, uint64_t t_ns, enum sl_outcome verdict, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static void add_event(struct sl_result *r, uint64_t t_ns, enum sl_outcome verdict, const char *fmt, ...)
+/* An event of memcheck's: its record (what reports count and link: role,
+ * pid, the summary's counts) and its words. */
+static void add_record(struct sl_result *r, uint64_t t_ns, enum sl_outcome verdict, const struct sl_memcheck_obs *m,
+		       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static void add_record(struct sl_result *r, uint64_t t_ns, enum sl_outcome verdict, const struct sl_memcheck_obs *m,
+		       const char *fmt, ...)
 {
 	struct sl_trace_entry e;
 	memset(&e, 0, sizeof(e));
@@ -177,6 +180,8 @@ static void add_event(struct sl_result *r, uint64_t t_ns, enum sl_outcome verdic
 	e.brief.slot = -1;
 	e.verdict = verdict;
 	e.t_ns = t_ns;
+	e.obs_kind = SL_OBS_MEMCHECK;
+	e.obs.memcheck = *m;
 	int n = snprintf(e.detail, sizeof(e.detail), PREFIX);
 	va_list ap;
 	va_start(ap, fmt);
@@ -185,21 +190,25 @@ static void add_event(struct sl_result *r, uint64_t t_ns, enum sl_outcome verdic
 	sl_result_append(r, &e);
 }
 
+/* An event about the files as a whole. */
+static const struct sl_memcheck_obs files_role = { .role = SL_MEMCHECK_FILES };
+
 struct tally { int errors, leaks, truncated, unreadable, clean; char reason[512]; };
 
 static void process_events(struct sl_result *r, uint64_t t, const struct sl_vg_process *p, struct tally *tl)
 {
+	const struct sl_memcheck_obs who = { .role = SL_MEMCHECK_PROCESS, .pid = p->pid };
 	char what[256];
 	if (p->unreadable && !p->truncated) {
 		tl->unreadable++;
-		add_event(r, t, SL_FAIL, "%s pid %d: %s is not memcheck's XML", p->role, p->pid, p->file);
+		add_record(r, t, SL_FAIL, &who, "%s pid %d: %s is not memcheck's XML", p->role, p->pid, p->file);
 		sl_appendf(tl->reason, sizeof(tl->reason), "%s%s pid %d: %s unreadable", tl->reason[0] ? "; " : "",
 			   p->role, p->pid, p->file);
 		return;
 	}
 	for (int k = 0; k < p->nfindings; k++) {
 		finding_text(&p->findings[k], what, sizeof(what));
-		add_event(r, t, SL_FAIL, "%s pid %d: %s", p->role, p->pid, what);
+		add_record(r, t, SL_FAIL, &who, "%s pid %d: %s", p->role, p->pid, what);
 		if (k == 0)
 			sl_appendf(tl->reason, sizeof(tl->reason), "%s%s pid %d: %s", tl->reason[0] ? "; " : "",
 				   p->role, p->pid, what);
@@ -207,21 +216,21 @@ static void process_events(struct sl_result *r, uint64_t t, const struct sl_vg_p
 			sl_appendf(tl->reason, sizeof(tl->reason), "; %s", what);
 	}
 	if (p->nerrors + p->nleaks > p->nfindings)
-		add_event(r, t, SL_FAIL, "%s pid %d: and %d more", p->role, p->pid,
+		add_record(r, t, SL_FAIL, &who, "%s pid %d: and %d more", p->role, p->pid,
 			  p->nerrors + p->nleaks - p->nfindings);
 	tl->errors += p->nerrors;
 	tl->leaks += p->nleaks;
 	if (p->observer) {
-		add_event(r, t, SL_PASS, "%s pid %d: not checked (a program of the harness, not of the scenario)",
+		add_record(r, t, SL_PASS, &who, "%s pid %d: not checked (a program of the harness, not of the scenario)",
 			  p->role, p->pid);
 	} else if (p->truncated) {
 		tl->truncated++;
-		add_event(r, t, SL_SKIP, "%s pid %d: XML truncated (process killed): %s", p->role, p->pid,
+		add_record(r, t, SL_SKIP, &who, "%s pid %d: XML truncated (process killed): %s", p->role, p->pid,
 			  p->unreadable ? "memcheck had written nothing yet"
 					: "its leaks could not be checked; its errors until the kill are listed");
 	} else if (!p->nerrors && !p->nleaks) {
 		tl->clean++;
-		add_event(r, t, SL_PASS, "%s pid %d: clean", p->role, p->pid);
+		add_record(r, t, SL_PASS, &who, "%s pid %d: clean", p->role, p->pid);
 	}
 }
 
@@ -288,20 +297,24 @@ void sl_vg_apply(const char *dir, const struct sl_scenario *s, struct sl_result 
 	int has_end = take_end(r, &end);
 	uint64_t at = has_end ? end.t_ns : 0;
 	if (sl_vg_read_dir(dir, s, r, &rep) < 0) {
-		add_event(r, at, SL_BROK, "cannot read %s: %s", dir, strerror(errno));
+		add_record(r, at, SL_BROK, &files_role, "cannot read %s: %s", dir, strerror(errno));
 		settle(r, &end, has_end, SL_BROK, "memcheck: cannot read its XML files in %s", dir);
 	} else {
 		for (int i = 0; i < rep.n; i++)
 			process_events(r, at, &rep.procs[i], &t);
 		int dirty = t.errors || t.leaks || t.unreadable;
-		add_event(r, at, dirty ? SL_FAIL : SL_PASS,
+		struct sl_memcheck_obs sum = { .role = SL_MEMCHECK_SUMMARY, .processes = rep.n, .errors = t.errors,
+					       .leaks = t.leaks, .truncated = t.truncated };
+		if (strlen(dir) < sizeof(sum.dir))
+			memcpy(sum.dir, dir, strlen(dir) + 1);
+		add_record(r, at, dirty ? SL_FAIL : SL_PASS, &sum,
 			  "%d process%s checked: %d error%s, %d definite leak%s, %d truncated; XML files in %s", rep.n,
 			  rep.n == 1 ? "" : "es", t.errors, t.errors == 1 ? "" : "s", t.leaks, t.leaks == 1 ? "" : "s",
 			  t.truncated, dir);
 		char full[160];
 		if (t.truncated && cannot_write_in(dir, full, sizeof(full))) {
 			/* a cut file is a kill's only if the disk could take it */
-			add_event(r, at, SL_BROK, "%d XML file%s without an end, and %s: %s", t.truncated,
+			add_record(r, at, SL_BROK, &files_role, "%d XML file%s without an end, and %s: %s", t.truncated,
 				  t.truncated == 1 ? "" : "s", dir, full);
 			settle(r, &end, has_end, SL_BROK, "memcheck: its XML files could not be written whole (%s)",
 			       full);
