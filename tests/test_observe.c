@@ -872,3 +872,64 @@ Test(util, appended_text_that_does_not_fit_ends_with_an_ellipsis)
 	sl_appendf(same, sizeof(same), "%s", "");
 	cr_assert_str_eq(same, "123456789", "nothing more: still whole");
 }
+
+/* ---- helper processes (util/child.h) ------------------------------------------- */
+
+#include "../framework/src/util/child.h"
+
+Test(util, a_child_that_does_not_end_by_its_deadline_is_killed_and_reaped)
+{
+	pid_t pid = sl_child_fork(0);
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		for (;;)
+			pause();
+	}
+	int status = 0;
+	cr_assert_eq(sl_child_wait_until(pid, sl_now_ms() + 50, &status), -1);
+	cr_assert_eq(errno, ETIMEDOUT);
+	cr_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "status 0x%x", status);
+	cr_assert_eq(kill(pid, 0), -1, "not reaped");
+	cr_assert_eq(errno, ESRCH);
+}
+
+Test(util, a_child_that_ends_in_time_gives_its_status)
+{
+	pid_t pid = sl_child_fork(SL_CHILD_FLUSH_STDIO);
+	cr_assert_geq(pid, 0);
+	if (pid == 0)
+		_exit(7);
+	int status = 0;
+	cr_assert_eq(sl_child_wait_until(pid, sl_now_ms() + 60000, &status), 0);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 7, "status 0x%x", status);
+}
+
+/* A child that dies with its parent: the parent (a middle process) ends,
+ * and the child, which would pause for ever, is killed by the kernel. */
+Test(util, a_child_that_dies_with_its_parent_does)
+{
+	int p[2];
+	cr_assert_eq(pipe(p), 0);
+	pid_t middle = fork();
+	cr_assert_geq(middle, 0);
+	if (middle == 0) {
+		pid_t child = sl_child_fork(SL_CHILD_DIES_WITH_PARENT);
+		if (child == 0) {
+			close(p[0]); /* keeps the write end until it dies */
+			for (;;)
+				pause();
+		}
+		_exit(write(p[1], &child, sizeof(child)) == (ssize_t)sizeof(child) ? 0 : 1);
+	}
+	close(p[1]);
+	pid_t child = 0;
+	cr_assert_eq(read(p[0], &child, sizeof(child)), (ssize_t)sizeof(child));
+	int status;
+	cr_assert_eq(sl_child_wait(middle, &status), 0);
+	/* the write end the child holds closes when it dies (the test's limit
+	 * bounds this read if it never does) */
+	char byte;
+	cr_assert_eq(read(p[0], &byte, 1), 0, "the child outlived its parent");
+	close(p[0]);
+	(void)child;
+}

@@ -30,6 +30,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "child.h"
 #include "actor.h"
 #include "conductor.h"
 #include "util.h"
@@ -84,7 +85,7 @@ int conductor_spawn_actors(struct conductor *c, char *why, size_t len)
 		snprintf(why, len, "cannot start the spawner: socketpair: %s", strerror(errno));
 		return -1;
 	}
-	pid_t spawner = fork();
+	pid_t spawner = sl_child_fork(0);
 	if (spawner == 0) {
 		close(sv[0]);
 		spawner_main(c, sv[1]);

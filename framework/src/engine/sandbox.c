@@ -42,6 +42,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "child.h"
 #include "conductor.h"
 #include "sandbox.h"
 #include "subid.h"
@@ -366,8 +367,8 @@ pid_t sl_sandbox_start(const struct sl_scenario *s, const struct sl_run_options 
 		pid = clone_conductor(&q);
 	} else {
 		int harness_pidfd = sl_pidfd_open(getpid());
-		fflush(NULL);
-		pid = fork(); /* libc's handlers: malloc and stdio are sound in the child */
+		/* fork: libc's handlers make malloc and stdio sound in the child */
+		pid = sl_child_fork(SL_CHILD_FLUSH_STDIO);
 		if (pid == 0)
 			keeper_main(&q, harness_pidfd);
 		int saved = errno;

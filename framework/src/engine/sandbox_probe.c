@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "child.h"
 #include "shmlife/run.h"
 #include "util.h"
 
@@ -74,8 +75,7 @@ int sl_sandbox_probe(char *why, size_t len)
 		snprintf(why, len, "cannot probe the sandbox: pipe: %s", strerror(errno));
 		return -2;
 	}
-	fflush(NULL);
-	pid_t pid = fork();
+	pid_t pid = sl_child_fork(SL_CHILD_FLUSH_STDIO);
 	if (pid == 0) {
 		close(p[0]);
 		_exit(probe_child(p[1]));
@@ -88,8 +88,7 @@ int sl_sandbox_probe(char *why, size_t len)
 		return -2;
 	}
 	int st = 0, e = 0;
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
+	sl_child_wait(pid, &st);
 	ssize_t got;
 	while ((got = read(p[0], &e, sizeof(e))) < 0 && errno == EINTR)
 		;

@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "child.h"
 #include "scratch.h"
 #include "subid.h"
 
@@ -172,7 +173,7 @@ static int remove_tree_as_mapped(const char *path)
 		errno = saved;
 		return -1;
 	}
-	pid_t pid = fork();
+	pid_t pid = sl_child_fork(0);
 	if (pid == 0) {
 		close(ready[0]);
 		close(go[1]);
@@ -189,9 +190,8 @@ static int remove_tree_as_mapped(const char *path)
 	close(ready[0]);
 	close(go[1]); /* EOF without "g": it ends without removing */
 	int st = 0;
-	while (pid > 0 && waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			break;
+	if (pid > 0 && sl_child_wait(pid, &st) < 0)
+		ok = 0;
 	if (pid > 0 && ok && WIFEXITED(st) && WEXITSTATUS(st) == 0)
 		return 0;
 	errno = EPERM;

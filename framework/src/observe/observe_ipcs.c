@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "child.h"
 #include "shmlife/observe.h"
 #include "util.h"
 
@@ -244,63 +245,6 @@ static int read_output(int fd, int64_t deadline, struct ipcs_scan *scan)
 	}
 }
 
-/* Waits for the child to end before the deadline; kills it if it does not.
- * Always reaps it.  0 with *status, -1 with errno. */
-static int reap_bounded(pid_t pid, int64_t deadline, int *status)
-{
-	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	int timed_out = 0;
-
-	if (pidfd >= 0) {
-		for (;;) {
-			struct pollfd p = { .fd = pidfd, .events = POLLIN };
-			int r = poll(&p, 1, remaining_ms(deadline));
-			if (r == -1 && errno == EINTR)
-				continue;
-			timed_out = (r == 0);
-			break;
-		}
-		close(pidfd);
-	} else {
-		/* no pidfd (old kernel): poll the child without blocking */
-		for (;;) {
-			pid_t w = waitpid(pid, status, WNOHANG);
-			if (w == pid)
-				return 0;
-			if (w == -1 && errno != EINTR)
-				return -1;
-			if (remaining_ms(deadline) == 0) {
-				timed_out = 1;
-				break;
-			}
-			struct timespec tick = { 0, 1000000 };
-			nanosleep(&tick, NULL);
-		}
-	}
-	if (timed_out)
-		kill(pid, SIGKILL);
-	while (waitpid(pid, status, 0) == -1) {
-		if (errno != EINTR)
-			return -1;
-	}
-	if (timed_out) {
-		errno = ETIMEDOUT;
-		return -1;
-	}
-	return 0;
-}
-
-/* Kills and reaps the child after a failure, keeping errno. */
-static void abandon(pid_t pid)
-{
-	int saved = errno;
-	int status;
-	kill(pid, SIGKILL);
-	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
-		;
-	errno = saved;
-}
-
 static int run_ipcs(struct ipcs_scan *scan)
 {
 	int fds[2];
@@ -313,7 +257,7 @@ static int run_ipcs(struct ipcs_scan *scan)
 		free(env);
 		return -1;
 	}
-	pid_t pid = fork();
+	pid_t pid = sl_child_fork(0);
 	if (pid == -1) {
 		int saved = errno;
 		close(fds[0]);
@@ -331,11 +275,11 @@ static int run_ipcs(struct ipcs_scan *scan)
 	close(fds[0]);
 	if (r == -1) {
 		errno = saved;
-		abandon(pid);
+		sl_child_abandon(pid);
 		return -1;
 	}
 	int status = 0;
-	if (reap_bounded(pid, deadline, &status) == -1)
+	if (sl_child_wait_until(pid, deadline, &status) == -1)
 		return -1;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
