@@ -42,7 +42,7 @@ void sl_actor_serve(long long auto_key) __attribute__((noreturn));
  * the channel and _exits. */
 void sl_actor_exec_lean(const char *program, long long auto_key) __attribute__((noreturn));
 
-/* The actor process's own state (actor.c), shared with actor_exec.c. */
+/* The actor process's own state (actor_self.c), shared by actor.c and actor_exec.c. */
 struct actor_self {
 	int supervised;          /* 1 once this process (or the one it was forked
 				  * from) is under a seccomp listener of the

@@ -26,6 +26,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "child.h"
 #include "actor.h"
 #include "inject.h"
 #include "observe_raw.h"
@@ -189,7 +190,7 @@ void actor_exec(const struct sl_wire_cmd *c, const char *strings, long long auto
 	}
 	if (pipe2(report, O_CLOEXEC) < 0)
 		report[0] = report[1] = -1;
-	pid_t pid = fork();
+	pid_t pid = sl_child_fork(0);
 	if (pid == 0)
 		exec_child(c, strings, auto_key, report[1], capture);
 	int saved = errno;
@@ -206,15 +207,14 @@ void actor_exec(const struct sl_wire_cmd *c, const char *strings, long long auto
 		return;
 	}
 	int st;
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR) {
-			r->ret = -1;
-			r->err = errno;
-			if (report[0] >= 0)
-				close(report[0]);
-			send_capture(capture);
-			return;
-		}
+	if (sl_child_wait(pid, &st) < 0) {
+		r->ret = -1;
+		r->err = errno;
+		if (report[0] >= 0)
+			close(report[0]);
+		send_capture(capture);
+		return;
+	}
 	if (report[0] >= 0) {
 		take_exec_report(report[0], r);
 		close(report[0]);

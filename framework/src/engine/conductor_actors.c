@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "child.h"
 #include "actor.h"
 #include "conductor.h"
 #include "inject.h"
@@ -132,7 +133,7 @@ pid_t conductor_fork_actor_process(const struct conductor *c, int idx, int *chan
 	int sv[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return -1;
-	pid_t pid = fork();
+	pid_t pid = sl_child_fork(0);
 	if (pid == 0)
 		conductor_actor_child(c, idx, sv[1]); /* closes every other descriptor */
 	int saved = errno;

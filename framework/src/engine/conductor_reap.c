@@ -18,6 +18,7 @@
  * observation is being made.
  */
 #define _GNU_SOURCE
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -30,6 +31,14 @@
 #include "conductor.h"
 #include "inject.h"
 #include "util.h"
+
+/* A disposition set by the conductor, remembered for the actors to reset (conductor.h). */
+int conductor_signal(struct conductor *c, int sig, const struct sigaction *sa)
+{
+	assert(sig >= 1 && sig <= 64);
+	c->signals_changed |= UINT64_C(1) << (sig - 1);
+	return sigaction(sig, sa, NULL);
+}
 
 static int reaper_write_fd = -1; /* the signal handler's end of the self-pipe */
 

@@ -1,4 +1,6 @@
-/* conductor_subst.c - the values a step puts into its text when it runs:
+/* conductor_subst.c - what a value stands for now (conductor_value: a
+ * number, a slot's binding, an actor's pid ...), and the values a step puts
+ * into its text when it runs:
  * each `{{NAME}}` (struct sl_subst, parsed by parse_ops.c) of an `exec`
  * argument or `env` value, and of an output expectation's text or regex,
  * becomes the value NAME is bound to now (decimal, 0x hex, or a key as
@@ -13,6 +15,23 @@
 #include <string.h>
 
 #include "conductor.h"
+
+/* The number a value stands for now (conductor.h). */
+long long conductor_value(const struct conductor *c, const struct sl_value *v)
+{
+	switch (v->kind) {
+	case SL_VAL_NUM: return v->num;
+	case SL_VAL_SLOT:
+		return v->slot >= 0 && v->slot < c->s->nslots && c->slot_set[v->slot] ? c->slots[v->slot] : -1;
+	case SL_VAL_AUTO_KEY: return c->auto_key;
+	case SL_VAL_ACTOR:
+		return v->actor >= 0 && v->actor < c->s->nactors ? c->actors[v->actor].pid : -1;
+	case SL_VAL_STEP_TIME:
+		return v->num >= 0 && v->num < c->s->nsteps ? c->step_wall[v->num] : -1;
+	case SL_VAL_NONE: break;
+	}
+	return 0;
+}
 
 /* The value of a {{NAME}} now, as the program gets it (an environment
  * variable's may be long: the caller's buffer is PATH_MAX). */

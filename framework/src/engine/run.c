@@ -43,56 +43,6 @@ struct sl_job {
 	char corrupt[96];                /* what was wrong with the stream, or "" */
 };
 
-int sl_timeout_mul_from_env(double *mul)
-{
-	const char *v = getenv("SHMLIFE_TIMEOUT_MUL");
-	double value = 0, scale = 1;
-	int digits = 0, dot = 0;
-
-	*mul = 1;
-	if (!v || !*v)
-		return 0;
-	for (const char *c = v; *c; c++) {
-		if (*c == '.' && !dot) {
-			dot = 1;
-			continue;
-		}
-		if (*c < '0' || *c > '9' || digits > 12)
-			return -1;
-		digits++;
-		if (dot)
-			value += (scale /= 10) * (*c - '0');
-		else
-			value = value * 10 + (*c - '0');
-	}
-	if (!digits || value < 1 || value > 1000)
-		return -1;
-	*mul = value;
-	return 0;
-}
-
-int sl_run_scaled_ms(const struct sl_run_options *o, int ms)
-{
-	double mul = o && o->timeout_mul > 0 ? o->timeout_mul : 1;
-	double scaled = (double)ms * mul;
-	if (scaled >= (double)INT_MAX)
-		return INT_MAX;
-	return scaled < 1 ? 1 : (int)scaled;
-}
-
-int64_t sl_run_clock_ms(void)
-{
-	return sl_now_ms();
-}
-
-void sl_run_options_default(struct sl_run_options *o)
-{
-	memset(o, 0, sizeof(*o));
-	o->step_timeout_ms = 5000;
-	o->scenario_timeout_ms = 30000;
-	sl_timeout_mul_from_env(&o->timeout_mul);
-}
-
 static void settle(struct sl_job *j, enum sl_outcome o, const char *reason)
 {
 	j->ended = 1;

@@ -318,44 +318,6 @@ static int collect_points(const struct sl_scenario *s, const struct sl_explore_o
 	return n;
 }
 
-void sl_crash_point_describe(const struct sl_scenario *s, const struct sl_crash_point *p, char *buf, size_t len)
-{
-	const struct sl_step *st = p->step >= 0 && p->step < s->nsteps ? &s->steps[p->step] : NULL;
-	const char *actor = p->actor >= 0 && p->actor < s->nactors ? s->actors[p->actor].name : "?";
-	int line = st ? st->line : 0;
-	switch (p->kind) {
-	case SL_CRASH_NONE:
-		snprintf(buf, len, "no crash (baseline)");
-		break;
-	case SL_CRASH_STEP:
-		snprintf(buf, len, "%s killed by SIGKILL instead of step %d (line %d: %s)", actor, p->step + 1, line,
-			 st && st->text ? st->text : st ? sl_op_name(st->op) : "?");
-		break;
-	case SL_CRASH_CALL_BEFORE:
-	case SL_CRASH_CALL_AFTER:
-		if (!p->comm[0])
-			snprintf(buf, len, "%s's program killed by SIGKILL just %s %s call %d (step %d, line %d)", actor,
-				 p->kind == SL_CRASH_CALL_BEFORE ? "before" : "after", sl_fault_call_name(p->syscall_nr),
-				 p->nth, p->step + 1, line);
-		else if (p->processes > 1)
-			snprintf(buf, len, "every process named %s in %s's program (%d in the baseline) killed by SIGKILL "
-				 "just %s its %s call %d (step %d, line %d)", p->comm, actor, p->processes,
-				 p->kind == SL_CRASH_CALL_BEFORE ? "before" : "after", sl_fault_call_name(p->syscall_nr),
-				 p->nth, p->step + 1, line);
-		else if (!p->in_child)
-			snprintf(buf, len, "%s's program %s killed by SIGKILL just %s its %s call %d (step %d, line %d)",
-				 actor, p->comm, p->kind == SL_CRASH_CALL_BEFORE ? "before" : "after",
-				 sl_fault_call_name(p->syscall_nr), p->nth, p->step + 1, line);
-		else
-			snprintf(buf, len, "%s (%s of %s, in %s's program) killed by SIGKILL just %s its %s call %d "
-				 "(step %d, line %d)", p->comm, p->parent_comm[0] ? "child" : "descendant",
-				 p->parent_comm[0] ? p->parent_comm : "it", actor,
-				 p->kind == SL_CRASH_CALL_BEFORE ? "before" : "after", sl_fault_call_name(p->syscall_nr),
-				 p->nth, p->step + 1, line);
-		break;
-	}
-}
-
 /* ---- the exploration -------------------------------------------------------------- */
 
 static int invariant_names(const struct sl_scenario *s, struct sl_explore_result *r)

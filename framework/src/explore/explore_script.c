@@ -1,7 +1,9 @@
 /* explore_script.c - the reproducing script of a crash point that broke an
  * invariant: the scenario's own script, copied line by line, with the crash
  * put in at its step (an `inject` clause, or a `crash` line) and a header
- * that says what broke, so that `shmlife run` of it shows the same. */
+ * that says what broke, so that `shmlife run` of it shows the same; and a
+ * crash point in words (sl_crash_point_describe), which both the script and
+ * explore.c's reports use. */
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <errno.h>
@@ -16,6 +18,44 @@
 #include "shmlife/explore.h"
 #include "util.h"
 #include "explore_script.h"
+
+void sl_crash_point_describe(const struct sl_scenario *s, const struct sl_crash_point *p, char *buf, size_t len)
+{
+	const struct sl_step *st = p->step >= 0 && p->step < s->nsteps ? &s->steps[p->step] : NULL;
+	const char *actor = p->actor >= 0 && p->actor < s->nactors ? s->actors[p->actor].name : "?";
+	int line = st ? st->line : 0;
+	switch (p->kind) {
+	case SL_CRASH_NONE:
+		snprintf(buf, len, "no crash (baseline)");
+		break;
+	case SL_CRASH_STEP:
+		snprintf(buf, len, "%s killed by SIGKILL instead of step %d (line %d: %s)", actor, p->step + 1, line,
+			 st && st->text ? st->text : st ? sl_op_name(st->op) : "?");
+		break;
+	case SL_CRASH_CALL_BEFORE:
+	case SL_CRASH_CALL_AFTER:
+		if (!p->comm[0])
+			snprintf(buf, len, "%s's program killed by SIGKILL just %s %s call %d (step %d, line %d)", actor,
+				 p->kind == SL_CRASH_CALL_BEFORE ? "before" : "after", sl_fault_call_name(p->syscall_nr),
+				 p->nth, p->step + 1, line);
+		else if (p->processes > 1)
+			snprintf(buf, len, "every process named %s in %s's program (%d in the baseline) killed by SIGKILL "
+				 "just %s its %s call %d (step %d, line %d)", p->comm, actor, p->processes,
+				 p->kind == SL_CRASH_CALL_BEFORE ? "before" : "after", sl_fault_call_name(p->syscall_nr),
+				 p->nth, p->step + 1, line);
+		else if (!p->in_child)
+			snprintf(buf, len, "%s's program %s killed by SIGKILL just %s its %s call %d (step %d, line %d)",
+				 actor, p->comm, p->kind == SL_CRASH_CALL_BEFORE ? "before" : "after",
+				 sl_fault_call_name(p->syscall_nr), p->nth, p->step + 1, line);
+		else
+			snprintf(buf, len, "%s (%s of %s, in %s's program) killed by SIGKILL just %s its %s call %d "
+				 "(step %d, line %d)", p->comm, p->parent_comm[0] ? "child" : "descendant",
+				 p->parent_comm[0] ? p->parent_comm : "it", actor,
+				 p->kind == SL_CRASH_CALL_BEFORE ? "before" : "after", sl_fault_call_name(p->syscall_nr),
+				 p->nth, p->step + 1, line);
+		break;
+	}
+}
 
 /* ---- reproducing scripts ---------------------------------------------------------- */
 

@@ -34,26 +34,6 @@ static int end_of_line(struct slp_parser *p)
 	return slp_error(p, t->col, "unexpected %s", slp_tok_show(t, show, sizeof(show)));
 }
 
-/* A header that may be given once: 0 the first time. */
-int slp_header_once(struct slp_parser *p, int *line, const char *key, int col)
-{
-	if (*line)
-		return slp_error(p, col, "'%s' is given twice (first on line %d)", key, *line);
-	*line = p->ln.lineno;
-	return 0;
-}
-
-/* Letters, digits, '-', '_', '.': scenario names, claim ids, sysctl parts. */
-int slp_plain_id(const char *s)
-{
-	if (!*s)
-		return 0;
-	for (; *s; s++)
-		if (!isalnum((unsigned char)*s) && !strchr("-_.", *s))
-			return 0;
-	return 1;
-}
-
 /* ---- scenario, description, tags ----------------------------------------- */
 
 static int header_scenario(struct slp_parser *p)
@@ -160,28 +140,6 @@ static int header_network(struct slp_parser *p)
 	if (slp_header_once(p, &p->network_line, "network", p->ln.tok[0].col))
 		return -1;
 	p->s->host_network = slp_is_word(t, "host");
-	slp_next(p);
-	return 0;
-}
-
-int slp_duration_ms(struct slp_parser *p, const char *what, int *out)
-{
-	const struct slp_token *t = slp_peek(p);
-	char show[SLP_SHOW];
-	if (t->kind != TK_WORD)
-		return slp_expected(p, "a duration such as 2s or 500ms");
-	size_t n = strspn(t->text, "0123456789");
-	const char *unit = t->text + n;
-	long long ms = 0;
-	int scale = strcmp(unit, "ms") == 0 ? 1 : strcmp(unit, "s") == 0 ? 1000 : 0;
-	if (n == 0 || n > 9 || !scale)
-		return slp_error(p, t->col, "bad %s %s: write a duration such as 2s or 500ms", what,
-				 slp_tok_show(t, show, sizeof(show)));
-	ms = strtoll(t->text, NULL, 10) * scale;
-	if (ms < 1 || ms > SLP_MAX_TIMEOUT_MS)
-		return slp_error(p, t->col, "%s %s is out of range (1ms to %ds)", what,
-				 slp_tok_show(t, show, sizeof(show)), SLP_MAX_TIMEOUT_MS / 1000);
-	*out = (int)ms;
 	slp_next(p);
 	return 0;
 }

@@ -165,11 +165,20 @@ int slp_header_actors(struct slp_parser *p);
 int slp_sysctl_assignment(struct slp_parser *p, int ipc_only, int stop_at_comma, int setup, char **name,
 			  char **value);
 
+/* ---- a line's steps committed (parse_commit.c) ---------------------------- */
+
+/* Empties the pending line (its steps freed). */
+void slp_pline_reset(struct slp_parser *p);
+/* After an error in a step line: its names bound quietly (parse_commit.c). */
+void slp_poison_line(struct slp_parser *p);
+
 /* ---- steps (parse_step.c, parse_expect.c) ------------------------------ */
 
 /* Parses a step line, expanding it over a group, and commits its steps. */
 int slp_step_line(struct slp_parser *p);
 int slp_is_clause_start(const struct slp_parser *p, int pos);
+/* 1 if w is a word that starts a step's trailing clause (fails, dies ...). */
+int slp_is_clause_word(const char *w);
 int slp_claim_clause(struct slp_parser *p, struct slp_pstep *ps);
 /* An `expect` line for one member: p->pos at the subject. */
 int slp_expect_body(struct slp_parser *p, struct slp_pstep *ps);

@@ -3,6 +3,7 @@
  * a group is parsed once per member, giving one step each.  Arguments are
  * positional or NAME=VALUE; each operation's entry in parse_ops.c says which
  * it takes and how its step is built. */
+#include <assert.h>
 #include <string.h>
 
 #include "parse_internal.h"
@@ -321,19 +322,12 @@ static int clause_word(const struct slp_token *t)
 	if (t->kind != TK_WORD)
 		return -1;
 	for (int i = 0; i < N_CLAUSE_WORDS; i++)
-		if (strcmp(clause_words[i].word, t->text) == 0)
+		if (strcmp(clause_words[i].word, t->text) == 0) {
+			/* every clause here ends an argument list (parse_base.c) */
+			assert(slp_is_clause_word(t->text));
 			return i;
+		}
 	return -1;
-}
-
-int slp_is_clause_start(const struct slp_parser *p, int pos)
-{
-	const struct slp_token *t = &p->ln.tok[pos];
-	if (t->kind == TK_ARROW || t->kind == TK_EQ)
-		return 1;
-	if (t->kind == TK_LBRACK && pos + 1 < p->ln.ntok && (slp_is_word(t + 1, "claim") || slp_is_word(t + 1, "libc")))
-		return 1;
-	return clause_word(t) >= 0;
 }
 
 static int clauses(struct slp_parser *p, const struct slp_op_def *od, struct slp_pstep *ps)

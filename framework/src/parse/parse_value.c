@@ -1,7 +1,7 @@
-/* parse_value.c - values in scripts: numbers (decimal, 0x hex, 0 octal, 4k
- * sizes), constants, or-ed flags, auto, time(...), ftok(...) (a hidden
+/* parse_value.c - values in scripts (the words of numbers are
+ * parse_number.c's): constants, or-ed flags, auto, time(...), ftok(...) (a hidden
  * step), signals, errnos and texts; bound names and actors (with [N]
- * members) are parse_refs.c's. */
+ * members) are parse_refs.c's; durations (2s, 500ms). */
 #include <ctype.h>
 #include <limits.h>
 #include <signal.h>
@@ -11,128 +11,10 @@
 
 #include "parse_internal.h"
 
-/* ---- numbers ------------------------------------------------------------ */
-
-int slp_is_number_word(const char *w)
-{
-	return isdigit((unsigned char)w[0]) || (w[0] == '-' && isdigit((unsigned char)w[1]));
-}
-
-static int digit_value(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return 99;
-}
-
-/* Digits of `base` from s to the end: the magnitude, or -1 bad / -2 range. */
-static int digits(const char *s, unsigned base, unsigned long long *out)
-{
-	unsigned long long v = 0;
-	if (!*s)
-		return -1;
-	for (; *s; s++) {
-		unsigned d = (unsigned)digit_value((unsigned char)*s);
-		if (d >= base)
-			return -1;
-		if (v > (ULLONG_MAX - d) / base)
-			return -2;
-		v = v * base + d;
-	}
-	*out = v;
-	return 0;
-}
-
-int slp_number_u(const char *w, int *neg, unsigned long long *mag, int *decimal)
-{
-	const char *s = w;
-	*neg = 0;
-	*decimal = 0;
-	if (*s == '-') {
-		*neg = 1;
-		s++;
-	}
-	if (!isdigit((unsigned char)*s))
-		return -1;
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
-		return digits(s + 2, 16, mag);
-	if (s[0] == '0' && s[1])
-		return digits(s + 1, 8, mag);
-	size_t n = strspn(s, "0123456789");
-	unsigned long long mul = 1;
-	switch (s[n]) {
-	case '\0': *decimal = 1; break;
-	case 'k': case 'K': mul = 1ULL << 10; break;
-	case 'm': case 'M': mul = 1ULL << 20; break;
-	case 'g': case 'G': mul = 1ULL << 30; break;
-	default: return -1;
-	}
-	if (s[n] && s[n + 1])
-		return -1;
-	char buf[32];
-	if (n >= sizeof(buf))
-		return -2;
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	int rc = digits(buf, 10, mag);
-	if (rc)
-		return rc;
-	if (*mag > ULLONG_MAX / mul)
-		return -2;
-	*mag *= mul;
-	return 0;
-}
-
-int slp_number(const char *w, long long *out, int *decimal)
-{
-	int neg;
-	unsigned long long mag;
-	int rc = slp_number_u(w, &neg, &mag, decimal);
-	if (rc)
-		return rc;
-	if (!neg) {
-		if (mag > (unsigned long long)LLONG_MAX)
-			return -2;
-		*out = (long long)mag;
-	} else {
-		if (mag > (unsigned long long)LLONG_MAX + 1)
-			return -2;
-		*out = mag == (unsigned long long)LLONG_MAX + 1 ? LLONG_MIN : -(long long)mag;
-	}
-	return 0;
-}
-
-void slp_report_number(struct slp_parser *p, const struct slp_token *t, int rc)
-{
-	char show[SLP_SHOW];
-	slp_tok_show(t, show, sizeof(show));
-	const char *s = t->text + (t->text[0] == '-');
-	if (rc == -2)
-		slp_report(p, t->col, "number out of range: %s", show);
-	else if (s[0] == '0' && s[1] && strspn(s, "0123456789") == strlen(s))
-		slp_report(p, t->col, "bad number %s (a leading 0 means octal)", show);
-	else
-		slp_report(p, t->col, "bad number %s", show);
-}
-
 /* Plain decimal digits that read like octal permission bits: 600, 022. */
 static int looks_octal(const char *w, long long n)
 {
 	return n >= 8 && strspn(w, "01234567") == strlen(w);
-}
-
-/* "a size" -> "size", for "unknown size 'x'". */
-const char *slp_strip_article(const char *what)
-{
-	if (strncmp(what, "a ", 2) == 0)
-		return what + 2;
-	if (strncmp(what, "an ", 3) == 0)
-		return what + 3;
-	return what;
 }
 
 /* ---- time(...) and ftok(...) -------------------------------------------- */
@@ -455,6 +337,30 @@ int slp_text_arg(struct slp_parser *p, const char *what, char **out)
 	*out = strdup(t->text);
 	if (!*out)
 		return slp_oom(p);
+	slp_next(p);
+	return 0;
+}
+
+/* ---- durations ------------------------------------------------------------- */
+
+int slp_duration_ms(struct slp_parser *p, const char *what, int *out)
+{
+	const struct slp_token *t = slp_peek(p);
+	char show[SLP_SHOW];
+	if (t->kind != TK_WORD)
+		return slp_expected(p, "a duration such as 2s or 500ms");
+	size_t n = strspn(t->text, "0123456789");
+	const char *unit = t->text + n;
+	long long ms = 0;
+	int scale = strcmp(unit, "ms") == 0 ? 1 : strcmp(unit, "s") == 0 ? 1000 : 0;
+	if (n == 0 || n > 9 || !scale)
+		return slp_error(p, t->col, "bad %s %s: write a duration such as 2s or 500ms", what,
+				 slp_tok_show(t, show, sizeof(show)));
+	ms = strtoll(t->text, NULL, 10) * scale;
+	if (ms < 1 || ms > SLP_MAX_TIMEOUT_MS)
+		return slp_error(p, t->col, "%s %s is out of range (1ms to %ds)", what,
+				 slp_tok_show(t, show, sizeof(show)), SLP_MAX_TIMEOUT_MS / 1000);
+	*out = (int)ms;
 	slp_next(p);
 	return 0;
 }

@@ -120,11 +120,6 @@ static void link_if(const struct rh_page *p, const char *rel, const char *label)
 	fputs("</a>", p->out);
 }
 
-void rh_badge(FILE *out, enum sl_outcome o)
-{
-	fprintf(out, "<span class=\"badge %s\">%s</span>", rh_outcome_class(o), sl_outcome_name(o));
-}
-
 /* The tab's title starts with the counts, what did not pass first:
  * `2 failed, 1 timed out, 45 passed - shmlife report`. */
 static void title_counts(FILE *out, const struct sl_report_totals *t)
