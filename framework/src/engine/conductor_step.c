@@ -178,27 +178,120 @@ static int judged_without_answer(struct conductor *c, int i, int got, const stru
 	return 1;
 }
 
-static void perform_actor_step(struct conductor *c, int i, struct sl_trace_entry *e, struct op_answer *ans)
+/* An actor that cannot perform the step (not born, ended, found): 1 with
+ * e's verdict set, else 0. */
+static int actor_cannot(struct conductor *c, const struct sl_step *st, struct sl_trace_entry *e)
 {
-	assert(i >= 0 && i < c->s->nsteps);
-	const struct sl_step *st = &c->s->steps[i];
-	assert(st->actor >= 0 && st->actor < c->s->nactors);
-	struct conductor_actor *a = &c->actors[st->actor];
+	const struct conductor_actor *a = &c->actors[st->actor];
 	assert(a->state == ACTOR_UNBORN || a->state == ACTOR_RUNNING || a->state == ACTOR_ENDED);
 	if (a->state != ACTOR_RUNNING) {
 		e->verdict = c->s->keep_going ? SL_SKIP : SL_FAIL; /* keep-going: it crashed, as explored */
 		sl_setf(e->detail, sizeof(e->detail), "actor %s %s; it cannot perform this step",
 			 conductor_actor_name(c, st->actor),
 			 a->state == ACTOR_UNBORN ? "was never born" : "has ended");
-		return;
+		return 1;
 	}
 	if (a->chan < 0) {
 		e->verdict = SL_FAIL;
 		sl_setf(e->detail, sizeof(e->detail),
 			 "%s was found by 'find', not started by shmlife: it performs no steps",
 			 conductor_actor_name(c, st->actor));
-		return;
+		return 1;
 	}
+	return 0;
+}
+
+/* A read, write or mapping operation outside what the actor has mapped is
+ * the script's mistake, said before the actor faults: 1 with e BROK. */
+static int outside_the_mapping(const struct conductor_actor *a, const struct sl_step *st,
+			       const struct sl_wire_cmd *cmd, struct sl_trace_entry *e)
+{
+	char why[sizeof(e->detail)];
+	int rc = 0;
+	if ((st->op == SL_OP_WRITE || st->op == SL_OP_READ) && st->nbytes > 0)
+		rc = conductor_check_access(a->pid, st->op == SL_OP_WRITE ? "a write" : "a read",
+					    (uint64_t)(cmd->a[0] + cmd->a[1]), st->nbytes, why, sizeof(why));
+	else if (st->op == SL_OP_MPROTECT || st->op == SL_OP_MUNMAP || st->op == SL_OP_MADVISE ||
+		 st->op == SL_OP_MREMAP || st->op == SL_OP_REMAP_FILE_PAGES)
+		rc = conductor_check_range(a->pid, sl_op_name(st->op), (uint64_t)(cmd->a[0] + cmd->a[1]),
+					   (uint64_t)cmd->a[2], why, sizeof(why));
+	if (rc < 0) {
+		e->verdict = SL_BROK;
+		sl_setf(e->detail, sizeof(e->detail), "%s", why);
+		return 1;
+	}
+	return 0;
+}
+
+/* The command's payload (its strings, its bytes), its faults armed: the
+ * payload (malloc'ed) and its length, or NULL with e's verdict set. */
+static char *command_payload(struct conductor *c, int i, struct sl_wire_cmd *cmd, size_t *len,
+			     struct sl_trace_entry *e)
+{
+	const struct sl_step *st = &c->s->steps[i];
+	const struct sl_subst *unbound = conductor_unbound_subst(c, st, INT_MIN);
+	if (unbound) {
+		e->verdict = SL_FAIL;
+		sl_setf(e->detail, sizeof(e->detail), "a value given to the program is not there: %.*s has no value now "
+			 "(the step that binds it did not succeed)", (int)unbound->len,
+			 unbound->word >= 0 ? st->argv[unbound->word] + unbound->at : st->envp[-1 - unbound->word] + unbound->at);
+		return NULL;
+	}
+	char *payload = build_payload(c, st, cmd, len);
+	if (!payload || *len > SL_WIRE_MAX_PAYLOAD) {
+		free(payload);
+		e->verdict = SL_BROK;
+		sl_setf(e->detail, sizeof(e->detail), "step payload too large (%zu bytes)", *len);
+		return NULL;
+	}
+	if (st->nfaults > 0) { /* inject.c answers the calls of the step's process */
+		char why[160];
+		if (inject_arm(i, c->actors[st->actor].pid, st->op == SL_OP_EXEC, st->faults, st->nfaults, why,
+			       sizeof(why)) < 0) {
+			free(payload);
+			e->verdict = SL_BROK;
+			sl_setf(e->detail, sizeof(e->detail), "cannot arm the faults: %s", why);
+			return NULL;
+		}
+		cmd->nfaults = st->nfaults;
+	}
+	return payload;
+}
+
+/* What the actor answered: into ans, its value bound; `broke` says why a
+ * new actor it made (fork) could not be set up. */
+static void take_answer(struct conductor *c, int i, const struct sl_wire_reply *r, int passed_fd, struct op_answer *ans,
+			struct sl_trace_entry *e, char *broke, size_t broke_len)
+{
+	const struct sl_step *st = &c->s->steps[i];
+	ans->answered = 1;
+	ans->ret = r->ret;
+	ans->err = r->err;
+	ans->address = st->op == SL_OP_SHMAT || st->op == SL_OP_MREMAP;
+	e->pid = r->pid;
+	if (st->op == SL_OP_EXEC && r->err == 0)
+		answer_from_status(r->status, ans);
+	if (st->op == SL_OP_EXEC)
+		conductor_collect_output(c, st->actor, i, (pid_t)r->child_pid);
+	if (after_answer(c, st, r, passed_fd, broke, broke_len) < 0 && !broke[0])
+		snprintf(broke, broke_len, "unknown");
+	if (st->bind >= 0 && r->err == 0) {
+		assert(st->bind < c->s->nslots);
+		c->slots[st->bind] = r->ret;
+		c->slot_set[st->bind] = 1;
+		if (st->op == SL_OP_SHMAT && st->args[0].kind == SL_VAL_SLOT)
+			c->slot_segment[st->bind] = st->args[0].slot;
+	}
+}
+
+static void perform_actor_step(struct conductor *c, int i, struct sl_trace_entry *e, struct op_answer *ans)
+{
+	assert(i >= 0 && i < c->s->nsteps);
+	const struct sl_step *st = &c->s->steps[i];
+	assert(st->actor >= 0 && st->actor < c->s->nactors);
+	struct conductor_actor *a = &c->actors[st->actor];
+	if (actor_cannot(c, st, e))
+		return;
 	struct sl_wire_cmd cmd;
 	memset(&cmd, 0, sizeof(cmd));
 	cmd.op = st->op;
@@ -206,51 +299,12 @@ static void perform_actor_step(struct conductor *c, int i, struct sl_trace_entry
 	cmd.nargs = st->nargs;
 	for (int k = 0; k < st->nargs; k++)
 		cmd.a[k] = conductor_value(c, &st->args[k]);
-	if ((st->op == SL_OP_WRITE || st->op == SL_OP_READ) && st->nbytes > 0) {
-		char why[sizeof(e->detail)];
-		if (conductor_check_access(a->pid, st->op == SL_OP_WRITE ? "a write" : "a read",
-					   (uint64_t)(cmd.a[0] + cmd.a[1]), st->nbytes, why, sizeof(why)) < 0) {
-			e->verdict = SL_BROK;
-			sl_setf(e->detail, sizeof(e->detail), "%s", why);
-			return;
-		}
-	}
-	if (st->op == SL_OP_MPROTECT || st->op == SL_OP_MUNMAP || st->op == SL_OP_MADVISE || st->op == SL_OP_MREMAP ||
-	    st->op == SL_OP_REMAP_FILE_PAGES) {
-		char why[sizeof(e->detail)];
-		if (conductor_check_range(a->pid, sl_op_name(st->op), (uint64_t)(cmd.a[0] + cmd.a[1]), (uint64_t)cmd.a[2],
-					  why, sizeof(why)) < 0) {
-			e->verdict = SL_BROK;
-			sl_setf(e->detail, sizeof(e->detail), "%s", why);
-			return;
-		}
-	}
+	if (outside_the_mapping(a, st, &cmd, e))
+		return;
 	size_t len = 0;
-	const struct sl_subst *unbound = conductor_unbound_subst(c, st, INT_MIN);
-	if (unbound) {
-		e->verdict = SL_FAIL;
-		sl_setf(e->detail, sizeof(e->detail), "a value given to the program is not there: %.*s has no value now "
-			 "(the step that binds it did not succeed)", (int)unbound->len, 
-			 unbound->word >= 0 ? st->argv[unbound->word] + unbound->at : st->envp[-1 - unbound->word] + unbound->at);
+	char *payload = command_payload(c, i, &cmd, &len, e);
+	if (!payload)
 		return;
-	}
-	char *payload = build_payload(c, st, &cmd, &len);
-	if (!payload || len > SL_WIRE_MAX_PAYLOAD) {
-		free(payload);
-		e->verdict = SL_BROK;
-		sl_setf(e->detail, sizeof(e->detail), "step payload too large (%zu bytes)", len);
-		return;
-	}
-	if (st->nfaults > 0) { /* inject.c answers the calls of the step's process */
-		char why[160];
-		if (inject_arm(i, a->pid, st->op == SL_OP_EXEC, st->faults, st->nfaults, why, sizeof(why)) < 0) {
-			free(payload);
-			e->verdict = SL_BROK;
-			sl_setf(e->detail, sizeof(e->detail), "cannot arm the faults: %s", why);
-			return;
-		}
-		cmd.nfaults = st->nfaults;
-	}
 	e->pid = a->pid;
 	struct sl_wire_reply r;
 	memset(&r, 0, sizeof(r));
@@ -264,24 +318,7 @@ static void perform_actor_step(struct conductor *c, int i, struct sl_trace_entry
 		answer_from_status(a->wait_status, ans);
 		a->died_at_step = i;
 	} else {
-		ans->answered = 1;
-		ans->ret = r.ret;
-		ans->err = r.err;
-		ans->address = st->op == SL_OP_SHMAT || st->op == SL_OP_MREMAP;
-		e->pid = r.pid;
-		if (st->op == SL_OP_EXEC && r.err == 0)
-			answer_from_status(r.status, ans);
-		if (st->op == SL_OP_EXEC)
-			conductor_collect_output(c, st->actor, i, (pid_t)r.child_pid);
-		if (after_answer(c, st, &r, passed_fd, broke, sizeof(broke)) < 0 && !broke[0])
-			snprintf(broke, sizeof(broke), "unknown");
-		if (st->bind >= 0 && r.err == 0) {
-			assert(st->bind < c->s->nslots);
-			c->slots[st->bind] = r.ret;
-			c->slot_set[st->bind] = 1;
-			if (st->op == SL_OP_SHMAT && st->args[0].kind == SL_VAL_SLOT)
-				c->slot_segment[st->bind] = st->args[0].slot;
-		}
+		take_answer(c, i, &r, passed_fd, ans, e, broke, sizeof(broke));
 	}
 	long long want = st->outcome.has_value ? conductor_value(c, &st->outcome.value) : 0;
 	e->verdict = verdict_outcome(&st->outcome, want, ans, e->detail, sizeof(e->detail));
