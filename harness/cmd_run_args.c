@@ -62,6 +62,25 @@ static void usage(FILE *out)
 		"128+N stopped by signal N.\n");
 }
 
+/* Options that do not go together, and kernels that cannot be booted: 1
+ * after saying so, else 0. */
+static int refused_together(struct run_args *a)
+{
+	if (a->nkernels && (a->valgrind || a->rerun_failed || a->keep_scratch)) {
+		cli_usage_error(CMD, "--kernel runs with neither --valgrind, --rerun-failed nor --keep-scratch (the guest "
+				     "keeps nothing but its results.json)");
+		return 1;
+	}
+	int musl = 0;
+	for (int i = 0; i < a->libcs.n; i++)
+		musl |= libcs_program(&a->libcs, i) != NULL;
+	if (musl && a->valgrind) {
+		cli_usage_error(CMD, "--libc musl runs without --valgrind (memcheck runs glibc's actors only)");
+		return 1;
+	}
+	return kernels_prepare(CMD, a->kernels, a->nkernels, &a->vms) ? 1 : 0;
+}
+
 int run_parse_args(int argc, char **argv, struct run_args *a)
 {
 	static const struct option longopts[] = {
@@ -151,19 +170,5 @@ int run_parse_args(int argc, char **argv, struct run_args *a)
 		bad = rc != 0;
 	}
 	a->first_script = optind;
-	if (!bad && a->nkernels && (a->valgrind || a->rerun_failed || a->keep_scratch)) {
-		cli_usage_error(CMD, "--kernel runs with neither --valgrind, --rerun-failed nor --keep-scratch (the guest "
-				     "keeps nothing but its results.json)");
-		bad = 1;
-	}
-	int musl = 0;
-	for (int i = 0; i < a->libcs.n; i++)
-		musl |= libcs_program(&a->libcs, i) != NULL;
-	if (!bad && musl && a->valgrind) {
-		cli_usage_error(CMD, "--libc musl runs without --valgrind (memcheck runs glibc's actors only)");
-		bad = 1;
-	}
-	if (!bad && kernels_prepare(CMD, a->kernels, a->nkernels, &a->vms))
-		bad = 1;
-	return bad ? -1 : 0;
+	return bad || refused_together(a) ? -1 : 0;
 }
