@@ -83,6 +83,8 @@ struct sl_explore_options {
 	FILE *progress;         /* a line per run, or NULL                     */
 };
 
+/* The defaults: every crash point, steps and calls, no reports, no
+ * progress, the run options of sl_run_options_default. */
 void sl_explore_options_default(struct sl_explore_options *o);
 
 /* Runs the exploration.  Returns 0 and fills r (free it with

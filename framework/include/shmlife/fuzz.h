@@ -39,6 +39,7 @@ struct sl_fuzz_options {
 	unsigned ops;               /* families; 0: all                      */
 };
 
+/* The defaults: 3 actors, 20 operations, every family. */
 void sl_fuzz_options_default(struct sl_fuzz_options *o);
 /* "shmget,attach,ctl" -> families; 0 and *bad set to the unknown word's
  * start on error.  The names: shmget attach ctl memory process perms sysctl session all. */

@@ -112,6 +112,7 @@ int sl_json_read(const char *path, sl_scenario_finder find, void *ctx, struct sl
  * them with sl_json_read_columns_text. */
 int sl_json_read_text(const char *label, const char *text, size_t text_len, sl_scenario_finder find, void *ctx,
 		      struct sl_report_item **items, int *n, char *why, size_t why_len);
+/* Frees what sl_json_read* gave (each item's result, then the array). */
 void sl_report_items_free(struct sl_report_item *items, int n);
 /* The other columns of a results.json's text (its "kernels" but the first,
  * which is its own run): each column's name, kernel, libc and how, and an
@@ -121,6 +122,8 @@ void sl_report_items_free(struct sl_report_item *items, int n);
  * sl_json_read_text. */
 int sl_json_read_columns_text(const char *label, const char *text_in, size_t text_len, sl_scenario_finder find, void *ctx,
 			      struct sl_report_column **columns, int *ncolumns, char *why, size_t why_len);
+/* Frees what sl_json_read_columns_text gave (each column's items, then
+ * the array). */
 void sl_report_columns_free(struct sl_report_column *columns, int n);
 
 /* The trace of one item as text, a few lines an entry (JUnit failure bodies,

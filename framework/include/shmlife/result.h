@@ -272,8 +272,11 @@ struct sl_result {
 	int libc;                    /* enum sl_libc the actors called through */
 };
 
+/* An empty result (outcome PASS, no trace); sl_result_free releases what it
+ * came to hold (the trace, the outputs) and leaves it empty again. */
 void sl_result_init(struct sl_result *r);
 void sl_result_free(struct sl_result *r);
+/* Appends a copy of e to r's trace: 0, or -1 (ENOMEM) with r unchanged. */
 int sl_result_append(struct sl_result *r, const struct sl_trace_entry *e);
 /* Adds a chunk of a program's output (an SL_OBS_OUTPUT event of step
  * `step`, actor `actor`, process `pid`) to r->outputs.  0, or -1 (ENOMEM). */

@@ -126,7 +126,11 @@ const char *sl_requirements_unmet(const struct sl_scenario *s, char *buf, size_t
  */
 int sl_sandbox_probe(char *why, size_t len);
 
-/* A running scenario. */
+/* A running scenario.  sl_job_start starts s (which must outlive the job)
+ * with o (NULL: the defaults) and returns at once; NULL only when out of
+ * memory (a scenario that cannot start ends at once, BROK or SKIP, with its
+ * reason).  Poll sl_job_fd, call sl_job_pump when it is readable or the
+ * deadline passes, then sl_job_finish. */
 struct sl_job;
 struct sl_job *sl_job_start(const struct sl_scenario *s, const struct sl_run_options *o);
 int sl_job_fd(const struct sl_job *j);             /* poll() it for POLLIN     */

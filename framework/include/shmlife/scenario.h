@@ -378,8 +378,12 @@ int sl_scenario_add_claim(struct sl_scenario *s, const char *id, const char *tex
 /* Appends a step (zeroed, bind = SL_NO_SLOT, claim = -1) and returns it; the
  * pointer is valid until the next sl_scenario_add_step. */
 struct sl_step *sl_scenario_add_step(struct sl_scenario *s, int actor, enum sl_op op);
+/* Appends a condition to an expectation step: field f compared by cmp with
+ * v.  Returns it (to set str or fd), or NULL when out of memory. */
 struct sl_predicate *sl_step_add_pred(struct sl_step *st, enum sl_field f, enum sl_cmp cmp,
 				      struct sl_value v);
+/* The step must fail, with err or an errno given before (at most
+ * SL_MAX_ERRNOS; more are ignored). */
 void sl_step_expect_errno(struct sl_step *st, int err);
 /* Frees what a step owns (strings, bytes, argv, predicates, faults) and
  * zeroes it; sl_scenario_free does this for every step. */

@@ -63,6 +63,7 @@ struct sl_vg_report {
  * Returns 0, or -1 with errno if the directory cannot be read. */
 int sl_vg_read_dir(const char *dir, const struct sl_scenario *s, const struct sl_result *r,
 		   struct sl_vg_report *rep);
+/* Frees what sl_vg_read_dir filled in. */
 void sl_vg_report_free(struct sl_vg_report *rep);
 
 /* Reads `dir` and adds the findings to `r` as memcheck events, before its
