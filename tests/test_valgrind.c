@@ -348,6 +348,39 @@ Test(memcheck, a_clean_run_stays_passed_and_a_failure_keeps_its_own_reason)
 	sl_scenario_free(s);
 }
 
+/* A process that switched to a uid that cannot write its XML file is ended
+ * by valgrind with status 1 before it runs ("valgrind: Cannot create XML
+ * file ..." on its stderr): the step's FAIL says nothing of the program, the
+ * scenario is BROK with valgrind's words (it was FAIL, "expected exit status
+ * 0; kernel said exited 1": runuser -u postgres -- initdb). */
+Test(memcheck, a_process_memcheck_could_not_run_is_broken_not_failed)
+{
+	write_file("vg.1.xml", HEAD("1", "0", "/b/shmlife") TAIL);
+	struct sl_result r;
+	struct sl_scenario *s = owner_scenario(&r);
+	r.outcome = SL_FAIL;
+	r.failed_step = 0;
+	snprintf(r.reason, sizeof(r.reason), "line 1: owner exec ./leaky: expected exit status 0; kernel said exited 1");
+	static const char said[] = "valgrind: Cannot create XML file '/r/valgrind/s/vg.4.xml': Permission denied\n";
+	struct sl_output_chunk c;
+	memset(&c, 0, sizeof(c));
+	c.stream = 2;
+	c.offset = 0;
+	c.len = sizeof(said) - 1;
+	c.total = c.len;
+	memcpy(c.data, said, c.len);
+	cr_assert_eq(sl_result_add_output(&r, 0, 0, 4, &c), 0);
+	sl_vg_apply(tmpdir, s, &r);
+	cr_assert_eq(r.outcome, SL_BROK, "%s: %s", sl_outcome_name(r.outcome), r.reason);
+	cr_assert_not_null(strstr(r.reason, "could not be run under it"), "%s", r.reason);
+	cr_assert_not_null(strstr(r.reason, "Cannot create XML file '/r/valgrind/s/vg.4.xml': Permission denied"), "%s",
+			   r.reason);
+	cr_assert_eq(r.trace[r.ntrace - 1].kind, SL_ENTRY_END, "the verdict stays last");
+	cr_assert_eq(r.trace[r.ntrace - 1].verdict, SL_BROK);
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}
+
 Test(memcheck, no_file_at_all_is_broken_not_clean)
 {
 	struct sl_result r;
@@ -617,6 +650,30 @@ Test(memcheck, without_valgrind_the_leaky_program_passes, .timeout = 60)
 	cr_assert_eq(status, 0);
 	cr_assert_eq(trace_has(s, "PASS", "memcheck: "), 0);
 	json_object_put(results);
+}
+
+/* An actor of another uid runs a program under memcheck: its processes
+ * create their XML files as that uid, in a folder open to them (it was
+ * root's, 0755: "Cannot create XML file ... Permission denied", the program
+ * ended with status 1 and the step FAILed). */
+Test(memcheck, an_actor_of_another_uid_runs_its_program_under_memcheck, .timeout = 120)
+{
+	if (geteuid() != 0)
+		cr_skip_test("needs root: an actor of another uid");
+	cr_assert_eq(chmod(tmpdir, 0755), 0); /* its uid must reach the report folder */
+	write_file("uid-exec.scn", "scenario uid-exec\n"
+				   "description: an actor of another uid runs a program under memcheck\n"
+				   "actors: nobody(uid=65534, gid=65534)\n"
+				   "nobody exec true\n");
+	char *script = in_tmp("uid-exec.scn");
+	json_object *results;
+	int status = run_harness(script, 1, &results);
+	json_object *s = first_scenario(results);
+	cr_assert_str_eq(field(s, "outcome"), "PASS", "%s", field(s, "reason"));
+	cr_assert_eq(status, 0);
+	cr_assert_gt(trace_has(s, "PASS", "clean"), 1, "the actor's and its program's files were read");
+	json_object_put(results);
+	free(script);
 }
 
 Test(memcheck, actor_killed_on_purpose_is_reported_truncated, .timeout = 120)

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -50,6 +51,44 @@ static void settle(struct sl_job *j, enum sl_outcome o, const char *reason)
 	snprintf(j->r.reason, sizeof(j->r.reason), "%s", reason);
 }
 
+/* Memcheck runs in every process of the scenario, each writing its own
+ * vg.PID.xml: a process of another uid (an actor with user=postgres, a
+ * program that runs `runuser -u postgres`) must be able to create its file
+ * in dir.  So the folder is writable by all (sticky, as /tmp); for actors
+ * the script declares of other uids, every folder above it must let others
+ * through too, or the scenario is not run under memcheck, saying which (a
+ * checkout in /root, mode 0700).  A program that changes its uid itself
+ * and cannot write there is caught after the run (sl_vg_apply: BROK).
+ * 0, or -1 with why. */
+static int open_to_other_uids(const struct sl_scenario *s, const char *dir, char *why, size_t len)
+{
+	if (chmod(dir, 01777) < 0) {
+		snprintf(why, len, "not run under memcheck: cannot open %s to processes of other uids: %s", dir,
+			 strerror(errno));
+		return -1;
+	}
+	int others = 0;
+	for (int i = 0; i < s->nactors; i++)
+		others |= s->actors[i].has_ids || s->actors[i].user != NULL;
+	if (!others)
+		return 0;
+	char path[4096];
+	if (!realpath(dir, path)) {
+		snprintf(why, len, "not run under memcheck: %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	for (char *slash = strrchr(path, '/'); slash && slash != path; slash = strrchr(path, '/')) {
+		*slash = '\0';
+		struct stat st;
+		if (stat(path, &st) == 0 && !(st.st_mode & S_IXOTH)) {
+			snprintf(why, len, "not run under memcheck: its actors of other uids cannot reach %s, where their "
+				 "XML files go (%s is mode %04o)", dir, path, (unsigned)(st.st_mode & 07777));
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* Under valgrind: a directory of its own for the scenario's XML files, and
  * limits SL_VG_SLOWDOWN times longer.  -1 (the job settled BROK) if no
  * directory can be made. */
@@ -61,6 +100,11 @@ static int start_memcheck(struct sl_job *j)
 			 strerror(errno));
 		j->vg_dir[0] = '\0';
 		settle(j, SL_BROK, why);
+		return -1;
+	}
+	char why[600];
+	if (open_to_other_uids(j->s, j->vg_dir, why, sizeof(why)) < 0) {
+		settle(j, SL_SKIP, why);
 		return -1;
 	}
 	j->o.valgrind = j->vg_dir;

@@ -243,10 +243,13 @@ static int take_end(struct sl_result *r, struct sl_trace_entry *end)
 	return 1;
 }
 
-static void settle(struct sl_result *r, struct sl_trace_entry *end, int has_end, enum sl_outcome o,
-		   const char *fmt, const char *what)
+/* The verdict o with its reason, if the scenario had passed (a failure
+ * keeps its own reason) or if `overrule` (the run was not what the script
+ * meant: a FAIL or TIMEOUT of it says nothing). */
+static void settle_as(struct sl_result *r, struct sl_trace_entry *end, int has_end, enum sl_outcome o, int overrule,
+		      const char *fmt, const char *what)
 {
-	if (r->outcome == SL_PASS) {
+	if (r->outcome == SL_PASS || (overrule && r->outcome != SL_BROK && r->outcome != SL_SKIP)) {
 		r->outcome = o;
 		r->failed_step = -1;
 		sl_setf(r->reason, sizeof(r->reason), fmt, what);
@@ -256,6 +259,50 @@ static void settle(struct sl_result *r, struct sl_trace_entry *end, int has_end,
 			snprintf(end->detail, sizeof(end->detail), "%.*s", (int)sizeof(end->detail) - 1, r->reason);
 		}
 	}
+}
+
+static void settle(struct sl_result *r, struct sl_trace_entry *end, int has_end, enum sl_outcome o,
+		   const char *fmt, const char *what)
+{
+	settle_as(r, end, has_end, o, 0, fmt, what);
+}
+
+/* 1 if valgrind could not create a process's XML file, which it says on
+ * the process's stderr (captured for a program's step) or in
+ * valgrind.log: a process that switched to a uid that cannot write there
+ * (an exec keeps the pid, so the file of the program before it, owned by
+ * its uid, is in the way).  Valgrind then ends the process with status 1
+ * before it runs.  The line into why. */
+#define NOT_CREATED "valgrind: Cannot create XML file"
+static int line_of(const char *text, size_t n, char *why, size_t len)
+{
+	const char *at = memmem(text, n, NOT_CREATED, strlen(NOT_CREATED));
+	if (!at)
+		return 0;
+	size_t rest = n - (size_t)(at - text), end = 0;
+	while (end < rest && at[end] != '\n')
+		end++;
+	snprintf(why, len, "%.*s", (int)(end - strlen("valgrind: ")), at + strlen("valgrind: "));
+	return 1;
+}
+
+static int xml_not_created(const char *dir, const struct sl_result *r, char *why, size_t len)
+{
+	for (int i = 0; i < r->noutputs; i++)
+		if (r->outputs[i].stream == 2 && r->outputs[i].data &&
+		    line_of(r->outputs[i].data, r->outputs[i].len, why, len))
+			return 1;
+	char path[4096], log[8192];
+	if (snprintf(path, sizeof(path), "%s/valgrind.log", dir) >= (int)sizeof(path))
+		return 0;
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return 0;
+	int found = 0;
+	while (!found && fgets(log, sizeof(log), f))
+		found = line_of(log, strlen(log), why, len);
+	fclose(f);
+	return found;
 }
 
 /* 1 if files in dir cannot be written now: no space, no inode (statvfs),
@@ -318,6 +365,13 @@ void sl_vg_apply(const char *dir, const struct sl_scenario *s, struct sl_result 
 				  t.truncated == 1 ? "" : "s", dir, full);
 			settle(r, &end, has_end, SL_BROK, "memcheck: its XML files could not be written whole (%s)",
 			       full);
+		}
+		char uncreated[400];
+		if (xml_not_created(dir, r, uncreated, sizeof(uncreated))) {
+			add_record(r, at, SL_BROK, &files_role, "a process could not be run under memcheck: %s", uncreated);
+			settle_as(r, &end, has_end, SL_BROK, 1,
+				  "memcheck: a process could not be run under it (valgrind ended it with status 1): %s",
+				  uncreated);
 		}
 		if (dirty)
 			settle(r, &end, has_end, SL_FAIL, "memcheck: %s", t.reason);
