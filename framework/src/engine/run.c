@@ -21,6 +21,7 @@
 #include "shmlife/run.h"
 #include "shmlife/valgrind.h"
 #include "util.h"
+#include "valgrind_exec.h"
 #include "wire.h"
 
 #define RUN_READ_RECORDS 16 /* trace records a read takes at most */
@@ -51,6 +52,31 @@ static void settle(struct sl_job *j, enum sl_outcome o, const char *reason)
 	snprintf(j->r.reason, sizeof(j->r.reason), "%s", reason);
 }
 
+/* 1 if a process of another uid cannot reach path: a folder above it that
+ * others may not pass (no o+x), or the file itself they may not read (when
+ * `readable`); which one and its mode into closed. */
+static int closed_to_others(const char *path, int readable, char *closed, size_t len)
+{
+	char p[4096];
+	struct stat st;
+	if (!realpath(path, p)) {
+		snprintf(closed, len, "%s: %s", path, strerror(errno));
+		return 1;
+	}
+	if (readable && stat(p, &st) == 0 && !(st.st_mode & S_IROTH)) {
+		snprintf(closed, len, "%s is mode %04o", p, (unsigned)(st.st_mode & 07777));
+		return 1;
+	}
+	for (char *slash = strrchr(p, '/'); slash && slash != p; slash = strrchr(p, '/')) {
+		*slash = '\0';
+		if (stat(p, &st) == 0 && !(st.st_mode & S_IXOTH)) {
+			snprintf(closed, len, "%s is mode %04o", p, (unsigned)(st.st_mode & 07777));
+			return 1;
+		}
+	}
+	return 0;
+}
+
 /* Memcheck runs in every process of the scenario, each writing its own
  * vg.PID.xml: a process of another uid (an actor with user=postgres, a
  * program that runs `runuser -u postgres`) must be able to create its file
@@ -59,6 +85,7 @@ static void settle(struct sl_job *j, enum sl_outcome o, const char *reason)
  * through too, or the scenario is not run under memcheck, saying which (a
  * checkout in /root, mode 0700).  A program that changes its uid itself
  * and cannot write there is caught after the run (sl_vg_apply: BROK).
+ * The suppressions file must be theirs to read too.
  * 0, or -1 with why. */
 static int open_to_other_uids(const struct sl_scenario *s, const char *dir, char *why, size_t len)
 {
@@ -72,19 +99,17 @@ static int open_to_other_uids(const struct sl_scenario *s, const char *dir, char
 		others |= s->actors[i].has_ids || s->actors[i].user != NULL;
 	if (!others)
 		return 0;
-	char path[4096];
-	if (!realpath(dir, path)) {
-		snprintf(why, len, "not run under memcheck: %s: %s", dir, strerror(errno));
+	char closed[4200];
+	const char *supp = sl_vg_suppressions();
+	if (closed_to_others(dir, 0, closed, sizeof(closed))) {
+		snprintf(why, len, "not run under memcheck: its actors of other uids cannot reach %s, where their XML "
+			 "files go (%s)", dir, closed);
 		return -1;
 	}
-	for (char *slash = strrchr(path, '/'); slash && slash != path; slash = strrchr(path, '/')) {
-		*slash = '\0';
-		struct stat st;
-		if (stat(path, &st) == 0 && !(st.st_mode & S_IXOTH)) {
-			snprintf(why, len, "not run under memcheck: its actors of other uids cannot reach %s, where their "
-				 "XML files go (%s is mode %04o)", dir, path, (unsigned)(st.st_mode & 07777));
-			return -1;
-		}
+	if (supp && closed_to_others(supp, 1, closed, sizeof(closed))) {
+		snprintf(why, len, "not run under memcheck: its actors of other uids cannot read memcheck's "
+			 "suppressions %s (%s)", supp, closed);
+		return -1;
 	}
 	return 0;
 }

@@ -28,6 +28,7 @@
 
 #include "conductor.h"
 #include "scenario_record.h"
+#include "valgrind_exec.h"
 #include "shmlife/valgrind.h"
 #include "util.h"
 #include "wire.h"
@@ -37,8 +38,8 @@
 /* The suppressions: $SHMLIFE_VALGRIND_SUPP, ./reports/valgrind.supp, the
  * installed copy (<bindir>/SHMLIFE_DATA_REL/valgrind.supp), or the source
  * tree's (SHMLIFE_SOURCE_SUPP, compiled into a build tree's harness); NULL if
- * none of them exists. */
-static const char *suppressions(void)
+ * none of them exists (valgrind_exec.h). */
+const char *sl_vg_suppressions(void)
 {
 	static char abs[PATH_MAX];
 	char installed[PATH_MAX];
@@ -125,7 +126,7 @@ void sl_vg_exec_conductor(const struct sl_scenario *s, const struct sl_run_optio
 	int record_fd = scenario_memfd(s, why, len);
 	if (record_fd < 0)
 		return;
-	const char *supp = suppressions();
+	const char *supp = sl_vg_suppressions();
 	char *argv[NARGS];
 	int n = 0;
 	argv[n++] = "valgrind";
