@@ -652,6 +652,20 @@ Test(memcheck, without_valgrind_the_leaky_program_passes, .timeout = 60)
 	json_object_put(results);
 }
 
+/* `shmlife run --valgrind` of a scenario whose actor of another uid runs
+ * a program; its exit status and results.json. */
+static int run_uid_exec(json_object **results)
+{
+	write_file("uid-exec.scn", "scenario uid-exec\n"
+				   "description: an actor of another uid runs a program under memcheck\n"
+				   "actors: nobody(uid=65534, gid=65534)\n"
+				   "nobody exec true\n");
+	char *script = in_tmp("uid-exec.scn");
+	int status = run_harness(script, 1, results);
+	free(script);
+	return status;
+}
+
 /* An actor of another uid runs a program under memcheck: its processes
  * create their XML files as that uid, in a folder open to them (it was
  * root's, 0755: "Cannot create XML file ... Permission denied", the program
@@ -667,20 +681,14 @@ Test(memcheck, an_actor_of_another_uid_runs_its_program_under_memcheck, .timeout
 	cr_assert_eq(setenv("SHMLIFE_VALGRIND_SUPP", supp, 1), 0);
 	free(copy);
 	free(supp);
-	write_file("uid-exec.scn", "scenario uid-exec\n"
-				   "description: an actor of another uid runs a program under memcheck\n"
-				   "actors: nobody(uid=65534, gid=65534)\n"
-				   "nobody exec true\n");
-	char *script = in_tmp("uid-exec.scn");
 	json_object *results;
-	int status = run_harness(script, 1, &results);
+	int status = run_uid_exec(&results);
 	json_object *s = first_scenario(results);
 	cr_assert_str_eq(field(s, "outcome"), "PASS", "%s", field(s, "reason"));
 	cr_assert_eq(status, 0);
 	cr_assert_gt(trace_has(s, "PASS", "clean"), 1, "the actor's and its program's files were read");
 	unsetenv("SHMLIFE_VALGRIND_SUPP");
 	json_object_put(results);
-	free(script);
 }
 
 /* ... and where its uid cannot reach the report folder (a checkout in
@@ -692,13 +700,8 @@ Test(memcheck, an_actor_of_another_uid_that_cannot_reach_the_reports_is_skipped,
 	if (geteuid() != 0)
 		cr_skip_test("needs root: an actor of another uid");
 	cr_assert_eq(chmod(tmpdir, 0700), 0);
-	write_file("uid-exec.scn", "scenario uid-exec\n"
-				   "description: an actor of another uid runs a program under memcheck\n"
-				   "actors: nobody(uid=65534, gid=65534)\n"
-				   "nobody exec true\n");
-	char *script = in_tmp("uid-exec.scn");
 	json_object *results;
-	int status = run_harness(script, 1, &results);
+	int status = run_uid_exec(&results);
 	json_object *s = first_scenario(results);
 	cr_assert_str_eq(field(s, "outcome"), "SKIP", "%s", field(s, "reason"));
 	cr_assert_eq(status, 0);
@@ -706,7 +709,6 @@ Test(memcheck, an_actor_of_another_uid_that_cannot_reach_the_reports_is_skipped,
 			   field(s, "reason"));
 	cr_assert_not_null(strstr(field(s, "reason"), "is mode 0700"), "%s", field(s, "reason"));
 	json_object_put(results);
-	free(script);
 }
 
 Test(memcheck, actor_killed_on_purpose_is_reported_truncated, .timeout = 120)
