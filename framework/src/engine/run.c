@@ -90,7 +90,7 @@ static int closed_to_others(const char *path, int readable, char *closed, size_t
 static int open_to_other_uids(const struct sl_scenario *s, const char *dir, char *why, size_t len)
 {
 	if (chmod(dir, 01777) < 0) {
-		snprintf(why, len, "not run under memcheck: cannot open %s to processes of other uids: %s", dir,
+		sl_setf(why, len, "not run under memcheck: cannot open %s to processes of other uids: %s", dir,
 			 strerror(errno));
 		return -1;
 	}
@@ -102,12 +102,12 @@ static int open_to_other_uids(const struct sl_scenario *s, const char *dir, char
 	char closed[4200];
 	const char *supp = sl_vg_suppressions();
 	if (closed_to_others(dir, 0, closed, sizeof(closed))) {
-		snprintf(why, len, "not run under memcheck: its actors of other uids cannot reach %s, where their XML "
+		sl_setf(why, len, "not run under memcheck: its actors of other uids cannot reach %s, where their XML "
 			 "files go (%s)", dir, closed);
 		return -1;
 	}
 	if (supp && closed_to_others(supp, 1, closed, sizeof(closed))) {
-		snprintf(why, len, "not run under memcheck: its actors of other uids cannot read memcheck's "
+		sl_setf(why, len, "not run under memcheck: its actors of other uids cannot read memcheck's "
 			 "suppressions %s (%s)", supp, closed);
 		return -1;
 	}
