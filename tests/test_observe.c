@@ -933,3 +933,45 @@ Test(util, a_child_that_dies_with_its_parent_does)
 	close(p[0]);
 	(void)child;
 }
+
+/* ---- files written whole or not at all (util.h) ------------------------------------- */
+
+#include <dirent.h>
+
+/* Files in dir whose name starts with `prefix`. */
+static int files_starting(const char *dir, const char *prefix)
+{
+	DIR *d = opendir(dir);
+	cr_assert_not_null(d);
+	int n = 0;
+	for (struct dirent *e; (e = readdir(d));)
+		n += strncmp(e->d_name, prefix, strlen(prefix)) == 0;
+	closedir(d);
+	return n;
+}
+
+Test(util, a_file_written_as_it_is_made_appears_whole_at_its_close_or_not_at_all)
+{
+	char dir[] = "/tmp/test_atomic.XXXXXX", path[64];
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/index.html", dir);
+	struct sl_atomic_file a;
+	cr_assert_eq(sl_atomic_open(&a, path), 0);
+	cr_assert_gt(fprintf(a.f, "<html>%0*d</html>\n", 100000, 7), 100000);
+	cr_assert_eq(access(path, F_OK), -1, "the file is there before it is whole");
+	cr_assert_eq(files_starting(dir, "index.html."), 1, "no temporary file beside it");
+	cr_assert_eq(sl_atomic_close(&a, 1), 0);
+	struct stat st;
+	cr_assert_eq(stat(path, &st), 0);
+	cr_assert_eq(st.st_size, 100000 + 14);
+	cr_assert_eq(files_starting(dir, "index.html."), 0, "the temporary file is left");
+	/* abandoned: the old file stays, nothing else is left */
+	cr_assert_eq(sl_atomic_open(&a, path), 0);
+	fputs("half", a.f);
+	cr_assert_eq(sl_atomic_close(&a, 0), -1);
+	cr_assert_eq(stat(path, &st), 0);
+	cr_assert_eq(st.st_size, 100000 + 14, "the file was changed by an abandoned write");
+	cr_assert_eq(files_starting(dir, "index.html."), 0, "the abandoned temporary file is left");
+	cr_assert_eq(unlink(path), 0);
+	cr_assert_eq(rmdir(dir), 0);
+}

@@ -422,8 +422,8 @@ static void fill_defaults(struct sl_html_options *o, const struct sl_html_option
 int sl_html_write(const char *path, const struct sl_report_item *items, int n, const struct sl_html_options *o)
 {
 	struct rh_page p;
-	char *buf = NULL, *dir = strdup(path ? path : "");
-	size_t len = 0;
+	char *dir = strdup(path ? path : "");
+	struct sl_atomic_file af;
 	if (!dir)
 		return -1;
 	char *slash = strrchr(dir, '/');
@@ -434,11 +434,13 @@ int sl_html_write(const char *path, const struct sl_report_item *items, int n, c
 	p.items = items;
 	p.n = n;
 	fill_defaults(&p.o, o);
-	p.out = open_memstream(&buf, &len);
-	if (!p.out) {
+	if (sl_atomic_open(&af, path) < 0) { /* written as it is made, never held whole */
+		int saved = errno;
 		free(dir);
+		errno = saved;
 		return -1;
 	}
+	p.out = af.f;
 	head(&p);
 	not_passed_summary(&p);
 	scenario_list(&p);
@@ -450,16 +452,8 @@ int sl_html_write(const char *path, const struct sl_report_item *items, int n, c
 	for (int i = 0; i < n; i++)
 		rh_scenario_section(&p, i);
 	fputs("</main>\n</body>\n</html>\n", p.out);
-	int failed = ferror(p.out);
-	if (fclose(p.out) != 0 || failed) {
-		free(buf);
-		free(dir);
-		errno = ENOMEM;
-		return -1;
-	}
-	int rc = sl_write_file_atomic(path, buf, len);
+	int rc = sl_atomic_close(&af, 1);
 	int saved = errno;
-	free(buf);
 	free(dir);
 	errno = saved;
 	return rc;

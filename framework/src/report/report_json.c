@@ -562,22 +562,14 @@ int sl_json_write(const char *path, const struct sl_report_item *items, int n)
 int sl_json_write_columns(const char *path, const struct sl_report_item *items, int n,
 			  const struct sl_report_column *columns, int ncolumns)
 {
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
-	int rc = -1;
-
-	if (!f) {
-		errno = ENOMEM;
+	struct sl_atomic_file af;
+	if (sl_atomic_open(&af, path) < 0) /* written as it is made, never held whole */
+		return -1;
+	int built = write_document(af.f, items, n, columns, ncolumns);
+	if (built != 0) {
+		sl_atomic_close(&af, 0);
+		errno = ENOMEM; /* only memory runs out: the input is cleaned */
 		return -1;
 	}
-	int built = write_document(f, items, n, columns, ncolumns);
-	if (fclose(f) == 0 && built == 0)
-		rc = sl_write_file_atomic(path, text, len);
-	else
-		errno = ENOMEM; /* only memory runs out: the input is cleaned */
-	int saved = errno;
-	free(text);
-	errno = saved;
-	return rc;
+	return sl_atomic_close(&af, 1);
 }

@@ -259,60 +259,76 @@ int sl_lean_actor_find(const char *libc, char *path, size_t len)
 
 /* ---- files ------------------------------------------------------------------------ */
 
-static int write_all(int fd, const char *p, size_t len)
-{
-	while (len) {
-		ssize_t w = write(fd, p, len);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -1;
-		p += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
+static const int held_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE };
 
-int sl_write_file_atomic(const char *path, const void *data, size_t len)
+int sl_atomic_open(struct sl_atomic_file *a, const char *path)
 {
 	/* A name of its own (path.XXXXXX), so that two writers of one report
 	 * folder, or a leftover, never share it; and the signals that stop a
 	 * run held back until the file is complete and renamed or removed, so
 	 * that a ^C can never leave half a report or a temporary file. */
-	static const int held[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE };
 	size_t plen = strlen(path);
-	char *tmp = malloc(plen + sizeof(".XXXXXX"));
-	sigset_t hold, was;
-	int fd, saved, rc = -1;
-
-	if (!tmp)
+	sigset_t hold;
+	memset(a, 0, sizeof(*a));
+	a->tmp = malloc(plen + sizeof(".XXXXXX"));
+	a->path = strdup(path);
+	if (!a->tmp || !a->path) {
+		free(a->tmp);
+		free(a->path);
+		errno = ENOMEM;
 		return -1;
-	memcpy(tmp, path, plen);
-	memcpy(tmp + plen, ".XXXXXX", sizeof(".XXXXXX"));
-	sigemptyset(&hold);
-	for (size_t i = 0; i < sizeof(held) / sizeof(held[0]); i++)
-		sigaddset(&hold, held[i]);
-	pthread_sigmask(SIG_BLOCK, &hold, &was);
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd >= 0) {
-		if (fchmod(fd, 0644) == 0 && write_all(fd, data, len) == 0 && fsync(fd) == 0) {
-			rc = close(fd);
-			fd = -1;
-			if (rc == 0)
-				rc = rename(tmp, path);
-		}
-		saved = errno;
-		if (fd >= 0)
-			close(fd);
-		if (rc != 0)
-			unlink(tmp);
-		errno = saved;
 	}
-	saved = errno;
-	pthread_sigmask(SIG_SETMASK, &was, NULL);
-	free(tmp);
+	memcpy(a->tmp, path, plen);
+	memcpy(a->tmp + plen, ".XXXXXX", sizeof(".XXXXXX"));
+	sigemptyset(&hold);
+	for (size_t i = 0; i < sizeof(held_signals) / sizeof(held_signals[0]); i++)
+		sigaddset(&hold, held_signals[i]);
+	pthread_sigmask(SIG_BLOCK, &hold, &a->was);
+	int fd = mkostemp(a->tmp, O_CLOEXEC);
+	if (fd >= 0 && fchmod(fd, 0644) == 0 && (a->f = fdopen(fd, "w")))
+		return 0;
+	int saved = errno;
+	if (fd >= 0) {
+		close(fd);
+		unlink(a->tmp);
+	}
+	pthread_sigmask(SIG_SETMASK, &a->was, NULL);
+	free(a->tmp);
+	free(a->path);
+	errno = saved;
+	return -1;
+}
+
+int sl_atomic_close(struct sl_atomic_file *a, int commit)
+{
+	int rc = commit && !ferror(a->f) && fflush(a->f) == 0 && fsync(fileno(a->f)) == 0 ? 0 : -1;
+	int saved = rc ? (errno ? errno : EIO) : 0;
+	if (fclose(a->f) != 0 && rc == 0) {
+		rc = -1;
+		saved = errno;
+	}
+	if (rc == 0 && rename(a->tmp, a->path) != 0) {
+		rc = -1;
+		saved = errno;
+	}
+	if (rc != 0)
+		unlink(a->tmp);
+	pthread_sigmask(SIG_SETMASK, &a->was, NULL);
+	free(a->tmp);
+	free(a->path);
+	a->f = NULL;
+	a->tmp = a->path = NULL;
 	errno = saved;
 	return rc;
+}
+
+int sl_write_file_atomic(const char *path, const void *data, size_t len)
+{
+	struct sl_atomic_file a;
+	if (sl_atomic_open(&a, path) < 0)
+		return -1;
+	int ok = len == 0 || fwrite(data, 1, len, a.f) == len;
+	return sl_atomic_close(&a, ok);
 }
 
 /* ---- regular expressions ---------------------------------------------------- */

@@ -2,7 +2,9 @@
 #ifndef SHMLIFE_UTIL_H
 #define SHMLIFE_UTIL_H
 
+#include <signal.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -50,6 +52,27 @@ int sl_exe_relative(char *buf, size_t len, const char *rel, const char *name);
  * SIGINT, SIGTERM, SIGHUP, SIGQUIT and SIGPIPE are held back (in the calling
  * thread) until then.  0, or -1 with errno (the temporary file removed). */
 int sl_write_file_atomic(const char *path, const void *data, size_t len);
+
+/* The same for a file written as it is made (a report of many megabytes
+ * that need not be held in memory whole): sl_atomic_open gives a FILE on
+ * the temporary file and holds the signals back; sl_atomic_close(commit 1)
+ * flushes, fsyncs and renames it to path, (commit 0, or any error on the
+ * way) removes it; either way the signals are let through again.  0, or -1
+ * with errno (nothing left behind).
+ *
+ *   struct sl_atomic_file a;
+ *   if (sl_atomic_open(&a, "reports/out/index.html") == 0) {
+ *           fputs("<html>...", a.f);
+ *           rc = sl_atomic_close(&a, 1);
+ *   }                                                                        */
+struct sl_atomic_file {
+	FILE *f;
+	char *tmp;                /* path.XXXXXX                               */
+	char *path;
+	sigset_t was;             /* the signal mask before                    */
+};
+int sl_atomic_open(struct sl_atomic_file *a, const char *path);
+int sl_atomic_close(struct sl_atomic_file *a, int commit);
 
 /* POSIX extended regular expressions (regcomp(3)), for `stdout ~ "re"`;
  * ^ and $ match at the start and end of every line (REG_NEWLINE).
