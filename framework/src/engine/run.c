@@ -49,7 +49,7 @@ static void settle(struct sl_job *j, enum sl_outcome o, const char *reason)
 {
 	j->ended = 1;
 	j->r.outcome = o;
-	snprintf(j->r.reason, sizeof(j->r.reason), "%s", reason);
+	sl_setf(j->r.reason, sizeof(j->r.reason), "%s", reason);
 }
 
 /* 1 if a process of another uid cannot reach path: a folder above it that
