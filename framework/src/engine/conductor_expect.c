@@ -64,6 +64,43 @@ static int is_output(enum sl_field f)
 }
 
 /* Judges every predicate against the observation; appends failures to e->detail. */
+/* What a condition that did not hold expected and what was seen, appended
+ * to e's detail (e FAILs). */
+static void describe_failure(struct sl_trace_entry *e, const struct sl_predicate *p, long long want, long long got,
+			     const char *gotbuf, const char *want_text, const char *says)
+{
+	e->verdict = SL_FAIL;
+	if (is_signal_set(p->field))
+		sl_appendf(e->detail, sizeof(e->detail), "%s%s%sSIG%s: %s", e->detail[0] ? "; " : "",
+			   sl_field_name(p->field), verdict_cmp_text(p->cmp),
+			   sigabbrev_np((int)want) ? sigabbrev_np((int)want) : "?",
+			   signal_set_answer(p->field, gotbuf));
+	else if (is_output(p->field))
+		sl_appendf(e->detail, sizeof(e->detail), "%s%s%s\"%s\": %s %s", e->detail[0] ? "; " : "",
+			   sl_field_name(p->field), verdict_cmp_text(p->cmp), want_text,
+			   p->field == SL_F_TERMINAL ? "the terminal had" : "the program wrote", gotbuf);
+	else if (p->cmp == SL_CMP_TRUE || is_flag_on_value(p->field) || p->str)
+		sl_appendf(e->detail, sizeof(e->detail), "%s%s%s%s%s: %s %s", e->detail[0] ? "; " : "",
+			   p->negated ? "not " : "", sl_field_name(p->field),
+			   p->str ? verdict_cmp_text(p->cmp) : "", p->str ? p->str : "", says, gotbuf);
+	else if (sl_field_is_u64(p->field))
+		sl_appendf(e->detail, sizeof(e->detail), "%s%s: expected %s%llu, %s %s",
+			   e->detail[0] ? "; " : "", sl_field_name(p->field), verdict_cmp_text(p->cmp),
+			   (unsigned long long)want, says, gotbuf);
+	else if (p->field == SL_F_KEY || p->field == SL_F_IPCS_KEY || p->field == SL_F_MAPPED_KEY)
+		sl_appendf(e->detail, sizeof(e->detail), "%s%s: expected %s0x%08x, %s 0x%08x",
+			   e->detail[0] ? "; " : "", sl_field_name(p->field), verdict_cmp_text(p->cmp),
+			   (unsigned)(int32_t)want, says, (unsigned)(int32_t)got);
+	else if (p->field == SL_F_UMASK || p->field == SL_F_PERMS || p->field == SL_F_MODE)
+		sl_appendf(e->detail, sizeof(e->detail), "%s%s: expected %s%04llo, %s %04llo",
+			   e->detail[0] ? "; " : "", sl_field_name(p->field), verdict_cmp_text(p->cmp),
+			   want, says, got);
+	else
+		sl_appendf(e->detail, sizeof(e->detail), "%s%s: expected %s%lld, %s %s",
+			   e->detail[0] ? "; " : "", sl_field_name(p->field), verdict_cmp_text(p->cmp),
+			   want, says, gotbuf);
+}
+
 static void judge(struct conductor *c, const struct sl_step *st, struct sl_trace_entry *e)
 {
 	const char *says = e->obs_kind == SL_OBS_SHMCTL ? "the actor's shmctl said" : "kernel says";
@@ -117,36 +154,7 @@ static void judge(struct conductor *c, const struct sl_step *st, struct sl_trace
 			free(want_text);
 			continue;
 		}
-		e->verdict = SL_FAIL;
-		if (is_signal_set(p->field))
-			sl_appendf(e->detail, sizeof(e->detail), "%s%s%sSIG%s: %s", e->detail[0] ? "; " : "",
-				   sl_field_name(p->field), verdict_cmp_text(p->cmp),
-				   sigabbrev_np((int)want) ? sigabbrev_np((int)want) : "?",
-				   signal_set_answer(p->field, gotbuf));
-		else if (is_output(p->field))
-			sl_appendf(e->detail, sizeof(e->detail), "%s%s%s\"%s\": %s %s", e->detail[0] ? "; " : "",
-				   sl_field_name(p->field), verdict_cmp_text(p->cmp), want_text,
-				   p->field == SL_F_TERMINAL ? "the terminal had" : "the program wrote", gotbuf);
-		else if (p->cmp == SL_CMP_TRUE || is_flag_on_value(p->field) || p->str)
-			sl_appendf(e->detail, sizeof(e->detail), "%s%s%s%s%s: %s %s", e->detail[0] ? "; " : "",
-				   p->negated ? "not " : "", sl_field_name(p->field),
-				   p->str ? verdict_cmp_text(p->cmp) : "", p->str ? p->str : "", says, gotbuf);
-		else if (sl_field_is_u64(p->field))
-			sl_appendf(e->detail, sizeof(e->detail), "%s%s: expected %s%llu, %s %s",
-				   e->detail[0] ? "; " : "", sl_field_name(p->field), verdict_cmp_text(p->cmp),
-				   (unsigned long long)want, says, gotbuf);
-		else if (p->field == SL_F_KEY || p->field == SL_F_IPCS_KEY || p->field == SL_F_MAPPED_KEY)
-			sl_appendf(e->detail, sizeof(e->detail), "%s%s: expected %s0x%08x, %s 0x%08x",
-				   e->detail[0] ? "; " : "", sl_field_name(p->field), verdict_cmp_text(p->cmp),
-				   (unsigned)(int32_t)want, says, (unsigned)(int32_t)got);
-		else if (p->field == SL_F_UMASK || p->field == SL_F_PERMS || p->field == SL_F_MODE)
-			sl_appendf(e->detail, sizeof(e->detail), "%s%s: expected %s%04llo, %s %04llo",
-				   e->detail[0] ? "; " : "", sl_field_name(p->field), verdict_cmp_text(p->cmp),
-				   want, says, got);
-		else
-			sl_appendf(e->detail, sizeof(e->detail), "%s%s: expected %s%lld, %s %s",
-				   e->detail[0] ? "; " : "", sl_field_name(p->field), verdict_cmp_text(p->cmp),
-				   want, says, gotbuf);
+		describe_failure(e, p, want, got, gotbuf, want_text, says);
 		free(want_text);
 	}
 }
