@@ -20,7 +20,7 @@ static int is_punct(unsigned char c)
 	return c != '\0' && strchr("=!<>,()[]|+:\"#", c) != NULL;
 }
 
-static int hexval(unsigned char c)
+int slp_hex_digit(unsigned char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -87,8 +87,8 @@ static int lex_string(const char *src, size_t len, size_t *i, char *out, size_t 
 		case '\\': out[n++] = '\\'; break;
 		case '"': out[n++] = '"'; break;
 		case 'x': {
-			int h = j + 2 < len ? hexval((unsigned char)src[j + 2]) : -1;
-			int l2 = j + 3 < len ? hexval((unsigned char)src[j + 3]) : -1;
+			int h = j + 2 < len ? slp_hex_digit((unsigned char)src[j + 2]) : -1;
+			int l2 = j + 3 < len ? slp_hex_digit((unsigned char)src[j + 3]) : -1;
 			if (h < 0 || l2 < 0)
 				return set_error(err, (int)j + 1, "'\\x' needs two hex digits");
 			out[n++] = (char)(h * 16 + l2);

@@ -62,4 +62,7 @@ void slp_line_free(struct slp_line *l);
 /* How a token is named in a message: 'shmat', "...", '->', end of line. */
 const char *slp_tok_kind_text(enum slp_tok k);
 
+/* The value of a hex digit (0-9, a-f, A-F), or -1. */
+int slp_hex_digit(unsigned char c);
+
 #endif

@@ -18,17 +18,6 @@ int slp_is_number_word(const char *w)
 	return isdigit((unsigned char)w[0]) || (w[0] == '-' && isdigit((unsigned char)w[1]));
 }
 
-static int digit_value(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return 99;
-}
-
 /* Digits of `base` from s to the end: the magnitude, or -1 bad / -2 range. */
 static int digits(const char *s, unsigned base, unsigned long long *out)
 {
@@ -36,7 +25,7 @@ static int digits(const char *s, unsigned base, unsigned long long *out)
 	if (!*s)
 		return -1;
 	for (; *s; s++) {
-		unsigned d = (unsigned)digit_value((unsigned char)*s);
+		unsigned d = (unsigned)slp_hex_digit((unsigned char)*s); /* -1: past every base */
 		if (d >= base)
 			return -1;
 		if (v > (ULLONG_MAX - d) / base)
