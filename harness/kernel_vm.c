@@ -17,6 +17,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -92,13 +93,71 @@ static int write_initramfs(const struct kernel_vm *vm, int fd, char *const argv[
 
 /* ---- the boot -------------------------------------------------------------- */
 
+/* Whether qemu can make a virtual CPU under KVM here: a paused qemu
+ * (-S: no guest runs) with the CPU the boot asks for is told `quit` on its
+ * monitor; it ends with 0 when the CPU was made.  A /dev/kvm that opens is
+ * not enough: under some hypervisors KVM refuses the host CPU's registers
+ * and qemu aborts ("failed to set MSR 0x10a"), which made every boot BROK.
+ * Bounded: a probe that has not ended in 20 s is killed and KVM not used. */
+static int qemu_makes_a_kvm_cpu(void)
+{
+	int in[2];
+	if (pipe2(in, O_CLOEXEC) < 0)
+		return 0;
+	/* the order waits in the pipe before qemu starts: nothing is written to
+	 * a qemu already gone */
+	if (write(in[1], "quit\n", 5) != 5) {
+		close(in[0]);
+		close(in[1]);
+		return 0;
+	}
+	close(in[1]);
+	pid_t parent = getpid();
+	pid_t pid = fork();
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(127);
+		int null = open("/dev/null", O_WRONLY);
+		dup2(in[0], STDIN_FILENO);
+		if (null >= 0) {
+			dup2(null, STDOUT_FILENO);
+			dup2(null, STDERR_FILENO);
+		}
+		char *const qargv[] = { KERNEL_VM_QEMU, "-nodefaults", "-no-user-config", "-display", "none",
+					"-accel", "kvm", "-cpu", "host", "-S", "-monitor", "stdio", NULL };
+		execvp(KERNEL_VM_QEMU, qargv);
+		_exit(127);
+	}
+	close(in[0]);
+	if (pid < 0)
+		return 0;
+	int status = -1;
+	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (pidfd >= 0) { /* its end, or 20 s */
+		struct pollfd p = { .fd = pidfd, .events = POLLIN };
+		int n;
+		while ((n = poll(&p, 1, 20000)) < 0 && errno == EINTR)
+			;
+		close(pidfd);
+		if (n == 0)
+			kill(pid, SIGKILL);
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
 int kernel_vm_kvm_usable(void)
 {
+	static int usable = -1; /* probed once a run */
+	if (usable >= 0)
+		return usable;
 	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (fd < 0)
-		return 0;
+		return usable = 0;
 	close(fd);
-	return 1;
+	return usable = qemu_makes_a_kvm_cpu();
 }
 
 /* The qemu child: its standard streams, the pipes, then exec. */

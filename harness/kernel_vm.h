@@ -52,8 +52,9 @@ struct kernel_vm_result {
 int kernel_vm_prepare(const char *image, struct kernel_vm *vm);
 void kernel_vm_free(struct kernel_vm *vm);
 
-/* 1 when /dev/kvm can be opened: qemu runs the guest under KVM, else by
- * software emulation (TCG). */
+/* 1 when /dev/kvm can be opened and qemu can make a virtual CPU with it
+ * (probed once a run, a paused qemu that is told to quit): qemu runs the
+ * guest under KVM, else by software emulation (TCG). */
 int kernel_vm_kvm_usable(void);
 
 /* 1 when qemu-system-x86_64 is on PATH. */

@@ -253,6 +253,50 @@ Test(kernels, debian_12_kernel_runs_the_scenarios_side_by_side)
  * qemu goes with it (PR_SET_PDEATHSIG; and its console's pipe is gone), and
  * nothing of the boot stays (the initramfs was a memfd, the console and
  * results pipes). */
+/* A /dev/kvm that opens is not a KVM that qemu can use: under some
+ * hypervisors qemu aborts making the host CPU ("failed to set MSR 0x10a"),
+ * and every boot was BROK.  The harness asks a paused qemu first and boots
+ * by emulation when it could not.  Shown with a qemu of the test's (first
+ * on PATH) that aborts as that one did whenever it is asked for KVM, and
+ * writes down how it was started: the boot asks for tcg.  (Where /dev/kvm
+ * does not open, no probe is needed and the boot asks for tcg as well.) */
+Test(kernels, a_kvm_that_qemu_cannot_use_is_not_asked_for)
+{
+	need_vm_init();
+	const char *kernel = debian_kernel();
+	if (!kernel)
+		cr_skip_test("no Debian kernel unpacked (bash ci/kernels.sh unpacks one)");
+	const char *bin = cli_path("fakeqemu");
+	cr_assert_eq(mkdir(bin, 0755), 0);
+	char script[600], log[300], path[8192];
+	snprintf(log, sizeof(log), "%s/calls", bin);
+	snprintf(script, sizeof(script), "%s/qemu-system-x86_64", bin);
+	FILE *f = fopen(script, "w");
+	cr_assert_not_null(f);
+	fprintf(f, "#!/bin/sh\necho \"$*\" >> '%s'\n"
+		   "case \"$*\" in *'-accel kvm'*) echo 'error: failed to set MSR 0x10a to 0x69' >&2; kill -ABRT $$;; esac\n"
+		   "echo 'no guest here' >&2\nexit 1\n", log);
+	cr_assert_eq(fclose(f), 0);
+	cr_assert_eq(chmod(script, 0755), 0);
+	snprintf(path, sizeof(path), "PATH=%s:%s", bin, getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin");
+	struct cli_result r;
+	cli_run_in(&r, CLI_ARGS("run", "-q", "--report-dir", cli_path("out"), "--kernel", kernel,
+				"scenarios/rmid/rmid-twice-attached.scn"),
+		   CLI_ARGS(path), NULL);
+	cr_expect_eq(r.status, 3, "the fake qemu boots nothing: BROK, exit 3: %s", r.err);
+	char *calls = cli_slurp(log);
+	cr_assert_not_null(calls, "the harness ran the fake qemu");
+	char *boot = strstr(calls, "-kernel ");
+	while (boot && boot > calls && boot[-1] != '\n')
+		boot--;
+	cr_assert_not_null(boot, "a boot was asked for:\n%s", calls);
+	cr_expect(strstr(boot, "-accel tcg") && !strstr(boot, "-accel kvm"), "the boot asked for emulation:\n%s", calls);
+	cr_expect_eq(cli_count(calls, "-accel kvm"), access("/dev/kvm", R_OK | W_OK) == 0 ? 1 : 0,
+		     "KVM is probed once, only where /dev/kvm opens:\n%s", calls);
+	free(calls);
+	cli_result_free(&r);
+}
+
 Test(kernels, a_killed_harness_takes_qemu_with_it)
 {
 	const char *kernel = debian_kernel_to_boot();
