@@ -320,6 +320,37 @@ Test(sandbox, the_scratch_folder_is_removed_with_what_the_scenario_wrote)
 	sl_scenario_free(s);
 }
 
+/* A scenario that runs no program, uses no {{$NAME}} and finds no process
+ * by pid file gets no scratch folder: nothing of it could reach one, and
+ * making and removing it was a twentieth of a small scenario's time.  Shown
+ * with a scratch root that does not exist: before, such a scenario was BROK
+ * ("cannot make the scenario's scratch folder"); one that runs a program
+ * still is. */
+Test(sandbox, a_scenario_that_runs_no_program_gets_no_scratch_folder)
+{
+	char root[] = "/tmp/shmlife-test-noscratch-XXXXXX";
+	cr_assert_not_null(mkdtemp(root));
+	cr_assert_eq(rmdir(root), 0);
+	struct sl_scenario *s = parse_scenario("scenario plain\nactors: a\n"
+					       "a shmget key=IPC_PRIVATE size=4096 -> seg\n"
+					       "expect seg size=4096\n"
+					       "a shmctl seg IPC_RMID\n");
+	struct sl_result r = run_with(s, root, 2);
+	cr_expect_eq(r.outcome, SL_PASS, "%s: %s", sl_outcome_name(r.outcome), r.reason);
+	cr_expect_eq(r.scratch[0], '\0', "no folder to keep: %s", r.scratch);
+	sl_result_free(&r);
+	sl_scenario_free(s);
+
+	s = parse_scenario(scratch_script);
+	r = run_with(s, root, 0);
+	cr_expect_eq(r.outcome, SL_BROK, "%s", sl_outcome_name(r.outcome));
+	cr_expect(strstr(r.reason, "cannot make the scenario's scratch folder"), "%s", r.reason);
+	struct stat st;
+	cr_expect(stat(root, &st) < 0 && errno == ENOENT, "nothing made in its place");
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}
+
 /* A scratch root on an overlay whose layers are on two file systems (a
  * container's /tmp; the guest of run --kernel): there a file's st_dev is its
  * layer's, not the overlay's, and a removal that would not cross file

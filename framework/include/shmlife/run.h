@@ -38,8 +38,9 @@ struct sl_run_options {
 	int scenario_timeout_ms;     /* whole scenario; 0 = 30000              */
 	int observe_every_step;      /* take a full segment snapshot after each step */
 	const char *valgrind;        /* non-NULL: run actors under memcheck, XML files here */
-	/* Every scenario gets an empty scratch folder of its own, SHMLIFE_TMP
-	 * and TMPDIR in its processes' environment, made in scratch_root
+	/* A scenario that runs a program (or has a {{$NAME}} value, a find by
+	 * pid file, or runs under memcheck) gets an empty scratch folder of its
+	 * own, SHMLIFE_TMP and TMPDIR in its processes' environment, made in scratch_root
 	 * (NULL: $TMPDIR, else /tmp) and removed with everything in it when
 	 * the scenario ends, unless kept: keep_scratch 1 keeps it when the
 	 * scenario did not pass (sl_result.scratch names it), 2 always. */

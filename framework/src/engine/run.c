@@ -167,11 +167,34 @@ static void sweep_once(void)
 	sl_scratch_sweep(sweep_root);
 }
 
-/* The scenario's scratch folder; -1 (the job settled BROK) if none can be made. */
+/* Whether anything of the scenario can reach a scratch folder: a program
+ * it runs (SHMLIFE_TMP, TMPDIR), a `{{$NAME}}` value, a `find` by pid file
+ * (relative to the folder), or memcheck (valgrind's own files, in TMPDIR).
+ * A scenario of none of these gets none: a folder made and removed for
+ * nothing was a twentieth of a small scenario's time. */
+static int needs_scratch(const struct sl_scenario *s, const struct sl_run_options *o)
+{
+	if (o->valgrind)
+		return 1;
+	for (int i = 0; i < s->nsteps; i++) {
+		const struct sl_step *st = &s->steps[i];
+		if (st->op == SL_OP_EXEC || (st->op == SL_OP_FIND && st->find && st->find->pidfile))
+			return 1;
+		for (int k = 0; k < st->nsubsts; k++)
+			if (st->substs[k].env[0])
+				return 1;
+	}
+	return 0;
+}
+
+/* The scenario's scratch folder, if it needs one; -1 (the job settled BROK)
+ * if none can be made. */
 static int start_scratch(struct sl_job *j)
 {
 	sweep_root = j->o.scratch_root;
 	pthread_once(&swept, sweep_once); /* what harnesses killed before left */
+	if (!needs_scratch(j->s, &j->o))
+		return 0;
 	if (sl_scratch_make(j->o.scratch_root, j->s->name, j->scratch, sizeof(j->scratch)) == 0)
 		return 0;
 	char why[sizeof(j->scratch) + 128];
@@ -179,6 +202,13 @@ static int start_scratch(struct sl_job *j)
 	j->scratch[0] = '\0';
 	settle(j, SL_BROK, why);
 	return -1;
+}
+
+/* The scratch folder of a job that could not start, if it has one. */
+static void drop_scratch(struct sl_job *j)
+{
+	if (j->scratch[0])
+		sl_scratch_remove(j->scratch);
 }
 
 /* After the conductor has ended: the scratch folder is removed, or kept. */
@@ -233,18 +263,18 @@ struct sl_job *sl_job_start(const struct sl_scenario *s, const struct sl_run_opt
 	int p[2];
 	if (pipe2(p, O_CLOEXEC) < 0) {
 		int saved = errno;
-		sl_scratch_remove(j->scratch);
+		drop_scratch(j);
 		free(j);
 		errno = saved;
 		return NULL;
 	}
 	enum sl_outcome outcome = SL_BROK;
-	pid_t pid = sl_sandbox_start(s, &j->o, p[1], j->scratch, &outcome, why, sizeof(why));
+	pid_t pid = sl_sandbox_start(s, &j->o, p[1], j->scratch[0] ? j->scratch : NULL, &outcome, why, sizeof(why));
 	int saved = errno;
 	close(p[1]); /* the conductor is the only writer: its end means EOF */
 	if (pid < 0 && outcome == SL_BROK) {
 		close(p[0]);
-		sl_scratch_remove(j->scratch);
+		drop_scratch(j);
 		free(j);
 		errno = saved;
 		return NULL;
