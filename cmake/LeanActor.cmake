@@ -65,7 +65,7 @@ if(SHMLIFE_MUSL)
 		${_src}/engine/lean/actor_lean.c ${_src}/engine/actor.c ${_src}/engine/actor_self.c
 		${_src}/engine/actor_exec.c
 		${_src}/engine/actor_memory.c ${_src}/engine/wire.c ${_src}/inject/inject_filter.c
-		${_src}/observe/observe_shmctl.c ${_src}/observe/observe_raw.c ${_src}/util/util.c ${_src}/util/child.c
+		${_src}/observe/observe_shmctl.c ${_src}/observe/observe_raw.c ${_src}/util/util.c ${_src}/util/child.c ${_src}/util/cpu.c
 		${_src}/model/fault.c ${_src}/model/observed.c ${_src}/model/scenario.c)
 	file(GLOB _lean_headers "${PROJECT_SOURCE_DIR}/framework/include/shmlife/*.h" "${_src}/*/*.h")
 	set(_lean_includes "")

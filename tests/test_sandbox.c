@@ -540,3 +540,85 @@ Test(subid, a_range_is_found_by_name_or_by_uid_and_must_hold_the_ids_needed)
 	unlink(u);
 	unlink(g);
 }
+
+/* ---- the CPU a scenario's processes share (cpu.h) --------------------------- */
+
+/* The Cpus_allowed_list of the line of `out` that begins with `prefix`
+ * ("/proc/1/status:"), into list; 0 if there is none. */
+static int cpus_of(const char *out, const char *prefix, char *list, size_t len)
+{
+	const char *line = strstr(out, prefix);
+	if (!line || !(line = strstr(line, "Cpus_allowed_list:")))
+		return 0;
+	line += strlen("Cpus_allowed_list:");
+	line += strspn(line, " \t");
+	size_t n = strcspn(line, "\n");
+	snprintf(list, len, "%.*s", (int)n, line);
+	return 1;
+}
+
+/* A scenario's conductor and actors take turns and are bound to one CPU
+ * (a round trip between two processes costs several times less on one CPU
+ * of a virtual machine than across two); a program a step runs gets back
+ * every CPU the harness had.  Before, all of them had every CPU. */
+Test(sandbox, a_scenarios_processes_share_one_cpu_and_its_programs_get_the_harness_cpus)
+{
+	cpu_set_t mine;
+	cr_assert_eq(sched_getaffinity(0, sizeof(mine), &mine), 0);
+	if (CPU_COUNT(&mine) < 2)
+		cr_skip_test("this process may use one CPU only: nothing to bind to");
+	char harness[256] = "";
+	FILE *f = fopen("/proc/self/status", "r");
+	cr_assert_not_null(f);
+	char all[8192];
+	size_t n = fread(all, 1, sizeof(all) - 1, f);
+	all[n] = '\0';
+	fclose(f);
+	cr_assert(cpus_of(all, "Name:", harness, sizeof(harness)), "the test's own CPUs");
+
+	struct sl_scenario *s = parse_scenario(
+		"scenario cpus\nactors: a, b\n"
+		"a exec sh -c \"grep Cpus_allowed_list: /proc/1/status /proc/$PPID/status /proc/self/status\"\n"
+		"b exec sh -c \"grep -H Cpus_allowed_list: /proc/$PPID/status\"\n");
+	struct sl_result r = run_with(s, NULL, 0);
+	cr_assert_eq(r.outcome, SL_PASS, "%s", r.reason);
+	const struct sl_output *oa = sl_result_output(&r, 0, 1), *ob = sl_result_output(&r, 1, 1);
+	cr_assert(oa && ob, "both programs said something");
+	char conductor[64], actor_a[64], program[256], actor_b[64];
+	cr_assert(cpus_of(oa->data, "/proc/1/status:", conductor, sizeof(conductor)), "%s", oa->data);
+	const char *second = strchr(oa->data, '\n');
+	cr_assert(second && cpus_of(second + 1, "/proc/", actor_a, sizeof(actor_a)), "%s", oa->data);
+	cr_assert(cpus_of(oa->data, "/proc/self/status:", program, sizeof(program)), "%s", oa->data);
+	cr_assert(cpus_of(ob->data, "/proc/", actor_b, sizeof(actor_b)), "%s", ob->data);
+	cr_expect(strspn(conductor, "0123456789") == strlen(conductor), "the conductor is bound to one CPU: %s",
+		  conductor);
+	cr_expect_str_eq(actor_a, conductor, "actor a shares it");
+	cr_expect_str_eq(actor_b, conductor, "actor b shares it");
+	cr_expect_str_eq(program, harness, "the program has every CPU the harness had");
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}
+
+#include "../framework/src/util/cpu.h"
+
+/* Scenarios that run at once are spread over the CPUs the harness may use:
+ * the second taken while the first runs is another CPU; a CPU given back
+ * is chosen before one still taken. */
+Test(sandbox, scenarios_at_once_are_spread_over_the_cpus)
+{
+	cpu_set_t mine;
+	cr_assert_eq(sched_getaffinity(0, sizeof(mine), &mine), 0);
+	if (CPU_COUNT(&mine) < 2) {
+		cr_expect_eq(sl_cpu_take(), -1, "one CPU: none is chosen");
+		return;
+	}
+	int first = sl_cpu_take(), second = sl_cpu_take();
+	cr_assert(first >= 0 && second >= 0);
+	cr_expect(CPU_ISSET(first, &mine) && CPU_ISSET(second, &mine), "CPUs the harness may use");
+	cr_expect_neq(first, second, "the second scenario is on another CPU");
+	sl_cpu_give_back(first);
+	int again = sl_cpu_take();
+	cr_expect_neq(again, second, "a CPU given back is chosen before the one still taken");
+	sl_cpu_give_back(again);
+	sl_cpu_give_back(second);
+}

@@ -27,6 +27,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cpu.h"
 #include "actor.h"
 #include "inject.h"
 #include "observe_raw.h"
@@ -194,6 +195,7 @@ void sl_actor_exec_lean(const char *program, long long auto_key)
 	snprintf(key, sizeof(key), "%lld", auto_key);
 	char *argv[] = { (char *)program, chan, key, NULL };
 	extern char **environ;
+	sl_cpu_unpin(); /* it could not give its programs back the CPUs it does not know */
 	if (fcntl(actor_self.channel_fd, F_SETFD, 0) == 0) {
 		if (actor_self.lean_fd >= 0)
 			fexecve(actor_self.lean_fd, argv, environ);

@@ -26,6 +26,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cpu.h"
 #include "child.h"
 #include "actor.h"
 #include "inject.h"
@@ -105,6 +106,7 @@ static void exec_child(const struct sl_wire_cmd *c, const char *strings, long lo
 		putenv(extra[i]);
 	if (c->nfaults > 0 && actor_come_under_supervision(1) < 0)
 		exec_fail(report_fd, EXEC_SETUP_SUPERVISION, errno);
+	sl_cpu_unpin(); /* the program's threads are not the harness's to bind */
 	exec_program(argv);
 	exec_fail(report_fd, EXEC_FAILED, errno);
 }

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "sandbox.h"
+#include "cpu.h"
 #include "scratch.h"
 #include "shmlife/run.h"
 #include "shmlife/valgrind.h"
@@ -43,6 +44,7 @@ struct sl_job {
 					  * several a read (the conductor writes them
 					  * in batches) */
 	char corrupt[96];                /* what was wrong with the stream, or "" */
+	int cpu;                         /* the CPU its processes share (cpu.h), or -1 */
 };
 
 static void settle(struct sl_job *j, enum sl_outcome o, const char *reason)
@@ -251,6 +253,7 @@ struct sl_job *sl_job_start(const struct sl_scenario *s, const struct sl_run_opt
 	j->deadline_ms = sl_now_ms() + sl_run_scaled_ms(&j->o, j->o.scenario_timeout_ms);
 	j->fd = -1;
 	j->conductor = -1;
+	j->cpu = -1;
 	char why[256];
 	if (sl_requirements_unmet(s, why, sizeof(why)) || (j->o.valgrind && memcheck_unfit(s, why, sizeof(why)))) {
 		settle(j, SL_SKIP, why);
@@ -269,8 +272,14 @@ struct sl_job *sl_job_start(const struct sl_scenario *s, const struct sl_run_opt
 		return NULL;
 	}
 	enum sl_outcome outcome = SL_BROK;
-	pid_t pid = sl_sandbox_start(s, &j->o, p[1], j->scratch[0] ? j->scratch : NULL, &outcome, why, sizeof(why));
+	j->cpu = j->o.valgrind ? -1 : sl_cpu_take(); /* memcheck runs one thread at a time anyway */
+	pid_t pid = sl_sandbox_start(s, &j->o, p[1], j->scratch[0] ? j->scratch : NULL, j->cpu, &outcome, why,
+				     sizeof(why));
 	int saved = errno;
+	if (pid < 0) {
+		sl_cpu_give_back(j->cpu);
+		j->cpu = -1;
+	}
 	close(p[1]); /* the conductor is the only writer: its end means EOF */
 	if (pid < 0 && outcome == SL_BROK) {
 		close(p[0]);
@@ -458,6 +467,7 @@ void sl_job_finish(struct sl_job *j, struct sl_result *r)
 	if (j->vg_dir[0])
 		sl_vg_apply(j->vg_dir, j->s, &j->r);
 	end_scratch(j);
+	sl_cpu_give_back(j->cpu);
 	j->r.duration_ns = sl_now_ns() - j->t0;
 	*r = j->r;
 	free(j);

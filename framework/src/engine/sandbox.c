@@ -44,6 +44,7 @@
 
 #include "child.h"
 #include "conductor.h"
+#include "cpu.h"
 #include "sandbox.h"
 #include "subid.h"
 #include "shmlife/valgrind.h"
@@ -86,6 +87,7 @@ struct sandbox_req {
 	uid_t uid;
 	gid_t gid;
 	const char *scratch;             /* the scenario's scratch folder, or NULL */
+	int cpu;                         /* the one its processes share, or -1     */
 	int subids;                      /* not root, actors of other ids: map ids */
 	struct sl_subids ids;            /* ... these, with newuidmap (subid.h)    */
 	int sync[2];                     /* the child waits on [0] for the maps    */
@@ -128,6 +130,8 @@ static void conductor_process(const struct sandbox_req *q)
 	int fd = q->fd;
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	signal(SIGTERM, SIG_DFL);
+	if (q->cpu >= 0)
+		sl_cpu_pin(q->cpu); /* a speed, not a promise: a scenario runs the same unbound */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
 	    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
 		sl_send_verdict(fd, SL_BROK, "cannot mount /proc in the scenario's namespaces: %s", strerror(errno));
@@ -348,9 +352,10 @@ int sl_sandbox_namespaces(const struct sl_scenario *s, int user_ns)
 }
 
 pid_t sl_sandbox_start(const struct sl_scenario *s, const struct sl_run_options *o, int fd, const char *scratch,
-		       enum sl_outcome *outcome, char *why, size_t len)
+		       int cpu, enum sl_outcome *outcome, char *why, size_t len)
 {
-	struct sandbox_req q = { .s = s, .o = o, .fd = fd, .uid = geteuid(), .gid = getegid(), .scratch = scratch };
+	struct sandbox_req q = { .s = s, .o = o, .fd = fd, .uid = geteuid(), .gid = getegid(), .scratch = scratch,
+				 .cpu = cpu };
 	q.user_ns = q.uid != 0;
 	unsigned long need = ids_needed(s);
 	if (q.user_ns && (need || s->needs_root)) {
