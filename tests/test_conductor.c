@@ -144,13 +144,17 @@ Test(orphans, an_orphan_that_ended_is_gone_not_a_zombie)
 }
 
 /* start-stop-daemon --stop --retry: signal a daemon (an orphan), then wait
- * until it is gone.  With a zombie left by PID 1 the wait never ends. */
+ * until it is gone.  With a zombie left by PID 1 the wait never ends.  The
+ * first step ends once the daemon is `sleep` (its fork has exec'd): killed
+ * before, its comm would still be the shell's, a race the test had (it
+ * failed once in a full run of the suite, 2026-12-04, its output lost). */
 Test(orphans, a_killed_orphan_is_reaped_while_a_step_waits_for_it_and_its_signal_recorded)
 {
 	char *dir = scratch_dir();
 	struct sl_scenario *s = parse_ok("scenario orphan-killed\n"
 					 "actors: a\n"
-					 "a exec /bin/sh -c \"sleep 30 & echo $! > %s/daemon.pid\"\n"
+					 "a exec /bin/sh -c \"sleep 30 & echo $! > %s/daemon.pid; "
+					 "while read c < /proc/$!/comm && [ $c != sleep ]; do :; done\"\n"
 					 "a exec /bin/sh -c \"p=$(cat %s/daemon.pid); kill -TERM $p; "
 					 "while kill -0 $p 2>/dev/null; do sleep 0.01; done\"\n",
 					 dir, dir);
