@@ -10,10 +10,15 @@
  * after each step and IPC_STAT plus /proc/sysvipc/shm at each expectation,
  * checks every answer, and reaps everything.
  *
- * Three ways are timed, alternating in one run, REPS times each:
+ * Six ways are timed, alternating in one run, REPS times each:
  *   engine    sl_run() of the parsed scenario, in this process;
  *   command   `shmlife run -q FILE` as a process (parse, run, TAP, reports);
- *   baseline  baseline_run(), in this process;
+ *   baseline  baseline_run(0), in this process;
+ *   isolated  baseline_run(1): the same in the namespaces every scenario of
+ *             the engine has (IPC, PID, mount, a /proc of its own), what the
+ *             engine's isolation costs by itself;
+ *   bound     baseline_run(2): and bound to one CPU, as the engine's
+ *             processes are (util/cpu.h);
  *   baseline-exec  this program exec'd with --baseline-once (to compare
  *                  with `command`, process start-up included).
  * Prints the median, p10 and p90 of each and the ratios of the medians.
@@ -32,6 +37,8 @@
 #include <string.h>
 #include <sys/ipc.h>
 #include <sys/shm.h>
+#include <sys/mount.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -193,11 +200,24 @@ static int baseline_steps(struct bactor *owner, struct bactor *peer, struct bact
 	return 0;
 }
 
-/* The child: a fresh IPC namespace, three actors, the steps, the end. */
-static int baseline_child(void)
+/* The child: a fresh IPC namespace (made here, or by the clone that
+ * started it when `isolated`), three actors, the steps, the end. */
+static int baseline_child(int isolated)
 {
-	if (unshare(CLONE_NEWIPC) < 0)
+	if (isolated == 2) { /* bound to one CPU with its actors, as the engine's are (util/cpu.h) */
+		cpu_set_t one;
+		CPU_ZERO(&one);
+		CPU_SET(sched_getcpu(), &one);
+		if (sched_setaffinity(0, sizeof(one), &one) < 0)
+			return 2;
+	}
+	if (isolated) { /* what the sandbox does first: a private /proc */
+		if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+		    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+			return 2;
+	} else if (unshare(CLONE_NEWIPC) < 0) {
 		return 2;
+	}
 	struct bactor actors[3];
 	for (int i = 0; i < 3; i++)
 		if (start_actor(&actors[i], actors, i) < 0)
@@ -212,15 +232,22 @@ static int baseline_child(void)
 	return rc;
 }
 
-/* One run of the baseline; 0 if it passed. */
-static int baseline_run(void)
+/* One run of the baseline; 0 if it passed.  `isolated` 1: the child is
+ * cloned into new IPC, PID and mount namespaces with a /proc of its own, the
+ * isolation every scenario of the engine has (sandbox.c); 2: and bound to
+ * one CPU with its actors, as the engine's are (util/cpu.h), so that the
+ * ratio to it is what the engine's own work costs; 0: it only enters a new
+ * IPC namespace (the baseline of issue 17's target). */
+static int baseline_run(int isolated)
 {
 	fflush(NULL);
-	pid_t pid = fork();
+	pid_t pid = isolated ? (pid_t)syscall(SYS_clone, CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWNS | SIGCHLD,
+					      NULL, NULL, NULL, NULL)
+			     : fork();
 	if (pid < 0)
 		return -1;
 	if (pid == 0)
-		_exit(baseline_child());
+		_exit(baseline_child(isolated));
 	int st;
 	if (waitpid(pid, &st, 0) != pid)
 		return -1;
@@ -246,7 +273,7 @@ static int engine_run(const struct sl_scenario *s)
 int main(int argc, char **argv)
 {
 	if (argc == 2 && strcmp(argv[1], "--baseline-once") == 0)
-		return baseline_run() == 0 ? 0 : 1;
+		return baseline_run(0) == 0 ? 0 : 1;
 	if (argc < 3) {
 		fprintf(stderr, "usage: bench_overhead SHMLIFE_BIN SCRIPT [REPS]\n"
 				"       bench_overhead --baseline-once\n");
@@ -274,19 +301,29 @@ int main(int argc, char **argv)
 	const char *cmd[] = { bin, "run", "-q", "-j", "1", "--report-dir", tmpdir, script, NULL };
 	const char *base[] = { self, "--baseline-once", NULL };
 
-	struct bench_samples engine, command, baseline, baseline_exec;
+	struct bench_samples engine, command, baseline, isolated, bound, baseline_exec;
 	bench_samples_init(&engine, reps);
+	bench_samples_init(&isolated, reps);
+	bench_samples_init(&bound, reps);
 	bench_samples_init(&command, reps);
 	bench_samples_init(&baseline, reps);
 	bench_samples_init(&baseline_exec, reps);
 	int failures = 0;
 	/* one warm-up of each, then alternate */
 	failures += engine_run(s) != 0;
-	failures += baseline_run() != 0;
+	failures += baseline_run(0) != 0;
+	failures += baseline_run(1) != 0;
+	failures += baseline_run(2) != 0;
 	for (int i = 0; i < reps && !failures; i++) {
 		uint64_t t = bench_now_ns();
-		failures += baseline_run() != 0;
+		failures += baseline_run(0) != 0;
 		bench_samples_add(&baseline, bench_now_ns() - t);
+		t = bench_now_ns();
+		failures += baseline_run(1) != 0;
+		bench_samples_add(&isolated, bench_now_ns() - t);
+		t = bench_now_ns();
+		failures += baseline_run(2) != 0;
+		bench_samples_add(&bound, bench_now_ns() - t);
 		t = bench_now_ns();
 		failures += engine_run(s) != 0;
 		bench_samples_add(&engine, bench_now_ns() - t);
@@ -307,14 +344,21 @@ int main(int argc, char **argv)
 	printf("overhead: %s, %d repetitions each, alternating (ms)\n", script, reps);
 	printf("  %-40s %8s %8s %8s\n", "", "median", "p10", "p90");
 	bench_samples_print("hand-written C (fork, in process)", &baseline);
+	bench_samples_print("  the same in IPC, PID, mount namespaces", &isolated);
+	bench_samples_print("  and bound to one CPU, as the engine's", &bound);
 	bench_samples_print("shmlife engine (sl_run, in process)", &engine);
 	bench_samples_print("hand-written C (exec'd program)", &baseline_exec);
 	bench_samples_print("shmlife run (the command)", &command);
 	printf("  ratio engine / hand-written:   %.2fx\n",
 	       (double)bench_samples_median(&engine) / (double)bench_samples_median(&baseline));
+	printf("  ratio engine / hand-written in the same namespaces: %.2fx; and on one CPU: %.2fx\n",
+	       (double)bench_samples_median(&engine) / (double)bench_samples_median(&isolated),
+	       (double)bench_samples_median(&engine) / (double)bench_samples_median(&bound));
 	printf("  ratio command / hand-written program: %.2fx\n",
 	       (double)bench_samples_median(&command) / (double)bench_samples_median(&baseline_exec));
 	bench_samples_free(&engine);
+	bench_samples_free(&isolated);
+	bench_samples_free(&bound);
 	bench_samples_free(&command);
 	bench_samples_free(&baseline);
 	bench_samples_free(&baseline_exec);
