@@ -35,7 +35,8 @@ export LSAN_OPTIONS="suppressions=$(pwd)/ci/lsan.supp:print_suppressions=0"
 # unprivileged run and the shards test take the catalog, inject-errno-static
 # included);
 # valgrind cannot run ASan-instrumented programs, and LeakSanitizer makes
-# the deliberately leaky test program exit 23.
+# the deliberately leaky test program exit 23; ASan's shadow memory cannot
+# live under the address-space limit (ulimit -v) of a memory-bound test.
 static='explore/every_call_of_a_static_program_is_a_crash_point|explore/finds_the_careless_programs_leak_where_it_happens'
 static+='|programs/a_static_program_opens_nothing_a_dynamic_one_cannot_load_without_open|programs/calls_n_to_m_and_every_call'
 static+='|programs/errno_into_each_shm_call_of_a_static_program|programs/errno_into_each_shm_call_of_a_static_raw_syscall_user'
@@ -43,6 +44,7 @@ static+='|programs/signals_before_and_after_calls_of_a_static_program|scenario/i
 static+='|cli/run_shards_cover_the_catalog_exactly_once'
 valgrind='memcheck/actor_killed_on_purpose_is_reported_truncated|memcheck/leaky_program_run_by_an_actor_fails_with_both_errors_named'
 valgrind+='|memcheck/without_valgrind_the_leaky_program_passes|memcheck/parallel_runs_pass_and_leave_nothing_in_tmp'
+valgrind+='|cli/a_long_trace_is_written_to_results_json_an_entry_at_a_time'
 exclude="${SHMLIFE_SANITIZE_EXCLUDE-^(${static}|${valgrind})\$}"
 exclude_args=()
 if [ -n "$exclude" ]; then

@@ -2234,3 +2234,43 @@ Test(cli, daemon_check_needs_to_know_which_process_is_the_daemon)
 	cr_assert(strstr(r.err, "say which process is the daemon: --name COMM or --pidfile PATH"), "%s", r.err);
 	cli_result_free(&r);
 }
+
+/* A scenario's trace is written into results.json an entry at a time: made
+ * as one tree of json-c objects, it took about 14 KB a step (1.4 GB for a
+ * 100 000-step script).  20 000 steps in an address space of 256 MiB:
+ * before, the report could not be made ("out of memory"); now it is, every
+ * entry in it.  (The 256 MiB hold the trace and the steps twice over.) */
+Test(cli, a_long_trace_is_written_to_results_json_an_entry_at_a_time, .timeout = 180)
+{
+	const char *script = cli_path("long.scn");
+	FILE *f = fopen(script, "w");
+	cr_assert_not_null(f);
+	fputs("scenario long\nactors: a\na shmget key=IPC_PRIVATE size=4096 -> s\n", f);
+	for (int i = 0; i < 19998; i++)
+		fputs("a shmctl s IPC_STAT\n", f);
+	fputs("a shmctl s IPC_RMID\n", f);
+	cr_assert_eq(fclose(f), 0);
+	char cmd[8192];
+	snprintf(cmd, sizeof(cmd), "ulimit -v 262144 && exec '%s' run -q -qq --report-dir '%s' '%s' >/dev/null 2>'%s'",
+		 getenv("SHMLIFE_BIN"), cli_path("out"), script, cli_path("err"));
+	int st = system(cmd);
+	char *err = cli_slurp(cli_path("err"));
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "exit 0, not %d: %s", st, err ? err : "");
+	free(err);
+	char path[300];
+	snprintf(path, sizeof(path), "%s/results.json", cli_path("out"));
+	json_object *doc = json_object_from_file(path);
+	cr_assert_not_null(doc, "%s is whole JSON", path);
+	json_object *scenarios = NULL, *trace = NULL;
+	cr_assert(json_object_object_get_ex(doc, "scenarios", &scenarios));
+	json_object *sc = json_object_array_get_idx(scenarios, 0);
+	cr_assert(sc && json_object_object_get_ex(sc, "trace", &trace));
+	int steps = 0;
+	for (size_t i = 0; i < json_object_array_length(trace); i++) {
+		json_object *kind = NULL;
+		json_object_object_get_ex(json_object_array_get_idx(trace, i), "kind", &kind);
+		steps += kind && strcmp(json_object_get_string(kind), "step") == 0;
+	}
+	cr_expect_eq(steps, 20000, "every step is in the trace");
+	json_object_put(doc);
+}

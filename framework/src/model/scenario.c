@@ -7,18 +7,21 @@
 #include "shmlife/result.h"
 #include "shmlife/scenario.h"
 
-/* Grows *v (of *cap elements of `size`) so that it holds n + 1. */
+/* Grows *v (of *cap elements of `size`) so that it holds n + 1, and zeroes
+ * element n, the one the caller fills next.  Only that one: zeroing the
+ * whole new half made every page of it resident at once (a 100 000-step
+ * script's trace and steps: 187 MB where 138 MB were used). */
 static int grow(void **v, int n, int *cap, size_t size)
 {
-	if (n < *cap)
-		return 0;
-	int ncap = *cap ? *cap * 2 : 8;
-	void *nv = realloc(*v, (size_t)ncap * size);
-	if (!nv)
-		return -1;
-	memset((char *)nv + (size_t)*cap * size, 0, (size_t)(ncap - *cap) * size);
-	*v = nv;
-	*cap = ncap;
+	if (n >= *cap) {
+		int ncap = *cap ? *cap * 2 : 8;
+		void *nv = realloc(*v, (size_t)ncap * size);
+		if (!nv)
+			return -1;
+		*v = nv;
+		*cap = ncap;
+	}
+	memset((char *)*v + (size_t)n * size, 0, size);
 	return 0;
 }
 

@@ -381,6 +381,12 @@ static json_object *outputs_json(struct jb *b, const struct sl_scenario *s, cons
 	return a;
 }
 
+/* What stands in a scenario's object for its trace, whose entries are made,
+ * written and freed one at a time (write_trace): a 100 000-step scenario's
+ * trace as json-c objects was 1.4 GB. */
+#define TRACE_MARK "\001shmlife-trace\001"
+#define TRACE_MEMBER "\"trace\": \"\\u0001shmlife-trace\\u0001\""
+
 /* same_as: the index of the first run this one is the same as (its trace
  * is left out: "trace": [], "same_as": that run's display name), or -1. */
 static json_object *scenario_json(struct jb *b, const struct sl_report_item *it, const struct sl_report_item *same_as)
@@ -388,7 +394,7 @@ static json_object *scenario_json(struct jb *b, const struct sl_report_item *it,
 	const struct sl_scenario *s = it->scenario;
 	const struct sl_result *r = &it->result;
 	json_object *o = json_object_new_object(), *actors = json_object_new_array();
-	json_object *trace = json_object_new_array(), *failed;
+	json_object *failed;
 	char name[512];
 
 	rc_item_name(it, name, sizeof(name));
@@ -420,9 +426,8 @@ static json_object *scenario_json(struct jb *b, const struct sl_report_item *it,
 		push(b, actors, jstr(s->actors[i].name));
 	add(b, o, "actors", actors);
 	add(b, o, "slots", strings_json(b, s && !same_as ? s->slots : NULL, s && !same_as ? s->nslots : 0));
-	for (int i = 0; !same_as && i < r->ntrace; i++)
-		push(b, trace, entry_json(b, s, &r->trace[i]));
-	add(b, o, "trace", trace);
+	/* its entries are made and written one at a time (write_trace) */
+	add(b, o, "trace", same_as || r->ntrace == 0 ? json_object_new_array() : jstr(TRACE_MARK));
 	add(b, o, "outputs", same_as ? json_object_new_array() : outputs_json(b, s, r));
 	if (r->scratch[0])
 		add(b, o, "scratch", jstrn(r->scratch, sizeof(r->scratch)));
@@ -507,17 +512,57 @@ static json_object *document_json(struct jb *b, const struct sl_report_item *ite
 
 #define JSON_FLAGS (JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE)
 
-/* `text` (an object, pretty) as a member of the "scenarios" array: each of
- * its lines indented by two levels. */
-static void put_indented(FILE *f, const char *text)
+/* `text` from its start to `end` (NULL: all), each line indented by
+ * `indent` spaces, but the first when `first` is 0 (it goes on a line
+ * already begun). */
+static void put_lines(FILE *f, const char *text, const char *end, int indent, int first)
 {
-	for (const char *p = text; *p;) {
-		const char *nl = strchr(p, '\n');
-		size_t n = nl ? (size_t)(nl - p) + 1 : strlen(p);
-		fputs("    ", f);
+	if (!end)
+		end = text + strlen(text);
+	for (const char *p = text; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
+		if (p != text || first)
+			fprintf(f, "%*s", indent, "");
 		fwrite(p, 1, n, f);
 		p += n;
 	}
+}
+
+/* The "trace" array of a scenario's object, after its key: each entry made,
+ * written and freed in turn, laid out as json-c lays out an array of the
+ * object at that depth. */
+static void write_trace(FILE *f, struct jb *b, const struct sl_report_item *it)
+{
+	const struct sl_result *r = &it->result;
+	fputs("[\n", f);
+	for (int i = 0; i < r->ntrace && !b->failed; i++) {
+		json_object *e = entry_json(b, it->scenario, &r->trace[i]);
+		const char *text = b->failed ? NULL : json_object_to_json_string_ext(e, JSON_FLAGS);
+		if (text) {
+			put_lines(f, text, NULL, 8, 1);
+			fputs(i + 1 < r->ntrace ? ",\n" : "\n", f);
+		} else {
+			b->failed = 1;
+		}
+		json_object_put(e);
+	}
+	fputs("      ]", f);
+}
+
+/* A scenario's object, as a member of the "scenarios" array (indented by
+ * two levels), its trace written in the place of TRACE_MEMBER. */
+static void put_scenario(FILE *f, struct jb *b, const struct sl_report_item *it, const char *text)
+{
+	const char *mark = strstr(text, TRACE_MEMBER);
+	if (!mark) { /* no trace to write */
+		put_lines(f, text, NULL, 4, 1);
+		return;
+	}
+	const char *value = mark + strlen("\"trace\": ");
+	put_lines(f, text, value, 4, 1);
+	write_trace(f, b, it);
+	put_lines(f, mark + strlen(TRACE_MEMBER), NULL, 4, 0);
 }
 
 /* The head, then each scenario made, written and freed in turn: a tree of
@@ -543,7 +588,7 @@ static int write_document(FILE *f, const struct sl_report_item *items, int n, co
 		json_object *o = scenario_json(&b, &items[i], first >= 0 ? &items[first] : NULL);
 		const char *text = b.failed ? NULL : json_object_to_json_string_ext(o, JSON_FLAGS);
 		if (text) {
-			put_indented(f, text);
+			put_scenario(f, &b, &items[i], text);
 			fputs(i + 1 < n ? ",\n" : "\n", f);
 		} else {
 			b.failed = 1;
