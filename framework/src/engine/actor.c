@@ -193,10 +193,10 @@ void sl_actor_exec_lean(const char *program, long long auto_key)
 	char chan[16], key[32];
 	snprintf(chan, sizeof(chan), "%d", actor_self.channel_fd);
 	snprintf(key, sizeof(key), "%lld", auto_key);
-	char *argv[] = { (char *)program, chan, key, NULL };
 	extern char **environ;
 	sl_cpu_unpin(); /* it could not give its programs back the CPUs it does not know */
 	if (fcntl(actor_self.channel_fd, F_SETFD, 0) == 0) {
+		char *argv[] = { (char *)program, chan, key, NULL };
 		if (actor_self.lean_fd >= 0)
 			fexecve(actor_self.lean_fd, argv, environ);
 		else
