@@ -186,7 +186,8 @@ Test(observe_caps, a_negative_unsigned_value_is_a_script_error)
 #include <sys/shm.h>
 #include <unistd.h>
 
-int conductor_check_access(pid_t pid, const char *what, uint64_t addr, uint64_t len, char *why, size_t wlen);
+int conductor_check_access(pid_t pid, const char *what, uint64_t addr, uint64_t len, int64_t *fit, char *why,
+			   size_t wlen);
 
 /* The conductor's check, on this process: an attachment with anonymous
  * memory right after it.  Before, the actor copied into that memory. */
@@ -204,18 +205,22 @@ Test(observe_caps, a_write_running_into_other_memory_is_refused)
 	shmctl(id, IPC_RMID, NULL);
 	char why[256] = "";
 	uint64_t a = (uint64_t)(uintptr_t)at;
-	/* inside; and past the end into nothing: the copy would fault, as memory does */
-	cr_assert_eq(conductor_check_access(getpid(), "a write", a + 10, 100, why, sizeof(why)), 0, "%s", why);
-	cr_assert_eq(conductor_check_access(getpid(), "a write", a + (uint64_t)page - 8, 64, why, sizeof(why)), 0,
-		     "%s", why);
+	/* inside; and past the end into nothing: the copy would fault, as memory
+	 * does, after the bytes the attachment holds (what the actor is told) */
+	int64_t fit = -2;
+	cr_assert_eq(conductor_check_access(getpid(), "a write", a + 10, 100, &fit, why, sizeof(why)), 0, "%s", why);
+	cr_expect_eq(fit, 100, "all of it fits");
+	cr_assert_eq(conductor_check_access(getpid(), "a write", a + (uint64_t)page - 8, 64, &fit, why, sizeof(why)),
+		     0, "%s", why);
+	cr_expect_eq(fit, 8, "8 bytes fit, then the copy faults");
 	/* past the end into the actor's own memory: refused */
 	char *heap = mmap(at + page, (size_t)page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
 			  -1, 0);
 	cr_assert_eq(heap, at + page, "mmap after the attachment: %s", strerror(errno));
-	cr_assert_eq(conductor_check_access(getpid(), "a write", a + (uint64_t)page - 8, 64, why, sizeof(why)), -1);
+	cr_assert_eq(conductor_check_access(getpid(), "a write", a + (uint64_t)page - 8, 64, &fit, why, sizeof(why)), -1);
 	cr_assert(strstr(why, "runs past the end of the attachment"), "%s", why);
 	/* an address in that memory itself: refused too */
-	cr_assert_eq(conductor_check_access(getpid(), "a read", a + (uint64_t)page + 8, 4, why, sizeof(why)), -1);
+	cr_assert_eq(conductor_check_access(getpid(), "a read", a + (uint64_t)page + 8, 4, &fit, why, sizeof(why)), -1);
 	cr_assert(strstr(why, "is not in an attachment"), "%s", why);
 	munmap(heap, (size_t)page);
 	shmdt(at);

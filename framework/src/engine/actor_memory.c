@@ -41,6 +41,16 @@ static long long mapped_bytes(uintptr_t p, size_t len)
 	return fit;
 }
 
+/* How many of the len bytes from p the mapping that holds p holds: what the
+ * conductor read in this actor's maps just before it sent the command (the
+ * actor has not run since), or else what the actor reads in them itself. */
+static long long bytes_that_fit(const struct sl_wire_cmd *c, uintptr_t p, size_t len)
+{
+	if (c->fit_known && c->fit >= 0 && (uint64_t)c->fit <= len)
+		return c->fit;
+	return mapped_bytes(p, len);
+}
+
 /* What a copy running off the end of its mapping meets: SIGSEGV, in this
  * step, whatever the actor's handlers, and never the memory that follows. */
 static _Noreturn void die_of_sigsegv(void)
@@ -60,7 +70,7 @@ static _Noreturn void die_of_sigsegv(void)
 void actor_write(const struct sl_wire_cmd *c, const char *data, struct sl_wire_reply *r)
 {
 	char *p = (char *)(intptr_t)(c->a[0] + c->a[1]);
-	long long fit = mapped_bytes((uintptr_t)p, c->data_len);
+	long long fit = bytes_that_fit(c, (uintptr_t)p, c->data_len);
 	if (fit < 0) {
 		r->ret = -1;
 		r->err = errno;
@@ -78,7 +88,7 @@ void actor_read(const struct sl_wire_cmd *c, const char *want, size_t len,
 		    struct sl_wire_reply *r)
 {
 	const unsigned char *p = (const unsigned char *)(intptr_t)(c->a[0] + c->a[1]);
-	long long fit = mapped_bytes((uintptr_t)p, len);
+	long long fit = bytes_that_fit(c, (uintptr_t)p, len);
 	if (fit < 0) {
 		r->ret = -1;
 		r->err = errno;

@@ -210,9 +210,11 @@ void conductor_check_leaks(struct conductor *c);
 void conductor_send_end(struct conductor *c);
 /* conductor_memory.c: 0 if a `write`/`read` of len bytes at addr in pid may
  * be sent (inside attachments, or running into unmapped memory, where it
- * faults as memory does); -1 with why if it would touch other memory of the
- * actor. */
-int conductor_check_access(pid_t pid, const char *what, uint64_t addr, uint64_t len, char *why, size_t wlen);
+ * faults as memory does), with *fit the bytes of it in the mapping that
+ * holds addr (0: none does; -1: the maps could not be read); -1 with why if
+ * it would touch other memory of the actor. */
+int conductor_check_access(pid_t pid, const char *what, uint64_t addr, uint64_t len, int64_t *fit, char *why,
+			   size_t wlen);
 /* 0 if every mapping of pid that [addr, addr+len) reaches is a System V
  * attachment (holes are fine: mprotect and munmap say what they say of
  * them); -1 with why if it reaches other memory of the actor, or the maps

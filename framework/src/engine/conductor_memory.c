@@ -64,12 +64,15 @@ static int find_mapping(pid_t pid, uint64_t addr, int at_start, struct mapping *
 	return found;
 }
 
-int conductor_check_access(pid_t pid, const char *what, uint64_t addr, uint64_t len, char *why, size_t wlen)
+int conductor_check_access(pid_t pid, const char *what, uint64_t addr, uint64_t len, int64_t *fit, char *why,
+			   size_t wlen)
 {
 	struct mapping m;
 	int rc = find_mapping(pid, addr, 0, &m);
+	*fit = rc < 0 ? -1 : 0;
 	if (rc <= 0)
 		return 0; /* nothing mapped there (the copy faults: SIGSEGV), or maps unreadable */
+	*fit = m.end - addr < len ? (int64_t)(m.end - addr) : (int64_t)len;
 	if (!m.sysv) {
 		snprintf(why, wlen, "refused: %s at 0x%" PRIx64 " is not in an attachment of the actor but in %s "
 			 "(0x%" PRIx64 "-0x%" PRIx64 "): shmlife does not touch the actor's own memory",

@@ -202,16 +202,18 @@ static int actor_cannot(struct conductor *c, const struct sl_step *st, struct sl
 }
 
 /* A read, write or mapping operation outside what the actor has mapped is
- * the script's mistake, said before the actor faults: 1 with e BROK. */
+ * the script's mistake, said before the actor faults: 1 with e BROK.  For a
+ * read or write, what of it the mapping holds goes with the command. */
 static int outside_the_mapping(const struct conductor_actor *a, const struct sl_step *st,
-			       const struct sl_wire_cmd *cmd, struct sl_trace_entry *e)
+			       struct sl_wire_cmd *cmd, struct sl_trace_entry *e)
 {
 	char why[sizeof(e->detail)];
 	int rc = 0;
-	if ((st->op == SL_OP_WRITE || st->op == SL_OP_READ) && st->nbytes > 0)
+	if ((st->op == SL_OP_WRITE || st->op == SL_OP_READ) && st->nbytes > 0) {
 		rc = conductor_check_access(a->pid, st->op == SL_OP_WRITE ? "a write" : "a read",
-					    (uint64_t)(cmd->a[0] + cmd->a[1]), st->nbytes, why, sizeof(why));
-	else if (st->op == SL_OP_MPROTECT || st->op == SL_OP_MUNMAP || st->op == SL_OP_MADVISE ||
+					    (uint64_t)(cmd->a[0] + cmd->a[1]), st->nbytes, &cmd->fit, why, sizeof(why));
+		cmd->fit_known = cmd->fit >= 0; /* the actor need not read its maps again */
+	} else if (st->op == SL_OP_MPROTECT || st->op == SL_OP_MUNMAP || st->op == SL_OP_MADVISE ||
 		 st->op == SL_OP_MREMAP || st->op == SL_OP_REMAP_FILE_PAGES)
 		rc = conductor_check_range(a->pid, sl_op_name(st->op), (uint64_t)(cmd->a[0] + cmd->a[1]),
 					   (uint64_t)cmd->a[2], why, sizeof(why));

@@ -34,7 +34,7 @@
 #define SL_WIRE_MAX_PAYLOAD (128 * 1024)
 
 #define SL_WIRE_MAGIC 0x534c5743u    /* "SLWC": a command or a reply          */
-#define SL_WIRE_VERSION 3            /* 2: sequence numbers; 3: the shmctl record */
+#define SL_WIRE_VERSION 4            /* 2: sequence numbers; 3: the shmctl record; 4: fit */
 #define SL_TRACE_MAGIC 0x534c5452u   /* "SLTR": a trace entry to the harness   */
 #define SL_TRACE_VERSION 4            /* 2: the sandbox and leak records (SL_OBS_SANDBOX, SL_OBS_LEAK);
 				       * 3: the calls record (SL_OBS_CALLS);
@@ -82,6 +82,12 @@ struct sl_wire_cmd {
 	uint32_t strings_len;    /* total bytes of argv + envp                   */
 	int32_t nfaults;         /* > 0: the step's process is put under fault
 				  * injection; the faults stay with the conductor */
+	int32_t fit_known;       /* write, read: 1 if fit is said               */
+	int64_t fit;             /* write, read: how many of the bytes lie in the
+				  * mapping that holds the first, as the conductor
+				  * read the actor's maps just before (the actor
+				  * is idle, so they hold); else the actor reads
+				  * its own maps */
 };
 
 struct sl_wire_reply {
