@@ -1,5 +1,5 @@
 /* report_json_build.h - building results.json's objects with json-c
- * (internal to report/: report_json.c, report_columns.c): each add notes
+ * (internal to report/: report_json.c, report_json_obs.c, report_columns.c): each add notes
  * an allocation failure in the builder instead of returning it, so that a
  * writer checks once, at the end.  Strings are made valid UTF-8 first. */
 #ifndef SHMLIFE_REPORT_JSON_BUILD_H
@@ -101,6 +101,11 @@ static inline void add_signal(struct jb *b, json_object *o, const char *key, int
 	} else
 		add_null(b, o, key);
 }
+
+/* An entry's "obs_kind" and "obs" members (report_json_obs.c). */
+void rj_add_obs(struct jb *b, json_object *o, const struct sl_trace_entry *e);
+/* The phases of a scenario's run as an object (report_json_obs.c). */
+json_object *rj_phases_json(struct jb *b, const struct sl_phase_times *p);
 
 /* results.json's "kernels": this machine's column, then each other's
  * (run --kernel, --libc glibc,musl): report_columns.c. */
