@@ -212,7 +212,9 @@ static int outside_the_mapping(const struct conductor_actor *a, const struct sl_
 	if ((st->op == SL_OP_WRITE || st->op == SL_OP_READ) && st->nbytes > 0) {
 		rc = conductor_check_access(a->pid, st->op == SL_OP_WRITE ? "a write" : "a read",
 					    (uint64_t)(cmd->a[0] + cmd->a[1]), st->nbytes, &cmd->fit, why, sizeof(why));
-		cmd->fit_known = cmd->fit >= 0; /* the actor need not read its maps again */
+		/* the actor need not read its maps again, unless a command that timed
+		 * out may still change them before this one runs */
+		cmd->fit_known = cmd->fit >= 0 && !a->busy_seq;
 	} else if (st->op == SL_OP_MPROTECT || st->op == SL_OP_MUNMAP || st->op == SL_OP_MADVISE ||
 		 st->op == SL_OP_MREMAP || st->op == SL_OP_REMAP_FILE_PAGES)
 		rc = conductor_check_range(a->pid, sl_op_name(st->op), (uint64_t)(cmd->a[0] + cmd->a[1]),

@@ -86,8 +86,9 @@ struct sl_wire_cmd {
 	int64_t fit;             /* write, read: how many of the bytes lie in the
 				  * mapping that holds the first, as the conductor
 				  * read the actor's maps just before (the actor
-				  * is idle, so they hold); else the actor reads
-				  * its own maps */
+				  * is idle, so they hold; not said while it is
+				  * busy with a late command); else the actor
+				  * reads its own maps */
 };
 
 struct sl_wire_reply {
