@@ -414,6 +414,12 @@ int kernel_vm_run(const struct kernel_vm *vm, char *const argv[], const char *cw
 	int fds[] = { initrd, con[1], res[1] };
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		fcntl(fds[i], F_SETFD, 0);  /* into qemu (the parent closes its copies below) */
+	/* ends (EOF) when qemu's exec has closed it: qemu runs, or has failed */
+	int started[2];
+	if (pipe2(started, O_CLOEXEC) < 0) {
+		snprintf(r->broken, sizeof(r->broken), "cannot make a pipe: %s", strerror(errno));
+		goto out;
+	}
 	pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid == 0)
@@ -421,7 +427,16 @@ int kernel_vm_run(const struct kernel_vm *vm, char *const argv[], const char *cw
 	int fork_errno = errno;
 	close(con[1]);
 	close(res[1]);
+	close(started[1]);
 	con[1] = res[1] = -1;
+	if (pid > 0) {
+		char c;
+		while (read(started[0], &c, 1) < 0 && errno == EINTR)
+			;
+		if (on_line)
+			on_line(ctx, NULL); /* qemu runs: its argv is its own now */
+	}
+	close(started[0]);
 	if (pid < 0) {
 		snprintf(r->broken, sizeof(r->broken), "cannot fork for " KERNEL_VM_QEMU ": %s", strerror(fork_errno));
 		goto out;

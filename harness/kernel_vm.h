@@ -65,7 +65,9 @@ int kernel_vm_have_qemu(void);
  * `results` of the guest.  silence_ms: the longest the guest may go
  * without a line on its console before it is stopped (BROK); stop, if not
  * NULL, is asked after each signal, and stops it too when it says 1.
- * on_line, if not NULL, sees each console line as it comes.  Always fills r; returns 0
+ * on_line, if not NULL, is called with NULL once qemu runs (its exec done,
+ * before the guest says anything), then sees each console line as it
+ * comes.  Always fills r; returns 0
  * when results came back, else -1 (r->broken says why). */
 int kernel_vm_run(const struct kernel_vm *vm, char *const argv[], const char *cwd, char *const env[],
 		  const char *results, int silence_ms, int (*stop)(void), void (*on_line)(void *ctx, const char *line),

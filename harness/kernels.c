@@ -149,6 +149,11 @@ struct progress_ctx {
 static void on_line(void *ctx, const char *line)
 {
 	struct progress_ctx *p = ctx;
+	if (!line) { /* qemu runs */
+		if (!p->quiet)
+			fprintf(stderr, "shmlife run: kernel %s: booting it under qemu ...\n", p->release);
+		return;
+	}
 	if (strncmp(line, "not ok ", 7) == 0) {
 		p->failed++;
 		if (!p->quiet)
@@ -188,8 +193,6 @@ static int run_one(struct kernels *k, int i, const struct kernels_run *how, sl_s
 	if (test && atoi(test) > 0)
 		silence = atoi(test);
 	struct progress_ctx p = { .release = vm->release, .quiet = how->quiet };
-	if (!how->quiet)
-		fprintf(stderr, "shmlife run: kernel %s: booting it under qemu ...\n", vm->release);
 	int rc = kernel_vm_run(vm, argv.v, cwd, env.v, GUEST_REPORT_DIR "/results.json",
 			       silence > INT_MAX ? INT_MAX : (int)silence, how->stop, on_line, &p, r);
 	words_free(&argv);
