@@ -44,6 +44,7 @@ struct cli_result {
 /* ---- the scratch directory -------------------------------------------------- */
 
 static char cli_tmp[64];
+static pid_t cli_tmp_owner;      /* the test process that made it */
 
 static inline int cli_rm_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw)
 {
@@ -52,22 +53,31 @@ static inline int cli_rm_entry(const char *path, const struct stat *sb, int type
 	return type == FTW_DP ? rmdir(path) : unlink(path);
 }
 
-/* Suite .init: the tests run from the source root; a fresh scratch directory. */
+/* Suite .fini: the scratch directory goes, whatever the test said; again
+ * at the test process's exit, for a test that was skipped (Criterion runs
+ * no .fini after cr_skip_test).  Idempotent. */
+static inline void cli_teardown(void)
+{
+	if (getpid() != cli_tmp_owner) /* a child of the test that ran exit() */
+		return;
+	if (cli_tmp[0])
+		nftw(cli_tmp, cli_rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	cli_tmp[0] = '\0';
+}
+
+/* Suite .init: the tests run from the source root; a fresh scratch
+ * directory in $TMPDIR (else /tmp), removed by cli_teardown. */
 static inline void cli_setup(void)
 {
 	const char *src = getenv("SHMLIFE_SOURCE_DIR");
 	if (src)
 		cr_assert_eq(chdir(src), 0, "chdir %s: %s", src, strerror(errno));
-	snprintf(cli_tmp, sizeof(cli_tmp), "/tmp/shmlife-cli-XXXXXX");
-	cr_assert_not_null(mkdtemp(cli_tmp), "mkdtemp: %s", strerror(errno));
-}
-
-/* Suite .fini: the scratch directory goes, whatever the test said. */
-static inline void cli_teardown(void)
-{
-	if (cli_tmp[0])
-		nftw(cli_tmp, cli_rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-	cli_tmp[0] = '\0';
+	const char *tmp = getenv("TMPDIR");
+	int n = snprintf(cli_tmp, sizeof(cli_tmp), "%s/shmlife-cli-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	cr_assert(n > 0 && (size_t)n < sizeof(cli_tmp), "TMPDIR is too long: %s", tmp);
+	cr_assert_not_null(mkdtemp(cli_tmp), "mkdtemp %s: %s", cli_tmp, strerror(errno));
+	cli_tmp_owner = getpid();
+	cr_assert_eq(atexit(cli_teardown), 0);
 }
 
 /* The path of `name` beside $SHMLIFE_BIN (where the build puts shmlife's

@@ -2274,3 +2274,39 @@ Test(cli, a_long_trace_is_written_to_results_json_an_entry_at_a_time, .timeout =
 	cr_expect_eq(steps, 20000, "every step is in the trace");
 	json_object_put(doc);
 }
+
+/* A test case that is skipped leaves no scratch directory behind:
+ * Criterion runs no .fini after cr_skip_test, and every skipped case of a
+ * suite with this fixture left a /tmp/shmlife-cli-XXXXXX (the HTML report's
+ * three screenshot cases, skipped without chromium, left three
+ * /tmp/test_report_html.* a run).  Shown with a kernels case that is skipped
+ * when no Debian kernel is unpacked, run alone with TMPDIR an empty
+ * directory of this test's: the directory is empty again after it (without
+ * BXFI_MAP, which would make that Criterion program take itself for a
+ * worker of this one). */
+Test(cli, a_skipped_case_leaves_no_scratch_directory)
+{
+	const char *build = getenv("SHMLIFE_BUILD_DIR");
+	cr_assert_not_null(build, "SHMLIFE_BUILD_DIR is set by ctest");
+	const char *tmp = cli_path("tmp");
+	cr_assert_eq(mkdir(tmp, 0700), 0);
+	char cmd[8192];
+	snprintf(cmd, sizeof(cmd),
+		 "env -u BXFI_MAP TMPDIR='%s' SHMLIFE_KERNELS_DIR=/nonexistent '%s/bin/test_kernels' "
+		 "--filter 'kernels/a_kvm_that_qemu_cannot_use_is_not_asked_for' >'%s' 2>&1",
+		 tmp, build, cli_path("log"));
+	int st = system(cmd);
+	char *log = cli_slurp(cli_path("log"));
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the case ran: %d\n%s", st, log ? log : "");
+	cr_expect(log && strstr(log, "skipped"), "the case was skipped:\n%s", log ? log : "");
+	free(log);
+	DIR *d = opendir(tmp);
+	cr_assert_not_null(d);
+	int left = 0;
+	struct dirent *e;
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			left++;
+	closedir(d);
+	cr_expect_eq(left, 0, "nothing is left in %s", tmp);
+}
