@@ -93,6 +93,30 @@ static int write_initramfs(const struct kernel_vm *vm, int fd, char *const argv[
 
 /* ---- the boot -------------------------------------------------------------- */
 
+/* The qemu child: stdin from `in` (-1: /dev/null), stdout and stderr into
+ * `out` (-1: /dev/null), no signal blocked, then exec.  It dies with the
+ * harness. */
+static void exec_qemu(char *const qargv[], pid_t parent, int in, int out) __attribute__((noreturn));
+static void exec_qemu(char *const qargv[], pid_t parent, int in, int out)
+{
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent) /* the harness died before the line above */
+		_exit(127);
+	int null = open("/dev/null", O_RDWR);
+	if (in >= 0 || null >= 0)
+		dup2(in >= 0 ? in : null, STDIN_FILENO);
+	if (out >= 0 || null >= 0) {
+		dup2(out >= 0 ? out : null, STDOUT_FILENO);
+		dup2(out >= 0 ? out : null, STDERR_FILENO);
+	}
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	execvp(KERNEL_VM_QEMU, qargv);
+	dprintf(STDERR_FILENO, "shmlife: cannot run " KERNEL_VM_QEMU ": %s\n", strerror(errno));
+	_exit(127);
+}
+
 /* Whether qemu can make a virtual CPU under KVM here: a paused qemu
  * (-S: no guest runs) with the CPU the boot asks for is told `quit` on its
  * monitor; it ends with 0 when the CPU was made.  A /dev/kvm that opens is
@@ -112,23 +136,12 @@ static int qemu_makes_a_kvm_cpu(void)
 		return 0;
 	}
 	close(in[1]);
+	char *const qargv[] = { KERNEL_VM_QEMU, "-nodefaults", "-no-user-config", "-display", "none",
+				"-accel", "kvm", "-cpu", "host", "-S", "-monitor", "stdio", NULL };
 	pid_t parent = getpid();
 	pid_t pid = fork();
-	if (pid == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent)
-			_exit(127);
-		int null = open("/dev/null", O_WRONLY);
-		dup2(in[0], STDIN_FILENO);
-		if (null >= 0) {
-			dup2(null, STDOUT_FILENO);
-			dup2(null, STDERR_FILENO);
-		}
-		char *const qargv[] = { KERNEL_VM_QEMU, "-nodefaults", "-no-user-config", "-display", "none",
-					"-accel", "kvm", "-cpu", "host", "-S", "-monitor", "stdio", NULL };
-		execvp(KERNEL_VM_QEMU, qargv);
-		_exit(127);
-	}
+	if (pid == 0)
+		exec_qemu(qargv, parent, in[0], -1);
 	close(in[0]);
 	if (pid < 0)
 		return 0;
@@ -158,27 +171,6 @@ int kernel_vm_kvm_usable(void)
 		return usable = 0;
 	close(fd);
 	return usable = qemu_makes_a_kvm_cpu();
-}
-
-/* The qemu child: its standard streams, the pipes, then exec. */
-static void exec_qemu(char *const qargv[], pid_t parent, int console_w)
-{
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != parent) /* the harness died before the line above */
-		_exit(127);
-	/* qemu's own words (a kernel it cannot load ...) go where the
-	 * console's do: a BROK shows them */
-	int null = open("/dev/null", O_RDONLY);
-	if (null >= 0)
-		dup2(null, STDIN_FILENO);
-	dup2(console_w, STDOUT_FILENO);
-	dup2(console_w, STDERR_FILENO);
-	sigset_t none;
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	execvp(KERNEL_VM_QEMU, qargv);
-	dprintf(STDERR_FILENO, "shmlife: cannot run " KERNEL_VM_QEMU ": %s\n", strerror(errno));
-	_exit(127);
 }
 
 struct boot {
@@ -423,7 +415,7 @@ int kernel_vm_run(const struct kernel_vm *vm, char *const argv[], const char *cw
 	pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid == 0)
-		exec_qemu(qargv, parent, con[1]);
+		exec_qemu(qargv, parent, -1, con[1]); /* qemu's own words go where the console's do */
 	int fork_errno = errno;
 	close(con[1]);
 	close(res[1]);

@@ -27,28 +27,11 @@
 
 /* ---- fixtures ------------------------------------------------------------ */
 
-static char tmpdir[64];
-static pid_t tmpdir_owner;      /* the test process that made it */
-
-/* .fini, and again at the test process's exit for a test that was skipped
- * (Criterion runs no .fini after cr_skip_test); idempotent. */
-static void remove_tmpdir(void)
-{
-	char cmd[128];
-	if (!tmpdir[0] || getpid() != tmpdir_owner) /* gone, or a child of the test that ran exit() */
-		return;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	if (system(cmd) != 0)
-		cr_log_warn("could not remove %s", tmpdir);
-	tmpdir[0] = '\0';
-}
+#include "support/tmp_fixture.h"
 
 static void make_tmpdir(void)
 {
-	strcpy(tmpdir, "/tmp/test_report.XXXXXX");
-	cr_assert_not_null(mkdtemp(tmpdir));
-	tmpdir_owner = getpid();
-	cr_assert_eq(atexit(remove_tmpdir), 0);
+	tmpdir_make("/tmp/test_report.XXXXXX");
 }
 
 static char *path_in_tmp(const char *name)
