@@ -59,11 +59,17 @@ static void ignore_terminal_signals(struct conductor *c)
 		conductor_signal(c, sigs[i], &sa);
 }
 
-/* The conductor holds two descriptors an actor (its channel and its
- * pidfd), a few for each step in progress, and its own handful. */
+/* The conductor holds one descriptor for an actor it starts itself (its
+ * channel; the pidfd is opened when its end is awaited), two for any other
+ * (a forked actor's pidfd is taken at once: conductor_adopt_actor; with a
+ * terminal, the session's leader forks the others), a few for each step in
+ * progress, and its own handful. */
 static rlim_t fds_needed(const struct sl_scenario *s)
 {
-	return (rlim_t)s->nactors * 2 + 64;
+	rlim_t n = 64;
+	for (int i = 0; i < s->nactors; i++)
+		n += s->actors[i].spawned || s->terminal ? 2 : 1;
+	return n;
 }
 
 /* The soft limit of descriptors up to the hard one; and the hard one up to

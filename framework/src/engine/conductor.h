@@ -30,7 +30,12 @@ struct conductor_actor {
 	pid_t started_pid;               /* the conductor forked it: not an orphan */
 	int chan;                        /* the conductor's end of its channel  */
 	int chan_fd;                     /* the actor's end: its fd number there */
-	int pidfd;
+	int pidfd;                       /* -1 until its end is awaited, if own_child */
+	int own_child;                   /* the conductor's child: none but the
+					  * conductor can reap it, so its pid stays its
+					  * own until then and its pidfd is opened only
+					  * when its end is awaited (one descriptor an
+					  * actor, not two: conductor_adopt_actor) */
 	int wait_status;                 /* once ENDED                          */
 	int died_at_step;
 	uint32_t busy_seq;               /* a command that timed out, still being
@@ -97,7 +102,10 @@ pid_t conductor_fork_actor_process(const struct conductor *c, int idx, int *chan
  * through a spawner process (big groups; see there).  0, or -1 with `why`. */
 #define SL_SPAWNER_MIN 64
 int conductor_spawn_actors(struct conductor *c, char *why, size_t len);
-int conductor_adopt_actor(struct conductor *c, int idx, pid_t pid, int chan);
+/* Actor idx is process `pid`, reached on `chan` (-1: a found process).
+ * own_child: the conductor is its parent (it or the spawner forked it).
+ * 0, or -1 with errno (its pidfd cannot be had). */
+int conductor_adopt_actor(struct conductor *c, int idx, pid_t pid, int chan, int own_child);
 /* Starts actor idx as a child of actor `parent` (in its session and group). */
 int conductor_fork_actor(struct conductor *c, int parent, int idx);
 /* Sends the command of a step to its actor, numbered, and waits, bounded,

@@ -3,7 +3,8 @@
  * status, reaping, and killing everything at the end.
  *
  * An actor has ended when its channel reads end-of-file and its pidfd says
- * it exited.  Its status comes from what the reaper remembered
+ * it exited (the conductor's own children: when waitpid says so, or their
+ * pidfd, opened when their end is awaited).  Its status comes from what the reaper remembered
  * (conductor_reap.c) or waitpid() when it is the conductor's child (or an
  * orphan, since the conductor is PID 1), and otherwise from the exit_code
  * field of /proc/PID/stat while it is a zombie of its parent actor (actors
@@ -72,7 +73,7 @@ static void mark_ended(struct conductor *c, struct conductor_actor *a, int statu
 	(void)c;
 }
 
-int conductor_adopt_actor(struct conductor *c, int idx, pid_t pid, int chan)
+int conductor_adopt_actor(struct conductor *c, int idx, pid_t pid, int chan, int own_child)
 {
 	assert(idx >= 0 && idx < c->s->nactors);
 	struct conductor_actor *a = &c->actors[idx];
@@ -80,7 +81,10 @@ int conductor_adopt_actor(struct conductor *c, int idx, pid_t pid, int chan)
 	assert(pid > 0);
 	a->pid = pid;
 	a->chan = chan;
-	a->pidfd = sl_pidfd_open(pid);
+	a->own_child = own_child;
+	/* Another's child may be reaped by its parent, and its pid reused: its
+	 * pidfd is taken now.  The conductor's own waits for the conductor. */
+	a->pidfd = own_child ? -1 : sl_pidfd_open(pid);
 	a->state = ACTOR_RUNNING;
 	a->died_at_step = -1;
 	a->busy_seq = 0;
@@ -89,14 +93,23 @@ int conductor_adopt_actor(struct conductor *c, int idx, pid_t pid, int chan)
 	a->out_fd[0] = a->out_fd[1] = -1;
 	a->out[0].step = a->out[1].step = -1;
 	/* without pidfds (valgrind does not know pidfd_open), ends are polled */
-	return a->pidfd < 0 && errno != ENOSYS ? -1 : 0;
+	return !own_child && a->pidfd < 0 && errno != ENOSYS ? -1 : 0;
 }
 
 /* Waits up to timeout_ms for the process of `a` to end: on its pidfd, or,
- * without one, by looking every 10 ms.  1 if it has ended. */
+ * without one, by looking every 10 ms.  1 if it has ended.  The conductor's
+ * own child is looked at first (waitpid), and gets a pidfd only if it must
+ * be waited for: its pid cannot have been reused, since only the conductor
+ * reaps it, and what it reaped it remembers (ended_status). */
 static int wait_process_end(struct conductor *c, struct conductor_actor *a, int timeout_ms)
 {
 	int status;
+	if (a->own_child && a->pidfd < 0) {
+		if (ended_status(c, a->pid, &status) == 0)
+			return 1;
+		if (timeout_ms > 0)
+			a->pidfd = sl_pidfd_open(a->pid); /* -1 (valgrind): looked at below */
+	}
 	if (a->pidfd >= 0) {
 		struct pollfd p = { .fd = a->pidfd, .events = POLLIN };
 		return conductor_poll(c, &p, 1, timeout_ms) > 0; /* reaping, answering injected calls */
@@ -153,7 +166,7 @@ int conductor_start_actor(struct conductor *c, int idx)
 	if (pid < 0)
 		return -1;
 	c->actors[idx].started_pid = pid;
-	return conductor_adopt_actor(c, idx, pid, chan);
+	return conductor_adopt_actor(c, idx, pid, chan, 1);
 }
 
 int conductor_fork_actor(struct conductor *c, int parent, int idx)
@@ -171,7 +184,7 @@ int conductor_fork_actor(struct conductor *c, int parent, int idx)
 		errno = r.err ? r.err : ECHILD;
 		return -1;
 	}
-	return conductor_adopt_actor(c, idx, r.child_pid, chan);
+	return conductor_adopt_actor(c, idx, r.child_pid, chan, 0);
 }
 
 /* A process of the step in progress is under fault injection now: the

@@ -167,7 +167,7 @@ pid_t conductor_find(struct conductor *c, int idx, const char *comm, const struc
 		say_why(n, pids, comm, c->step_timeout_ms, why, len);
 		return -1;
 	}
-	if (conductor_adopt_actor(c, idx, pids[0], -1) < 0) {
+	if (conductor_adopt_actor(c, idx, pids[0], -1, 0) < 0) {
 		snprintf(why, len, "cannot follow process %d: %s", (int)pids[0], strerror(errno));
 		return -1;
 	}

@@ -26,6 +26,8 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdint.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -36,10 +38,28 @@
 #include "util.h"
 #include "wire.h"
 
+/* Unmaps the whole pages inside [p, p + len).  The spawner never frees
+ * what they held, nor does an actor (it ends by _exit or exec). */
+static void unmap_inside(const void *p, size_t len)
+{
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t from = ((uintptr_t)p + page - 1) & ~(page - 1);
+	uintptr_t to = ((uintptr_t)p + len) & ~(page - 1);
+	if (p && to > from)
+		munmap((void *)from, to - from);
+}
+
 /* The spawner: forks each actor the conductor starts, sends its channel. */
 static void spawner_main(struct conductor *c, int ctl) __attribute__((noreturn));
 static void spawner_main(struct conductor *c, int ctl)
 {
+	/* A fork copies the page tables of every private page written to: the
+	 * script's steps (a big group's step is one step an actor, 424 bytes
+	 * each) and the conductor's table of actors are neither the spawner's
+	 * nor an actor's business.  Unmapped, not zeroed: a read of them is a
+	 * crash, not a silent zero. */
+	unmap_inside(c->s->steps, (size_t)c->s->nsteps * sizeof(c->s->steps[0]));
+	unmap_inside(c->actors, (size_t)c->s->nactors * sizeof(c->actors[0]));
 	for (int i = 0; i < c->s->nactors; i++) {
 		if (c->s->actors[i].spawned)
 			continue;
@@ -114,7 +134,7 @@ int conductor_spawn_actors(struct conductor *c, char *why, size_t len)
 			rc = -1;
 		} else {
 			c->actors[i].started_pid = r.child_pid;
-			if (conductor_adopt_actor(c, i, r.child_pid, chan) < 0) {
+			if (conductor_adopt_actor(c, i, r.child_pid, chan, 1) < 0) {
 				snprintf(why, len, "cannot start actor %s: %s", c->s->actors[i].name, strerror(errno));
 				rc = -1;
 			}

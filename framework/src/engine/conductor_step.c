@@ -123,7 +123,7 @@ static int after_answer(struct conductor *c, const struct sl_step *st, const str
 	struct conductor_actor *a = &c->actors[st->actor];
 	if (st->op == SL_OP_FORK && r->err == 0 && passed_fd >= 0 && st->new_actor >= 0) {
 		assert(st->new_actor < c->s->nactors && c->actors[st->new_actor].state == ACTOR_UNBORN);
-		if (conductor_adopt_actor(c, st->new_actor, r->child_pid, passed_fd) < 0) {
+		if (conductor_adopt_actor(c, st->new_actor, r->child_pid, passed_fd, 0) < 0) {
 			snprintf(why, len, "cannot follow its process %d: %s", (int)r->child_pid, strerror(errno));
 			return -1;
 		}
@@ -132,8 +132,10 @@ static int after_answer(struct conductor *c, const struct sl_step *st, const str
 	if (passed_fd >= 0)
 		close(passed_fd);
 	if ((st->op == SL_OP_FORK_DETACH || st->op == SL_OP_DAEMON) && r->err == 0 && r->pid != a->pid) {
-		close(a->pidfd);
+		if (a->pidfd >= 0)
+			close(a->pidfd);
 		a->pid = r->pid; /* the actor lives on in the child */
+		a->own_child = 0; /* the child of its first process */
 		a->pidfd = sl_pidfd_open(a->pid);
 	}
 	return 0;
