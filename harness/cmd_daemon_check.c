@@ -227,15 +227,18 @@ static char *write_script(const struct dc_args *a, struct rule *rules, int *nrul
 	return text;
 }
 
-/* The verdict of the step written on `line`, and its detail. */
-static enum sl_outcome rule_verdict(const struct sl_scenario *s, const struct sl_result *r, int line,
-				    const char **detail)
+#define DETAIL_MAX sizeof(((struct sl_trace_entry *)0)->detail)
+
+/* The verdict of the step written on `line`, and its detail (copied into
+ * detail[DETAIL_MAX + 1]). */
+static enum sl_outcome rule_verdict(const struct sl_scenario *s, const struct sl_result *r, int line, char *detail)
 {
-	*detail = "";
+	detail[0] = '\0';
 	for (int i = 0; i < r->ntrace; i++) {
-		const struct sl_trace_entry *e = &r->trace[i];
+		struct sl_trace_entry e_copy;
+		const struct sl_trace_entry *e = sl_result_entry(r, i, &e_copy);
 		if (e->kind == SL_ENTRY_STEP && e->step >= 0 && e->step < s->nsteps && s->steps[e->step].line == line) {
-			*detail = e->detail;
+			snprintf(detail, DETAIL_MAX + 1, "%.*s", (int)DETAIL_MAX, e->detail);
 			return e->verdict;
 		}
 	}
@@ -277,15 +280,15 @@ static int report(const struct dc_args *a, const struct sl_scenario *s, const st
 		printf("\n");
 	}
 	for (int i = 0; i < n; i++) {
-		const char *detail;
-		enum sl_outcome v = rule_verdict(s, r, rules[i].line, &detail);
+		char detail[DETAIL_MAX + 1];
+		enum sl_outcome v = rule_verdict(s, r, rules[i].line, detail);
 		int ok = v == SL_PASS;
 		held += ok;
 		if (a->tap) {
 			printf("%s %d - %s: %s%s\n", ok ? "ok" : "not ok", i + 1, rules[i].id, rules[i].text,
 			       v == SL_SKIP ? " # SKIP not reached" : "");
 			if (!ok && detail[0])
-				printf("  # %.*s\n", (int)sizeof(r->trace[0].detail), detail);
+				printf("  # %.*s\n", (int)DETAIL_MAX, detail);
 		} else if (a->json) {
 			printf("  {\"rule\": \"%s\", \"text\": ", rules[i].id);
 			json_string(stdout, rules[i].text);
@@ -295,7 +298,7 @@ static int report(const struct dc_args *a, const struct sl_scenario *s, const st
 		} else {
 			printf("  %-5s %-16s %s\n", ok ? "ok" : v == SL_SKIP ? "-" : "NO", rules[i].id, rules[i].text);
 			if (!ok && detail[0])
-				printf("  %-5s %-16s %.*s\n", "", "", (int)sizeof(r->trace[0].detail), detail);
+				printf("  %-5s %-16s %.*s\n", "", "", (int)DETAIL_MAX, detail);
 		}
 	}
 	if (a->json)

@@ -93,8 +93,9 @@ static void print_unreached(const struct sl_report_item *it)
 
 	for (int k = 0; k < s->nsteps; k++) {
 		int seen = 0;
+		struct sl_trace_entry e;
 		for (int i = 0; i < it->result.ntrace && !seen; i++)
-			seen = it->result.trace[i].step == k;
+			seen = sl_result_entry(&it->result, i, &e)->step == k;
 		if (seen)
 			continue;
 		if (!header)

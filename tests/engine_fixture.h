@@ -12,6 +12,7 @@
 #include "shmlife/build.h"
 #include "shmlife/parse.h"
 #include "shmlife/run.h"
+#include "support/trace_entry.h"
 
 /* Runs s with a short step timeout; the result must be freed. */
 static inline struct sl_result run_scenario(const struct sl_scenario *s, int step_timeout_ms)
@@ -28,9 +29,10 @@ static inline struct sl_result run_scenario(const struct sl_scenario *s, int ste
 /* The trace entry of step `step`, or NULL. */
 static inline const struct sl_trace_entry *entry_of(const struct sl_result *r, int step)
 {
+	struct sl_trace_entry e;
 	for (int i = 0; i < r->ntrace; i++)
-		if (r->trace[i].kind == SL_ENTRY_STEP && r->trace[i].step == step)
-			return &r->trace[i];
+		if (sl_result_entry(r, i, &e)->kind == SL_ENTRY_STEP && e.step == step)
+			return test_keep(&e);
 	return NULL;
 }
 

@@ -2235,6 +2235,30 @@ Test(cli, daemon_check_needs_to_know_which_process_is_the_daemon)
 	cli_result_free(&r);
 }
 
+/* The number of "step" entries in the trace of results.json's first
+ * scenario in folder `dir`; -1 if there is no whole results.json. */
+static int steps_in_results(const char *dir)
+{
+	char path[300];
+	snprintf(path, sizeof(path), "%s/results.json", dir);
+	json_object *doc = json_object_from_file(path);
+	json_object *scenarios = NULL, *trace = NULL;
+	json_object *sc = doc && json_object_object_get_ex(doc, "scenarios", &scenarios)
+				  ? json_object_array_get_idx(scenarios, 0) : NULL;
+	if (!sc || !json_object_object_get_ex(sc, "trace", &trace)) {
+		json_object_put(doc);
+		return -1;
+	}
+	int steps = 0;
+	for (size_t i = 0; i < json_object_array_length(trace); i++) {
+		json_object *kind = NULL;
+		json_object_object_get_ex(json_object_array_get_idx(trace, i), "kind", &kind);
+		steps += kind && strcmp(json_object_get_string(kind), "step") == 0;
+	}
+	json_object_put(doc);
+	return steps;
+}
+
 /* A scenario's trace is written into results.json an entry at a time: made
  * as one tree of json-c objects, it took about 14 KB a step (1.4 GB for a
  * 100 000-step script).  20 000 steps in an address space of 256 MiB:
@@ -2257,22 +2281,66 @@ Test(cli, a_long_trace_is_written_to_results_json_an_entry_at_a_time, .timeout =
 	char *err = cli_slurp(cli_path("err"));
 	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "exit 0, not %d: %s", st, err ? err : "");
 	free(err);
-	char path[300];
-	snprintf(path, sizeof(path), "%s/results.json", cli_path("out"));
-	json_object *doc = json_object_from_file(path);
-	cr_assert_not_null(doc, "%s is whole JSON", path);
-	json_object *scenarios = NULL, *trace = NULL;
-	cr_assert(json_object_object_get_ex(doc, "scenarios", &scenarios));
-	json_object *sc = json_object_array_get_idx(scenarios, 0);
-	cr_assert(sc && json_object_object_get_ex(sc, "trace", &trace));
-	int steps = 0;
-	for (size_t i = 0; i < json_object_array_length(trace); i++) {
-		json_object *kind = NULL;
-		json_object_object_get_ex(json_object_array_get_idx(trace, i), "kind", &kind);
-		steps += kind && strcmp(json_object_get_string(kind), "step") == 0;
+	cr_expect_eq(steps_in_results(cli_path("out")), 20000, "every step is in the trace");
+}
+
+/* A trace the harness cannot keep whole is BROK, never a PASS with a
+ * shorter trace.  The harness's Nth realloc fails (selffault.so,
+ * SHMLIFE_SELFFAULT=realloc:N), for N = 1, 2, ... until none does: every
+ * run that ends with 0 has all 150 steps in results.json, and every other
+ * says why.  Before, an entry that could not be added to the trace was
+ * dropped without a word: a 50 000-step script under `ulimit -v 49152`
+ * PASSed with 8192 entries in its reports. */
+Test(cli, a_trace_the_harness_cannot_keep_whole_is_brok_not_a_shorter_pass, .timeout = 600)
+{
+	const char *lib = cli_beside_bin("../selffault/selffault.so");
+	if (access(lib, R_OK) < 0)
+		cr_skip_test("%s is not built (not under SHMLIFE_SANITIZE)", lib);
+	char real_lib[4096];
+	cr_assert_not_null(realpath(lib, real_lib));
+	char script[256]; /* cli_path's buffers are reused below */
+	snprintf(script, sizeof(script), "%s", cli_path("steps.scn"));
+	FILE *f = fopen(script, "w");
+	cr_assert_not_null(f);
+	fputs("scenario steps\nactors: a\na shmget key=IPC_PRIVATE size=4096 -> s\n", f);
+	for (int i = 0; i < 148; i++)
+		fputs("a shmctl s IPC_STAT\n", f);
+	fputs("a shmctl s IPC_RMID\n", f);
+	cr_assert_eq(fclose(f), 0);
+	int passed = 0, refused = 0;
+	for (int n = 1;; n++) {
+		char cmd[16384];
+		unlink(cli_path("log"));
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s' && SHMLIFE_SELFFAULT=realloc:%d SHMLIFE_SELFFAULT_LOG='%s' "
+			 "exec env LD_PRELOAD='%s' '%s' run -q --report-dir '%s' '%s' >'%s' 2>'%s' </dev/null",
+			 cli_path("out"), n, cli_path("log"), real_lib, getenv("SHMLIFE_BIN"), cli_path("out"), script,
+			 cli_path("tap"), cli_path("err"));
+		int st = system(cmd);
+		char *log = cli_slurp(cli_path("log")), *tap = cli_slurp(cli_path("tap")), *err = cli_slurp(cli_path("err"));
+		const char *rec = log ? strstr(log, "realloc calls=") : NULL;
+		int calls = -1, fired = -1;
+		cr_assert(rec && sscanf(rec, "realloc calls=%d fired=%d", &calls, &fired) == 2,
+			  "realloc:%d: the harness did not end normally (status %#x): %s", n, st, err ? err : "");
+		cr_assert(WIFEXITED(st) && (WEXITSTATUS(st) == 0 || WEXITSTATUS(st) == 1 || WEXITSTATUS(st) == 3),
+			  "realloc:%d: status %#x: %s", n, st, err ? err : "");
+		if (WEXITSTATUS(st) == 0) {
+			passed++;
+			cr_assert_eq(steps_in_results(cli_path("out")), 150,
+				     "realloc:%d (%d failed): a PASS whose results.json lacks steps", n, fired);
+		} else {
+			refused++;
+			cr_assert((tap && strstr(tap, "outcome: BROK")) || (err && err[0]),
+				  "realloc:%d: exit %d without a word why", n, WEXITSTATUS(st));
+		}
+		free(log);
+		free(tap);
+		free(err);
+		if (fired == 0)
+			break;
+		cr_assert_lt(n, 5000, "the sweep ends: the harness makes fewer reallocs");
 	}
-	cr_expect_eq(steps, 20000, "every step is in the trace");
-	json_object_put(doc);
+	cr_expect_gt(passed, 0, "the run without a fault passes");
+	cr_expect_gt(refused, 0, "the faults were felt");
 }
 
 /* A test case that is skipped leaves no scratch directory behind:

@@ -76,17 +76,18 @@ static char *scratch_dir(void)
 /* The first event of the trace whose detail contains `needle`, or NULL. */
 static const struct sl_trace_entry *event_with(const struct sl_result *r, const char *needle)
 {
+	struct sl_trace_entry e;
 	for (int i = 0; i < r->ntrace; i++)
-		if (r->trace[i].kind == SL_ENTRY_EVENT && strstr(r->trace[i].detail, needle))
-			return &r->trace[i];
+		if (sl_result_entry(r, i, &e)->kind == SL_ENTRY_EVENT && strstr(e.detail, needle))
+			return test_keep(&e);
 	return NULL;
 }
 
 static void dump_trace(const struct sl_result *r)
 {
 	for (int i = 0; i < r->ntrace; i++)
-		fprintf(stderr, "  [%d] kind %d step %d verdict %s: %s\n", i, r->trace[i].kind, r->trace[i].step,
-			sl_outcome_name(r->trace[i].verdict), r->trace[i].detail);
+		fprintf(stderr, "  [%d] kind %d step %d verdict %s: %s\n", i, test_entry(r, i)->kind, test_entry(r, i)->step,
+			sl_outcome_name(test_entry(r, i)->verdict), test_entry(r, i)->detail);
 }
 
 /* ---- 1. PID 1 reaps orphans ------------------------------------------------------ */

@@ -75,9 +75,10 @@ static struct sl_step *expect_of(struct sl_scenario *s, int actor)
 static const struct sl_trace_entry *entry_saying(const struct sl_result *r, enum sl_entry_kind kind,
 						 const char *text)
 {
+	struct sl_trace_entry e;
 	for (int i = 0; i < r->ntrace; i++)
-		if (r->trace[i].kind == kind && strstr(r->trace[i].detail, text))
-			return &r->trace[i];
+		if (sl_result_entry(r, i, &e)->kind == kind && strstr(e.detail, text))
+			return test_keep(&e);
 	return NULL;
 }
 

@@ -619,10 +619,13 @@ Test(outcomes, a_failure_too_long_for_its_detail_says_it_was_cut)
 		"expect seg nattch=5 size=1 mode=0777 cpid=9 lpid=9 uid=5 gid=5 cuid=5 cgid=5 dest locked\n");
 	struct sl_result r = run_scenario(s, 0);
 	cr_assert_eq(r.outcome, SL_FAIL, "%s", r.reason);
+	struct sl_trace_entry found;
 	const struct sl_trace_entry *e = NULL;
 	for (int i = 0; i < r.ntrace; i++)
-		if (r.trace[i].kind == SL_ENTRY_STEP && r.trace[i].step == 1)
-			e = &r.trace[i];
+		if (test_entry(&r, i)->kind == SL_ENTRY_STEP && test_entry(&r, i)->step == 1) {
+			found = *test_entry(&r, i);
+			e = &found;
+		}
 	cr_assert_not_null(e);
 	size_t len = strlen(e->detail);
 	cr_assert_eq(len, sizeof(e->detail) - 1, "the detail is full: %s", e->detail);

@@ -17,9 +17,10 @@ static const struct sl_value nothing = { SL_VAL_NONE, 0, 0, 0 };
 /* The first event of the trace whose text contains `text`, or NULL. */
 static const struct sl_trace_entry *event_with(const struct sl_result *r, const char *text)
 {
+	struct sl_trace_entry e;
 	for (int i = 0; i < r->ntrace; i++)
-		if (r->trace[i].kind == SL_ENTRY_EVENT && strstr(r->trace[i].detail, text))
-			return &r->trace[i];
+		if (sl_result_entry(r, i, &e)->kind == SL_ENTRY_EVENT && strstr(e.detail, text))
+			return test_keep(&e);
 	return NULL;
 }
 
@@ -429,10 +430,13 @@ Test(programs, calls_n_to_m_and_every_call)
 	assert_event(r, "(shmlife-rawshm-, program of step 3): shmget=1 shmat=3 shmdt=3 shmctl=1 ftok=0 fork=0 setsid=0 "
 			"open=0 mmap=0");
 	/* and the record explore reads, field by field */
+	struct sl_calls_obs found;
 	const struct sl_calls_obs *c = NULL;
 	for (int i = 0; i < r.ntrace; i++)
-		if (r.trace[i].obs_kind == SL_OBS_CALLS && r.trace[i].step == 2)
-			c = &r.trace[i].obs.calls;
+		if (test_entry(&r, i)->obs_kind == SL_OBS_CALLS && test_entry(&r, i)->step == 2) {
+			found = test_entry(&r, i)->obs.calls;
+			c = &found;
+		}
 	cr_assert(c, "no calls record for step 3");
 	cr_expect_eq(c->role, SL_CALLS_PROGRAM);
 	cr_expect_str_eq(c->comm, "shmlife-rawshm-");

@@ -24,6 +24,7 @@
 #include "shmlife/result.h"
 #include "shmlife/scenario.h"
 #include "support/tap_system.h"
+#include "../framework/src/report/json_writer.h" /* tested below against json-c itself */
 
 /* ---- fixtures ------------------------------------------------------------ */
 
@@ -691,6 +692,111 @@ Test(json, parses_and_holds_the_trace, .init = make_tmpdir, .fini = remove_tmpdi
 	for (int i = 0; i < 2; i++)
 		sl_result_free(&items[i].result);
 	sl_scenario_free(a);
+}
+
+/* ---- json_writer: json-c's layout, byte for byte, without its print buffer ---- */
+
+#define JSONC_FLAGS (JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE)
+
+/* o as json_writer writes it, in a malloc'd string. */
+static char *written(json_object *o)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	cr_assert_not_null(f);
+	struct sl_json_writer w = { .f = f };
+	cr_assert_eq(sl_json_write_value(&w, o, 0), 0);
+	cr_assert_eq(fclose(f), 0);
+	return text;
+}
+
+static void assert_as_json_c(json_object *o)
+{
+	char *mine = written(o);
+	cr_expect_str_eq(mine, json_object_to_json_string_ext(o, JSONC_FLAGS));
+	free(mine);
+}
+
+Test(json_writer, writes_what_json_c_writes)
+{
+	char every[256];
+	for (int i = 1; i < 256; i++)
+		every[i - 1] = (char)i; /* every byte but NUL: escapes, '/', UTF-8 leads */
+	every[255] = '\0';
+	json_object *root = json_object_new_object();
+	json_object_object_add(root, "empty object", json_object_new_object());
+	json_object_object_add(root, "empty array", json_object_new_array());
+	json_object_object_add(root, "null", NULL);
+	json_object_object_add(root, "true", json_object_new_boolean(1));
+	json_object_object_add(root, "false", json_object_new_boolean(0));
+	json_object_object_add(root, "every byte", json_object_new_string(every));
+	json_object_object_add(root, "key \"with\" \\ and \n", json_object_new_string(""));
+	json_object *nums = json_object_new_array();
+	json_object_array_add(nums, json_object_new_int64(0));
+	json_object_array_add(nums, json_object_new_int64(-1));
+	json_object_array_add(nums, json_object_new_int64(INT64_MIN));
+	json_object_array_add(nums, json_object_new_int64(INT64_MAX));
+	json_object_array_add(nums, json_object_new_uint64(UINT64_MAX));
+	json_object_array_add(nums, json_object_new_uint64((uint64_t)INT64_MAX + 1));
+	const double doubles[] = { 0.0, -0.0, 1.0, 3.5, 0.1, 1e21, 1e-7, -123456.75, 12.345678 };
+	for (size_t i = 0; i < sizeof(doubles) / sizeof(doubles[0]); i++)
+		json_object_array_add(nums, json_object_new_double(doubles[i]));
+	json_object_array_add(nums, NULL);
+	json_object_object_add(root, "numbers", nums);
+	json_object *deep = json_object_new_array(), *inner = json_object_new_object();
+	json_object_object_add(inner, "a", json_object_new_array());
+	json_object_object_add(inner, "b", json_object_new_object());
+	json_object_array_add(deep, inner);
+	json_object_array_add(deep, json_object_new_array());
+	json_object_object_add(root, "deep", deep);
+	assert_as_json_c(root);
+	assert_as_json_c(json_object_object_get(root, "empty array"));
+	assert_as_json_c(json_object_object_get(root, "every byte"));
+	json_object_put(root);
+}
+
+/* The whole results.json of a run is json-c's own serialization of it:
+ * read back and written by json-c, the same bytes. */
+Test(json_writer, results_json_is_laid_out_as_json_c_lays_it_out, .init = make_tmpdir, .fini = remove_tmpdir)
+{
+	struct sl_scenario *a = scenario("double-rmid", "scenarios/double-rmid.scn");
+	struct sl_report_item items[3] = { item(a, SL_FAIL, ""), item(a, SL_SKIP, "no pty"), item(a, SL_PASS, "") };
+	char *path = path_in_tmp("results.json");
+	cr_assert_eq(sl_json_write(path, items, 3), 0, "%s", strerror(errno));
+	FILE *f = fopen(path, "r");
+	cr_assert_not_null(f);
+	char *text = NULL;
+	size_t cap = 0;
+	ssize_t len = getdelim(&text, &cap, '\0', f);
+	fclose(f);
+	cr_assert_gt(len, 0);
+	json_object *root = json_tokener_parse(text);
+	cr_assert_not_null(root);
+	char *again = NULL;
+	cr_assert_gt(asprintf(&again, "%s\n", json_object_to_json_string_ext(root, JSONC_FLAGS)), 0);
+	cr_expect_str_eq(text, again);
+	free(again);
+	free(text);
+	json_object_put(root);
+	free(path);
+	for (int i = 0; i < 3; i++)
+		sl_result_free(&items[i].result);
+	sl_scenario_free(a);
+}
+
+/* A write that fails is said: a full device, here. */
+Test(json_writer, a_failed_write_is_an_error)
+{
+	FILE *f = fopen("/dev/full", "w");
+	cr_assert_not_null(f);
+	setvbuf(f, NULL, _IONBF, 0);
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "k", json_object_new_string("v"));
+	struct sl_json_writer w = { .f = f };
+	cr_expect_eq(sl_json_write_value(&w, o, 0), -1);
+	json_object_put(o);
+	fclose(f);
 }
 
 Test(json, hostile_names_round_trip, .init = make_tmpdir, .fini = remove_tmpdir)

@@ -36,6 +36,7 @@
 /* ---- fixtures ------------------------------------------------------------ */
 
 #include "support/tmp_fixture.h"
+#include "support/trace_entry.h"
 
 static void make_tmpdir(void)
 {
@@ -133,8 +134,11 @@ static void event(struct sl_result *r, enum sl_outcome verdict, const char *text
 static void memcheck_event(struct sl_result *r, enum sl_outcome verdict, const char *text, struct sl_memcheck_obs m)
 {
 	event(r, verdict, text);
-	r->trace[r->ntrace - 1].obs_kind = SL_OBS_MEMCHECK;
-	r->trace[r->ntrace - 1].obs.memcheck = m;
+	struct sl_trace_entry e = *test_entry(r, r->ntrace - 1);
+	e.obs_kind = SL_OBS_MEMCHECK;
+	e.obs.memcheck = m;
+	sl_result_drop_last(r);
+	append(r, e);
 }
 
 /* The trace of scenario(): PASS up to step 8, which FAILs (IPC_RMID
@@ -879,8 +883,10 @@ Test(html, screenshot_shows_the_failure_in_the_first_screen, .timeout = 55)
 		items[i].repeat = i;
 		result(&items[i].result, i == N - 1 ? SL_FAIL : SL_PASS);
 		/* no memcheck events: their red would be on screen too */
-		items[i].result.ntrace -= 4;
-		append(&items[i].result, items[i].result.trace[items[i].result.ntrace + 3]);
+		struct sl_trace_entry end = *test_entry(&items[i].result, items[i].result.ntrace - 1);
+		for (int k = 0; k < 4; k++)
+			sl_result_drop_last(&items[i].result);
+		append(&items[i].result, end);
 	}
 	char *path = in_tmp("index.html"), *png = in_tmp("first-screen.png");
 	cr_assert_eq(sl_html_write(path, items, N, NULL), 0);

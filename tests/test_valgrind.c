@@ -24,6 +24,7 @@
 
 #include "shmlife/build.h"
 #include "shmlife/run.h"
+#include "support/trace_entry.h"
 #include "shmlife/valgrind.h"
 
 static char tmpdir[64];
@@ -220,8 +221,8 @@ static int count_events(const struct sl_result *r, enum sl_outcome verdict, cons
 {
 	int n = 0;
 	for (int i = 0; i < r->ntrace; i++)
-		n += r->trace[i].kind == SL_ENTRY_EVENT && r->trace[i].verdict == verdict &&
-		     strncmp(r->trace[i].detail, "memcheck: ", 10) == 0 && strstr(r->trace[i].detail, needle);
+		n += test_entry(r, i)->kind == SL_ENTRY_EVENT && test_entry(r, i)->verdict == verdict &&
+		     strncmp(test_entry(r, i)->detail, "memcheck: ", 10) == 0 && strstr(test_entry(r, i)->detail, needle);
 	return n;
 }
 
@@ -277,8 +278,8 @@ Test(memcheck, findings_make_a_passing_scenario_fail_and_name_both_errors)
 			   "%s", r.reason);
 	cr_assert_not_null(strstr(r.reason, "Leak_DefinitelyLost 64 bytes in 1 blocks at leaky.c:14"), "%s",
 			   r.reason);
-	cr_assert_eq(r.trace[r.ntrace - 1].kind, SL_ENTRY_END, "the verdict stays last");
-	cr_assert_eq(r.trace[r.ntrace - 1].verdict, SL_FAIL);
+	cr_assert_eq(test_entry(&r, r.ntrace - 1)->kind, SL_ENTRY_END, "the verdict stays last");
+	cr_assert_eq(test_entry(&r, r.ntrace - 1)->verdict, SL_FAIL);
 	cr_assert_eq(count_events(&r, SL_FAIL, "UninitCondition"), 1);
 	cr_assert_eq(count_events(&r, SL_FAIL, "Leak_DefinitelyLost"), 1);
 	cr_assert_eq(count_events(&r, SL_PASS, "conductor pid 1: clean"), 1);
@@ -300,7 +301,7 @@ Test(memcheck, each_event_is_a_record_with_its_role_pid_and_counts)
 	sl_vg_apply(tmpdir, s, &r);
 	int summaries = 0, of_pid_3 = 0, of_pid_1 = 0;
 	for (int i = 0; i < r.ntrace; i++) {
-		const struct sl_trace_entry *e = &r.trace[i];
+		const struct sl_trace_entry *e = test_entry(&r, i);
 		if (e->kind != SL_ENTRY_EVENT || strncmp(e->detail, "memcheck: ", 10) != 0)
 			continue;
 		cr_assert_eq(e->obs_kind, SL_OBS_MEMCHECK, "no record for '%s'", e->detail);
@@ -375,8 +376,8 @@ Test(memcheck, a_process_memcheck_could_not_run_is_broken_not_failed)
 	cr_assert_not_null(strstr(r.reason, "could not be run under it"), "%s", r.reason);
 	cr_assert_not_null(strstr(r.reason, "Cannot create XML file '/r/valgrind/s/vg.4.xml': Permission denied"), "%s",
 			   r.reason);
-	cr_assert_eq(r.trace[r.ntrace - 1].kind, SL_ENTRY_END, "the verdict stays last");
-	cr_assert_eq(r.trace[r.ntrace - 1].verdict, SL_BROK);
+	cr_assert_eq(test_entry(&r, r.ntrace - 1)->kind, SL_ENTRY_END, "the verdict stays last");
+	cr_assert_eq(test_entry(&r, r.ntrace - 1)->verdict, SL_BROK);
 	sl_result_free(&r);
 	sl_scenario_free(s);
 }

@@ -261,7 +261,11 @@ struct sl_result {
 	int failed_step;             /* step index, -1 if none                 */
 	uint64_t duration_ns;
 	struct sl_phase_times phases;
-	struct sl_trace_entry *trace;
+	/* The trace: ntrace entries, kept packed (most of an entry's bytes are
+	 * zeros); read one with sl_result_entry, add one with sl_result_append. */
+	unsigned char *trace_packed;
+	size_t trace_len, trace_cap;
+	size_t *trace_at;            /* where entry i begins in trace_packed  */
 	int ntrace, captrace;
 	int leaked_segments;
 	uint64_t ipc_ns, pid_ns;     /* inodes of the scenario's namespaces    */
@@ -278,6 +282,16 @@ void sl_result_init(struct sl_result *r);
 void sl_result_free(struct sl_result *r);
 /* Appends a copy of e to r's trace: 0, or -1 (ENOMEM) with r unchanged. */
 int sl_result_append(struct sl_result *r, const struct sl_trace_entry *e);
+/* Entry i of r's trace (0 <= i < r->ntrace), copied into *e; returns e.
+ *
+ *   struct sl_trace_entry e;
+ *   for (int i = 0; i < r->ntrace; i++)
+ *           if (sl_result_entry(r, i, &e)->kind == SL_ENTRY_STEP) ...
+ */
+const struct sl_trace_entry *sl_result_entry(const struct sl_result *r, int i, struct sl_trace_entry *e);
+/* The last entry of r's trace leaves it (to put it back after others, or
+ * to replace it); nothing if the trace is empty. */
+void sl_result_drop_last(struct sl_result *r);
 /* Adds a chunk of a program's output (an SL_OBS_OUTPUT event of step
  * `step`, actor `actor`, process `pid`) to r->outputs.  0, or -1 (ENOMEM). */
 int sl_result_add_output(struct sl_result *r, int step, int actor, int pid, const struct sl_output_chunk *c);

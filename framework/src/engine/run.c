@@ -44,6 +44,9 @@ struct sl_job {
 					  * several a read (the conductor writes them
 					  * in batches) */
 	char corrupt[96];                /* what was wrong with the stream, or "" */
+	char lost[128];                  /* what of it the harness could not keep
+					  * (out of memory), or "": the run is BROK,
+					  * its trace would be short without a word */
 	int cpu;                         /* the CPU its processes share (cpu.h), or -1 */
 };
 
@@ -313,13 +316,19 @@ int64_t sl_job_deadline_ms(const struct sl_job *j)
 	return j->deadline_ms;
 }
 
+/* The first thing the harness could not keep, and why (errno). */
+static void note_lost(struct sl_job *j, const char *what)
+{
+	if (!j->lost[0])
+		snprintf(j->lost, sizeof(j->lost), "%s: %s", what, strerror(errno));
+}
+
 static void take_entry(struct sl_job *j, const struct sl_trace_entry *e)
 {
 	if (e->kind == SL_ENTRY_EVENT && e->obs_kind == SL_OBS_OUTPUT) { /* joined, not a trace entry */
 		if (e->step >= 0 && e->step < j->s->nsteps &&
 		    sl_result_add_output(&j->r, e->step, e->actor, e->pid, &e->obs.output) < 0)
-			snprintf(j->corrupt, sizeof(j->corrupt), "a program's output could not be kept: %s",
-				 strerror(errno));
+			note_lost(j, "a program's output");
 		return;
 	}
 	if (e->kind == SL_ENTRY_EVENT && e->obs_kind == SL_OBS_SANDBOX) {
@@ -331,10 +340,11 @@ static void take_entry(struct sl_job *j, const struct sl_trace_entry *e)
 		j->r.outcome = e->verdict;
 		j->r.failed_step = e->step;
 		snprintf(j->r.reason, sizeof(j->r.reason), "%s", e->detail);
+		struct sl_trace_entry seen;
 		const struct sl_trace_entry *failing = NULL;
 		for (int i = j->r.ntrace - 1; i >= 0 && e->step >= 0 && !failing; i--)
-			if (j->r.trace[i].kind == SL_ENTRY_STEP && j->r.trace[i].step == e->step)
-				failing = &j->r.trace[i];
+			if (sl_result_entry(&j->r, i, &seen)->kind == SL_ENTRY_STEP && seen.step == e->step)
+				failing = &seen;
 		if (failing && e->step < j->s->nsteps) {
 			const struct sl_step *st = &j->s->steps[e->step];
 			sl_setf(j->r.reason, sizeof(j->r.reason), "line %d: %s: %s", st->line,
@@ -343,11 +353,15 @@ static void take_entry(struct sl_job *j, const struct sl_trace_entry *e)
 		if (e->obs_kind == SL_OBS_PHASES)
 			j->r.phases = e->obs.phases;
 		for (int i = 0; i < j->r.ntrace; i++)
-			if (j->r.trace[i].kind == SL_ENTRY_EVENT && j->r.trace[i].obs_kind == SL_OBS_LEAK &&
-			    !j->r.trace[i].obs.leak.expected)
+			if (sl_result_entry(&j->r, i, &seen)->kind == SL_ENTRY_EVENT && seen.obs_kind == SL_OBS_LEAK &&
+			    !seen.obs.leak.expected)
 				j->r.leaked_segments++;
 	}
-	sl_result_append(&j->r, e);
+	if (sl_result_append(&j->r, e) < 0) {
+		char what[64];
+		snprintf(what, sizeof(what), "entry %d of the trace", j->r.ntrace + 1);
+		note_lost(j, what);
+	}
 }
 
 int sl_job_pump(struct sl_job *j)
@@ -424,7 +438,8 @@ static void stop_conductor(struct sl_job *j, int *status)
 static void explain_missing_end(struct sl_job *j, int timed_out, int status)
 {
 	char why[512];
-	const struct sl_trace_entry *last = j->r.ntrace ? &j->r.trace[j->r.ntrace - 1] : NULL;
+	struct sl_trace_entry seen;
+	const struct sl_trace_entry *last = j->r.ntrace ? sl_result_entry(&j->r, j->r.ntrace - 1, &seen) : NULL;
 	if (timed_out) {
 		snprintf(why, sizeof(why), "scenario did not finish within %d ms",
 			 sl_run_scaled_ms(&j->o, j->o.scenario_timeout_ms));
@@ -460,6 +475,11 @@ void sl_job_finish(struct sl_job *j, struct sl_result *r)
 	if (j->corrupt[0]) {
 		char why[256];
 		snprintf(why, sizeof(why), "the conductor's trace stream is corrupt: %s", j->corrupt);
+		settle(j, SL_BROK, why);
+	} else if (j->lost[0]) {
+		char why[256];
+		snprintf(why, sizeof(why), "the harness could not keep all of the trace (its reports would be short): %s",
+			 j->lost);
 		settle(j, SL_BROK, why);
 	} else if (!j->ended) {
 		explain_missing_end(j, timed_out, status);

@@ -136,20 +136,22 @@ static int view_for(struct view *v, const struct sl_scenario *s, const struct sl
 
 /* ---- judging a run ------------------------------------------------------------------ */
 
-static const struct sl_trace_entry *step_entry(const struct sl_result *r, int step)
+/* The entry of step `step`, copied into *e; NULL if it never ran. */
+static const struct sl_trace_entry *step_entry(const struct sl_result *r, int step, struct sl_trace_entry *e)
 {
 	for (int i = 0; i < r->ntrace; i++)
-		if (r->trace[i].kind == SL_ENTRY_STEP && r->trace[i].step == step)
-			return &r->trace[i];
+		if (sl_result_entry(r, i, e)->kind == SL_ENTRY_STEP && e->step == step)
+			return e;
 	return NULL;
 }
 
-static const struct sl_trace_entry *leak_event(const struct sl_result *r)
+/* The first unexpected leak's event, copied into *e; NULL if none. */
+static const struct sl_trace_entry *leak_event(const struct sl_result *r, struct sl_trace_entry *e)
 {
 	for (int i = 0; i < r->ntrace; i++)
-		if (r->trace[i].kind == SL_ENTRY_EVENT && r->trace[i].obs_kind == SL_OBS_LEAK &&
-		    !r->trace[i].obs.leak.expected)
-			return &r->trace[i];
+		if (sl_result_entry(r, i, e)->kind == SL_ENTRY_EVENT && e->obs_kind == SL_OBS_LEAK &&
+		    !e->obs.leak.expected)
+			return e;
 	return NULL;
 }
 
@@ -167,13 +169,15 @@ static int judge_run(const struct sl_scenario *s, const struct view *v, const st
 	if (!pt->held)
 		return -1;
 	for (int i = 0; i < s->ninvariants; i++) {
-		const struct sl_trace_entry *e = v->inv_step[i] >= 0 ? step_entry(r, v->inv_step[i]) : NULL;
+		struct sl_trace_entry e_copy;
+		const struct sl_trace_entry *e = v->inv_step[i] >= 0 ? step_entry(r, v->inv_step[i], &e_copy) : NULL;
 		pt->held[i] = e ? e->verdict : SL_BROK; /* not reached: the run ended first */
 		if (pt->held[i] == SL_FAIL || pt->held[i] == SL_TIMEOUT)
 			note_broken(pt, x->names[i], e->detail);
 	}
 	if (x->ninvariants > s->ninvariants) { /* no-leak */
-		const struct sl_trace_entry *leak = leak_event(r);
+		struct sl_trace_entry leak_copy;
+		const struct sl_trace_entry *leak = leak_event(r, &leak_copy);
 		int judged = r->outcome != SL_BROK && r->outcome != SL_TIMEOUT;
 		pt->held[s->ninvariants] = leak ? SL_FAIL : judged ? SL_PASS : SL_BROK;
 		if (leak)
@@ -228,7 +232,8 @@ static struct tree_name *tree_name_for(struct tree_calls *t, int step, const str
 static int count_calls(const struct sl_result *r, int nsteps, struct tree_calls *t)
 {
 	for (int i = 0; i < r->ntrace; i++) {
-		const struct sl_trace_entry *e = &r->trace[i];
+		struct sl_trace_entry e_copy;
+		const struct sl_trace_entry *e = sl_result_entry(r, i, &e_copy);
 		if (e->kind != SL_ENTRY_EVENT || e->obs_kind != SL_OBS_CALLS || e->obs.calls.role == SL_CALLS_ACTOR ||
 		    e->step < 0 || e->step >= nsteps || !e->obs.calls.comm[0])
 			continue;

@@ -456,10 +456,13 @@ static void normalise(const char *in, char *out, size_t len)
 void sl_fuzz_signature(const struct sl_scenario *s, const struct sl_result *r, char *buf, size_t len)
 {
 	char norm[512];
+	struct sl_trace_entry seen, failing;
 	const struct sl_trace_entry *e = NULL;
 	for (int i = 0; i < r->ntrace && r->failed_step >= 0; i++)
-		if (r->trace[i].kind == SL_ENTRY_STEP && r->trace[i].step == r->failed_step)
-			e = &r->trace[i];
+		if (sl_result_entry(r, i, &seen)->kind == SL_ENTRY_STEP && seen.step == r->failed_step) {
+			failing = seen;
+			e = &failing;
+		}
 	if (!e || r->failed_step >= s->nsteps) {
 		normalise(r->reason, norm, sizeof(norm));
 		snprintf(buf, len, "%s: %s", sl_outcome_name(r->outcome), norm);

@@ -426,8 +426,11 @@ void sl_result_init(struct sl_result *r)
 
 void sl_result_free(struct sl_result *r)
 {
-	free(r->trace);
-	r->trace = NULL;
+	free(r->trace_packed);
+	free(r->trace_at);
+	r->trace_packed = NULL;
+	r->trace_at = NULL;
+	r->trace_len = r->trace_cap = 0;
 	r->ntrace = r->captrace = 0;
 	for (int i = 0; i < r->noutputs; i++)
 		free(r->outputs[i].data);
@@ -482,10 +485,3 @@ int sl_result_add_output(struct sl_result *r, int step, int actor, int pid, cons
 	return 0;
 }
 
-int sl_result_append(struct sl_result *r, const struct sl_trace_entry *e)
-{
-	if (grow((void **)&r->trace, r->ntrace, &r->captrace, sizeof(*e)))
-		return -1;
-	r->trace[r->ntrace++] = *e;
-	return 0;
-}

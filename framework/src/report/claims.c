@@ -29,12 +29,12 @@ enum sl_claim_verdict sl_claim_verdict_of(const struct sl_claim *c, const struct
 	return r->outcome == SL_SKIP ? SL_CLAIM_UNCHECKED : SL_CLAIM_UNSETTLED;
 }
 
-/* The trace entry of step `step`, or NULL if it never ran. */
-static const struct sl_trace_entry *entry_of_step(const struct sl_result *r, int step)
+/* The trace entry of step `step`, copied into *e, or NULL if it never ran. */
+static const struct sl_trace_entry *entry_of_step(const struct sl_result *r, int step, struct sl_trace_entry *e)
 {
 	for (int k = 0; k < r->ntrace; k++)
-		if (r->trace[k].kind == SL_ENTRY_STEP && r->trace[k].step == step)
-			return &r->trace[k];
+		if (sl_result_entry(r, k, e)->kind == SL_ENTRY_STEP && e->step == step)
+			return e;
 	return NULL;
 }
 
@@ -42,7 +42,8 @@ static const struct sl_trace_entry *entry_of_step(const struct sl_result *r, int
 static int slot_value(const struct sl_scenario *s, const struct sl_result *r, int slot, long long *v)
 {
 	for (int k = 0; k < r->ntrace; k++) {
-		const struct sl_trace_entry *e = &r->trace[k];
+		struct sl_trace_entry e_copy;
+		const struct sl_trace_entry *e = sl_result_entry(r, k, &e_copy);
 		if (e->kind == SL_ENTRY_STEP && e->step >= 0 && e->step < s->nsteps &&
 		    s->steps[e->step].bind == slot && e->err == 0 && !e->signal) {
 			*v = e->ret;
@@ -56,9 +57,10 @@ static int slot_value(const struct sl_scenario *s, const struct sl_result *r, in
 static int actor_pid(const struct sl_result *r, int actor, int upto)
 {
 	int pid = 0;
+	struct sl_trace_entry e;
 	for (int k = 0; k < upto && k < r->ntrace; k++)
-		if (r->trace[k].actor == actor && r->trace[k].pid > 0)
-			pid = r->trace[k].pid;
+		if (sl_result_entry(r, k, &e)->actor == actor && e.pid > 0)
+			pid = e.pid;
 	return pid;
 }
 
@@ -69,13 +71,13 @@ static void put_value_meaning(FILE *out, const struct sl_scenario *s, const stru
 			      const struct sl_value *v)
 {
 	long long x;
+	struct sl_trace_entry e;
 	if (v->kind == SL_VAL_SLOT && v->slot >= 0 && v->slot < s->nslots && slot_value(s, r, v->slot, &x) == 0)
 		fprintf(out, " (%s: %lld)", s->slots[v->slot], x);
 	else if (v->kind == SL_VAL_ACTOR && v->actor >= 0 && v->actor < s->nactors)
 		fprintf(out, " (%s: pid %d)", s->actors[v->actor].name, actor_pid(r, v->actor, k));
-	else if (v->kind == SL_VAL_STEP_TIME && v->num >= 0 && v->num < s->nsteps && entry_of_step(r, (int)v->num))
-		fprintf(out, " (line %d began at %lld)", s->steps[v->num].line,
-			(long long)entry_of_step(r, (int)v->num)->wall_sec);
+	else if (v->kind == SL_VAL_STEP_TIME && v->num >= 0 && v->num < s->nsteps && entry_of_step(r, (int)v->num, &e))
+		fprintf(out, " (line %d began at %lld)", s->steps[v->num].line, (long long)e.wall_sec);
 }
 
 static void put_maps(FILE *out, const struct sl_maps_obs *o)
@@ -109,7 +111,8 @@ static int is_signal_set(enum sl_field f)
 /* "observed nattch=2, dest, key=0x00000000" for an expectation's entry. */
 static void put_observed(FILE *out, const struct sl_scenario *s, const struct sl_result *r, int k)
 {
-	const struct sl_trace_entry *e = &r->trace[k];
+	struct sl_trace_entry e_copy;
+	const struct sl_trace_entry *e = sl_result_entry(r, k, &e_copy);
 	const struct sl_step *st = &s->steps[e->step];
 	fputs("observed ", out);
 	if (e->obs_kind == SL_OBS_MAPS) {
@@ -192,7 +195,8 @@ static char *evidence_of(const struct sl_scenario *s, const struct sl_result *r,
 		return NULL;
 	int n = 0;
 	for (int k = 0; k < r->ntrace; k++) {
-		const struct sl_trace_entry *e = &r->trace[k];
+		struct sl_trace_entry e_copy;
+		const struct sl_trace_entry *e = sl_result_entry(r, k, &e_copy);
 		if (e->kind != SL_ENTRY_STEP || e->step < 0 || e->step >= s->nsteps || s->steps[e->step].claim != i)
 			continue;
 		const struct sl_step *st = &s->steps[e->step];

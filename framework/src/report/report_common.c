@@ -90,23 +90,24 @@ const struct sl_step *rc_entry_step(const struct sl_scenario *s, const struct sl
 	return &s->steps[e->step];
 }
 
-const struct sl_trace_entry *rc_failing_entry(const struct sl_result *r)
+const struct sl_trace_entry *rc_failing_entry(const struct sl_result *r, struct sl_trace_entry *e)
 {
-	const struct sl_trace_entry *last = NULL;
+	int last = -1;
 	for (int i = 0; i < r->ntrace; i++) {
-		const struct sl_trace_entry *e = &r->trace[i];
+		sl_result_entry(r, i, e);
 		if (e->kind == SL_ENTRY_END || e->verdict == SL_PASS || e->verdict == SL_SKIP)
 			continue;
 		if (r->failed_step >= 0 && e->step == r->failed_step)
 			return e;
-		last = e;
+		last = i;
 	}
-	return last;
+	return last >= 0 ? sl_result_entry(r, last, e) : NULL;
 }
 
 int rc_failing_step(const struct sl_scenario *s, const struct sl_result *r)
 {
-	const struct sl_trace_entry *e = rc_failing_entry(r);
+	struct sl_trace_entry failing;
+	const struct sl_trace_entry *e = rc_failing_entry(r, &failing);
 	int next = 0;
 
 	if (r->outcome == SL_PASS || r->outcome == SL_SKIP)
@@ -117,9 +118,10 @@ int rc_failing_step(const struct sl_scenario *s, const struct sl_result *r)
 		return e->step;
 	if (r->outcome != SL_TIMEOUT || !s)
 		return -1;
+	struct sl_trace_entry seen;
 	for (int i = 0; i < r->ntrace; i++)
-		if (r->trace[i].kind == SL_ENTRY_STEP && r->trace[i].step >= next)
-			next = r->trace[i].step + 1;
+		if (sl_result_entry(r, i, &seen)->kind == SL_ENTRY_STEP && seen.step >= next)
+			next = seen.step + 1;
 	return next < s->nsteps ? next : -1;
 }
 
@@ -305,9 +307,10 @@ time_t rc_run_start(const struct sl_report_item *items, int n)
 
 	if (run_started)
 		return run_started;
+	struct sl_trace_entry e;
 	for (int i = 0; i < n; i++)
 		for (int k = 0; k < items[i].result.ntrace; k++) {
-			int64_t w = items[i].result.trace[k].wall_sec;
+			int64_t w = sl_result_entry(&items[i].result, k, &e)->wall_sec;
 			if (w > 0 && (earliest == 0 || w < earliest))
 				earliest = w;
 		}

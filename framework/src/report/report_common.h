@@ -27,9 +27,9 @@ void rc_item_name(const struct sl_report_item *it, char *buf, size_t len);
 const char *rc_actor_name(const struct sl_scenario *s, int actor);
 /* The scenario step an entry is about, or NULL. */
 const struct sl_step *rc_entry_step(const struct sl_scenario *s, const struct sl_trace_entry *e);
-/* The entry that made the scenario fail: the failed step's non-PASS entry,
- * else the last non-PASS entry, else NULL. */
-const struct sl_trace_entry *rc_failing_entry(const struct sl_result *r);
+/* The entry that made the scenario fail, copied into *e: the failed step's
+ * non-PASS entry, else the last non-PASS entry; else NULL. */
+const struct sl_trace_entry *rc_failing_entry(const struct sl_result *r, struct sl_trace_entry *e);
 
 /* The step the scenario failed at: result.failed_step, else the failing
  * entry's step; for a TIMEOUT without either, the step after the last one

@@ -350,7 +350,8 @@ static int count_memcheck(const struct sl_report_item *it, int *findings, int *t
 	int any = 0;
 	*findings = *truncated = 0;
 	for (int k = 0; k < it->result.ntrace; k++) {
-		const struct sl_trace_entry *e = &it->result.trace[k];
+		struct sl_trace_entry e_copy;
+		const struct sl_trace_entry *e = sl_result_entry(&it->result, k, &e_copy);
 		if (!rh_is_memcheck(e))
 			continue;
 		any = 1;

@@ -54,7 +54,8 @@ static void claim_evidence(FILE *out, const struct sl_report_item *it, int claim
 	char obs[320];
 	int any = 0;
 	for (int k = 0; k < it->result.ntrace; k++) {
-		const struct sl_trace_entry *e = &it->result.trace[k];
+		struct sl_trace_entry e_copy;
+		const struct sl_trace_entry *e = sl_result_entry(&it->result, k, &e_copy);
 		const struct sl_step *st = rc_entry_step(s, e);
 		if (e->kind != SL_ENTRY_STEP || !st || st->claim != claim)
 			continue;
@@ -126,7 +127,8 @@ static void notes_list(const struct rh_page *p, const struct sl_report_item *it,
 	FILE *out = p->out;
 	int any = 0;
 	for (int k = 0; k < it->result.ntrace; k++) {
-		const struct sl_trace_entry *e = &it->result.trace[k];
+		struct sl_trace_entry e_copy;
+		const struct sl_trace_entry *e = sl_result_entry(&it->result, k, &e_copy);
 		if (e->kind != SL_ENTRY_EVENT || rh_is_memcheck(e) != memcheck)
 			continue;
 		if (!any)
@@ -167,7 +169,8 @@ static void steps_table(FILE *out, const struct sl_report_item *it)
 		     "<th>actor</th><th>step</th><th>expected</th><th>the kernel</th><th>verdict</th></tr>\n",
 		s->nsteps);
 	for (int k = 0; k < it->result.ntrace; k++) {
-		const struct sl_trace_entry *e = &it->result.trace[k];
+		struct sl_trace_entry e_copy;
+		const struct sl_trace_entry *e = sl_result_entry(&it->result, k, &e_copy);
 		const struct sl_step *st = rc_entry_step(s, e);
 		if (e->kind != SL_ENTRY_STEP || !st)
 			continue;

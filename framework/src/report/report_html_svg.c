@@ -97,7 +97,8 @@ static int plan(struct layout *L)
 		L->died[a] = -1;
 	}
 	for (int i = 0; i < L->r->ntrace; i++) {
-		const struct sl_trace_entry *e = &L->r->trace[i];
+		struct sl_trace_entry e_copy;
+		const struct sl_trace_entry *e = sl_result_entry(L->r, i, &e_copy);
 		L->row_of[i] = is_drawn(e) ? L->nrows++ : -1;
 		const struct sl_step *st = rc_entry_step(s, e);
 		if (L->row_of[i] < 0 || !st)
@@ -391,9 +392,11 @@ static void draw_state(FILE *out, const struct layout *L, int row, const struct 
 
 static void draw_rows(FILE *out, const struct layout *L)
 {
+	struct sl_segment_brief last; /* the brief of the last step drawn */
 	const struct sl_segment_brief *prev = NULL;
 	for (int i = 0; i < L->r->ntrace; i++) {
-		const struct sl_trace_entry *e = &L->r->trace[i];
+		struct sl_trace_entry e_copy;
+		const struct sl_trace_entry *e = sl_result_entry(L->r, i, &e_copy);
 		int row = L->row_of[i];
 		if (row < 0)
 			continue;
@@ -412,7 +415,8 @@ static void draw_rows(FILE *out, const struct layout *L)
 			draw_conductor_step(out, L, row, e);
 		if (e->kind == SL_ENTRY_STEP && (e->brief.slot >= 0 || e->brief.present)) {
 			draw_state(out, L, row, &e->brief, prev);
-			prev = &e->brief;
+			last = e->brief;
+			prev = &last;
 		}
 		fputs("</g>\n", out);
 	}

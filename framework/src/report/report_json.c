@@ -16,6 +16,7 @@
 #include <json-c/json.h>
 
 #include "report_common.h"
+#include "json_writer.h"
 #include "report_json_build.h"
 #include "shmlife/claims.h"
 
@@ -146,15 +147,13 @@ static json_object *outputs_json(struct jb *b, const struct sl_scenario *s, cons
 	return a;
 }
 
-/* What stands in a scenario's object for its trace, whose entries are made,
- * written and freed one at a time (write_trace): a 100 000-step scenario's
- * trace as json-c objects was 1.4 GB. */
-#define TRACE_MARK "\001shmlife-trace\001"
-#define TRACE_MEMBER "\"trace\": \"\\u0001shmlife-trace\\u0001\""
 
 /* same_as: the index of the first run this one is the same as (its trace
- * is left out: "trace": [], "same_as": that run's display name), or -1. */
-static json_object *scenario_json(struct jb *b, const struct sl_report_item *it, const struct sl_report_item *same_as)
+ * is left out: "trace": [], "same_as": that run's display name), or -1.
+ * `part` stands for the trace, which is made and written an entry at a
+ * time (write_trace): a 100 000-step trace as json-c objects was 1.4 GB. */
+static json_object *scenario_json(struct jb *b, const struct sl_report_item *it, const struct sl_report_item *same_as,
+				  json_object *part)
 {
 	const struct sl_scenario *s = it->scenario;
 	const struct sl_result *r = &it->result;
@@ -192,7 +191,7 @@ static json_object *scenario_json(struct jb *b, const struct sl_report_item *it,
 	add(b, o, "actors", actors);
 	add(b, o, "slots", strings_json(b, s && !same_as ? s->slots : NULL, s && !same_as ? s->nslots : 0));
 	/* its entries are made and written one at a time (write_trace) */
-	add(b, o, "trace", same_as || r->ntrace == 0 ? json_object_new_array() : jstr(TRACE_MARK));
+	add(b, o, "trace", same_as || r->ntrace == 0 ? json_object_new_array() : json_object_get(part));
 	add(b, o, "outputs", same_as ? json_object_new_array() : outputs_json(b, s, r));
 	if (r->scratch[0])
 		add(b, o, "scratch", jstrn(r->scratch, sizeof(r->scratch)));
@@ -275,93 +274,83 @@ static json_object *document_json(struct jb *b, const struct sl_report_item *ite
 	return root;
 }
 
-#define JSON_FLAGS (JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE)
+/* The parts of the document that are made and written one at a time: its
+ * "scenarios", and in each scenario its "trace" (json_writer.h's hole: one
+ * object stands for both, told apart by their keys). */
+struct parts {
+	struct jb *b;
+	json_object *part;
+	const struct sl_report_item *items;
+	int n;
+	int current;                     /* the scenario being written */
+};
 
-/* `text` from its start to `end` (NULL: all), each line indented by
- * `indent` spaces, but the first when `first` is 0 (it goes on a line
- * already begun). */
-static void put_lines(FILE *f, const char *text, const char *end, int indent, int first)
+/* The "trace" array of the current scenario: each entry made, written and
+ * freed in turn. */
+static int write_trace(struct sl_json_writer *w, struct parts *p, int level)
 {
-	if (!end)
-		end = text + strlen(text);
-	for (const char *p = text; p < end;) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t n = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
-		if (p != text || first)
-			fprintf(f, "%*s", indent, "");
-		fwrite(p, 1, n, f);
-		p += n;
-	}
-}
-
-/* The "trace" array of a scenario's object, after its key: each entry made,
- * written and freed in turn, laid out as json-c lays out an array of the
- * object at that depth. */
-static void write_trace(FILE *f, struct jb *b, const struct sl_report_item *it)
-{
+	const struct sl_report_item *it = &p->items[p->current];
 	const struct sl_result *r = &it->result;
-	fputs("[\n", f);
-	for (int i = 0; i < r->ntrace && !b->failed; i++) {
-		json_object *e = entry_json(b, it->scenario, &r->trace[i]);
-		const char *text = b->failed ? NULL : json_object_to_json_string_ext(e, JSON_FLAGS);
-		if (text) {
-			put_lines(f, text, NULL, 8, 1);
-			fputs(i + 1 < r->ntrace ? ",\n" : "\n", f);
-		} else {
-			b->failed = 1;
-		}
+	struct sl_trace_entry entry;
+	if (fputs("[\n", w->f) == EOF)
+		return -1;
+	for (int i = 0; i < r->ntrace; i++) {
+		json_object *e = entry_json(p->b, it->scenario, sl_result_entry(r, i, &entry));
+		int bad = p->b->failed || (i && fputs(",\n", w->f) == EOF) || sl_json_indent(w, level + 1) < 0 ||
+			  sl_json_write_value(w, e, level + 1) < 0;
 		json_object_put(e);
+		if (bad)
+			return -1;
 	}
-	fputs("      ]", f);
+	if ((r->ntrace && fputc('\n', w->f) == EOF) || sl_json_indent(w, level) < 0)
+		return -1;
+	return fputc(']', w->f) == EOF ? -1 : 0;
 }
 
-/* A scenario's object, as a member of the "scenarios" array (indented by
- * two levels), its trace written in the place of TRACE_MEMBER. */
-static void put_scenario(FILE *f, struct jb *b, const struct sl_report_item *it, const char *text)
+/* The "scenarios" array: each scenario made, written and freed in turn (a
+ * tree of the whole run was most of the harness's peak memory). */
+static int write_scenarios(struct sl_json_writer *w, struct parts *p, int level)
 {
-	const char *mark = strstr(text, TRACE_MEMBER);
-	if (!mark) { /* no trace to write */
-		put_lines(f, text, NULL, 4, 1);
-		return;
+	if (fputs("[\n", w->f) == EOF)
+		return -1;
+	for (int i = 0; i < p->n; i++) {
+		int first = rc_same_as_first(p->items, p->n, i);
+		json_object *o = scenario_json(p->b, &p->items[i], first >= 0 ? &p->items[first] : NULL, p->part);
+		p->current = i;
+		int bad = p->b->failed || (i && fputs(",\n", w->f) == EOF) || sl_json_indent(w, level + 1) < 0 ||
+			  sl_json_write_value(w, o, level + 1) < 0;
+		json_object_put(o);
+		if (bad)
+			return -1;
 	}
-	const char *value = mark + strlen("\"trace\": ");
-	put_lines(f, text, value, 4, 1);
-	write_trace(f, b, it);
-	put_lines(f, mark + strlen(TRACE_MEMBER), NULL, 4, 0);
+	if ((p->n && fputc('\n', w->f) == EOF) || sl_json_indent(w, level) < 0)
+		return -1;
+	return fputc(']', w->f) == EOF ? -1 : 0;
 }
 
-/* The head, then each scenario made, written and freed in turn: a tree of
- * the whole run (json-c's objects are several times the size of their
- * text) was most of the harness's peak memory. */
+static int fill(struct sl_json_writer *w, const char *key, int level, void *ctx)
+{
+	if (strcmp(key, "scenarios") == 0)
+		return write_scenarios(w, ctx, level);
+	if (strcmp(key, "trace") == 0)
+		return write_trace(w, ctx, level);
+	return -1;
+}
+
+/* The head, then each scenario made, written and freed in turn. */
 static int write_document(FILE *f, const struct sl_report_item *items, int n, const struct sl_report_column *columns,
 			  int ncolumns)
 {
 	struct jb b = { 0 };
+	json_object *part = json_object_new_array(); /* its address is what counts */
 	json_object *root = document_json(&b, items, n, columns, ncolumns);
-	const char *head = b.failed ? NULL : json_object_to_json_string_ext(root, JSON_FLAGS);
-	const char *close = head ? strrchr(head, '}') : NULL;
-	if (!close) {
-		json_object_put(root);
-		return -1;
-	}
-	while (close > head && (close[-1] == '\n' || close[-1] == ' '))
-		close--; /* the head's members, then ours after a comma */
-	fprintf(f, "%.*s,\n  \"scenarios\": [\n", (int)(close - head), head);
+	add(&b, root, "scenarios", json_object_get(part));
+	struct parts p = { .b = &b, .part = part, .items = items, .n = n };
+	struct sl_json_writer w = { .f = f, .hole = part, .fill = fill, .ctx = &p };
+	int rc = !part || b.failed || sl_json_write_value(&w, root, 0) < 0 || fputc('\n', f) == EOF ? -1 : 0;
 	json_object_put(root);
-	for (int i = 0; i < n && !b.failed; i++) {
-		int first = rc_same_as_first(items, n, i);
-		json_object *o = scenario_json(&b, &items[i], first >= 0 ? &items[first] : NULL);
-		const char *text = b.failed ? NULL : json_object_to_json_string_ext(o, JSON_FLAGS);
-		if (text) {
-			put_scenario(f, &b, &items[i], text);
-			fputs(i + 1 < n ? ",\n" : "\n", f);
-		} else {
-			b.failed = 1;
-		}
-		json_object_put(o);
-	}
-	fputs("  ]\n}\n", f);
-	return b.failed ? -1 : 0;
+	json_object_put(part);
+	return rc || b.failed ? -1 : 0;
 }
 
 int sl_json_write(const char *path, const struct sl_report_item *items, int n)

@@ -109,8 +109,9 @@ static void put_yaml_block(FILE *out, const struct sl_report_item *it)
 		snprintf(reason, sizeof(reason), "%.*s", (int)sizeof(r->reason), r->reason);
 		put_yaml_field(out, "  ", "reason", reason);
 	}
+	struct sl_trace_entry failing;
 	if (r->outcome != SL_PASS && r->outcome != SL_SKIP)
-		put_failed_step(out, it, rc_failing_entry(r));
+		put_failed_step(out, it, rc_failing_entry(r, &failing));
 	if (r->outcome != SL_PASS && r->outcome != SL_SKIP && r->noutputs) {
 		fputs("  output: |\n", out); /* a literal block: every line indented below the key */
 		rc_outputs_text(out, s, r, -1, 7, "    ", 2048);

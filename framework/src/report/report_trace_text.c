@@ -219,7 +219,8 @@ void sl_report_trace_text(FILE *out, const struct sl_report_item *it, int snapsh
 {
 	const struct sl_result *r = &it->result;
 	for (int i = 0; i < r->ntrace; i++) {
-		const struct sl_trace_entry *e = &r->trace[i];
+		struct sl_trace_entry e_copy;
+		const struct sl_trace_entry *e = sl_result_entry(r, i, &e_copy);
 		print_entry(out, it->scenario, e, snapshots);
 		if (e->kind == SL_ENTRY_STEP)
 			rc_outputs_text(out, it->scenario, r, e->step, 7, INDENT, 0);

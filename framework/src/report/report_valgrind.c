@@ -29,7 +29,8 @@ int sl_vg_write_summary(const char *path, const struct sl_report_item *items, in
 		rc_item_name(&items[i], name, sizeof(name));
 		fprintf(out, "\n%s: %s\n", name, sl_outcome_name(r->outcome));
 		for (int k = 0; k < r->ntrace; k++) {
-			const struct sl_trace_entry *e = &r->trace[k];
+			struct sl_trace_entry e_copy;
+			const struct sl_trace_entry *e = sl_result_entry(r, k, &e_copy);
 			if (e->kind != SL_ENTRY_EVENT || e->obs_kind != SL_OBS_MEMCHECK)
 				continue;
 			any = 1;

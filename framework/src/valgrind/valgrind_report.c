@@ -52,8 +52,9 @@ static int started_actor(const struct sl_scenario *s, int pid)
  * that is only a preamble. */
 static int observer_ran_ipcs(const struct sl_result *r)
 {
+	struct sl_trace_entry e;
 	for (int i = 0; r && i < r->ntrace; i++)
-		if (r->trace[i].obs_kind == SL_OBS_SEGMENT && r->trace[i].obs.seg.ipcs_run)
+		if (sl_result_entry(r, i, &e)->obs_kind == SL_OBS_SEGMENT && e.obs.seg.ipcs_run)
 			return 1;
 	return 0;
 }
@@ -63,7 +64,8 @@ static int observer_ran_ipcs(const struct sl_result *r)
 static int actor_of_pid(const struct sl_scenario *s, const struct sl_result *r, int pid)
 {
 	for (int i = 0; s && r && i < r->ntrace; i++) {
-		const struct sl_trace_entry *e = &r->trace[i];
+		struct sl_trace_entry e_copy;
+		const struct sl_trace_entry *e = sl_result_entry(r, i, &e_copy);
 		if (e->kind != SL_ENTRY_STEP || e->actor < 0 || e->actor >= s->nactors)
 			continue;
 		if (e->pid == pid)
@@ -237,9 +239,9 @@ static void process_events(struct sl_result *r, uint64_t t, const struct sl_vg_p
 /* Takes the END entry off the trace, to put it back after the findings. */
 static int take_end(struct sl_result *r, struct sl_trace_entry *end)
 {
-	if (r->ntrace == 0 || r->trace[r->ntrace - 1].kind != SL_ENTRY_END)
+	if (r->ntrace == 0 || sl_result_entry(r, r->ntrace - 1, end)->kind != SL_ENTRY_END)
 		return 0;
-	*end = r->trace[--r->ntrace];
+	sl_result_drop_last(r);
 	return 1;
 }
 

@@ -1,0 +1,42 @@
+/* json_writer.h - internal to the report writers: a json-c object tree
+ * written into a stdio stream in json-c's own layout (that of
+ * JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+ * JSON_C_TO_STRING_NOSLASHESCAPE: two spaces a level, "key": value), byte
+ * for byte, without json-c's print buffer.
+ *
+ * Why not json_object_to_json_string_ext: it does not check every append to
+ * its print buffer (the commas, the braces, runs of a string), so where
+ * memory runs out the text silently lacks them: a results.json without a
+ * comma, written, and the run ended with 0.  Here every write is to the
+ * stream, whose error stays until it is closed (sl_atomic_close sees it).
+ *
+ * A member whose value is the object `hole` (that very object) is written
+ * by `fill` instead (given its key and level; it writes the value, not the
+ * key), so that a document too big to hold is made and written a part at a
+ * time.
+ *
+ *   struct sl_json_writer w = { .f = f };
+ *   if (sl_json_write_value(&w, root, 0) < 0 || fputc('\n', f) == EOF) ...
+ */
+#ifndef SHMLIFE_JSON_WRITER_H
+#define SHMLIFE_JSON_WRITER_H
+
+#include <stdio.h>
+
+#include <json-c/json.h>
+
+struct sl_json_writer {
+	FILE *f;
+	json_object *hole;           /* a value that `fill` writes; NULL: none */
+	int (*fill)(struct sl_json_writer *w, const char *key, int level, void *ctx); /* 0 or -1 */
+	void *ctx;
+};
+
+/* Writes o (NULL: null) as the value at depth `level`: its first line is
+ * not indented (the key or the indent is the caller's), its others are.
+ * 0, or -1 if a write (or a fill) failed. */
+int sl_json_write_value(struct sl_json_writer *w, json_object *o, int level);
+/* The indent of depth `level`: 0 or -1. */
+int sl_json_indent(struct sl_json_writer *w, int level);
+
+#endif
