@@ -694,6 +694,53 @@ Test(json, parses_and_holds_the_trace, .init = make_tmpdir, .fini = remove_tmpdi
 	sl_scenario_free(a);
 }
 
+/* ---- a result's trace, kept packed (result_trace.c) ------------------------- */
+
+/* Every entry comes back byte for byte, whatever its bytes (padding too):
+ * all zeros, all ones, random, a real-looking step; and the last leaves
+ * and another takes its place. */
+Test(trace_store, entries_come_back_byte_for_byte)
+{
+	struct sl_result r;
+	sl_result_init(&r);
+	enum { N = 3000 };
+	static struct sl_trace_entry want[N];
+	unsigned seed = 12345;
+	for (int i = 0; i < N; i++) {
+		unsigned char *b = (unsigned char *)&want[i];
+		if (i % 4 == 0) {
+			memset(b, 0, sizeof(want[i]));
+		} else if (i % 4 == 1) {
+			memset(b, 0xff, sizeof(want[i]));
+		} else if (i % 4 == 2) {
+			for (size_t k = 0; k < sizeof(want[i]); k++)
+				b[k] = (unsigned char)((seed = seed * 1103515245u + 12345u) >> 16);
+		} else {
+			memset(b, 0, sizeof(want[i]));
+			want[i].kind = SL_ENTRY_STEP;
+			want[i].step = i;
+			want[i].pid = 4242;
+			snprintf(want[i].detail, sizeof(want[i].detail), "expected success; kernel said %d", i);
+		}
+		cr_assert_eq(sl_result_append(&r, &want[i]), 0);
+	}
+	cr_assert_eq(r.ntrace, N);
+	struct sl_trace_entry got;
+	for (int i = 0; i < N; i++)
+		cr_assert_eq(memcmp(sl_result_entry(&r, i, &got), &want[i], sizeof(got)), 0, "entry %d", i);
+	/* a zero entry and a short step cost far less than their 1008 bytes */
+	cr_expect_lt(r.trace_at[1] - r.trace_at[0], 32u);
+	cr_expect_lt(r.trace_at[4] - r.trace_at[3], 200u);
+	sl_result_drop_last(&r);
+	cr_assert_eq(r.ntrace, N - 1);
+	cr_assert_eq(sl_result_append(&r, &want[0]), 0);
+	cr_assert_eq(memcmp(sl_result_entry(&r, N - 1, &got), &want[0], sizeof(got)), 0);
+	sl_result_free(&r);
+	cr_expect_eq(r.ntrace, 0);
+	sl_result_drop_last(&r); /* on an empty trace: nothing */
+	cr_expect_eq(r.ntrace, 0);
+}
+
 /* ---- json_writer: json-c's layout, byte for byte, without its print buffer ---- */
 
 #define JSONC_FLAGS (JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE)
