@@ -2235,6 +2235,19 @@ Test(cli, daemon_check_needs_to_know_which_process_is_the_daemon)
 	cli_result_free(&r);
 }
 
+/* A script at `path`: one actor makes a segment, stats it steps - 2
+ * times, removes it (steps steps in all). */
+static void write_stat_script(const char *path, int steps)
+{
+	FILE *f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fputs("scenario steps\nactors: a\na shmget key=IPC_PRIVATE size=4096 -> s\n", f);
+	for (int i = 0; i < steps - 2; i++)
+		fputs("a shmctl s IPC_STAT\n", f);
+	fputs("a shmctl s IPC_RMID\n", f);
+	cr_assert_eq(fclose(f), 0);
+}
+
 /* The number of "step" entries in the trace of results.json's first
  * scenario in folder `dir`; -1 if there is no whole results.json. */
 static int steps_in_results(const char *dir)
@@ -2267,13 +2280,7 @@ static int steps_in_results(const char *dir)
 Test(cli, a_long_trace_is_written_to_results_json_an_entry_at_a_time, .timeout = 180)
 {
 	const char *script = cli_path("long.scn");
-	FILE *f = fopen(script, "w");
-	cr_assert_not_null(f);
-	fputs("scenario long\nactors: a\na shmget key=IPC_PRIVATE size=4096 -> s\n", f);
-	for (int i = 0; i < 19998; i++)
-		fputs("a shmctl s IPC_STAT\n", f);
-	fputs("a shmctl s IPC_RMID\n", f);
-	cr_assert_eq(fclose(f), 0);
+	write_stat_script(script, 20000);
 	char cmd[8192];
 	snprintf(cmd, sizeof(cmd), "ulimit -v 262144 && exec '%s' run -q -qq --report-dir '%s' '%s' >/dev/null 2>'%s'",
 		 getenv("SHMLIFE_BIN"), cli_path("out"), script, cli_path("err"));
@@ -2300,13 +2307,7 @@ Test(cli, a_trace_the_harness_cannot_keep_whole_is_brok_not_a_shorter_pass, .tim
 	cr_assert_not_null(realpath(lib, real_lib));
 	char script[256]; /* cli_path's buffers are reused below */
 	snprintf(script, sizeof(script), "%s", cli_path("steps.scn"));
-	FILE *f = fopen(script, "w");
-	cr_assert_not_null(f);
-	fputs("scenario steps\nactors: a\na shmget key=IPC_PRIVATE size=4096 -> s\n", f);
-	for (int i = 0; i < 148; i++)
-		fputs("a shmctl s IPC_STAT\n", f);
-	fputs("a shmctl s IPC_RMID\n", f);
-	cr_assert_eq(fclose(f), 0);
+	write_stat_script(script, 150);
 	int passed = 0, refused = 0;
 	for (int n = 1;; n++) {
 		char cmd[16384];

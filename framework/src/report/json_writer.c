@@ -126,16 +126,32 @@ static int put_object(struct sl_json_writer *w, json_object *o, int level)
 	return close_container(w, any, level, '}');
 }
 
+int sl_json_array_open(struct sl_json_writer *w)
+{
+	return fputs("[\n", w->f) == EOF ? -1 : 0;
+}
+
+int sl_json_array_put(struct sl_json_writer *w, size_t i, json_object *o, int level)
+{
+	if (next_member(w, i == 0, level + 1) < 0)
+		return -1;
+	return sl_json_write_value(w, o, level + 1);
+}
+
+int sl_json_array_close(struct sl_json_writer *w, size_t n, int level)
+{
+	return close_container(w, n > 0, level, ']');
+}
+
 static int put_array(struct sl_json_writer *w, json_object *a, int level)
 {
 	size_t n = json_object_array_length(a);
-	if (fputs("[\n", w->f) == EOF)
+	if (sl_json_array_open(w) < 0)
 		return -1;
 	for (size_t i = 0; i < n; i++)
-		if (next_member(w, i == 0, level + 1) < 0 ||
-		    sl_json_write_value(w, json_object_array_get_idx(a, i), level + 1) < 0)
+		if (sl_json_array_put(w, i, json_object_array_get_idx(a, i), level) < 0)
 			return -1;
-	return close_container(w, n > 0, level, ']');
+	return sl_json_array_close(w, n, level);
 }
 
 int sl_json_write_value(struct sl_json_writer *w, json_object *o, int level)

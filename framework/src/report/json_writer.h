@@ -38,5 +38,16 @@ struct sl_json_writer {
 int sl_json_write_value(struct sl_json_writer *w, json_object *o, int level);
 /* The indent of depth `level`: 0 or -1. */
 int sl_json_indent(struct sl_json_writer *w, int level);
+/* An array at depth `level` written an element at a time, in the same
+ * layout, each element made and freed in turn (0, or -1 if a write failed):
+ *
+ *   sl_json_array_open(w);
+ *   for (size_t i = 0; i < n; i++)
+ *           sl_json_array_put(w, i, element(i), level);
+ *   sl_json_array_close(w, n, level);
+ */
+int sl_json_array_open(struct sl_json_writer *w);
+int sl_json_array_put(struct sl_json_writer *w, size_t i, json_object *o, int level);
+int sl_json_array_close(struct sl_json_writer *w, size_t n, int level);
 
 #endif

@@ -292,40 +292,34 @@ static int write_trace(struct sl_json_writer *w, struct parts *p, int level)
 	const struct sl_report_item *it = &p->items[p->current];
 	const struct sl_result *r = &it->result;
 	struct sl_trace_entry entry;
-	if (fputs("[\n", w->f) == EOF)
+	if (sl_json_array_open(w) < 0)
 		return -1;
 	for (int i = 0; i < r->ntrace; i++) {
 		json_object *e = entry_json(p->b, it->scenario, sl_result_entry(r, i, &entry));
-		int bad = p->b->failed || (i && fputs(",\n", w->f) == EOF) || sl_json_indent(w, level + 1) < 0 ||
-			  sl_json_write_value(w, e, level + 1) < 0;
+		int bad = p->b->failed || sl_json_array_put(w, (size_t)i, e, level) < 0;
 		json_object_put(e);
 		if (bad)
 			return -1;
 	}
-	if ((r->ntrace && fputc('\n', w->f) == EOF) || sl_json_indent(w, level) < 0)
-		return -1;
-	return fputc(']', w->f) == EOF ? -1 : 0;
+	return sl_json_array_close(w, (size_t)r->ntrace, level);
 }
 
 /* The "scenarios" array: each scenario made, written and freed in turn (a
  * tree of the whole run was most of the harness's peak memory). */
 static int write_scenarios(struct sl_json_writer *w, struct parts *p, int level)
 {
-	if (fputs("[\n", w->f) == EOF)
+	if (sl_json_array_open(w) < 0)
 		return -1;
 	for (int i = 0; i < p->n; i++) {
 		int first = rc_same_as_first(p->items, p->n, i);
 		json_object *o = scenario_json(p->b, &p->items[i], first >= 0 ? &p->items[first] : NULL, p->part);
 		p->current = i;
-		int bad = p->b->failed || (i && fputs(",\n", w->f) == EOF) || sl_json_indent(w, level + 1) < 0 ||
-			  sl_json_write_value(w, o, level + 1) < 0;
+		int bad = p->b->failed || sl_json_array_put(w, (size_t)i, o, level) < 0;
 		json_object_put(o);
 		if (bad)
 			return -1;
 	}
-	if ((p->n && fputc('\n', w->f) == EOF) || sl_json_indent(w, level) < 0)
-		return -1;
-	return fputc(']', w->f) == EOF ? -1 : 0;
+	return sl_json_array_close(w, (size_t)p->n, level);
 }
 
 static int fill(struct sl_json_writer *w, const char *key, int level, void *ctx)
