@@ -4,11 +4,11 @@
  *
  * An actor has ended when its channel reads end-of-file and its pidfd says
  * it exited (the conductor's own children: when waitpid says so, or their
- * pidfd, opened when their end is awaited).  Its status comes from what the reaper remembered
- * (conductor_reap.c) or waitpid() when it is the conductor's child (or an
- * orphan, since the conductor is PID 1), and otherwise from the exit_code
- * field of /proc/PID/stat while it is a zombie of its parent actor (actors
- * never reap).
+ * pidfd, opened when their end is awaited).  Its status comes from what the
+ * reaper remembered (conductor_reap.c) or waitpid() when it is the
+ * conductor's child (or an orphan, since the conductor is PID 1), and
+ * otherwise from the exit_code field of /proc/PID/stat while it is a zombie
+ * of its parent actor (actors never reap).
  */
 #define _GNU_SOURCE
 #include <assert.h>
