@@ -26,6 +26,7 @@
 #include "child.h"
 #include "actor.h"
 #include "conductor.h"
+#include "cpu.h"
 #include "inject.h"
 #include "proc_stat.h"
 #include "util.h"
@@ -456,6 +457,13 @@ void conductor_kill_all(struct conductor *c)
 	if (quit_first(c))
 		ask_actors_to_quit(c);
 	conductor_reap(c); /* orphans that ended by themselves, before the kill */
+	/* A big group's deaths are the kernel's work in each dying process:
+	 * let them use every CPU, not the one the scenario shares (10 000
+	 * actors: a teardown of 1.8-2.2 s became 1.35-1.6 s here). */
+	if (c->s->nactors >= SL_SPAWNER_MIN)
+		for (int i = 0; i < c->s->nactors; i++)
+			if (c->actors[i].state == ACTOR_RUNNING && c->actors[i].pid > 0)
+				sl_cpu_unpin_pid(c->actors[i].pid);
 	kill(-1, SIGKILL); /* from PID 1: every other process of the namespace */
 	reap_actors(c);
 	conductor_reap_all(c); /* the orphans, and actors that were not children */

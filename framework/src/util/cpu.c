@@ -67,6 +67,11 @@ int sl_cpu_pin(int cpu)
 
 void sl_cpu_unpin(void)
 {
+	sl_cpu_unpin_pid(0);
+}
+
+void sl_cpu_unpin_pid(pid_t pid)
+{
 	if (have_kept)
-		sched_setaffinity(0, sizeof(kept), &kept);
+		sched_setaffinity(pid, sizeof(kept), &kept);
 }

@@ -19,6 +19,8 @@
 #ifndef SHMLIFE_CPU_H
 #define SHMLIFE_CPU_H
 
+#include <sys/types.h>
+
 /* The CPU for a scenario about to start: of the CPUs the caller may use,
  * one with the fewest scenarios taken and not given back, the caller's own
  * CPU first among equals (another harness running beside is likely on the
@@ -37,5 +39,7 @@ int sl_cpu_pin(int cpu);
  * since knows none, so the lean actor is given them back before its exec
  * (actor.c). */
 void sl_cpu_unpin(void);
+/* The same for process `pid` (0: the caller). */
+void sl_cpu_unpin_pid(pid_t pid);
 
 #endif
