@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli_util.h"
 
@@ -295,4 +296,14 @@ const char *cli_closest(const char *word, const char *const *names, int n)
 	if (best)
 		return best;
 	return prefixes == 1 ? prefixed : NULL;
+}
+
+const char *cli_self_exe(void)
+{
+	static char self[4096];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n <= 0)
+		return NULL;
+	self[n] = '\0';
+	return self;
 }

@@ -34,6 +34,9 @@ int cli_exit_in(enum cli_exit_codes codes, int status, const struct sl_report_it
 /* Option values: 0, or -1 after printing `shmlife CMD: ...` to stderr.
  * Numbers are taken whole: decimal digits only (no sign, space, base prefix
  * or exponent), and a value out of range is refused, never wrapped. */
+/* This program's own path (/proc/self/exe), in a static buffer; NULL if it
+ * cannot be read.  The engine execs it for a big group's spawner. */
+const char *cli_self_exe(void);
 int cli_positive_int(const char *cmd, const char *option, const char *text, int *out);
 int cli_whole_int(const char *cmd, const char *option, const char *text, int min, int max, int *out); /* min >= 0 */
 int cli_seconds_ms(const char *cmd, const char *option, const char *text, int *out_ms);

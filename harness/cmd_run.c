@@ -299,6 +299,7 @@ static int run_items(struct run_args *a, struct sl_report_item *items, int n)
 	o.keep_scratch = a->keep_scratch;
 	o.actor_program = libcs_program(&a->libcs, 0);
 	o.libc = libcs_libc(&a->libcs, 0);
+	o.spawner_program = cli_self_exe(); /* it understands __spawner */
 	if (o.actor_program)
 		sl_report_note_libc(libcs_label(a->libcs.names[0]));
 	if (a->valgrind && !(o.valgrind = memcheck_dir(a->report_dir)))

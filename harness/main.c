@@ -170,5 +170,7 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (argc >= 2 && strcmp(argv[1], "__conductor") == 0) /* hidden: what valgrind runs (valgrind.h) */
 		return sl_vg_conductor_main(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "__spawner") == 0) /* hidden: a big group's spawner (run.h) */
+		return sl_spawner_main(argc - 1, argv + 1);
 	return stdout_written(dispatch(argc, argv));
 }

@@ -22,6 +22,7 @@
 #include "engine_fixture.h"
 #include "shmlife/parse.h"
 #include "../framework/src/engine/sandbox.h"
+#include "support/tmp_fixture.h"
 #include <sys/stat.h>
 
 /* Processes on the host whose namespace `kind` has inode `ino`. */
@@ -649,4 +650,81 @@ Test(sandbox, scenarios_at_once_are_spread_over_the_cpus)
 	cr_expect_neq(again, second, "a CPU given back is chosen before the one still taken");
 	sl_cpu_give_back(again);
 	sl_cpu_give_back(second);
+}
+
+/* ---- a big group's spawner, exec'd ------------------------------------------ */
+
+/* A group of 64 or more actors is forked from the run's spawner program
+ * (sl_run_options.spawner_program), exec'd with `__spawner` and the
+ * record of the scenario's actors: here a wrapper of the test's that notes
+ * each call and execs shmlife with it.  The scenario passes, every actor
+ * of the group attached, and the wrapper was run once, with the record's
+ * and the channel's descriptors, the key, the changed signals, the kept
+ * CPUs and no lean actor. */
+static const char big_group[] = "scenario big\nactors: owner, w[70]\n"
+				"owner shmget key=IPC_PRIVATE size=4096 -> seg\n"
+				"w shmat seg -> a\n"
+				"expect seg nattch=70\n"
+				"w[69] crash SIGKILL\n"
+				"expect w[69] killed=SIGKILL\n"
+				"expect seg nattch=69\n"
+				"owner shmctl seg IPC_RMID\n";
+
+static void make_spawner_dir(void)
+{
+	tmpdir_make("/tmp/shmlife-spawner.XXXXXX");
+}
+
+Test(sandbox, a_big_group_is_forked_from_the_spawner_program, .init = make_spawner_dir, .fini = remove_tmpdir)
+{
+	const char *shmlife = getenv("SHMLIFE_BIN");
+	cr_assert_not_null(shmlife, "SHMLIFE_BIN is set by ctest");
+	char wrapper[128], log[128];
+	snprintf(wrapper, sizeof(wrapper), "%s/spawner", tmpdir);
+	snprintf(log, sizeof(log), "%s/log", tmpdir);
+	FILE *f = fopen(wrapper, "w");
+	cr_assert_not_null(f);
+	fprintf(f, "#!/bin/sh\necho \"$@\" >> '%s'\nexec '%s' \"$@\"\n", log, shmlife);
+	cr_assert_eq(fclose(f), 0);
+	cr_assert_eq(chmod(wrapper, 0755), 0);
+	struct sl_scenario *s = parse_scenario(big_group);
+	struct sl_run_options o;
+	sl_run_options_default(&o);
+	o.spawner_program = wrapper;
+	struct sl_result r;
+	cr_assert_eq(sl_run(s, &o, &r), 0);
+	cr_expect_eq(r.outcome, SL_PASS, "%s", r.reason);
+	char *text = NULL;
+	size_t cap = 0;
+	f = fopen(log, "r");
+	cr_assert_not_null(f, "the spawner program was never run");
+	ssize_t len = getdelim(&text, &cap, '\0', f);
+	fclose(f);
+	cr_assert_gt(len, 0);
+	int rec = -1, ctl = -1, n = 0;
+	long long key = 0;
+	char changed[32] = "", kept[64] = "", lean[64] = "";
+	cr_expect_eq(sscanf(text, "__spawner %d %d %lld %31s %63s %63s\n%n", &rec, &ctl, &key, changed, kept, lean, &n), 6,
+		     "%s", text);
+	cr_expect_eq((size_t)n, strlen(text), "run once: %s", text);
+	cr_expect(rec > 2 && ctl > 2 && key != 0, "%s", text);
+	cr_expect_str_eq(lean, "-");
+	free(text);
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}
+
+/* A spawner program that cannot be exec'd: the forked spawner starts the
+ * group itself, and the scenario passes. */
+Test(sandbox, a_spawner_program_that_cannot_run_leaves_the_forked_spawner)
+{
+	struct sl_scenario *s = parse_scenario(big_group);
+	struct sl_run_options o;
+	sl_run_options_default(&o);
+	o.spawner_program = "/nonexistent/shmlife";
+	struct sl_result r;
+	cr_assert_eq(sl_run(s, &o, &r), 0);
+	cr_expect_eq(r.outcome, SL_PASS, "%s", r.reason);
+	sl_result_free(&r);
+	sl_scenario_free(s);
 }

@@ -54,10 +54,25 @@ struct sl_run_options {
 	 * (shmget, shmat, ftok, daemon, setsid ...) and the programs it finds
 	 * beside it go through that libc.  Not with valgrind. */
 	const char *actor_program;
+	/* NULL, or a program that understands the hidden subcommand
+	 * `__spawner` (sl_spawner_main; the shmlife command names itself): a
+	 * group of SL_SPAWNER_MIN (64) or more actors is forked from it, a
+	 * fresh small process, instead of from a copy of the conductor.  Not
+	 * with valgrind. */
+	const char *spawner_program;
 	enum sl_libc libc;           /* which libc that is (SL_LIBC_GLIBC without
 				      * one): steps marked [libc NAME] run only
 				      * with theirs, claims judge by it */
 };
+
+/* The hidden subcommand `__spawner` of a program named in
+ * sl_run_options.spawner_program: its main(), given argv from
+ * "__spawner" on.  Started by a scenario's conductor only; exits 2 when
+ * run by hand.
+ *
+ *   if (argc >= 2 && strcmp(argv[1], "__spawner") == 0)
+ *           return sl_spawner_main(argc - 1, argv + 1);                       */
+int sl_spawner_main(int argc, char **argv);
 
 /* Where a scenario's `exec` finds the program `name`: itself if it has a
  * '/', else the first executable of that name in $PATH, beside the running

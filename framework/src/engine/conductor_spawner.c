@@ -19,22 +19,39 @@
  * Used from SL_SPAWNER_MIN actors on: below, the extra fork costs more than
  * the descriptors it saves.  Not with a terminal (the session's leader
  * forks the other actors, conductor.c).
+ *
+ * Where the run names a program of shmlife's that understands `__spawner`
+ * (sl_run_options.spawner_program: the shmlife command names itself), the
+ * spawner execs it: a fresh process, whose memory is its own small heap and
+ * the scenario's actors (handed over as a record without its steps,
+ * record_fd.h), not a copy of the harness's and the conductor's.  Every
+ * fork copies the page tables and the anon_vma chains of its parent's
+ * written memory, and a chain grows with each generation of forks
+ * (harness, conductor, spawner): with 10 000 actors that was most of the
+ * kernel's time.  If the exec fails, the forked spawner goes on as before.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <stdint.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "child.h"
 #include "actor.h"
 #include "conductor.h"
+#include "cpu.h"
+#include "record_fd.h"
 #include "util.h"
 #include "wire.h"
 
@@ -97,6 +114,52 @@ static int receive(int ctl, int64_t deadline, struct sl_wire_reply *r, int *chan
 	return sl_wire_recv_reply(ctl, r, chan) == 1 ? 0 : -1;
 }
 
+/* Closes every descriptor from 3 on but a and b. */
+static void close_all_but(int a, int b)
+{
+	int lo = a < b ? a : b, hi = a < b ? b : a;
+	if (lo > 3)
+		syscall(SYS_close_range, 3u, (unsigned)lo - 1, 0u);
+	if (hi > lo + 1)
+		syscall(SYS_close_range, (unsigned)lo + 1, (unsigned)hi - 1, 0u);
+	syscall(SYS_close_range, (unsigned)hi + 1, ~0U, 0u);
+}
+
+/* In the forked spawner: exec the run's spawner program with the record
+ * and the control channel; returns only if that cannot be done. */
+static void exec_spawner(const struct conductor *c, int record_fd, int ctl)
+{
+	char kept[512], rec[16], fd[16], key[32], changed[32];
+	if (record_fd < 0 || sl_cpu_kept_text(kept, sizeof(kept)) < 0)
+		return;
+	int flags = fcntl(ctl, F_GETFD);
+	if (flags < 0 || fcntl(ctl, F_SETFD, flags & ~FD_CLOEXEC) < 0)
+		return;
+	snprintf(rec, sizeof(rec), "%d", record_fd);
+	snprintf(fd, sizeof(fd), "%d", ctl);
+	snprintf(key, sizeof(key), "%lld", c->auto_key);
+	snprintf(changed, sizeof(changed), "%" PRIx64, c->signals_changed);
+	char *argv[] = { (char *)c->o->spawner_program, "__spawner", rec, fd, key, changed, kept,
+			 (char *)(c->o->actor_program ? c->o->actor_program : "-"), NULL };
+	close_all_but(record_fd, ctl);
+	execv(c->o->spawner_program, argv);
+	fcntl(ctl, F_SETFD, flags); /* go on as the forked spawner */
+}
+
+/* The scenario without its steps (nor the invariants, which are steps), as
+ * a record for the exec'd spawner; -1 if there is no spawner program. */
+static int actors_record(const struct conductor *c)
+{
+	if (!c->o->spawner_program)
+		return -1;
+	struct sl_scenario lite = *c->s;
+	lite.steps = NULL;
+	lite.nsteps = 0;
+	lite.invariants = NULL;
+	lite.ninvariants = 0;
+	return sl_record_memfd(&lite);
+}
+
 int conductor_spawn_actors(struct conductor *c, char *why, size_t len)
 {
 	int sv[2];
@@ -105,11 +168,17 @@ int conductor_spawn_actors(struct conductor *c, char *why, size_t len)
 		snprintf(why, len, "cannot start the spawner: socketpair: %s", strerror(errno));
 		return -1;
 	}
+	int record_fd = actors_record(c); /* -1: the forked spawner does it all */
 	pid_t spawner = sl_child_fork(0);
 	if (spawner == 0) {
 		close(sv[0]);
+		exec_spawner(c, record_fd, sv[1]);
+		if (record_fd >= 0)
+			close(record_fd);
 		spawner_main(c, sv[1]);
 	}
+	if (record_fd >= 0)
+		close(record_fd);
 	close(sv[1]);
 	if (spawner < 0) {
 		snprintf(why, len, "cannot start the spawner: fork: %s", strerror(errno));
@@ -150,4 +219,50 @@ int conductor_spawn_actors(struct conductor *c, char *why, size_t len)
 	while (waitpid(spawner, NULL, __WALL) < 0 && errno == EINTR)
 		;
 	return rc;
+}
+
+/* ---- __spawner --------------------------------------------------------------- */
+
+static int parse_number(const char *s, int base, long long lo, long long hi, long long *out)
+{
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, base);
+	if (errno || end == s || *end || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int sl_spawner_main(int argc, char **argv)
+{
+	long long rec, ctl, key, changed;
+	if (argc != 7 || parse_number(argv[1], 10, 0, INT_MAX, &rec) || parse_number(argv[2], 10, 0, INT_MAX, &ctl) ||
+	    parse_number(argv[3], 10, LLONG_MIN, LLONG_MAX, &key) || parse_number(argv[4], 16, 0, LLONG_MAX, &changed) ||
+	    sl_cpu_kept_from_text(argv[5]) < 0 || fcntl((int)ctl, F_GETFD) < 0) {
+		fprintf(stderr, "shmlife: __spawner is internal: a scenario's conductor runs it to start a big group\n");
+		return 2;
+	}
+	fcntl((int)ctl, F_SETFD, FD_CLOEXEC);
+	char why[256];
+	struct sl_scenario *s = sl_record_from_fd((int)rec, why, sizeof(why));
+	if (!s) { /* the conductor hears of it: no actor comes */
+		struct sl_wire_reply r;
+		memset(&r, 0, sizeof(r));
+		r.err = EPROTO;
+		sl_wire_send_reply((int)ctl, &r, -1);
+		fprintf(stderr, "shmlife __spawner: %s\n", why);
+		return 3;
+	}
+	struct sl_run_options o;
+	sl_run_options_default(&o);
+	o.actor_program = strcmp(argv[6], "-") ? argv[6] : NULL;
+	struct conductor c;
+	memset(&c, 0, sizeof(c));
+	c.s = s;
+	c.o = &o;
+	c.pty_master = c.pty_slave = -1;
+	c.auto_key = key;
+	c.signals_changed = (uint64_t)changed;
+	spawner_main(&c, (int)ctl);
 }

@@ -27,7 +27,7 @@
 #include <sys/stat.h>
 
 #include "conductor.h"
-#include "scenario_record.h"
+#include "record_fd.h"
 #include "valgrind_exec.h"
 #include "shmlife/valgrind.h"
 #include "util.h"
@@ -91,20 +91,9 @@ static char *arg(const char *fmt, ...)
  * -1 with `why` filled in. */
 static int scenario_memfd(const struct sl_scenario *s, char *why, size_t len)
 {
-	char *rec;
-	size_t n;
-	if (sl_scenario_encode(s, &rec, &n) < 0) {
+	int fd = sl_record_memfd(s);
+	if (fd < 0)
 		snprintf(why, len, "cannot hand %s to valgrind's conductor: %s", s->name, strerror(errno));
-		return -1;
-	}
-	int fd = memfd_create("shmlife-scenario", 0); /* no MFD_CLOEXEC: for the exec */
-	if (fd < 0 || sl_write_all(fd, rec, n) < 0) {
-		snprintf(why, len, "cannot hand %s to valgrind's conductor: memfd: %s", s->name, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		fd = -1;
-	}
-	free(rec);
 	return fd;
 }
 
@@ -178,27 +167,6 @@ static int number(const char *s, long lo, long hi, long *out)
 	return 0;
 }
 
-/* The scenario the record in descriptor fd holds (the descriptor is closed),
- * or NULL with why. */
-static struct sl_scenario *read_record(int fd, char *why, size_t len)
-{
-	struct stat st;
-	struct sl_scenario *s = NULL;
-	if (fstat(fd, &st) < 0 || st.st_size <= 0) {
-		snprintf(why, len, "descriptor %d holds no scenario record: %s", fd,
-			 st.st_size <= 0 ? "it is empty" : strerror(errno));
-	} else {
-		void *rec = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-		if (rec == MAP_FAILED) {
-			snprintf(why, len, "cannot read the scenario record: %s", strerror(errno));
-		} else {
-			s = sl_scenario_decode(rec, (size_t)st.st_size, why, len);
-			munmap(rec, (size_t)st.st_size);
-		}
-	}
-	close(fd);
-	return s;
-}
 
 int sl_vg_conductor_main(int argc, char **argv)
 {
@@ -213,7 +181,7 @@ int sl_vg_conductor_main(int argc, char **argv)
 		return 2;
 	}
 	char why[256];
-	struct sl_scenario *s = read_record((int)record_fd, why, sizeof(why));
+	struct sl_scenario *s = sl_record_from_fd((int)record_fd, why, sizeof(why));
 	if (!s) {
 		sl_send_verdict((int)fd, SL_BROK, "under valgrind, the conductor did not receive its scenario: %s", why);
 		return 3;

@@ -4,6 +4,9 @@
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cpu.h"
 
@@ -61,6 +64,47 @@ int sl_cpu_pin(int cpu)
 	if (sched_setaffinity(0, sizeof(one), &one) < 0)
 		return -1;
 	kept = now;
+	have_kept = 1;
+	return 0;
+}
+
+int sl_cpu_kept_text(char *buf, size_t len)
+{
+	size_t at = 0;
+	if (len == 0)
+		return -1;
+	buf[0] = '\0';
+	for (int cpu = 0; have_kept && cpu < CPU_SETSIZE; cpu++) {
+		if (!CPU_ISSET(cpu, &kept))
+			continue;
+		int n = snprintf(buf + at, len - at, "%s%d", at ? "," : "", cpu);
+		if (n < 0 || (size_t)n >= len - at)
+			return -1;
+		at += (size_t)n;
+	}
+	if (!at)
+		snprintf(buf, len, "-");
+	return 0;
+}
+
+int sl_cpu_kept_from_text(const char *text)
+{
+	cpu_set_t set;
+	CPU_ZERO(&set);
+	if (strcmp(text, "-") == 0) {
+		have_kept = 0;
+		return 0;
+	}
+	for (const char *p = text; *p;) {
+		char *end;
+		errno = 0;
+		long cpu = strtol(p, &end, 10);
+		if (errno || end == p || cpu < 0 || cpu >= CPU_SETSIZE || (*end && *end != ','))
+			return -1;
+		CPU_SET((int)cpu, &set);
+		p = *end ? end + 1 : end;
+	}
+	kept = set;
 	have_kept = 1;
 	return 0;
 }

@@ -19,6 +19,7 @@
 #ifndef SHMLIFE_CPU_H
 #define SHMLIFE_CPU_H
 
+#include <stddef.h>
 #include <sys/types.h>
 
 /* The CPU for a scenario about to start: of the CPUs the caller may use,
@@ -41,5 +42,12 @@ int sl_cpu_pin(int cpu);
 void sl_cpu_unpin(void);
 /* The same for process `pid` (0: the caller). */
 void sl_cpu_unpin_pid(pid_t pid);
+
+/* The CPUs kept by sl_cpu_pin as text ("0,1"; "-": none kept), for a
+ * program of shmlife's that this process execs (the spawner of a big
+ * group, conductor_spawner.c): 0, or -1 if len is too small.  And the
+ * other way, in that program: 0, or -1 if the text is not such a list. */
+int sl_cpu_kept_text(char *buf, size_t len);
+int sl_cpu_kept_from_text(const char *text);
 
 #endif
