@@ -2197,6 +2197,7 @@ Test(cli, daemon_check_names_the_program_where_exec_finds_it)
 	char *word = strstr(r.out, " daemon-check \"");
 	cr_assert_not_null(word, "%s", r.out);
 	cr_assert(strncmp(word + strlen(" daemon-check \""), want, strlen(want)) == 0, "not %s: %s", want, word);
+	cli_result_free(&r);
 }
 
 Test(cli, daemon_check_start_stop_daemon_rule_by_rule)
