@@ -182,12 +182,14 @@ Test(observe_caps, a_negative_unsigned_value_is_a_script_error)
 
 /* ---- writes and reads past the end of an attachment (issue 12 item 14) ------------- */
 
+#include <dlfcn.h>
 #include <sys/mman.h>
 #include <sys/shm.h>
 #include <unistd.h>
 
 int conductor_check_access(pid_t pid, const char *what, uint64_t addr, uint64_t len, int64_t *fit, char *why,
 			   size_t wlen);
+int conductor_check_range(pid_t pid, const char *what, uint64_t addr, uint64_t len, char *why, size_t wlen);
 
 /* The conductor's check, on this process: an attachment with anonymous
  * memory right after it.  Before, the actor copied into that memory. */
@@ -219,9 +221,16 @@ Test(observe_caps, a_write_running_into_other_memory_is_refused)
 	cr_assert_eq(heap, at + page, "mmap after the attachment: %s", strerror(errno));
 	cr_assert_eq(conductor_check_access(getpid(), "a write", a + (uint64_t)page - 8, 64, &fit, why, sizeof(why)), -1);
 	cr_assert(strstr(why, "runs past the end of the attachment"), "%s", why);
+	cr_assert(strstr(why, "into anonymous memory of the actor"), "the memory is named: %s", why);
 	/* an address in that memory itself: refused too */
 	cr_assert_eq(conductor_check_access(getpid(), "a read", a + (uint64_t)page + 8, 4, &fit, why, sizeof(why)), -1);
 	cr_assert(strstr(why, "is not in an attachment"), "%s", why);
+	cr_assert(strstr(why, " but in anonymous memory (0x"), "the memory is named: %s", why);
+	/* a range over a library of this process: refused, the library named */
+	Dl_info info;
+	cr_assert_neq(dladdr((void *)&printf, &info), 0);
+	cr_assert_eq(conductor_check_range(getpid(), "an mprotect", (uint64_t)(uintptr_t)info.dli_fbase, 1, why, sizeof(why)), -1);
+	cr_assert(strstr(why, "libc"), "the library is named: %s", why);
 	munmap(heap, (size_t)page);
 	shmdt(at);
 }
