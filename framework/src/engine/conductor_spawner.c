@@ -223,22 +223,11 @@ int conductor_spawn_actors(struct conductor *c, char *why, size_t len)
 
 /* ---- __spawner --------------------------------------------------------------- */
 
-static int parse_number(const char *s, int base, long long lo, long long hi, long long *out)
-{
-	char *end;
-	errno = 0;
-	long long v = strtoll(s, &end, base);
-	if (errno || end == s || *end || v < lo || v > hi)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 int sl_spawner_main(int argc, char **argv)
 {
 	long long rec, ctl, key, changed;
-	if (argc != 7 || parse_number(argv[1], 10, 0, INT_MAX, &rec) || parse_number(argv[2], 10, 0, INT_MAX, &ctl) ||
-	    parse_number(argv[3], 10, LLONG_MIN, LLONG_MAX, &key) || parse_number(argv[4], 16, 0, LLONG_MAX, &changed) ||
+	if (argc != 7 || sl_parse_number(argv[1], 10, 0, INT_MAX, &rec) || sl_parse_number(argv[2], 10, 0, INT_MAX, &ctl) ||
+	    sl_parse_number(argv[3], 10, LLONG_MIN, LLONG_MAX, &key) || sl_parse_number(argv[4], 16, 0, LLONG_MAX, &changed) ||
 	    sl_cpu_kept_from_text(argv[5]) < 0 || fcntl((int)ctl, F_GETFD) < 0) {
 		fprintf(stderr, "shmlife: __spawner is internal: a scenario's conductor runs it to start a big group\n");
 		return 2;

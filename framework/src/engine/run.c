@@ -44,6 +44,8 @@ struct sl_job {
 					  * several a read (the conductor writes them
 					  * in batches) */
 	char corrupt[96];                /* what was wrong with the stream, or "" */
+	int leaks_seen;                  /* unexpected leak events so far: the
+					  * result's leaked_segments at the END */
 	char lost[128];                  /* what of it the harness could not keep
 					  * (out of memory), or "": the run is BROK,
 					  * its trace would be short without a word */
@@ -331,6 +333,8 @@ static void take_entry(struct sl_job *j, const struct sl_trace_entry *e)
 			note_lost(j, "a program's output");
 		return;
 	}
+	if (e->kind == SL_ENTRY_EVENT && e->obs_kind == SL_OBS_LEAK && !e->obs.leak.expected)
+		j->leaks_seen++;
 	if (e->kind == SL_ENTRY_EVENT && e->obs_kind == SL_OBS_SANDBOX) {
 		j->r.ipc_ns = e->obs.sandbox.ipc_ns;
 		j->r.pid_ns = e->obs.sandbox.pid_ns;
@@ -352,10 +356,7 @@ static void take_entry(struct sl_job *j, const struct sl_trace_entry *e)
 		}
 		if (e->obs_kind == SL_OBS_PHASES)
 			j->r.phases = e->obs.phases;
-		for (int i = 0; i < j->r.ntrace; i++)
-			if (sl_result_entry(&j->r, i, &seen)->kind == SL_ENTRY_EVENT && seen.obs_kind == SL_OBS_LEAK &&
-			    !seen.obs.leak.expected)
-				j->r.leaked_segments++;
+		j->r.leaked_segments += j->leaks_seen;
 	}
 	if (sl_result_append(&j->r, e) < 0) {
 		char what[64];

@@ -156,28 +156,19 @@ void sl_vg_exec_conductor(const struct sl_scenario *s, const struct sl_run_optio
 /* ---- __conductor ------------------------------------------------------------ */
 
 
-static int number(const char *s, long lo, long hi, long *out)
-{
-	char *end;
-	errno = 0;
-	long v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < lo || v > hi)
-		return -1;
-	*out = v;
-	return 0;
-}
 
 
 int sl_vg_conductor_main(int argc, char **argv)
 {
-	long record_fd, fd, step_ms, observe;
-	if (argc != 6 || number(argv[1], 0, INT_MAX, &record_fd) || number(argv[2], 0, INT_MAX, &fd) ||
-	    number(argv[3], 0, INT_MAX, &step_ms) || number(argv[4], 0, 1, &observe)) {
+	long long record_fd, fd, step_ms, observe;
+	if (argc != 6 || sl_parse_number(argv[1], 10, 0, INT_MAX, &record_fd) ||
+	    sl_parse_number(argv[2], 10, 0, INT_MAX, &fd) || sl_parse_number(argv[3], 10, 0, INT_MAX, &step_ms) ||
+	    sl_parse_number(argv[4], 10, 0, 1, &observe)) {
 		fprintf(stderr, "shmlife: __conductor is internal: the harness runs it under valgrind\n");
 		return 2;
 	}
 	if (fcntl((int)fd, F_SETFD, FD_CLOEXEC) < 0) { /* not for the programs we run */
-		fprintf(stderr, "shmlife __conductor: descriptor %ld: %s\n", fd, strerror(errno));
+		fprintf(stderr, "shmlife __conductor: descriptor %lld: %s\n", fd, strerror(errno));
 		return 2;
 	}
 	char why[256];

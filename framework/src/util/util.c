@@ -125,6 +125,17 @@ void sl_flush_coverage(void)
 		__gcov_reset();
 }
 
+int sl_parse_number(const char *s, int base, long long lo, long long hi, long long *out)
+{
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, base);
+	if (errno || end == s || *end || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
 int sl_pidfd_open(pid_t pid)
 {
 	return (int)syscall(SYS_pidfd_open, pid, 0);

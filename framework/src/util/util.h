@@ -37,6 +37,10 @@ const char *sl_signal_name(int sig);   /* "SIGKILL", or "SIG?" */
 /* "<directory of this executable>/<rel>/<name>" into buf (rel may be "" for
  * beside it): 0, or -1 when /proc/self/exe cannot be read or buf is short. */
 int sl_exe_relative(char *buf, size_t len, const char *rel, const char *name);
+/* The whole of s as a number in `base` between lo and hi: 0 with *out, or
+ * -1 (not a number, something after it, out of range).  For the arguments
+ * of the hidden subcommands (__conductor, __spawner). */
+int sl_parse_number(const char *s, int base, long long lo, long long hi, long long *out);
 
 /* Where an installed harness finds what it ships, relative to the directory of
  * its executable (cmake/ShmlifeInstall.cmake sets them from the install dirs). */
