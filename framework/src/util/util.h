@@ -52,7 +52,8 @@ int sl_parse_number(const char *s, int base, long long lo, long long hi, long lo
 #endif
 
 /* Writes len bytes to a temporary file of its own beside path (path.XXXXXX,
- * mode 0644), fsyncs it and renames it to path: path is whole or untouched.
+ * mode 0644) and renames it to path: path is whole or untouched (not forced
+ * to disk: see sl_atomic_close).
  * SIGINT, SIGTERM, SIGHUP, SIGQUIT and SIGPIPE are held back (in the calling
  * thread) until then.  0, or -1 with errno (the temporary file removed). */
 int sl_write_file_atomic(const char *path, const void *data, size_t len);
@@ -60,7 +61,7 @@ int sl_write_file_atomic(const char *path, const void *data, size_t len);
 /* The same for a file written as it is made (a report of many megabytes
  * that need not be held in memory whole): sl_atomic_open gives a FILE on
  * the temporary file and holds the signals back; sl_atomic_close(commit 1)
- * flushes, fsyncs and renames it to path, (commit 0, or any error on the
+ * flushes it and renames it to path, (commit 0, or any error on the
  * way) removes it; either way the signals are let through again.  0, or -1
  * with errno (nothing left behind).
  *
