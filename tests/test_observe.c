@@ -513,6 +513,14 @@ static void expect_segments(int n)
 	cr_expect_eq(ns.segments_shm_info, n);
 	cr_expect_eq(ns.segments_proc, n);
 	cr_expect_eq(ns.segments_stat_any, n);
+	struct sl_namespace_obs only;
+	memset(&only, 0x5a, sizeof(only));
+	cr_assert_eq(observe_namespace_segments(&only), 0, "%s", strerror(errno));
+	cr_expect_eq(only.segments_shm_info, n);
+	cr_expect_eq(only.segments_proc, n);
+	cr_expect_eq(only.segments_stat_any, n);
+	cr_expect_eq(only.shmmni, 0u, "no sysctl read, none left as it was");
+	cr_expect_eq(only.rmid_forced, -1);
 }
 
 Test(observe_kernel, namespace_counts_and_sysctls)

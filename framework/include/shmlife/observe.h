@@ -21,7 +21,11 @@ int observe_segment(int shmid, struct sl_segment_obs *out);
 int observe_segment_ipcs(int shmid, struct sl_segment_obs *out);
 /* IPC_STAT only: cheap enough to run after every step. */
 int observe_segment_brief(int shmid, struct sl_segment_brief *out);
+/* The namespace: its segments counted three ways, and its shm sysctls. */
 int observe_namespace(struct sl_namespace_obs *out);
+/* Its segments only (the sysctl fields 0, rmid_forced -1): what the leak
+ * check at a scenario's end needs, without four reads of /proc/sys. */
+int observe_namespace_segments(struct sl_namespace_obs *out);
 /* A shmctl command's record (its kind: sl_shmctl_kind, observed.h): the record of a call that returned ret
  * with buf (a struct shmid_ds, shminfo or shm_info, as cmd says: union
  * sl_shmctl_buf of observe_raw.h); the

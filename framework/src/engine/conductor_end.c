@@ -20,7 +20,7 @@
 void conductor_check_leaks(struct conductor *c)
 {
 	struct sl_namespace_obs ns;
-	if (observe_namespace(&ns) < 0) {
+	if (observe_namespace_segments(&ns) < 0) {
 		conductor_fail(c, SL_BROK, -1, "cannot observe the namespace after the scenario: %s", strerror(errno));
 		return;
 	}

@@ -71,10 +71,9 @@ static int read_sysctl(const char *path, uint64_t *out)
 	return 0;
 }
 
-int observe_namespace(struct sl_namespace_obs *out)
+int observe_namespace_segments(struct sl_namespace_obs *out)
 {
 	struct shm_info info;
-	uint64_t v;
 
 	if (!out) {
 		errno = EINVAL;
@@ -100,13 +99,22 @@ int observe_namespace(struct sl_namespace_obs *out)
 		if ((max_index = sl_raw_shmctl(0, SHM_INFO, (struct shmid_ds *)(void *)&info)) == -1)
 			return -1;
 	}
+	out->rmid_forced = -1;
+	return 0;
+}
+
+int observe_namespace(struct sl_namespace_obs *out)
+{
+	uint64_t v;
+
+	if (observe_namespace_segments(out) < 0)
+		return -1;
 	if (read_sysctl("/proc/sys/kernel/shmmax", &v) == 0)
 		out->shmmax = v;
 	if (read_sysctl("/proc/sys/kernel/shmall", &v) == 0)
 		out->shmall = v;
 	if (read_sysctl("/proc/sys/kernel/shmmni", &v) == 0)
 		out->shmmni = v;
-	out->rmid_forced = -1;
 	if (read_sysctl("/proc/sys/kernel/shm_rmid_forced", &v) == 0 && v <= 1)
 		out->rmid_forced = (int)v;
 	return 0;
