@@ -169,11 +169,10 @@ static int start_actors(struct conductor *c)
 		close(c->pty_slave);
 		c->pty_slave = -1;
 	}
-	for (int i = 0; i < c->s->nactors; i++) { /* all started at once, then each awaited */
-		if (!c->s->actors[i].spawned && conductor_await_ready(c, i, why, sizeof(why)) < 0) {
-			conductor_fail(c, SL_BROK, -1, "cannot start actor %s: %s", c->s->actors[i].name, why);
-			return -1;
-		}
+	int failed = -1; /* all started at once, then all awaited */
+	if (conductor_await_ready_all(c, &failed, why, sizeof(why)) < 0) {
+		conductor_fail(c, SL_BROK, -1, "cannot start actor %s: %s", c->s->actors[failed].name, why);
+		return -1;
 	}
 	return 0;
 }

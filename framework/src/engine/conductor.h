@@ -41,6 +41,8 @@ struct conductor_actor {
 	uint32_t busy_seq;               /* a command that timed out, still being
 					  * performed (its answer will be late), or 0 */
 	int busy_step;                   /* its step, -1 if not a step's        */
+	uint32_t ready_seq;              /* the question conductor_await_ready_all
+					  * asked it and awaits the answer of, or 0 */
 	int out_fd[2];                   /* the program's caught stdout, stderr
 					  * (handed over before the answer), -1 */
 	struct conductor_output out[2];  /* and what was read of them          */
@@ -123,6 +125,10 @@ int conductor_call(struct conductor *c, int idx, const struct sl_wire_cmd *cmd,
  * step observes it.  0, or -1 with why it could not set itself up (it said
  * so, it ended, it hung): a failure of shmlife's own set-up, BROK. */
 int conductor_await_ready(struct conductor *c, int idx, char *why, size_t len);
+/* The same for every actor the conductor started itself, at once: all are
+ * asked, then each answer awaited within the step's limit.  0, or -1 with
+ * *failed the first that could not set itself up, and why. */
+int conductor_await_ready_all(struct conductor *c, int *failed, char *why, size_t len);
 /* Waits, bounded, until the actor has ended.  1 ended, 0 timed out. */
 int conductor_wait_end(struct conductor *c, int idx, int timeout_ms);
 /* Marks actors whose process has ended, collecting their status. */

@@ -324,31 +324,64 @@ static int await_late_answer(struct conductor *c, int idx, int64_t deadline)
 	return got;
 }
 
-int conductor_call(struct conductor *c, int idx, const struct sl_wire_cmd *cmd,
-		   const void *payload, size_t len, struct sl_wire_reply *r, int *passed_fd)
+/* The first half of a call: the command, numbered (*seq), sent once the
+ * actor is free.  1 sent, or what conductor_call returns. */
+static int send_numbered(struct conductor *c, int idx, const struct sl_wire_cmd *cmd, const void *payload,
+			 size_t len, int64_t deadline, uint32_t *seq)
 {
 	struct conductor_actor *a = &c->actors[idx];
-	*passed_fd = -1;
-	int64_t deadline = sl_now_ms() + c->step_timeout_ms;
 	if (a->busy_seq) {
 		int free_now = await_late_answer(c, idx, deadline);
 		if (free_now != 1)
 			return free_now;
 	}
 	struct sl_wire_cmd numbered = *cmd;
-	numbered.seq = ++c->next_seq;
+	numbered.seq = *seq = ++c->next_seq;
 	if (sl_wire_send_cmd(a->chan, &numbered, payload, len) < 0) {
 		if (errno != EPIPE && errno != ECONNRESET)
 			return -2;
 		collect_end(c, idx, c->step_timeout_ms);
 		return 0;
 	}
-	int got = await_answer(c, idx, numbered.seq, deadline, r, passed_fd);
+	return 1;
+}
+
+/* The second half: the answer to command `seq` (of step `step`). */
+static int receive_numbered(struct conductor *c, int idx, uint32_t seq, int step, int64_t deadline,
+			    struct sl_wire_reply *r, int *passed_fd)
+{
+	int got = await_answer(c, idx, seq, deadline, r, passed_fd);
 	if (got == -1) { /* its answer, if it ever comes, is late */
-		a->busy_seq = numbered.seq;
-		a->busy_step = cmd->step;
+		c->actors[idx].busy_seq = seq;
+		c->actors[idx].busy_step = step;
 	}
 	return got;
+}
+
+int conductor_call(struct conductor *c, int idx, const struct sl_wire_cmd *cmd,
+		   const void *payload, size_t len, struct sl_wire_reply *r, int *passed_fd)
+{
+	*passed_fd = -1;
+	int64_t deadline = sl_now_ms() + c->step_timeout_ms;
+	uint32_t seq;
+	int sent = send_numbered(c, idx, cmd, payload, len, deadline, &seq);
+	return sent != 1 ? sent : receive_numbered(c, idx, seq, cmd->step, deadline, r, passed_fd);
+}
+
+/* Why actor idx is not ready, from what the call to it returned. */
+static void not_ready(const struct conductor_actor *a, int got, const struct sl_wire_reply *r, int timeout_ms,
+		      char *why, size_t len)
+{
+	switch (got) {
+	case -3: snprintf(why, len, "%s", r->setup); break;
+	case 0: snprintf(why, len, "it ended while setting itself up (%s %d)",
+			 a->wait_status != -1 && WIFSIGNALED(a->wait_status) ? "signal" : "status",
+			 a->wait_status == -1 ? -1 : WIFSIGNALED(a->wait_status) ? WTERMSIG(a->wait_status)
+										 : WEXITSTATUS(a->wait_status));
+		break;
+	case -1: snprintf(why, len, "it did not finish setting itself up within %d ms", timeout_ms); break;
+	default: snprintf(why, len, "its channel failed: %s", strerror(errno)); break;
+	}
 }
 
 int conductor_await_ready(struct conductor *c, int idx, char *why, size_t len)
@@ -366,18 +399,55 @@ int conductor_await_ready(struct conductor *c, int idx, char *why, size_t len)
 	int got = conductor_call(c, idx, &ping, NULL, 0, &r, &fd);
 	if (fd >= 0)
 		close(fd);
-	switch (got) {
-	case 1: return 0;
-	case -3: snprintf(why, len, "%s", r.setup); break;
-	case 0: snprintf(why, len, "it ended while setting itself up (%s %d)",
-			 a->wait_status != -1 && WIFSIGNALED(a->wait_status) ? "signal" : "status",
-			 a->wait_status == -1 ? -1 : WIFSIGNALED(a->wait_status) ? WTERMSIG(a->wait_status)
-										 : WEXITSTATUS(a->wait_status));
-		break;
-	case -1: snprintf(why, len, "it did not finish setting itself up within %d ms", c->step_timeout_ms); break;
-	default: snprintf(why, len, "its channel failed: %s", strerror(errno)); break;
+	if (got != 1)
+		not_ready(a, got, &r, c->step_timeout_ms, why, len);
+	return got == 1 ? 0 : -1;
+}
+
+int conductor_await_ready_all(struct conductor *c, int *failed, char *why, size_t len)
+{
+	/* A question without side effects (which signals it caught) to every
+	 * new actor first, then each answer: they set themselves up meanwhile,
+	 * without a round trip each in turn. */
+	struct sl_wire_cmd ping;
+	memset(&ping, 0, sizeof(ping));
+	ping.op = SL_WIRE_SIGNALS;
+	ping.step = -1;
+	int64_t sent_by = sl_now_ms() + c->step_timeout_ms;
+	for (int i = 0; i < c->s->nactors; i++) {
+		struct conductor_actor *a = &c->actors[i];
+		a->ready_seq = 0;
+		if (c->s->actors[i].spawned || a->state != ACTOR_RUNNING || a->chan < 0)
+			continue;
+		int got = send_numbered(c, i, &ping, NULL, 0, sent_by, &a->ready_seq);
+		if (got != 1) {
+			struct sl_wire_reply r;
+			memset(&r, 0, sizeof(r));
+			*failed = i;
+			not_ready(a, got, &r, c->step_timeout_ms, why, len);
+			return -1;
+		}
 	}
-	return -1;
+	for (int i = 0; i < c->s->nactors; i++) {
+		struct conductor_actor *a = &c->actors[i];
+		if (!a->ready_seq)
+			continue;
+		struct sl_wire_reply r;
+		memset(&r, 0, sizeof(r));
+		int fd = -1;
+		/* each within the step's limit, as if it had been asked now */
+		int got = a->state != ACTOR_RUNNING || a->chan < 0 ? 0 : receive_numbered(c, i, a->ready_seq, -1,
+						  sl_now_ms() + c->step_timeout_ms, &r, &fd);
+		if (fd >= 0)
+			close(fd);
+		a->ready_seq = 0;
+		if (got != 1) {
+			*failed = i;
+			not_ready(a, got, &r, c->step_timeout_ms, why, len);
+			return -1;
+		}
+	}
+	return 0;
 }
 
 int conductor_wait_end(struct conductor *c, int idx, int timeout_ms)
