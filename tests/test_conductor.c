@@ -406,6 +406,46 @@ Test(setup, no_room_for_a_new_actors_channel_is_brok_at_that_step)
 	sl_scenario_free(s);
 }
 
+/* The actors a conductor starts are asked whether they are ready all at
+ * once, then each answer awaited: one that cannot set itself up (here: the
+ * actor program it must become cannot run) makes the scenario BROK before
+ * its first step, naming the first such actor and its own reason; the
+ * same for a big group, which the spawner forks. */
+static void expect_brok_before_the_first_step(const char *script, const char *first)
+{
+	struct sl_scenario *s = parse_ok("%s", script);
+	struct sl_run_options o;
+	sl_run_options_default(&o);
+	o.step_timeout_ms = 5000;
+	o.actor_program = "/nonexistent/shmlife-actor";
+	struct sl_result r;
+	cr_assert_eq(sl_run(s, &o, &r), 0, "sl_run could not start");
+	cr_assert_eq(r.outcome, SL_BROK, "outcome %s: %s", sl_outcome_name(r.outcome), r.reason);
+	char want[128];
+	snprintf(want, sizeof(want), "cannot start actor %s: ", first);
+	cr_expect(strstr(r.reason, want), "names %s: %s", first, r.reason);
+	cr_expect(strstr(r.reason, "cannot run the actor program /nonexistent/shmlife-actor"), "its own reason: %s",
+		  r.reason);
+	struct sl_trace_entry e;
+	for (int i = 0; i < r.ntrace; i++)
+		cr_expect_neq(sl_result_entry(&r, i, &e)->kind, SL_ENTRY_STEP, "no step ran: entry %d is step %d", i,
+			      e.step);
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}
+
+Test(setup, an_actor_that_cannot_set_itself_up_is_brok_before_the_first_step)
+{
+	expect_brok_before_the_first_step("scenario cannot-set-up\n"
+					  "actors: owner, peer, other\n"
+					  "owner shmget key=IPC_PRIVATE size=4096 flags=IPC_CREAT|0600 -> seg\n",
+					  "owner");
+	expect_brok_before_the_first_step("scenario a-big-group-cannot-set-up\n"
+					  "actors: workers[70]\n"
+					  "workers shmget key=IPC_PRIVATE size=4096 flags=IPC_CREAT|0600 -> seg\n",
+					  "workers[0]");
+}
+
 /* ---- 9. starting a scenario from a multi-threaded caller ---------------------------- */
 
 static volatile int hammer_stop;

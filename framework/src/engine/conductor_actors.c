@@ -325,7 +325,10 @@ static int await_late_answer(struct conductor *c, int idx, int64_t deadline)
 }
 
 /* The first half of a call: the command, numbered (*seq), sent once the
- * actor is free.  1 sent, or what conductor_call returns. */
+ * actor is free.  1 sent; 2 not sent, the actor has closed its end (what
+ * it said before, such as why it could not set itself up, is still to be
+ * read: receive_numbered reads it, then its end); or what conductor_call
+ * returns. */
 static int send_numbered(struct conductor *c, int idx, const struct sl_wire_cmd *cmd, const void *payload,
 			 size_t len, int64_t deadline, uint32_t *seq)
 {
@@ -337,12 +340,8 @@ static int send_numbered(struct conductor *c, int idx, const struct sl_wire_cmd 
 	}
 	struct sl_wire_cmd numbered = *cmd;
 	numbered.seq = *seq = ++c->next_seq;
-	if (sl_wire_send_cmd(a->chan, &numbered, payload, len) < 0) {
-		if (errno != EPIPE && errno != ECONNRESET)
-			return -2;
-		collect_end(c, idx, c->step_timeout_ms);
-		return 0;
-	}
+	if (sl_wire_send_cmd(a->chan, &numbered, payload, len) < 0)
+		return errno == EPIPE || errno == ECONNRESET ? 2 : -2;
 	return 1;
 }
 
@@ -365,7 +364,7 @@ int conductor_call(struct conductor *c, int idx, const struct sl_wire_cmd *cmd,
 	int64_t deadline = sl_now_ms() + c->step_timeout_ms;
 	uint32_t seq;
 	int sent = send_numbered(c, idx, cmd, payload, len, deadline, &seq);
-	return sent != 1 ? sent : receive_numbered(c, idx, seq, cmd->step, deadline, r, passed_fd);
+	return sent < 1 ? sent : receive_numbered(c, idx, seq, cmd->step, deadline, r, passed_fd);
 }
 
 /* Why actor idx is not ready, from what the call to it returned. */
@@ -420,7 +419,7 @@ int conductor_await_ready_all(struct conductor *c, int *failed, char *why, size_
 		if (c->s->actors[i].spawned || a->state != ACTOR_RUNNING || a->chan < 0)
 			continue;
 		int got = send_numbered(c, i, &ping, NULL, 0, sent_by, &a->ready_seq);
-		if (got != 1) {
+		if (got < 1) {
 			struct sl_wire_reply r;
 			memset(&r, 0, sizeof(r));
 			*failed = i;
