@@ -362,7 +362,7 @@ int conductor_call(struct conductor *c, int idx, const struct sl_wire_cmd *cmd,
 {
 	*passed_fd = -1;
 	int64_t deadline = sl_now_ms() + c->step_timeout_ms;
-	uint32_t seq;
+	uint32_t seq = 0; /* set when sent */
 	int sent = send_numbered(c, idx, cmd, payload, len, deadline, &seq);
 	return sent < 1 ? sent : receive_numbered(c, idx, seq, cmd->step, deadline, r, passed_fd);
 }
