@@ -129,8 +129,9 @@ set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION devel)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
-# The shared libraries the harness and programs link (libc6, libjson-c5,
-# libexpat1, libseccomp2) come from dpkg-shlibdeps; what it runs, from here:
+# The shared libraries the harness and programs link (libc6: json-c and
+# expat are in them, from their archives) come from dpkg-shlibdeps; what it
+# runs, from here:
 # ipcs (util-linux) and ps (procps); valgrind only for --valgrind; the -dev
 # packages and pkg-config only to build against libshmlife.a.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
