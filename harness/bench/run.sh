@@ -6,7 +6,7 @@
 #                  goes (bench_throughput); scenarios tagged slow, timeout
 #                  or waits (they wait on purpose) are left out
 #   3. scale       1000 actors on one segment; segments until ENOSPC at the
-#                  default shmmni (bench_scale): time and peak memory
+#                  default shmmni (bench_scale): time, CPU time and peak memory
 #   4. timeout     a hanging actor: how long after its limit the scenario is
 #                  TIMEOUT (bench_timeout; the rule is limit + 1 s)
 #   5. peers       with BENCH_LTP_DIR set to a build tree of LTP (made by hand
