@@ -217,7 +217,20 @@ static int observed_value(struct conductor *c, const struct sl_trace_entry *e, c
 {
 	if (p->field == SL_F_SIG_RECEIVED)
 		return received_signal(c, c->s->steps[e->step].subject.actor, want, v);
-	return sl_observed_field(e, p->field, want, v);
+	int rc = sl_observed_field(e, p->field, want, v);
+	/* An expectation's maps are observed wanting every segment and key it
+	 * asks about (expect_maps; more than SL_MAX_MAPS asked about is refused
+	 * there), and one mapping of each is kept if it has one
+	 * (observe_maps.c): one that is not among the kept has none (for
+	 * mapped-key, *v is then already the first mapping's key). */
+	if (rc == SL_OBS_NOT_ALL && e->obs_kind == SL_OBS_MAPS &&
+	    (p->field == SL_F_ATTACHED || p->field == SL_F_DETACHED || p->field == SL_F_MAPPED_DELETED ||
+	     p->field == SL_F_MAPPED_KEY)) {
+		if (p->field != SL_F_MAPPED_KEY)
+			*v = p->field == SL_F_DETACHED;
+		return 0;
+	}
+	return rc;
 }
 
 /* ---- observing ------------------------------------------------------------- */

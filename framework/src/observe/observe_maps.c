@@ -116,10 +116,27 @@ static int is_wanted(const struct sl_map_entry *e, const struct sl_maps_want *w)
 	return 0;
 }
 
-/* Keeps SL_MAX_MAPS of all[0..n): those asked about first, then the others;
- * the kept ones in the order of /proc/PID/maps (ascending address).  So a
- * mapping asked about is kept whenever it exists, and not finding it among
- * the kept ones means it does not exist, however many there are. */
+/* Marks the first mapping of all[0..n) of segment `what` (of key `what`
+ * if is_key), if it has one and there is room; counts it in *kept. */
+static void take_first(const struct sl_map_entry *all, int n, char *take, int *kept, int is_key, long long what)
+{
+	for (int i = 0; i < n && *kept < SL_MAX_MAPS; i++)
+		if (is_key ? all[i].key == (int32_t)what : all[i].shmid == (int)what) {
+			if (!take[i]) {
+				take[i] = 1;
+				(*kept)++;
+			}
+			return;
+		}
+}
+
+/* Keeps SL_MAX_MAPS of all[0..n): first one mapping of each segment and
+ * key asked about, then the other mappings asked about, then the others;
+ * the kept ones in the order of /proc/PID/maps (ascending address).  So
+ * whenever no more than SL_MAX_MAPS are asked about, a segment or key
+ * asked about has a mapping kept if it has one at all, and not finding it
+ * among the kept ones means it has none, however many mappings there are
+ * (one segment attached four times does not push another out). */
 static int keep_maps(const struct sl_map_entry *all, int n, const struct sl_maps_want *w,
 		     struct sl_maps_obs *out)
 {
@@ -127,8 +144,12 @@ static int keep_maps(const struct sl_map_entry *all, int n, const struct sl_maps
 	if (!take)
 		return -1;
 	int kept = 0;
+	for (int i = 0; w && i < w->nshmids; i++)
+		take_first(all, n, take, &kept, 0, w->shmids[i]);
+	for (int i = 0; w && i < w->nkeys; i++)
+		take_first(all, n, take, &kept, 1, w->keys[i]);
 	for (int i = 0; i < n && kept < SL_MAX_MAPS; i++)
-		if (is_wanted(&all[i], w)) {
+		if (!take[i] && is_wanted(&all[i], w)) {
 			take[i] = 1;
 			kept++;
 		}
