@@ -163,6 +163,39 @@ Test(observe_caps, a_descriptor_beyond_the_kept_ones_is_judged_by_what_it_is)
 	free(reason);
 }
 
+/* Two descriptors asked about beyond the kept ones: the second took the
+ * place of the first, which then read as not open, and `fd9!=/dev/zero`
+ * PASSed although fd 9 was /dev/zero.  Now a descriptor asked about is
+ * never pushed out by another one asked about. */
+Test(observe_caps, a_descriptor_asked_about_is_not_pushed_out_by_another)
+{
+	char *reason;
+	enum sl_outcome o = run_text("scenario fd-cap-two-false-pass\n" ELEVEN_FDS "expect a fd9!=/dev/zero fd10=/dev/null\n",
+				     &reason);
+	cr_assert_eq(o, SL_FAIL, "outcome %s (%s): fd 9 is /dev/zero", sl_outcome_name(o), reason);
+	cr_expect(strstr(reason, "kernel says /dev/zero"), "%s", reason);
+	free(reason);
+	o = run_text("scenario fd-cap-two\n" ELEVEN_FDS
+		     "expect a fd9=/dev/zero fd10=/dev/null fd8=/dev/zero fd3=/dev/zero fd12!=/dev/null\n",
+		     &reason);
+	cr_assert_eq(o, SL_PASS, "outcome %s: %s", sl_outcome_name(o), reason);
+	free(reason);
+}
+
+/* More descriptors asked about than the record keeps, with more open: refused
+ * loudly, not judged on a record that lost some of them. */
+Test(observe_caps, asking_about_more_descriptors_than_are_kept_is_refused_loudly)
+{
+	char *reason;
+	enum sl_outcome o = run_text("scenario fd-cap-too-many\n" ELEVEN_FDS
+				     "expect a fd0=/dev/null fd1=/dev/null fd2=/dev/null fd3=/dev/zero fd4=/dev/zero "
+				     "fd5=/dev/zero fd6=/dev/zero fd7=/dev/zero fd8=/dev/zero fd9=/dev/zero\n",
+				     &reason);
+	cr_assert_eq(o, SL_FAIL, "outcome %s: %s", sl_outcome_name(o), reason);
+	cr_assert(strstr(reason, "not all observed"), "%s", reason);
+	free(reason);
+}
+
 Test(observe_caps, not_of_what_cannot_be_observed_fails)
 {
 	char *reason;

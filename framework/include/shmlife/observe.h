@@ -53,11 +53,16 @@ int observe_maps_wanting(pid_t pid, const struct sl_maps_want *want, struct sl_m
 /* Everything of /proc/PID but devtty_errno (which needs the process itself)
  * and the ended/exit fields (which the conductor knows). */
 int observe_process(pid_t pid, struct sl_process_obs *out);
-/* Makes sure descriptor fd of pid is among p->fds if it is open (p keeps the
- * SL_MAX_FDS lowest; fd then takes the place of the highest kept one).
- * Returns 1 if it is open (and kept), 0 if not.  After it, an fd that is not
- * in p->fds is not open, however many there are. */
-int observe_process_keep_fd(pid_t pid, int fd, struct sl_process_obs *p);
+/* Makes sure each of the descriptors fds[0..n) of pid that is open is among
+ * p->fds (p keeps the SL_MAX_FDS lowest; each takes the place of the highest
+ * kept one that is not among fds).  Returns how many of them are open (and
+ * kept), or -1 with E2BIG if more of them are open than p can keep.  After
+ * it returns, one of fds that is not in p->fds is not open, however many
+ * descriptors there are.
+ *
+ *   int asked[] = { 9, 10 };        // expect a fd9=/dev/zero fd10=/dev/null
+ *   if (observe_process_keep_fds(pid, asked, 2, &obs) < 0) ... refuse    */
+int observe_process_keep_fds(pid_t pid, const int *fds, int n, struct sl_process_obs *p);
 
 /* Parsers of one line / one output; 0 on success, -1 if the line is not one. */
 int sl_parse_sysvipc_shm_line(const char *line, struct sl_segment_view *v);

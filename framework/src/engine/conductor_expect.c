@@ -38,7 +38,7 @@ static int is_flag_on_value(enum sl_field f)
 static int judge_string(const struct sl_predicate *p, const struct sl_process_obs *o, char *got, size_t len)
 {
 	/* fdN=...: expect_process() kept fd N whenever it is open
-	 * (observe_process_keep_fd), so not finding it means it is not open */
+	 * (keep_asked_fds), so not finding it means it is not open */
 	const char *have = sl_observed_text(o, p->field, p->fd);
 	snprintf(got, len, "%s", have ? have : "(not open)");
 	int same = have && strcmp(have, p->str) == 0;
@@ -441,6 +441,23 @@ static void drop_channel_fd(int chan_fd, struct sl_process_obs *o)
 	o->nfds--;
 }
 
+/* fdN=...: every descriptor the expectation asks about is kept whatever the
+ * number of descriptors (observe_process_keep_fds), so one of them that is
+ * not kept is not open.  0; -1 if more of them are open than are kept; -2
+ * out of memory. */
+static int keep_asked_fds(pid_t pid, const struct sl_step *st, struct sl_process_obs *o)
+{
+	int *asked = calloc((size_t)st->npreds + 1, sizeof(*asked)), n = 0;
+	if (!asked)
+		return -2;
+	for (int i = 0; i < st->npreds; i++)
+		if (st->preds[i].field == SL_F_FD)
+			asked[n++] = st->preds[i].fd;
+	int rc = observe_process_keep_fds(pid, asked, n, o) < 0 ? -1 : 0;
+	free(asked);
+	return rc;
+}
+
 static void expect_process(struct conductor *c, const struct sl_step *st, struct sl_trace_entry *e)
 {
 	int idx = st->subject.actor;
@@ -461,9 +478,20 @@ static void expect_process(struct conductor *c, const struct sl_step *st, struct
 		snprintf(path, sizeof(path), "/proc/%d/fd/%d", a->pid, a->chan_fd);
 		if (c->o && c->o->valgrind)
 			drop_valgrind_fds(c->o->valgrind, a->pid, a->chan >= 0 ? a->chan_fd : -1, o);
-		for (int i = 0; i < st->npreds; i++) /* fdN=...: kept whatever the number of fds */
-			if (st->preds[i].field == SL_F_FD)
-				observe_process_keep_fd(a->pid, st->preds[i].fd, o);
+		int kept = keep_asked_fds(a->pid, st, o);
+		if (kept == -2) {
+			e->verdict = SL_BROK;
+			sl_setf(e->detail, sizeof(e->detail), "out of memory");
+			return;
+		}
+		if (kept < 0) {
+			e->verdict = SL_FAIL; /* refused loudly: the record keeps SL_MAX_FDS of them */
+			sl_setf(e->detail, sizeof(e->detail),
+				"%s has %d descriptors and the expectation asks about more than %d of them that are "
+				"open: not all observed (ask about at most %d at once)",
+				conductor_actor_name(c, idx), o->nfds, SL_MAX_FDS, SL_MAX_FDS);
+			return;
+		}
 		if (a->chan >= 0 && access(path, F_OK) == 0 && o->nfds > 0)
 			drop_channel_fd(a->chan_fd, o); /* the actor's channel to the conductor is not the scenario's */
 		if ((wants(st, SL_F_DEVTTY_ERRNO, 0) || wants(st, SL_F_DEVTTY_ERRNO, 1)) && a->chan >= 0)

@@ -184,25 +184,66 @@ static int read_fds(pid_t pid, struct sl_process_obs *p)
 	return 0;
 }
 
-int observe_process_keep_fd(pid_t pid, int fd, struct sl_process_obs *p)
+static int is_among(const int *fds, int n, int fd)
 {
-	int n = p->nfds < SL_MAX_FDS ? p->nfds : SL_MAX_FDS;
 	for (int i = 0; i < n; i++)
-		if (p->fds[i].fd == fd)
+		if (fds[i] == fd)
 			return 1;
-	char path[64], target[sizeof(p->fds[0].target)];
-	snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)pid, fd);
-	link_target(AT_FDCWD, path, target, sizeof(target));
-	if (!target[0])
-		return 0; /* not open (or gone): nothing to keep */
-	int at = n < SL_MAX_FDS ? n : SL_MAX_FDS - 1; /* full: it takes the highest's place */
+	return 0;
+}
+
+/* Keeps fd (open, `target`) in p->fds, in order: in a free place (it was
+ * not counted: p->nfds grows), or in that of the highest kept one that is
+ * not among asked[0..nasked).  -1 if every kept one was asked about. */
+static int keep_one(struct sl_process_obs *p, int fd, const char *target, const int *asked, int nasked)
+{
+	int have = p->nfds < SL_MAX_FDS ? p->nfds : SL_MAX_FDS;
+	if (have == SL_MAX_FDS) {
+		int gone = have - 1;
+		while (gone >= 0 && is_among(asked, nasked, p->fds[gone].fd))
+			gone--;
+		if (gone < 0)
+			return -1;
+		memmove(&p->fds[gone], &p->fds[gone + 1], (size_t)(have - 1 - gone) * sizeof(p->fds[0]));
+		have--;
+	} else {
+		p->nfds++;
+	}
+	int at = have;
 	while (at > 0 && p->fds[at - 1].fd > fd) {
 		p->fds[at] = p->fds[at - 1];
 		at--;
 	}
 	p->fds[at].fd = fd;
-	memcpy(p->fds[at].target, target, sizeof(target));
-	return 1;
+	memcpy(p->fds[at].target, target, sizeof(p->fds[at].target));
+	return 0;
+}
+
+int observe_process_keep_fds(pid_t pid, const int *fds, int n, struct sl_process_obs *p)
+{
+	int open_ones = 0;
+	for (int k = 0; k < n; k++) {
+		if (is_among(fds, k, fds[k]))
+			continue; /* asked twice: done */
+		int have = p->nfds < SL_MAX_FDS ? p->nfds : SL_MAX_FDS, kept = 0;
+		for (int i = 0; i < have && !kept; i++)
+			kept = p->fds[i].fd == fds[k];
+		if (kept) {
+			open_ones++;
+			continue;
+		}
+		char path[64], target[sizeof(p->fds[0].target)];
+		snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)pid, fds[k]);
+		link_target(AT_FDCWD, path, target, sizeof(target));
+		if (!target[0])
+			continue; /* not open (or gone): nothing to keep */
+		if (keep_one(p, fds[k], target, fds, n) < 0) {
+			errno = E2BIG;
+			return -1;
+		}
+		open_ones++;
+	}
+	return open_ones;
 }
 
 static void read_cwd(pid_t pid, struct sl_process_obs *p)
