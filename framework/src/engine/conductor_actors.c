@@ -267,6 +267,7 @@ static int await_answer(struct conductor *c, int idx, uint32_t seq, int64_t dead
 			int *passed_fd)
 {
 	struct conductor_actor *a = &c->actors[idx];
+	int reset = 0;
 	for (;;) {
 		struct pollfd p = { .fd = a->chan, .events = POLLIN };
 		int64_t left = deadline - sl_now_ms();
@@ -297,6 +298,13 @@ static int await_answer(struct conductor *c, int idx, uint32_t seq, int64_t dead
 		if (got == 1) {
 			record_late(c, idx, r, *passed_fd);
 			*passed_fd = -1;
+			continue;
+		}
+		if (got < 0 && errno == ECONNRESET && !reset) {
+			/* It closed its end with a command of ours unread: the kernel
+			 * says so once, before what it had sent (why it could not set
+			 * itself up, an answer) is read. */
+			reset = 1;
 			continue;
 		}
 		if (got < 0 && errno != ECONNRESET)
