@@ -196,6 +196,65 @@ Test(observe_caps, asking_about_more_descriptors_than_are_kept_is_refused_loudly
 	free(reason);
 }
 
+/* A folder whose path is longer than the record keeps of a cwd (62
+ * characters) or of a descriptor's target (54). */
+static char long_dir[160];
+
+static void make_long_dir(void)
+{
+	snprintf(long_dir, sizeof(long_dir), "/tmp/shmlife-test-a-path-longer-than-the-record-keeps-of-it-XXXXXX");
+	cr_assert_not_null(mkdtemp(long_dir), "mkdtemp: %s", strerror(errno));
+}
+
+static void remove_long_dir(void)
+{
+	rmdir(long_dir);
+}
+
+/* Runs `expect a <what>LONG_DIR<tail>` after the actor went there (cwd) and
+ * opened it as fd 3; the outcome, and the reason in *reason. */
+static enum sl_outcome expect_of_long_dir(const char *what, const char *tail, char **reason)
+{
+	char text[1024];
+	snprintf(text, sizeof(text),
+		 "scenario long-texts\nactors: a\na chdir %s\na open %s flags=O_RDONLY|O_DIRECTORY -> f3\n"
+		 "expect a %s%s%s\n", long_dir, long_dir, what, long_dir, tail);
+	return run_text(text, reason);
+}
+
+/* A cwd or a descriptor's target longer than the record keeps was cut, and
+ * the cut text judged as the whole: `cwd!=DIR` and `fd3!=DIR` PASSed with
+ * the cwd and fd 3 being DIR.  Now a cut text that begins like the one asked
+ * about is not observed (FAIL, either way); one that differs within what was
+ * kept is different. */
+Test(observe_caps, a_text_longer_than_the_record_keeps_is_not_judged_by_its_beginning, .init = make_long_dir,
+     .fini = remove_long_dir)
+{
+	static const char *const unknowable[][2] = {
+		{ "cwd!=", "" }, { "cwd=", "" }, { "fd3!=", "" }, { "fd3=", "" }, { "fd3=", "/more" },
+	};
+	for (size_t i = 0; i < sizeof(unknowable) / sizeof(unknowable[0]); i++) {
+		char *reason;
+		enum sl_outcome o = expect_of_long_dir(unknowable[i][0], unknowable[i][1], &reason);
+		cr_expect_eq(o, SL_FAIL, "%sDIR%s: outcome %s (%s)", unknowable[i][0], unknowable[i][1],
+			     sl_outcome_name(o), reason);
+		cr_expect(strstr(reason, "not all observed"), "%s", reason);
+		free(reason);
+	}
+	char *reason, text[1024];
+	enum sl_outcome o = run_text("scenario long-text-differs\nactors: a\na chdir /tmp\nexpect a cwd!=/tmp/"
+				     "shmlife-test-a-path-longer-than-the-record-keeps-of-it-and-then-some\n",
+				     &reason);
+	cr_expect_eq(o, SL_PASS, "a short cwd is all observed: outcome %s (%s)", sl_outcome_name(o), reason);
+	free(reason);
+	/* cut, but different within what was kept: different */
+	snprintf(text, sizeof(text), "scenario long-text-cut-differs\nactors: a\na chdir %s\n"
+		 "expect a cwd!=/tmp/shmlife-test-b-path-longer-than-the-record-keeps-of-it-XXXXXX\n", long_dir);
+	o = run_text(text, &reason);
+	cr_expect_eq(o, SL_PASS, "outcome %s (%s)", sl_outcome_name(o), reason);
+	free(reason);
+}
+
 Test(observe_caps, not_of_what_cannot_be_observed_fails)
 {
 	char *reason;

@@ -30,6 +30,8 @@ int sl_observed_field(const struct sl_trace_entry *e, enum sl_field f, long long
  * conductor judges `expect p cwd=/` with it and the claims' evidence shows
  * it. */
 const char *sl_observed_text(const struct sl_process_obs *o, enum sl_field f, int fd);
+/* 1 if that text was cut to fit the record (the kernel's is longer). */
+int sl_observed_text_cut(const struct sl_process_obs *o, enum sl_field f, int fd);
 
 /* 1 if a shmctl result of `kind` (enum sl_shmctl_kind) has field f: the
  * segment's fields (key shmid size nattch perms mode dest locked cpid lpid

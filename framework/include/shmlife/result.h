@@ -87,8 +87,12 @@ struct sl_process_obs {
 	uint64_t sig_ignored, sig_caught, sig_pending; /* masks, bit n-1 = signal n */
 	int devtty_errno;            /* errno of open("/dev/tty") inside it, -1 unknown */
 	int nfds;
-	struct { int fd; char target[56]; } fds[SL_MAX_FDS];
-	char cwd[64];
+	/* The link's text as the kernel gave it, cut to fit where it is
+	 * longer (its cut flag 1 then): a cut text is never judged equal to,
+	 * or different from, one that it is the beginning of. */
+	struct { int fd; char target[55]; char target_cut; } fds[SL_MAX_FDS];
+	char cwd[63];
+	char cwd_cut;
 	char comm[17];
 };
 

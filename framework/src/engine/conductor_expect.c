@@ -35,13 +35,22 @@ static int is_flag_on_value(enum sl_field f)
 	       is_signal_set(f);
 }
 
+/* 1 if the text predicate holds, 0 if not, -1 if the record cannot say:
+ * the kernel's text was cut to fit and begins with all of it that was
+ * kept, like the one asked about (equal or not is beyond what was kept). */
 static int judge_string(const struct sl_predicate *p, const struct sl_process_obs *o, char *got, size_t len)
 {
 	/* fdN=...: expect_process() kept fd N whenever it is open
 	 * (keep_asked_fds), so not finding it means it is not open */
 	const char *have = sl_observed_text(o, p->field, p->fd);
-	snprintf(got, len, "%s", have ? have : "(not open)");
-	int same = have && strcmp(have, p->str) == 0;
+	int cut = have && sl_observed_text_cut(o, p->field, p->fd);
+	snprintf(got, len, "%s%s", have ? have : "(not open)", cut ? "..." : "");
+	if (cut && strncmp(have, p->str, strlen(have)) == 0 && strlen(p->str) > strlen(have)) {
+		snprintf(got, len, "a text longer than the %zu characters the record keeps, which begin as the one "
+			 "asked about: not all observed", strlen(have));
+		return -1;
+	}
+	int same = have && !cut && strcmp(have, p->str) == 0; /* a cut text is longer than it shows */
 	return (p->cmp == SL_CMP_NE) != same;
 }
 
@@ -128,6 +137,8 @@ static void judge(struct conductor *c, const struct sl_step *st, struct sl_trace
 			ok = conductor_judge_output(c, st->subject.actor, p, want_text, gotbuf, sizeof(gotbuf));
 		} else if (p->str && p->value.kind == SL_VAL_NONE) {
 			ok = judge_string(p, &e->obs.proc, gotbuf, sizeof(gotbuf));
+			if (ok < 0) /* unknown: fails either way */
+				ok = p->negated;
 		} else if ((ok = observed_value(c, e, p, want, &got)) == SL_OBS_NOT_ALL) {
 			snprintf(gotbuf, sizeof(gotbuf), "nothing: more than %d SysV mappings, not all observed",
 				 SL_MAX_MAPS);

@@ -155,6 +155,16 @@ const char *sl_observed_text(const struct sl_process_obs *o, enum sl_field f, in
 	return NULL;
 }
 
+int sl_observed_text_cut(const struct sl_process_obs *o, enum sl_field f, int fd)
+{
+	if (f == SL_F_CWD)
+		return o->cwd_cut != 0;
+	for (int i = 0; f == SL_F_FD && i < o->nfds && i < SL_MAX_FDS; i++)
+		if (o->fds[i].fd == fd)
+			return o->fds[i].target_cut != 0;
+	return 0; /* comm: the kernel's is at most 15 characters, the record keeps 16 */
+}
+
 int sl_shmctl_kind(int cmd)
 {
 	switch (cmd) {

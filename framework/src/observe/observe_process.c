@@ -125,11 +125,14 @@ static int read_status(pid_t pid, struct sl_process_obs *p)
 /* ---- /proc/PID/fd and cwd -------------------------------------------------------- */
 
 /* Copies a link target, truncated to fit. */
-static void link_target(int dirfd_, const char *name, char *dst, size_t size)
+/* The text of link `name` into dst (empty if it cannot be read), cut to
+ * fit; *cut says whether it was. */
+static void link_target(int dirfd_, const char *name, char *dst, size_t size, char *cut)
 {
 	char target[PATH_MAX];
 	ssize_t n = readlinkat(dirfd_, name, target, sizeof(target) - 1);
 
+	*cut = 0;
 	if (n < 0) {
 		dst[0] = '\0';
 		return;
@@ -137,6 +140,7 @@ static void link_target(int dirfd_, const char *name, char *dst, size_t size)
 	size_t keep = (size_t)n < size - 1 ? (size_t)n : size - 1;
 	memcpy(dst, target, keep);
 	dst[keep] = '\0';
+	*cut = keep < (size_t)n;
 }
 
 /* Keeps the SL_MAX_FDS lowest descriptors in ascending order. */
@@ -178,7 +182,7 @@ static int read_fds(pid_t pid, struct sl_process_obs *p)
 	for (int i = 0; i < kept; i++) {
 		char name[16];
 		snprintf(name, sizeof(name), "%d", p->fds[i].fd);
-		link_target(dirfd(d), name, p->fds[i].target, sizeof(p->fds[i].target));
+		link_target(dirfd(d), name, p->fds[i].target, sizeof(p->fds[i].target), &p->fds[i].target_cut);
 	}
 	closedir(d);
 	return 0;
@@ -192,10 +196,10 @@ static int is_among(const int *fds, int n, int fd)
 	return 0;
 }
 
-/* Keeps fd (open, `target`) in p->fds, in order: in a free place (it was
+/* Keeps fd (open, `target`, cut or not) in p->fds, in order: in a free place (it was
  * not counted: p->nfds grows), or in that of the highest kept one that is
  * not among asked[0..nasked).  -1 if every kept one was asked about. */
-static int keep_one(struct sl_process_obs *p, int fd, const char *target, const int *asked, int nasked)
+static int keep_one(struct sl_process_obs *p, int fd, const char *target, char cut, const int *asked, int nasked)
 {
 	int have = p->nfds < SL_MAX_FDS ? p->nfds : SL_MAX_FDS;
 	if (have == SL_MAX_FDS) {
@@ -216,6 +220,7 @@ static int keep_one(struct sl_process_obs *p, int fd, const char *target, const 
 	}
 	p->fds[at].fd = fd;
 	memcpy(p->fds[at].target, target, sizeof(p->fds[at].target));
+	p->fds[at].target_cut = cut;
 	return 0;
 }
 
@@ -232,12 +237,12 @@ int observe_process_keep_fds(pid_t pid, const int *fds, int n, struct sl_process
 			open_ones++;
 			continue;
 		}
-		char path[64], target[sizeof(p->fds[0].target)];
+		char path[64], target[sizeof(p->fds[0].target)], cut;
 		snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)pid, fds[k]);
-		link_target(AT_FDCWD, path, target, sizeof(target));
+		link_target(AT_FDCWD, path, target, sizeof(target), &cut);
 		if (!target[0])
 			continue; /* not open (or gone): nothing to keep */
-		if (keep_one(p, fds[k], target, fds, n) < 0) {
+		if (keep_one(p, fds[k], target, cut, fds, n) < 0) {
 			errno = E2BIG;
 			return -1;
 		}
@@ -251,7 +256,7 @@ static void read_cwd(pid_t pid, struct sl_process_obs *p)
 	char path[64];
 
 	snprintf(path, sizeof(path), "/proc/%d/cwd", (int)pid);
-	link_target(AT_FDCWD, path, p->cwd, sizeof(p->cwd));
+	link_target(AT_FDCWD, path, p->cwd, sizeof(p->cwd), &p->cwd_cut);
 }
 
 /* ---- the whole ----------------------------------------------------------------- */

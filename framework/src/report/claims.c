@@ -96,10 +96,11 @@ static int put_observed_text(FILE *out, const struct sl_trace_entry *e, const st
 	if (e->obs_kind != SL_OBS_PROCESS || !p->str || p->value.kind != SL_VAL_NONE)
 		return -1;
 	const char *have = sl_observed_text(&e->obs.proc, p->field, p->fd);
+	const char *cut = have && sl_observed_text_cut(&e->obs.proc, p->field, p->fd) ? "..." : "";
 	if (p->field == SL_F_FD)
-		fprintf(out, "fd%d=%s", p->fd, have ? have : "(not open)");
+		fprintf(out, "fd%d=%s%s", p->fd, have ? have : "(not open)", cut);
 	else
-		fprintf(out, "%s=%s", sl_field_name(p->field), have ? have : "(not open)");
+		fprintf(out, "%s=%s%s", sl_field_name(p->field), have ? have : "(not open)", cut);
 	return 0;
 }
 

@@ -4,6 +4,7 @@
  * (report_json_build.h: rj_add_obs, rj_phases_json). */
 #define _GNU_SOURCE
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -91,6 +92,18 @@ static json_object *maps_json(struct jb *b, const struct sl_maps_obs *m)
 	return o;
 }
 
+
+/* A text of the record, with an ellipsis after it where the kernel's was
+ * longer and was cut to fit (observe_process.c). */
+static json_object *cut_text(const char *s, size_t max, char cut)
+{
+	if (!cut)
+		return jstrn(s, max);
+	char shown[80];
+	snprintf(shown, sizeof(shown), "%.*s\xe2\x80\xa6", (int)strnlen(s, max), s);
+	return jstr(shown);
+}
+
 static json_object *process_json(struct jb *b, const struct sl_process_obs *p)
 {
 	json_object *o = json_object_new_object(), *fds = json_object_new_array();
@@ -120,11 +133,11 @@ static json_object *process_json(struct jb *b, const struct sl_process_obs *p)
 	for (int i = 0; i < p->nfds && i < SL_MAX_FDS; i++) {
 		json_object *e = json_object_new_object();
 		add_int(b, e, "fd", p->fds[i].fd);
-		add(b, e, "target", jstrn(p->fds[i].target, sizeof(p->fds[i].target)));
+		add(b, e, "target", cut_text(p->fds[i].target, sizeof(p->fds[i].target), p->fds[i].target_cut));
 		push(b, fds, e);
 	}
 	add(b, o, "fds", fds);
-	add(b, o, "cwd", jstrn(p->cwd, sizeof(p->cwd)));
+	add(b, o, "cwd", cut_text(p->cwd, sizeof(p->cwd), p->cwd_cut));
 	add(b, o, "comm", jstrn(p->comm, sizeof(p->comm)));
 	return o;
 }

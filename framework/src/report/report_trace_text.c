@@ -115,9 +115,9 @@ static void print_process_obs(FILE *out, const struct sl_process_obs *o)
 		fprintf(out, INDENT "  /dev/tty: %s\n",
 			o->devtty_errno ? rc_errno_name(o->devtty_errno, err, sizeof(err)) : "opens");
 	}
-	fprintf(out, INDENT "  cwd %s, %d fd%s", o->cwd, o->nfds, o->nfds == 1 ? "" : "s");
+	fprintf(out, INDENT "  cwd %s%s, %d fd%s", o->cwd, o->cwd_cut ? "..." : "", o->nfds, o->nfds == 1 ? "" : "s");
 	for (int i = 0; i < o->nfds && i < SL_MAX_FDS; i++)
-		fprintf(out, "%s%d=%s", i ? ", " : ": ", o->fds[i].fd, o->fds[i].target);
+		fprintf(out, "%s%d=%s%s", i ? ", " : ": ", o->fds[i].fd, o->fds[i].target, o->fds[i].target_cut ? "..." : "");
 	fputc('\n', out);
 }
 
