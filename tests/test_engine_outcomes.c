@@ -264,7 +264,7 @@ Test(outcomes, program_output_is_caught_and_cut_at_its_limit_with_the_total)
 	const char *script = "scenario big-output\n"
 			     "actors: a\n"
 			     "a exec sh -c \"head -c 100000 /dev/zero | tr -c x x; echo done >&2\"\n"
-			     "expect a stdout ~ \"^x+$\" stderr = \"done\\n\"\n";
+			     "expect a stdout ~ \"^x{100}\" stderr = \"done\\n\"\n";
 	struct sl_scenario *s = parse_scenario(script);
 	struct sl_result r = run_scenario(s, 0);
 	cr_expect_eq(r.outcome, SL_PASS, "%s", r.reason);
@@ -276,6 +276,41 @@ Test(outcomes, program_output_is_caught_and_cut_at_its_limit_with_the_total)
 	cr_expect_str_eq(err->data, "done\n");
 	sl_result_free(&r);
 	sl_scenario_free(s);
+}
+
+/* Output is judged by a regex only as far as the record keeps it as text:
+ * its first SL_OUTPUT_MAX bytes, up to a NUL byte.  Before, `stdout !~
+ * "ERROR"` PASSed of a program that wrote ERROR past the first 64 KiB, or
+ * after a NUL byte, and `~ "^x+$"` matched at the end of the kept bytes.
+ * A match that ends before the kept text does is a match; no match, or one
+ * that reaches its end, cannot be judged: FAIL, "not all observed". */
+Test(outcomes, output_is_judged_only_as_far_as_it_was_kept)
+{
+	static const struct {
+		const char *program, *expect;
+		enum sl_outcome outcome;
+	} cases[] = {
+		{ "sh -c \"seq 1 20000; echo ERROR\"", "stdout !~ \"ERROR\"", SL_FAIL },
+		{ "sh -c \"seq 1 20000; echo ERROR\"", "stdout ~ \"ERROR\"", SL_FAIL },
+		{ "sh -c \"seq 1 20000; echo ERROR\"", "stdout ~ \"^17$\"", SL_PASS },
+		{ "sh -c \"seq 1 20000; echo ERROR\"", "stdout !~ \"^17$\"", SL_FAIL },
+		{ "sh -c \"head -c 100000 /dev/zero | tr -c x x\"", "stdout ~ \"^x+$\"", SL_FAIL },
+		{ "printf \"abc\\\\000ERROR\\\\n\"", "stdout !~ \"ERROR\"", SL_FAIL },
+		{ "printf \"abc\\\\000ERROR\\\\n\"", "stdout ~ \"ab\"", SL_PASS },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char script[512];
+		snprintf(script, sizeof(script), "scenario output-kept\nactors: a\na exec %s\nexpect a %s\n",
+			 cases[i].program, cases[i].expect);
+		struct sl_scenario *s = parse_scenario(script);
+		struct sl_result r = run_scenario(s, 0);
+		cr_expect_eq(r.outcome, cases[i].outcome, "%s, %s: %s (%s)", cases[i].program, cases[i].expect,
+			     sl_outcome_name(r.outcome), r.reason);
+		if (cases[i].outcome == SL_FAIL && !strstr(cases[i].expect, "!~ \"^17"))
+			cr_expect(strstr(r.reason, "not all observed"), "%s: %s", cases[i].expect, r.reason);
+		sl_result_free(&r);
+		sl_scenario_free(s);
+	}
 }
 
 /* A {{NAME}} whose step did not bind it: the exec step fails and says so,

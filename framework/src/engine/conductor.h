@@ -184,8 +184,9 @@ void conductor_read_terminal(struct conductor *c);
 void conductor_flush_terminal(struct conductor *c, int step);
 /* 1 if predicate p (stdout/stderr ~ !~ = !=) holds for actor idx's last
  * program's output, or (terminal) for what was written to the terminal so
- * far, the text being `want` (p->str with its {{NAME}} put in); what was
- * found, in words, in got. */
+ * far, the text being `want` (p->str with its {{NAME}} put in), 0 if not,
+ * -1 if what the record keeps of it cannot say (more than SL_OUTPUT_MAX
+ * bytes, a NUL byte); what was found, in words, in got. */
 int conductor_judge_output(struct conductor *c, int idx, const struct sl_predicate *p, const char *want, char *got,
 			   size_t len);
 

@@ -135,6 +135,10 @@ static void judge(struct conductor *c, const struct sl_step *st, struct sl_trace
 				continue;
 			}
 			ok = conductor_judge_output(c, st->subject.actor, p, want_text, gotbuf, sizeof(gotbuf));
+			if (ok < 0) { /* not observable: fails, `not` or not */
+				ok = 0;
+				unobservable = 1;
+			}
 		} else if (p->str && p->value.kind == SL_VAL_NONE) {
 			ok = judge_string(p, &e->obs.proc, gotbuf, sizeof(gotbuf));
 			if (ok < 0) /* unknown: fails either way */

@@ -127,6 +127,32 @@ static void quote_start(const struct conductor_output *o, char *got, size_t len)
 		 (unsigned long long)o->total);
 }
 
+/* 1 if p holds for output o (its kept bytes `data`), 0 if not, -1 if what
+ * was kept cannot say.  A regex sees text up to a NUL byte; where that is
+ * not the whole output (a NUL byte, or output cut at SL_OUTPUT_MAX), a
+ * match that ends before that text does is a match in the whole, and no
+ * match, or one that reaches its end, says nothing of the rest.  Text
+ * compared whole is equal only if all of it was kept. */
+static int output_holds(const struct conductor_output *o, const char *data, const struct sl_predicate *p,
+			const char *want)
+{
+	size_t text = strlen(data); /* what a regex sees */
+	int cut = o->total > o->len;
+	if (p->cmp == SL_CMP_MATCH || p->cmp == SL_CMP_NOMATCH) {
+		if (!cut && text == o->len) {
+			int m = sl_regex_match(want, data);
+			return m < 0 ? 0 : (p->cmp == SL_CMP_MATCH) == (m == 1);
+		}
+		size_t end = 0;
+		int m = sl_regex_search_start(want, data, &end);
+		return m == 1 && end < text ? p->cmp == SL_CMP_MATCH : -1;
+	}
+	if (cut && o->total == strlen(want) && memcmp(data, want, o->len) == 0)
+		return -1; /* the same as far as it was kept, and as long */
+	int same = !cut && text == o->len && strcmp(data, want) == 0;
+	return (p->cmp == SL_CMP_EQ) == same;
+}
+
 int conductor_judge_output(struct conductor *c, int idx, const struct sl_predicate *p, const char *want, char *got,
 			   size_t len)
 {
@@ -143,13 +169,7 @@ int conductor_judge_output(struct conductor *c, int idx, const struct sl_predica
 		}
 	}
 	const char *data = o->data ? o->data : "";
-	int ok;
-	if (p->cmp == SL_CMP_MATCH || p->cmp == SL_CMP_NOMATCH) {
-		int m = sl_regex_match(want, data);
-		ok = m < 0 ? 0 : (p->cmp == SL_CMP_MATCH) == (m == 1);
-	} else {
-		ok = (p->cmp == SL_CMP_EQ) == (strlen(data) == o->len && strcmp(data, want) == 0);
-	}
+	int ok = output_holds(o, data, p, want);
 	struct conductor_output shown = *o;
 	shown.data = (char *)data;
 	quote_start(&shown, got, len);
@@ -157,6 +177,10 @@ int conductor_judge_output(struct conductor *c, int idx, const struct sl_predica
 		sl_appendf(got, len, " so far)");
 	else
 		sl_appendf(got, len, ", line %d)", c->s->steps[o->step].line);
+	if (ok < 0)
+		sl_appendf(got, len, o->total > o->len ? "; the record keeps its first %zu bytes: not all observed"
+						       : "; a NUL byte at %zu ends the text a regex sees: not all observed",
+			   o->total > o->len ? o->len : strlen(data));
 	return ok;
 }
 

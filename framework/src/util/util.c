@@ -362,6 +362,19 @@ int sl_regex_check(const char *re, char *why, size_t len)
 	return 0;
 }
 
+int sl_regex_search_start(const char *re, const char *text, size_t *end)
+{
+	regex_t rx;
+	regmatch_t m;
+	if (regcomp(&rx, re, REG_EXTENDED | REG_NEWLINE) != 0)
+		return -1;
+	int rc = regexec(&rx, text, 1, &m, REG_NOTEOL);
+	regfree(&rx);
+	if (rc == 0)
+		*end = (size_t)m.rm_eo;
+	return rc == 0 ? 1 : rc == REG_NOMATCH ? 0 : -1;
+}
+
 int sl_regex_match(const char *re, const char *text)
 {
 	regex_t rx;

@@ -86,5 +86,10 @@ int sl_atomic_close(struct sl_atomic_file *a, int commit);
  * does not compile or out of memory. */
 int sl_regex_check(const char *re, char *why, size_t len);
 int sl_regex_match(const char *re, const char *text);
+/* The same for the beginning of a longer text (output cut to fit, or ended
+ * by a NUL byte): `$` does not match at its end (REG_NOTEOL), and *end is
+ * where the leftmost match ends; one that ends before the text does was
+ * decided by the text alone. */
+int sl_regex_search_start(const char *re, const char *text, size_t *end);
 
 #endif
