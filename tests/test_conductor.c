@@ -532,6 +532,24 @@ Test(names, steps_of_the_conductor_about_a_found_process_carry_the_conductors_pi
 }
 
 /* A program that is not found exits 127, as a shell says; the step says why. */
+/* find ... args= matches the whole command line: it was read up to 4095
+ * bytes, and a process whose distinguishing argument came later was never
+ * found ("no live process named 'sleep'"). */
+Test(names, find_matches_the_whole_of_a_long_command_line)
+{
+	struct sl_scenario *s = parse_ok("scenario long-cmdline\n"
+					 "actors: a\n"
+					 "a exec /bin/sh -c \"sleep 30 $(yes 0 | head -n 2100 | tr '\\\\n' ' ') 0.000000001 & exit 0\"\n"
+					 "find comm=sleep args=\"0[.]000000001$\" -> d\n"
+					 "expect d alive\n"
+					 "a kill d SIGKILL\n"
+					 "wait d\n");
+	struct sl_result r = run_scenario(s, 5000);
+	assert_passed(r);
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}
+
 Test(names, a_program_that_is_not_found_is_said_to_be_not_found)
 {
 	struct sl_scenario *s = parse_ok("scenario not-found\n"

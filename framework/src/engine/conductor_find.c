@@ -55,6 +55,52 @@ static pid_t pid_in_file(const char *path)
 	return end != buf && (*end == '\n' || *end == '\0' || *end == ' ') && pid > 0 ? (pid_t)pid : -1;
 }
 
+/* /proc/PID/cmdline, all of it (a command line may be as long as the
+ * kernel allows: a regex is never judged on its beginning), its NULs as
+ * spaces and no trailing one; NULL if it cannot be read or is empty. */
+static char *read_cmdline(pid_t pid)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	size_t cap = 4096, n = 0;
+	char *cmd = malloc(cap);
+	while (cmd) {
+		if (n + 1 == cap) {
+			char *more = realloc(cmd, cap * 2);
+			if (!more) {
+				free(cmd);
+				cmd = NULL;
+				break;
+			}
+			cmd = more;
+			cap *= 2;
+		}
+		ssize_t got = read(fd, cmd + n, cap - 1 - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0 || (got == 0 && n == 0)) {
+			free(cmd);
+			cmd = NULL;
+		}
+		if (got <= 0)
+			break;
+		n += (size_t)got;
+	}
+	close(fd);
+	if (!cmd)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		if (cmd[i] == '\0')
+			cmd[i] = ' ';
+	while (n > 0 && cmd[n - 1] == ' ')
+		n--;
+	cmd[n] = '\0';
+	return cmd;
+}
+
 /* 1 if the process passes the filters besides its name. */
 static int passes(const struct conductor *c, pid_t pid, pid_t ppid, const struct sl_find_filter *f, pid_t pidfile)
 {
@@ -76,21 +122,10 @@ static int passes(const struct conductor *c, pid_t pid, pid_t ppid, const struct
 			return 0;
 	}
 	if (f->args) {
-		char cmd[4096];
-		snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
-		int fd = open(path, O_RDONLY | O_CLOEXEC);
-		ssize_t n = fd < 0 ? -1 : read(fd, cmd, sizeof(cmd) - 1);
-		if (fd >= 0)
-			close(fd);
-		if (n <= 0)
-			return 0;
-		for (ssize_t i = 0; i < n; i++)
-			if (cmd[i] == '\0')
-				cmd[i] = ' ';
-		cmd[n] = '\0';
-		while (n > 0 && cmd[n - 1] == ' ')
-			cmd[--n] = '\0';
-		if (sl_regex_match(f->args, cmd) != 1)
+		char *cmd = read_cmdline(pid);
+		int match = cmd && sl_regex_match(f->args, cmd) == 1;
+		free(cmd);
+		if (!match)
 			return 0;
 	}
 	return 1;
