@@ -110,9 +110,8 @@ static int passes(const struct conductor *c, pid_t pid, pid_t ppid, const struct
 		return 0;
 	if (f->pidfile && pid != pidfile)
 		return 0;
-	char path[64];
 	if (f->exe) {
-		char exe[4096];
+		char path[64], exe[4096];
 		snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
 		ssize_t n = readlink(path, exe, sizeof(exe) - 1);
 		if (n < 0)
