@@ -61,43 +61,18 @@ static pid_t pid_in_file(const char *path)
 static char *read_cmdline(pid_t pid)
 {
 	char path[64];
+	size_t n;
 	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	char *cmd = sl_read_file(path, (size_t)1 << 30, &n);
+	if (cmd && n == 0) {
+		free(cmd);
 		return NULL;
-	size_t cap = 4096, n = 0;
-	char *cmd = malloc(cap);
-	while (cmd) {
-		if (n + 1 == cap) {
-			char *more = realloc(cmd, cap * 2);
-			if (!more) {
-				free(cmd);
-				cmd = NULL;
-				break;
-			}
-			cmd = more;
-			cap *= 2;
-		}
-		ssize_t got = read(fd, cmd + n, cap - 1 - n);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0 || (got == 0 && n == 0)) {
-			free(cmd);
-			cmd = NULL;
-		}
-		if (got <= 0)
-			break;
-		n += (size_t)got;
 	}
-	close(fd);
-	if (!cmd)
-		return NULL;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; cmd && i < n; i++)
 		if (cmd[i] == '\0')
 			cmd[i] = ' ';
-	while (n > 0 && cmd[n - 1] == ' ')
-		n--;
-	cmd[n] = '\0';
+	while (cmd && n > 0 && cmd[n - 1] == ' ')
+		cmd[--n] = '\0';
 	return cmd;
 }
 

@@ -4,15 +4,14 @@
  * parse_step.c and parse_expect.c; values are in parse_value.c. */
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "parse_diag.h"
 #include "parse_internal.h"
+#include "util.h"
 
 /* ---- the line loop ------------------------------------------------------- */
 
@@ -156,50 +155,6 @@ struct sl_scenario *sl_parse_string(const char *text, const char *filename, stru
 	return parse_text(text, strlen(text), filename, d);
 }
 
-/* Reads a whole file of at most SLP_MAX_FILE bytes; NULL with errno. */
-static char *read_file(const char *path, size_t *len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	size_t cap = 4096, n = 0;
-	char *buf = malloc(cap);
-	while (buf) {
-		if (n == cap) {
-			if (cap > SLP_MAX_FILE) {
-				errno = EFBIG;
-				break;
-			}
-			char *nb = realloc(buf, cap * 2);
-			if (!nb)
-				break;
-			buf = nb;
-			cap *= 2;
-		}
-		ssize_t r = read(fd, buf + n, cap - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			break;
-		if (r == 0) {
-			close(fd);
-			if (n > SLP_MAX_FILE) {
-				free(buf);
-				errno = EFBIG;
-				return NULL;
-			}
-			*len = n;
-			return buf;
-		}
-		n += (size_t)r;
-	}
-	int e = errno;
-	free(buf);
-	close(fd);
-	errno = e ? e : ENOMEM;
-	return NULL;
-}
-
 struct sl_scenario *sl_parse_file(const char *path, struct sl_diags *d)
 {
 	if (!path) {
@@ -207,7 +162,7 @@ struct sl_scenario *sl_parse_file(const char *path, struct sl_diags *d)
 		return NULL;
 	}
 	size_t len = 0;
-	char *text = read_file(path, &len);
+	char *text = sl_read_file(path, SLP_MAX_FILE, &len);
 	if (!text) {
 		int err = errno;
 		if (err == EFBIG)

@@ -86,6 +86,50 @@ ssize_t sl_read_text(const char *path, char *buf, size_t len)
 	return n;
 }
 
+char *sl_read_file(const char *path, size_t max, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap);
+	while (buf) {
+		if (n + 1 == cap) { /* room for the NUL */
+			if (n > max) {
+				errno = EFBIG;
+				break;
+			}
+			char *more = realloc(buf, cap * 2);
+			if (!more)
+				break;
+			buf = more;
+			cap *= 2;
+		}
+		ssize_t r = read(fd, buf + n, cap - 1 - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			break;
+		if (r == 0) {
+			close(fd);
+			if (n > max) {
+				free(buf);
+				errno = EFBIG;
+				return NULL;
+			}
+			buf[n] = '\0';
+			*len = n;
+			return buf;
+		}
+		n += (size_t)r;
+	}
+	int e = errno;
+	free(buf);
+	close(fd);
+	errno = e ? e : ENOMEM;
+	return NULL;
+}
+
 int sl_sysctl_read(const char *name, char *buf, size_t len)
 {
 	char path[256];

@@ -17,6 +17,9 @@ int sl_write_all(int fd, const void *buf, size_t len);
 /* Reads at most len - 1 bytes of a small file (/proc, /proc/sys) into buf,
  * NUL-terminated.  Returns the length, or -1 with errno (0 bytes is -1). */
 ssize_t sl_read_text(const char *path, char *buf, size_t len);
+/* Reads a whole file of at most `max` bytes into memory of its own (free
+ * it), *len its length, a NUL after it.  NULL with errno (EFBIG: longer). */
+char *sl_read_file(const char *path, size_t max, size_t *len);
 /* Writes `value` to /proc/sys/<name with dots as slashes>. */
 int sl_sysctl_write(const char *name, const char *value);
 int sl_sysctl_read(const char *name, char *buf, size_t len);
