@@ -471,6 +471,34 @@ Test(sandbox, more_actors_than_descriptors_is_refused_with_the_limit_named)
  * used to cost two, so 10 000 actors were refused where RLIMIT_NOFILE is
  * 20 000 (and 100 here, under 200).  The crashed actor's end and every
  * other's are still seen. */
+/* A scenario's /dev/shm is its own: POSIX shared memory a program leaves
+ * there goes with the scenario.  PostgreSQL's dynamic shared memory, left
+ * by every postmaster `shmlife explore` killed, was piling up in the
+ * machine's /dev/shm (two files a crash point). */
+Test(sandbox, posix_shared_memory_a_program_leaves_goes_with_the_scenario)
+{
+	char name[64], script[512], path[128];
+	snprintf(name, sizeof(name), "shmlife-test-left-%d", (int)getpid());
+	snprintf(path, sizeof(path), "/dev/shm/%s", name);
+	snprintf(script, sizeof(script),
+		 "scenario devshm-of-its-own\nactors: a\n"
+		 "a exec /bin/sh -c \"echo x > %s && test -s %s && ! test -e /dev/shm/shmlife-test-host-%d\"\n",
+		 path, path, (int)getpid());
+	char host[128];
+	snprintf(host, sizeof(host), "/dev/shm/shmlife-test-host-%d", (int)getpid());
+	int fd = open(host, O_CREAT | O_WRONLY | O_CLOEXEC, 0600); /* the machine's, not the scenario's */
+	cr_assert_geq(fd, 0, "%s: %s", host, strerror(errno));
+	close(fd);
+	struct sl_scenario *s = parse_scenario(script);
+	struct sl_result r = run_scenario(s, 0);
+	cr_expect_eq(r.outcome, SL_PASS, "the program wrote its file, and saw none of the machine's: %s", r.reason);
+	cr_expect_neq(access(path, F_OK), 0, "nothing left in the machine's /dev/shm");
+	unlink(path);
+	unlink(host);
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}
+
 Test(sandbox, an_actor_costs_the_conductor_one_descriptor)
 {
 	run_under_fd_limit(200,

@@ -33,6 +33,7 @@
 #include <net/if.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/socket.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -135,6 +136,16 @@ static void conductor_process(const struct sandbox_req *q)
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
 	    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
 		sl_send_verdict(fd, SL_BROK, "cannot mount /proc in the scenario's namespaces: %s", strerror(errno));
+		_exit(3);
+	}
+	/* POSIX shared memory (shm_open: PostgreSQL's dynamic shared memory,
+	 * among others) is files in /dev/shm: a /dev/shm of the scenario's own
+	 * goes with its mount namespace, and what a killed program left there
+	 * with it. */
+	struct stat devshm;
+	if (stat("/dev/shm", &devshm) == 0 && S_ISDIR(devshm.st_mode) &&
+	    mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") < 0) {
+		sl_send_verdict(fd, SL_BROK, "cannot mount a /dev/shm of the scenario's own: %s", strerror(errno));
 		_exit(3);
 	}
 	if ((q->flags & CLONE_NEWNET) && loopback_up() < 0) {
