@@ -391,19 +391,19 @@ static void not_ready(const struct conductor_actor *a, int got, const struct sl_
 	}
 }
 
+/* Whether an actor is ready: a question without side effects (which
+ * signals it caught) that it answers once it serves its channel. */
+static const struct sl_wire_cmd ready_question = { .op = SL_WIRE_SIGNALS, .step = -1 };
+
 int conductor_await_ready(struct conductor *c, int idx, char *why, size_t len)
 {
 	struct conductor_actor *a = &c->actors[idx];
 	if (a->state != ACTOR_RUNNING || a->chan < 0)
 		return 0;
-	struct sl_wire_cmd ping; /* a question without side effects: which signals it caught */
-	memset(&ping, 0, sizeof(ping));
-	ping.op = SL_WIRE_SIGNALS;
-	ping.step = -1;
 	struct sl_wire_reply r;
 	memset(&r, 0, sizeof(r));
 	int fd = -1;
-	int got = conductor_call(c, idx, &ping, NULL, 0, &r, &fd);
+	int got = conductor_call(c, idx, &ready_question, NULL, 0, &r, &fd);
 	if (fd >= 0)
 		close(fd);
 	if (got != 1)
@@ -413,20 +413,15 @@ int conductor_await_ready(struct conductor *c, int idx, char *why, size_t len)
 
 int conductor_await_ready_all(struct conductor *c, int *failed, char *why, size_t len)
 {
-	/* A question without side effects (which signals it caught) to every
-	 * new actor first, then each answer: they set themselves up meanwhile,
-	 * without a round trip each in turn. */
-	struct sl_wire_cmd ping;
-	memset(&ping, 0, sizeof(ping));
-	ping.op = SL_WIRE_SIGNALS;
-	ping.step = -1;
+	/* The question to every new actor first, then each answer: they set
+	 * themselves up meanwhile, without a round trip each in turn. */
 	int64_t sent_by = sl_now_ms() + c->step_timeout_ms;
 	for (int i = 0; i < c->s->nactors; i++) {
 		struct conductor_actor *a = &c->actors[i];
 		a->ready_seq = 0;
 		if (c->s->actors[i].spawned || a->state != ACTOR_RUNNING || a->chan < 0)
 			continue;
-		int got = send_numbered(c, i, &ping, NULL, 0, sent_by, &a->ready_seq);
+		int got = send_numbered(c, i, &ready_question, NULL, 0, sent_by, &a->ready_seq);
 		if (got < 1) {
 			struct sl_wire_reply r;
 			memset(&r, 0, sizeof(r));
