@@ -563,3 +563,32 @@ Test(names, a_program_that_is_not_found_is_said_to_be_not_found)
 	sl_result_free(&r);
 	sl_scenario_free(s);
 }
+
+/* ---- the clock --------------------------------------------------------------------- */
+
+/* `wait past time(...)` ends once time(2), the second the kernel stamps a
+ * segment's times with, is later than the one the step named began in: the
+ * ctime an IPC_SET stamps afterwards is later than the one before, which is
+ * what the peers' sleep(1) is for (ltp-shmctl08, gvisor-shm-ipc-stat). */
+Test(clock, wait_past_a_steps_time_ends_in_a_later_second)
+{
+	struct sl_scenario *s = parse_ok("scenario wait-past\n"
+					 "actors: a\n"
+					 "a shmget key=IPC_PRIVATE size=4k flags=IPC_CREAT|0666 -> seg\n"
+					 "a shmctl seg IPC_STAT\n"
+					 "wait past time(line 4)\n"
+					 "a shmctl seg IPC_SET mode=0600\n"
+					 "expect seg mode=0600 ctime > time(line 4)\n"
+					 "a shmctl seg IPC_RMID\n");
+	struct sl_result r = run_scenario(s, 5000);
+	assert_passed(r);
+	const struct sl_trace_entry *stat = entry_of(&r, 1), *wait_ = entry_of(&r, 2), *set = entry_of(&r, 3);
+	cr_assert(stat && wait_ && set);
+	cr_assert_eq(wait_->pid, 1, "the conductor waits");
+	cr_assert_gt(set->wall_sec, stat->wall_sec, "IPC_SET began in a later second than IPC_STAT");
+	char said[64];
+	snprintf(said, sizeof(said), "past time(line 4) = %lld", (long long)stat->wall_sec);
+	cr_assert(strstr(wait_->detail, said), "the wait says what it waited for: %s", wait_->detail);
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}

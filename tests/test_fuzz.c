@@ -610,3 +610,24 @@ Test(fuzz_cli, an_earlier_runs_reports_are_not_left_in_out)
 	cr_expect(stat(page, &st) < 0 && errno == ENOENT, "%s is an earlier run's", page);
 	cli_result_free(&r);
 }
+
+/* The writer writes `wait past time(...)` as the language does: a `wait` of
+ * a step's time is not a wait of an actor.  (It numbers lines as it lays
+ * them out, which is how this script is written.) */
+Test(fuzz_generate, the_writer_writes_a_wait_past_a_steps_time)
+{
+	struct sl_diags d = { 0 };
+	const char *script = "scenario w\n"
+			     "description: w\n"
+			     "actors: a\n"
+			     "\n"
+			     "a shmget key=IPC_PRIVATE size=4096 flags=IPC_CREAT|0600 -> seg\n"
+			     "wait past time(line 5)\n";
+	struct sl_scenario *s = sl_parse_string(script, "w.scn", &d);
+	sl_diags_free(&d);
+	cr_assert_not_null(s);
+	char *text = script_of(s);
+	cr_assert_str_eq(text, script, "written:\n%s", text);
+	free(text);
+	sl_scenario_free(s);
+}

@@ -784,6 +784,31 @@ Test(parse, conductor_steps)
 	sl_scenario_free(s);
 }
 
+/* `wait past time(...)` waits for the clock; an actor named past is still
+ * waited for by `wait past`, a group named past as a group. */
+Test(parse, wait_past_a_steps_time_and_an_actor_named_past)
+{
+	struct sl_scenario *s = parse_ok(
+		"scenario c\n"
+		"actors: owner, past, later[2]\n"
+		"owner shmget key=IPC_PRIVATE size=4k flags=IPC_CREAT|0600 -> seg\n"
+		"wait past time(seg)\n"
+		"wait past time(line 3)\n"
+		"wait past\n"
+		"wait later\n");
+	is_step(s, 1, SL_OP_WAIT, NULL, 1);
+	cr_assert_eq(s->steps[1].args[0].kind, SL_VAL_STEP_TIME);
+	cr_assert_eq(s->steps[1].args[0].num, 0, "time(seg) is the time of step 0");
+	cr_assert_eq(s->steps[2].args[0].kind, SL_VAL_STEP_TIME);
+	cr_assert_eq(s->steps[2].args[0].num, 0, "time(line 3) is the time of step 0");
+	is_step(s, 3, SL_OP_WAIT, NULL, 1);
+	is_actor(s, s->steps[3].args[0], "past");
+	is_actor(s, s->steps[4].args[0], "later[0]");
+	is_actor(s, s->steps[5].args[0], "later[1]");
+	cr_assert_eq(s->nsteps, 6);
+	sl_scenario_free(s);
+}
+
 /* ---- expectations ------------------------------------------------------------------------- */
 
 Test(parse, expect_segment)

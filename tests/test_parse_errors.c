@@ -282,6 +282,27 @@ ERRORS(conductor_step_with_actor,
 	"owner wait peer\n",
 	"t.scn:3:7: 'wait' is a conductor step; write it without an actor\n")
 
+ERRORS(wait_past_without_a_time,
+	HEAD
+	"wait past\n",
+	"t.scn:3:6: wait past needs a time: wait past time(NAME) or wait past time(line N)\n")
+
+ERRORS(wait_past_a_number,
+	HEAD
+	"wait past 1796405785\n",
+	"t.scn:3:11: wait past takes the time of a step: time(NAME) or time(line N)\n")
+
+ERRORS(wait_for_an_actor_and_a_time,
+	HEAD
+	"owner shmget key=IPC_PRIVATE size=4k flags=IPC_CREAT|0600 -> seg\n"
+	"wait owner time(seg)\n",
+	"t.scn:4:12: wait takes one actor: wait ACTOR, or wait past time(line N)\n")
+
+ERRORS(wait_past_a_later_line,
+	HEAD
+	"wait past time(line 9)\n",
+	"t.scn:3:21: time(line 9) must name an earlier line\n")
+
 ERRORS(missing_operation,
 	HEAD
 	"owner\n",

@@ -59,7 +59,9 @@ enum sl_op {
 	SL_OP_DAEMON,      /* glibc daemon(nochdir, noclose)                   */
 	/* performed by the conductor (actor == SL_CONDUCTOR) */
 	SL_OP_SYSCTL,      /* str=name (kernel.shmmni), str2=value, in the scenario's namespace */
-	SL_OP_WAIT,        /* waits (bounded) until args[0].actor has ended    */
+	SL_OP_WAIT,        /* waits (bounded) until args[0].actor has ended, or
+			    * (args[0] SL_VAL_STEP_TIME) until the clock's second
+			    * is later than the one that step began in          */
 	SL_OP_HANGUP,      /* closes the pty master: the terminal hangs up     */
 	SL_OP_TTY_KEY,     /* args[0] = a character typed on the pty (^C = 3)  */
 	SL_OP_EXPECT,      /* an expectation about kernel state: see below     */

@@ -131,6 +131,10 @@ int conductor_await_ready(struct conductor *c, int idx, char *why, size_t len);
 int conductor_await_ready_all(struct conductor *c, int *failed, char *why, size_t len);
 /* Waits, bounded, until the actor has ended.  1 ended, 0 timed out. */
 int conductor_wait_end(struct conductor *c, int idx, int timeout_ms);
+/* `wait past time(...)`: waits, bounded, until the clock's whole second
+ * (time(2), the one the kernel stamps segment times with) is later than the
+ * one the step named began in; PASS, or TIMEOUT, with what the clock read. */
+void conductor_wait_clock(struct conductor *c, const struct sl_step *st, struct sl_trace_entry *e);
 /* Marks actors whose process has ended, collecting their status. */
 void conductor_poll_ends(struct conductor *c);
 /* PID 1's duty: reaps every child that has ended, now, remembering its

@@ -360,6 +360,10 @@ static void perform_conductor_step(struct conductor *c, int i, struct sl_trace_e
 		ans->err = ans->ret < 0 ? errno : 0;
 		break;
 	case SL_OP_WAIT: {
+		if (st->args[0].kind == SL_VAL_STEP_TIME) {
+			conductor_wait_clock(c, st, e);
+			return;
+		}
 		int idx = st->args[0].actor;
 		if (!conductor_wait_end(c, idx, c->step_timeout_ms)) {
 			e->verdict = SL_TIMEOUT;

@@ -188,7 +188,10 @@ static int put_operation(char *buf, size_t len, const struct sl_scenario *s, con
 			return -1;
 		sl_appendf(buf, len, " %s", sl_signal_name((int)st->args[1].num));
 		return 0;
-	case SL_OP_WAIT: return put_value(buf, len, s, &st->args[0]);
+	case SL_OP_WAIT:
+		if (st->args[0].kind == SL_VAL_STEP_TIME)
+			sl_appendf(buf, len, "past ");
+		return put_value(buf, len, s, &st->args[0]);
 	case SL_OP_SETSID: buf[strlen(buf) - 1] = '\0'; return st->nargs ? -1 : 0;
 	case SL_OP_SETPGID:
 		if (put_value(buf, len, s, &st->args[0]) < 0)

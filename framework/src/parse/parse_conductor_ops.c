@@ -1,6 +1,7 @@
 /* parse_conductor_ops.c - the steps the conductor performs itself, as
  * parse_ops.c's table builds them: `sysctl` (in the scenario's IPC
- * namespace), `wait` (for an actor's end), `find` and `find-segment`
+ * namespace), `wait` (for an actor's end, or for the clock to pass a step's
+ * second), `find` and `find-segment`
  * (processes and segments that shmlife did not start, by their filters), and
  * `key` (a keystroke on the terminal). */
 #include <ctype.h>
@@ -23,14 +24,34 @@ int slp_build_sysctl(struct slp_parser *p, struct slp_pstep *ps, struct slp_arg 
 	return slp_sysctl_assignment(p, 1, 0, 0, &ps->st.str, &ps->st.str2);
 }
 
+/* wait ACTOR, or wait past time(NAME | line N): until the wall clock's whole
+ * second (the one the kernel stamps a segment's times with) is later than
+ * the second that step began in. */
 int slp_build_wait(struct slp_parser *p, struct slp_pstep *ps, struct slp_arg *a, int op_col)
 {
 	int actor;
 	if (a[0].pos < 0)
-		return slp_error(p, op_col, "wait needs an actor: wait ACTOR");
-	if (slp_arg_actor(p, &a[0], "an actor", &actor))
+		return slp_error(p, op_col, "wait needs an actor or a time: wait ACTOR, or wait past time(line N)");
+	const struct slp_token *t = &p->ln.tok[a[0].pos];
+	const struct slp_sym *sym = slp_sym_find(&p->names, t->text);
+	int past = slp_is_word(t, "past") && a[0].end == a[0].pos + 1 &&
+		   (a[1].pos >= 0 || !sym || (sym->kind != SYM_ACTOR && sym->kind != SYM_GROUP));
+	if (!past) {
+		if (a[1].pos >= 0)
+			return slp_error(p, a[1].col, "wait takes one actor: wait ACTOR, or wait past time(line N)");
+		if (slp_arg_actor(p, &a[0], "an actor", &actor))
+			return -1;
+		ps->st.args[0] = sl_actor(actor);
+		ps->st.nargs = 1;
+		return 0;
+	}
+	if (a[1].pos < 0)
+		return slp_error(p, a[0].col, "wait past needs a time: wait past time(NAME) or wait past time(line N)");
+	const struct slp_token *v = &p->ln.tok[a[1].pos];
+	if (!slp_is_word(v, "time") || p->ln.tok[a[1].pos + 1].kind != TK_LPAREN)
+		return slp_error(p, a[1].col, "wait past takes the time of a step: time(NAME) or time(line N)");
+	if (slp_arg_value(p, &a[1], V_TIME, 0, "a time", LLONG_MIN, LLONG_MAX, &ps->st.args[0]))
 		return -1;
-	ps->st.args[0] = sl_actor(actor);
 	ps->st.nargs = 1;
 	return 0;
 }

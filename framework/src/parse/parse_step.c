@@ -556,7 +556,7 @@ int slp_step_line(struct slp_parser *p)
 	} else if (op == SL_OP_WAIT) {
 		const struct slp_token *t = slp_peek(p), *b = slp_peek_at(p, 1);
 		const struct slp_sym *s = t->kind == TK_WORD ? slp_sym_find(&p->names, t->text) : NULL;
-		if (s && s->kind == SYM_GROUP && (b->kind != TK_LBRACK || b->spaced)) {
+		if (s && s->kind == SYM_GROUP && (b->kind != TK_LBRACK || b->spaced) && !slp_is_word(b, "time")) {
 			group = s->index;
 			count = s->count;
 		}
