@@ -694,6 +694,60 @@ Test(json, parses_and_holds_the_trace, .init = make_tmpdir, .fini = remove_tmpdi
 	sl_scenario_free(a);
 }
 
+static const struct sl_scenario *the_scenario(void *ctx, const char *name, const char *file)
+{
+	(void)name;
+	(void)file;
+	return ctx;
+}
+
+/* memcheck's record on an event (run --valgrind) is written with its kind
+ * and read back as such: it was written "obs_kind": "unknown" (the kinds
+ * were bounded by the one before it), and `shmlife merge`, `run --kernel`
+ * read it as no record at all. */
+Test(json, a_memcheck_record_is_written_as_memcheck_and_read_back, .init = make_tmpdir, .fini = remove_tmpdir)
+{
+	struct sl_scenario *a = scenario("double-rmid", "scenarios/double-rmid.scn");
+	struct sl_report_item it = item(a, SL_PASS, "");
+	struct sl_trace_entry e;
+	memset(&e, 0, sizeof(e));
+	e.kind = SL_ENTRY_EVENT;
+	e.step = e.actor = -1;
+	e.brief.slot = -1;
+	e.verdict = SL_PASS;
+	snprintf(e.detail, sizeof(e.detail), "memcheck: 3 processes, 0 errors, 0 leaks");
+	e.obs_kind = SL_OBS_MEMCHECK;
+	e.obs.memcheck.role = SL_MEMCHECK_SUMMARY;
+	e.obs.memcheck.processes = 3;
+	e.obs.memcheck.errors = 2;
+	e.obs.memcheck.leaks = 1;
+	snprintf(e.obs.memcheck.dir, sizeof(e.obs.memcheck.dir), "reports/out/valgrind/double-rmid");
+	cr_assert_eq(sl_result_append(&it.result, &e), 0);
+	char *path = path_in_tmp("results.json");
+	cr_assert_eq(sl_json_write(path, &it, 1), 0, "%s", strerror(errno));
+	json_object *root = json_object_from_file(path);
+	cr_assert_not_null(root);
+	json_object *trace = get(json_object_array_get_idx(get(root, "scenarios"), 0), "trace");
+	json_object *last = json_object_array_get_idx(trace, json_object_array_length(trace) - 1);
+	cr_assert_str_eq(json_object_get_string(get(last, "obs_kind")), "memcheck");
+	json_object_put(root);
+	struct sl_report_item *back = NULL;
+	int n = 0;
+	char why[256] = "";
+	cr_assert_eq(sl_json_read(path, the_scenario, a, &back, &n, why, sizeof(why)), 0, "%s", why);
+	cr_assert_eq(n, 1);
+	struct sl_trace_entry got;
+	sl_result_entry(&back[0].result, back[0].result.ntrace - 1, &got);
+	cr_assert_eq(got.obs_kind, SL_OBS_MEMCHECK, "read back as kind %d", (int)got.obs_kind);
+	cr_assert_eq(got.obs.memcheck.errors, 2);
+	cr_assert_eq(got.obs.memcheck.leaks, 1);
+	cr_assert_str_eq(got.obs.memcheck.dir, "reports/out/valgrind/double-rmid");
+	sl_report_items_free(back, n);
+	free(path);
+	sl_result_free(&it.result);
+	sl_scenario_free(a);
+}
+
 /* ---- a result's trace, kept packed (result_trace.c) ------------------------- */
 
 /* Every entry comes back byte for byte, whatever its bytes (padding too):

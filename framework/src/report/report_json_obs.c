@@ -231,7 +231,7 @@ static json_object *calls_json(struct jb *b, const struct sl_calls_obs *c)
 void rj_add_obs(struct jb *b, json_object *o, const struct sl_trace_entry *e)
 {
 	unsigned k = (unsigned)e->obs_kind;
-	add_str(b, o, "obs_kind", k <= SL_OBS_SHMCTL ? obs_kind_names[k] : "unknown");
+	add_str(b, o, "obs_kind", k < sizeof(obs_kind_names) / sizeof(obs_kind_names[0]) ? obs_kind_names[k] : "unknown");
 	switch (e->obs_kind) {
 	case SL_OBS_SEGMENT: add(b, o, "obs", segment_json(b, &e->obs.seg)); break;
 	case SL_OBS_NAMESPACE: add(b, o, "obs", namespace_json(b, &e->obs.ns)); break;
