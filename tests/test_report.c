@@ -748,6 +748,36 @@ Test(json, a_memcheck_record_is_written_as_memcheck_and_read_back, .init = make_
 	sl_scenario_free(a);
 }
 
+/* An entry's texts are written whole and valid: a byte that is not UTF-8
+ * as the text \xNN, a control character escaped (and read back as
+ * itself), a detail that fills its array without a NUL to its last byte. */
+Test(json, an_entrys_texts_are_written_whole_and_valid_utf8, .init = make_tmpdir, .fini = remove_tmpdir)
+{
+	struct sl_scenario *a = scenario("double-rmid", "scenarios/double-rmid.scn");
+	struct sl_report_item it = item(a, SL_PASS, "");
+	struct sl_trace_entry e = step_entry(1, SL_PASS, 0, 0);
+	snprintf(e.detail, sizeof(e.detail), "bad \xff byte, a \x01 control, caf\xc3\xa9");
+	cr_assert_eq(sl_result_append(&it.result, &e), 0);
+	memset(e.detail, 'x', sizeof(e.detail));
+	e.detail[sizeof(e.detail) - 1] = 'y';
+	cr_assert_eq(sl_result_append(&it.result, &e), 0);
+	char *path = path_in_tmp("results.json");
+	cr_assert_eq(sl_json_write(path, &it, 1), 0, "%s", strerror(errno));
+	json_object *root = json_object_from_file(path);
+	cr_assert_not_null(root, "results.json does not parse");
+	json_object *trace = get(json_object_array_get_idx(get(root, "scenarios"), 0), "trace");
+	size_t n = json_object_array_length(trace);
+	cr_assert_str_eq(json_object_get_string(get(json_object_array_get_idx(trace, n - 2), "detail")),
+			 "bad \\xff byte, a \x01 control, caf\xc3\xa9");
+	const char *whole = json_object_get_string(get(json_object_array_get_idx(trace, n - 1), "detail"));
+	cr_assert_eq(strlen(whole), sizeof(e.detail));
+	cr_assert_eq(whole[sizeof(e.detail) - 1], 'y', "the last byte is written");
+	json_object_put(root);
+	free(path);
+	sl_result_free(&it.result);
+	sl_scenario_free(a);
+}
+
 /* ---- a result's trace, kept packed (result_trace.c) ------------------------- */
 
 /* Every entry comes back byte for byte, whatever its bytes (padding too):

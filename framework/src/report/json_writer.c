@@ -131,9 +131,14 @@ int sl_json_array_open(struct sl_json_writer *w)
 	return fputs("[\n", w->f) == EOF ? -1 : 0;
 }
 
+int sl_json_array_next(struct sl_json_writer *w, size_t i, int level)
+{
+	return next_member(w, i == 0, level + 1);
+}
+
 int sl_json_array_put(struct sl_json_writer *w, size_t i, json_object *o, int level)
 {
-	if (next_member(w, i == 0, level + 1) < 0)
+	if (sl_json_array_next(w, i, level) < 0)
 		return -1;
 	return sl_json_write_value(w, o, level + 1);
 }
@@ -166,4 +171,48 @@ int sl_json_write_value(struct sl_json_writer *w, json_object *o, int level)
 	case json_type_array: return put_array(w, o, level);
 	}
 	return -1;
+}
+
+/* ---- members written straight ------------------------------------------------ */
+
+int sl_json_object_open(struct sl_json_writer *w)
+{
+	return fputs("{\n", w->f) == EOF ? -1 : 0;
+}
+
+int sl_json_key(struct sl_json_writer *w, int nth, int level, const char *key)
+{
+	if (next_member(w, nth == 0, level + 1) < 0 || put_string(w->f, key, strlen(key)) < 0)
+		return -1;
+	return fputs(": ", w->f) == EOF ? -1 : 0;
+}
+
+int sl_json_object_close(struct sl_json_writer *w, int n, int level)
+{
+	return close_container(w, n > 0, level, '}');
+}
+
+int sl_json_int(struct sl_json_writer *w, int64_t v)
+{
+	return fprintf(w->f, "%" PRId64, v) < 0 ? -1 : 0;
+}
+
+int sl_json_uint(struct sl_json_writer *w, uint64_t v)
+{
+	return fprintf(w->f, "%" PRIu64, v) < 0 ? -1 : 0;
+}
+
+int sl_json_bool(struct sl_json_writer *w, int v)
+{
+	return fputs(v ? "true" : "false", w->f) == EOF ? -1 : 0;
+}
+
+int sl_json_null(struct sl_json_writer *w)
+{
+	return fputs("null", w->f) == EOF ? -1 : 0;
+}
+
+int sl_json_text(struct sl_json_writer *w, const char *s, size_t len)
+{
+	return put_string(w->f, s, len);
 }

@@ -21,6 +21,7 @@
 #ifndef SHMLIFE_JSON_WRITER_H
 #define SHMLIFE_JSON_WRITER_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include <json-c/json.h>
@@ -49,5 +50,30 @@ int sl_json_indent(struct sl_json_writer *w, int level);
 int sl_json_array_open(struct sl_json_writer *w);
 int sl_json_array_put(struct sl_json_writer *w, size_t i, json_object *o, int level);
 int sl_json_array_close(struct sl_json_writer *w, size_t n, int level);
+/* What comes before element i of an array at depth `level` that its caller
+ * writes itself (sl_json_array_put is this, then the value). */
+int sl_json_array_next(struct sl_json_writer *w, size_t i, int level);
+/* An object at depth `level` written a member at a time, straight, without
+ * making json-c objects first (what is written thousands of times: a
+ * trace's entries), in the same layout; each returns 0, or -1 if a write
+ * failed:
+ *
+ *   int n = 0;
+ *   sl_json_object_open(w);
+ *   sl_json_key(w, n++, level, "step");  sl_json_int(w, 3);
+ *   sl_json_key(w, n++, level, "text");  sl_json_text(w, s, strlen(s));
+ *   sl_json_key(w, n++, level, "obs");   sl_json_write_value(w, obs, level + 1);
+ *   sl_json_object_close(w, n, level);
+ */
+int sl_json_object_open(struct sl_json_writer *w);
+int sl_json_key(struct sl_json_writer *w, int nth, int level, const char *key);
+int sl_json_object_close(struct sl_json_writer *w, int n, int level);
+int sl_json_int(struct sl_json_writer *w, int64_t v);
+int sl_json_uint(struct sl_json_writer *w, uint64_t v);
+int sl_json_bool(struct sl_json_writer *w, int v);
+int sl_json_null(struct sl_json_writer *w);
+/* len bytes of s as a JSON string, escaped as json-c escapes (the bytes are
+ * the caller's to make valid UTF-8). */
+int sl_json_text(struct sl_json_writer *w, const char *s, size_t len);
 
 #endif

@@ -268,6 +268,17 @@ static size_t utf8_seq(const unsigned char *p)
 	return n;
 }
 
+int rc_is_utf8(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p;) {
+		size_t n = utf8_seq(p);
+		if (n == 0)
+			return 0;
+		p += n;
+	}
+	return 1;
+}
+
 char *rc_clean_utf8(const char *s, int escape_controls)
 {
 	const unsigned char *p = (const unsigned char *)(s ? s : "");

@@ -57,6 +57,9 @@ const char *rc_step_text(const struct sl_step *st);
  * escape_controls, C0 controls other than tab, newline and carriage return,
  * and DEL, are written the same way (XML 1.0 cannot hold them at all). */
 char *rc_clean_utf8(const char *s, int escape_controls);
+/* 1 if s is valid UTF-8 already (rc_clean_utf8(s, 0) would copy it as it
+ * is), else 0. */
+int rc_is_utf8(const char *s);
 
 /* The run's start: set by sl_tap_begin(); else the earliest wall-clock
  * second of any trace entry; else now. */

@@ -22,63 +22,84 @@
 
 /* ---- the trace ------------------------------------------------------------ */
 
-static json_object *brief_json(struct jb *b, const struct sl_scenario *s,
-			       const struct sl_segment_brief *br)
-{
-	json_object *o = json_object_new_object();
-	add_int(b, o, "slot", br->slot);
-	if (s && br->slot >= 0 && br->slot < s->nslots)
-		add_str(b, o, "slot_name", s->slots[br->slot]);
-	else
-		add_null(b, o, "slot_name");
-	add_int(b, o, "shmid", br->shmid);
-	add_bool(b, o, "present", br->present);
-	add_int(b, o, "key", br->key);
-	add_uint(b, o, "nattch", br->nattch);
-	add_bool(b, o, "dest", br->dest);
-	return o;
-}
+/* The trace's entries are written straight (json_writer.h), not made as
+ * json-c objects first: a scenario of thousands of steps spent most of its
+ * report's time making, hashing and freeing them.  The bytes are the same. */
 
 static const char *const kind_names[] = {
 	[SL_ENTRY_STEP] = "step", [SL_ENTRY_EVENT] = "event", [SL_ENTRY_END] = "end",
 };
 
-static json_object *entry_json(struct jb *b, const struct sl_scenario *s,
-			       const struct sl_trace_entry *e)
+/* At most max bytes of s (NULL: null), made valid UTF-8 as jstrn makes it. */
+static int put_text(struct sl_json_writer *w, const char *s, size_t max)
 {
-	json_object *o = json_object_new_object();
+	if (!s)
+		return sl_json_null(w);
+	size_t len = strnlen(s, max);
+	if (len < max && rc_is_utf8(s))
+		return sl_json_text(w, s, len);
+	char *copy = strndup(s, max), *clean = copy ? rc_clean_utf8(copy, 0) : NULL;
+	int rc = clean ? sl_json_text(w, clean, strlen(clean)) : -1;
+	free(copy);
+	free(clean);
+	return rc;
+}
+
+static int put_str(struct sl_json_writer *w, const char *s)
+{
+	return put_text(w, s, s ? strlen(s) + 1 : 0);
+}
+
+static int write_brief(struct sl_json_writer *w, const struct sl_scenario *s, const struct sl_segment_brief *br,
+		       int level)
+{
+	int n = 0, rc = sl_json_object_open(w);
+	rc |= sl_json_key(w, n++, level, "slot") | sl_json_int(w, br->slot);
+	rc |= sl_json_key(w, n++, level, "slot_name") |
+	      put_str(w, s && br->slot >= 0 && br->slot < s->nslots ? s->slots[br->slot] : NULL);
+	rc |= sl_json_key(w, n++, level, "shmid") | sl_json_int(w, br->shmid);
+	rc |= sl_json_key(w, n++, level, "present") | sl_json_bool(w, br->present);
+	rc |= sl_json_key(w, n++, level, "key") | sl_json_int(w, br->key);
+	rc |= sl_json_key(w, n++, level, "nattch") | sl_json_uint(w, br->nattch);
+	rc |= sl_json_key(w, n++, level, "dest") | sl_json_bool(w, br->dest);
+	return rc | sl_json_object_close(w, n, level);
+}
+
+static int write_entry(struct sl_json_writer *w, struct jb *b, const struct sl_scenario *s,
+		       const struct sl_trace_entry *e, int level)
+{
 	const struct sl_step *st = rc_entry_step(s, e);
 	unsigned k = (unsigned)e->kind;
-
-	add_str(b, o, "kind", k <= SL_ENTRY_END ? kind_names[k] : "unknown");
-	add_int(b, o, "step", e->step);
-	if (st) {
-		add_int(b, o, "step_line", st->line);
-		add_str(b, o, "step_text", rc_step_text(st));
-		add_str(b, o, "op", sl_op_name(st->op));
-	} else {
-		add_null(b, o, "step_line");
-		add_null(b, o, "step_text");
-		add_null(b, o, "op");
-	}
-	add_int(b, o, "actor", e->actor);
-	add_str(b, o, "actor_name", rc_actor_name(s, e->actor));
-	add_int(b, o, "pid", e->pid);
-	add_str(b, o, "verdict", sl_outcome_name(e->verdict));
-	add_int(b, o, "ret", e->ret);
-	add_int(b, o, "errno", e->err);
-	add_errno(b, o, "errno_name", e->err);
-	add_int(b, o, "signal", e->signal);
-	add_signal(b, o, "signal_name", e->signal);
-	add_bool(b, o, "exited", e->exited);
-	add_int(b, o, "exit_status", e->exit_status);
-	add_int(b, o, "wall_sec", e->wall_sec);
-	add_uint(b, o, "t_ns", e->t_ns);
-	add_uint(b, o, "dur_ns", e->dur_ns);
-	add(b, o, "detail", jstrn(e->detail, sizeof(e->detail)));
-	add(b, o, "brief", brief_json(b, s, &e->brief));
-	rj_add_obs(b, o, e);
-	return o;
+	char name[16];
+	int n = 0, rc = sl_json_object_open(w);
+	rc |= sl_json_key(w, n++, level, "kind") | put_str(w, k <= SL_ENTRY_END ? kind_names[k] : "unknown");
+	rc |= sl_json_key(w, n++, level, "step") | sl_json_int(w, e->step);
+	rc |= sl_json_key(w, n++, level, "step_line") | (st ? sl_json_int(w, st->line) : sl_json_null(w));
+	rc |= sl_json_key(w, n++, level, "step_text") | put_str(w, st ? rc_step_text(st) : NULL);
+	rc |= sl_json_key(w, n++, level, "op") | put_str(w, st ? sl_op_name(st->op) : NULL);
+	rc |= sl_json_key(w, n++, level, "actor") | sl_json_int(w, e->actor);
+	rc |= sl_json_key(w, n++, level, "actor_name") | put_str(w, rc_actor_name(s, e->actor));
+	rc |= sl_json_key(w, n++, level, "pid") | sl_json_int(w, e->pid);
+	rc |= sl_json_key(w, n++, level, "verdict") | put_str(w, sl_outcome_name(e->verdict));
+	rc |= sl_json_key(w, n++, level, "ret") | sl_json_int(w, e->ret);
+	rc |= sl_json_key(w, n++, level, "errno") | sl_json_int(w, e->err);
+	rc |= sl_json_key(w, n++, level, "errno_name") |
+	      put_str(w, e->err > 0 ? rc_errno_name(e->err, name, sizeof(name)) : NULL);
+	rc |= sl_json_key(w, n++, level, "signal") | sl_json_int(w, e->signal);
+	rc |= sl_json_key(w, n++, level, "signal_name") |
+	      put_str(w, e->signal > 0 ? rc_signal_name(e->signal, name, sizeof(name)) : NULL);
+	rc |= sl_json_key(w, n++, level, "exited") | sl_json_bool(w, e->exited);
+	rc |= sl_json_key(w, n++, level, "exit_status") | sl_json_int(w, e->exit_status);
+	rc |= sl_json_key(w, n++, level, "wall_sec") | sl_json_int(w, e->wall_sec);
+	rc |= sl_json_key(w, n++, level, "t_ns") | sl_json_uint(w, e->t_ns);
+	rc |= sl_json_key(w, n++, level, "dur_ns") | sl_json_uint(w, e->dur_ns);
+	rc |= sl_json_key(w, n++, level, "detail") | put_text(w, e->detail, sizeof(e->detail));
+	rc |= sl_json_key(w, n++, level, "brief") | write_brief(w, s, &e->brief, level + 1);
+	rc |= sl_json_key(w, n++, level, "obs_kind") | put_str(w, rj_obs_kind_name(e));
+	json_object *obs = rj_obs_json(b, e);
+	rc |= sl_json_key(w, n++, level, "obs") | sl_json_write_value(w, obs, level + 1);
+	json_object_put(obs);
+	return rc | sl_json_object_close(w, n, level);
 }
 
 /* ---- a scenario --------------------------------------------------------------- */
@@ -295,10 +316,9 @@ static int write_trace(struct sl_json_writer *w, struct parts *p, int level)
 	if (sl_json_array_open(w) < 0)
 		return -1;
 	for (int i = 0; i < r->ntrace; i++) {
-		json_object *e = entry_json(p->b, it->scenario, sl_result_entry(r, i, &entry));
-		int bad = p->b->failed || sl_json_array_put(w, (size_t)i, e, level) < 0;
-		json_object_put(e);
-		if (bad)
+		sl_result_entry(r, i, &entry);
+		if (sl_json_array_next(w, (size_t)i, level) < 0 || write_entry(w, p->b, it->scenario, &entry, level + 1) < 0 ||
+		    p->b->failed)
 			return -1;
 	}
 	return sl_json_array_close(w, (size_t)r->ntrace, level);

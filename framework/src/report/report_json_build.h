@@ -102,8 +102,10 @@ static inline void add_signal(struct jb *b, json_object *o, const char *key, int
 		add_null(b, o, key);
 }
 
-/* An entry's "obs_kind" and "obs" members (report_json_obs.c). */
-void rj_add_obs(struct jb *b, json_object *o, const struct sl_trace_entry *e);
+/* An entry's "obs_kind", and its "obs" as an object (NULL: null; b->failed
+ * notes an allocation that failed) (report_json_obs.c). */
+const char *rj_obs_kind_name(const struct sl_trace_entry *e);
+json_object *rj_obs_json(struct jb *b, const struct sl_trace_entry *e);
 /* The phases of a scenario's run as an object (report_json_obs.c). */
 json_object *rj_phases_json(struct jb *b, const struct sl_phase_times *p);
 

@@ -1,7 +1,7 @@
 /* report_json_obs.c - an observation of a trace entry as results.json
  * writes it, by obs_kind: a segment (its views), the namespace, maps, a
  * process, phases, memcheck's events, a shmctl record, calls
- * (report_json_build.h: rj_add_obs, rj_phases_json). */
+ * (report_json_build.h: rj_obs_kind_name, rj_obs_json, rj_phases_json). */
 #define _GNU_SOURCE
 #include <inttypes.h>
 #include <stdio.h>
@@ -228,34 +228,37 @@ static json_object *calls_json(struct jb *b, const struct sl_calls_obs *c)
 	return x;
 }
 
-void rj_add_obs(struct jb *b, json_object *o, const struct sl_trace_entry *e)
+const char *rj_obs_kind_name(const struct sl_trace_entry *e)
 {
 	unsigned k = (unsigned)e->obs_kind;
-	add_str(b, o, "obs_kind", k < sizeof(obs_kind_names) / sizeof(obs_kind_names[0]) ? obs_kind_names[k] : "unknown");
-	switch (e->obs_kind) {
-	case SL_OBS_SEGMENT: add(b, o, "obs", segment_json(b, &e->obs.seg)); break;
-	case SL_OBS_NAMESPACE: add(b, o, "obs", namespace_json(b, &e->obs.ns)); break;
-	case SL_OBS_MAPS: add(b, o, "obs", maps_json(b, &e->obs.maps)); break;
-	case SL_OBS_PROCESS: add(b, o, "obs", process_json(b, &e->obs.proc)); break;
-	case SL_OBS_PHASES: add(b, o, "obs", rj_phases_json(b, &e->obs.phases)); break;
-	case SL_OBS_SANDBOX: {
-		json_object *x = json_object_new_object();
-		add_uint(b, x, "ipc_ns", e->obs.sandbox.ipc_ns);
-		add_uint(b, x, "pid_ns", e->obs.sandbox.pid_ns);
-		add(b, o, "obs", x);
-		break;
-	}
-	case SL_OBS_LEAK: {
-		json_object *x = json_object_new_object();
-		add_int(b, x, "segments", e->obs.leak.segments);
-		add_bool(b, x, "expected", e->obs.leak.expected);
-		add(b, o, "obs", x);
-		break;
-	}
-	case SL_OBS_CALLS: add(b, o, "obs", calls_json(b, &e->obs.calls)); break;
-	case SL_OBS_SHMCTL: add(b, o, "obs", shmctl_json(b, &e->obs.shmctl)); break;
-	case SL_OBS_MEMCHECK: add(b, o, "obs", memcheck_json(b, &e->obs.memcheck)); break;
-	default: add_null(b, o, "obs"); break;
-	}
+	return k < sizeof(obs_kind_names) / sizeof(obs_kind_names[0]) && obs_kind_names[k] ? obs_kind_names[k] : "unknown";
 }
 
+json_object *rj_obs_json(struct jb *b, const struct sl_trace_entry *e)
+{
+	json_object *x = NULL;
+	switch (e->obs_kind) {
+	case SL_OBS_SEGMENT: x = segment_json(b, &e->obs.seg); break;
+	case SL_OBS_NAMESPACE: x = namespace_json(b, &e->obs.ns); break;
+	case SL_OBS_MAPS: x = maps_json(b, &e->obs.maps); break;
+	case SL_OBS_PROCESS: x = process_json(b, &e->obs.proc); break;
+	case SL_OBS_PHASES: x = rj_phases_json(b, &e->obs.phases); break;
+	case SL_OBS_SANDBOX:
+		x = json_object_new_object();
+		add_uint(b, x, "ipc_ns", e->obs.sandbox.ipc_ns);
+		add_uint(b, x, "pid_ns", e->obs.sandbox.pid_ns);
+		break;
+	case SL_OBS_LEAK:
+		x = json_object_new_object();
+		add_int(b, x, "segments", e->obs.leak.segments);
+		add_bool(b, x, "expected", e->obs.leak.expected);
+		break;
+	case SL_OBS_CALLS: x = calls_json(b, &e->obs.calls); break;
+	case SL_OBS_SHMCTL: x = shmctl_json(b, &e->obs.shmctl); break;
+	case SL_OBS_MEMCHECK: x = memcheck_json(b, &e->obs.memcheck); break;
+	default: return NULL;
+	}
+	if (!x)
+		b->failed = 1;
+	return x;
+}
