@@ -303,6 +303,24 @@ ERRORS(wait_past_a_later_line,
 	"wait past time(line 9)\n",
 	"t.scn:3:21: time(line 9) must name an earlier line\n")
 
+/* The step on line 4 runs only with musl's actors: with glibc's, its time
+ * was never taken, and `ctime > time(line 4)` was judged against 0 (PASS). */
+ERRORS(time_of_a_step_of_another_libc,
+	HEAD
+	SEG
+	"owner shmctl seg IPC_STAT [libc musl]\n"
+	"expect seg ctime > time(line 4)\n",
+	"t.scn:5:12: time(line 4) is the time of a step run only with musl's actors; end this line with "
+	"[libc musl] too\n")
+
+ERRORS(wait_past_the_time_of_a_step_of_another_libc,
+	HEAD
+	SEG
+	"owner shmctl seg IPC_STAT [libc glibc]\n"
+	"wait past time(line 4) [libc musl]\n",
+	"t.scn:5:1: time(line 4) is the time of a step run only with glibc's actors; end this line with "
+	"[libc glibc] too\n")
+
 ERRORS(missing_operation,
 	HEAD
 	"owner\n",

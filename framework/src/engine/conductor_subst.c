@@ -8,6 +8,7 @@
  * in with its special characters escaped, so that it matches as written.
  */
 #define _GNU_SOURCE
+#include <assert.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -27,6 +28,10 @@ long long conductor_value(const struct conductor *c, const struct sl_value *v)
 	case SL_VAL_ACTOR:
 		return v->actor >= 0 && v->actor < c->s->nactors ? c->actors[v->actor].pid : -1;
 	case SL_VAL_STEP_TIME:
+		/* Every step a time() names has run: an earlier line, and one of
+		 * another libc's actors only is refused by the parser (a time
+		 * never taken read 0, and `ctime > time(line N)` passed). */
+		assert(v->num < 0 || v->num >= c->s->nsteps || c->step_wall[v->num] != 0);
 		return v->num >= 0 && v->num < c->s->nsteps ? c->step_wall[v->num] : -1;
 	case SL_VAL_NONE: break;
 	}

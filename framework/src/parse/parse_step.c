@@ -359,9 +359,29 @@ static int clauses(struct slp_parser *p, const struct slp_op_def *od, struct slp
 }
 
 /* Checks and defaults once the whole step is read. */
+/* A time(...) of a step that runs only with one libc's actors, in a step
+ * that runs with others too, would be judged against a time never taken. */
+static int time_of_other_libc(struct slp_parser *p, const struct slp_pstep *ps, const struct sl_value *v, int col)
+{
+	if (v->kind != SL_VAL_STEP_TIME || v->num < 0 || v->num >= p->s->nsteps)
+		return 0;
+	const struct sl_step *ref = &p->s->steps[v->num];
+	if (!ref->only_libc || ref->only_libc == ps->st.only_libc)
+		return 0;
+	const char *libc = sl_libc_name((enum sl_libc)(ref->only_libc - 1));
+	return slp_error(p, col, "time(line %d) is the time of a step run only with %s's actors; end this line "
+			 "with [libc %s] too", ref->line, libc, libc);
+}
+
 static int finish_step(struct slp_parser *p, struct slp_pstep *ps, int op_col)
 {
 	struct sl_outcome_spec *o = &ps->st.outcome;
+	for (int i = 0; i < ps->st.nargs; i++)
+		if (time_of_other_libc(p, ps, &ps->st.args[i], op_col))
+			return -1;
+	for (int i = 0; i < ps->st.npreds; i++)
+		if (time_of_other_libc(p, ps, &ps->st.preds[i].value, ps->st.preds[i].col))
+			return -1;
 	if (ps->bind && (o->kind == SL_EXPECT_FAILS || o->kind == SL_EXPECT_DIES ||
 			 o->kind == SL_EXPECT_EXITS))
 		return slp_error(p, ps->bind_col, "a step expected to %s binds nothing; remove '-> %s'",
