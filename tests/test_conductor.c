@@ -215,6 +215,40 @@ Test(unborn, in_keep_going_the_step_is_skipped_and_no_other_actor_is_harmed)
 	sl_scenario_free(s);
 }
 
+/* A name whose step did not succeed, in a run that keeps going, has no
+ * value: a step or an invariant using it fails saying so, never judged
+ * against a made-up value (as a {{NAME}} in a text).  Its value was -1, and
+ * `expect seg gone` passed of no segment at all, as did IPC_RMID of -1
+ * expected to fail EINVAL. */
+Test(unborn, a_name_whose_step_did_not_succeed_fails_what_uses_it)
+{
+	struct sl_scenario *s = parse_ok("scenario unbound\n"
+					 "keep-going\n"
+					 "actors: owner\n"
+					 "owner shmget key=0x5eed0001 size=2048 flags=0600 -> seg\n"
+					 "expect seg gone\n"
+					 "owner shmctl seg IPC_RMID fails EINVAL\n"
+					 "owner shmget key=IPC_PRIVATE size=2048 flags=IPC_CREAT|0600 -> other\n"
+					 "expect other exists shmid!=seg\n"
+					 "owner shmctl other IPC_RMID\n"
+					 "invariant none-left: expect seg gone\n");
+	struct sl_result r = run_scenario(s, 5000);
+	const struct sl_trace_entry *e = entry_of(&r, 0);
+	cr_assert(e && e->verdict == SL_FAIL && e->err == ENOENT, "the shmget fails: no such key");
+	for (int step = 1; step <= 6; step++) {
+		if (step == 3 || step == 5)
+			continue; /* other's: judged */
+		e = entry_of(&r, step);
+		cr_assert_not_null(e);
+		cr_assert_eq(e->verdict, SL_FAIL, "step %d: %s: %s", step, sl_outcome_name(e->verdict), e->detail);
+		cr_assert_str_eq(e->detail, "seg has no value now (the step that binds it did not succeed)", "step %d", step);
+	}
+	cr_assert_eq(entry_of(&r, 3)->verdict, SL_PASS);
+	cr_assert_eq(entry_of(&r, 5)->verdict, SL_PASS);
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}
+
 /* Waiting for, observing, or naming the pid of an actor never born: an error
  * of the step saying so (it was a TIMEOUT, "dead" and pid 0). */
 Test(unborn, wait_expect_and_pid_values_of_an_actor_never_born_are_errors)

@@ -313,6 +313,15 @@ ERRORS(time_of_a_step_of_another_libc,
 	"t.scn:5:12: time(line 4) is the time of a step run only with musl's actors; end this line with "
 	"[libc musl] too\n")
 
+/* The same for a name: with glibc's actors `seg` was never bound, and
+ * `expect seg gone` passed of no segment at all. */
+ERRORS(name_bound_by_a_step_of_another_libc,
+	HEAD
+	"owner shmget key=IPC_PRIVATE size=4096 flags=IPC_CREAT|0600 -> seg [libc musl]\n"
+	"expect seg gone\n",
+	"t.scn:4:1: 'seg' is bound on line 3, which runs only with musl's actors; end this line with "
+	"[libc musl] too\n")
+
 ERRORS(wait_past_the_time_of_a_step_of_another_libc,
 	HEAD
 	SEG

@@ -213,6 +213,11 @@ size_t conductor_put_word(const struct conductor *c, const struct sl_step *st, c
 			  int escape);
 char *conductor_expand(const struct conductor *c, const struct sl_step *st, const char *text, int index, int escape);
 const struct sl_subst *conductor_unbound_subst(const struct conductor *c, const struct sl_step *st, int index);
+/* The first name a step uses as a value (an argument, the subject or a
+ * value of an expectation, its outcome's value) that has no value now: the
+ * step that binds it did not succeed (a run that keeps going goes on after
+ * it; explore crashes an actor before it).  Its slot, or -1. */
+int conductor_unbound_name(const struct conductor *c, const struct sl_step *st);
 
 /* conductor.c */
 long long conductor_value(const struct conductor *c, const struct sl_value *v);

@@ -456,20 +456,24 @@ static int actor_without_process(struct conductor *c, const struct sl_step *st)
 /* A step that names an actor without a process is an error of that step: no
  * pid 0 (kill(0) is the whole process group) or -1 ever reaches the kernel
  * or a comparison.  1 if so (e is judged). */
-static int refuse_actor_without_process(struct conductor *c, const struct sl_step *st, struct sl_trace_entry *e)
+/* About an actor without a process: FAIL (SKIP if kept going); with a name without a value (-1): FAIL. */
+static int refuse_what_is_not_there(struct conductor *c, const struct sl_step *st, struct sl_trace_entry *e)
 {
-	int idx = actor_without_process(c, st);
-	if (idx < 0)
+	int idx = actor_without_process(c, st), own = st->actor < 0 || c->actors[st->actor].state == ACTOR_RUNNING;
+	int slot = idx < 0 && own ? conductor_unbound_name(c, st) : -1; /* else actor_cannot() says why */
+	if (idx < 0 && slot < 0)
 		return 0;
-	const struct conductor_actor *a = &c->actors[idx];
-	e->verdict = c->s->keep_going ? SL_SKIP : SL_FAIL; /* keep-going: as explored */
-	if (a->state == ACTOR_UNBORN)
+	e->verdict = c->s->keep_going && slot < 0 ? SL_SKIP : SL_FAIL;
+	if (slot >= 0)
+		sl_setf(e->detail, sizeof(e->detail), "%s has no value now (the step that binds it did not succeed)",
+			 c->s->slots[slot]);
+	else if (c->actors[idx].state == ACTOR_UNBORN)
 		sl_setf(e->detail, sizeof(e->detail), "actor %s was never born: it has no pid for this step",
 			 conductor_actor_name(c, idx));
 	else
 		sl_setf(e->detail, sizeof(e->detail),
 			 "actor %s has ended (it was pid %d): there is no process to signal",
-			 conductor_actor_name(c, idx), (int)a->pid);
+			 conductor_actor_name(c, idx), (int)c->actors[idx].pid);
 	return 1;
 }
 
@@ -559,7 +563,7 @@ void conductor_run_step(struct conductor *c, int i)
 	struct op_answer ans;
 	memset(&ans, 0, sizeof(ans));
 	c->current_step = i;
-	if (refuse_actor_without_process(c, st, &e))
+	if (refuse_what_is_not_there(c, st, &e))
 		ans.answered = 0; /* nothing was asked of the kernel */
 	else if (st->op == SL_OP_EXPECT)
 		conductor_expect(c, i, &e);

@@ -117,3 +117,23 @@ const struct sl_subst *conductor_unbound_subst(const struct conductor *c, const 
 	}
 	return NULL;
 }
+
+static int unbound(const struct conductor *c, const struct sl_value *v)
+{
+	return v->kind == SL_VAL_SLOT && (v->slot < 0 || v->slot >= c->s->nslots || !c->slot_set[v->slot]);
+}
+
+int conductor_unbound_name(const struct conductor *c, const struct sl_step *st)
+{
+	for (int k = 0; k < st->nargs; k++)
+		if (unbound(c, &st->args[k]))
+			return st->args[k].slot;
+	if (st->target != SL_TARGET_RESULT && unbound(c, &st->subject)) /* a result's: expect_result says so */
+		return st->subject.slot;
+	for (int k = 0; k < st->npreds; k++)
+		if (unbound(c, &st->preds[k].value))
+			return st->preds[k].value.slot;
+	if (st->outcome.has_value && unbound(c, &st->outcome.value))
+		return st->outcome.value.slot;
+	return -1;
+}

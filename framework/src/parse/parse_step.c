@@ -359,16 +359,26 @@ static int clauses(struct slp_parser *p, const struct slp_op_def *od, struct slp
 }
 
 /* Checks and defaults once the whole step is read. */
-/* A time(...) of a step that runs only with one libc's actors, in a step
- * that runs with others too, would be judged against a time never taken. */
-static int time_of_other_libc(struct slp_parser *p, const struct slp_pstep *ps, const struct sl_value *v, int col)
+/* A time(...) of a step, or a name bound by a step, that runs only with one
+ * libc's actors, used in a step that runs with others too, would be judged
+ * against a time never taken, or a name never bound (read as 0 and -1:
+ * `ctime > time(line 5)` and `expect seg gone` passed). */
+static int value_of_other_libc(struct slp_parser *p, const struct slp_pstep *ps, const struct sl_value *v, int col)
 {
-	if (v->kind != SL_VAL_STEP_TIME || v->num < 0 || v->num >= p->s->nsteps)
+	int step = -1;
+	if (v->kind == SL_VAL_STEP_TIME && v->num >= 0 && v->num < p->s->nsteps)
+		step = (int)v->num;
+	else if (v->kind == SL_VAL_SLOT && v->slot >= 0 && v->slot < p->s->nslots)
+		step = p->slot_step[v->slot];
+	if (step < 0 || step >= p->s->nsteps)
 		return 0;
-	const struct sl_step *ref = &p->s->steps[v->num];
+	const struct sl_step *ref = &p->s->steps[step];
 	if (!ref->only_libc || ref->only_libc == ps->st.only_libc)
 		return 0;
 	const char *libc = sl_libc_name((enum sl_libc)(ref->only_libc - 1));
+	if (v->kind == SL_VAL_SLOT)
+		return slp_error(p, col, "'%s' is bound on line %d, which runs only with %s's actors; end this line "
+				 "with [libc %s] too", p->s->slots[v->slot], ref->line, libc, libc);
 	return slp_error(p, col, "time(line %d) is the time of a step run only with %s's actors; end this line "
 			 "with [libc %s] too", ref->line, libc, libc);
 }
@@ -377,11 +387,17 @@ static int finish_step(struct slp_parser *p, struct slp_pstep *ps, int op_col)
 {
 	struct sl_outcome_spec *o = &ps->st.outcome;
 	for (int i = 0; i < ps->st.nargs; i++)
-		if (time_of_other_libc(p, ps, &ps->st.args[i], op_col))
+		if (value_of_other_libc(p, ps, &ps->st.args[i], op_col))
 			return -1;
 	for (int i = 0; i < ps->st.npreds; i++)
-		if (time_of_other_libc(p, ps, &ps->st.preds[i].value, ps->st.preds[i].col))
+		if (value_of_other_libc(p, ps, &ps->st.preds[i].value, ps->st.preds[i].col))
 			return -1;
+	for (int i = 0; i < ps->st.nsubsts; i++)
+		if (value_of_other_libc(p, ps, &ps->st.substs[i].value, op_col))
+			return -1;
+	if (value_of_other_libc(p, ps, &ps->st.subject, op_col) ||
+	    (ps->st.outcome.has_value && value_of_other_libc(p, ps, &ps->st.outcome.value, ps->outcome_col)))
+		return -1;
 	if (ps->bind && (o->kind == SL_EXPECT_FAILS || o->kind == SL_EXPECT_DIES ||
 			 o->kind == SL_EXPECT_EXITS))
 		return slp_error(p, ps->bind_col, "a step expected to %s binds nothing; remove '-> %s'",
