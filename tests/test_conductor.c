@@ -249,6 +249,27 @@ Test(unborn, a_name_whose_step_did_not_succeed_fails_what_uses_it)
 	sl_scenario_free(s);
 }
 
+/* A key ftok() computes just before the step (a hidden step of its own) is
+ * a name too: where ftok failed, the shmget is not made with the -1 it
+ * read as, a key of its own (it created a segment of key 0xffffffff). */
+Test(unborn, a_key_whose_ftok_failed_fails_the_step_that_uses_it)
+{
+	struct sl_scenario *s = parse_ok("scenario ftok-missing\n"
+					 "keep-going\n"
+					 "actors: owner\n"
+					 "owner shmget key=ftok(/no/such/file, 1) size=2048 flags=IPC_CREAT|0600 -> seg\n"
+					 "expect namespace segments=0\n");
+	struct sl_result r = run_scenario(s, 5000);
+	const struct sl_trace_entry *ftok = entry_of(&r, 0), *get = entry_of(&r, 1), *none = entry_of(&r, 2);
+	cr_assert(ftok && get && none);
+	cr_assert_eq(ftok->err, ENOENT, "ftok stats its path");
+	cr_assert_eq(get->verdict, SL_FAIL, "%s: %s", sl_outcome_name(get->verdict), get->detail);
+	cr_assert_str_eq(get->detail, "the key of ftok() has no value now (its ftok failed)");
+	cr_assert_eq(none->verdict, SL_PASS, "no segment was made: %s", none->detail);
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}
+
 /* Waiting for, observing, or naming the pid of an actor never born: an error
  * of the step saying so (it was a TIMEOUT, "dead" and pid 0). */
 Test(unborn, wait_expect_and_pid_values_of_an_actor_never_born_are_errors)

@@ -218,6 +218,10 @@ const struct sl_subst *conductor_unbound_subst(const struct conductor *c, const 
  * step that binds it did not succeed (a run that keeps going goes on after
  * it; explore crashes an actor before it).  Its slot, or -1. */
 int conductor_unbound_name(const struct conductor *c, const struct sl_step *st);
+/* A step about an actor without a process, or using a name without a value
+ * (conductor_refuse.c): 1 with e judged (FAIL; the actor's, SKIP in a run
+ * that keeps going, as explored), else 0: the step can be performed. */
+int conductor_refuse_what_is_not_there(struct conductor *c, const struct sl_step *st, struct sl_trace_entry *e);
 
 /* conductor.c */
 long long conductor_value(const struct conductor *c, const struct sl_value *v);
