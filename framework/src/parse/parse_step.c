@@ -358,7 +358,6 @@ static int clauses(struct slp_parser *p, const struct slp_op_def *od, struct slp
 	return 0;
 }
 
-/* Checks and defaults once the whole step is read. */
 /* A time(...) of a step, or a name bound by a step, that runs only with one
  * libc's actors, used in a step that runs with others too, would be judged
  * against a time never taken, or a name never bound (read as 0 and -1:
@@ -383,6 +382,7 @@ static int value_of_other_libc(struct slp_parser *p, const struct slp_pstep *ps,
 			 "with [libc %s] too", ref->line, libc, libc);
 }
 
+/* Checks and defaults once the whole step is read. */
 static int finish_step(struct slp_parser *p, struct slp_pstep *ps, int op_col)
 {
 	struct sl_outcome_spec *o = &ps->st.outcome;
