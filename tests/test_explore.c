@@ -3,7 +3,9 @@
  * else; the careful program keeps its invariants at every crash point; the
  * crash of a built-in actor's step; invariants that do not apply to an
  * actor that has crashed. */
+#define _GNU_SOURCE
 #include <errno.h>
+#include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
 
@@ -196,9 +198,28 @@ static void remove_dir(const char *dir)
 	rmdir(dir);
 }
 
+/* Each command test's scratch folder, removed by the suite's .fini: after
+ * a failed assertion too (it was left in /tmp then). */
+static char dir[] = "/tmp/shmlife-explore-XXXXXX";
+
+static int remove_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw)
+{
+	(void)sb;
+	(void)type;
+	(void)ftw;
+	return remove(path);
+}
+
+static void remove_scratch(void)
+{
+	if (strcmp(dir + strlen(dir) - 6, "XXXXXX") != 0)
+		nftw(dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+}
+
+TestSuite(command, .fini = remove_scratch);
+
 Test(command, explore_reports_the_careless_leak_with_a_script_that_reproduces_it)
 {
-	char dir[] = "/tmp/shmlife-explore-XXXXXX";
 	cr_assert_not_null(mkdtemp(dir));
 	static char out[64 * 1024];
 	const char *const args[] = { "--calls", "shmget,shmat,shmdt,shmctl", "--report-dir", dir,
@@ -232,7 +253,6 @@ Test(command, explore_reports_the_careless_leak_with_a_script_that_reproduces_it
  * `keep-going` in each reproducer ("given twice"): none of them parsed. */
 Test(command, every_reproducer_parses_when_the_script_already_keeps_going)
 {
-	char dir[] = "/tmp/shmlife-explore-XXXXXX";
 	cr_assert_not_null(mkdtemp(dir));
 	char script[600], reports[600];
 	snprintf(script, sizeof(script), "%s/keeps-going.scn", dir);

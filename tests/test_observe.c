@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "shmlife/observe.h"
+#include "support/tmp_fixture.h"
 
 #define SIGBIT(s) (UINT64_C(1) << ((s) - 1))
 
@@ -958,10 +959,16 @@ static int files_starting(const char *dir, const char *prefix)
 	return n;
 }
 
-Test(util, a_file_written_as_it_is_made_appears_whole_at_its_close_or_not_at_all)
+static void make_atomic_dir(void)
 {
-	char dir[] = "/tmp/test_atomic.XXXXXX", path[64];
-	cr_assert_not_null(mkdtemp(dir));
+	tmpdir_make("/tmp/test_atomic.XXXXXX"); /* removed after a failed assertion too */
+}
+
+Test(util, a_file_written_as_it_is_made_appears_whole_at_its_close_or_not_at_all, .init = make_atomic_dir,
+     .fini = remove_tmpdir)
+{
+	const char *dir = tmpdir;
+	char path[96];
 	snprintf(path, sizeof(path), "%s/index.html", dir);
 	struct sl_atomic_file a;
 	cr_assert_eq(sl_atomic_open(&a, path), 0);
@@ -981,5 +988,4 @@ Test(util, a_file_written_as_it_is_made_appears_whole_at_its_close_or_not_at_all
 	cr_assert_eq(st.st_size, 100000 + 14, "the file was changed by an abandoned write");
 	cr_assert_eq(files_starting(dir, "index.html."), 0, "the abandoned temporary file is left");
 	cr_assert_eq(unlink(path), 0);
-	cr_assert_eq(rmdir(dir), 0);
 }
