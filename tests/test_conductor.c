@@ -647,3 +647,38 @@ Test(clock, wait_past_a_steps_time_ends_in_a_later_second)
 	sl_result_free(&r);
 	sl_scenario_free(s);
 }
+
+/* ---- a segment's id handed out again -------------------------------------------- */
+
+/* An id is a segment's only name in the kernel, and a removed segment's id
+ * is handed out again (here by kernel.shm_next_id): `expect seg exists
+ * size=8192` passed of another segment, and `expect seg gone` failed.  A
+ * segment at the id that differs in what never changes (creator, size) is
+ * another one: the name's own is gone. */
+#define REUSED_ID "scenario id-reuse\n"                                                   \
+		  "actors: owner, peer\n"                                                 \
+		  "owner shmget key=IPC_PRIVATE size=4096 flags=IPC_CREAT|0600 -> seg\n"  \
+		  "expect seg shmid=0\n"                                                  \
+		  "owner shmctl seg IPC_RMID\n"                                           \
+		  "sysctl kernel.shm_next_id = 0\n"                                       \
+		  "peer shmget key=IPC_PRIVATE size=8192 flags=IPC_CREAT|0600 -> other\n" \
+		  "expect other shmid=0\n"
+
+Test(names, a_removed_segments_id_given_to_another_is_not_the_name_s_segment)
+{
+	struct sl_scenario *s = parse_ok(REUSED_ID "expect seg gone\n"
+						   "peer shmctl other IPC_RMID\n");
+	struct sl_result r = run_scenario(s, 5000);
+	assert_passed(r);
+	const struct sl_trace_entry *gone = entry_of(&r, 6);
+	cr_assert(gone && strstr(gone->detail, "id 0 names another segment now"), "%s", gone ? gone->detail : "-");
+	sl_result_free(&r);
+	sl_scenario_free(s);
+	s = parse_ok(REUSED_ID "expect seg exists size=8192\n"
+			       "peer shmctl other IPC_RMID\n");
+	r = run_scenario(s, 5000);
+	cr_assert_eq(r.outcome, SL_FAIL, "%s: %s", sl_outcome_name(r.outcome), r.reason);
+	cr_assert(strstr(r.reason, "seg is gone"), "%s", r.reason);
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}

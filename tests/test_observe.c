@@ -352,7 +352,7 @@ Test(observe_kernel, segment_life_in_every_view)
 	cr_expect_eq(o.ipcs_present, 1);
 	cr_expect_eq(o.ipcs_key, 0);
 	cr_expect_eq(o.ipcs_dest, 1);
-	cr_assert_eq(observe_segment_brief(id, &b), 0);
+	cr_assert_eq(observe_segment_brief(id, &b, NULL), 0);
 	cr_expect(b.present && b.dest && b.key == 0 && b.nattch == 1 && b.shmid == id);
 	cr_assert_eq(observe_maps(getpid(), &m), 0);
 	cr_assert_eq(m.n, 1);
@@ -370,7 +370,7 @@ Test(observe_kernel, segment_life_in_every_view)
 	cr_assert_eq(observe_segment_ipcs(id, &o), 0);
 	cr_expect_eq(o.ipcs_run, 1);
 	cr_expect_eq(o.ipcs_present, 0);
-	cr_assert_eq(observe_segment_brief(id, &b), 0);
+	cr_assert_eq(observe_segment_brief(id, &b, NULL), 0);
 	cr_expect_eq(b.present, 0);
 	cr_assert_eq(observe_maps(getpid(), &m), 0);
 	cr_expect_eq(m.n, 0);
@@ -473,7 +473,7 @@ Test(observe_kernel, unknown_segment_is_absent_from_both_views)
 	cr_expect_eq(o.stat.present, 0);
 	cr_expect_eq(o.proc.present, 0);
 	cr_expect_eq(o.disagree, 0);
-	cr_assert_eq(observe_segment_brief(12345, &b), 0);
+	cr_assert_eq(observe_segment_brief(12345, &b, NULL), 0);
 	cr_expect_eq(b.present, 0);
 	cr_expect_eq(b.slot, -1);
 	cr_expect_eq(b.shmid, 12345);

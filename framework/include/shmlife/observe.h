@@ -19,8 +19,9 @@
 int observe_segment(int shmid, struct sl_segment_obs *out);
 /* Adds the `ipcs -m` columns (key, nattch, status dest) to `out`. */
 int observe_segment_ipcs(int shmid, struct sl_segment_obs *out);
-/* IPC_STAT only: cheap enough to run after every step. */
-int observe_segment_brief(int shmid, struct sl_segment_brief *out);
+/* IPC_STAT only: cheap enough to run after every step.  full (NULL: not
+ * wanted) gets the whole of what IPC_STAT said (present 0 if it failed). */
+int observe_segment_brief(int shmid, struct sl_segment_brief *out, struct sl_segment_view *full);
 /* The namespace: its segments counted three ways, and its shm sysctls. */
 int observe_namespace(struct sl_namespace_obs *out);
 /* Its segments only (the sysctl fields 0, rmid_forced -1): what the leak

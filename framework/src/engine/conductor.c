@@ -217,7 +217,9 @@ static int alloc_state(struct conductor *c)
 	c->step_wall = calloc((size_t)s->nsteps + 1, sizeof(*c->step_wall));
 	c->slot_segment = calloc((size_t)s->nslots + 1, sizeof(*c->slot_segment));
 	c->slot_result = calloc((size_t)s->nslots + 1, sizeof(*c->slot_result));
-	if (!c->actors || !c->slots || !c->slot_set || !c->step_wall || !c->slot_segment || !c->slot_result)
+	c->slot_ident = calloc((size_t)s->nslots + 1, sizeof(*c->slot_ident));
+	if (!c->actors || !c->slots || !c->slot_set || !c->step_wall || !c->slot_segment || !c->slot_result ||
+	    !c->slot_ident)
 		return -1;
 	for (int i = 0; i < s->nslots; i++)
 		c->slot_segment[i] = -1;
@@ -251,6 +253,7 @@ static void free_state(struct conductor *c)
 	for (int i = 0; c->slot_result && i < c->s->nslots; i++)
 		free(c->slot_result[i]);
 	free(c->slot_result);
+	free(c->slot_ident);
 	if (c->reaper_fd >= 0)
 		close(c->reaper_fd);
 }

@@ -67,6 +67,8 @@ struct conductor {
 	struct sl_shmctl_obs **slot_result; /* slot -> what the shmctl that bound it
 					  * filled in (NULL: none, conductor_result.c) */
 	int last_segment;                /* slot of the segment last touched   */
+	struct conductor_segment_ident *slot_ident; /* slot -> what never changes of
+						     * the segment it was bound to */
 	int64_t *step_wall;              /* wall second each step began        */
 	int pty_master, pty_slave;       /* -1 without `terminal: pty`         */
 	int pty_quiet;                   /* the master hung up (no slave open): not polled */
@@ -218,6 +220,20 @@ const struct sl_subst *conductor_unbound_subst(const struct conductor *c, const 
  * step that binds it did not succeed (a run that keeps going goes on after
  * it; explore crashes an actor before it).  Its slot, or -1. */
 int conductor_unbound_name(const struct conductor *c, const struct sl_step *st);
+/* What never changes of a segment, kept when a step binds a name to it
+ * (conductor_segment.c): a segment at its id that differs is another one. */
+struct conductor_segment_ident {
+	int known;
+	int cpid;
+	unsigned cuid, cgid;
+	uint64_t size;
+};
+/* After each step: the brief of the segment it is about, or of the one
+ * last touched (and, for a step that binds a segment, what identifies it). */
+void conductor_brief_after(struct conductor *c, const struct sl_step *st, struct sl_trace_entry *e);
+/* 1 if o is of another segment than the one the name `slot` was bound to:
+ * o is then emptied to say the name's own is gone, and why says so. */
+int conductor_segment_replaced(const struct conductor *c, int slot, struct sl_segment_obs *o, char *why, size_t len);
 /* A step about an actor without a process, or using a name without a value
  * (conductor_refuse.c): 1 with e judged (FAIL; the actor's, SKIP in a run
  * that keeps going, as explored), else 0: the step can be performed. */

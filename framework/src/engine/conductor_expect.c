@@ -275,6 +275,11 @@ static void expect_segment(struct conductor *c, const struct sl_step *st, struct
 		sl_setf(e->detail, sizeof(e->detail), "cannot observe segment %d: %s", shmid, strerror(errno));
 		return;
 	}
+	if (st->subject.kind == SL_VAL_SLOT &&
+	    conductor_segment_replaced(c, st->subject.slot, &e->obs.seg, e->detail, sizeof(e->detail))) {
+		judge(c, st, e); /* the name's own segment is gone: judged so, saying why */
+		return;
+	}
 	if (e->obs.seg.disagree) {
 		e->verdict = SL_FAIL;
 		sl_setf(e->detail, sizeof(e->detail), "the kernel's views disagree: %s", e->obs.seg.disagreement);

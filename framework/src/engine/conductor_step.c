@@ -32,37 +32,6 @@
 
 /* ---- steps ----------------------------------------------------------------- */
 
-static int step_segment_slot(const struct conductor *c, const struct sl_step *st)
-{
-	switch (st->op) {
-	case SL_OP_SHMGET: return st->bind;
-	case SL_OP_SHMAT:
-	case SL_OP_SHMCTL: return st->args[0].kind == SL_VAL_SLOT ? st->args[0].slot : -1;
-	case SL_OP_SHMDT:
-	case SL_OP_WRITE:
-	case SL_OP_READ: return st->args[0].kind == SL_VAL_SLOT ? c->slot_segment[st->args[0].slot] : -1;
-	case SL_OP_EXPECT:
-		return st->target == SL_TARGET_SEGMENT && st->subject.kind == SL_VAL_SLOT ? st->subject.slot : -1;
-	default: return -1;
-	}
-}
-
-/* The segment the step is about (or the one last touched), after the step:
- * sequence diagrams draw its state beside every row. */
-static void brief_after(struct conductor *c, const struct sl_step *st, struct sl_trace_entry *e)
-{
-	int slot = step_segment_slot(c, st);
-	if (slot >= 0)
-		c->last_segment = slot;
-	else
-		slot = c->last_segment;
-	e->brief.slot = slot;
-	if (slot < 0 || !c->slot_set[slot])
-		return;
-	observe_segment_brief((int)c->slots[slot], &e->brief);
-	e->brief.slot = slot;
-}
-
 /* Serialises strings, data, argv and env of a step into one payload, the
  * values of {{NAME}} put in. */
 static char *build_payload(const struct conductor *c, const struct sl_step *st, struct sl_wire_cmd *cmd, size_t *len)
@@ -526,7 +495,7 @@ void conductor_run_step(struct conductor *c, int i)
 		c->phases.observe_ns += e.dur_ns;
 	else
 		c->phases.steps_ns += e.dur_ns;
-	brief_after(c, st, &e);
+	conductor_brief_after(c, st, &e);
 	if (c->o->observe_every_step && st->op != SL_OP_EXPECT && e.obs_kind == SL_OBS_NONE && e.brief.slot >= 0 &&
 	    e.brief.present && observe_segment(e.brief.shmid, &e.obs.seg) == 0)
 		e.obs_kind = SL_OBS_SEGMENT; /* `shmlife show`: a full snapshot after every step */

@@ -172,7 +172,7 @@ static void view_from_stat(int shmid, const struct shmid_ds *ds, struct sl_segme
 	v->ctime = (int64_t)ds->shm_ctime;
 }
 
-int observe_segment_brief(int shmid, struct sl_segment_brief *out)
+int observe_segment_brief(int shmid, struct sl_segment_brief *out, struct sl_segment_view *full)
 {
 	struct shmid_ds ds;
 
@@ -183,8 +183,12 @@ int observe_segment_brief(int shmid, struct sl_segment_brief *out)
 	memset(out, 0, sizeof(*out));
 	out->slot = -1;
 	out->shmid = shmid;
+	if (full)
+		memset(full, 0, sizeof(*full));
 	if (sl_raw_shmctl(shmid, IPC_STAT, &ds) == -1)
 		return 0; /* gone: present = 0 */
+	if (full)
+		view_from_stat(shmid, &ds, full);
 	out->present = 1;
 	out->key = (int32_t)ds.shm_perm.__key;
 	out->nattch = (uint64_t)ds.shm_nattch;
