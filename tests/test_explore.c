@@ -5,7 +5,6 @@
  * actor that has crashed. */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
 
@@ -146,6 +145,7 @@ Test(explore, a_builtin_actor_killed_instead_of_each_of_its_steps)
 #include <unistd.h>
 
 #include "shmlife/parse.h"
+#include "support/tmp_fixture.h"
 
 extern char **environ;
 
@@ -198,29 +198,18 @@ static void remove_dir(const char *dir)
 	rmdir(dir);
 }
 
-/* Each command test's scratch folder, removed by the suite's .fini: after
- * a failed assertion too (it was left in /tmp then). */
-static char dir[] = "/tmp/shmlife-explore-XXXXXX";
-
-static int remove_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw)
+/* Each command test's scratch folder (tmpdir), removed by the suite's .fini:
+ * after a failed assertion too (it was left in /tmp then). */
+static void make_scratch(void)
 {
-	(void)sb;
-	(void)type;
-	(void)ftw;
-	return remove(path);
+	tmpdir_make("/tmp/shmlife-explore-XXXXXX");
 }
 
-static void remove_scratch(void)
-{
-	if (strcmp(dir + strlen(dir) - 6, "XXXXXX") != 0)
-		nftw(dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
-}
-
-TestSuite(command, .fini = remove_scratch);
+TestSuite(command, .init = make_scratch, .fini = remove_tmpdir);
 
 Test(command, explore_reports_the_careless_leak_with_a_script_that_reproduces_it)
 {
-	cr_assert_not_null(mkdtemp(dir));
+	const char *dir = tmpdir;
 	static char out[64 * 1024];
 	const char *const args[] = { "--calls", "shmget,shmat,shmdt,shmctl", "--report-dir", dir,
 				     "scenarios/programs/careless-crash.scn", NULL };
@@ -253,7 +242,7 @@ Test(command, explore_reports_the_careless_leak_with_a_script_that_reproduces_it
  * `keep-going` in each reproducer ("given twice"): none of them parsed. */
 Test(command, every_reproducer_parses_when_the_script_already_keeps_going)
 {
-	cr_assert_not_null(mkdtemp(dir));
+	const char *dir = tmpdir;
 	char script[600], reports[600];
 	snprintf(script, sizeof(script), "%s/keeps-going.scn", dir);
 	snprintf(reports, sizeof(reports), "%s/out", dir);
