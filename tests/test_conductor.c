@@ -682,3 +682,20 @@ Test(names, a_removed_segments_id_given_to_another_is_not_the_name_s_segment)
 	sl_result_free(&r);
 	sl_scenario_free(s);
 }
+
+/* A process's maps show a segment's id (as the mapping's inode) and nothing
+ * that never changes: with seg's id given to another segment that peer has
+ * attached, `expect peer maps attached seg` passed.  Refused loudly now. */
+Test(names, a_mapping_of_a_removed_segments_id_is_not_taken_for_the_name_s)
+{
+	struct sl_scenario *s = parse_ok(REUSED_ID "peer shmat other -> a\n"
+						   "expect peer maps attached seg\n"
+						   "peer shmdt a\n"
+						   "peer shmctl other IPC_RMID\n");
+	struct sl_result r = run_scenario(s, 5000);
+	cr_assert_eq(r.outcome, SL_FAIL, "%s: %s", sl_outcome_name(r.outcome), r.reason);
+	cr_assert(strstr(r.reason, "id 0 names another segment now") && strstr(r.reason, "not observed"), "%s",
+		  r.reason);
+	sl_result_free(&r);
+	sl_scenario_free(s);
+}

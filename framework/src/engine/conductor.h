@@ -234,6 +234,9 @@ void conductor_brief_after(struct conductor *c, const struct sl_step *st, struct
 /* 1 if o is of another segment than the one the name `slot` was bound to:
  * o is then emptied to say the name's own is gone, and why says so. */
 int conductor_segment_replaced(const struct conductor *c, int slot, struct sl_segment_obs *o, char *why, size_t len);
+/* 1 if the segment at the id of name `slot` is now another one (IPC_STAT
+ * asked now), why saying so; else 0. */
+int conductor_segment_other_now(const struct conductor *c, int slot, char *why, size_t len);
 /* A step about an actor without a process, or using a name without a value
  * (conductor_refuse.c): 1 with e judged (FAIL; the actor's, SKIP in a run
  * that keeps going, as explored), else 0: the step can be performed. */

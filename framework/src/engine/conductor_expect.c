@@ -353,6 +353,17 @@ static void expect_maps(struct conductor *c, const struct sl_step *st, struct sl
 			 e->obs.maps.n, want.nshmids + want.nkeys, SL_MAX_MAPS, SL_MAX_MAPS);
 		return;
 	}
+	for (int i = 0; observed && i < st->npreds; i++) {
+		const struct sl_predicate *p = &st->preds[i];
+		if ((p->field == SL_F_ATTACHED || p->field == SL_F_DETACHED || p->field == SL_F_MAPPED_DELETED) &&
+		    p->value.kind == SL_VAL_SLOT &&
+		    conductor_segment_other_now(c, p->value.slot, e->detail, sizeof(e->detail))) {
+			e->verdict = SL_FAIL; /* refused loudly: a mapping shows only the id, as its inode */
+			sl_appendf(e->detail, sizeof(e->detail), "; which mappings of that id are its cannot be told: "
+				   "not observed");
+			return;
+		}
+	}
 	if (!observed) {
 		errno = saved;
 		e->obs.maps.pid = a->pid;

@@ -84,3 +84,13 @@ int conductor_segment_replaced(const struct conductor *c, int slot, struct sl_se
 	o->shmid = shmid;
 	return 1;
 }
+
+int conductor_segment_other_now(const struct conductor *c, int slot, char *why, size_t len)
+{
+	if (slot < 0 || slot >= c->s->nslots || !c->slot_set[slot] || !c->slot_ident[slot].known)
+		return 0;
+	struct sl_segment_brief brief;
+	struct sl_segment_view full;
+	observe_segment_brief((int)c->slots[slot], &brief, &full);
+	return other_segment(c, slot, &full, why, len);
+}
