@@ -104,6 +104,12 @@ char *conductor_expand(const struct conductor *c, const struct sl_step *st, cons
 	return w;
 }
 
+/* A name (a slot) no step has bound a value to yet. */
+static int unbound(const struct conductor *c, const struct sl_value *v)
+{
+	return v->kind == SL_VAL_SLOT && (v->slot < 0 || v->slot >= c->s->nslots || !c->slot_set[v->slot]);
+}
+
 const struct sl_subst *conductor_unbound_subst(const struct conductor *c, const struct sl_step *st, int index)
 {
 	for (int k = 0; k < st->nsubsts; k++) {
@@ -111,16 +117,10 @@ const struct sl_subst *conductor_unbound_subst(const struct conductor *c, const 
 		const struct sl_value *v = &x->value;
 		if (index != INT_MIN && x->word != index)
 			continue;
-		if ((v->kind == SL_VAL_SLOT && (v->slot < 0 || v->slot >= c->s->nslots || !c->slot_set[v->slot])) ||
-		    (v->kind == SL_VAL_ACTOR && c->actors[v->actor].pid <= 0))
+		if (unbound(c, v) || (v->kind == SL_VAL_ACTOR && c->actors[v->actor].pid <= 0))
 			return x;
 	}
 	return NULL;
-}
-
-static int unbound(const struct conductor *c, const struct sl_value *v)
-{
-	return v->kind == SL_VAL_SLOT && (v->slot < 0 || v->slot >= c->s->nslots || !c->slot_set[v->slot]);
 }
 
 int conductor_unbound_name(const struct conductor *c, const struct sl_step *st)
